@@ -1,0 +1,26 @@
+"""Error pages in Chinese; a person never sees a bare Werkzeug error."""
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+_MESSAGES = {
+    400: ("请求有误", "提交的内容无法识别，请返回上一页重试。"),
+    403: ("没有权限", "您没有权限访问此页面。"),
+    404: ("页面不存在", "您访问的页面不存在，请检查链接或二维码是否正确。"),
+    405: ("操作不支持", "此页面不支持该操作，请返回上一页。"),
+    413: ("内容过长", "提交的内容超过了允许的大小，请删减后重试。"),
+    500: ("系统出错", "系统暂时出现问题，请稍后再试；如一直出现，请联系会务人员。"),
+}
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_template("error.html", code=400, title="页面已过期",
+                               message="页面停留时间过长，安全校验已失效。请返回上一页刷新后重新提交。"), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = exc.code or 500
+        title, message = _MESSAGES.get(code, ("出错了", "请求未能完成，请稍后再试。"))
+        return render_template("error.html", code=code, title=title, message=message), code

@@ -1,0 +1,139 @@
+"""Database models (SQLAlchemy 2 typed style)."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from functools import cached_property
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from analysis.plan import Plan as PlanDefinition
+from analysis.plan import parse_plan
+
+from .extensions import db
+
+ORG_TYPES = ("高校/科研院所", "企业", "服务机构", "政府部门", "其他")
+SESSION_FORMS = ("专题座谈会", "问卷调查", "实地调研", "专家论证会", "其他")
+SESSION_STATUSES = {"draft": "草稿", "open": "开放填写", "closed": "已结束"}
+# Short public codes avoid look-alike characters so they can be read aloud or typed.
+_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def new_public_code(length: int = 8) -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))
+
+
+class StaffUser(UserMixin, db.Model):
+    __tablename__ = "staff_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Plan(db.Model):
+    """A plan as loaded from its definition file; the TOML text is kept verbatim so a
+    session always shows the goals and categories it was run with."""
+
+    __tablename__ = "plan"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    document_number: Mapped[str] = mapped_column(String(100), default="")
+    source_text: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(String(255), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sessions: Mapped[list[EvaluationSession]] = relationship(back_populates="plan")
+
+    @cached_property
+    def definition(self) -> PlanDefinition:
+        return parse_plan(self.source_text, source=self.source_name or self.id)
+
+
+class EvaluationSession(db.Model):
+    __tablename__ = "evaluation_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    form: Mapped[str] = mapped_column(String(32), default="专题座谈会")
+    organiser: Mapped[str] = mapped_column(String(200), default="")
+    starts_at: Mapped[dt.datetime | None]
+    place: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship(back_populates="sessions")
+    roster: Mapped[list[RosterEntry]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="RosterEntry.id")
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Response.id")
+
+    @property
+    def status_label(self) -> str:
+        return SESSION_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+class RosterEntry(db.Model):
+    __tablename__ = "roster_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"))
+    organisation: Mapped[str] = mapped_column(String(200))
+    person: Mapped[str] = mapped_column(String(100), default="")
+    organisation_type: Mapped[str] = mapped_column(String(32))
+
+    session: Mapped[EvaluationSession] = relationship(back_populates="roster")
+
+
+class Response(db.Model):
+    """One participant's submission. `submission_id` is generated in the browser when the
+    form is first shown; (session, submission_id) is unique so a retried submit is stored once."""
+
+    __tablename__ = "response"
+    __table_args__ = (UniqueConstraint("session_id", "submission_id", name="uq_response_submission"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"))
+    submission_id: Mapped[str] = mapped_column(String(64))
+    organisation: Mapped[str] = mapped_column(String(200))
+    organisation_type: Mapped[str] = mapped_column(String(32))
+    problems: Mapped[str] = mapped_column(Text, default="")
+    suggestions: Mapped[str] = mapped_column(Text, default="")
+    is_demo: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    session: Mapped[EvaluationSession] = relationship(back_populates="responses")
+    ratings: Mapped[list[Rating]] = relationship(
+        back_populates="response", cascade="all, delete-orphan", order_by="Rating.id")
+
+
+class Rating(db.Model):
+    """A 1-5 rating of one plan goal; score None means 不了解 (the person chose not to rate)."""
+
+    __tablename__ = "rating"
+    __table_args__ = (UniqueConstraint("response_id", "goal_id", name="uq_rating_goal"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    goal_id: Mapped[str] = mapped_column(String(64))
+    score: Mapped[int | None]
+
+    response: Mapped[Response] = relationship(back_populates="ratings")
