@@ -131,7 +131,12 @@ class _Validator:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()[:10]
         if isinstance(value, str) and _MONTH_OR_DAY.match(value.strip()):
-            return value.strip()
+            value = value.strip()
+            try:  # the pattern alone would accept "2022-13"
+                dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
+            except ValueError:
+                raise self.fail(key, f"“{value}”不是有效日期") from None
+            return value
         raise self.fail(key, "应为日期，例如 \"2022-05\" 或 2022-05-10")
 
     def table_list(self, data: dict, key: str, *, required: bool = True) -> list[dict]:
