@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start, part 2: set up and run the whole test suite.
+# Browser tests need Chromium (Debian: apt-get install chromium) and skip without it;
+# PostgreSQL tests run when TEST_DATABASE_URL is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+exec .venv/bin/python -m pytest "$@"
