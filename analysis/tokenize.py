@@ -1,0 +1,187 @@
+"""Chinese word segmentation for the analysis: jieba, or rjieba (its Rust port) for speed.
+
+`ChineseTokenizer` is what vectorizers and word clouds call. It follows the scikit-learn
+rules (``__init__`` stores its arguments; the segmenter is built on first use and dropped
+when pickled), so ``TfidfVectorizer(tokenizer=ChineseTokenizer(), token_pattern=None)``
+pickles and clones.
+
+Engines
+-------
+- ``"jieba"``: the reference, a private ``jieba.Tokenizer()`` with the user dictionary, HMM off.
+- ``"rjieba"``: rjieba (jieba-rs), same main dictionary, same user words, HMM off.
+- ``"auto"``: rjieba when it imports, else jieba.
+
+Both engines get every user word with an explicit frequency (``DEFAULT_FREQ`` when the file
+gives none), because a frequency left to each engine's ``suggest_freq`` only just beats the
+split, and the two engines' floating point could then disagree. One documented difference
+remains: re-adding a word that the main dictionary already has adds its frequency to
+jieba's total but replaces it in rjieba's (jieba-rs subtracts the old frequency). With the
+bundled files the totals differ by that amount out of ~60 million, which did not change any
+segmentation in tests/test_tokenize.py (several thousand review sentences compared
+token for token). HMM is off in both: new-word discovery would differ between engines and
+invents words from names and typos.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from sklearn.base import BaseEstimator
+
+from .resources import corpus_path
+from .text import normalize
+
+DEFAULT_FREQ = 300  # beats the split into parts, below common neighbours (cf. 知识产权 716)
+_TAG = re.compile(r"^[A-Za-z]+$")
+_NUMBER = re.compile(r"^[0-9.,%．·+\-]+$")
+
+
+class CorpusFileError(ValueError):
+    """A dictionary or stopword file that cannot be used; the message names file and reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass(frozen=True)
+class UserWord:
+    word: str
+    freq: int
+    tag: str = ""
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CorpusFileError(path, f"无法读取：{exc.strerror or exc}") from exc
+    try:
+        return raw.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise CorpusFileError(path, f"不是 UTF-8 编码（第 {line} 行）") from exc
+
+
+def _content_lines(path: Path):
+    """(line number, text) of lines that are neither blank nor `#` comments."""
+    for number, line in enumerate(_read_lines(path), start=1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield number, line
+
+
+def load_userdict(path: str | Path | None = None) -> list[UserWord]:
+    """User words in jieba's format, one per line: ``词 [词频] [词性]``."""
+    path = Path(path) if path is not None else corpus_path("dict", "userdict.txt")
+    words = []
+    for number, line in _content_lines(path):
+        fields = line.split()
+        word, rest = fields[0], fields[1:]
+        freq, tag = DEFAULT_FREQ, ""
+        if rest and rest[0].isdigit():
+            freq = int(rest.pop(0))
+            if freq <= 0:
+                raise CorpusFileError(path, f"第 {number} 行：词频应为正整数")
+        if rest and _TAG.match(rest[0]):
+            tag = rest.pop(0)
+        if rest:
+            raise CorpusFileError(path, f"第 {number} 行：无法识别“{' '.join(rest)}”，格式应为“词 词频 词性”")
+        words.append(UserWord(word, freq, tag))
+    return words
+
+
+def load_stopwords(path: str | Path | None = None) -> frozenset[str]:
+    """Stopwords, one per line; ASCII is lowercased to match the tokenizer's output."""
+    path = Path(path) if path is not None else corpus_path("stopwords.txt")
+    words = set()
+    for number, line in _content_lines(path):
+        if len(line.split()) > 1:
+            raise CorpusFileError(path, f"第 {number} 行：每行只能写一个停用词")
+        words.add(line.lower())
+    return frozenset(words)
+
+
+def _is_punctuation(token: str) -> bool:
+    return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
+
+
+def _jieba_cut(words: list[UserWord]):
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # silence "Building prefix dict…" on stderr
+    tokenizer = jieba.Tokenizer()
+    for w in words:
+        tokenizer.add_word(w.word, w.freq, w.tag or None)
+    return lambda text: tokenizer.lcut(text, HMM=False)
+
+
+def _rjieba_cut(words: list[UserWord]):
+    import rjieba
+
+    segmenter = rjieba.Jieba()
+    for w in words:
+        segmenter.add_word(w.word, w.freq, w.tag or None)
+    return lambda text: segmenter.cut(text, False)
+
+
+def _rjieba_available() -> bool:
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+_ENGINES = {"jieba": _jieba_cut, "rjieba": _rjieba_cut}
+
+
+class ChineseTokenizer(BaseEstimator):
+    """Callable: text → content tokens (no stopwords, punctuation, spaces or bare numbers).
+
+    `userdict` / `stopwords`: a path replaces the bundled corpus/dict/userdict.txt or
+    corpus/stopwords.txt; None uses the bundled file.
+    """
+
+    def __init__(self, userdict=None, stopwords=None, engine="auto"):
+        self.userdict = userdict
+        self.stopwords = stopwords
+        self.engine = engine
+
+    @property
+    def engine_name(self) -> str:
+        """The engine actually used: "auto" resolved."""
+        if self.engine == "auto":
+            return "rjieba" if _rjieba_available() else "jieba"
+        if self.engine not in _ENGINES:
+            raise ValueError(f"未知的分词引擎：{self.engine!r}（可选 auto、jieba、rjieba）")
+        return self.engine
+
+    def _build(self):
+        state = self.__dict__
+        if state.get("_cut_fn") is None:
+            state["_cut_fn"] = _ENGINES[self.engine_name](load_userdict(self.userdict))
+            state["_stop"] = load_stopwords(self.stopwords)
+        return state["_cut_fn"], state["_stop"]
+
+    def cut(self, text: str) -> list[str]:
+        """Every token the engine produces, unfiltered and unnormalised."""
+        cut_fn, _ = self._build()
+        return cut_fn(text)
+
+    def __call__(self, text: str) -> list[str]:
+        cut_fn, stop = self._build()
+        out = []
+        for token in cut_fn(normalize(text)):
+            token = token.strip().lower()
+            if token and token not in stop and not _NUMBER.match(token) and not _is_punctuation(token):
+                out.append(token)
+        return out
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state = {k: v for k, v in state.items() if k not in ("_cut_fn", "_stop")}
+        return state
