@@ -13,13 +13,17 @@ Engines
 
 Both engines get every user word with an explicit frequency (``DEFAULT_FREQ`` when the file
 gives none), because a frequency left to each engine's ``suggest_freq`` only just beats the
-split, and the two engines' floating point could then disagree. One documented difference
-remains: re-adding a word that the main dictionary already has adds its frequency to
-jieba's total but replaces it in rjieba's (jieba-rs subtracts the old frequency). With the
-bundled files the totals differ by that amount out of ~60 million, which did not change any
-segmentation in tests/test_tokenize.py (several thousand review sentences compared
-token for token). HMM is off in both: new-word discovery would differ between engines and
-invents words from names and typos.
+split, and the two engines' floating point could then disagree. HMM is off in both: its
+new-word guesses would differ between engines and invent words from names and typos.
+
+Measured differences (all 62,773 shopping reviews, 137,200 statements, 3.6 M characters):
+19 statements segment differently, every one an exact tie between two routes of equal
+probability over repeated characters ("好好好好好", "啊啊啊啊", "等等等"): at a tie jieba takes
+the longer word (it maximises ``(score, word end)``), jieba-rs not always. tests/test_tokenize.py checks that each
+difference is such a tie. One more difference is latent: re-adding a word the main
+dictionary already has (``发明专利 300``) adds its frequency to jieba's total but replaces it in
+jieba-rs's; the totals then differ by a few thousand in ~60 million, which changed no
+segmentation above.
 """
 from __future__ import annotations
 
