@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_template_filters(app)
     register_commands(app)
     return app
 
@@ -101,6 +102,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     from .errors import register
+
+    register(app)
+
+
+def register_template_filters(app: Flask) -> None:
+    from .timefmt import register
 
     register(app)
 

@@ -1,6 +1,16 @@
 """Staff pages (login required): sessions, their status, the participant link and QR code."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import login_required
+from sqlalchemy import select
+
+from .extensions import db
+from .forms_staff import SessionForm
+from .models import ORG_TYPES, EvaluationSession, Plan
+from .qr import qr_svg, qr_svg_file
+from .sessions import (by_code, create_session, latest_responses, participant_url, response_count,
+                       response_counts, set_status)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -11,6 +21,71 @@ def _require_login():
     """Every staff page requires a logged-in user."""
 
 
+def _session_or_404(code: str) -> EvaluationSession:
+    session = by_code(code)
+    if session is None:
+        abort(404)
+    return session
+
+
 @bp.route("/")
 def index():
-    return "评价活动"
+    sessions = db.session.scalars(select(EvaluationSession).order_by(
+        EvaluationSession.starts_at.desc(), EvaluationSession.id.desc())).all()
+    return render_template("staff/index.html", sessions=sessions, counts=response_counts())
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+def session_new():
+    plans = db.session.scalars(select(Plan).order_by(Plan.title)).all()
+    form = SessionForm(plans=[(p.id, p.title) for p in plans])
+    if form.validate_on_submit():
+        session = create_session(plan_id=form.plan.data, title=form.title.data, form=form.form.data,
+                                 organiser=form.organiser.data, starts_at=form.starts_at.data,
+                                 place=form.place.data, roster=form.roster_rows)
+        db.session.commit()
+        flash("活动已创建（草稿）。准备好后点击“开放填写”。", "success")
+        return redirect(url_for("staff.session_detail", code=session.code))
+    return render_template("staff/session_new.html", form=form, has_plans=bool(plans), org_types=ORG_TYPES)
+
+
+@bp.route("/sessions/<code>")
+def session_detail(code: str):
+    session = _session_or_404(code)
+    url = participant_url(session)
+    return render_template("staff/session.html", session=session, participant_url=url,
+                           qr=qr_svg(url), count=response_count(session),
+                           latest=latest_responses(session))
+
+
+@bp.route("/sessions/<code>/open", methods=["POST"])
+def session_open(code: str):
+    session = _session_or_404(code)
+    set_status(session, "open")
+    db.session.commit()
+    flash("已开放填写，参会人员现在可以扫码提交。", "success")
+    return redirect(url_for("staff.session_detail", code=code))
+
+
+@bp.route("/sessions/<code>/close", methods=["POST"])
+def session_close(code: str):
+    session = _session_or_404(code)
+    set_status(session, "closed")
+    db.session.commit()
+    flash("已结束填写，之后扫码将看到“活动已结束”。", "success")
+    return redirect(url_for("staff.session_detail", code=code))
+
+
+@bp.route("/sessions/<code>/poster")
+def session_poster(code: str):
+    session = _session_or_404(code)
+    url = participant_url(session)
+    return render_template("staff/poster.html", session=session, participant_url=url, qr=qr_svg(url))
+
+
+@bp.route("/sessions/<code>/qr.svg")
+def session_qr(code: str):
+    """The bare QR code, to drop into slides or a printed agenda."""
+    session = _session_or_404(code)
+    return Response(qr_svg_file(participant_url(session)), mimetype="image/svg+xml",
+                    headers={"Content-Disposition": f'inline; filename="qr-{session.code}.svg"'})

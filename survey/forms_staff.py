@@ -1,0 +1,59 @@
+"""Staff forms. Messages are Chinese; WTForms' own English parse errors are replaced."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from .models import SESSION_FORMS
+from .roster import RosterError, parse_lines
+
+
+class ChineseDateTimeLocalField(DateTimeLocalField):
+    """<input type=datetime-local>; older browsers show a text box, so accept a space too."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("请填写正确的日期和时间，例如 2023-11-15 14:30。") from None
+
+
+class SessionForm(FlaskForm):
+    # validate_choice=False: the validate_* methods below say what's wrong in Chinese,
+    # instead of WTForms' "Not a valid choice".
+    plan = SelectField("评价的规划", validate_choice=False, validators=[InputRequired("请选择规划。")])
+    title = StringField("活动名称", validators=[DataRequired("请填写活动名称。"),
+                                             Length(max=200, message="活动名称不超过 200 字。")])
+    form = SelectField("评价形式", choices=[(f, f) for f in SESSION_FORMS], validate_choice=False,
+                       validators=[InputRequired("请选择评价形式。")])
+    organiser = StringField("组织实施单位", validators=[DataRequired("请填写组织实施单位。"),
+                                                   Length(max=200, message="单位名称不超过 200 字。")])
+    starts_at = ChineseDateTimeLocalField("开始时间", validators=[InputRequired("请填写开始时间。")])
+    place = StringField("地点", validators=[DataRequired("请填写地点。"),
+                                          Length(max=200, message="地点不超过 200 字。")])
+    roster = TextAreaField("参会单位（选填）", validators=[Length(max=20000, message="名单过长。")])
+
+    def __init__(self, *args, plans: list[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan.choices = [("", "请选择…")] + list(plans)
+        self.roster_rows = []
+
+    def validate_plan(self, field) -> None:
+        if field.data not in {value for value, _ in field.choices if value}:
+            raise ValidationError("请选择规划。")
+
+    def validate_form(self, field) -> None:
+        if field.data not in SESSION_FORMS:
+            raise ValidationError("请选择评价形式。")
+
+    def validate_roster(self, field) -> None:
+        try:
+            self.roster_rows = parse_lines(field.data or "")
+        except RosterError as exc:
+            raise ValidationError(f"{exc}。每行一个单位：单位, 姓名, 类型（姓名可省略）。") from None

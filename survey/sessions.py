@@ -1,0 +1,80 @@
+"""Evaluation sessions: create, find by public code, open and close. The staff pages, the CLI
+and the demo all go through here so they enforce the same rules."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from flask import url_for
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import SESSION_FORMS, EvaluationSession, Plan, Response, RosterEntry
+from .roster import RosterRow
+
+
+class SessionError(ValueError):
+    """A request the session rules refuse; the message is shown to staff as is."""
+
+
+def create_session(*, plan_id: str, title: str, form: str, organiser: str, starts_at: dt.datetime | None,
+                   place: str, roster: Iterable[RosterRow] = (), status: str = "draft",
+                   is_demo: bool = False) -> EvaluationSession:
+    if db.session.get(Plan, plan_id) is None:
+        raise SessionError(f"找不到规划“{plan_id}”，请先用 pingjia load-plan 导入规划文件")
+    if form not in SESSION_FORMS:
+        raise SessionError(f"评价形式“{form}”不在可选范围内（{'、'.join(SESSION_FORMS)}）")
+    if not title.strip():
+        raise SessionError("活动名称不能为空")
+    session = EvaluationSession(
+        code=_unused_code(), plan_id=plan_id, title=title.strip(), form=form,
+        organiser=organiser.strip(), starts_at=starts_at, place=place.strip(), status=status,
+        is_demo=is_demo,
+        roster=[RosterEntry(organisation=r.organisation, person=r.person,
+                            organisation_type=r.organisation_type) for r in roster],
+    )
+    db.session.add(session)
+    db.session.flush()
+    return session
+
+
+def _unused_code() -> str:
+    # 31^8 codes make a clash very unlikely, but a unique-constraint error mid-meeting is worse.
+    from .models import new_public_code
+
+    while True:
+        code = new_public_code()
+        if db.session.scalar(select(EvaluationSession.id).where(EvaluationSession.code == code)) is None:
+            return code
+
+
+def by_code(code: str) -> EvaluationSession | None:
+    return db.session.scalar(select(EvaluationSession).where(EvaluationSession.code == code.strip().lower()))
+
+
+def set_status(session: EvaluationSession, status: str) -> None:
+    if status not in ("open", "closed"):
+        raise SessionError(f"未知状态：{status}")
+    session.status = status
+
+
+def response_counts() -> dict[int, int]:
+    """Responses per session id, in one query for the session list."""
+    rows = db.session.execute(select(Response.session_id, func.count()).group_by(Response.session_id))
+    return {session_id: n for session_id, n in rows}
+
+
+def response_count(session: EvaluationSession) -> int:
+    return db.session.scalar(select(func.count()).select_from(Response)
+                             .where(Response.session_id == session.id)) or 0
+
+
+def latest_responses(session: EvaluationSession, limit: int = 10) -> list[Response]:
+    return list(db.session.scalars(select(Response).where(Response.session_id == session.id)
+                                   .order_by(Response.created_at.desc(), Response.id.desc()).limit(limit)))
+
+
+def participant_url(session: EvaluationSession) -> str:
+    """The absolute link the QR code carries (the participant blueprint's /s/<code>).
+    Needs a request context, or app.test_request_context(base_url=...) outside one."""
+    return url_for("participate.survey", code=session.code, _external=True)
