@@ -1,4 +1,137 @@
-"""The participant survey: opened from the QR code on a phone, no account needed."""
-from flask import Blueprint
+"""The participant survey: opened from the QR code on a phone, no account needed.
+
+Nothing a person typed may be lost or stored twice:
+- the view is exempt from the global CSRFProtect and checks the form's own token instead,
+  so an expired page is re-rendered with the typed text rather than answered with a bare 400;
+- a (session, submission_id) unique constraint makes a retried submit store one response,
+  also when two copies of the request race each other;
+- an over-large body gets a page that says the draft is still in the browser.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .extensions import csrf, db
+from .forms_participant import (ORGANISATION_MAX, TEXT_MAX, SurveyFormBase, new_submission_id,
+                                survey_form_class)
+from .models import EvaluationSession, Rating, Response
 
 bp = Blueprint("participate", __name__)
+
+EXPIRED_MESSAGE = "页面已过期，已为您保留填写内容，请再次点击提交。"
+
+
+def find_session(code: str) -> EvaluationSession | None:
+    return db.session.scalar(select(EvaluationSession).filter_by(code=code))
+
+
+def find_response(session: EvaluationSession, submission_id: str) -> Response | None:
+    if not submission_id:
+        return None
+    return db.session.scalar(
+        select(Response).filter_by(session_id=session.id, submission_id=submission_id))
+
+
+def store_response(session: EvaluationSession, form: SurveyFormBase) -> Response:
+    """Insert the answer, or return the one already stored under this submission id.
+
+    Relies on the unique constraint rather than a look-up first, so two racing copies
+    of one submit still end as one row: the loser's INSERT fails and it reads the winner's.
+    """
+    response = Response(
+        session=session,
+        submission_id=form.submission_id.data,
+        organisation=form.organisation.data,
+        organisation_type=form.organisation_type.data,
+        problems=form.problems.data or "",
+        suggestions=form.suggestions.data or "",
+        is_demo=session.is_demo,
+        ratings=[Rating(goal_id=goal_id, score=score) for goal_id, score in form.scores().items()],
+    )
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_response(session, form.submission_id.data)
+        if existing is None:  # some other constraint failed: not a duplicate
+            raise
+        return existing
+    return response
+
+
+def _unavailable(session: EvaluationSession | None, status: int = 200):
+    """Closed, not yet open, or unknown; on POST the typed text is shown so it can be copied."""
+    if session is None:
+        title, message, status = "未找到该评价", "请检查二维码或链接是否正确，或向会务人员确认。", 404
+    elif session.status == "draft":
+        title, message = "评价尚未开始", "本次评价尚未开放填写，请在会务人员通知后重新扫码或刷新本页。"
+    else:
+        title, message = "本次评价已结束", "本次评价已停止收集意见，感谢您的关注。"
+    typed = None
+    if request.method == "POST":
+        typed = {key: request.form.get(key, "").strip()
+                 for key in ("organisation", "problems", "suggestions")}
+        if not any(typed.values()):
+            typed = None
+    return render_template("participate/unavailable.html", session=session, title=title,
+                           message=message, typed=typed), status
+
+
+@bp.route("/s/<code>", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token below, so an expired one can be re-rendered
+def survey(code: str):
+    session = find_session(code)
+    if request.method == "POST" and session is not None:
+        # A retry of a submit that already went through (double tap, dropped connection,
+        # back and resubmit) gets the same thank-you page, even if the session closed since.
+        existing = find_response(session, request.form.get("submission_id", ""))
+        if existing is not None:
+            return redirect(url_for(".thanks", code=code, submission_id=existing.submission_id),
+                            code=303)
+    if session is None or not session.is_open:
+        return _unavailable(session)
+
+    form = survey_form_class(session.plan.definition.goals)()
+    expired = False
+    if request.method == "GET":
+        form.submission_id.data = new_submission_id()
+    elif form.validate():
+        response = store_response(session, form)
+        return redirect(url_for(".thanks", code=code, submission_id=response.submission_id),
+                        code=303)
+    else:
+        # Flask-WTF's token error is English and names no field; say what happened instead.
+        expired = bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
+        if form.submission_id.errors:
+            form.submission_id.data = new_submission_id()
+    organisations = sorted({(e.organisation, e.organisation_type) for e in session.roster})
+    return render_template("participate/survey.html", session=session, form=form,
+                           expired=expired, expired_message=EXPIRED_MESSAGE,
+                           organisations=organisations,
+                           organisation_max=ORGANISATION_MAX, text_max=TEXT_MAX)
+
+
+@bp.route("/s/<code>/thanks/<submission_id>")
+def thanks(code: str, submission_id: str):
+    session = find_session(code)
+    response = find_response(session, submission_id) if session is not None else None
+    if response is None:
+        return render_template("participate/unavailable.html", session=session,
+                               title="未找到提交记录",
+                               message="没有找到这份提交。如果您刚刚提交过，请返回问卷页面再次点击提交；"
+                                       "您的填写内容仍保存在本机。", typed=None), 404
+    return render_template("participate/thanks.html", session=session, response=response)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc: RequestEntityTooLarge):
+    # The body was never parsed, so nothing typed can be echoed back; the browser's
+    # draft (localStorage) still holds it, and the survey page restores it.
+    code = (request.view_args or {}).get("code")
+    back = url_for(".survey", code=code) if code else None
+    limit_kb = (request.max_content_length or 0) // 1024
+    return render_template("participate/too_large.html", back=back, limit_kb=limit_kb), 413

@@ -1,0 +1,126 @@
+"""The participant survey form, built per session from the plan's goals.
+
+Every message a participant can see is Chinese and sits beside its field. Radio fields
+use `validate_choice=False` plus explicit validators, because WTForms' own choice check
+would add an English "Not a valid choice." next to ours.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
+from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
+
+from analysis.plan import Item
+
+from .models import ORG_TYPES
+
+ORGANISATION_MAX = 200
+TEXT_MAX = 2000
+# 1-5 with a word each, so a screen reader says "5 很好", not just "5".
+SCALE = (("1", "很差"), ("2", "较差"), ("3", "一般"), ("4", "较好"), ("5", "很好"))
+UNKNOWN = "na"  # 不了解: stored as score None
+RATING_CHOICES = ([SelectChoice(value, f"{value} {word}") for value, word in SCALE]
+                  + [SelectChoice(UNKNOWN, "不了解")])
+_SUBMISSION_ID = re.compile(r"^[0-9a-fA-F-]{32,36}$")
+
+
+def _clean_text(value: str | None) -> str | None:
+    # Browsers submit textarea line breaks as CRLF but count them as one character for
+    # maxlength; normalise so the server counts the way the page's counter does.
+    if value is None:
+        return None
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _length_message(max_chars: int) -> str:
+    return f"已输入 %(length)d 字，超过上限 {max_chars} 字，请删减后再提交。"
+
+
+def new_submission_id() -> str:
+    """The no-JS fallback; with JS the browser makes its own and keeps it in the draft."""
+    return str(uuid.uuid4())
+
+
+def rating_field_name(goal_id: str) -> str:
+    # Goal ids are slugs of [a-z0-9-], so swapping "-" for "_" cannot make two ids collide.
+    return "goal_" + goal_id.replace("-", "_")
+
+
+def parse_score(value: str) -> int | None:
+    return None if value == UNKNOWN else int(value)
+
+
+class SurveyFormBase(FlaskForm):
+    """Fields every session asks for; `survey_form_class` adds one rating per goal."""
+
+    goals: tuple[Item, ...] = ()
+
+    submission_id = HiddenField(validators=[InputRequired(message="缺少提交编号，请再次点击提交。")])
+    organisation = StringField(
+        "单位名称",
+        filters=[_clean_text],
+        validators=[InputRequired(message="请填写单位名称。"),
+                    Length(max=ORGANISATION_MAX, message=_length_message(ORGANISATION_MAX))],
+    )
+    organisation_type = RadioField(
+        "单位类型",
+        choices=[SelectChoice(t) for t in ORG_TYPES],
+        validate_choice=False,
+        validators=[InputRequired(message="请选择单位类型。"),
+                    AnyOf(ORG_TYPES, message="请从所列选项中选择单位类型。")],
+    )
+    problems = TextAreaField(
+        "存在问题",
+        filters=[_clean_text],
+        validators=[Length(max=TEXT_MAX, message=_length_message(TEXT_MAX))],
+    )
+    suggestions = TextAreaField(
+        "意见建议",
+        filters=[_clean_text],
+        validators=[Length(max=TEXT_MAX, message=_length_message(TEXT_MAX))],
+    )
+
+    def validate_submission_id(self, field) -> None:
+        if not _SUBMISSION_ID.match(field.data or ""):
+            raise ValidationError("提交编号无效，已重新生成，请再次点击提交。")
+
+    def validate_organisation(self, field) -> None:
+        # InputRequired lets "   " through; the filter has already stripped it to "".
+        if not field.data:
+            raise ValidationError("请填写单位名称。")
+
+    def validate_problems(self, field) -> None:
+        # The written answers are what the evaluation report is built from, so an answer
+        # with neither is sent back; "无" is accepted for someone who truly has nothing.
+        if not field.data and not self.suggestions.data:
+            raise ValidationError("请至少填写“存在问题”或“意见建议”其中一项；如确实没有，可填“无”。")
+
+    def rating_fields(self) -> list[tuple[Item, RadioField]]:
+        return [(goal, self[rating_field_name(goal.id)]) for goal in self.goals]
+
+    def scores(self) -> dict[str, int | None]:
+        """goal id -> 1..5, or None for 不了解; call after validate()."""
+        return {goal.id: parse_score(field.data) for goal, field in self.rating_fields()}
+
+
+def survey_form_class(goals: Iterable[Item]) -> type[SurveyFormBase]:
+    """A form class with one required rating per plan goal (a class per plan, since
+    WTForms fields are declared on the class)."""
+    goals = tuple(goals)
+    attrs: dict = {"goals": goals}
+    values = [choice.value for choice in RATING_CHOICES]
+    for goal in goals:
+        attrs[rating_field_name(goal.id)] = RadioField(
+            goal.name,
+            description=goal.description,
+            choices=RATING_CHOICES,
+            validate_choice=False,
+            validators=[InputRequired(message=f"请为“{goal.name}”打分，或选择“不了解”。"),
+                        AnyOf(values, message="请选择 1–5 分或“不了解”。")],
+        )
+    return type("SurveyForm", (SurveyFormBase,), attrs)

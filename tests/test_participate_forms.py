@@ -1,0 +1,127 @@
+"""The survey form on its own: form.validate() inside a request context (cookiecutter-flask)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from participate_support import goal_ids, make_session, valid_answer
+
+from survey.extensions import db
+from survey.forms_participant import TEXT_MAX, rating_field_name, survey_form_class
+from survey.models import EvaluationSession
+
+_LATIN = re.compile(r"[A-Za-z]{3,}")
+
+
+@pytest.fixture
+def session_id(app):
+    app.config["WTF_CSRF_ENABLED"] = False  # the token is tested through HTTP
+    with app.app_context():
+        return make_session().id
+
+
+def validate(app, session_id, data):
+    with app.test_request_context("/s/x", method="POST", data=data):
+        session = db.session.get(EvaluationSession, session_id)
+        form = survey_form_class(session.plan.definition.goals)()
+        ok = form.validate()
+        return ok, form
+
+
+def answer(app, session_id, **overrides):
+    with app.app_context():
+        return valid_answer(db.session.get(EvaluationSession, session_id), **overrides)
+
+
+def test_valid_answer_passes_and_scores_map_na_to_none(app, session_id):
+    data = answer(app, session_id)
+    ok, form = validate(app, session_id, data)
+    assert ok, form.errors
+    scores = form.scores()
+    with app.app_context():
+        ids = goal_ids(db.session.get(EvaluationSession, session_id))
+    assert list(scores) == ids
+    assert scores[ids[0]] == 5 and scores[ids[1]] == 4
+    assert scores[ids[-1]] is None
+
+
+def test_empty_post_gets_a_chinese_error_on_every_required_field(app, session_id):
+    ok, form = validate(app, session_id, {})
+    assert not ok
+    with app.app_context():
+        ids = goal_ids(db.session.get(EvaluationSession, session_id))
+    expected = {"submission_id", "organisation", "organisation_type", "problems",
+                *(rating_field_name(g) for g in ids)}
+    assert set(form.errors) == expected
+    for messages in form.errors.values():
+        assert len(messages) == 1, messages  # no English twin next to ours
+        assert not _LATIN.search(messages[0]), messages[0]
+    assert "请选择单位类型" in form.organisation_type.errors[0]
+    assert "不了解" in form[rating_field_name(ids[0])].errors[0]
+
+
+def test_whitespace_organisation_is_missing(app, session_id):
+    ok, form = validate(app, session_id, answer(app, session_id, organisation="   \t "))
+    assert not ok and form.errors.keys() == {"organisation"}
+    assert form.organisation.errors == ["请填写单位名称。"]
+
+
+def test_one_of_problems_or_suggestions_is_enough(app, session_id):
+    ok, _ = validate(app, session_id, answer(app, session_id, problems=""))
+    assert ok
+    ok, _ = validate(app, session_id, answer(app, session_id, suggestions=" "))
+    assert ok
+    ok, form = validate(app, session_id, answer(app, session_id, problems=" ", suggestions=""))
+    assert not ok and "至少填写" in form.problems.errors[0]
+
+
+def test_text_limit_message_shows_the_current_count(app, session_id):
+    ok, _ = validate(app, session_id, answer(app, session_id, problems="字" * TEXT_MAX))
+    assert ok
+    ok, form = validate(app, session_id, answer(app, session_id, suggestions="字" * 2345))
+    assert not ok
+    assert form.suggestions.errors == [f"已输入 2345 字，超过上限 {TEXT_MAX} 字，请删减后再提交。"]
+    assert form.suggestions.data == "字" * 2345  # kept for the re-rendered page
+
+
+def test_crlf_counts_as_one_character_like_the_browser_counter(app, session_id):
+    text = "字" * 1000 + "\r\n" + "字" * 999  # 2000 in the browser, 2001 bytes-as-sent
+    ok, form = validate(app, session_id, answer(app, session_id, problems=text))
+    assert ok, form.errors
+    assert form.problems.data == "字" * 1000 + "\n" + "字" * 999
+
+
+def test_organisation_limit(app, session_id):
+    ok, form = validate(app, session_id, answer(app, session_id, organisation="单" * 201))
+    assert not ok and "已输入 201 字" in form.organisation.errors[0]
+
+
+@pytest.mark.parametrize("value", ["0", "6", "不了解", "5 很好"])
+def test_rating_outside_the_scale_is_refused(app, session_id, value):
+    with app.app_context():
+        first = goal_ids(db.session.get(EvaluationSession, session_id))[0]
+    ok, form = validate(app, session_id, answer(app, session_id, **{rating_field_name(first): value}))
+    assert not ok and form.errors.keys() == {rating_field_name(first)}
+    assert form.errors[rating_field_name(first)] == ["请选择 1–5 分或“不了解”。"]
+
+
+def test_unknown_organisation_type_is_refused(app, session_id):
+    ok, form = validate(app, session_id, answer(app, session_id, organisation_type="个人"))
+    assert not ok and form.organisation_type.errors == ["请从所列选项中选择单位类型。"]
+
+
+@pytest.mark.parametrize("value", ["", "abc", "x" * 36, "1" * 80])
+def test_malformed_submission_id_is_refused(app, session_id, value):
+    ok, form = validate(app, session_id, answer(app, session_id, submission_id=value))
+    assert not ok and form.errors.keys() == {"submission_id"}
+
+
+def test_hyphenated_goal_ids_become_distinct_field_names():
+    assert rating_field_name("enterprise-support") == "goal_enterprise_support"
+    assert rating_field_name("a-b") != rating_field_name("ab")
+
+
+def test_token_checked_when_csrf_is_on(app, session_id):
+    app.config["WTF_CSRF_ENABLED"] = True
+    ok, form = validate(app, session_id, answer(app, session_id, csrf_token="not-a-token"))
+    assert not ok and form.errors.keys() == {"csrf_token"}
