@@ -16,7 +16,7 @@ from . import create_app
 def _has_analysis_cli() -> bool:
     try:
         return importlib.util.find_spec("analysis.cli") is not None
-    except ImportError:
+    except (ImportError, ValueError):  # ValueError: a half-initialised module in sys.modules
         return False
 
 

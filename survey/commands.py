@@ -9,6 +9,7 @@ import socket
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from analysis.plan import PlanError
@@ -20,7 +21,9 @@ MIN_PASSWORD = 8
 
 
 def register(app: Flask) -> None:
-    for command in (init_db, create_staff, load_plan, load_plans, create_session, open_session,
+    # add_command (unlike @app.cli.command) doesn't push an app context: each command is
+    # wrapped in with_appcontext itself, so they work under `pingjia` and test_cli_runner().
+    for command in (init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
                     close_session, list_sessions, demo):
         app.cli.add_command(command)
 
@@ -32,28 +35,39 @@ def _migrate_to_latest() -> None:
 
 
 @click.command("init-db", help="创建或升级数据库结构（执行全部数据库迁移）。可重复运行。")
+@with_appcontext
 def init_db() -> None:
     _migrate_to_latest()
     click.echo("数据库已是最新结构。下一步：pingjia load-plans，pingjia create-staff 用户名")
 
 
-def _check_password(ctx, param, value: str) -> str:
-    if len(value) < MIN_PASSWORD:
-        raise click.BadParameter(f"密码至少 {MIN_PASSWORD} 位")
-    return value
+def _ask_password() -> str:
+    # Our own loop rather than click's confirmation_prompt, whose mismatch message is English.
+    while True:
+        password = click.prompt("密码", hide_input=True)
+        if len(password) < MIN_PASSWORD:
+            click.echo(f"密码至少 {MIN_PASSWORD} 位，请重新输入。")
+        elif click.prompt("再次输入密码", hide_input=True) != password:
+            click.echo("两次输入的密码不一致，请重新输入。")
+        else:
+            return password
 
 
 @click.command("create-staff", help="新建工作人员账号；密码在提示时输入（不回显，需输入两次）。")
+@with_appcontext
 @click.argument("username")
-@click.option("--password", prompt="密码", hide_input=True, confirmation_prompt="再次输入密码",
-              callback=_check_password, help="不建议在命令行直接写密码（会留在命令历史里）。")
+@click.option("--password", help="不建议在命令行直接写密码（会留在命令历史里）；省略则提示输入。")
 @click.option("--display-name", default="", help="显示名称，例如姓名。")
-def create_staff(username: str, password: str, display_name: str) -> None:
+def create_staff(username: str, password: str | None, display_name: str) -> None:
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise click.BadParameter(f"密码至少 {MIN_PASSWORD} 位", param_hint="--password")
     username = username.strip()
     if not username or len(username) > 64:
         raise click.BadParameter("用户名应为 1-64 个字符", param_hint="USERNAME")
     if db.session.scalar(select(StaffUser).where(StaffUser.username == username)):
         raise click.ClickException(f"用户 {username} 已存在")
+    if password is None:
+        password = _ask_password()
     user = StaffUser(username=username, display_name=display_name.strip())
     user.set_password(password)
     db.session.add(user)
@@ -61,7 +75,20 @@ def create_staff(username: str, password: str, display_name: str) -> None:
     click.echo(f"已创建工作人员 {username}")
 
 
+@click.command("set-password", help="重设工作人员的密码（忘记密码时使用）。")
+@with_appcontext
+@click.argument("username")
+def set_password(username: str) -> None:
+    user = db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
+    if user is None:
+        raise click.ClickException(f"找不到用户 {username}")
+    user.set_password(_ask_password())
+    db.session.commit()
+    click.echo(f"已重设 {user.username} 的密码")
+
+
 @click.command("load-plan", help="导入或更新一个规划文件（TOML）。")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=str))
 def load_plan(path: str) -> None:
     from .plans import sync_plan_file
@@ -76,6 +103,7 @@ def load_plan(path: str) -> None:
 
 
 @click.command("load-plans", help="导入规划目录（配置 PLAN_DIR，默认随程序附带的 corpus/plans）中的全部规划文件。")
+@with_appcontext
 def load_plans() -> None:
     from .plans import plan_dir, sync_plan_dir
 
@@ -99,6 +127,7 @@ def _parse_starts_at(ctx, param, value: str) -> dt.datetime:
 
 
 @click.command("create-session", help="新建一场评价活动（默认为草稿，加 --open 则立即开放填写）。")
+@with_appcontext
 @click.option("--plan", "plan_id", required=True, help="规划编号，例如 taian-ip-14th-fyp。")
 @click.option("--title", required=True, help="活动名称。")
 @click.option("--form", "form", type=click.Choice(SESSION_FORMS), default=SESSION_FORMS[0],
@@ -138,6 +167,7 @@ def _session_or_fail(code: str) -> EvaluationSession:
 
 
 @click.command("open-session", help="开放一场活动，参会人员扫码后即可填写。")
+@with_appcontext
 @click.argument("code")
 def open_session(code: str) -> None:
     from .sessions import set_status
@@ -149,6 +179,7 @@ def open_session(code: str) -> None:
 
 
 @click.command("close-session", help="结束一场活动，之后不再接受填写。")
+@with_appcontext
 @click.argument("code")
 def close_session(code: str) -> None:
     from .sessions import set_status
@@ -160,6 +191,7 @@ def close_session(code: str) -> None:
 
 
 @click.command("list-sessions", help="列出全部评价活动（代码、状态、意见数、时间、名称）。")
+@with_appcontext
 def list_sessions() -> None:
     from .sessions import response_counts
     from .timefmt import format_datetime
@@ -186,6 +218,7 @@ def _lan_address() -> str:
 
 
 @click.command("demo", help="准备演示：导入示例规划、演示活动、约 40 份虚构意见和工作人员账号 staff，然后启动网站。可重复运行。")
+@with_appcontext
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="监听地址；用 0.0.0.0 让同一局域网的手机也能访问。")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -218,7 +251,7 @@ def demo(host: str, port: int, serve: bool) -> None:
         click.echo(f"登录：用户名 {DEMO_USERNAME}，密码 {report.staff_password}（请记下，只显示这一次）")
     else:
         click.echo(f"登录：用户名 {DEMO_USERNAME}（账号已存在，密码未改变；"
-                   f"忘记密码可删除数据库后重新运行 pingjia demo）")
+                   f"忘记密码可运行 pingjia set-password {DEMO_USERNAME}）")
     if serve:
         from waitress import serve as waitress_serve
 

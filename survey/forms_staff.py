@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
+from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .models import SESSION_FORMS
@@ -30,7 +31,7 @@ class SessionForm(FlaskForm):
     plan = SelectField("评价的规划", validate_choice=False, validators=[InputRequired("请选择规划。")])
     title = StringField("活动名称", validators=[DataRequired("请填写活动名称。"),
                                              Length(max=200, message="活动名称不超过 200 字。")])
-    form = SelectField("评价形式", choices=[(f, f) for f in SESSION_FORMS], validate_choice=False,
+    form = SelectField("评价形式", choices=[SelectChoice(f, f) for f in SESSION_FORMS], validate_choice=False,
                        validators=[InputRequired("请选择评价形式。")])
     organiser = StringField("组织实施单位", validators=[DataRequired("请填写组织实施单位。"),
                                                    Length(max=200, message="单位名称不超过 200 字。")])
@@ -41,11 +42,11 @@ class SessionForm(FlaskForm):
 
     def __init__(self, *args, plans: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.plan.choices = [("", "请选择…")] + list(plans)
+        self.plan.choices = [SelectChoice("", "请选择…")] + [SelectChoice(v, label) for v, label in plans]
         self.roster_rows = []
 
     def validate_plan(self, field) -> None:
-        if field.data not in {value for value, _ in field.choices if value}:
+        if field.data not in {c.value for c in field.choices if c.value}:
             raise ValidationError("请选择规划。")
 
     def validate_form(self, field) -> None:

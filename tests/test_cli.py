@@ -1,0 +1,57 @@
+"""The `pingjia` console script: app commands appear, and `analyze` is attached from analysis.cli."""
+from __future__ import annotations
+
+import importlib.machinery
+import sys
+import types
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from survey.cli import cli
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    # The console script builds its own app from the environment, as in production.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("PINGJIA_SECRET_KEY", "cli-test")
+    return tmp_path
+
+
+def test_help_lists_the_app_commands(env):
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    for name in ("init-db", "create-staff", "load-plan", "load-plans", "create-session", "open-session",
+                 "close-session", "list-sessions", "demo", "db"):
+        assert f"  {name} " in result.output, name
+
+
+def test_console_script_runs_commands_against_the_configured_database(env):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0
+    assert (env / "cli.sqlite3").exists()
+    result = runner.invoke(cli, ["load-plans"])
+    assert result.exit_code == 0 and "taian-ip-14th-fyp" in result.output
+
+
+def test_analyze_is_attached_from_analysis_cli(env, monkeypatch):
+    @click.command("analyze")
+    def analyze():
+        click.echo("analysis ran")
+
+    fake = types.ModuleType("analysis.cli")
+    fake.__spec__ = importlib.machinery.ModuleSpec("analysis.cli", None)
+    fake.analyze = analyze
+    monkeypatch.setitem(sys.modules, "analysis.cli", fake)
+    runner = CliRunner()
+    assert "  analyze" in runner.invoke(cli, ["--help"]).output
+    assert runner.invoke(cli, ["analyze"]).output == "analysis ran\n"
+
+
+def test_without_analysis_cli_there_is_no_analyze(env, monkeypatch):
+    monkeypatch.setattr("survey.cli._has_analysis_cli", lambda: False)
+    result = CliRunner().invoke(cli, ["--help"])
+    assert "  analyze" not in result.output
+    assert CliRunner().invoke(cli, ["analyze"]).exit_code == 2

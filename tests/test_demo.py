@@ -1,0 +1,95 @@
+"""`pingjia demo`: seed plan, demo session, ~40 fictional responses, a staff login — idempotently."""
+from __future__ import annotations
+
+import re
+import tomllib
+
+import pytest
+from sqlalchemy import func, select
+
+from analysis.resources import corpus_path
+from survey.demo import DemoError, read_responses_file
+from survey.extensions import db
+from survey.models import EvaluationSession, Plan, Rating, Response, RosterEntry, StaffUser
+
+MODELS = (Plan, EvaluationSession, RosterEntry, Response, Rating, StaffUser)
+
+
+def counts() -> dict[str, int]:
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+
+def demo_files() -> tuple[dict, dict]:
+    read = lambda name: tomllib.loads(corpus_path("demo", name).read_text(encoding="utf-8"))  # noqa: E731
+    return read("session.toml"), read("responses.toml")
+
+
+def test_demo_installs_everything(app, runner):
+    session_data, responses_data = demo_files()
+    result = runner.invoke(args=["demo", "--no-serve"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        s = db.session.scalar(select(EvaluationSession))
+        assert (s.is_demo, s.status, s.title, s.plan_id) == (True, "open", session_data["title"], session_data["plan"])
+        assert s.starts_at == session_data["starts_at"]
+        assert len(s.roster) == len(session_data["roster"])
+        answers = responses_data["responses"]
+        assert len(s.responses) == len(answers) >= 30
+        assert all(r.is_demo for r in s.responses)
+        unknown = sum(v == "不了解" for a in answers for v in a["ratings"].values())
+        assert unknown > 0
+        assert db.session.scalar(select(func.count()).select_from(Rating).where(Rating.score.is_(None))) == unknown
+        assert counts()["Rating"] == sum(len(a["ratings"]) for a in answers)
+        first = s.responses[0]
+        assert (first.organisation, first.problems) == (answers[0]["organisation"], answers[0]["problems"])
+        assert {r.goal_id: r.score for r in first.ratings} == answers[0]["ratings"]
+        code = s.code
+    assert f"参会人员填写：http://127.0.0.1:5000/s/{code}" in result.output
+    assert f"工作人员页面：http://127.0.0.1:5000/staff/sessions/{code}" in result.output
+    password = re.search(r"用户名 staff，密码 (\S+)（", result.output).group(1)
+    with app.app_context():
+        assert db.session.scalar(select(StaffUser)).check_password(password)
+
+
+def test_demo_twice_duplicates_nothing_and_keeps_the_password(app, runner):
+    first = runner.invoke(args=["demo", "--no-serve"])
+    with app.app_context():
+        before = counts()
+        db.session.scalar(select(EvaluationSession)).status = "closed"
+        db.session.commit()
+    second = runner.invoke(args=["demo", "--no-serve"])
+    assert second.exit_code == 0, second.output
+    with app.app_context():
+        assert counts() == before
+        assert db.session.scalar(select(EvaluationSession)).status == "open"
+    assert "密码" in first.output and "账号已存在，密码未改变" in second.output
+    assert "本次新增意见 0 份" in second.output
+
+
+def test_demo_leaves_an_existing_staff_user_alone(app, runner):
+    runner.invoke(args=["create-staff", "staff", "--password", "my own password"])
+    result = runner.invoke(args=["demo", "--no-serve"])
+    with app.app_context():
+        assert db.session.scalar(select(StaffUser)).check_password("my own password")
+    assert "账号已存在" in result.output
+
+
+def test_demo_serves_with_waitress_after_printing(app, runner, monkeypatch):
+    calls = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))
+    result = runner.invoke(args=["demo", "--host", "127.0.0.1", "--port", "8123"])
+    assert result.exit_code == 0, result.output
+    assert calls == [{"host": "127.0.0.1", "port": 8123, "threads": 8}]
+    assert "http://127.0.0.1:8123/s/" in result.output
+
+
+def test_bad_demo_ratings_are_reported(app, tmp_path):
+    bad = tmp_path / "responses.toml"
+    bad.write_text('[[responses]]\norganisation = "甲"\norganisation_type = "企业"\n'
+                   'ratings = { creation = 7 }\n', encoding="utf-8")
+    with app.app_context():
+        from survey.plans import sync_plan_file
+
+        plan = sync_plan_file(corpus_path("plans", "taian-ip-14th-fyp.toml")).plan
+        with pytest.raises(DemoError, match=r"responses\[0\]\.ratings\.creation: 应为 1-5"):
+            read_responses_file(bad, plan.definition)
