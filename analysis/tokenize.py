@@ -113,6 +113,18 @@ def _is_punctuation(token: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
 
 
+def _content(token: str, stop: frozenset[str]) -> str | None:
+    """The token as it goes into counts, or None for stopwords, punctuation, spaces, numbers."""
+    token = token.strip().lower()
+    if not token or token in stop or _NUMBER.match(token) or _is_punctuation(token):
+        return None
+    return token
+
+
+_UNSEEN = object()
+_MAX_VERDICTS = 500_000
+
+
 def _jieba_cut(words: list[UserWord]):
     import jieba
 
@@ -169,6 +181,7 @@ class ChineseTokenizer(BaseEstimator):
         if state.get("_cut_fn") is None:
             state["_cut_fn"] = _ENGINES[self.engine_name](load_userdict(self.userdict))
             state["_stop"] = load_stopwords(self.stopwords)
+            state["_verdicts"] = {}
         return state["_cut_fn"], state["_stop"]
 
     def cut(self, text: str) -> list[str]:
@@ -178,14 +191,21 @@ class ChineseTokenizer(BaseEstimator):
 
     def __call__(self, text: str) -> list[str]:
         cut_fn, stop = self._build()
+        # Filtering, not segmenting, dominated the fast path; a token's verdict is cached
+        # (the vocabulary is small next to the token count), bounded in size.
+        verdicts = self.__dict__["_verdicts"]
         out = []
         for token in cut_fn(normalize(text)):
-            token = token.strip().lower()
-            if token and token not in stop and not _NUMBER.match(token) and not _is_punctuation(token):
-                out.append(token)
+            kept = verdicts.get(token, _UNSEEN)
+            if kept is _UNSEEN:
+                kept = _content(token, stop)
+                if len(verdicts) < _MAX_VERDICTS:
+                    verdicts[token] = kept
+            if kept:
+                out.append(kept)
         return out
 
     def __getstate__(self):
         state = super().__getstate__()
-        state = {k: v for k, v in state.items() if k not in ("_cut_fn", "_stop")}
+        state = {k: v for k, v in state.items() if k not in ("_cut_fn", "_stop", "_verdicts")}
         return state
