@@ -120,7 +120,7 @@ def survey_form_class(goals: Iterable[Item]) -> type[SurveyFormBase]:
             description=goal.description,
             choices=RATING_CHOICES,
             validate_choice=False,
-            validators=[InputRequired(message=f"请为“{goal.name}”打分，或选择“不了解”。"),
+            validators=[InputRequired(message="请打分；如不清楚，请选择“不了解”。"),
                         AnyOf(values, message="请选择 1–5 分或“不了解”。")],
         )
     return type("SurveyForm", (SurveyFormBase,), attrs)

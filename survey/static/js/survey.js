@@ -82,7 +82,7 @@
     var n = textarea.value.length;
     var max = parseInt(textarea.getAttribute("maxlength"), 10) || 0;
     target.querySelector("[data-count]").textContent = n;
-    target.classList.toggle("sv-counter-near", max > 0 && n >= max * 0.9);
+    target.classList.toggle("sv-counter-near", max > 0 && n >= max * 0.9 && n <= max);
     target.classList.toggle("sv-counter-over", max > 0 && n > max);
   }
 
