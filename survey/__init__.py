@@ -23,6 +23,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=64 * 1024,
         WTF_CSRF_TIME_LIMIT=4 * 3600,  # a round-table afternoon
         PLAN_DIR=None,  # None: the bundled corpus/plans
+        # Where phones reach this server, e.g. "http://192.168.1.20:5000". None: the host the
+        # staff page was opened on, which is wrong when staff browse via 127.0.0.1.
+        PUBLIC_BASE_URL=None,
         SESSION_COOKIE_SAMESITE="Lax",
     )
     if test_config is None:

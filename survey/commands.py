@@ -237,6 +237,9 @@ def demo(host: str, port: int, serve: bool) -> None:
 
     shown_host = _lan_address() if host in ("0.0.0.0", "::") else host
     app = current_app._get_current_object()
+    if shown_host != host and not app.config.get("PUBLIC_BASE_URL"):
+        # Listening on every interface: QR codes should carry the address phones can reach.
+        app.config["PUBLIC_BASE_URL"] = f"http://{shown_host}:{port}"
     with app.test_request_context(base_url=f"http://{shown_host}:{port}/"):
         from flask import url_for
 

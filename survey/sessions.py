@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from flask import url_for
+from urllib.parse import urlsplit
+
+from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -75,6 +77,15 @@ def latest_responses(session: EvaluationSession, limit: int = 10) -> list[Respon
 
 
 def participant_url(session: EvaluationSession) -> str:
-    """The absolute link the QR code carries (the participant blueprint's /s/<code>).
-    Needs a request context, or app.test_request_context(base_url=...) outside one."""
+    """The absolute link the QR code carries (the participant blueprint's /s/<code>), on
+    PUBLIC_BASE_URL when configured. Needs a request context (or test_request_context)."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for("participate.survey", code=session.code)
     return url_for("participate.survey", code=session.code, _external=True)
+
+
+def only_reachable_from_this_machine(url: str) -> bool:
+    """True for loopback links, which a phone scanning the QR code cannot open."""
+    host = urlsplit(url).hostname or ""
+    return host in ("localhost", "::1") or host.startswith("127.")

@@ -1,7 +1,7 @@
 """Staff pages (login required): sessions, their status, the participant link and QR code."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -9,8 +9,8 @@ from .extensions import db
 from .forms_staff import SessionForm
 from .models import ORG_TYPES, EvaluationSession, Plan
 from .qr import qr_svg, qr_svg_file
-from .sessions import (by_code, create_session, latest_responses, participant_url, response_count,
-                       response_counts, set_status)
+from .sessions import (by_code, create_session, latest_responses, only_reachable_from_this_machine,
+                       participant_url, response_count, response_counts, set_status)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -39,6 +39,8 @@ def index():
 def session_new():
     plans = db.session.scalars(select(Plan).order_by(Plan.title)).all()
     form = SessionForm(plans=[(p.id, p.title) for p in plans])
+    if request.method == "GET" and len(plans) == 1:
+        form.plan.data = plans[0].id  # the usual case: one plan being evaluated
     if form.validate_on_submit():
         session = create_session(plan_id=form.plan.data, title=form.title.data, form=form.form.data,
                                  organiser=form.organiser.data, starts_at=form.starts_at.data,
@@ -54,6 +56,7 @@ def session_detail(code: str):
     session = _session_or_404(code)
     url = participant_url(session)
     return render_template("staff/session.html", session=session, participant_url=url,
+                           loopback=only_reachable_from_this_machine(url),
                            qr=qr_svg(url), count=response_count(session),
                            latest=latest_responses(session))
 

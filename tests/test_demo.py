@@ -93,3 +93,13 @@ def test_bad_demo_ratings_are_reported(app, tmp_path):
         plan = sync_plan_file(corpus_path("plans", "taian-ip-14th-fyp.toml")).plan
         with pytest.raises(DemoError, match=r"responses\[0\]\.ratings\.creation: 应为 1-5"):
             read_responses_file(bad, plan.definition)
+
+
+def test_demo_on_all_interfaces_prints_and_encodes_the_lan_address(app, runner, monkeypatch):
+    monkeypatch.setattr("survey.commands._lan_address", lambda: "192.168.1.20")
+    calls = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))
+    result = runner.invoke(args=["demo", "--host", "0.0.0.0", "--port", "5000"])
+    assert "参会人员填写：http://192.168.1.20:5000/s/" in result.output
+    assert calls[0]["host"] == "0.0.0.0"
+    assert app.config["PUBLIC_BASE_URL"] == "http://192.168.1.20:5000"

@@ -83,7 +83,7 @@ def test_session_list_shows_plan_form_date_status_and_count(app, staff):
         db.session.commit()
     page = staff.get("/staff/").get_data(as_text=True)
     assert "知识产权规划评价座谈会" in page and f"/staff/sessions/{code}" in page
-    assert "《规划》" in page and "专题座谈会" in page and "2023-11-15 14:30" in page
+    assert "规划：泰安市“十四五”知识产权保护和运用规划" in page and "专题座谈会" in page and "2023-11-15 14:30" in page
     assert "开放填写" in page and "<strong>3</strong> 份" in page
 
 
@@ -213,3 +213,20 @@ def test_form_validates_directly(app):
 
 def test_new_session_page_warns_without_plans(staff):
     assert "pingjia load-plans" in staff.get("/staff/sessions/new").get_data(as_text=True)
+
+
+def test_loopback_link_warns_and_public_base_url_fixes_it(app, staff):
+    code = make_session(app)
+    page = staff.get(f"/staff/sessions/{code}").get_data(as_text=True)
+    assert "手机扫码无法访问" in page
+    app.config["PUBLIC_BASE_URL"] = "http://192.168.1.20:5000/"
+    page = staff.get(f"/staff/sessions/{code}").get_data(as_text=True)
+    assert "手机扫码无法访问" not in page
+    assert f'href="http://192.168.1.20:5000/s/{code}"' in page
+    assert str(qr_svg(f"http://192.168.1.20:5000/s/{code}")) in page
+
+
+def test_single_plan_is_preselected(app, staff):
+    make_session(app)
+    page = staff.get("/staff/sessions/new").get_data(as_text=True)
+    assert f'<option selected value="{PLAN_ID}">' in page
