@@ -1,0 +1,108 @@
+"""`pingjia analyze`: a thin command over read_table → pipeline.analyze → write_report.
+
+Also runs as `python -m analysis` and `pingjia-analyze`. Problems with the user's files
+print one Chinese line on stderr and exit with status 2, without a traceback.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .clouds import FontNotFoundError
+from .io import InputError, read_table
+from .plan import PlanError, load_plan
+from .resources import bundled_plans
+from .tokenize import CorpusFileError
+
+USER_ERRORS = (InputError, PlanError, CorpusFileError, FontNotFoundError)
+
+
+class UserInputError(click.ClickException):
+    """A problem with the user's files: one line, in Chinese, exit status 2."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
+
+
+class TqdmProgress:
+    """`progress(stage, done, total)` for the pipeline, drawn as one tqdm bar per stage on stderr."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.stage: str | None = None
+        self.bar = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        from tqdm import tqdm
+
+        if stage != self.stage:
+            self.close()
+            # delay: short stages finish before a bar would appear
+            self.stage, self.bar = stage, tqdm(total=total, desc=stage, file=sys.stderr, delay=0.5, leave=False)
+        self.bar.total = total
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def resolve_plan(value: str | None):
+    """A plan file path, or the id of a bundled plan (corpus/plans/<id>.toml)."""
+    if value is None:
+        return None
+    path = Path(value)
+    if not path.exists():
+        bundled = {p.stem: p for p in bundled_plans()}
+        if value in bundled:
+            path = bundled[value]
+    return load_plan(path)
+
+
+@click.command("analyze")
+@click.argument("input_path", metavar="INPUT")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出目录：analysis.json、summary.md 和 wordclouds/")
+@click.option("--plan", "plan_ref", metavar="PLAN.toml", help="计划文件路径，或内置计划的编号")
+@click.option("--text-column", help="意见所在的列名（默认自动识别）")
+@click.option("--no-split", is_flag=True, help="每行作为一条意见，不按句拆分")
+@click.option("--themes", "n_themes", type=click.IntRange(min=1), help="每个类别的主题数（默认自动）")
+@click.option("--no-wordcloud", is_flag=True, help="不生成词云图片")
+@click.option("--group-column", help="来源分组列（如单位类型），用于统计各主题的来源")
+@click.option("--quiet", is_flag=True, help="不显示进度条")
+def analyze(input_path, out_dir, plan_ref, text_column, no_split, n_themes, no_wordcloud, group_column, quiet):
+    """分析 INPUT（CSV 或 XLSX）中的意见：拆句、归类、提炼主题，写出汇总和词云。"""
+    from .report import Source, write_report
+
+    try:
+        table = read_table(input_path, text_column)
+        groups = table.values(group_column) if group_column else None
+        plan = resolve_plan(plan_ref)
+    except USER_ERRORS as exc:
+        raise UserInputError(str(exc)) from exc
+
+    from .pipeline import analyze as run_analysis  # heavy (models); imported once the input is known good
+
+    progress = TqdmProgress(enabled=not quiet)
+    try:
+        result = run_analysis(table.texts, plan, split=not no_split, n_themes=n_themes, groups=groups,
+                              progress=progress)
+        source = Source(input_name=Path(input_path).name, text_column=table.text_column, rows=len(table.rows),
+                        split=not no_split, plan_title=plan.title if plan else "", group_column=group_column or "")
+        paths = write_report(result, out_dir, source, wordclouds=not no_wordcloud, progress=progress)
+    except USER_ERRORS as exc:
+        raise UserInputError(str(exc)) from exc
+    finally:
+        progress.close()
+    click.echo(f"已写出 {paths['summary']}、{paths['json']} 和 {len(paths['wordclouds'])} 张词云", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    analyze.main(args=argv, prog_name="pingjia-analyze")

@@ -1,0 +1,159 @@
+"""Writing an analysis result to disk: analysis.json, summary.md and word-cloud PNGs.
+
+The result is the dict `analysis.pipeline.analyze` returns (statements, categories, themes);
+this module only presents it, for staff who read Chinese and open files, not JSON.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .clouds import find_cjk_font, render_wordcloud
+from .tokenize import ChineseTokenizer
+
+OTHER = "other"
+QUOTES = 3
+KEYWORDS_SHOWN = 8
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Source:
+    """What was analysed, for the summary's header."""
+
+    input_name: str
+    text_column: str
+    rows: int
+    split: bool
+    plan_title: str = ""
+    group_column: str = ""
+
+
+def write_json(result: Mapping, path: Path) -> Path:
+    path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _safe(ident: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", str(ident)) or "_"
+
+
+def cloud_name(kind: str, ident: str) -> str:
+    """File name of a word cloud inside `wordclouds/`: category-<id>.png, theme-<id>.png."""
+    return f"{kind}-{_safe(ident)}.png"
+
+
+def token_counts(texts: Iterable[str], tokenizer: Callable[[str], list[str]]) -> Counter:
+    counts: Counter = Counter()
+    for text in texts:
+        counts.update(tokenizer(text))
+    return counts
+
+
+def write_wordclouds(result: Mapping, folder: Path, *, tokenizer: Callable[[str], list[str]] | None = None,
+                     font_path: Path | None = None, progress: Progress | None = None) -> list[Path]:
+    """One cloud per category and per theme, from the token counts of its statements.
+
+    A group whose statements leave no content words (all stopwords) gets no picture.
+    """
+    tokenizer = tokenizer or ChineseTokenizer()
+    font_path = font_path or find_cjk_font()
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for s in result["statements"]:
+        by_key.setdefault(("category", s["category"]), []).append(s["text"])
+        by_key.setdefault(("theme", s["theme"]), []).append(s["text"])
+    wanted = [("category", c["id"]) for c in result["categories"]] + [("theme", t["id"]) for t in result["themes"]]
+    written = []
+    for done, key in enumerate(wanted, start=1):
+        counts = token_counts(by_key.get(key, []), tokenizer)
+        if counts:
+            written.append(render_wordcloud(counts, folder / cloud_name(*key), font_path=font_path))
+        if progress:
+            progress("绘制词云", done, len(wanted))
+    return written
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f}%" if whole else "0%"
+
+
+def _quote(text: str) -> str:
+    return "> " + " ".join(text.split())
+
+
+def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] = ()) -> str:
+    """The staff-facing summary: per category its count and themes, then 未归类/新问题."""
+    statements = result["statements"]
+    total = len(statements)
+    cloud_files = {p.name for p in clouds}
+    themes_of: dict[str, list[Mapping]] = {}
+    for theme in result["themes"]:
+        themes_of.setdefault(theme["category"], []).append(theme)
+
+    lines = ["# 意见分析汇总", ""]
+    if source.plan_title:
+        lines.append(f"- 对照政策：《{source.plan_title.strip('《》')}》")
+    lines.append(f"- 输入文件：{source.input_name}（文本列“{source.text_column}”，{source.rows} 行）")
+    how = "按句拆分后" if source.split else "每行作为一条，"
+    other = sum(c["count"] for c in result["categories"] if c["id"] == OTHER)
+    used = sum(1 for c in result["categories"] if c["id"] != OTHER and c["count"])
+    lines.append(f"- {how}共 {total} 条意见：{total - other} 条归入 {used} 个问题类别，{other} 条未归类")
+    if source.group_column:
+        lines.append(f"- 按“{source.group_column}”统计各主题的来源")
+    lines.append("")
+
+    ordered = [c for c in result["categories"] if c["id"] != OTHER]
+    ordered += [c for c in result["categories"] if c["id"] == OTHER]
+    number = 0
+    for category in ordered:
+        is_other = category["id"] == OTHER
+        if is_other:
+            heading = f"## {category['name'] or '未归类/新问题'}"
+        else:
+            number += 1
+            heading = f"## {number}. {category['name']}"
+        lines += [heading, "", f"共 {category['count']} 条，占 {_percent(category['count'], total)}。", ""]
+        if is_other and category["count"]:
+            lines += ["这些意见不属于计划中的任何问题类别，可能是新问题，请逐条查看。", ""]
+        name = cloud_name("category", category["id"])
+        if name in cloud_files:
+            lines += [f"![{category['name']}词云](wordclouds/{name})", ""]
+        themes = sorted(themes_of.get(category["id"], []), key=lambda t: -t["size"])
+        for theme in themes:
+            lines += _theme_lines(theme, cloud_files)
+        if not themes and category["count"]:
+            quotes = [s["text"] for s in statements if s["category"] == category["id"]][:QUOTES]
+            lines += [_quote(q) for q in quotes] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _theme_lines(theme: Mapping, cloud_files: set[str]) -> list[str]:
+    lines = [f"### {theme['label']}（{theme['size']} 条）", ""]
+    if theme.get("keywords"):
+        lines += [f"关键词：{'、'.join(theme['keywords'][:KEYWORDS_SHOWN])}", ""]
+    groups = theme.get("groups") or {}
+    if groups:
+        parts = [f"{name} {count}" for name, count in sorted(groups.items(), key=lambda kv: -kv[1])]
+        lines += [f"来源：{'，'.join(parts)}", ""]
+    quotes = theme.get("representatives", [])[:QUOTES]
+    if quotes:
+        lines += [_quote(q) for q in quotes] + [""]
+    name = cloud_name("theme", theme["id"])
+    if name in cloud_files:
+        lines += [f"![{theme['label']}词云](wordclouds/{name})", ""]
+    return lines
+
+
+def write_report(result: Mapping, out_dir: Path, source: Source, *, wordclouds: bool = True,
+                 progress: Progress | None = None) -> dict[str, Path | list[Path]]:
+    """Write analysis.json, summary.md and (unless turned off) wordclouds/*.png into out_dir."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clouds = write_wordclouds(result, out_dir / "wordclouds", progress=progress) if wordclouds else []
+    json_path = write_json(result, out_dir / "analysis.json")
+    summary = out_dir / "summary.md"
+    summary.write_text(summary_markdown(result, source, clouds=clouds), encoding="utf-8")
+    return {"json": json_path, "summary": summary, "wordclouds": clouds}

@@ -1,0 +1,221 @@
+"""`pingjia analyze` (analysis.cli): input formats, the JSON contract, the summary, and exit status 2.
+
+Runs that need the real `analysis.pipeline.analyze` are skipped while it does not exist;
+the error paths stop before the pipeline and always run.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from analysis.cli import analyze
+from analysis.report import Source, cloud_name, summary_markdown
+from analysis.resources import corpus_path
+from analysis.text import normalize
+
+PLAN = corpus_path("plans", "taian-ip-14th-fyp.toml")
+ROWS = [
+    ("高校", "一是高校的专利很多躺在抽屉里；二是企业不知道有哪些成果可以用。"),
+    ("企业", "本地代理机构规模小，遇到侵权诉讼只能去济南找律师。"),
+    ("企业", "很多中小企业对知识产权不够重视，没有专人负责。"),
+    ("高校", "校企之间缺少常态化的对接平台，成果转化渠道不畅。"),
+    ("企业", "缺少懂专利价值评估的专业人员，质押融资很难办。"),
+    ("企业", None),
+    ("服务机构", "希望多举办专利导航和高价值专利培育的培训。"),
+    ("企业", "食堂的饭菜太咸了，停车位也不够。"),
+]
+
+
+def write_csv(path: Path, encoding: str) -> Path:
+    lines = ["单位类型,意见"] + [f"{org},{text or ''}" for org, text in ROWS]
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位类型", "意见"])
+    for row in ROWS:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def run(*args: str):
+    return CliRunner().invoke(analyze, [str(a) for a in args])
+
+
+# --- bad input: one Chinese line on stderr, exit status 2, no traceback ---------------------
+
+def assert_user_error(result, *fragments: str):
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # click's exit, not a crash
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("错误："), result.stderr
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_missing_column(tmp_path):
+    path = write_csv(tmp_path / "in.csv", "utf-8")
+    assert_user_error(run(path, "--out", tmp_path / "out", "--text-column", "评论"), "评论", "单位类型、意见")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_group_column(tmp_path):
+    path = write_csv(tmp_path / "in.csv", "utf-8")
+    assert_user_error(run(path, "--out", tmp_path / "out", "--group-column", "单位"), "单位", "现有列")
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "in.csv").write_bytes(b"")
+    assert_user_error(run(tmp_path / "in.csv", "--out", tmp_path / "out"), "空文件")
+
+
+def test_undecodable_bytes(tmp_path):
+    (tmp_path / "in.csv").write_bytes("意见\n专利\n".encode() + b"\x81\x20\xff\n")
+    assert_user_error(run(tmp_path / "in.csv", "--out", tmp_path / "out"), "无法识别的字节", "第 3 行")
+
+
+def test_missing_input(tmp_path):
+    assert_user_error(run(tmp_path / "nope.csv", "--out", tmp_path / "out"), "找不到输入文件")
+
+
+@pytest.mark.parametrize("plan_text, fragment", [
+    ('id = "x"\ntitle = \n', "TOML"),
+    ('id = "Bad Id"\ntitle = "t"\n', "id"),
+])
+def test_malformed_plan(tmp_path, plan_text, fragment):
+    path = write_csv(tmp_path / "in.csv", "utf-8")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(plan_text, encoding="utf-8")
+    assert_user_error(run(path, "--out", tmp_path / "out", "--plan", plan), "plan.toml", fragment)
+
+
+def test_help_runs_as_module():
+    out = subprocess.run([sys.executable, "-m", "analysis", "--help"], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert out.returncode == 0 and "--no-split" in out.stdout and "--group-column" in out.stdout
+
+
+# --- the summary, from a hand-written result in the pipeline's format ---------------------
+
+RESULT = {
+    "statements": [
+        {"row": 0, "text": "本地代理机构规模小", "category": "service-talent", "confidence": 0.8, "theme": "t1"},
+        {"row": 1, "text": "缺少专利评估人才", "category": "service-talent", "confidence": 0.7, "theme": "t1"},
+        {"row": 2, "text": "食堂饭菜太咸", "category": "other", "confidence": 0.1, "theme": "t2"},
+    ],
+    "categories": [
+        {"id": "other", "name": "未归类/新问题", "count": 1},
+        {"id": "service-talent", "name": "品牌服务机构和高端服务人才", "count": 2},
+        {"id": "transfer-channels", "name": "校企专利信息沟通与转化渠道", "count": 0},
+    ],
+    "themes": [
+        {"id": "t1", "category": "service-talent", "label": "代理机构与评估人才", "keywords": ["代理机构", "人才"],
+         "size": 2, "representatives": ["本地代理机构规模小", "缺少专利评估人才"], "groups": {"企业": 2}},
+        {"id": "t2", "category": "other", "label": "后勤", "keywords": ["食堂"], "size": 1,
+         "representatives": ["食堂饭菜太咸"], "groups": {}},
+    ],
+}
+
+
+def test_summary_lists_categories_then_other():
+    md = summary_markdown(RESULT, Source("in.csv", "意见", 3, True, plan_title="泰安市规划"),
+                          clouds=[Path(cloud_name("theme", "t1"))])
+    assert md.index("## 1. 品牌服务机构和高端服务人才") < md.index("## 2. 校企专利信息沟通与转化渠道") \
+        < md.index("## 未归类/新问题")
+    assert "共 2 条，占 67%" in md and "共 0 条，占 0%" in md
+    assert "### 代理机构与评估人才（2 条）" in md and "关键词：代理机构、人才" in md
+    assert "> 本地代理机构规模小" in md and "来源：企业 2" in md
+    assert "![代理机构与评估人才词云](wordclouds/theme-t1.png)" in md
+    assert "category-service-talent.png" not in md  # not written, so not linked
+    assert "2 条归入 1 个问题类别，1 条未归类" in md
+
+
+# --- full runs with the real pipeline -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return pytest.importorskip("analysis.pipeline", reason="analysis.pipeline 尚未提交")
+
+
+def check_contract(result: dict, rows: list[str | None]) -> None:
+    assert set(result) == {"statements", "categories", "themes"}
+    category_ids = [c["id"] for c in result["categories"]]
+    theme_ids = {t["id"] for t in result["themes"]}
+    assert "other" in category_ids and len(set(category_ids)) == len(category_ids)
+    for s in result["statements"]:
+        assert set(s) == {"row", "text", "category", "confidence", "theme"}
+        assert isinstance(s["row"], int) and isinstance(s["confidence"], float)
+        assert s["category"] in category_ids and s["theme"] in theme_ids
+        assert s["text"] and s["text"] in normalize(rows[s["row"]])  # traceable to its row
+    for c in result["categories"]:
+        assert set(c) == {"id", "name", "count"}
+        assert c["count"] == sum(s["category"] == c["id"] for s in result["statements"])
+    for t in result["themes"]:
+        assert set(t) == {"id", "category", "label", "keywords", "size", "representatives", "groups"}
+        assert t["category"] in category_ids and isinstance(t["label"], str)
+        assert all(isinstance(k, str) for k in t["keywords"]) and len(t["representatives"]) <= t["size"]
+        assert t["size"] == sum(s["theme"] == t["id"] for s in result["statements"])
+        assert all(isinstance(n, int) for n in t["groups"].values())
+
+
+@pytest.fixture(scope="module")
+def utf8_run(pipeline, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("utf8")
+    result = run(write_csv(folder / "in.csv", "utf-8"), "--out", folder / "out", "--plan", PLAN,
+                 "--group-column", "单位类型", "--quiet")
+    assert result.exit_code == 0, result.output
+    return folder / "out"
+
+
+def test_json_contract_and_files(utf8_run):
+    data = json.loads((utf8_run / "analysis.json").read_text(encoding="utf-8"))
+    check_contract(data, [text for _, text in ROWS])
+    assert {c["id"] for c in data["categories"]} == {"enterprise-capability", "service-talent",
+                                                      "transfer-channels", "other"}
+    assert {s["row"] for s in data["statements"]} == {0, 1, 2, 3, 4, 6, 7}  # row 5 is empty
+    assert len([s for s in data["statements"] if s["row"] == 0]) == 2  # 一是……；二是……
+    for t in data["themes"]:
+        assert set(t["groups"]) <= {"高校", "企业", "服务机构"}
+    assert "\\u" not in (utf8_run / "analysis.json").read_text(encoding="utf-8")  # ensure_ascii=False
+
+    summary = (utf8_run / "summary.md").read_text(encoding="utf-8")
+    for c in data["categories"]:
+        assert c["name"] in summary
+    clouds = {p.name for p in (utf8_run / "wordclouds").glob("*.png")}
+    for c in data["categories"]:
+        if c["count"]:
+            assert cloud_name("category", c["id"]) in clouds
+    assert {cloud_name("theme", t["id"]) for t in data["themes"]} <= clouds
+
+
+@pytest.mark.parametrize("kind", ["utf-8-sig", "gb18030", "xlsx"])
+def test_other_formats_give_the_same_result(utf8_run, tmp_path, kind):
+    path = write_xlsx(tmp_path / "in.xlsx") if kind == "xlsx" else write_csv(tmp_path / "in.csv", kind)
+    result = run(path, "--out", tmp_path / "out", "--plan", PLAN, "--group-column", "单位类型",
+                 "--no-wordcloud", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / "wordclouds").exists()
+    got = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    assert got == json.loads((utf8_run / "analysis.json").read_text(encoding="utf-8"))
+
+
+def test_no_split_one_statement_per_row(pipeline, tmp_path):
+    result = run(write_csv(tmp_path / "in.csv", "utf-8"), "--out", tmp_path / "out", "--no-split",
+                 "--no-wordcloud", "--quiet")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    check_contract(data, [text for _, text in ROWS])
+    assert [(s["row"], s["text"]) for s in data["statements"]] == [
+        (i, normalize(text)) for i, (_, text) in enumerate(ROWS) if text]
+    assert [c["id"] for c in data["categories"]] == ["other"]  # no plan: everything is new
