@@ -106,6 +106,13 @@ def test_help_runs_as_module():
     assert out.returncode == 0 and "--no-split" in out.stdout and "--group-column" in out.stdout
 
 
+def test_never_imports_flask():
+    code = ("import sys, analysis.cli, analysis.report, analysis.clouds, analysis.io, analysis.text, "
+            "analysis.tokenize; sys.exit(3 if any(m.split('.')[0] == 'flask' for m in sys.modules) else 0)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], timeout=120)
+    assert out.returncode == 0
+
+
 # --- the summary, from a hand-written result in the pipeline's format ---------------------
 
 RESULT = {
