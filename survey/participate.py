@@ -39,8 +39,9 @@ def find_response(session: EvaluationSession, submission_id: str) -> Response | 
         select(Response).filter_by(session_id=session.id, submission_id=submission_id))
 
 
-def store_response(session: EvaluationSession, form: SurveyFormBase) -> Response:
-    """Insert the answer, or return the one already stored under this submission id.
+def store_response(session: EvaluationSession, form: SurveyFormBase) -> tuple[Response, bool]:
+    """Insert the answer, or return the one already stored under this submission id;
+    the flag says whether this call stored it.
 
     Relies on the unique constraint rather than a look-up first, so two racing copies
     of one submit still end as one row: the loser's INSERT fails and it reads the winner's.
@@ -63,8 +64,15 @@ def store_response(session: EvaluationSession, form: SurveyFormBase) -> Response
         existing = find_response(session, form.submission_id.data)
         if existing is None:  # some other constraint failed: not a duplicate
             raise
-        return existing
-    return response
+        return existing, False
+    return response, True
+
+
+def _to_thanks(code: str, response: Response, repeated: bool):
+    # 303 so a reload of the thank-you page never re-posts the form.
+    args = {"again": 1} if repeated else {}
+    return redirect(url_for(".thanks", code=code, submission_id=response.submission_id, **args),
+                    code=303)
 
 
 def _unavailable(session: EvaluationSession | None, status: int = 200):
@@ -94,8 +102,7 @@ def survey(code: str):
         # back and resubmit) gets the same thank-you page, even if the session closed since.
         existing = find_response(session, request.form.get("submission_id", ""))
         if existing is not None:
-            return redirect(url_for(".thanks", code=code, submission_id=existing.submission_id),
-                            code=303)
+            return _to_thanks(code, existing, repeated=True)
     if session is None or not session.is_open:
         return _unavailable(session)
 
@@ -104,9 +111,8 @@ def survey(code: str):
     if request.method == "GET":
         form.submission_id.data = new_submission_id()
     elif form.validate():
-        response = store_response(session, form)
-        return redirect(url_for(".thanks", code=code, submission_id=response.submission_id),
-                        code=303)
+        response, created = store_response(session, form)
+        return _to_thanks(code, response, repeated=not created)
     else:
         # Flask-WTF's token error is English and names no field; say what happened instead.
         expired = bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
@@ -130,7 +136,7 @@ def thanks(code: str, submission_id: str):
                                        "您的填写内容仍保存在本机。", typed=None), 404
     received = response.created_at.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING)
     return render_template("participate/thanks.html", session=session, response=response,
-                           received=received)
+                           received=received, again=request.args.get("again") == "1")
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -104,7 +104,9 @@ def test_same_submission_twice_stores_one_and_shows_same_thanks(client, app, ope
     second = client.post(f"/s/{code}", data=data)
     third = client.post(f"/s/{code}", data={**data, "problems": "改过的内容"})  # back, edit, resubmit
     assert first.status_code == second.status_code == third.status_code == 303
-    assert first.location == second.location == third.location
+    assert second.location == third.location == first.location + "?again=1"
+    assert "没有再次保存" in client.get(third.location).get_data(as_text=True)
+    assert "没有再次保存" not in client.get(first.location).get_data(as_text=True)
     with app.app_context():
         assert count(Response) == 1 and count(Rating) == len(goal_ids(
             db.session.scalar(select(EvaluationSession))))
@@ -143,13 +145,16 @@ def test_store_response_returns_the_existing_row_on_unique_conflict(app, open_se
         session = db.session.scalar(select(EvaluationSession))
         data = valid_answer(session)
     app.config["WTF_CSRF_ENABLED"] = False
+    created_flags = []
     for _ in range(2):
         with app.test_request_context(f"/s/{code}", method="POST", data=data):
             session = db.session.scalar(select(EvaluationSession))
             form = survey_form_class(session.plan.definition.goals)()
             assert form.validate(), form.errors
-            stored = store_response(session, form)
+            stored, created = store_response(session, form)
             assert stored.submission_id == data["submission_id"]
+            created_flags.append(created)
+    assert created_flags == [True, False]
     with app.app_context():
         assert count(Response) == 1
 
@@ -211,7 +216,7 @@ def test_retry_after_session_closed_still_gets_thanks(client, app, open_session)
         db.session.scalar(select(EvaluationSession)).status = "closed"
         db.session.commit()
     again = client.post(f"/s/{code}", data=data)
-    assert again.status_code == 303 and again.location == first.location
+    assert again.status_code == 303 and again.location == first.location + "?again=1"
 
 
 def test_draft_session_has_not_started(client, app):

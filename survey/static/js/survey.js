@@ -4,6 +4,7 @@
   "use strict";
 
   var PREFIX = "pingjia:draft:";
+  var SENT = "pingjia:sent:";  // the last confirmed submission id per session
   var SKIP = { csrf_token: true };
 
   // localStorage throws in some private modes and when full; a draft is a convenience,
@@ -23,6 +24,14 @@
       return true;
     } catch (e) {
       return false;
+    }
+  }
+
+  function readSent(code) {
+    try {
+      return window.localStorage.getItem(SENT + code);
+    } catch (e) {
+      return null;
     }
   }
 
@@ -116,7 +125,11 @@
       }
     }
     if (!posted && !(draft && draft.fields && draft.fields.submission_id)) {
-      idField.value = newUuid();
+      // Back from the thank-you page, the browser refills the form from its history: a
+      // resubmit of that is the same answer, so it keeps the id the server already has.
+      var nav = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+      var sent = readSent(code);
+      idField.value = nav && nav.type === "back_forward" && sent ? sent : newUuid();
     }
 
     function save() {
@@ -202,6 +215,9 @@
         draft.fields.submission_id === el.getAttribute("data-submission-id")) {
       removeDraft(code);
     }
+    try {
+      window.localStorage.setItem(SENT + code, el.getAttribute("data-submission-id"));
+    } catch (e) { /* private mode: a back-and-resubmit may then store a second copy */ }
   }
 
   var form = document.getElementById("survey-form");
