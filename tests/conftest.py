@@ -1,7 +1,9 @@
 """Fixtures shared by the web-app tests: a fresh database per test (flaskr, cookiecutter-flask).
 
 SQLite in a temporary folder by default; set TEST_DATABASE_URL (CI does) to run the same
-tests against PostgreSQL. The schema is built by the Alembic migrations, as in production,
+tests against PostgreSQL, inside a schema of this test run's own (several people and CI jobs
+share one test database; a run that drops tables must not pull them from under another run).
+The schema is built by the Alembic migrations, as in production,
 so a model change without a migration fails the suite (about 60 ms per test on SQLite).
 """
 from __future__ import annotations
@@ -54,18 +56,38 @@ def backend(request) -> str:
     return request.param
 
 
-@pytest.fixture
-def database_url(backend, tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'test.sqlite3'}" if backend == "sqlite" else PG_URL
+@pytest.fixture(scope="session")
+def pg_schema():
+    """A PostgreSQL schema private to this pytest process, dropped at the end."""
+    from survey import _normalise_db_url
+
+    name = f"pytest_{os.getpid()}"
+    engine = create_engine(_normalise_db_url(PG_URL))
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {name}"))
+    yield name
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture
-def empty_app(backend, database_url, tmp_path):
+def database_config(backend, tmp_path, request) -> dict:
+    if backend == "sqlite":
+        return {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}"}
+    schema = request.getfixturevalue("pg_schema")
+    return {"SQLALCHEMY_DATABASE_URI": PG_URL,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
+
+
+@pytest.fixture
+def empty_app(backend, database_config, tmp_path):
     """An app whose database has no tables yet (for migration and init-db tests)."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": database_url,
+        **database_config,
     })
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
