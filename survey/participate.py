@@ -9,8 +9,6 @@ Nothing a person typed may be lost or stored twice:
 """
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +21,6 @@ from .models import EvaluationSession, Rating, Response
 
 bp = Blueprint("participate", __name__)
 
-# Participants read times in Beijing time (no DST); the database keeps UTC.
-BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 EXPIRED_MESSAGE = "页面已过期，已为您保留填写内容，请再次点击提交。"
 
 
@@ -134,9 +130,8 @@ def thanks(code: str, submission_id: str):
                                title="未找到提交记录",
                                message="没有找到这份提交。如果您刚刚提交过，请返回问卷页面再次点击提交；"
                                        "您的填写内容仍保存在本机。", typed=None), 404
-    received = response.created_at.replace(tzinfo=dt.timezone.utc).astimezone(BEIJING)
     return render_template("participate/thanks.html", session=session, response=response,
-                           received=received, again=request.args.get("again") == "1")
+                           again=request.args.get("again") == "1")
 
 
 @bp.errorhandler(RequestEntityTooLarge)

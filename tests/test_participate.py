@@ -1,6 +1,7 @@
 """The participant survey over HTTP: store once, never lose typed text, Chinese pages."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 import uuid
@@ -258,3 +259,13 @@ def test_over_limit_body_gets_a_page_about_the_saved_draft(client, app, open_ses
     assert "本机浏览器" in html and f'href="/s/{code}"' in html
     with app.app_context():
         assert count(Response) == 0
+
+
+def test_thanks_page_shows_beijing_time(client, app, open_session):
+    code, _ = open_session
+    data, r = submit(client, app, code)
+    with app.app_context():
+        response = db.session.scalar(select(Response))
+        response.created_at = dt.datetime(2023, 11, 15, 7, 5)  # UTC
+        db.session.commit()
+    assert "2023-11-15 15:05（北京时间）" in client.get(r.location).get_data(as_text=True)

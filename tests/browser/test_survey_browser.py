@@ -218,3 +218,19 @@ def test_over_limit_answer_is_stopped_or_explained_and_the_draft_survives(live_s
     assert len(phone.input_value("#problems")) == 30000
     assert phone.locator("#problems-count").get_attribute("class") == "sv-counter sv-counter-over"
     assert count(live_server, code) == 0
+
+
+def test_session_closed_while_filling_shows_the_text_to_copy(live_server, phone, output_dir):
+    code = new_session(live_server)
+    phone.goto(f"{live_server.url}/s/{code}")
+    fill_everything(phone)
+    with live_server.app.app_context():
+        db.session.scalar(select(EvaluationSession).filter_by(code=code)).status = "closed"
+        db.session.commit()
+    phone.locator("#submit-button").tap()
+    phone.wait_for_selector("text=本次评价已结束")
+    copy = phone.locator("#copy-problems")
+    assert copy.input_value() == PROBLEMS and copy.get_attribute("readonly") is not None
+    assert sideways_overflow(phone) <= 0
+    phone.screenshot(path=output_dir / "survey-375-closed.png", full_page=True)
+    assert count(live_server, code) == 0
