@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from survey import create_app
@@ -47,7 +48,7 @@ def live_server(tmp_path_factory):
     })
     app.instance_path = str(folder / "instance")
     with app.app_context():
-        db.create_all()
+        upgrade()  # the migrated schema, so the unique constraint the dedupe relies on is real
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
