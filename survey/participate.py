@@ -18,14 +18,11 @@ from .extensions import csrf, db
 from .forms_participant import (ORGANISATION_MAX, TEXT_MAX, SurveyFormBase, new_submission_id,
                                 survey_form_class)
 from .models import EvaluationSession, Rating, Response
+from .sessions import by_code
 
 bp = Blueprint("participate", __name__)
 
 EXPIRED_MESSAGE = "页面已过期，已为您保留填写内容，请再次点击提交。"
-
-
-def find_session(code: str) -> EvaluationSession | None:
-    return db.session.scalar(select(EvaluationSession).filter_by(code=code))
 
 
 def find_response(session: EvaluationSession, submission_id: str) -> Response | None:
@@ -92,13 +89,13 @@ def _unavailable(session: EvaluationSession | None, status: int = 200):
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token below, so an expired one can be re-rendered
 def survey(code: str):
-    session = find_session(code)
+    session = by_code(code)
     if request.method == "POST" and session is not None:
         # A retry of a submit that already went through (double tap, dropped connection,
         # back and resubmit) gets the same thank-you page, even if the session closed since.
         existing = find_response(session, request.form.get("submission_id", ""))
         if existing is not None:
-            return _to_thanks(code, existing, repeated=True)
+            return _to_thanks(session.code, existing, repeated=True)
     if session is None or not session.is_open:
         return _unavailable(session)
 
@@ -108,13 +105,14 @@ def survey(code: str):
         form.submission_id.data = new_submission_id()
     elif form.validate():
         response, created = store_response(session, form)
-        return _to_thanks(code, response, repeated=not created)
+        return _to_thanks(session.code, response, repeated=not created)
     else:
         # Flask-WTF's token error is English and names no field; say what happened instead.
         expired = bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
         if form.submission_id.errors:
             form.submission_id.data = new_submission_id()
-    organisations = sorted({(e.organisation, e.organisation_type) for e in session.roster})
+    # Roster order (as staff entered it, usually the seating list), each organisation once.
+    organisations = list(dict.fromkeys((e.organisation, e.organisation_type) for e in session.roster))
     return render_template("participate/survey.html", session=session, form=form,
                            expired=expired, expired_message=EXPIRED_MESSAGE,
                            organisations=organisations,
@@ -123,7 +121,7 @@ def survey(code: str):
 
 @bp.route("/s/<code>/thanks/<submission_id>")
 def thanks(code: str, submission_id: str):
-    session = find_session(code)
+    session = by_code(code)
     response = find_response(session, submission_id) if session is not None else None
     if response is None:
         return render_template("participate/unavailable.html", session=session,

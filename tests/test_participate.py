@@ -269,3 +269,8 @@ def test_thanks_page_shows_beijing_time(client, app, open_session):
         response.created_at = dt.datetime(2023, 11, 15, 7, 5)  # UTC
         db.session.commit()
     assert "2023-11-15 15:05（北京时间）" in client.get(r.location).get_data(as_text=True)
+
+
+def test_code_typed_in_capitals_still_opens_the_form(client, open_session):
+    code, _ = open_session
+    assert client.get(f"/s/{code.upper()}").status_code == 200
