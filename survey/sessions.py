@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-
 from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import SESSION_FORMS, EvaluationSession, Plan, Response, RosterEntry
+from .models import SESSION_FORMS, EvaluationSession, Plan, Response, RosterEntry, new_public_code
 from .roster import RosterRow
 
 
@@ -28,6 +27,9 @@ def create_session(*, plan_id: str, title: str, form: str, organiser: str, start
         raise SessionError(f"评价形式“{form}”不在可选范围内（{'、'.join(SESSION_FORMS)}）")
     if not title.strip():
         raise SessionError("活动名称不能为空")
+    for label, value in (("活动名称", title), ("组织实施单位", organiser), ("地点", place)):
+        if len(value.strip()) > 200:  # the column size; PostgreSQL would refuse it mid-insert
+            raise SessionError(f"{label}不超过 200 字")
     session = EvaluationSession(
         code=_unused_code(), plan_id=plan_id, title=title.strip(), form=form,
         organiser=organiser.strip(), starts_at=starts_at, place=place.strip(), status=status,
@@ -42,8 +44,6 @@ def create_session(*, plan_id: str, title: str, form: str, organiser: str, start
 
 def _unused_code() -> str:
     # 31^8 codes make a clash very unlikely, but a unique-constraint error mid-meeting is worse.
-    from .models import new_public_code
-
     while True:
         code = new_public_code()
         if db.session.scalar(select(EvaluationSession.id).where(EvaluationSession.code == code)) is None:

@@ -109,6 +109,9 @@ def test_create_session_errors_are_chinese(app, runner, tmp_path):
     runner.invoke(args=["load-plans"])
     bad_date = runner.invoke(args=base + ["--plan", PLAN_ID, "--starts-at", "下午两点"])
     assert bad_date.exit_code == 2 and "应为 2023-11-15 14:30" in bad_date.output
+    too_long = runner.invoke(args=["create-session", "--title", "长" * 201, "--organiser", "o", "--place", "p",
+                                   "--plan", PLAN_ID, "--starts-at", "2023-11-15"])
+    assert too_long.exit_code == 1 and "活动名称不超过 200 字" in too_long.output
     roster = tmp_path / "r.csv"
     roster.write_text("甲,学校\n", encoding="utf-8")
     bad_roster = runner.invoke(args=base + ["--plan", PLAN_ID, "--starts-at", "2023-11-15", "--roster", str(roster)])
