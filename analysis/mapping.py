@@ -1,0 +1,286 @@
+"""Statements → plan problem categories, zero-shot from the plan, improved by self-training.
+
+`CategoryMapper` follows BERTopic's zero-shot idea (statements close to a predefined topic
+go to it, the rest stay unassigned) and makes it learn from the batch itself:
+
+1. Zero-shot scores. Each category becomes short texts — "name：description", and each
+   keyword — embedded with the same representation as the statements. A statement's score
+   for a category is its similarity to the description plus the mean of its three most
+   similar keywords. Raw cosines are not comparable across categories (a category whose
+   words are generic is close to everything), so each category's score is standardised
+   against a fixed background of everyday sentences about nothing in particular: the
+   score becomes "how many background standard deviations above chance".
+2. Neighbourhood smoothing. Short texts are noisy; averaging the scores over each
+   statement's nearest neighbours (twice) lets the clear statements speak for the vague.
+3. Self-training. The most confident statements of each category (by margin) become
+   pseudo-labels, together with the plan's examples and any staff-confirmed labels
+   (weighted higher); a logistic regression on the representation (plus character and word
+   TF-IDF) is fitted, predicts every statement, and the seed set grows (30% → 60% → 100%).
+4. "other". A statement whose best zero-shot standardised score stays below
+   `min_relevance`, or whose final probability is below `threshold`, is "other"
+   (未归类/新问题): it is clustered into new themes instead.
+
+`fit(X, y)`: `y[i]` is a confirmed category id or None. Confirmed statements keep their
+label (confidence 1.0) and teach the classifier; that is how staff corrections in one
+run become training data for the next.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import NearestNeighbors
+
+from .embed import TfidfEmbedder, make_embedder
+
+OTHER = "other"
+OTHER_NAME = "未归类/新问题"
+
+# Everyday sentences about no policy topic in particular: the yardstick for "chance"
+# similarity. Varied on purpose; none names a plan-like problem.
+BACKGROUND = (
+    "今天天气不错，适合出去走走。", "我早上吃了两个包子。", "周末打算带孩子去公园玩。",
+    "这部电影的结局有点出乎意料。", "楼下新开了一家面馆。", "最近晚上总是睡不好。",
+    "他昨天坐火车回了老家。", "这首歌我听了很多遍。", "下雨了，记得带伞。",
+    "猫在沙发上睡了一下午。", "我们班今天开了运动会。", "奶奶种的西红柿熟了。",
+    "地铁里人太多了。", "这本小说我还没看完。", "晚饭做了红烧肉。", "手机快没电了。",
+    "明天要早起赶飞机。", "小区里的桂花开了。", "朋友送了我一盒月饼。", "这件衣服有点大。",
+    "好的，收到。", "谢谢大家。", "我同意上面的说法。", "没什么别的了。",
+    "球赛踢到最后一分钟才进球。", "这家酒店的早餐还可以。", "路上堵车堵了一个小时。",
+    "孩子的作业太多了。", "春节快到了，火车票不好买。", "家里的热水器坏了。",
+    "超市的水果打折了。", "他养了一条金毛犬。", "这个游戏很好玩。", "股市今天又跌了。",
+    "房租又涨了。", "医院排队的人很多。", "我喜欢喝绿茶。", "她在学做蛋糕。",
+    "今年夏天特别热。", "开会的时间改到下午三点了。",
+)
+
+
+def _top_mean(sim: np.ndarray, k: int) -> np.ndarray:
+    """Row-wise mean of the k largest values."""
+    k = min(k, sim.shape[1])
+    return np.sort(sim, axis=1)[:, -k:].mean(axis=1)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _dense(m):
+    return m.toarray() if sp.issparse(m) else np.asarray(m)
+
+
+def _categories(plan_or_categories):
+    cats = getattr(plan_or_categories, "categories", plan_or_categories)
+    return tuple(cats or ())
+
+
+class CategoryMapper(ClassifierMixin, BaseEstimator):
+    """Map statements to the categories of a plan (or a sequence of `Category`).
+
+    Parameters
+    ----------
+    categories : Plan or sequence of Category (id, name, description, keywords, examples).
+    embedder : an embedder from `analysis.embed` (or its name); None → ``"use"``.
+    lexical : add word and character TF-IDF to the classifier's features.
+    n_neighbors : neighbours for score smoothing (dense representations only); 0 turns it off.
+    seed_fractions : share of each category's statements (most confident first) used as
+        pseudo-labels in each self-training round; () gives pure zero-shot.
+    min_relevance : below this standardised zero-shot score a statement is "other".
+    threshold : below this final probability a statement is "other"; 0 forces a category.
+    """
+
+    def __init__(self, categories=(), embedder=None, lexical=True, n_neighbors=10,
+                 seed_fractions=(0.3, 0.6, 1.0), C=10.0, min_relevance=2.0, threshold=0.4,
+                 example_weight=2.0, confirmed_weight=5.0, random_state=0):
+        self.categories = categories
+        self.embedder = embedder
+        self.lexical = lexical
+        self.n_neighbors = n_neighbors
+        self.seed_fractions = seed_fractions
+        self.C = C
+        self.min_relevance = min_relevance
+        self.threshold = threshold
+        self.example_weight = example_weight
+        self.confirmed_weight = confirmed_weight
+        self.random_state = random_state
+
+    # --- representation ----------------------------------------------------------------
+
+    def _resolve_embedder(self):
+        emb = self.embedder if self.embedder is not None else "use"
+        return make_embedder(emb) if isinstance(emb, str) else emb
+
+    def _embed(self, texts, embedding=None):
+        E = self.embedder_.transform(texts) if embedding is None else embedding
+        if not self.lexical or not getattr(self.embedder_, "dense", False):
+            return E, E
+        L = self.lexical_.transform(texts)
+        return E, sp.hstack([sp.csr_matrix(E), L], format="csr")
+
+    def _zero_shot(self, E) -> np.ndarray:
+        """Standardised similarity of each row of E to each category (n × C)."""
+        sims = _dense(E @ self.prototypes_.T)
+        keywords = np.column_stack([_top_mean(sims[:, idx], 3) for idx in self.proto_keywords_])
+        raw = sims[:, self.proto_desc_] + keywords
+        return (raw - self.background_mean_) / self.background_std_
+
+    # --- fitting -----------------------------------------------------------------------
+
+    def fit(self, X: Sequence[str], y=None, embedding=None):
+        """Fit on statements X; `y[i]` a confirmed category id or None.
+
+        `embedding` optionally passes ``embedder.transform(X)`` already computed with a
+        fitted `embedder` (the pipeline shares it with the theme clustering).
+        """
+        texts = [t or "" for t in X]
+        cats = _categories(self.categories)
+        if not cats:
+            raise ValueError("CategoryMapper 需要至少一个问题类别")
+        self.classes_ = np.array([c.id for c in cats])
+        index = {c.id: i for i, c in enumerate(cats)}
+        confirmed = np.full(len(texts), -1)
+        if y is not None:
+            for i, label in enumerate(y):
+                if label is None or label == "" or label == OTHER:
+                    continue
+                if label not in index:
+                    raise ValueError(f"确认的类别“{label}”不在计划的类别中")
+                confirmed[i] = index[label]
+
+        emb = self._resolve_embedder()
+        self.embedder_ = emb if embedding is not None else clone(emb).fit(texts)
+        examples = [(e, index[c.id]) for c in cats for e in c.examples]
+        if self.lexical and getattr(self.embedder_, "dense", False):
+            self.lexical_ = TfidfEmbedder(min_df=1).fit(texts + [e for e, _ in examples])
+
+        # category prototypes: one description text, then the keywords (and name) of each
+        queries, desc, kws = [], [], []
+        for c in cats:
+            desc.append(len(queries))
+            queries.append(f"{c.name}：{c.description}")
+            start = len(queries)
+            queries.extend(dict.fromkeys([*c.keywords, c.name]))
+            kws.append(np.arange(start, len(queries)))
+        self.proto_desc_ = np.array(desc)
+        self.proto_keywords_ = kws
+        self.prototypes_ = self.embedder_.transform_queries(queries)
+        self.background_mean_ = 0.0
+        self.background_std_ = 1.0
+        bg = self._zero_shot(self.embedder_.transform(list(BACKGROUND)))
+        self.background_mean_ = bg.mean(axis=0)
+        self.background_std_ = bg.std(axis=0) + 1e-6
+
+        E, F = self._embed(texts, embedding)
+        Z = self._zero_shot(E)
+        self.scores_ = Z
+        self.relevance_ = Z.max(axis=1)
+        Zs = self._smooth(E, Z)
+
+        if examples:
+            _, Fx = self._embed([e for e, _ in examples])
+            yx = np.array([c for _, c in examples])
+        else:
+            Fx, yx = None, np.zeros(0, dtype=int)
+        P = self._self_train(F, Zs, confirmed, Fx, yx)
+        self._finish(P, confirmed)
+        return self
+
+    def _smooth(self, E, Z):
+        n, n_cat = Z.shape
+        # never average over more neighbours than a small category could have
+        k = min(self.n_neighbors, n // (2 * n_cat))
+        if k < 1 or not getattr(self.embedder_, "dense", False):
+            return Z
+        nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
+        idx = nn.kneighbors(E, return_distance=False)
+        once = Z[idx].mean(axis=1)
+        return Z + once + once[idx].mean(axis=1)
+
+    def _classifier(self):
+        return LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
+
+    def _self_train(self, F, Z, confirmed, Fx, yx):
+        """Grow pseudo-labels from confident zero-shot scores; returns n × C probabilities."""
+        n, n_cat = Z.shape
+        current = Z.argmax(axis=1)
+        top2 = np.sort(_softmax(Z), axis=1)
+        margin = top2[:, -1] - top2[:, -2] if n_cat > 1 else top2[:, -1]
+        current[confirmed >= 0] = confirmed[confirmed >= 0]
+        margin[confirmed >= 0] = np.inf
+        P = _softmax(Z)
+        self.n_iter_ = 0
+        for frac in self.seed_fractions:
+            seeds = []
+            for c in range(n_cat):
+                members = np.flatnonzero(current == c)
+                if members.size:
+                    keep = max(1, int(np.ceil(members.size * frac)))
+                    seeds.extend(members[np.argsort(-margin[members], kind="stable")[:keep]])
+            seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(confirmed >= 0))), dtype=int)
+            rows = [F[seeds]]
+            labels = [current[seeds]]
+            weights = [np.where(confirmed[seeds] >= 0, self.confirmed_weight, 1.0)]
+            if Fx is not None:
+                rows.append(Fx)
+                labels.append(yx)
+                weights.append(np.full(len(yx), self.example_weight))
+            labels = np.concatenate(labels)
+            if np.unique(labels).size < 2:
+                break
+            Xs = sp.vstack(rows, format="csr") if sp.issparse(F) else np.vstack(rows)
+            clf = self._classifier().fit(Xs, labels, sample_weight=np.concatenate(weights))
+            P = np.zeros((n, n_cat))
+            P[:, clf.classes_] = clf.predict_proba(F)
+            current = P.argmax(axis=1)
+            top2 = np.sort(P, axis=1)
+            margin = top2[:, -1] - top2[:, -2] if n_cat > 1 else top2[:, -1]
+            current[confirmed >= 0] = confirmed[confirmed >= 0]
+            margin[confirmed >= 0] = np.inf
+            self.classifier_ = clf
+            self.n_iter_ += 1
+        return P
+
+    def _decide(self, P, relevance):
+        best = P.argmax(axis=1)
+        conf = P[np.arange(len(best)), best]
+        labels = self.classes_[best].astype(object)
+        dense = getattr(self.embedder_, "dense", False)
+        other = conf < self.threshold
+        if dense:
+            other |= relevance < self.min_relevance
+        labels[other] = OTHER
+        return labels, np.where(other, 1.0 - conf, conf)
+
+    def _finish(self, P, confirmed):
+        self.proba_ = P
+        labels, conf = self._decide(P, self.relevance_)
+        has = confirmed >= 0
+        labels[has] = self.classes_[confirmed[has]]
+        conf[has] = 1.0
+        self.labels_ = labels
+        self.confidence_ = conf
+
+    # --- prediction --------------------------------------------------------------------
+
+    def predict_proba(self, X):
+        """Probability of each category (columns in `classes_` order), without "other"."""
+        texts = [t or "" for t in X]
+        E, F = self._embed(texts)
+        if hasattr(self, "classifier_"):
+            P = np.zeros((len(texts), len(self.classes_)))
+            P[:, self.classifier_.classes_] = self.classifier_.predict_proba(F)
+            return P
+        return _softmax(self._zero_shot(E))
+
+    def predict_with_confidence(self, X):
+        texts = [t or "" for t in X]
+        E, _ = self._embed(texts)
+        return self._decide(self.predict_proba(texts), self._zero_shot(E).max(axis=1))
+
+    def predict(self, X):
+        """Category id (or "other") for each statement."""
+        return self.predict_with_confidence(X)[0]

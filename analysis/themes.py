@@ -1,0 +1,224 @@
+"""Themes: clusters of statements within each category (and within "other").
+
+`ThemeClusterer` clusters each category's statements on their representation and
+describes every theme the way BERTopic and Pol.is do: c-TF-IDF keywords, a short label
+(the top keywords), its size, the statements closest to its centre (exact text) and,
+when organisation types are given, how many statements came from each.
+
+Clustering: spectral clustering on a cosine k-nearest-neighbour graph for dense
+representations up to `spectral_max` statements (short texts form curved, uneven
+clusters that k-means on raw vectors cuts badly); mini-batch k-means for larger inputs
+or sparse TF-IDF (reduced by truncated SVD first). The number of themes per category is
+chosen by the cosine silhouette over 2..`max_themes`; a category stays one theme when no
+split beats `min_silhouette`. `n_themes` fixes the total instead, distributed across
+categories in proportion to their size (every category keeps at least one).
+"""
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.manifold import spectral_embedding
+from sklearn.metrics import silhouette_score
+from sklearn.neighbors import kneighbors_graph
+from sklearn.preprocessing import normalize
+
+from .tokenize import ChineseTokenizer
+
+UNKNOWN_GROUP = "未注明"
+
+
+def reduce(X, n_components: int = 100, random_state: int = 0) -> np.ndarray:
+    """Dense, unit-length rows: sparse TF-IDF goes through truncated SVD (LSA) first."""
+    if sp.issparse(X):
+        k = min(n_components, X.shape[1] - 1, X.shape[0] - 1)
+        if k < 2:
+            return normalize(X.toarray()).astype(np.float32)
+        X = TruncatedSVD(k, random_state=random_state).fit_transform(X)
+    return normalize(np.asarray(X, dtype=np.float32))
+
+
+def cluster_candidates(X: np.ndarray, ks: Sequence[int], *, random_state: int = 0,
+                       n_neighbors: int = 15, spectral_max: int = 6000) -> dict[int, np.ndarray]:
+    """Labels for each k in `ks` (X dense, unit rows): spectral when small, else k-means."""
+    n = X.shape[0]
+    ks = [k for k in ks if 1 <= k <= n]
+    out = {}
+    if 1 in ks:
+        out[1] = np.zeros(n, dtype=int)
+    ks = [k for k in ks if k > 1]
+    if not ks:
+        return out
+    if n <= spectral_max and n > n_neighbors + 1:
+        graph = kneighbors_graph(X, n_neighbors, metric="cosine", include_self=False)
+        graph = 0.5 * (graph + graph.T)
+        with warnings.catch_warnings():
+            # a kNN graph of real comments is often not connected; the embedding copes
+            warnings.simplefilter("ignore", UserWarning)
+            maps = spectral_embedding(graph, n_components=max(ks), drop_first=False,
+                                      random_state=random_state)
+        for k in ks:
+            out[k] = KMeans(k, n_init=10, random_state=random_state).fit_predict(maps[:, :k])
+    else:
+        for k in ks:
+            km = MiniBatchKMeans(k, n_init=3, batch_size=4096, random_state=random_state)
+            out[k] = km.fit_predict(X)
+    return out
+
+
+def cluster(X, k: int, *, random_state: int = 0) -> np.ndarray:
+    """k clusters of the rows of X (any representation)."""
+    return cluster_candidates(reduce(X, random_state=random_state), [k], random_state=random_state)[k]
+
+
+def _allocate(sizes: dict[str, int], total: int) -> dict[str, int]:
+    """Split `total` themes over categories in proportion to size (largest remainder)."""
+    share = {c: total * s / sum(sizes.values()) for c, s in sizes.items()}
+    out = {c: max(1, min(sizes[c], int(v))) for c, v in share.items()}
+    for c in sorted(sizes, key=lambda c: (-(share[c] - int(share[c])), c)):
+        if sum(out.values()) >= total:
+            break
+        if out[c] < sizes[c]:
+            out[c] += 1
+    return out
+
+
+def c_tf_idf(counts: sp.spmatrix, labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """BERTopic's class-based TF-IDF: tf within the class × log(1 + mean class size / tf)."""
+    member = sp.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))),
+                           shape=(n_classes, len(labels)))
+    tf = np.asarray((member @ counts).todense(), dtype=np.float64)
+    words = tf.sum(axis=1, keepdims=True)
+    freq = tf.sum(axis=0)
+    idf = np.log(1 + words.mean() / np.maximum(freq, 1))
+    return tf / np.maximum(words, 1) * idf
+
+
+class ThemeClusterer(BaseEstimator):
+    """Cluster statements into themes within each category.
+
+    Parameters
+    ----------
+    n_themes : total number of themes; None chooses per category by silhouette.
+    max_themes : most themes per category when choosing automatically.
+    min_size : a category needs twice this many statements before it is split.
+    min_silhouette : the best split must beat this cosine silhouette, else one theme.
+    """
+
+    def __init__(self, n_themes=None, max_themes=8, min_size=3, min_silhouette=0.02,
+                 n_keywords=8, n_representatives=3, tokenizer=None, random_state=0):
+        self.n_themes = n_themes
+        self.max_themes = max_themes
+        self.min_size = min_size
+        self.min_silhouette = min_silhouette
+        self.n_keywords = n_keywords
+        self.n_representatives = n_representatives
+        self.tokenizer = tokenizer
+        self.random_state = random_state
+
+    def _choose(self, Xc: np.ndarray) -> np.ndarray:
+        n = Xc.shape[0]
+        top = min(self.max_themes, n // max(self.min_size, 1))
+        if top < 2:
+            return np.zeros(n, dtype=int)
+        candidates = cluster_candidates(Xc, range(2, top + 1), random_state=self.random_state)
+        best, best_score = np.zeros(n, dtype=int), self.min_silhouette
+        for k, labels in candidates.items():
+            if np.unique(labels).size < 2:
+                continue
+            score = silhouette_score(Xc, labels, metric="cosine", sample_size=min(n, 2000),
+                                     random_state=self.random_state)
+            if score > best_score:
+                best, best_score = labels, score
+        return best
+
+    def fit(self, X, texts: Sequence[str], categories: Sequence[str] | None = None,
+            groups: Sequence[str | None] | None = None, order: Sequence[str] | None = None):
+        """X: one representation row per statement; `texts` the statements' exact text;
+        `categories[i]` statement i's category id (None: everything is "other");
+        `groups[i]` its organisation type; `order` the category order for the output."""
+        texts = list(texts)
+        n = len(texts)
+        cats = np.array(list(categories) if categories is not None else ["other"] * n, dtype=object)
+        R = reduce(X, random_state=self.random_state) if n else np.zeros((0, 1))
+        present = list(dict.fromkeys(order or [])) + sorted(set(cats) - set(order or []))
+        present = [c for c in present if np.any(cats == c)]
+        sizes = {c: int(np.sum(cats == c)) for c in present}
+        quota = _allocate(sizes, self.n_themes) if self.n_themes and present else None
+
+        local = np.zeros(n, dtype=int)
+        blocks = []
+        for c in present:
+            idx = np.flatnonzero(cats == c)
+            if quota is not None:
+                k = quota[c]
+                labels = cluster_candidates(R[idx], [k], random_state=self.random_state)[k]
+            else:
+                labels = self._choose(R[idx])
+            # number themes by size, largest first, ties by first statement
+            counts = Counter(labels.tolist())
+            ranked = sorted(counts, key=lambda t: (-counts[t], int(np.flatnonzero(labels == t)[0])))
+            remap = {t: j for j, t in enumerate(ranked)}
+            local[idx] = [remap[t] for t in labels]
+            blocks.append((c, idx, len(ranked)))
+
+        theme_of = np.zeros(n, dtype=int)
+        ids, owners = [], []
+        for c, idx, k in blocks:
+            theme_of[idx] = len(ids) + local[idx]
+            ids.extend(f"{c}-{j + 1}" for j in range(k))
+            owners.extend([c] * k)
+        self.labels_ = np.array([ids[t] for t in theme_of], dtype=object)
+
+        keywords = self._keywords(texts, theme_of, len(ids))
+        self.themes_ = []
+        for t, (tid, owner) in enumerate(zip(ids, owners)):
+            members = np.flatnonzero(theme_of == t)
+            reps = self._representatives(R, members, texts)
+            theme = {"id": tid, "category": owner,
+                     "label": "、".join(keywords[t][:3]) or reps[0][:20],
+                     "keywords": keywords[t], "size": int(members.size),
+                     "representatives": reps, "groups": {}}
+            if groups is not None:
+                tally = Counter(groups[i] if groups[i] else UNKNOWN_GROUP for i in members)
+                theme["groups"] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
+            self.themes_.append(theme)
+        return self
+
+    def _keywords(self, texts, theme_of, n_themes) -> list[list[str]]:
+        if not texts:
+            return []
+        tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
+        vec = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False)
+        try:
+            counts = vec.fit_transform(texts)
+        except ValueError:  # nothing but stopwords
+            return [[] for _ in range(n_themes)]
+        scores = c_tf_idf(counts, theme_of, n_themes)
+        vocab = vec.get_feature_names_out()
+        # single characters (上, 高, 难) are rarely a theme's subject on their own
+        scores[:, np.char.str_len(vocab.astype(str)) < 2] = 0
+        out = []
+        for row in scores:
+            top = np.argsort(-row, kind="stable")[: self.n_keywords]
+            out.append([str(vocab[j]) for j in top if row[j] > 0])
+        return out
+
+    def _representatives(self, R, members, texts) -> list[str]:
+        """Distinct statements closest to the theme's centre (cosine), exact text."""
+        centre = R[members].mean(axis=0)
+        order = members[np.argsort(-(R[members] @ centre), kind="stable")]
+        reps: list[str] = []
+        for i in order:
+            if texts[i] not in reps:
+                reps.append(texts[i])
+            if len(reps) == self.n_representatives:
+                break
+        return reps
