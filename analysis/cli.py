@@ -28,6 +28,9 @@ class UserInputError(click.ClickException):
         click.echo(f"错误：{self.format_message()}", err=True)
 
 
+STAGE_NAMES = {"split": "拆分句子", "embed": "计算向量", "map": "归类", "themes": "提炼主题"}
+
+
 class TqdmProgress:
     """`progress(stage, done, total)` for the pipeline, drawn as one tqdm bar per stage on stderr."""
 
@@ -44,7 +47,8 @@ class TqdmProgress:
         if stage != self.stage:
             self.close()
             # delay: short stages finish before a bar would appear
-            self.stage, self.bar = stage, tqdm(total=total, desc=stage, file=sys.stderr, delay=0.5, leave=False)
+            desc = STAGE_NAMES.get(stage, stage)
+            self.stage, self.bar = stage, tqdm(total=total, desc=desc, file=sys.stderr, delay=0.5, leave=False)
         self.bar.total = total
         self.bar.update(done - self.bar.n)
 

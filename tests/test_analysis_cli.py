@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from analysis.cli import analyze
+from analysis.cli import TqdmProgress, analyze
 from analysis.report import Source, cloud_name, summary_markdown
 from analysis.resources import corpus_path
 from analysis.text import normalize
@@ -111,6 +111,19 @@ def test_never_imports_flask():
             "analysis.tokenize; sys.exit(3 if any(m.split('.')[0] == 'flask' for m in sys.modules) else 0)")
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], timeout=120)
     assert out.returncode == 0
+
+
+def test_progress_follows_stages():
+    progress = TqdmProgress()
+    progress("embed", 3, 10)
+    first = progress.bar
+    assert (first.n, first.total, first.desc) == (3, 10, "计算向量")
+    progress("embed", 7, 10)
+    assert progress.bar is first and first.n == 7
+    progress("绘制词云", 1, 4)
+    assert progress.bar is not first and progress.bar.desc == "绘制词云"
+    progress.close()
+    assert progress.bar is None
 
 
 # --- the summary, from a hand-written result in the pipeline's format ---------------------
