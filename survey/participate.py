@@ -4,12 +4,14 @@ Nothing a person typed may be lost or stored twice:
 - the view is exempt from the global CSRFProtect and checks the form's own token instead,
   so an expired page is re-rendered with the typed text rather than answered with a bare 400;
 - a (session, submission_id) unique constraint makes a retried submit store one response,
-  also when two copies of the request race each other;
+  also when two copies of the request race each other; a changed answer under a stored id
+  is shown again with a question rather than dropped or stored twice;
 - an over-large body gets a page that says the draft is still in the browser.
 """
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -86,35 +88,75 @@ def _unavailable(session: EvaluationSession | None, status: int = 200):
                            message=message, typed=typed), status
 
 
+def same_answer(response: Response, form: SurveyFormBase) -> bool:
+    """Whether the posted form says exactly what is already stored (a true retry)."""
+    try:
+        scores = form.scores()
+    except (TypeError, ValueError):  # a rating missing or not a number
+        return False
+    stored = (response.organisation, response.organisation_type, response.problems,
+              response.suggestions, {r.goal_id: r.score for r in response.ratings})
+    posted = (form.organisation.data or "", form.organisation_type.data, form.problems.data or "",
+              form.suggestions.data or "", scores)
+    return stored == posted
+
+
+def _sent_key(code: str) -> str:
+    return f"sent-{code}"
+
+
+def _fallback_submission_id(code: str) -> str:
+    # Without JS, going back from the thank-you page re-fetches the form and the browser
+    # refills only the visible fields: hand out the id of the answer already stored, so
+    # a resubmit of it is recognised. "?new=1" (the thank-you page's link) starts afresh.
+    if not request.args.get("new"):
+        remembered = cookie_session.get(_sent_key(code))
+        if remembered:
+            return remembered
+    return new_submission_id()
+
+
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token below, so an expired one can be re-rendered
 def survey(code: str):
     session = by_code(code)
+    existing = None
     if request.method == "POST" and session is not None:
-        # A retry of a submit that already went through (double tap, dropped connection,
-        # back and resubmit) gets the same thank-you page, even if the session closed since.
         existing = find_response(session, request.form.get("submission_id", ""))
-        if existing is not None:
+        if existing is not None and not session.is_open:
             return _to_thanks(session.code, existing, repeated=True)
     if session is None or not session.is_open:
         return _unavailable(session)
 
     form = survey_form_class(session.plan.definition.goals)()
-    expired = False
+    if existing is not None and same_answer(existing, form):
+        # A retry of a submit that already went through: double tap, dropped connection,
+        # back and resubmit. Same thank-you page, nothing stored again.
+        return _to_thanks(session.code, existing, repeated=True)
+
+    expired, previous = False, None
     if request.method == "GET":
-        form.submission_id.data = new_submission_id()
-    elif form.validate():
-        response, created = store_response(session, form)
-        return _to_thanks(session.code, response, repeated=not created)
+        form.submission_id.data = _fallback_submission_id(session.code)
     else:
+        valid = form.validate()
         # Flask-WTF's token error is English and names no field; say what happened instead.
         expired = bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
-        if form.submission_id.errors:
+        if existing is not None:
+            # The same page sent a different answer after its first was stored (edited after
+            # going back, or a second person on a no-JS phone). Keep the text and ask once
+            # before storing it as a new answer: never dropped silently, never stored twice.
+            previous = existing
+            form.submission_id.data = new_submission_id()
+        elif valid:
+            response, created = store_response(session, form)
+            cookie_session[_sent_key(session.code)] = response.submission_id
+            return _to_thanks(session.code, response, repeated=not created)
+        elif form.submission_id.errors:
             form.submission_id.data = new_submission_id()
     # Roster order (as staff entered it, usually the seating list), each organisation once.
     organisations = list(dict.fromkeys((e.organisation, e.organisation_type) for e in session.roster))
     return render_template("participate/survey.html", session=session, form=form,
-                           expired=expired, expired_message=EXPIRED_MESSAGE,
+                           expired=expired, expired_message=EXPIRED_MESSAGE, previous=previous,
                            organisations=organisations,
                            organisation_max=ORGANISATION_MAX, text_max=TEXT_MAX)
 

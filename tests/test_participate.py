@@ -103,15 +103,43 @@ def test_same_submission_twice_stores_one_and_shows_same_thanks(client, app, ope
     code, _ = open_session
     data, first = submit(client, app, code)
     second = client.post(f"/s/{code}", data=data)
-    third = client.post(f"/s/{code}", data={**data, "problems": "改过的内容"})  # back, edit, resubmit
-    assert first.status_code == second.status_code == third.status_code == 303
-    assert second.location == third.location == first.location + "?again=1"
-    assert "没有再次保存" in client.get(third.location).get_data(as_text=True)
+    assert first.status_code == second.status_code == 303
+    assert second.location == first.location + "?again=1"
+    assert "没有再次保存" in client.get(second.location).get_data(as_text=True)
     assert "没有再次保存" not in client.get(first.location).get_data(as_text=True)
     with app.app_context():
         assert count(Response) == 1 and count(Rating) == len(goal_ids(
             db.session.scalar(select(EvaluationSession))))
-        assert db.session.scalar(select(Response.problems)) == data["problems"]
+
+
+def test_changed_answer_under_a_stored_id_is_kept_and_asked_about(client, app, open_session):
+    """Back, edit, resubmit: neither dropped silently nor stored twice without asking."""
+    code, _ = open_session
+    data, first = submit(client, app, code)
+    edited = {**data, "problems": "补充：专利质押融资门槛高。"}
+    r = client.post(f"/s/{code}", data=edited)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "尚未保存" in html and data["submission_id"][:8] in html
+    assert "补充：专利质押融资门槛高。" in html
+    new_id = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', html).group(1)
+    assert new_id != data["submission_id"]
+    with app.app_context():
+        assert count(Response) == 1
+    again = client.post(f"/s/{code}", data={**edited, "submission_id": new_id})
+    assert again.status_code == 303 and again.location.endswith(new_id)
+    with app.app_context():
+        assert count(Response) == 2
+
+
+def test_without_js_the_form_hands_out_the_stored_id_until_asked_for_a_new_one(
+        client, app, open_session):
+    code, _ = open_session
+    data, _ = submit(client, app, code)
+    hidden = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+    assert hidden.search(form_page(client, code)).group(1) == data["submission_id"]
+    fresh = client.get(f"/s/{code}?new=1").get_data(as_text=True)
+    assert hidden.search(fresh).group(1) != data["submission_id"]
+    assert f'/s/{code}?new=1' in client.get(f"/s/{code}/thanks/{data['submission_id']}").get_data(as_text=True)
 
 
 def test_concurrent_copies_of_one_submit_store_one(app, open_session):

@@ -84,6 +84,17 @@ def phone(browser):
 
 
 @pytest.fixture
+def phone_without_js(browser):
+    """An old or locked-down browser: the form must still submit exactly once."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                  java_script_enabled=False, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def desktop(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(10_000)

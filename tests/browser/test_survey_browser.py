@@ -234,3 +234,17 @@ def test_session_closed_while_filling_shows_the_text_to_copy(live_server, phone,
     assert sideways_overflow(phone) <= 0
     phone.screenshot(path=output_dir / "survey-375-closed.png", full_page=True)
     assert count(live_server, code) == 0
+
+
+def test_without_javascript_the_server_id_still_stores_once(live_server, phone_without_js):
+    page = phone_without_js
+    code = new_session(live_server)
+    page.goto(f"{live_server.url}/s/{code}")
+    server_id = page.input_value("#submission_id")
+    fill_everything(page)
+    page.locator("#submit-button").tap()
+    page.wait_for_url(f"**/thanks/{server_id}")
+    page.go_back()  # the browser refills the form, server id included; submit it again
+    page.locator("#submit-button").tap()
+    page.wait_for_url(f"**/thanks/{server_id}?again=1")
+    assert count(live_server, code) == 1
