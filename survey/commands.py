@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
     # add_command (unlike @app.cli.command) doesn't push an app context: each command is
     # wrapped in with_appcontext itself, so they work under `pingjia` and test_cli_runner().
     for command in (init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
-                    close_session, list_sessions, demo):
+                    close_session, list_sessions, analyze_session, demo):
         app.cli.add_command(command)
 
 
@@ -207,6 +207,30 @@ def list_sessions() -> None:
                    f"{format_datetime(s.starts_at) or '时间待定':<16}  {s.title}")
 
 
+@click.command("analyze-session", help="分析一个评价活动收到的全部意见，结果写入 instance/analysis/<代码>/。")
+@with_appcontext
+@click.argument("code")
+@click.option("--no-wordcloud", is_flag=True, help="不生成词云图片")
+def analyze_session(code: str, no_wordcloud: bool) -> None:
+    _print_analysis(_session_or_fail(code), wordclouds=not no_wordcloud)
+
+
+def _print_analysis(session: EvaluationSession, *, wordclouds: bool = True) -> None:
+    from analysis.cli import TqdmProgress
+
+    from .session_analysis import run_session_analysis
+
+    if not session.responses:
+        raise click.ClickException(f"活动 {session.code} 还没有收到意见，无法分析。")
+    click.echo(f"正在分析 {len(session.responses)} 份意见……", err=True)
+    progress = TqdmProgress()
+    try:
+        out = run_session_analysis(session, wordclouds=wordclouds, progress=progress)
+    finally:
+        progress.close()
+    click.echo(f"分析结果：{out / 'summary.md'}")
+
+
 def _lan_address() -> str:
     """This machine's address on the local network, for links phones can open."""
     try:
@@ -223,7 +247,9 @@ def _lan_address() -> str:
               help="监听地址；用 0.0.0.0 让同一局域网的手机也能访问。")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--serve/--no-serve", default=True, show_default=True, help="准备好后是否启动网站（waitress）。")
-def demo(host: str, port: int, serve: bool) -> None:
+@click.option("--analyze/--no-analyze", default=True, show_default=True,
+              help="是否对演示意见运行文本分析（已有结果且没有新意见时跳过）。")
+def demo(host: str, port: int, serve: bool, analyze: bool) -> None:
     from .demo import DEMO_USERNAME, DemoError, install_demo
     from .sessions import participant_url
 
@@ -246,10 +272,16 @@ def demo(host: str, port: int, serve: bool) -> None:
         survey_url = participant_url(report.session)
         staff_url = url_for("staff.session_detail", code=report.session.code, _external=True)
     s = report.session
+    if analyze:
+        from .session_analysis import load_result
+
+        if report.responses_added or load_result(s) is None:
+            _print_analysis(s)
     click.echo(f"演示活动：{s.title}（代码 {s.code}，{'新建' if report.session_created else '已存在'}，"
                f"本次新增意见 {report.responses_added} 份，共 {len(s.responses)} 份）")
     click.echo(f"参会人员填写：{survey_url}")
     click.echo(f"工作人员页面：{staff_url}")
+    click.echo(f"分析结果页面：{staff_url}/analysis")
     if report.staff_password:
         click.echo(f"登录：用户名 {DEMO_USERNAME}，密码 {report.staff_password}（请记下，只显示这一次）")
     else:

@@ -1,7 +1,8 @@
 """Staff pages (login required): sessions, their status, the participant link and QR code."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, send_from_directory,
+                   url_for)
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from .extensions import db
 from .forms_staff import SessionForm
 from .models import ORG_TYPES, EvaluationSession, Plan
 from .qr import qr_svg, qr_svg_file
+from .session_analysis import load_result, output_dir, result_view, run_session_analysis
 from .sessions import (by_code, create_session, latest_responses, only_reachable_from_this_machine,
                        participant_url, response_count, response_counts, set_status)
 
@@ -92,3 +94,34 @@ def session_qr(code: str):
     session = _session_or_404(code)
     return Response(qr_svg_file(participant_url(session)), mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'inline; filename="qr-{session.code}.svg"'})
+
+
+@bp.route("/sessions/<code>/analysis")
+def session_analysis(code: str):
+    session = _session_or_404(code)
+    result = load_result(session)
+    view = result_view(result, output_dir(session)) if result else None
+    return render_template("staff/analysis.html", session=session, result=result, categories=view,
+                           count=response_count(session))
+
+
+@bp.route("/sessions/<code>/analysis/run", methods=["POST"])
+def session_analysis_run(code: str):
+    # Synchronous for now: a round-table's few hundred statements take seconds.
+    session = _session_or_404(code)
+    if response_count(session) == 0:
+        flash("还没有收到意见，暂时无法分析。", "error")
+    else:
+        run_session_analysis(session)
+        flash("分析已完成。", "success")
+    return redirect(url_for("staff.session_analysis", code=code))
+
+
+@bp.route("/sessions/<code>/analysis/<path:name>")
+def session_analysis_file(code: str, name: str):
+    """summary.md, analysis.json and word-cloud images of the latest analysis."""
+    session = _session_or_404(code)
+    allowed = name in ("summary.md", "analysis.json") or (name.startswith("wordclouds/") and name.endswith(".png"))
+    if not allowed:
+        abort(404)
+    return send_from_directory(output_dir(session), name, as_attachment=not name.endswith(".png"))
