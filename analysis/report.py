@@ -97,6 +97,8 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
     lines = ["# 意见分析汇总", ""]
     if source.plan_title:
         lines.append(f"- 对照政策：《{source.plan_title.strip('《》')}》")
+    else:
+        lines.append("- 未指定计划文件（--plan），全部意见只按主题归纳")
     lines.append(f"- 输入文件：{source.input_name}（文本列“{source.text_column}”，{source.rows} 行）")
     how = "按句拆分后" if source.split else "每行作为一条，"
     other = sum(c["count"] for c in result["categories"] if c["id"] == OTHER)
@@ -117,7 +119,7 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
             number += 1
             heading = f"## {number}. {category['name']}"
         lines += [heading, "", f"共 {category['count']} 条，占 {_percent(category['count'], total)}。", ""]
-        if is_other and category["count"]:
+        if is_other and category["count"] and source.plan_title:
             lines += ["这些意见不属于计划中的任何问题类别，可能是新问题，请逐条查看。", ""]
         name = cloud_name("category", category["id"])
         if name in cloud_files:

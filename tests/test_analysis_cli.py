@@ -159,6 +159,15 @@ def test_summary_lists_categories_then_other():
     assert "![代理机构与评估人才词云](wordclouds/theme-t1.png)" in md
     assert "category-service-talent.png" not in md  # not written, so not linked
     assert "2 条归入 1 个问题类别，1 条未归类" in md
+    assert "可能是新问题" in md
+
+
+def test_summary_without_plan_says_so():
+    only_other = {"statements": RESULT["statements"][2:], "themes": RESULT["themes"][1:],
+                  "categories": [{"id": "other", "name": "未归类/新问题", "count": 1}]}
+    md = summary_markdown(only_other, Source("in.csv", "意见", 1, False))
+    assert "未指定计划文件" in md and "可能是新问题" not in md
+    assert "每行作为一条，共 1 条意见" in md and "> 食堂饭菜太咸" in md
 
 
 # --- full runs with the real pipeline -----------------------------------------------------
