@@ -33,7 +33,8 @@ def staff_urls(app, code: str) -> list[tuple[str, str]]:
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
             if rule.endpoint.startswith("staff."):
-                path = rule.build({"code": code} if "code" in rule.arguments else {})[1]
+                values = {"code": code, "name": "summary.md"}
+                path = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
                 out += [(method, path) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return out
 
