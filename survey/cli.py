@@ -1,11 +1,9 @@
 """The `pingjia` console script: the app's Flask commands plus `pingjia analyze`.
 
-`analyze` lives in analysis.cli and never needs the web app, so it is imported only when asked
-for: `pingjia --help` and the web commands stay fast and work even without the analysis extras.
+`analyze` lives in analysis.cli and never needs the web app; it is imported only when asked
+for, so `pingjia --help` and the web commands don't pay for loading the text pipeline.
 """
 from __future__ import annotations
-
-import importlib.util
 
 import click
 from flask.cli import FlaskGroup
@@ -13,22 +11,12 @@ from flask.cli import FlaskGroup
 from . import create_app
 
 
-def _has_analysis_cli() -> bool:
-    try:
-        return importlib.util.find_spec("analysis.cli") is not None
-    except (ImportError, ValueError):  # ValueError: a half-initialised module in sys.modules
-        return False
-
-
 class PingjiaGroup(FlaskGroup):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        names = set(super().list_commands(ctx))
-        if _has_analysis_cli():
-            names.add("analyze")
-        return sorted(names)
+        return sorted({*super().list_commands(ctx), "analyze"})
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name == "analyze" and _has_analysis_cli():
+        if name == "analyze":
             from analysis.cli import analyze
 
             return analyze
