@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clouds import find_cjk_font, render_wordcloud
-from .tokenize import ChineseTokenizer
+from .tokenize import ChineseTokenizer, is_keyword
 
 OTHER = "other"
 QUOTES = 3
@@ -48,9 +48,10 @@ def cloud_name(kind: str, ident: str) -> str:
 
 
 def token_counts(texts: Iterable[str], tokenizer: Callable[[str], list[str]]) -> Counter:
+    """Word-cloud frequencies: keyword tokens only (see tokenize.is_keyword)."""
     counts: Counter = Counter()
     for text in texts:
-        counts.update(tokenizer(text))
+        counts.update(t for t in tokenizer(text) if is_keyword(t))
     return counts
 
 

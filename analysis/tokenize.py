@@ -209,3 +209,12 @@ class ChineseTokenizer(BaseEstimator):
         state = super().__getstate__()
         state = {k: v for k, v in state.items() if k not in ("_cut_fn", "_stop", "_verdicts")}
         return state
+
+
+def is_keyword(token: str) -> bool:
+    """Worth showing as a theme keyword or in a word cloud: two characters or more.
+
+    Single characters that survive the stopword list (多、难、找、做) still carry meaning
+    inside a sentence, so the models keep them, but alone they read as noise to staff.
+    """
+    return len(token) >= 2

@@ -75,3 +75,12 @@ def test_no_font_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(clouds, "_fontconfig_font", lambda: None)
     with pytest.raises(FontNotFoundError, match="找不到中文字体"):
         find_cjk_font()
+
+
+def test_word_cloud_counts_leave_out_single_characters():
+    from analysis.report import token_counts
+    from analysis.tokenize import ChineseTokenizer
+
+    counts = token_counts(["企业找不到专利评估机构，评估很难。"], ChineseTokenizer())
+    assert counts["评估"] == 2
+    assert all(len(word) >= 2 for word in counts)
