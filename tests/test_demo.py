@@ -1,7 +1,9 @@
 """`pingjia demo`: seed plan, demo session, ~40 fictional responses, a staff login — idempotently."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 import tomllib
 
 import pytest
@@ -26,7 +28,7 @@ def demo_files() -> tuple[dict, dict]:
 
 def test_demo_installs_everything(app, runner):
     session_data, responses_data = demo_files()
-    result = runner.invoke(args=["demo", "--no-serve"])
+    result = runner.invoke(args=["demo", "--no-serve", "--no-analyze"])
     assert result.exit_code == 0, result.output
     with app.app_context():
         s = db.session.scalar(select(EvaluationSession))
@@ -64,11 +66,18 @@ def test_demo_twice_duplicates_nothing_and_keeps_the_password(app, runner):
         assert db.session.scalar(select(EvaluationSession)).status == "open"
     assert "密码" in first.output and "账号已存在，密码未改变" in second.output
     assert "本次新增意见 0 份" in second.output
+    # The first run analysed the answers; the second had nothing new to analyse.
+    assert "分析结果：" in first.output and "分析结果：" not in second.output
+    with app.app_context():
+        code = db.session.scalar(select(EvaluationSession)).code
+    result = json.loads((Path(app.instance_path) / "analysis" / code / "analysis.json").read_text(encoding="utf-8"))
+    assert len({s["row"] for s in result["statements"]}) > 30
+    assert {c["id"] for c in result["categories"]} >= {"enterprise-capability", "other"}
 
 
 def test_demo_leaves_an_existing_staff_user_alone(app, runner):
     runner.invoke(args=["create-staff", "staff", "--password", "my own password"])
-    result = runner.invoke(args=["demo", "--no-serve"])
+    result = runner.invoke(args=["demo", "--no-serve", "--no-analyze"])
     with app.app_context():
         assert db.session.scalar(select(StaffUser)).check_password("my own password")
     assert "账号已存在" in result.output
@@ -77,7 +86,7 @@ def test_demo_leaves_an_existing_staff_user_alone(app, runner):
 def test_demo_serves_with_waitress_after_printing(app, runner, monkeypatch):
     calls = []
     monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))
-    result = runner.invoke(args=["demo", "--host", "127.0.0.1", "--port", "8123"])
+    result = runner.invoke(args=["demo", "--host", "127.0.0.1", "--port", "8123", "--no-analyze"])
     assert result.exit_code == 0, result.output
     assert calls == [{"host": "127.0.0.1", "port": 8123, "threads": 8}]
     assert "http://127.0.0.1:8123/s/" in result.output
@@ -99,7 +108,7 @@ def test_demo_on_all_interfaces_prints_and_encodes_the_lan_address(app, runner, 
     monkeypatch.setattr("survey.commands._lan_address", lambda: "192.168.1.20")
     calls = []
     monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))
-    result = runner.invoke(args=["demo", "--host", "0.0.0.0", "--port", "5000"])
+    result = runner.invoke(args=["demo", "--host", "0.0.0.0", "--port", "5000", "--no-analyze"])
     assert "参会人员填写：http://192.168.1.20:5000/s/" in result.output
     assert calls[0]["host"] == "0.0.0.0"
     assert app.config["PUBLIC_BASE_URL"] == "http://192.168.1.20:5000"
