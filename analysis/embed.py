@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from .tokenize import ChineseTokenizer
@@ -47,10 +47,11 @@ def default_cache_dir() -> Path:
 class TfidfEmbedder(TransformerMixin, BaseEstimator):
     """Word TF-IDF (ChineseTokenizer) ⊕ optional character n-gram TF-IDF, rows L2-normalised.
 
-    `char_ngrams` is an ``(min_n, max_n)`` range or None; `min_df` applies to both parts.
+    `char_ngrams` is an ``(min_n, max_n)`` range or None (the fast path: segmenting once is
+    already the dominant cost). `min_df` applies to both parts.
     """
 
-    def __init__(self, tokenizer=None, char_ngrams=(2, 3), min_df=1, max_features=None,
+    def __init__(self, tokenizer=None, char_ngrams=None, min_df=1, max_features=None,
                  sublinear_tf=True):
         self.tokenizer = tokenizer
         self.char_ngrams = char_ngrams
@@ -58,48 +59,57 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
 
-    def _vectorizers(self):
-        tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
-        parts = [TfidfVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False,
-                                 min_df=self.min_df, max_features=self.max_features,
-                                 sublinear_tf=self.sublinear_tf, dtype=np.float32)]
-        if self.char_ngrams:
-            parts.append(TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
-                                         min_df=self.min_df, max_features=self.max_features,
-                                         sublinear_tf=self.sublinear_tf, dtype=np.float32))
-        return parts
+    @property
+    def dense(self) -> bool:
+        return False
 
     def _join(self, blocks):
         out = blocks[0] if len(blocks) == 1 else sp.hstack(blocks, format="csr")
         return normalize(out).astype(np.float32)
 
     def fit(self, texts, y=None):
-        self.fit_transform(texts)
+        self.fit_transform_counts(texts)
         return self
 
     def fit_transform(self, texts, y=None):
+        return self.fit_transform_counts(texts)[0]
+
+    def fit_transform_counts(self, texts):
+        """Fit; return the TF-IDF rows and the word count matrix (columns: `vocabulary()`),
+        so a caller that also needs counts (c-TF-IDF keywords) segments only once."""
         texts = list(texts)
-        self.vectorizers_ = self._vectorizers()
-        blocks = []
-        for v in self.vectorizers_:
-            try:
-                blocks.append(v.fit_transform(texts))
-            except ValueError:  # empty vocabulary (e.g. only stopwords): keep a zero column
-                v.fit(["\u3007"])
-                blocks.append(v.transform(texts))
+        tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
+        self.words_ = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False,
+                                      min_df=self.min_df, max_features=self.max_features,
+                                      dtype=np.float32)
+        try:
+            counts = self.words_.fit_transform(texts)
+        except ValueError:  # empty vocabulary (only stopwords): one never-seen column
+            self.words_.fit(["\u3007"])
+            counts = self.words_.transform(texts)
+        self.idf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(counts)
+        blocks = [self.idf_.transform(counts)]
+        self.chars_ = None
+        if self.char_ngrams:
+            self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngrams),
+                                          min_df=self.min_df, max_features=self.max_features,
+                                          sublinear_tf=self.sublinear_tf, dtype=np.float32)
+            blocks.append(self.chars_.fit_transform(texts))
         self.n_features_out_ = sum(b.shape[1] for b in blocks)
-        return self._join(blocks)
+        return self._join(blocks), counts
+
+    def vocabulary(self) -> np.ndarray:
+        return self.words_.get_feature_names_out()
 
     def transform(self, texts):
         texts = list(texts)
-        return self._join([v.transform(texts) for v in self.vectorizers_])
+        blocks = [self.idf_.transform(self.words_.transform(texts))]
+        if self.chars_ is not None:
+            blocks.append(self.chars_.transform(texts))
+        return self._join(blocks)
 
     def transform_queries(self, texts):
         return self.transform(texts)
-
-    @property
-    def dense(self) -> bool:
-        return False
 
 
 class _VectorCache:

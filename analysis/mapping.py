@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
 from sklearn.neighbors import NearestNeighbors
 
 from .embed import TfidfEmbedder, make_embedder
@@ -39,21 +40,21 @@ from .embed import TfidfEmbedder, make_embedder
 OTHER = "other"
 OTHER_NAME = "未归类/新问题"
 
-# Everyday sentences about no policy topic in particular: the yardstick for "chance"
-# similarity. Varied on purpose; none names a plan-like problem.
+# Everyday small talk about no topic in particular: the yardstick for "chance" similarity.
+# None may touch a subject a plan could have (prices, work, products, schools, health…),
+# or that subject's category would look less relevant than it is.
 BACKGROUND = (
-    "今天天气不错，适合出去走走。", "我早上吃了两个包子。", "周末打算带孩子去公园玩。",
-    "这部电影的结局有点出乎意料。", "楼下新开了一家面馆。", "最近晚上总是睡不好。",
-    "他昨天坐火车回了老家。", "这首歌我听了很多遍。", "下雨了，记得带伞。",
-    "猫在沙发上睡了一下午。", "我们班今天开了运动会。", "奶奶种的西红柿熟了。",
-    "地铁里人太多了。", "这本小说我还没看完。", "晚饭做了红烧肉。", "手机快没电了。",
-    "明天要早起赶飞机。", "小区里的桂花开了。", "朋友送了我一盒月饼。", "这件衣服有点大。",
-    "好的，收到。", "谢谢大家。", "我同意上面的说法。", "没什么别的了。",
-    "球赛踢到最后一分钟才进球。", "这家酒店的早餐还可以。", "路上堵车堵了一个小时。",
-    "孩子的作业太多了。", "春节快到了，火车票不好买。", "家里的热水器坏了。",
-    "超市的水果打折了。", "他养了一条金毛犬。", "这个游戏很好玩。", "股市今天又跌了。",
-    "房租又涨了。", "医院排队的人很多。", "我喜欢喝绿茶。", "她在学做蛋糕。",
-    "今年夏天特别热。", "开会的时间改到下午三点了。",
+    "今天天气不错，适合出去走走。", "我早上吃了两个包子。", "周末打算去公园散散步。",
+    "楼下新开了一家面馆。", "最近晚上总是睡不好。", "他昨天回了一趟老家。",
+    "下雨了，记得带伞。", "猫在沙发上睡了一下午。", "奶奶种的西红柿熟了。",
+    "晚饭做了红烧肉。", "明天要早起。", "小区里的桂花开了。", "朋友送了我一盒月饼。",
+    "好的，收到。", "谢谢大家。", "我同意上面的说法。", "没什么别的了。", "就这些吧。",
+    "路上堵车堵了一个小时。", "我喜欢喝绿茶。", "她在学做蛋糕。", "今年夏天特别热。",
+    "开会的时间改到下午三点了。", "窗外有只鸟在叫。", "我刚洗完澡。", "中午吃什么好呢？",
+    "他说话声音很大。", "门口的树叶黄了。", "这个周末我在家休息。", "早上起来喝了一杯水。",
+    "我们下次再聊。", "今天是星期三。", "外面风挺大的。", "我一会儿给你回电话。",
+    "这杯咖啡有点凉了。", "他穿了一件蓝色的外套。", "昨晚月亮特别圆。", "大家辛苦了。",
+    "我先去吃个饭。", "房间里有点闷，开开窗吧。",
 )
 
 
@@ -90,18 +91,21 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     seed_fractions : share of each category's statements (most confident first) used as
         pseudo-labels in each self-training round; () gives pure zero-shot.
     min_relevance : below this standardised zero-shot score a statement is "other".
+    prior_weight : exponent of the zero-shot probabilities multiplied into the classifier's
+        (0: the classifier alone decides after the first round).
     threshold : below this final probability a statement is "other"; 0 forces a category.
     """
 
-    def __init__(self, categories=(), embedder=None, lexical=True, n_neighbors=10,
-                 seed_fractions=(0.3, 0.6, 1.0), C=10.0, min_relevance=2.0, threshold=0.4,
-                 example_weight=2.0, confirmed_weight=5.0, random_state=0):
+    def __init__(self, categories=(), embedder=None, lexical=False, n_neighbors=10,
+                 seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=1.0, min_relevance=1.5,
+                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.lexical = lexical
         self.n_neighbors = n_neighbors
         self.seed_fractions = seed_fractions
         self.C = C
+        self.prior_weight = prior_weight
         self.min_relevance = min_relevance
         self.threshold = threshold
         self.example_weight = example_weight
@@ -155,7 +159,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.embedder_ = emb if embedding is not None else clone(emb).fit(texts)
         examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if self.lexical and getattr(self.embedder_, "dense", False):
-            self.lexical_ = TfidfEmbedder(min_df=1).fit(texts + [e for e, _ in examples])
+            self.lexical_ = TfidfEmbedder(char_ngrams=(2, 3)).fit(texts + [e for e, _ in examples])
 
         # category prototypes: one description text, then the keywords (and name) of each
         queries, desc, kws = [], [], []
@@ -191,8 +195,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
     def _smooth(self, E, Z):
         n, n_cat = Z.shape
-        # never average over more neighbours than a small category could have
-        k = min(self.n_neighbors, n // (2 * n_cat))
+        # a few dozen statements per category are needed before neighbours share a topic
+        k = min(self.n_neighbors, n // (20 * n_cat))
         if k < 1 or not getattr(self.embedder_, "dense", False):
             return Z
         nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
@@ -201,7 +205,10 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         return Z + once + once[idx].mean(axis=1)
 
     def _classifier(self):
-        return LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
+        if getattr(self.embedder_, "dense", False):
+            return LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
+        # sparse TF-IDF is the fast path for large inputs: naive Bayes fits in one pass
+        return ComplementNB()
 
     def _self_train(self, F, Z, confirmed, Fx, yx):
         """Grow pseudo-labels from confident zero-shot scores; returns n × C probabilities."""
@@ -233,8 +240,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
                 break
             Xs = sp.vstack(rows, format="csr") if sp.issparse(F) else np.vstack(rows)
             clf = self._classifier().fit(Xs, labels, sample_weight=np.concatenate(weights))
-            P = np.zeros((n, n_cat))
-            P[:, clf.classes_] = clf.predict_proba(F)
+            P = self._combine(clf, F, Z)
             current = P.argmax(axis=1)
             top2 = np.sort(P, axis=1)
             margin = top2[:, -1] - top2[:, -2] if n_cat > 1 else top2[:, -1]
@@ -243,6 +249,17 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             self.classifier_ = clf
             self.n_iter_ += 1
         return P
+
+    def _combine(self, clf, F, Z):
+        """Product of experts: the classifier and the zero-shot scores must agree.
+
+        Where the classifier is unsure (few seeds, a statement unlike any seed) the plan's
+        own wording decides; where the zero-shot scores are flat, the classifier does.
+        """
+        P = np.full((F.shape[0], Z.shape[1]), 1e-9)
+        P[:, clf.classes_] = np.maximum(clf.predict_proba(F), 1e-9)
+        P = P * _softmax(Z) ** self.prior_weight
+        return P / P.sum(axis=1, keepdims=True)
 
     def _decide(self, P, relevance):
         best = P.argmax(axis=1)
@@ -270,11 +287,10 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         """Probability of each category (columns in `classes_` order), without "other"."""
         texts = [t or "" for t in X]
         E, F = self._embed(texts)
+        Z = self._zero_shot(E)
         if hasattr(self, "classifier_"):
-            P = np.zeros((len(texts), len(self.classes_)))
-            P[:, self.classifier_.classes_] = self.classifier_.predict_proba(F)
-            return P
-        return _softmax(self._zero_shot(E))
+            return self._combine(self.classifier_, F, Z)
+        return _softmax(Z)
 
     def predict_with_confidence(self, X):
         texts = [t or "" for t in X]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .embed import make_embedder
+from .embed import TfidfEmbedder, make_embedder
 from .mapping import OTHER, OTHER_NAME, CategoryMapper
 from .plan import Plan
 from .text import normalize, to_statements
@@ -68,8 +68,13 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     tokenizer = ChineseTokenizer()
     embedder = make_embedder(rep, cache_dir=cache_dir, tokenizer=tokenizer,
                              progress=lambda done, total: tick("embed", done, total))
+    counts = vocabulary = None
     if n:
-        X = embedder.fit_transform(sentences)
+        if isinstance(embedder, TfidfEmbedder):  # segment once: TF-IDF and keywords share it
+            X, counts = embedder.fit_transform_counts(sentences)
+            vocabulary = embedder.vocabulary()
+        else:
+            X = embedder.fit_transform(sentences)
     tick("embed", n, n)
 
     labels = np.array([OTHER] * n, dtype=object)
@@ -84,17 +89,17 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
         row_groups = [groups[s.row] for s in statements] if groups is not None else None
         clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state)
         clusterer.fit(X, sentences, labels, groups=row_groups,
-                      order=[c.id for c in categories] + [OTHER])
+                      order=[c.id for c in categories] + [OTHER], counts=counts, vocabulary=vocabulary)
         themes, theme_of = clusterer.themes_, list(clusterer.labels_)
     tick("themes", n, n)
 
-    counts = Counter(labels.tolist())
+    tally = Counter(labels.tolist())
     return {
         "statements": [{"row": s.row, "text": s.text, "category": str(labels[i]),
                         "confidence": round(float(confidence[i]), 4), "theme": str(theme_of[i])}
                        for i, s in enumerate(statements)],
-        "categories": [{"id": c.id, "name": c.name, "count": counts.get(c.id, 0)} for c in categories]
-        + [{"id": OTHER, "name": OTHER_NAME, "count": counts.get(OTHER, 0)}],
+        "categories": [{"id": c.id, "name": c.name, "count": tally.get(c.id, 0)} for c in categories]
+        + [{"id": OTHER, "name": OTHER_NAME, "count": tally.get(OTHER, 0)}],
         "themes": themes,
     }
 

@@ -35,19 +35,23 @@ from .tokenize import ChineseTokenizer
 UNKNOWN_GROUP = "未注明"
 
 
-def reduce(X, n_components: int = 100, random_state: int = 0) -> np.ndarray:
-    """Dense, unit-length rows: sparse TF-IDF goes through truncated SVD (LSA) first."""
+def reduce(X, n_components: int | None = None, random_state: int = 0) -> np.ndarray:
+    """Dense, unit-length rows: sparse TF-IDF goes through truncated SVD (LSA) first
+    (100 components; 48 above 20,000 rows, where SVD time matters more than the tail)."""
     if sp.issparse(X):
+        if n_components is None:
+            n_components = 100 if X.shape[0] <= 20000 else 48
         k = min(n_components, X.shape[1] - 1, X.shape[0] - 1)
         if k < 2:
             return normalize(X.toarray()).astype(np.float32)
-        X = TruncatedSVD(k, random_state=random_state).fit_transform(X)
+        X = TruncatedSVD(k, n_iter=3, random_state=random_state).fit_transform(X)
     return normalize(np.asarray(X, dtype=np.float32))
 
 
 def cluster_candidates(X: np.ndarray, ks: Sequence[int], *, random_state: int = 0,
-                       n_neighbors: int = 15, spectral_max: int = 6000) -> dict[int, np.ndarray]:
-    """Labels for each k in `ks` (X dense, unit rows): spectral when small, else k-means."""
+                       n_neighbors: int = 15, spectral: bool = True,
+                       kmeans_sample: int = 5000) -> dict[int, np.ndarray]:
+    """Labels for each k in `ks` (X dense, unit rows): spectral, or k-means on a sample."""
     n = X.shape[0]
     ks = [k for k in ks if 1 <= k <= n]
     out = {}
@@ -56,7 +60,7 @@ def cluster_candidates(X: np.ndarray, ks: Sequence[int], *, random_state: int = 
     ks = [k for k in ks if k > 1]
     if not ks:
         return out
-    if n <= spectral_max and n > n_neighbors + 1:
+    if spectral and n > n_neighbors + 1:
         graph = kneighbors_graph(X, n_neighbors, metric="cosine", include_self=False)
         graph = 0.5 * (graph + graph.T)
         with warnings.catch_warnings():
@@ -67,15 +71,20 @@ def cluster_candidates(X: np.ndarray, ks: Sequence[int], *, random_state: int = 
         for k in ks:
             out[k] = KMeans(k, n_init=10, random_state=random_state).fit_predict(maps[:, :k])
     else:
+        # large: fit on a fixed sample, assign everyone to the nearest centre
+        rng = np.random.default_rng(random_state)
+        sample = np.sort(rng.choice(n, size=min(n, kmeans_sample), replace=False))
         for k in ks:
-            km = MiniBatchKMeans(k, n_init=3, batch_size=4096, random_state=random_state)
-            out[k] = km.fit_predict(X)
+            km = MiniBatchKMeans(k, n_init=3, batch_size=2048, random_state=random_state)
+            out[k] = km.fit(X[sample]).predict(X)
     return out
 
 
-def cluster(X, k: int, *, random_state: int = 0) -> np.ndarray:
-    """k clusters of the rows of X (any representation)."""
-    return cluster_candidates(reduce(X, random_state=random_state), [k], random_state=random_state)[k]
+def cluster(X, k: int, *, random_state: int = 0, spectral_max: int = 6000) -> np.ndarray:
+    """k clusters of the rows of X (any representation), the way themes are found."""
+    spectral = not sp.issparse(X) and X.shape[0] <= spectral_max
+    return cluster_candidates(reduce(X, random_state=random_state), [k], spectral=spectral,
+                              random_state=random_state)[k]
 
 
 def _allocate(sizes: dict[str, int], total: int) -> dict[str, int]:
@@ -110,16 +119,20 @@ class ThemeClusterer(BaseEstimator):
     max_themes : most themes per category when choosing automatically.
     min_size : a category needs twice this many statements before it is split.
     min_silhouette : the best split must beat this cosine silhouette, else one theme.
+    spectral_max : spectral clustering for dense inputs up to this many statements in
+        all; beyond (or for sparse TF-IDF, the fast path) mini-batch k-means.
     """
 
     def __init__(self, n_themes=None, max_themes=8, min_size=3, min_silhouette=0.02,
-                 n_keywords=8, n_representatives=3, tokenizer=None, random_state=0):
+                 n_keywords=8, n_representatives=3, spectral_max=6000, tokenizer=None,
+                 random_state=0):
         self.n_themes = n_themes
         self.max_themes = max_themes
         self.min_size = min_size
         self.min_silhouette = min_silhouette
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
+        self.spectral_max = spectral_max
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -128,26 +141,31 @@ class ThemeClusterer(BaseEstimator):
         top = min(self.max_themes, n // max(self.min_size, 1))
         if top < 2:
             return np.zeros(n, dtype=int)
-        candidates = cluster_candidates(Xc, range(2, top + 1), random_state=self.random_state)
+        candidates = cluster_candidates(Xc, range(2, top + 1), spectral=self.spectral_,
+                                        random_state=self.random_state)
         best, best_score = np.zeros(n, dtype=int), self.min_silhouette
         for k, labels in candidates.items():
             if np.unique(labels).size < 2:
                 continue
-            score = silhouette_score(Xc, labels, metric="cosine", sample_size=min(n, 2000),
+            score = silhouette_score(Xc, labels, metric="cosine", sample_size=min(n, 1000),
                                      random_state=self.random_state)
             if score > best_score:
                 best, best_score = labels, score
         return best
 
     def fit(self, X, texts: Sequence[str], categories: Sequence[str] | None = None,
-            groups: Sequence[str | None] | None = None, order: Sequence[str] | None = None):
+            groups: Sequence[str | None] | None = None, order: Sequence[str] | None = None,
+            counts=None, vocabulary=None):
         """X: one representation row per statement; `texts` the statements' exact text;
         `categories[i]` statement i's category id (None: everything is "other");
-        `groups[i]` its organisation type; `order` the category order for the output."""
+        `groups[i]` its organisation type; `order` the category order for the output;
+        `counts`/`vocabulary`: a word count matrix of the texts already segmented (else
+        the texts are segmented here for the keywords)."""
         texts = list(texts)
         n = len(texts)
         cats = np.array(list(categories) if categories is not None else ["other"] * n, dtype=object)
         R = reduce(X, random_state=self.random_state) if n else np.zeros((0, 1))
+        self.spectral_ = not sp.issparse(X) and n <= self.spectral_max
         present = list(dict.fromkeys(order or [])) + sorted(set(cats) - set(order or []))
         present = [c for c in present if np.any(cats == c)]
         sizes = {c: int(np.sum(cats == c)) for c in present}
@@ -159,12 +177,13 @@ class ThemeClusterer(BaseEstimator):
             idx = np.flatnonzero(cats == c)
             if quota is not None:
                 k = quota[c]
-                labels = cluster_candidates(R[idx], [k], random_state=self.random_state)[k]
+                labels = cluster_candidates(R[idx], [k], spectral=self.spectral_,
+                                            random_state=self.random_state)[k]
             else:
                 labels = self._choose(R[idx])
             # number themes by size, largest first, ties by first statement
-            counts = Counter(labels.tolist())
-            ranked = sorted(counts, key=lambda t: (-counts[t], int(np.flatnonzero(labels == t)[0])))
+            size_of = Counter(labels.tolist())
+            ranked = sorted(size_of, key=lambda t: (-size_of[t], int(np.flatnonzero(labels == t)[0])))
             remap = {t: j for j, t in enumerate(ranked)}
             local[idx] = [remap[t] for t in labels]
             blocks.append((c, idx, len(ranked)))
@@ -177,7 +196,7 @@ class ThemeClusterer(BaseEstimator):
             owners.extend([c] * k)
         self.labels_ = np.array([ids[t] for t in theme_of], dtype=object)
 
-        keywords = self._keywords(texts, theme_of, len(ids))
+        keywords = self._keywords(texts, theme_of, len(ids), counts, vocabulary)
         self.themes_ = []
         for t, (tid, owner) in enumerate(zip(ids, owners)):
             members = np.flatnonzero(theme_of == t)
@@ -192,17 +211,19 @@ class ThemeClusterer(BaseEstimator):
             self.themes_.append(theme)
         return self
 
-    def _keywords(self, texts, theme_of, n_themes) -> list[list[str]]:
+    def _keywords(self, texts, theme_of, n_themes, counts=None, vocab=None) -> list[list[str]]:
         if not texts:
             return []
-        tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
-        vec = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False)
-        try:
-            counts = vec.fit_transform(texts)
-        except ValueError:  # nothing but stopwords
-            return [[] for _ in range(n_themes)]
+        if counts is None:
+            tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
+            vec = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False)
+            try:
+                counts = vec.fit_transform(texts)
+            except ValueError:  # nothing but stopwords
+                return [[] for _ in range(n_themes)]
+            vocab = vec.get_feature_names_out()
+        vocab = np.asarray(vocab)
         scores = c_tf_idf(counts, theme_of, n_themes)
-        vocab = vec.get_feature_names_out()
         # single characters (上, 高, 难) are rarely a theme's subject on their own
         scores[:, np.char.str_len(vocab.astype(str)) < 2] = 0
         out = []

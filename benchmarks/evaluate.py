@@ -1,0 +1,175 @@
+"""Score category mapping and theme clustering on labelled public data, beside baselines.
+
+    python benchmarks/evaluate.py [--n 2000] [--seed 0] [--representation e5+use]
+                                  [--data-dir ../shared/data] [--out benchmarks/RESULTS.md]
+
+For each labelled CSV (read at run time from the shared data folder, never copied here)
+with a plan in benchmarks/plans/ (written from general knowledge, as a user would):
+exact duplicate texts are dropped, then `--n` rows are sampled with a fixed seed.
+
+- Mapping: `CategoryMapper` with the plan, forced to a category (the data has no "other"
+  class), accuracy and macro-F1; the share the default thresholds would send to "other";
+  the same mapper with no smoothing or self-training (pure zero-shot); and the baseline,
+  keyword TF-IDF cosine (statement vs. category name + keywords, jieba tokens).
+- Clustering: the theme clusterer's algorithm with k = number of labels, NMI and ARI;
+  baselines jieba TF-IDF + k-means and sentence encoder + k-means on the same rows.
+
+Prints a markdown table and writes it to `--out`.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sklearn.cluster import KMeans  # noqa: E402
+from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
+from sklearn.metrics import (accuracy_score, adjusted_rand_score, f1_score,  # noqa: E402
+                             normalized_mutual_info_score)
+
+from analysis.embed import make_embedder  # noqa: E402
+from analysis.mapping import CategoryMapper  # noqa: E402
+from analysis.pipeline import BEST_REPRESENTATION  # noqa: E402
+from analysis.plan import load_plan  # noqa: E402
+from analysis.text import normalize  # noqa: E402
+from analysis.themes import cluster  # noqa: E402
+from analysis.tokenize import ChineseTokenizer  # noqa: E402
+
+SETS = {  # data file stem → plan file stem
+    "thucnews_titles_dev": "thucnews",
+    "toutiao_titles_dev": "toutiao",
+    "online_shopping_reviews": "shopping",
+}
+
+
+def load_sample(path: Path, n: int, seed: int) -> tuple[list[str], list[str]]:
+    seen, rows = set(), []
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            text = normalize(row.get("text") or "")
+            if text and text not in seen:
+                seen.add(text)
+                rows.append((text, row["label"].strip()))
+    random.Random(seed).shuffle(rows)
+    rows = rows[:n]
+    return [t for t, _ in rows], [y for _, y in rows]
+
+
+def plan_with_labels(stem: str):
+    """The plan and, per category id, the data set's label (`[benchmark.labels]`, else the id)."""
+    path = ROOT / "benchmarks" / "plans" / f"{stem}.toml"
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("benchmark", {}).get("labels", {})
+    plan = load_plan(path)
+    return plan, {c.id: table.get(c.id, c.id) for c in plan.categories}
+
+
+def keyword_baseline(texts, plan, tokenizer) -> np.ndarray:
+    docs = [" ".join([c.name, *c.keywords]) for c in plan.categories]
+    vec = TfidfVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False).fit(texts + docs)
+    sims = (vec.transform(texts) @ vec.transform(docs).T).toarray()
+    return sims.argmax(axis=1)
+
+
+def evaluate_set(data: Path, plan_stem: str, args) -> dict:
+    texts, y = load_sample(data, args.n, args.seed)
+    plan, label_of = plan_with_labels(plan_stem)
+    ids = [c.id for c in plan.categories]
+    tokenizer = ChineseTokenizer()
+    out = {"data": data.stem, "n": len(texts), "labels": len(set(y))}
+
+    started = time.perf_counter()
+    embedder = make_embedder(args.representation, tokenizer=tokenizer)
+    X = embedder.fit_transform(texts)
+    mapper = CategoryMapper(plan, embedder=embedder, random_state=args.seed).fit(texts, embedding=X)
+    forced = [label_of[ids[j]] for j in mapper.proba_.argmax(axis=1)]
+    out["acc"] = accuracy_score(y, forced)
+    out["f1"] = f1_score(y, forced, average="macro")
+    out["other"] = float(np.mean(mapper.labels_ == "other"))
+    out["map_s"] = time.perf_counter() - started
+
+    zero = CategoryMapper(plan, embedder=embedder, n_neighbors=0, seed_fractions=()).fit(texts, embedding=X)
+    zs = [label_of[ids[j]] for j in zero.scores_.argmax(axis=1)]
+    out["zs_acc"] = accuracy_score(y, zs)
+    kw = [label_of[ids[j]] for j in keyword_baseline(texts, plan, tokenizer)]
+    out["kw_acc"] = accuracy_score(y, kw)
+    out["kw_f1"] = f1_score(y, kw, average="macro")
+
+    k = len(set(y))
+    labels = cluster(X, k, random_state=args.seed)
+    out["nmi"] = normalized_mutual_info_score(y, labels)
+    out["ari"] = adjusted_rand_score(y, labels)
+    km = KMeans(k, n_init=10, random_state=args.seed).fit_predict(X)
+    out["enc_nmi"] = normalized_mutual_info_score(y, km)
+    jieba_tok = ChineseTokenizer(engine="jieba")
+    T = TfidfVectorizer(tokenizer=jieba_tok, token_pattern=None, lowercase=False).fit_transform(texts)
+    base = KMeans(k, n_init=10, random_state=args.seed).fit_predict(T)
+    out["base_nmi"] = normalized_mutual_info_score(y, base)
+    out["base_ari"] = adjusted_rand_score(y, base)
+    return out
+
+
+def table(results: list[dict], representation: str) -> str:
+    head = ("| data | n | mapping acc | macro-F1 | → other at defaults | zero-shot only acc "
+            "| keyword TF-IDF acc / F1 (baseline) | themes NMI / ARI (k = labels) "
+            "| jieba TF-IDF + k-means NMI / ARI (baseline) | encoder + k-means NMI |\n"
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+    rows = "".join(
+        f"| {r['data']} | {r['n']} | {r['acc']:.3f} | {r['f1']:.3f} | {r['other']:.1%} | {r['zs_acc']:.3f} "
+        f"| {r['kw_acc']:.3f} / {r['kw_f1']:.3f} | {r['nmi']:.3f} / {r['ari']:.3f} "
+        f"| {r['base_nmi']:.3f} / {r['base_ari']:.3f} | {r['enc_nmi']:.3f} |\n"
+        for r in results)
+    return f"Representation: `{representation}`.\n\n" + head + rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--representation", default=BEST_REPRESENTATION)
+    parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--sets", nargs="*", default=list(SETS))
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args(argv)
+
+    results = []
+    for stem in args.sets:
+        path = args.data_dir / f"{stem}.csv"
+        if not path.exists():
+            print(f"skip {stem}: {path} not found", file=sys.stderr)
+            continue
+        r = evaluate_set(path, SETS[stem], args)
+        print(f"{stem}: mapping {r['acc']:.3f} ({r['map_s']:.0f} s), NMI {r['nmi']:.3f}", file=sys.stderr)
+        results.append(r)
+    text = table(results, args.representation)
+    print(text)
+    if args.out:
+        _write(args.out, "Evaluation", text, f"python benchmarks/evaluate.py --n {args.n} --seed {args.seed} "
+               f"--representation {args.representation}")
+    return 0
+
+
+def _write(path: Path, section: str, body: str, command: str) -> None:
+    """Replace one `## section` of RESULTS.md, keeping the others (throughput.py writes its own)."""
+    marker = f"## {section}\n"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
+    new_section = f"{marker}\n`{command}`\n\n{body}\n"
+    if marker in old:
+        before, rest = old.split(marker, 1)
+        after = rest[rest.find("\n## "):] if "\n## " in rest else ""
+        old = before + new_section + ("\n" + after.lstrip("\n") if after else "")
+    else:
+        old = old.rstrip("\n") + "\n\n" + new_section
+    path.write_text(old, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
