@@ -50,7 +50,7 @@ def reduce(X, n_components: int | None = None, random_state: int = 0) -> np.ndar
 
 def cluster_candidates(X: np.ndarray, ks: Sequence[int], *, random_state: int = 0,
                        n_neighbors: int = 15, spectral: bool = True,
-                       kmeans_sample: int = 5000) -> dict[int, np.ndarray]:
+                       kmeans_sample: int = 3000) -> dict[int, np.ndarray]:
     """Labels for each k in `ks` (X dense, unit rows): spectral, or k-means on a sample."""
     n = X.shape[0]
     ks = [k for k in ks if 1 <= k <= n]
@@ -75,7 +75,7 @@ def cluster_candidates(X: np.ndarray, ks: Sequence[int], *, random_state: int = 
         rng = np.random.default_rng(random_state)
         sample = np.sort(rng.choice(n, size=min(n, kmeans_sample), replace=False))
         for k in ks:
-            km = MiniBatchKMeans(k, n_init=3, batch_size=2048, random_state=random_state)
+            km = MiniBatchKMeans(k, n_init=2, batch_size=1024, random_state=random_state)
             out[k] = km.fit(X[sample]).predict(X)
     return out
 
