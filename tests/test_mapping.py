@@ -1,0 +1,135 @@
+"""CategoryMapper: zero-shot from the plan, confirmed labels, sklearn estimator rules."""
+import pickle
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from analysis.embed import SentenceEmbedder, TfidfEmbedder
+from analysis.mapping import OTHER, CategoryMapper
+from analysis.plan import load_plan
+from analysis.resources import corpus_path
+
+# Demo-like round-table statements, written for these tests (not taken from any data set).
+IP = {
+    "enterprise-capability": [
+        "中小企业普遍不重视知识产权，没有专人负责专利申请。",
+        "我们企业的发明专利数量上去了，但高价值专利还是太少。",
+        "很多企业研发投入低，专利质量不高，申请只为凑数。",
+        "企业缺乏专利布局意识，产品上市前从不检索。",
+        "企业知识产权管理规范贯标流于形式，能力没有真正提升。",
+        "与省内发达地区相比，我市万人高价值发明专利拥有量差距明显。",
+    ],
+    "service-talent": [
+        "本地知识产权代理机构规模小，没有叫得响的品牌机构。",
+        "遇到侵权诉讼找不到懂专利的律师，只能去济南请。",
+        "缺少能做知识产权评估的专业机构，质押融资评估很难。",
+        "知识产权高端服务人才匮乏，代理人水平参差不齐。",
+        "执法维权方面的专业人才太少，案件办理周期长。",
+        "希望引进和培养更多知识产权咨询和诉讼方面的高端人才。",
+    ],
+    "transfer-channels": [
+        "高校的专利大多躺在抽屉里，企业不知道有哪些成果可以用。",
+        "校企之间缺少常态化的技术信息沟通和对接平台。",
+        "科研院所的成果转化渠道不畅，转让许可手续复杂。",
+        "产学研合作机制不活，高校考核不看专利产业化。",
+        "企业有技术需求却找不到对口的高校团队。",
+        "建议定期举办专利成果对接会，促进技术转移转化。",
+    ],
+    OTHER: [
+        "会场的空调温度太低，希望下次调高一点。",
+        "今天食堂的午饭太咸了。",
+        "停车位太少，来开会的车都停到路边了。",
+        "茶歇的水果不太新鲜。",
+    ],
+}
+TEXTS = [t for texts in IP.values() for t in texts]
+TRUTH = [c for c, texts in IP.items() for _ in texts]
+
+
+@pytest.fixture(scope="session")
+def plan():
+    return load_plan(corpus_path("plans", "taian-ip-14th-fyp.toml"))
+
+
+@pytest.fixture(scope="session")
+def use():
+    return SentenceEmbedder("use", cache_dir=False)
+
+
+@pytest.fixture(scope="session")
+def fitted(plan, use):
+    return CategoryMapper(plan, embedder=use).fit(TEXTS)
+
+
+@pytest.mark.slow
+def test_clear_statements_reach_their_category_and_the_rest_is_other(fitted):
+    labels = list(fitted.labels_)
+    on_topic = [(p, t) for p, t in zip(labels, TRUTH) if t != OTHER]
+    assert sum(p == t for p, t in on_topic) >= len(on_topic) - 2, list(zip(labels, TEXTS))
+    assert [p for p, t in zip(labels, TRUTH) if t == OTHER] == [OTHER] * len(IP[OTHER])
+    assert fitted.confidence_.shape == (len(TEXTS),)
+    assert np.all((fitted.confidence_ >= 0) & (fitted.confidence_ <= 1))
+
+
+@pytest.mark.slow
+def test_predict_on_new_statements_uses_what_fit_learned(fitted):
+    new = ["企业对专利申请不够重视，缺少专职管理人员。", "周末的天气预报说会下雨。"]
+    assert list(fitted.predict(new)) == ["enterprise-capability", OTHER]
+    proba = fitted.predict_proba(new)
+    assert proba.shape == (2, 3) and np.allclose(proba.sum(axis=1), 1)
+
+
+@pytest.mark.slow
+def test_confirmed_labels_override_and_teach(plan, use):
+    # staff decide that pledge-financing complaints belong to service-talent
+    finance = ["专利质押融资银行不认可，贷款额度太低。", "知识产权质押贷款流程太长，银行积极性不高。",
+               "专利权质押融资的风险补偿资金不到位。"]
+    probe = "银行对专利质押融资顾虑多，企业很难贷到款。"
+    texts = TEXTS + finance + [probe]
+    before = CategoryMapper(plan, embedder=use).fit(texts)
+    y = [None] * len(TEXTS) + ["service-talent"] * len(finance) + [None]
+    after = CategoryMapper(plan, embedder=use).fit(texts, y)
+    k = list(after.classes_).index("service-talent")
+    assert list(after.labels_[len(TEXTS):-1]) == ["service-talent"] * len(finance)
+    assert np.all(after.confidence_[len(TEXTS):-1] == 1.0)
+    assert after.proba_[-1, k] > before.proba_[-1, k] + 0.1
+
+
+def test_unknown_confirmed_category_is_an_error(plan):
+    with pytest.raises(ValueError, match="no-such"):
+        CategoryMapper(plan, embedder="tfidf").fit(TEXTS[:3], ["no-such", None, None])
+
+
+@pytest.mark.slow
+def test_clone_pickle_and_determinism(fitted, plan, use):
+    copy = clone(fitted)
+    assert copy.get_params()["categories"] == fitted.categories and not hasattr(copy, "labels_")
+    restored = pickle.loads(pickle.dumps(fitted))
+    assert list(restored.predict(TEXTS)) == list(fitted.predict(TEXTS))
+    again = CategoryMapper(plan, embedder=use).fit(TEXTS)
+    assert list(again.labels_) == list(fitted.labels_)
+    assert np.array_equal(again.confidence_, fitted.confidence_)
+
+
+def test_tfidf_fast_path_maps_by_the_plan_words(plan):
+    mapper = CategoryMapper(plan, embedder="tfidf", threshold=0).fit(TEXTS)
+    on_topic = [(p, t) for p, t in zip(mapper.labels_, TRUTH) if t != OTHER]
+    assert sum(p == t for p, t in on_topic) >= len(on_topic) - 4
+    assert isinstance(mapper.embedder_, TfidfEmbedder)
+    pickle.loads(pickle.dumps(mapper))
+
+
+def test_needs_categories():
+    with pytest.raises(ValueError):
+        CategoryMapper(()).fit(["随便说一句"])
+
+
+@pytest.mark.slow
+def test_sentence_vectors_are_cached_on_disk(tmp_path, use):
+    emb = SentenceEmbedder("use", cache_dir=tmp_path)
+    first = emb.transform(TEXTS[:5])
+    assert list((tmp_path / "embeddings" / "use-p").glob("*.keys"))
+    again = SentenceEmbedder("use", cache_dir=tmp_path).transform(TEXTS[:5] + TEXTS[5:6])
+    assert np.allclose(again[:5], first, atol=1e-6)
+    assert np.allclose(again[5], use.transform(TEXTS[5:6])[0], atol=1e-5)
