@@ -1,0 +1,102 @@
+"""ThemeClusterer: number of themes, fixed totals, c-TF-IDF keywords, representatives, groups."""
+import numpy as np
+import pytest
+
+from analysis.themes import ThemeClusterer, _allocate, c_tf_idf, cluster
+from analysis.tokenize import ChineseTokenizer
+
+# three topics, each statement built from its topic's own words
+TOPICS = {
+    "停车": ["停车位太少", "停车收费太贵", "停车场离会场太远", "停车难的问题一直没解决"],
+    "食堂": ["食堂饭菜太咸", "食堂排队时间太长", "食堂菜品种类太少", "食堂价格偏高"],
+    "网络": ["会场网络信号太差", "无线网络经常断线", "网络速度太慢", "网络密码没人知道"],
+}
+
+
+def blobs(per_topic=12, seed=0):
+    """Statements with vectors in three well separated directions (plus noise)."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(3, 16) * 4
+    X, texts, truth = [], [], []
+    for t, (topic, phrases) in enumerate(TOPICS.items()):
+        for i in range(per_topic):
+            X.append(centres[t] + rng.normal(scale=0.6, size=16))
+            texts.append(f"{phrases[i % len(phrases)]}（第{i + 1}位）")
+            truth.append(topic)
+    return np.array(X), texts, truth
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, texts, truth = blobs()
+    groups = ["企业" if i % 3 else "高校" for i in range(len(texts))]
+    return ThemeClusterer(tokenizer=ChineseTokenizer()).fit(X, texts, ["other"] * len(texts), groups=groups), texts, truth
+
+
+def test_chooses_the_number_of_themes_and_recovers_them(fitted):
+    model, texts, truth = fitted
+    assert [t["id"] for t in model.themes_] == ["other-1", "other-2", "other-3"]
+    for theme in model.themes_:
+        members = [truth[i] for i, lab in enumerate(model.labels_) if lab == theme["id"]]
+        assert len(set(members)) == 1 and theme["size"] == len(members) == 12
+
+
+def test_theme_fields(fitted):
+    model, texts, truth = fitted
+    for theme in model.themes_:
+        assert set(theme) == {"id", "category", "label", "keywords", "size", "representatives", "groups"}
+        assert theme["category"] == "other"
+        assert len(theme["representatives"]) == 3 and all(r in texts for r in theme["representatives"])
+        topic = truth[texts.index(theme["representatives"][0])]
+        assert theme["keywords"][0] == topic and topic in theme["label"]
+        assert sum(theme["groups"].values()) == theme["size"] and set(theme["groups"]) == {"企业", "高校"}
+
+
+def test_representatives_are_closest_to_the_centre():
+    X, texts, _ = blobs()
+    X[0] = np.eye(3, 16)[0] * 4  # exactly at the first topic's centre
+    model = ThemeClusterer().fit(X, texts, ["other"] * len(texts))
+    own = next(t for t in model.themes_ if t["id"] == model.labels_[0])
+    assert own["representatives"][0] == texts[0]
+
+
+def test_fixed_total_is_distributed_across_categories():
+    X, texts, _ = blobs()
+    cats = ["a"] * 24 + ["b"] * 12
+    model = ThemeClusterer(n_themes=5).fit(X, texts, cats, order=["b", "a"])
+    per = [t["category"] for t in model.themes_]
+    assert len(per) == 5 and per.count("a") >= per.count("b") >= 1
+    assert per[0] == "b"  # output follows the given category order
+    assert sum(t["size"] for t in model.themes_) == len(texts)
+
+
+def test_allocate_keeps_every_category_and_the_total():
+    # every category keeps one theme, even when that overshoots the total
+    assert _allocate({"a": 100, "b": 10, "c": 1}, 6) == {"a": 5, "b": 1, "c": 1}
+    out = _allocate({"a": 30, "b": 30}, 5)
+    assert sum(out.values()) == 5 and min(out.values()) >= 2
+    assert _allocate({"a": 2}, 10) == {"a": 2}
+
+
+def test_small_or_uniform_categories_stay_one_theme():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(5, 8))
+    model = ThemeClusterer().fit(X, [f"意见{i}" for i in range(5)], ["x"] * 5)
+    assert [t["id"] for t in model.themes_] == ["x-1"] and model.themes_[0]["size"] == 5
+
+
+def test_c_tf_idf_ranks_a_class_own_word_first():
+    import scipy.sparse as sp
+    counts = sp.csr_matrix(np.array([[2, 1, 0], [2, 0, 1], [2, 1, 0], [2, 0, 1]]))
+    scores = c_tf_idf(counts, np.array([0, 1, 0, 1]), 2)
+    assert scores[0].argmax() == 1 and scores[1].argmax() == 2
+
+
+def test_deterministic_and_sparse_input():
+    X, texts, truth = blobs()
+    a = cluster(X, 3, random_state=3)
+    b = cluster(X, 3, random_state=3)
+    assert np.array_equal(a, b)
+    import scipy.sparse as sp
+    labels = cluster(sp.csr_matrix(np.abs(X)), 3)
+    assert len(set(labels)) == 3
