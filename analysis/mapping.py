@@ -4,9 +4,9 @@
 go to it, the rest stay unassigned) and makes it learn from the batch itself:
 
 1. Zero-shot scores. Each category becomes short texts — "name：description", and each
-   keyword — embedded with the same representation as the statements. A statement's score
-   for a category is its similarity to the description plus the mean of its three most
-   similar keywords. Raw cosines are not comparable across categories (a category whose
+   keyword and example — embedded with the same representation as the statements. A
+   statement's score for a category is its similarity to the description plus the mean of
+   its three most similar keywords or examples. Raw cosines are not comparable across categories (a category whose
    words are generic is close to everything), so each category's score is standardised
    against a fixed background of everyday sentences about nothing in particular: the
    score becomes "how many background standard deviations above chance".
@@ -161,22 +161,28 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         if self.lexical and getattr(self.embedder_, "dense", False):
             self.lexical_ = TfidfEmbedder(char_ngrams=(2, 3)).fit(texts + [e for e, _ in examples])
 
-        # category prototypes: one description text, then the keywords (and name) of each
+        # category prototypes: one description text, then the keywords, name and examples
+        # of each (the background standardisation evens out categories with more of them)
         queries, desc, kws = [], [], []
         for c in cats:
             desc.append(len(queries))
             queries.append(f"{c.name}：{c.description}")
             start = len(queries)
-            queries.extend(dict.fromkeys([*c.keywords, c.name]))
+            queries.extend(dict.fromkeys([*c.keywords, c.name, *c.examples]))
             kws.append(np.arange(start, len(queries)))
         self.proto_desc_ = np.array(desc)
         self.proto_keywords_ = kws
         self.prototypes_ = self.embedder_.transform_queries(queries)
         self.background_mean_ = 0.0
         self.background_std_ = 1.0
-        bg = self._zero_shot(self.embedder_.transform(list(BACKGROUND)))
-        self.background_mean_ = bg.mean(axis=0)
-        self.background_std_ = bg.std(axis=0) + 1e-6
+        if getattr(self.embedder_, "dense", False):
+            bg = self._zero_shot(self.embedder_.transform(list(BACKGROUND)))
+            self.background_mean_ = bg.mean(axis=0)
+            self.background_std_ = bg.std(axis=0) + 1e-6
+        else:
+            # TF-IDF cosines with small talk are nearly all zero: nothing to standardise
+            # against. A fixed scale lets a clear word overlap outweigh the classifier.
+            self.background_std_ = 0.1
 
         E, F = self._embed(texts, embedding)
         Z = self._zero_shot(E)

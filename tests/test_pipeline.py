@@ -1,0 +1,112 @@
+"""analyze(): the contract the CLI and the web app rely on."""
+import json
+
+import pytest
+
+from analysis.pipeline import analyze, choose_representation
+from analysis.plan import load_plan
+from analysis.resources import corpus_path
+
+ANSWERS = [
+    "一是企业对知识产权不够重视，没有专人负责专利申请；二是本地代理机构规模小，缺少高端服务人才。",
+    None,
+    "高校的专利大多躺在抽屉里，企业不知道有哪些成果可以用。",
+    "",
+    "无",
+    "我们企业的发明专利数量上去了，但高价值专利还是太少。",
+    "遇到侵权诉讼找不到懂专利的律师，只能去济南请。",
+    "校企之间缺少常态化的技术信息沟通和对接平台。",
+    "会场的空调温度太低，希望下次调高一点。",
+    "很多企业研发投入低，专利质量不高，申请只为凑数。",
+    "知识产权高端服务人才匮乏，代理人水平参差不齐。",
+    "科研院所的成果转化渠道不畅，转让许可手续复杂。",
+]
+GROUPS = ["企业", None, "高校", "企业", "企业", "企业", "服务机构", "高校", "企业", "企业", None, "高校"]
+STATEMENT_KEYS = {"row", "text", "category", "confidence", "theme"}
+THEME_KEYS = {"id", "category", "label", "keywords", "size", "representatives", "groups"}
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return load_plan(corpus_path("plans", "taian-ip-14th-fyp.toml"))
+
+
+@pytest.fixture(scope="module")
+def result(plan):
+    return analyze(ANSWERS, plan, groups=GROUPS, representation="tfidf")
+
+
+def test_contract_keys_and_json(result, plan):
+    assert set(result) == {"statements", "categories", "themes"}
+    assert all(set(s) == STATEMENT_KEYS for s in result["statements"])
+    assert all(set(t) == THEME_KEYS for t in result["themes"])
+    assert [c["id"] for c in result["categories"]] == [c.id for c in plan.categories] + ["other"]
+    assert result["categories"][-1]["name"] == "未归类/新问题"
+    assert all(set(c) == {"id", "name", "count"} for c in result["categories"])
+    json.dumps(result, ensure_ascii=False)  # plain data only
+
+
+def test_rows_split_and_counts(result):
+    rows = [s["row"] for s in result["statements"]]
+    assert rows[:2] == [0, 0]  # "一是……；二是……" gives two statements from row 0
+    assert {1, 3, 4}.isdisjoint(rows)  # None, empty and "无" give none
+    assert rows == sorted(rows) and set(rows) == {0, 2, 5, 6, 7, 8, 9, 10, 11}
+    assert sum(c["count"] for c in result["categories"]) == len(result["statements"])
+    by_theme = {t["id"]: t for t in result["themes"]}
+    for s in result["statements"]:
+        theme = by_theme[s["theme"]]
+        assert theme["category"] == s["category"] and 0 <= s["confidence"] <= 1
+    assert sum(t["size"] for t in result["themes"]) == len(result["statements"])
+
+
+def test_groups_are_counted_per_theme(result):
+    total = {}
+    for t in result["themes"]:
+        for g, n in t["groups"].items():
+            total[g] = total.get(g, 0) + n
+    assert total == {"企业": 5, "高校": 3, "服务机构": 1, "未注明": 1}
+
+
+def test_without_a_plan_everything_is_other_and_clustered():
+    out = analyze(ANSWERS, None, representation="tfidf", n_themes=2)
+    assert {s["category"] for s in out["statements"]} == {"other"}
+    assert out["categories"] == [{"id": "other", "name": "未归类/新问题", "count": len(out["statements"])}]
+    assert [t["id"] for t in out["themes"]] == ["other-1", "other-2"]
+
+
+def test_confirmed_labels_are_kept(plan):
+    text = "会场的空调温度太低，希望下次调高一点。"
+    out = analyze(ANSWERS, plan, representation="tfidf", confirmed={text: "service-talent"})
+    hit = next(s for s in out["statements"] if s["text"] == text)
+    assert hit["category"] == "service-talent" and hit["confidence"] == 1.0
+
+
+def test_empty_input_and_progress(plan):
+    seen = []
+    out = analyze([None, "  "], plan, progress=lambda stage, done, total: seen.append(stage))
+    assert out["statements"] == [] and out["themes"] == []
+    assert [c["count"] for c in out["categories"]] == [0, 0, 0, 0]
+    assert seen == ["split", "embed", "map", "themes"]
+
+
+def test_deterministic(plan):
+    a = analyze(ANSWERS, plan, representation="tfidf", random_state=1)
+    b = analyze(ANSWERS, plan, representation="tfidf", random_state=1)
+    assert a == b
+
+
+def test_representation_by_size():
+    assert choose_representation(2000) == "e5+use"
+    assert choose_representation(10_000) == "use"
+    assert choose_representation(100_000) == "tfidf"
+
+
+@pytest.mark.slow
+def test_default_representation_end_to_end(plan, tmp_path):
+    out = analyze(ANSWERS, plan, groups=GROUPS, cache_dir=tmp_path)
+    cats = {s["text"]: s["category"] for s in out["statements"]}
+    assert cats["会场的空调温度太低，希望下次调高一点。"] == "other"
+    assert cats["高校的专利大多躺在抽屉里，企业不知道有哪些成果可以用。"] == "transfer-channels"
+    assert cats["我们企业的发明专利数量上去了，但高价值专利还是太少。"] == "enterprise-capability"
+    assert cats["知识产权高端服务人才匮乏，代理人水平参差不齐。"] == "service-talent"
+    assert (tmp_path / "embeddings").is_dir()
