@@ -12,10 +12,13 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
    score becomes "how many background standard deviations above chance".
 2. Neighbourhood smoothing. Short texts are noisy; averaging the scores over each
    statement's nearest neighbours (twice) lets the clear statements speak for the vague.
+   Only with a few dozen statements per category: in a handful, neighbours differ in topic.
 3. Self-training. The most confident statements of each category (by margin) become
    pseudo-labels, together with the plan's examples and any staff-confirmed labels
-   (weighted higher); a logistic regression on the representation (plus character and word
-   TF-IDF) is fitted, predicts every statement, and the seed set grows (30% → 60% → 100%).
+   (weighted higher); a classifier on the representation (logistic regression on sentence
+   vectors, optionally with character TF-IDF; naive Bayes on the TF-IDF fast path) is
+   fitted, and its probabilities times the zero-shot ones relabel every statement; the
+   seed set grows (30% → 60% → 100%).
 4. "other". A statement whose best zero-shot standardised score stays below
    `min_relevance`, or whose final probability is below `threshold`, is "other"
    (未归类/新问题): it is clustered into new themes instead.
@@ -86,7 +89,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     ----------
     categories : Plan or sequence of Category (id, name, description, keywords, examples).
     embedder : an embedder from `analysis.embed` (or its name); None → ``"use"``.
-    lexical : add word and character TF-IDF to the classifier's features.
+    lexical : add word and character TF-IDF to the classifier's features (sentence vectors
+        only; no gain measured on the benchmarks, several times slower).
     n_neighbors : neighbours for score smoothing (dense representations only); 0 turns it off.
     seed_fractions : share of each category's statements (most confident first) used as
         pseudo-labels in each self-training round; () gives pure zero-shot.
