@@ -17,11 +17,21 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
    pseudo-labels, together with the plan's examples and any staff-confirmed labels
    (weighted higher); a classifier on the representation (logistic regression on sentence
    vectors, optionally with character TF-IDF; naive Bayes on the TF-IDF fast path) is
-   fitted, and its probabilities times the zero-shot ones relabel every statement; the
-   seed set grows (30% → 60% → 100%).
-4. "other". A statement whose best zero-shot standardised score stays below
-   `min_relevance`, or whose final probability is below `threshold`, is "other"
-   (未归类/新问题): it is clustered into new themes instead.
+   fitted, and the geometric mean of its probabilities and the zero-shot ones relabels
+   every statement; the seed set grows (30% → 60% → 100%).
+4. "other" (未归类/新问题), open set. In a real session every statement is about the
+   plan's domain, so "close to the domain" says nothing about "close to a category".
+   With sentence vectors each category's scores are therefore also standardised against
+   this run's statements that lean to another category (median and spread), and "other"
+   is a competitor of its own: a constant score of `open_set` spreads. Statements for
+   which it wins become "other" seeds, and the classifier learns "other" like any
+   category. Besides, a statement whose best background-standardised score stays below
+   `min_relevance` (small talk), or whose final probability is below `threshold`, is
+   "other". Other statements are clustered into new themes.
+
+`confidence_` is the pooled probability of the chosen label (or 1 − that of the best
+category when a threshold sent it to "other"); pooling by geometric mean rather than
+product keeps statements near a boundary from claiming 0.99.
 
 `fit(X, y)`: `y[i]` is a confirmed category id or None. Confirmed statements keep their
 label (confidence 1.0) and teach the classifier; that is how staff corrections in one
@@ -98,11 +108,14 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     prior_weight : exponent of the zero-shot probabilities multiplied into the classifier's
         (0: the classifier alone decides after the first round).
     threshold : below this final probability a statement is "other"; 0 forces a category.
+    open_set : score of the "other" competitor, in spreads of the run's own scores above
+        the typical non-member (sentence vectors only); None turns the competitor off.
     """
 
     def __init__(self, categories=(), embedder=None, lexical=False, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=1.0, min_relevance=1.5,
-                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, random_state=0):
+                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
+                 random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.lexical = lexical
@@ -114,6 +127,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.example_weight = example_weight
         self.confirmed_weight = confirmed_weight
+        self.open_set = open_set
         self.random_state = random_state
 
     # --- representation ----------------------------------------------------------------
@@ -150,16 +164,20 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             raise ValueError("CategoryMapper 需要至少一个问题类别")
         self.classes_ = np.array([c.id for c in cats])
         index = {c.id: i for i, c in enumerate(cats)}
+        emb = self._resolve_embedder()
+        self.open_ = self.open_set is not None and bool(getattr(emb, "dense", False))
         confirmed = np.full(len(texts), -1)
         if y is not None:
             for i, label in enumerate(y):
+                if label == OTHER and self.open_:  # staff said "new issue": teaches other
+                    confirmed[i] = len(cats)
+                    continue
                 if label is None or label == "" or label == OTHER:
                     continue
                 if label not in index:
                     raise ValueError(f"确认的类别“{label}”不在计划的类别中")
                 confirmed[i] = index[label]
 
-        emb = self._resolve_embedder()
         self.embedder_ = emb if embedding is not None else clone(emb).fit(texts)
         examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if self.lexical and getattr(self.embedder_, "dense", False):
@@ -193,6 +211,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.scores_ = Z
         self.relevance_ = Z.max(axis=1)
         Zs = self._smooth(E, Z)
+        if self.open_:
+            Zs = self._relative(Zs, fit=self.relevance_ >= self.min_relevance)
 
         if examples:
             _, Fx = self._embed([e for e, _ in examples])
@@ -202,6 +222,34 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         P = self._self_train(F, Zs, confirmed, Fx, yx)
         self._finish(P, confirmed)
         return self
+
+    def _relative(self, Z, fit=None):
+        """Scores relative to this run, plus an "other" column (n × (C + 1)).
+
+        Inside one domain every statement is somewhat close to every category, so the
+        background test cannot tell a new issue from a category member. Against the
+        statements of this run that lean to *another* category, though, a member of c
+        stands out on c and a new issue does not: each column is standardised by the
+        median and spread of those statements, and "other" competes as a constant column
+        at `open_set` spreads above them. `fit`: mask of the statements to measure (the
+        on-topic ones: small talk would make every in-domain statement look close).
+        """
+        if fit is not None:
+            best = Z.argmax(axis=1)
+            mean, std = [], []
+            for c in range(Z.shape[1]):
+                neg = Z[(best != c) & fit, c]
+                if neg.size < 5:
+                    neg = Z[:, c]
+                med = np.median(neg)
+                mean.append(med)
+                std.append(1.4826 * np.median(np.abs(neg - med)) + 1e-6)
+            self.relative_mean_ = np.array(mean)
+            self.relative_std_ = np.array(std)
+        R = (Z - self.relative_mean_) / self.relative_std_
+        other = _softmax(np.column_stack([R, np.full(len(R), float(self.open_set))]))[:, -1:]
+        # categories keep their zero-shot odds among themselves; "other" takes its share
+        return np.log(np.maximum(np.hstack([(1.0 - other) * _softmax(Z), other]), 1e-12))
 
     def _smooth(self, E, Z):
         n, n_cat = Z.shape
@@ -261,51 +309,71 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         return P
 
     def _combine(self, clf, F, Z):
-        """Product of experts: the classifier and the zero-shot scores must agree.
+        """Pooled experts: the classifier and the zero-shot scores must agree.
 
         Where the classifier is unsure (few seeds, a statement unlike any seed) the plan's
         own wording decides; where the zero-shot scores are flat, the classifier does.
         """
         P = np.full((F.shape[0], Z.shape[1]), 1e-9)
         P[:, clf.classes_] = np.maximum(clf.predict_proba(F), 1e-9)
-        P = P * _softmax(Z) ** self.prior_weight
+        prior = np.maximum(_softmax(Z), 1e-9)
+        # a weighted geometric mean, not a plain product: both experts saw the same words,
+        # and multiplying their probabilities counts that evidence twice (confidence 0.99
+        # for statements near a boundary)
+        P = np.exp((np.log(P) + self.prior_weight * np.log(prior)) / (1.0 + self.prior_weight))
         return P / P.sum(axis=1, keepdims=True)
 
     def _decide(self, P, relevance):
+        """Labels and confidences from n × C (or C + 1 with "other" last) probabilities."""
+        n_cat = len(self.classes_)
         best = P.argmax(axis=1)
         conf = P[np.arange(len(best)), best]
-        labels = self.classes_[best].astype(object)
-        dense = getattr(self.embedder_, "dense", False)
-        other = conf < self.threshold
-        if dense:
-            other |= relevance < self.min_relevance
-        labels[other] = OTHER
-        return labels, np.where(other, 1.0 - conf, conf)
+        labels = np.empty(len(best), dtype=object)
+        is_cat = best < n_cat
+        labels[is_cat] = self.classes_[best[is_cat]]
+        labels[~is_cat] = OTHER
+        low = is_cat & (conf < self.threshold)
+        if getattr(self.embedder_, "dense", False):
+            low |= is_cat & (relevance < self.min_relevance)
+        labels[low] = OTHER
+        conf = np.where(low, 1.0 - conf, conf)
+        return labels, conf
+
+    @staticmethod
+    def _categories_only(P, n_cat):
+        Q = P[:, :n_cat]
+        return Q / np.maximum(Q.sum(axis=1, keepdims=True), 1e-12)
 
     def _finish(self, P, confirmed):
-        self.proba_ = P
+        n_cat = len(self.classes_)
+        self.proba_ = self._categories_only(P, n_cat)
+        self.other_proba_ = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
         labels, conf = self._decide(P, self.relevance_)
         has = confirmed >= 0
-        labels[has] = self.classes_[confirmed[has]]
+        labels[has] = np.append(self.classes_, OTHER).astype(object)[confirmed[has]]
         conf[has] = 1.0
         self.labels_ = labels
         self.confidence_ = conf
 
     # --- prediction --------------------------------------------------------------------
 
-    def predict_proba(self, X):
-        """Probability of each category (columns in `classes_` order), without "other"."""
-        texts = [t or "" for t in X]
+    def _proba(self, texts):
         E, F = self._embed(texts)
         Z = self._zero_shot(E)
+        if getattr(self, "open_", False):
+            Z = self._relative(Z)
         if hasattr(self, "classifier_"):
-            return self._combine(self.classifier_, F, Z)
-        return _softmax(Z)
+            return self._combine(self.classifier_, F, Z), E
+        return _softmax(Z), E
+
+    def predict_proba(self, X):
+        """Probability of each category (columns in `classes_` order), without "other"."""
+        P, _ = self._proba([t or "" for t in X])
+        return self._categories_only(P, len(self.classes_))
 
     def predict_with_confidence(self, X):
-        texts = [t or "" for t in X]
-        E, _ = self._embed(texts)
-        return self._decide(self.predict_proba(texts), self._zero_shot(E).max(axis=1))
+        P, E = self._proba([t or "" for t in X])
+        return self._decide(P, self._zero_shot(E).max(axis=1))
 
     def predict(self, X):
         """Category id (or "other") for each statement."""
