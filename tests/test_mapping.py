@@ -72,6 +72,34 @@ def test_clear_statements_reach_their_category_and_the_rest_is_other(fitted):
     assert np.all((fitted.confidence_ >= 0) & (fitted.confidence_ <= 1))
 
 
+# New issues inside the domain (written for this test): on-topic for intellectual property,
+# but none of the plan's three problems.
+NEW_ISSUES = ["地理标志产品被外地冒用，市场上真假难辨。", "电商平台上的侵权商品投诉下架后又换个店铺上架。",
+              "数据知识产权登记怎么做还没有明确规定。", "希望加强跨区域的知识产权执法协作。",
+              "海外参展时遇到知识产权纠纷，缺乏应对经验。", "植物新品种被套牌销售，维权取证很难。"]
+
+
+@pytest.mark.slow
+def test_new_issues_in_the_domain_are_less_certain_than_clear_members(plan, use):
+    mapper = CategoryMapper(plan, embedder=use).fit(TEXTS + NEW_ISSUES)
+    labels, conf = mapper.labels_, mapper.confidence_
+    members = [i for i, t in enumerate(TRUTH) if t != OTHER]
+    new = range(len(TEXTS), len(TEXTS) + len(NEW_ISSUES))
+    assert sum(labels[i] == TRUTH[i] for i in members) >= len(members) - 2
+    forced = [i for i in new if labels[i] != OTHER]
+    # confidence means something: a forced new issue is never as sure as a clear member
+    assert max((conf[i] for i in forced), default=0) < np.median(conf[members])
+    assert 0 < mapper.other_proba_[list(new)].mean() < 1
+    assert np.all((conf > 0) & (conf < 1))
+
+
+@pytest.mark.slow
+def test_open_set_competitor_can_be_turned_off(plan, use):
+    mapper = CategoryMapper(plan, embedder=use, open_set=None).fit(TEXTS)
+    assert mapper.proba_.shape == (len(TEXTS), 3) and not np.any(mapper.other_proba_)
+    assert [p for p, t in zip(mapper.labels_, TRUTH) if t == OTHER] == [OTHER] * len(IP[OTHER])
+
+
 @pytest.mark.slow
 def test_predict_on_new_statements_uses_what_fit_learned(fitted):
     new = ["企业对专利申请不够重视，缺少专职管理人员。", "周末的天气预报说会下雨。"]
