@@ -18,8 +18,8 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
    pseudo-labels, together with the plan's examples and any staff-confirmed labels
    (weighted higher); a classifier on the representation (logistic regression on sentence
    vectors, optionally with character TF-IDF; naive Bayes on the TF-IDF fast path) is
-   fitted, and the geometric mean of its probabilities and the zero-shot ones relabels
-   every statement; the seed set grows (30% → 60% → 100%).
+   fitted, and the weighted geometric mean of its probabilities and the zero-shot ones
+   (sentence vectors; the TF-IDF fast path multiplies them) relabels every statement; the seed set grows (30% → 60% → 100%).
 4. "other" (未归类/新问题), open set. In a real session every statement is about the
    plan's domain, so "close to the domain" says nothing about "close to a category".
    With sentence vectors each category's scores are therefore also standardised against
@@ -106,8 +106,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     seed_fractions : share of each category's statements (most confident first) used as
         pseudo-labels in each self-training round; () gives pure zero-shot.
     min_relevance : below this standardised zero-shot score a statement is "other".
-    prior_weight : exponent of the zero-shot probabilities multiplied into the classifier's
-        (0: the classifier alone decides after the first round).
+    prior_weight : weight of the zero-shot probabilities pooled with the classifier's
+        (0: the classifier alone decides after the first round); None → 0.5 with sentence
+        vectors (geometric pooling), 1.0 on the TF-IDF fast path (plain product).
     threshold : below this final probability a statement is "other"; 0 forces a category.
     open_set : score of the "other" competitor, in spreads of the run's own scores above
         the typical non-member (sentence vectors only); None turns the competitor off.
@@ -120,7 +121,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, categories=(), embedder=None, lexical=False, n_neighbors=10,
-                 seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=1.0, min_relevance=1.5,
+                 seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
                  threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
                  words=False, keyword_weight=4.0, random_state=0):
         self.categories = categories
@@ -187,6 +188,10 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
                     raise ValueError(f"确认的类别“{label}”不在计划的类别中")
                 confirmed[i] = index[label]
 
+        if self.prior_weight is not None:
+            self.prior_weight_ = self.prior_weight
+        else:
+            self.prior_weight_ = 0.5 if getattr(emb, "dense", False) else 1.0
         self.embedder_ = emb if embedding is not None else clone(emb).fit(texts)
         examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if self.lexical and getattr(self.embedder_, "dense", False):
@@ -356,15 +361,17 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         Where the classifier is unsure (few seeds, a statement unlike any seed) the plan's
         own wording decides; where the zero-shot scores are flat, the classifier does.
         """
-        logp = self.prior_weight * np.log(np.maximum(_softmax(Z), 1e-9))
+        logp = self.prior_weight_ * np.log(np.maximum(_softmax(Z), 1e-9))
         for model, Fp in zip(clf, F):
             P = np.full((Fp.shape[0], Z.shape[1]), 1e-9)
             P[:, model.classes_] = np.maximum(model.predict_proba(Fp), 1e-9)
             logp = logp + np.log(P)
         # a weighted geometric mean, not a plain product: the experts saw the same words,
         # and multiplying their probabilities counts that evidence twice (confidence 0.99
-        # for statements near a boundary)
-        P = np.exp((logp - logp.max(axis=1, keepdims=True)) / (len(clf) + self.prior_weight))
+        # for statements near a boundary). The TF-IDF fast path keeps the product: with no
+        # "other" competitor, its `threshold` is what sends weak statements to "other".
+        pool = len(clf) + self.prior_weight_ if getattr(self, "open_", False) else 1.0
+        P = np.exp((logp - logp.max(axis=1, keepdims=True)) / pool)
         return P / P.sum(axis=1, keepdims=True)
 
     def _decide(self, P, relevance):
