@@ -106,7 +106,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
 
 def _map(sentences, categories, embedder, X, confirmed, random_state):
     """Labels and confidences; confirmed texts from earlier runs join as labelled rows."""
-    known = {c.id for c in categories}
+    known = {c.id for c in categories} | {OTHER}  # "other" teaches the mapper's other class
     wanted = {normalize(k): v for k, v in confirmed.items()}
     y = [wanted.get(s) if wanted.get(s) in known else None for s in sentences]
     present = set(sentences)

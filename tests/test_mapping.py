@@ -126,6 +126,19 @@ def test_confirmed_labels_override_and_teach(plan, use):
     assert after.labels_[-1] == "service-talent"
 
 
+@pytest.mark.slow
+def test_confirmed_other_teaches_the_other_class(plan, use):
+    # staff decide that geographical-indication complaints are a new issue
+    gi = ["地理标志产品被外地冒用，真假难辨。", "地理标志专用标志使用不规范。", "道地药材的地理标志保护薄弱。"]
+    probe = "地理标志产品被假冒的情况比较多。"
+    texts = TEXTS + gi + [probe]
+    before = CategoryMapper(plan, embedder=use).fit(texts)
+    after = CategoryMapper(plan, embedder=use).fit(texts, [None] * len(TEXTS) + [OTHER] * len(gi) + [None])
+    assert list(after.labels_[len(TEXTS):-1]) == [OTHER] * len(gi)
+    assert np.all(after.confidence_[len(TEXTS):-1] == 1.0)
+    assert after.other_proba_[-1] > before.other_proba_[-1]
+
+
 def test_unknown_confirmed_category_is_an_error(plan):
     with pytest.raises(ValueError, match="no-such"):
         CategoryMapper(plan, embedder="tfidf").fit(TEXTS[:3], ["no-such", None, None])
