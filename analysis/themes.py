@@ -30,7 +30,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
-from .tokenize import ChineseTokenizer
+from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
 
@@ -229,8 +229,8 @@ class ThemeClusterer(BaseEstimator):
             vocab = vec.get_feature_names_out()
         vocab = np.asarray(vocab)
         scores = c_tf_idf(counts, theme_of, n_themes)
-        # single characters (上, 高, 难) are rarely a theme's subject on their own
-        scores[:, np.char.str_len(vocab.astype(str)) < 2] = 0
+        keep = np.fromiter((is_keyword(str(w)) for w in vocab), dtype=bool, count=len(vocab))
+        scores[:, ~keep] = 0
         out = []
         for row in scores:
             top = np.argsort(-row, kind="stable")[: self.n_keywords]
