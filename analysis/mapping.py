@@ -50,9 +50,8 @@ from sklearn.naive_bayes import ComplementNB
 from sklearn.neighbors import NearestNeighbors
 
 from .embed import TfidfEmbedder, make_embedder
+from .plan import OTHER
 
-OTHER = "other"
-OTHER_NAME = "未归类/新问题"
 
 # Everyday small talk about no topic in particular: the yardstick for "chance" similarity.
 # None may touch a subject a plan could have (prices, work, products, schools, health…),

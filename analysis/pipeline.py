@@ -11,8 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from .embed import TfidfEmbedder, make_embedder
-from .mapping import OTHER, OTHER_NAME, CategoryMapper
-from .plan import Plan
+from .mapping import CategoryMapper
+from .plan import OTHER, OTHER_NAME, Plan
 from .text import normalize, to_statements
 from .themes import ThemeClusterer
 from .tokenize import ChineseTokenizer

@@ -12,6 +12,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The category id reserved for statements that fit no plan category (new issues).
+OTHER = "other"
+OTHER_NAME = "未归类/新问题"
+
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MONTH_OR_DAY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -186,7 +190,7 @@ class _Validator:
         for i, t in enumerate(self.table_list(data, "categories")):
             where = f"categories[{i}]."
             ident = self.slug(t, "id", where=where)
-            if ident == "other":
+            if ident == OTHER:
                 raise self.fail(f"{where}id", "“other”保留给未归类/新问题，请换一个编号")
             out.append(Category(
                 id=ident,

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clouds import find_cjk_font, render_wordcloud
+from .plan import OTHER
 from .tokenize import ChineseTokenizer, is_keyword
 
-OTHER = "other"
 QUOTES = 3
 KEYWORDS_SHOWN = 8
 Progress = Callable[[str, int, int], None]
