@@ -72,18 +72,19 @@ def result_view(result: dict, out: Path) -> list[dict]:
     """Categories in plan order (未归类/新问题 last), each with its themes, largest first."""
     from analysis.report import cloud_name
 
-    clouds = out / "wordclouds"
+    def cloud(kind: str, ident: str) -> str | None:
+        name = cloud_name(kind, ident)
+        return name if (out / "wordclouds" / name).is_file() else None
+
     total = sum(c["count"] for c in result["categories"]) or 1
     view = []
     for category in result["categories"]:
         themes = sorted((t for t in result["themes"] if t["category"] == category["id"]),
                         key=lambda t: -t["size"])
-        cloud = cloud_name("category", category["id"])
         view.append({
             **category,
             "share": round(100 * category["count"] / total),
-            "cloud": cloud if (clouds / cloud).is_file() else None,
-            "themes": [{**t, "cloud": cloud_name("theme", t["id"])
-                        if (clouds / cloud_name("theme", t["id"])).is_file() else None} for t in themes],
+            "cloud": cloud("category", category["id"]),
+            "themes": [{**t, "cloud": cloud("theme", t["id"])} for t in themes],
         })
     return view
