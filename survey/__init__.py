@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
 
     from . import models
+    from .review import models as _review_models  # noqa: F401  (tables for Alembic)
 
     @login_manager.user_loader
     def load_user(user_id: str):

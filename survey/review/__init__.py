@@ -1,0 +1,1 @@
+"""Review: analysis results in the database, staff decisions on them, and the workspace."""

@@ -1,0 +1,166 @@
+"""Analysis results and staff decisions, stored in the database (SQLAlchemy 2 typed style).
+
+An `Evaluation` is the unit of analysis and review: one session (made on its first analysis,
+with the session's code) or several sessions of the same plan that staff group together.
+Each `AnalysisRun` is one background job and, once done, the run that labelled the
+evaluation's statements. `Statement` rows are stable across runs (keyed by their source:
+response, field, position), so staff decisions stored on them survive a re-run; a run only
+rewrites the machine's columns. Every staff action is a `ReviewAction` with one
+`ReviewChange` per row it touched (before/after), which is the audit log, the per-statement
+history and what undo replays backwards.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models import EvaluationSession, Plan, Response, StaffUser, new_public_code, utcnow
+
+FIELDS = {"problems": "存在问题", "suggestions": "意见建议"}
+RUN_STATUSES = {"queued": "排队中", "running": "分析中", "done": "已完成", "failed": "失败"}
+# machine: as the analysis left it; confirmed: staff agree; moved: staff changed category or
+# theme; excluded: left out of counts and the report (the answer itself is never deleted).
+STATEMENT_STATUSES = {"machine": "未审核", "confirmed": "已确认", "moved": "已调整", "excluded": "已排除"}
+EXCLUDE_REASONS = {"off_topic": "离题", "duplicate": "重复", "personal": "含个人信息", "other": "其他"}
+
+evaluation_member = Table(
+    "evaluation_member", db.metadata,
+    Column("evaluation_id", ForeignKey("evaluation.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", ForeignKey("evaluation_session.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Evaluation(db.Model):
+    __tablename__ = "evaluation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    # True for an evaluation staff made to group sessions; False for a session's own.
+    is_group: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    sessions: Mapped[list[EvaluationSession]] = relationship(secondary=evaluation_member,
+                                                             order_by=EvaluationSession.id)
+
+
+class AnalysisRun(db.Model):
+    __tablename__ = "analysis_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    # The evaluation id while queued or running, NULL otherwise: the unique constraint, not a
+    # look-up, keeps a second click (or two staff at once) from starting a second job.
+    active_evaluation_id: Mapped[int | None] = mapped_column(unique=True)
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str] = mapped_column(Text, default="")  # Chinese, shown to staff
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    heartbeat_at: Mapped[dt.datetime | None]  # a running job whose heartbeat stops has died
+    finished_at: Mapped[dt.datetime | None]
+    statement_count: Mapped[int] = mapped_column(default=0)
+    representation: Mapped[str] = mapped_column(String(32), default="")
+
+    evaluation: Mapped[Evaluation] = relationship()
+    requested_by: Mapped[StaffUser | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return RUN_STATUSES.get(self.status, self.status)
+
+
+class Theme(db.Model):
+    __tablename__ = "theme"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(64))  # a plan category id or "other"
+    machine_label: Mapped[str] = mapped_column(String(200), default="")
+    staff_label: Mapped[str | None] = mapped_column(String(200))
+    label_words: Mapped[list] = mapped_column(JSON, default=list)
+    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    origin: Mapped[str] = mapped_column(String(16), default="machine")  # machine | staff
+    # Merged themes stay, pointing at the theme that absorbed them: undo restores them, and a
+    # re-run cluster that matches one is read as the merged theme.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def label(self) -> str:
+        return self.staff_label or self.machine_label
+
+
+class Statement(db.Model):
+    __tablename__ = "statement"
+    __table_args__ = (UniqueConstraint("evaluation_id", "response_id", "field", "position",
+                                       name="uq_statement_source"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(16))  # problems | suggestions (FIELDS)
+    position: Mapped[int]  # 0-based place of the statement within that answer
+    text: Mapped[str] = mapped_column(Text)
+    # What the machine said in the latest run.
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id", ondelete="SET NULL"))
+    machine_category: Mapped[str] = mapped_column(String(64), default="other")
+    machine_confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    machine_theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    review_rank: Mapped[int | None]
+    # The current state: the machine's, or what staff made it.
+    category: Mapped[str] = mapped_column(String(64), default="other")
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="machine")
+    exclude_reason: Mapped[str | None] = mapped_column(String(16))
+    theme_pinned: Mapped[bool] = mapped_column(default=False)  # staff chose the theme: a re-run keeps it
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[dt.datetime | None]
+
+    response: Mapped[Response] = relationship()
+    theme: Mapped[Theme | None] = relationship(foreign_keys=[theme_id])
+    machine_theme: Mapped[Theme | None] = relationship(foreign_keys=[machine_theme_id])
+    reviewed_by: Mapped[StaffUser | None] = relationship()
+
+    @property
+    def reviewed(self) -> bool:
+        return self.status != "machine"
+
+    @property
+    def field_label(self) -> str:
+        return FIELDS.get(self.field, self.field)
+
+
+class ReviewAction(db.Model):
+    __tablename__ = "review_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(32))  # rename, merge, split, move, confirm, exclude, …
+    summary: Mapped[str] = mapped_column(String(500), default="")  # Chinese, for the history
+    undone_at: Mapped[dt.datetime | None]
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    user: Mapped[StaffUser | None] = relationship(foreign_keys=[user_id])
+    changes: Mapped[list[ReviewChange]] = relationship(back_populates="action", cascade="all, delete-orphan",
+                                                       order_by="ReviewChange.id")
+
+
+class ReviewChange(db.Model):
+    """One row an action touched: a statement or a theme, its columns before and after."""
+
+    __tablename__ = "review_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("review_action.id", ondelete="CASCADE"), index=True)
+    statement_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="CASCADE"), index=True)
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    action: Mapped[ReviewAction] = relationship(back_populates="changes")
