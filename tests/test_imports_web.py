@@ -153,7 +153,7 @@ def test_paper_form_prints_goals_boxes_and_lines(app, staff):
     html = staff.get(f"/staff/sessions/{code}/paper/form").get_data(as_text=True)
     for name in ("知识产权创造", "知识产权文化环境", "单位名称", "高校/科研院所", "存在问题", "意见建议", "不了解"):
         assert name in html
-    assert html.count('class="box"') == 5 + 7 * 6 and html.count('class="paper-rule"') == 14
+    assert html.count('class="box"') == 5 + 7 * 6 and html.count('class="paper-rule"') == 7 + 22
 
 
 def paper_data(client, code, **fields):

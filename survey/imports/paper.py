@@ -20,14 +20,16 @@ from .routes import bp, session_or_404
 from .rules import transcribed_form_class
 
 PAPER = "纸质"
-PAPER_LINES = 7  # lines to write on for 存在问题 and for 意见建议
+# Lines to write on: 存在问题 fills the rest of page 1, 意见建议 starts page 2 (printed A4).
+PROBLEM_LINES, SUGGESTION_LINES = 7, 22
 
 
 @bp.route("/paper/form")
 def paper_form(code: str):
     session = session_or_404(code)
     return render_template("imports/paper_form.html", session=session, goals=session.plan.definition.goals,
-                           org_types=ORG_TYPES, scale=SCALE, lines=range(PAPER_LINES))
+                           org_types=ORG_TYPES, scale=SCALE, problem_lines=range(PROBLEM_LINES),
+                           suggestion_lines=range(SUGGESTION_LINES))
 
 
 def _entry_data(session, posted: MultiDict) -> tuple[MultiDict, dict[str, str]]:

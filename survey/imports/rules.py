@@ -226,6 +226,8 @@ def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int],
         except values.ValueProblem as exc:
             result.errors.append(f"{goal.name}：{exc}")
             explained.add(name)
+    if any(name.startswith("goal_") for name in explained):
+        result.errors.append(f"评分应为{values.RATING_HELP}")  # said once, not after every goal
     form = form_class(formdata=data, meta={"csrf": False})
     if not form.validate():
         for name, errors in form.errors.items():

@@ -48,7 +48,7 @@ def rating(value: str, *, numbered: bool = False) -> str:
         return match.group(1)  # "5", "5分", "5 很好", "5（非常满意）"
     if option.startswith("★") and set(option) == {"★"} and len(option) <= 5:
         return str(len(option))
-    raise ValueProblem(f"“{value}”不是评分（应为{RATING_HELP}）")
+    raise ValueProblem(f"“{value}”不是评分")
 
 
 def organisation_type(value: str, organisation: str, roster: dict[str, str], *,
