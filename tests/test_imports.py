@@ -205,3 +205,46 @@ def test_xls_converted_by_libreoffice(app, runner, tmp_path):
     result = run_import(runner, out / "wjx.xls", code)
     assert result.exit_code == 0, result.output
     assert_expected(app, code, "问卷星")
+
+
+def test_migration_marks_existing_responses_as_phone(empty_app):
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(revision="e43c02518d43")  # the schema before Response.source
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO plan (id, title, document_number, source_text, source_name, updated_at) "
+                              "VALUES ('p', 'P', '', '', '', CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO evaluation_session (code, plan_id, title, form, organiser, place, status, "
+                              "is_demo, created_at) VALUES ('c', 'p', 'T', '专题座谈会', '', '', 'open', false, "
+                              "CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO response (session_id, submission_id, organisation, organisation_type, "
+                              "problems, suggestions, is_demo, created_at, updated_at) SELECT id, 's', '某单位', "
+                              "'企业', '问题', '', false, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP "
+                              "FROM evaluation_session"))
+        upgrade()
+        assert db.session.scalars(select(Response.source)).all() == ["手机"]
+
+
+def test_transcribed_form_keeps_the_phone_forms_checks(app):
+    from werkzeug.datastructures import MultiDict
+
+    from survey.forms_participant import ORGANISATION_MAX, rating_field_name
+    from survey.imports.rules import NO_CONTENT, transcribed_form_class
+
+    code = make_session(app)
+    with app.test_request_context():
+        goals = by_code(code).plan.definition.goals[:1]
+        form_class = transcribed_form_class(goals)
+        base = {"submission_id": "0" * 32, "organisation": "某单位", "organisation_type": "企业",
+                rating_field_name(goals[0].id): "4"}
+        # ratings without text are accepted (the participant cannot be asked to write any more)
+        assert form_class(formdata=MultiDict(base), meta={"csrf": False}).validate()
+        empty = form_class(formdata=MultiDict({**base, rating_field_name(goals[0].id): "na"}), meta={"csrf": False})
+        assert not empty.validate() and empty.problems.errors == [NO_CONTENT]
+        long = form_class(formdata=MultiDict({**base, "organisation": "长" * (ORGANISATION_MAX + 1)}),
+                          meta={"csrf": False})
+        assert not long.validate() and "超过上限" in long.organisation.errors[0]
+        wrong = form_class(formdata=MultiDict({**base, "organisation_type": "外星"}), meta={"csrf": False})
+        assert not wrong.validate() and wrong.organisation_type.errors

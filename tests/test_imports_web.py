@@ -210,3 +210,17 @@ def test_paper_entry_changed_answer_under_a_saved_id_is_not_stored_silently(app,
     assert count(app, code) == 2
     with app.app_context():
         db.session.remove()
+
+
+def test_upload_over_the_import_limit_is_explained(app, staff, tmp_path, monkeypatch):
+    from survey.imports import routes
+
+    # A smaller limit than the real 16 MB: the test client spools bodies over 500 KB to a temporary
+    # file it never closes when the app does not read it.
+    monkeypatch.setattr(routes, "MAX_UPLOAD_BYTES", 256 * 1024)
+    code = make_session(app)
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 80_000)
+    response = upload(staff, code, path)
+    assert response.status_code == 413
+    assert "文件超过 0.25 MB，请分成几个文件导入。" in response.get_data(as_text=True)

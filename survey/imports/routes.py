@@ -58,11 +58,13 @@ def upload(code: str):
     session = session_or_404(code)
     request.max_content_length = MAX_UPLOAD_BYTES  # the app's default is sized for the phone form
     try:
+        if (request.content_length or 0) > MAX_UPLOAD_BYTES:  # refuse before reading any of it
+            raise RequestEntityTooLarge()
         form = UploadForm()
         valid = form.validate_on_submit()
     except RequestEntityTooLarge:
         form = UploadForm(formdata=None)
-        form.file.errors = [f"文件超过 {MAX_UPLOAD_BYTES // (1024 * 1024)} MB，请分成几个文件导入。"]
+        form.file.errors = [f"文件超过 {MAX_UPLOAD_BYTES / (1024 * 1024):g} MB，请分成几个文件导入。"]
         return render_template("imports/upload.html", session=session, form=form), 413
     if valid:
         saved = uploads.save(form.file.data, session.code)
