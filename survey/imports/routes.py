@@ -74,8 +74,10 @@ def upload(code: str):
     return render_template("imports/upload.html", session=session, form=form)
 
 
-def _posted_mapping(checked_header: list[str]) -> dict[int, str]:
-    return {i: request.form.get(f"col-{i}", AUTO) for i in range(len(checked_header))}
+def _posted_mapping(header: list[str], goals) -> dict[int, str]:
+    known = {field for field, _ in columns.field_choices(goals)}
+    posted = {i: request.form.get(f"col-{i}", AUTO) for i in range(len(header))}
+    return {i: field for i, field in posted.items() if field in known}
 
 
 @bp.route("/import/<token>", methods=["GET", "POST"])
@@ -98,7 +100,7 @@ def preview(code: str, token: str):
     if source not in IMPORT_SOURCES:
         source = default_source(platform)
     if request.method == "POST":
-        mapping = _posted_mapping(sheet.header)
+        mapping = _posted_mapping(sheet.header, goals)
         numbered = request.form.get("numbered") == "1" if platform == "问卷星" else False
     else:
         mapping = columns.suggest(sheet, goals, numbered=numbered)

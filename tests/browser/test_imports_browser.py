@@ -58,6 +58,7 @@ def test_upload_preview_change_mapping_import(live_server, staff_page, tmp_path,
     path = write_xlsx(tmp_path / "问卷星导出_按文本.xlsx", *wjx())
     page.goto(f"{live_server.url}/staff/sessions/{code}")
     page.get_by_role("link", name="导入问卷星 / 腾讯问卷 / 表格").click()
+    page.screenshot(path=output_dir / "import-upload-1280.png", full_page=True)
     page.get_by_label("答卷文件").set_input_files(str(path))
     page.get_by_role("button", name="上传并预览").click()
     page.wait_for_selector("#preview")
@@ -160,6 +161,7 @@ def test_paper_entry_by_keyboard_only(live_server, staff_page, output_dir):
     keys.press("Enter")
     page.wait_for_selector("#error-summary")
     assert page.get_by_label("单位名称").input_value() == "新单位"
+    assert page.evaluate("() => document.activeElement.id") == "organisation_type"  # first field to fix
     assert "超出范围" in page.locator(".has-error .error").first.inner_text()
     page.screenshot(path=output_dir / "paper-entry-error-1280.png", full_page=True)
     assert len(responses(live_server, code)) == 2

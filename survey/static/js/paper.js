@@ -1,5 +1,6 @@
 // Paper entry page: Enter saves from anywhere (Shift+Enter for a new line in the text boxes),
-// and an organisation picked from the roster fills in its type.
+// an organisation picked from the roster fills in its type, and after an error the cursor
+// starts at the first field to correct.
 (function () {
   "use strict";
   var form = document.getElementById("paper-form");
@@ -16,6 +17,9 @@
       form.requestSubmit ? form.requestSubmit() : form.submit();
     }
   });
+  // After a refused save, start at the first field to correct rather than at the top.
+  var firstError = form.querySelector(".has-error input, .has-error textarea");
+  if (firstError) { firstError.focus(); if (firstError.select) firstError.select(); }
   var organisation = document.getElementById("organisation");
   var type = document.getElementById("organisation_type");
   var options = document.querySelectorAll("#org-list option");
