@@ -180,12 +180,22 @@ def test_imported_answers_are_ordinary_responses(app, runner, tmp_path):
     assert "民营企业" not in data.groups and "企业" in data.groups
 
 
+def test_xlsx_saved_under_an_xls_name_still_imports(app, runner, tmp_path):
+    code = make_session(app)
+    path = write_xlsx(tmp_path / "renamed.xlsx", *wjx())
+    path = path.rename(tmp_path / "renamed.xls")
+    assert run_import(runner, path, code).exit_code == 0
+    assert_expected(app, code, "问卷星")
+
+
 def test_bad_files_get_one_chinese_line(app, runner, tmp_path):
     code = make_session(app)
     (tmp_path / "notes.docx").write_bytes(b"PK")
     assert "不支持的文件类型" in run_import(runner, tmp_path / "notes.docx", code).output
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     assert "不是有效的 Excel" in run_import(runner, tmp_path / "broken.xlsx", code).output
+    (tmp_path / "page.xls").write_text("<html><table><tr><td>1</td></tr></table></html>", encoding="utf-8")
+    assert "实际是网页（HTML/XML）格式" in run_import(runner, tmp_path / "page.xls", code).output
     (tmp_path / "head.csv").write_text("单位名称,单位类型\n", encoding="utf-8")
     assert "只有表头，没有数据行" in run_import(runner, tmp_path / "head.csv", code).output
     assert "找不到活动代码" in run_import(runner, tmp_path / "head.csv", "nosuchcode").output

@@ -76,6 +76,19 @@ def _unique_names(cells: list[str]) -> list[str]:
 def _read_xls(path: Path, name: str) -> list[list[str | None]]:
     import xlrd
 
+    with open(path, "rb") as f:
+        head = f.read(512)
+    if head.startswith(b"PK"):  # an .xlsx saved under an .xls name; openpyxl goes by the name
+        import shutil
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / "renamed.xlsx"
+            shutil.copyfile(path, copy)
+            return _read_xlsx(copy)
+    if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):  # a web page or XML named .xls
+        raise ImportFileError(f"{name} 实际是网页（HTML/XML）格式而不是 Excel 文件，"
+                              "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入")
     try:
         book = xlrd.open_workbook(str(path))
     except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:
