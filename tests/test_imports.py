@@ -78,6 +78,15 @@ def test_reimport_adds_nothing(app, runner, tmp_path):
     assert all(i.startswith("import:") for i in ids)
 
 
+def test_an_export_that_has_grown_adds_only_its_new_rows(app, runner, tmp_path):
+    code = make_session(app)
+    header, rows = wjx()
+    assert "已导入 2 份" in run_import(runner, write_xlsx(tmp_path / "early.xlsx", header, rows[:2]), code).output
+    later = run_import(runner, write_xlsx(tmp_path / "later.xlsx", header, rows), code)
+    assert "已导入 1 份答卷" in later.output and "2 份以前已导入过" in later.output
+    assert_expected(app, code, "问卷星")
+
+
 def test_the_unique_constraint_not_a_lookup_stops_duplicates(app, tmp_path):
     # Two checks of one file both think their rows are new; the second store adds nothing.
     from survey.imports.rules import prepare, store
