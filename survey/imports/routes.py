@@ -13,10 +13,10 @@ from wtforms.fields.choices import SelectChoice
 from ..extensions import csrf
 from ..models import EvaluationSession
 from ..sessions import by_code
-from . import columns, uploads
+from . import columns, platforms, uploads
 from .readers import SUFFIXES, ImportFileError
 from .rules import (IMPORT_SOURCES, Checked, ImportRefused, already_imported, check, default_source,
-                    is_numbered, open_file, store)
+                    is_numbered, store)
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/sessions/<code>")
 
@@ -89,19 +89,20 @@ def preview(code: str, token: str):
         return redirect(url_for(".upload", code=session.code))
     goals = session.plan.definition.goals
     try:
-        sheet, platform = open_file(upload.path, upload.name)
+        sheet = uploads.read(upload)
     except ImportFileError as exc:
         uploads.discard(upload)
         form = UploadForm(formdata=None)
         form.file.errors = [str(exc)]
         return render_template("imports/upload.html", session=session, form=form), 400
+    platform = platforms.detect(sheet)
     numbered = is_numbered(sheet, platform, goals)
     source = request.values.get("source") or default_source(platform)
     if source not in IMPORT_SOURCES:
         source = default_source(platform)
     if request.method == "POST":
         mapping = _posted_mapping(sheet.header, goals)
-        numbered = request.form.get("numbered") == "1" if platform == "问卷星" else False
+        numbered = request.form.get("numbered") == "1" if platform == platforms.WJX else False
     else:
         mapping = columns.suggest(sheet, goals, numbered=numbered)
     mapping_error = None

@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
-from .readers import SUFFIXES
+from .readers import SUFFIXES, Sheet, read_sheet
 
 KEEP_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
@@ -60,6 +60,21 @@ def load(token: str, session_code: str) -> Upload | None:
         return None
     files = [p for p in folder.iterdir() if p.name.startswith("upload")]
     return Upload(token, files[0], meta["name"], session_code) if files else None
+
+
+def read(upload: Upload) -> Sheet:
+    """The uploaded file's sheet; parsed once and kept beside it, so the preview's re-checks and
+    the import do not read a large workbook again."""
+    cached = upload.path.parent / "sheet.json"
+    try:
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        return Sheet(data["name"], data["header"], [(n, cells) for n, cells in data["rows"]])
+    except (OSError, ValueError, KeyError):
+        pass
+    sheet = read_sheet(upload.path, upload.name)  # ImportFileError propagates to the page
+    cached.write_text(json.dumps({"name": sheet.name, "header": sheet.header, "rows": sheet.rows},
+                                 ensure_ascii=False), encoding="utf-8")
+    return sheet
 
 
 def discard(upload: Upload) -> None:
