@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectField
+from wtforms.validators import ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import csrf
@@ -47,8 +48,6 @@ class UploadForm(FlaskForm):
     def validate_file(self, field) -> None:
         name = (field.data.filename or "").lower() if field.data else ""
         if not name.endswith(SUFFIXES):
-            from wtforms.validators import ValidationError
-
             raise ValidationError("只能导入 .xlsx、.xls 或 .csv 文件。")
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
 
 from analysis.plan import Item
 
@@ -52,8 +53,6 @@ def transcribed_form_class(goals: Sequence[Item]) -> type[SurveyFormBase]:
             return
         rated = any(f.data not in (None, "", UNKNOWN) for _, f in form.rating_fields())
         if not rated:
-            from wtforms.validators import ValidationError
-
             raise ValidationError(NO_CONTENT)
 
     return type("TranscribedForm", (base,), {"validate_problems": validate_problems})
