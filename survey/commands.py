@@ -23,8 +23,10 @@ MIN_PASSWORD = 8
 def register(app: Flask) -> None:
     # add_command (unlike @app.cli.command) doesn't push an app context: each command is
     # wrapped in with_appcontext itself, so they work under `pingjia` and test_cli_runner().
+    from .imports.cli import import_command
+
     for command in (init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
-                    close_session, list_sessions, analyze_session, demo):
+                    close_session, list_sessions, analyze_session, import_command, demo):
         app.cli.add_command(command)
 
 

@@ -18,6 +18,10 @@ from .extensions import db
 ORG_TYPES = ("高校/科研院所", "企业", "服务机构", "政府部门", "其他")
 SESSION_FORMS = ("专题座谈会", "问卷调查", "实地调研", "专家论证会", "其他")
 SESSION_STATUSES = {"draft": "草稿", "open": "开放填写", "closed": "已结束"}
+# Where a response came from: the phone form, an import from another platform or a spreadsheet,
+# or a paper form typed in by staff (survey/imports/).
+RESPONSE_SOURCES = ("手机", "问卷星", "腾讯问卷", "表格", "纸质")
+SOURCE_PHONE = "手机"
 # Short public codes avoid look-alike characters so they can be read aloud or typed.
 _CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -106,7 +110,8 @@ class RosterEntry(db.Model):
 
 class Response(db.Model):
     """One participant's submission. `submission_id` is generated in the browser when the
-    form is first shown; (session, submission_id) is unique so a retried submit is stored once."""
+    form is first shown; (session, submission_id) is unique so a retried submit is stored once.
+    Imported rows carry `import:<fingerprint of the row>`, so importing a file twice adds nothing."""
 
     __tablename__ = "response"
     __table_args__ = (UniqueConstraint("session_id", "submission_id", name="uq_response_submission"),)
@@ -117,6 +122,7 @@ class Response(db.Model):
     organisation_type: Mapped[str] = mapped_column(String(32))
     problems: Mapped[str] = mapped_column(Text, default="")
     suggestions: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16), default=SOURCE_PHONE, server_default=SOURCE_PHONE)
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -19,7 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .extensions import csrf, db
 from .forms_participant import (ORGANISATION_MAX, TEXT_MAX, SurveyFormBase, new_submission_id,
                                 survey_form_class)
-from .models import EvaluationSession, Rating, Response
+from .models import SOURCE_PHONE, EvaluationSession, Rating, Response
 from .sessions import by_code
 
 bp = Blueprint("participate", __name__)
@@ -34,9 +34,10 @@ def find_response(session: EvaluationSession, submission_id: str) -> Response | 
         select(Response).filter_by(session_id=session.id, submission_id=submission_id))
 
 
-def store_response(session: EvaluationSession, form: SurveyFormBase) -> tuple[Response, bool]:
+def store_response(session: EvaluationSession, form: SurveyFormBase,
+                   source: str = SOURCE_PHONE) -> tuple[Response, bool]:
     """Insert the answer, or return the one already stored under this submission id;
-    the flag says whether this call stored it.
+    the flag says whether this call stored it. `source` is 纸质 for the staff's paper entry page.
 
     Relies on the unique constraint rather than a look-up first, so two racing copies
     of one submit still end as one row: the loser's INSERT fails and it reads the winner's.
@@ -48,6 +49,7 @@ def store_response(session: EvaluationSession, form: SurveyFormBase) -> tuple[Re
         organisation_type=form.organisation_type.data,
         problems=form.problems.data or "",
         suggestions=form.suggestions.data or "",
+        source=source,
         is_demo=session.is_demo,
         ratings=[Rating(goal_id=goal_id, score=score) for goal_id, score in form.scores().items()],
     )

@@ -17,6 +17,17 @@ _TYPE_ALIASES = {
     "科研": "高校/科研院所", "高校科研院所": "高校/科研院所",
     "机构": "服务机构", "政府": "政府部门", "部门": "政府部门",
 }
+# Words inside a longer name ("民营企业", "知识产权代理机构", "市直部门") that say which category
+# it is, as questionnaires on other platforms word their options; tried in this order, so
+# "企业服务机构" is a 服务机构 and "科技企业" (no 科研 word) an 企业.
+_TYPE_WORDS = (
+    ("高校/科研院所", ("高校", "大学", "学院", "科研", "研究院", "研究所", "院所", "实验室")),
+    ("服务机构", ("服务机构", "代理", "事务所", "中介", "服务中心", "服务平台", "评估机构")),
+    ("企业", ("企业", "公司", "工厂", "个体")),
+    ("政府部门", ("政府", "机关", "部门", "委员会", "管理局", "监管局", "知识产权局", "人民法院", "检察院")),
+    ("其他", ("其他", "其它", "协会", "商会", "学会", "社会组织", "个人")),
+)
+_TYPE_NOISE = re.compile(r"[\s　]+")
 _SEPARATORS = re.compile(r"\s*[,，、\t]\s*")
 
 
@@ -31,12 +42,24 @@ class RosterRow:
     organisation_type: str
 
 
+def match_org_type(value: str) -> str | None:
+    """The fixed category (one of ORG_TYPES) a written type names, or None if it names none."""
+    value = _TYPE_NOISE.sub("", value or "").replace("／", "/")
+    if value in ORG_TYPES:
+        return value
+    if value in _TYPE_ALIASES:
+        return _TYPE_ALIASES[value]
+    for kind, words in _TYPE_WORDS:
+        if any(word in value for word in words):
+            return kind
+    return None
+
+
 def org_type(value: str, where: str) -> str:
-    value = value.strip()
-    value = _TYPE_ALIASES.get(value, value)
-    if value not in ORG_TYPES:
-        raise RosterError(f"{where}：类型“{value}”不在可选范围内（{'、'.join(ORG_TYPES)}）")
-    return value
+    kind = match_org_type(value)
+    if kind is None:
+        raise RosterError(f"{where}：类型“{value.strip()}”不在可选范围内（{'、'.join(ORG_TYPES)}）")
+    return kind
 
 
 def _row(fields: list[str], where: str) -> RosterRow:

@@ -71,6 +71,13 @@ def response_count(session: EvaluationSession) -> int:
                              .where(Response.session_id == session.id)) or 0
 
 
+def response_sources(session: EvaluationSession) -> dict[str, int]:
+    """Responses per source (手机, 问卷星, 纸质 …) for the session page."""
+    rows = db.session.execute(select(Response.source, func.count()).where(Response.session_id == session.id)
+                              .group_by(Response.source).order_by(Response.source))
+    return {source: n for source, n in rows}
+
+
 def latest_responses(session: EvaluationSession, limit: int = 10) -> list[Response]:
     return list(db.session.scalars(select(Response).where(Response.session_id == session.id)
                                    .order_by(Response.created_at.desc(), Response.id.desc()).limit(limit)))

@@ -12,7 +12,7 @@ from .models import ORG_TYPES, EvaluationSession, Plan
 from .qr import qr_svg, qr_svg_file
 from .session_analysis import load_result, output_dir, result_view, run_session_analysis
 from .sessions import (by_code, create_session, latest_responses, only_reachable_from_this_machine,
-                       participant_url, response_count, response_counts, set_status)
+                       participant_url, response_count, response_counts, response_sources, set_status)
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -60,7 +60,7 @@ def session_detail(code: str):
     return render_template("staff/session.html", session=session, participant_url=url,
                            loopback=only_reachable_from_this_machine(url),
                            qr=qr_svg(url), count=response_count(session),
-                           latest=latest_responses(session))
+                           sources=response_sources(session), latest=latest_responses(session))
 
 
 @bp.route("/sessions/<code>/open", methods=["POST"])

@@ -1,0 +1,60 @@
+"""`pingjia import FILE --session CODE`: the same rules as the upload page (survey.imports.rules)."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from . import columns
+from .readers import ImportFileError
+from .rules import IMPORT_SOURCES, ImportRefused, default_source, prepare, store
+
+SHOWN_BAD_ROWS = 50
+
+
+@click.command("import", help="把问卷星、腾讯问卷导出的文件或 CSV/XLSX 表格导入一场评价活动。"
+                              "同一文件重复导入不会重复保存；有问题的行会逐行列出，默认不导入任何数据。")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--session", "code", required=True, help="活动代码（pingjia list-sessions 可查看）。")
+@click.option("--map", "overrides", multiple=True, metavar="列名=字段",
+              help="指定某列导入为哪一项，可重复，例如 --map \"3、贵单位名称=单位名称\" --map C=评分：知识产权创造；"
+                   "列名可写表头、去掉题号的表头、表头开头或列字母；字段写“不导入”则不导入该列。")
+@click.option("--source", type=click.Choice(IMPORT_SOURCES), help="答卷来源；默认按文件自动识别（问卷星、腾讯问卷，其余为表格）。")
+@click.option("--only-good", is_flag=True, help="只导入没有问题的行，跳过有问题的行。")
+def import_command(file: str, code: str, overrides: tuple[str, ...], source: str | None, only_good: bool) -> None:
+    from ..commands import _session_or_fail
+
+    session = _session_or_fail(code)
+    try:
+        checked = prepare(session, file, overrides=overrides)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    source = source or default_source(checked.platform)
+    goals = checked.goals
+    click.echo(f"{checked.sheet.name}：识别为 {checked.kind}，共 {len(checked.rows)} 行数据，来源记为 {source}")
+    for index, header in enumerate(checked.sheet.header):
+        field = checked.field_of(index)
+        if field:
+            click.echo(f"  {columns.column_letter(index)} 列“{header}” → {columns.field_label(field, goals)}")
+    for note in checked.notes:
+        click.echo(f"注意：{note}")
+    bad = checked.bad
+    for row in bad[:SHOWN_BAD_ROWS]:
+        click.echo(f"第 {row.number} 行：{'；'.join(row.errors)}", err=True)
+    if len(bad) > SHOWN_BAD_ROWS:
+        click.echo(f"……另有 {len(bad) - SHOWN_BAD_ROWS} 行有问题未列出", err=True)
+    try:
+        report = store(session, checked, source, only_good=only_good)
+    except ImportRefused as exc:
+        raise click.ClickException(f"{exc}。请修改文件后重新导入，或加 --only-good 只导入没有问题的 "
+                                   f"{len(checked.good)} 行。") from exc
+    except ImportFileError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    message = f"已导入 {report.added} 份答卷到活动 {session.code}"
+    if report.already:
+        message += f"；{report.already} 份以前已导入过，未重复导入"
+    if report.skipped_bad:
+        message += f"；跳过有问题的 {report.skipped_bad} 行"
+    click.echo(message)

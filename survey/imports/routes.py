@@ -1,0 +1,155 @@
+"""Staff pages for imports (login required): upload a file, see the first rows and the column
+mapping before anything is stored, change the mapping, import. The rules are in `rules`."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.exceptions import RequestEntityTooLarge
+from wtforms import SelectField
+from wtforms.validators import ValidationError
+from wtforms.fields.choices import SelectChoice
+
+from ..extensions import csrf
+from ..models import EvaluationSession
+from ..sessions import by_code
+from . import columns, platforms, uploads
+from .readers import SUFFIXES, ImportFileError
+from .rules import (IMPORT_SOURCES, Checked, ImportRefused, already_imported, check, default_source,
+                    is_numbered, store)
+
+bp = Blueprint("imports", __name__, url_prefix="/staff/sessions/<code>")
+
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # a 问卷星 export of a few thousand answers is well below this
+PREVIEW_ROWS = 10
+SHOWN_BAD_ROWS = 200
+AUTO = ""
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every import page requires a logged-in staff user."""
+
+
+def session_or_404(code: str) -> EvaluationSession:
+    session = by_code(code)
+    if session is None:
+        abort(404)
+    return session
+
+
+class UploadForm(FlaskForm):
+    file = FileField("答卷文件", validators=[FileRequired("请选择要导入的文件。")])
+    source = SelectField("答卷来源", choices=[SelectChoice(AUTO, "自动识别（问卷星、腾讯问卷，其余为表格）")]
+                         + [SelectChoice(s) for s in IMPORT_SOURCES], default=AUTO)
+
+    def validate_file(self, field) -> None:
+        name = (field.data.filename or "").lower() if field.data else ""
+        if not name.endswith(SUFFIXES):
+            raise ValidationError("只能导入 .xlsx、.xls 或 .csv 文件。")
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@csrf.exempt  # the form checks its own token after the larger upload limit is set
+def upload(code: str):
+    session = session_or_404(code)
+    request.max_content_length = MAX_UPLOAD_BYTES  # the app's default is sized for the phone form
+    try:
+        if (request.content_length or 0) > MAX_UPLOAD_BYTES:  # refuse before reading any of it
+            raise RequestEntityTooLarge()
+        form = UploadForm()
+        valid = form.validate_on_submit()
+    except RequestEntityTooLarge:
+        form = UploadForm(formdata=None)
+        form.file.errors = [f"文件超过 {MAX_UPLOAD_BYTES / (1024 * 1024):g} MB，请分成几个文件导入。"]
+        return render_template("imports/upload.html", session=session, form=form), 413
+    if valid:
+        saved = uploads.save(form.file.data, session.code)
+        return redirect(url_for(".preview", code=session.code, token=saved.token, source=form.source.data or None))
+    if form.csrf_token.errors:
+        form.file.errors = list(form.file.errors) + ["页面已过期，请重新选择文件并上传。"]
+    return render_template("imports/upload.html", session=session, form=form)
+
+
+def _posted_mapping(header: list[str], goals) -> dict[int, str]:
+    known = {field for field, _ in columns.field_choices(goals)}
+    posted = {i: request.form.get(f"col-{i}", AUTO) for i in range(len(header))}
+    return {i: field for i, field in posted.items() if field in known}
+
+
+@bp.route("/import/<token>", methods=["GET", "POST"])
+def preview(code: str, token: str):
+    session = session_or_404(code)
+    upload = uploads.load(token, session.code)
+    if upload is None:
+        flash("上传的文件已失效，请重新上传。", "error")
+        return redirect(url_for(".upload", code=session.code))
+    goals = session.plan.definition.goals
+    try:
+        sheet = uploads.read(upload)
+    except ImportFileError as exc:
+        uploads.discard(upload)
+        form = UploadForm(formdata=None)
+        form.file.errors = [str(exc)]
+        return render_template("imports/upload.html", session=session, form=form), 400
+    platform = platforms.detect(sheet)
+    numbered = is_numbered(sheet, platform, goals)
+    source = request.values.get("source") or default_source(platform)
+    if source not in IMPORT_SOURCES:
+        source = default_source(platform)
+    if request.method == "POST":
+        mapping = _posted_mapping(sheet.header, goals)
+        numbered = request.form.get("numbered") == "1" if platform == platforms.WJX else False
+    else:
+        mapping = columns.suggest(sheet, goals, numbered=numbered)
+    mapping_error = None
+    try:
+        checked = check(session, sheet, platform, mapping, numbered=numbered)
+    except ImportFileError as exc:  # a field given to two columns
+        mapping_error = str(exc)
+        checked = None
+    if request.method == "POST" and request.form.get("action") == "import" and checked is not None:
+        only_good = request.form.get("only_good") == "1"
+        try:
+            report = store(session, checked, source, only_good=only_good)
+        except ImportRefused:
+            flash("文件中有问题的行，未导入任何数据。请修改文件后重新上传，或选择只导入没有问题的行。", "error")
+        else:
+            uploads.discard(upload)
+            message = f"已从 {upload.name} 导入 {report.added} 份答卷（来源：{report.source}）"
+            if report.already:
+                message += f"；{report.already} 份以前已导入过，未重复导入"
+            if report.skipped_bad:
+                message += f"；跳过有问题的 {report.skipped_bad} 行"
+            flash(message + "。", "success")
+            return redirect(url_for("staff.session_detail", code=session.code))
+    return render_template("imports/preview.html", **_preview_context(
+        session, upload, sheet, platform, numbered, mapping, checked, source, mapping_error))
+
+
+def _preview_context(session, upload, sheet, platform, numbered, mapping, checked: Checked | None,
+                     source, mapping_error):
+    goals = session.plan.definition.goals
+    samples = []
+    for index, header in enumerate(sheet.header):
+        values = [v for v in sheet.column(index) if v][:3]
+        samples.append({"index": index, "letter": columns.column_letter(index), "header": header,
+                        "values": values, "field": mapping.get(index, AUTO)})
+    return dict(
+        session=session, upload=upload, sheet=sheet, platform=platform, numbered=numbered,
+        checked=checked, source=source, sources=IMPORT_SOURCES, mapping_error=mapping_error,
+        columns=samples, choices=columns.field_choices(goals), goals=goals,
+        preview_rows=checked.rows[:PREVIEW_ROWS] if checked else [],
+        bad_rows=checked.bad[:SHOWN_BAD_ROWS] if checked else [],
+        already=already_imported(session, checked) if checked else 0,
+        rated=checked.mapped_goals() if checked else [],
+        kind=checked.kind if checked else platform,
+    )
+
+
+def register(app) -> None:
+    from . import paper  # noqa: F401  (its routes are on this blueprint)
+
+    app.register_blueprint(bp)

@@ -1,0 +1,321 @@
+"""The import rules, shared by `pingjia import` and the staff pages: read a file, propose a
+column mapping, check every row the way the phone form checks an answer, and store the good
+rows once.
+
+- Each row is validated by the participant form class itself (its filters clean the text, its
+  validators hold the length limits), so a fix to the phone form's checks applies here too.
+- A row's fingerprint (its non-empty cells under their headers) is stored as the submission
+  id `import:<fingerprint>`; the (session, submission id) unique constraint, through
+  INSERT … ON CONFLICT DO NOTHING, is what makes a second import of the same file add nothing.
+- A file with bad rows stores nothing unless the caller asks for the good rows only; either
+  way the import is one transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, insert, select
+from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError
+
+from analysis.plan import Item
+
+from ..extensions import db
+from ..forms_participant import SurveyFormBase, UNKNOWN, rating_field_name, survey_form_class
+from ..models import RESPONSE_SOURCES, SOURCE_PHONE, EvaluationSession, Rating, Response, utcnow
+from ..timefmt import local_to_utc
+from . import columns, platforms, values
+from .readers import ImportFileError, Sheet, parse_time, read_sheet
+
+IMPORT_PREFIX = "import:"
+IMPORT_SOURCES = tuple(s for s in RESPONSE_SOURCES if s != SOURCE_PHONE)
+NO_CONTENT = "这份答卷既没有评分，也没有填写存在问题或意见建议"
+STORE_BATCH = 500  # rows per INSERT: a few statements per file instead of two per row
+
+
+class ImportRefused(ValueError):
+    """The file has bad rows and the caller did not choose to import only the good ones."""
+
+
+def transcribed_form_class(goals: Sequence[Item]) -> type[SurveyFormBase]:
+    """The phone form for answers written elsewhere (a file row, a paper form): the same fields,
+    cleaning and limits. Only the rule that asks the participant to write something is eased:
+    nobody can be asked any more, and a row with ratings but no text still counts."""
+    base = survey_form_class(goals)
+
+    def validate_problems(form, field) -> None:
+        if field.data or form.suggestions.data:
+            return
+        rated = any(f.data not in (None, "", UNKNOWN) for _, f in form.rating_fields())
+        if not rated:
+            raise ValidationError(NO_CONTENT)
+
+    return type("TranscribedForm", (base,), {"validate_problems": validate_problems})
+
+
+@dataclass
+class RowResult:
+    number: int  # as Excel shows it
+    fingerprint: str
+    answer: dict | None = None  # organisation, organisation_type, problems, suggestions, scores, submitted_at
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def submission_id(self) -> str:
+        return IMPORT_PREFIX + self.fingerprint
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Checked:
+    sheet: Sheet
+    platform: str
+    numbered: bool  # a 问卷星 download 按序号
+    mapping: dict[int, str]
+    goals: tuple[Item, ...]
+    rows: list[RowResult]
+    notes: list[str]  # about the mapping: missing columns, goals without a rating column
+
+    @property
+    def good(self) -> list[RowResult]:
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def bad(self) -> list[RowResult]:
+        return [r for r in self.rows if not r.ok]
+
+    @property
+    def kind(self) -> str:
+        if self.platform == platforms.WJX:
+            return f"{self.platform}（{'按序号' if self.numbered else '按文本'}）"
+        return self.platform
+
+    def field_of(self, index: int) -> str:
+        return self.mapping.get(index, columns.IGNORE)
+
+    def mapped_goals(self) -> list[Item]:
+        wanted = {f for f in self.mapping.values() if f.startswith(columns.GOAL_PREFIX)}
+        return [g for g in self.goals if columns.goal_field(g.id) in wanted]
+
+
+@dataclass
+class ImportReport:
+    added: int
+    already: int  # rows imported before (same fingerprint), not stored again
+    skipped_bad: int
+    source: str
+
+
+def fingerprint(sheet: Sheet, cells: list[str], occurrence: int = 1) -> str:
+    """The row's non-empty cells under their headers (column order and blank columns do not
+    matter); a row repeated word for word in one file counts each time it appears."""
+    pairs = sorted((h, c) for h, c in zip(sheet.header, cells) if c)
+    text = json.dumps(pairs, ensure_ascii=False) + (f"#{occurrence}" if occurrence > 1 else "")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+def open_file(path: str | Path, name: str | None = None) -> tuple[Sheet, str]:
+    sheet = read_sheet(path, name)
+    return sheet, platforms.detect(sheet)
+
+
+def is_numbered(sheet: Sheet, platform: str, goals: Sequence[Item]) -> bool:
+    """按序号 is a 问卷星 download choice; its choice columns hold option numbers only."""
+    if platform != platforms.WJX:
+        return False
+    guess = columns.suggest(sheet, goals, numbered=True)
+    choice_columns = [i for i, f in guess.items()
+                      if f == columns.ORG_TYPE or f.startswith(columns.GOAL_PREFIX)]
+    return platforms.numbered_download(sheet, choice_columns)
+
+
+def apply_overrides(sheet: Sheet, goals: Sequence[Item], mapping: dict[int, str],
+                    overrides: Sequence[str]) -> dict[int, str]:
+    """`列名=字段` pairs (the CLI's --map) on top of a mapping; a field moves to its new column."""
+    mapping = dict(mapping)
+    for pair in overrides:
+        name, sep, target = pair.rpartition("=")
+        if not sep or not name.strip():
+            raise ImportFileError(f"--map {pair}：应写成 列名=字段，例如 “单位=单位名称”")
+        index = columns.find_column(sheet, name)
+        if index is None:
+            raise ImportFileError(f"--map {pair}：{sheet.name} 中找不到列“{name.strip()}”")
+        chosen = columns.parse_field(target, goals)
+        if chosen is None:
+            names = "、".join(label for f, label in columns.field_choices(goals))
+            raise ImportFileError(f"--map {pair}：不认识字段“{target.strip()}”（可用：{names}）")
+        if chosen:
+            mapping = {i: f for i, f in mapping.items() if f != chosen}
+        mapping[index] = chosen
+    return {i: f for i, f in mapping.items() if f}
+
+
+def mapping_problems(mapping: Mapping[int, str], goals: Sequence[Item]) -> list[str]:
+    """A field given to two columns cannot be imported; say which."""
+    counts = Counter(f for f in mapping.values() if f)
+    return [f"“{columns.field_label(f, goals)}”对应了 {n} 列，每项只能对应一列"
+            for f, n in counts.items() if n > 1]
+
+
+def check(session: EvaluationSession, sheet: Sheet, platform: str, mapping: Mapping[int, str],
+          *, numbered: bool = False) -> Checked:
+    """Every row as it would be stored, or the reasons it cannot be (nothing is written)."""
+    goals = tuple(session.plan.definition.goals)
+    mapping = {i: f for i, f in mapping.items() if f}
+    notes = mapping_problems(mapping, goals)
+    if notes:
+        raise ImportFileError("；".join(notes))
+    by_field = {f: i for i, f in mapping.items()}
+    checked = Checked(sheet, platform, numbered, mapping, goals, [], [])
+    rated = checked.mapped_goals()
+    form_class = transcribed_form_class(rated)
+    roster = {e.organisation.strip(): e.organisation_type for e in session.roster}
+    if columns.ORGANISATION not in by_field:
+        checked.notes.append("没有对应“单位名称”的列：每一行都会因缺少单位名称而无法导入，请在下方指定。")
+    if columns.ORG_TYPE not in by_field:
+        checked.notes.append("没有对应“单位类型”的列：单位类型将按参会名单补全，名单中没有的单位无法导入。")
+    missing = [g.name for g in goals if g not in rated]
+    if missing:
+        checked.notes.append(f"以下目标没有对应的评分列，导入的答卷在这些目标下没有评分：{'、'.join(missing)}。")
+    if columns.PROBLEMS not in by_field and columns.SUGGESTIONS not in by_field:
+        checked.notes.append("没有对应“存在问题”或“意见建议”的列：导入的答卷没有文字意见，不参与意见分析。")
+
+    seen: Counter[str] = Counter()
+    for number, cells in sheet.rows:
+        base = fingerprint(sheet, cells)
+        seen[base] += 1
+        result = RowResult(number, fingerprint(sheet, cells, seen[base]))
+        _check_row(result, cells, by_field, rated, form_class, roster, numbered)
+        checked.rows.append(result)
+    return checked
+
+
+def _cell(cells: list[str], by_field: Mapping[str, int], name: str) -> str:
+    index = by_field.get(name)
+    return cells[index] if index is not None else ""
+
+
+def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int], rated: list[Item],
+               form_class: type[SurveyFormBase], roster: Mapping[str, str], numbered: bool) -> None:
+    organisation = platforms.as_text(_cell(cells, by_field, columns.ORGANISATION))
+    data = MultiDict({
+        "submission_id": result.fingerprint[:32],  # a well-formed id for the form; stored as import:…
+        "organisation": organisation,
+        "problems": platforms.as_text(_cell(cells, by_field, columns.PROBLEMS)),
+        "suggestions": platforms.as_text(_cell(cells, by_field, columns.SUGGESTIONS)),
+    })
+    explained = set()  # fields whose cell could not be read: the form's own error would repeat it
+    try:
+        data["organisation_type"] = values.organisation_type(
+            _cell(cells, by_field, columns.ORG_TYPE), organisation, roster, numbered=numbered)
+    except values.ValueProblem as exc:
+        result.errors.append(f"单位类型：{exc}")
+        explained.add("organisation_type")
+    for goal in rated:
+        name = rating_field_name(goal.id)
+        try:
+            data[name] = values.rating(_cell(cells, by_field, columns.goal_field(goal.id)), numbered=numbered)
+        except values.ValueProblem as exc:
+            result.errors.append(f"{goal.name}：{exc}")
+            explained.add(name)
+    if any(name.startswith("goal_") for name in explained):
+        result.errors.append(f"评分应为{values.RATING_HELP}")  # said once, not after every goal
+    form = form_class(formdata=data, meta={"csrf": False})
+    if not form.validate():
+        for name, errors in form.errors.items():
+            if name not in explained:
+                result.errors.extend(f"{form[name].label.text}：{e}" for e in errors)
+    if result.errors:
+        return
+    submitted = parse_time(_cell(cells, by_field, columns.SUBMITTED_AT))
+    result.answer = {
+        "organisation": form.organisation.data, "organisation_type": form.organisation_type.data,
+        "problems": form.problems.data or "", "suggestions": form.suggestions.data or "",
+        "scores": form.scores(), "submitted_at": local_to_utc(submitted) if submitted else None,
+    }
+
+
+def already_imported(session: EvaluationSession, checked: Checked) -> int:
+    """How many of the good rows this session already holds; shown on the preview only (the
+    unique constraint, not this count, keeps them from being stored twice)."""
+    ids = [r.submission_id for r in checked.good]
+    found = 0
+    for start in range(0, len(ids), 500):
+        found += db.session.scalar(select(func.count()).select_from(Response).where(
+            Response.session_id == session.id, Response.submission_id.in_(ids[start:start + 500]))) or 0
+    return found
+
+
+def store(session: EvaluationSession, checked: Checked, source: str, *, only_good: bool = False) -> ImportReport:
+    """Insert the good rows in one transaction and commit; rows stored by an earlier import
+    are skipped by the database. Raises ImportRefused (nothing stored) if any row is bad and
+    `only_good` is not set."""
+    if source not in IMPORT_SOURCES:
+        raise ImportFileError(f"来源“{source}”不在可选范围内（{'、'.join(IMPORT_SOURCES)}）")
+    bad = checked.bad
+    if bad and not only_good:
+        raise ImportRefused(f"{checked.sheet.name} 有 {len(bad)} 行有问题，未导入任何数据")
+    insert_response = _insert_ignoring_duplicates()
+    added = 0
+    now = utcnow()
+    good = checked.good
+    try:
+        for start in range(0, len(good), STORE_BATCH):
+            batch = {row.submission_id: row.answer for row in good[start:start + STORE_BATCH]}
+            inserted = db.session.execute(insert_response, [
+                {"session_id": session.id, "submission_id": submission_id,
+                 "organisation": a["organisation"], "organisation_type": a["organisation_type"],
+                 "problems": a["problems"], "suggestions": a["suggestions"], "source": source,
+                 "is_demo": session.is_demo, "created_at": a["submitted_at"] or now, "updated_at": now}
+                for submission_id, a in batch.items()
+            ]).all()
+            # Rows the constraint turned away are in the session already: not returned, not counted.
+            added += len(inserted)
+            ratings = [{"response_id": response_id, "goal_id": goal_id, "score": score}
+                       for response_id, submission_id in inserted
+                       for goal_id, score in batch[submission_id]["scores"].items()]
+            if ratings:
+                db.session.execute(insert(Rating.__table__), ratings)  # Core executemany, no ORM bookkeeping
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.expire(session)  # its responses list changed underneath the ORM
+    return ImportReport(added, len(good) - added, len(bad), source)
+
+
+def _insert_ignoring_duplicates():
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - the app supports SQLite and PostgreSQL
+        raise RuntimeError(f"不支持的数据库：{dialect}")
+    table = Response.__table__
+    return (dialect_insert(table).on_conflict_do_nothing(index_elements=["session_id", "submission_id"])
+            .returning(table.c.id, table.c.submission_id))
+
+
+def default_source(platform: str) -> str:
+    return platform if platform in IMPORT_SOURCES else platforms.SPREADSHEET
+
+
+def prepare(session: EvaluationSession, path: str | Path, name: str | None = None,
+            overrides: Sequence[str] = ()) -> Checked:
+    """Read, map (automatically, then `列名=字段` overrides) and check a file."""
+    sheet, platform = open_file(path, name)
+    goals = session.plan.definition.goals
+    numbered = is_numbered(sheet, platform, goals)
+    mapping = columns.suggest(sheet, goals, numbered=numbered)
+    mapping = apply_overrides(sheet, goals, mapping, overrides)
+    return check(session, sheet, platform, mapping, numbered=numbered)
+

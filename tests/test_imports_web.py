@@ -1,0 +1,226 @@
+"""The staff import and paper pages over HTTP: login, upload → preview (nothing stored) →
+mapping → import, bad rows, and the paper entry page's once-only save."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from helpers_staff import add_staff, csrf_token, log_in, make_session
+from import_files import EXPECTED, GOAL_IDS, plain, wjx, write_csv, write_xlsx
+
+from survey.forms_participant import rating_field_name
+from survey.sessions import by_code, response_count
+from survey.extensions import db
+
+
+@pytest.fixture
+def staff(app, client):
+    add_staff(app)
+    log_in(client)
+    return client
+
+
+def count(app, code) -> int:
+    with app.app_context():
+        return response_count(by_code(code))
+
+
+def upload(client, code, path, name=None, source=""):
+    token = csrf_token(client, f"/staff/sessions/{code}/import")
+    with open(path, "rb") as f:
+        return client.post(f"/staff/sessions/{code}/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "source": source, "file": (f, name or path.name)})
+
+
+def selected_mapping(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<select name="(col-\d+)" id="[^"]+">.*?<option value="([^"]*)" selected', html, re.S))
+
+
+def page_token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_import_pages_need_login(app, client):
+    code = make_session(app)
+    for url in (f"/staff/sessions/{code}/import", f"/staff/sessions/{code}/paper",
+                f"/staff/sessions/{code}/paper/form", f"/staff/sessions/{code}/import/" + "a" * 32):
+        response = client.get(url)
+        assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+def test_session_page_links_to_imports_and_paper(app, staff):
+    code = make_session(app)
+    html = staff.get(f"/staff/sessions/{code}").get_data(as_text=True)
+    assert f"/staff/sessions/{code}/import" in html and f"/staff/sessions/{code}/paper" in html
+
+
+def test_upload_preview_import(app, staff, tmp_path):
+    code = make_session(app)
+    response = upload(staff, code, write_xlsx(tmp_path / "wjx.xlsx", *wjx()), name="问卷星导出.xlsx")
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    html = staff.get(preview_url).get_data(as_text=True)
+    assert count(app, code) == 0  # the preview stores nothing
+    assert "问卷星（按文本）" in html and "可导入 <strong>3</strong> 行" in html
+    assert "山东科技大学" in html and "泰安市知识产权保护协会" in html  # first rows
+    mapping = selected_mapping(html)
+    assert mapping["col-6"] == "organisation" and mapping["col-8"] == "goal:creation"
+    assert mapping["col-0"] == "" and mapping["col-17"] == ""  # 序号, the multi-choice channel question
+    response = staff.post(preview_url, data={**mapping, "csrf_token": page_token(html), "action": "import",
+                                             "source": "问卷星", "numbered": "0"})
+    assert response.status_code == 302
+    page = staff.get(response.headers["Location"]).get_data(as_text=True)
+    assert "已从 问卷星导出.xlsx 导入 3 份答卷（来源：问卷星）" in page and "问卷星 3" in page
+    with app.app_context():
+        session = by_code(code)
+        got = {r.organisation: {x.goal_id: x.score for x in r.ratings} for r in session.responses}
+    for organisation, _, scores, _, _ in EXPECTED:
+        assert got[organisation] == dict(zip(GOAL_IDS, scores))
+    # the upload is gone once imported; a second upload of the same file adds nothing
+    assert staff.get(preview_url).status_code == 302
+    again = upload(staff, code, tmp_path / "wjx.xlsx")
+    html = staff.get(again.headers["Location"]).get_data(as_text=True)
+    assert "3 行以前已导入过" in html
+    staff.post(again.headers["Location"], data={**selected_mapping(html), "csrf_token": page_token(html),
+                                                "action": "import", "source": "问卷星"})
+    assert count(app, code) == 3
+
+
+def test_changing_the_mapping_on_the_preview(app, staff, tmp_path):
+    code = make_session(app)
+    path = write_csv(tmp_path / "odd.csv", ["机构", "性质", "打分A", "看法"],
+                     [["山东科技大学", "高校", "4", "校企对接不畅"]])
+    url = upload(staff, code, path).headers["Location"]
+    html = staff.get(url).get_data(as_text=True)
+    assert "没有对应“单位名称”的列" in html and "单位名称：请填写单位名称。" in html
+    mapping = {"col-0": "organisation", "col-1": "organisation_type", "col-2": "goal:creation", "col-3": "problems"}
+    html = staff.post(url, data={**mapping, "csrf_token": page_token(html), "action": "check",
+                                 "source": "表格"}).get_data(as_text=True)
+    assert "可导入 <strong>1</strong> 行" in html and count(app, code) == 0
+    assert selected_mapping(html) == mapping
+    twice = {**mapping, "col-3": "organisation"}
+    html = staff.post(url, data={**twice, "csrf_token": page_token(html), "action": "import",
+                                 "source": "表格"}).get_data(as_text=True)
+    assert "“单位名称”对应了 2 列" in html and count(app, code) == 0
+    staff.post(url, data={**mapping, "csrf_token": page_token(html), "action": "import", "source": "纸质"})
+    with app.app_context():
+        (response,) = by_code(code).responses
+        assert (response.source, response.problems, response.ratings[0].score) == ("纸质", "校企对接不畅", 4)
+
+
+def test_bad_rows_listed_and_nothing_stored_until_only_good(app, staff, tmp_path):
+    code = make_session(app)
+    header, rows = plain()
+    rows = [*rows, ["某研究会", "外星机构", 4, 4, 4, 4, 4, 4, 4, "有问题", ""]]
+    url = upload(staff, code, write_xlsx(tmp_path / "bad.xlsx", header, rows)).headers["Location"]
+    html = staff.get(url).get_data(as_text=True)
+    assert "<strong>第 5 行</strong>：单位类型：单位类型“外星机构”不在可选范围内" in html
+    assert "尚未导入任何数据" in html and "只导入没有问题的 3 行" in html
+    html_after = staff.post(url, data={**selected_mapping(html), "csrf_token": page_token(html),
+                                       "action": "import", "source": "表格"}).get_data(as_text=True)
+    assert count(app, code) == 0 and "未导入任何数据" in html_after
+    response = staff.post(url, data={**selected_mapping(html), "csrf_token": page_token(html),
+                                     "action": "import", "only_good": "1", "source": "表格"})
+    assert response.status_code == 302 and count(app, code) == 3
+
+
+def test_upload_refuses_other_files_in_chinese(app, staff, tmp_path):
+    code = make_session(app)
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    html = upload(staff, code, tmp_path / "notes.docx").get_data(as_text=True)
+    assert "只能导入 .xlsx、.xls 或 .csv 文件。" in html
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    response = upload(staff, code, tmp_path / "broken.xlsx")
+    html = staff.get(response.headers["Location"]).get_data(as_text=True)
+    assert "不是有效的 Excel" in html
+
+
+def test_upload_larger_than_the_phone_form_limit(app, staff, tmp_path):
+    # The app refuses bodies over 64 KB for the phone form; an export is bigger and must pass.
+    code = make_session(app)
+    header, rows = plain()
+    rows = [[f"单位{i}", "企业", 4, 4, 4, 4, 4, 4, 4, "问题" * 40, "建议" * 40] for i in range(400)]
+    path = write_csv(tmp_path / "big.csv", header, rows)
+    assert path.stat().st_size > 64 * 1024
+    response = upload(staff, code, path)
+    assert response.status_code == 302
+
+
+# ---- paper --------------------------------------------------------------------------------
+
+def test_paper_form_prints_goals_boxes_and_lines(app, staff):
+    code = make_session(app)
+    html = staff.get(f"/staff/sessions/{code}/paper/form").get_data(as_text=True)
+    for name in ("知识产权创造", "知识产权文化环境", "单位名称", "高校/科研院所", "存在问题", "意见建议", "不了解"):
+        assert name in html
+    assert html.count('class="box"') == 5 + 7 * 6 and html.count('class="paper-rule"') == 7 + 22
+
+
+def paper_data(client, code, **fields):
+    token = csrf_token(client, f"/staff/sessions/{code}/paper")
+    page = client.get(f"/staff/sessions/{code}/paper").get_data(as_text=True)
+    submission_id = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token, "submission_id": submission_id, "organisation": "山东科技大学",
+            "organisation_type": "", "problems": "缺少对接平台", "suggestions": ""}
+    data.update({rating_field_name(g): "4" for g in GOAL_IDS})
+    data.update(fields)
+    return data
+
+
+def test_paper_entry_saves_once_marked_paper(app, staff):
+    code = make_session(app)
+    data = paper_data(staff, code, **{rating_field_name("culture"): "0", rating_field_name("services"): ""})
+    first = staff.post(f"/staff/sessions/{code}/paper", data=data)
+    assert first.status_code == 303
+    page = staff.get(first.headers["Location"]).get_data(as_text=True)
+    assert "已保存：<strong>山东科技大学</strong>（高校/科研院所）" in page  # type from the roster
+    again = staff.post(f"/staff/sessions/{code}/paper", data=data)  # Enter pressed twice
+    assert "again=1" in again.headers["Location"]
+    assert "这份已保存过，没有重复保存" in staff.get(again.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        (response,) = by_code(code).responses
+        scores = {r.goal_id: r.score for r in response.ratings}
+        assert response.source == "纸质" and scores["culture"] is None and scores["services"] is None
+        assert scores["creation"] == 4
+
+
+def test_paper_entry_keeps_typed_text_on_errors(app, staff):
+    code = make_session(app)
+    data = paper_data(staff, code, organisation="新单位", organisation_type="9",
+                      **{rating_field_name("creation"): "7"}, problems="这段文字不能丢")
+    html = staff.post(f"/staff/sessions/{code}/paper", data=data).get_data(as_text=True)
+    assert "尚未保存" in html and "这段文字不能丢" in html and 'value="新单位"' in html
+    assert "单位类型选项序号“9”超出范围" in html and "“7”不是评分" in html and 'value="7"' in html
+    assert count(app, code) == 0
+    data.update(organisation_type="2", **{rating_field_name("creation"): "5"})
+    assert staff.post(f"/staff/sessions/{code}/paper", data=data).status_code == 303
+    with app.app_context():
+        assert by_code(code).responses[0].organisation_type == "企业"
+
+
+def test_paper_entry_changed_answer_under_a_saved_id_is_not_stored_silently(app, staff):
+    code = make_session(app)
+    data = paper_data(staff, code)
+    staff.post(f"/staff/sessions/{code}/paper", data=data)
+    html = staff.post(f"/staff/sessions/{code}/paper", data={**data, "problems": "另一份的内容"}).get_data(as_text=True)
+    assert "尚未保存" in html and "另一份的内容" in html and count(app, code) == 1
+    new_id = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', html).group(1)
+    assert new_id != data["submission_id"]
+    staff.post(f"/staff/sessions/{code}/paper", data={**data, "problems": "另一份的内容", "submission_id": new_id})
+    assert count(app, code) == 2
+    with app.app_context():
+        db.session.remove()
+
+
+def test_upload_over_the_import_limit_is_explained(app, staff, tmp_path, monkeypatch):
+    from survey.imports import routes
+
+    # A smaller limit than the real 16 MB: the test client spools bodies over 500 KB to a temporary
+    # file it never closes when the app does not read it.
+    monkeypatch.setattr(routes, "MAX_UPLOAD_BYTES", 256 * 1024)
+    code = make_session(app)
+    path = tmp_path / "huge.csv"
+    path.write_bytes(b"a,b\n" + b"1,2\n" * 80_000)
+    response = upload(staff, code, path)
+    assert response.status_code == 413
+    assert "文件超过 0.25 MB，请分成几个文件导入。" in response.get_data(as_text=True)
