@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret(Path(app.instance_path) / "secret_key")
     _configure_transport(app)

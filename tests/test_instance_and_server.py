@@ -54,8 +54,10 @@ def test_an_existing_open_database_is_closed_down(tmp_path, open_umask):
     db_path = tmp_path / "old.sqlite3"
     sqlite3.connect(db_path).close()
     os.chmod(db_path, 0o644)
-    protect_sqlite_file(f"sqlite:///{db_path}")
+    protect_sqlite_file(f"sqlite:///{db_path}", tmp_path / "unused")
     assert mode(db_path) == 0o600
+    protect_sqlite_file("sqlite:///relative.sqlite3", tmp_path)  # Flask-SQLAlchemy: inside the instance
+    assert mode(tmp_path / "relative.sqlite3") == 0o600
 
 
 def test_analysis_outputs_are_private(tmp_path, open_umask):
