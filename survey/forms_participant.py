@@ -17,24 +17,27 @@ from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from analysis.plan import Item
 
+from .cleaning import clean_text
+from .limits import ANSWER_MAX as TEXT_MAX
+from .limits import ORGANISATION_MAX
 from .models import ORG_TYPES
-
-ORGANISATION_MAX = 200
-TEXT_MAX = 2000
 # 1-5 with a word each, so a screen reader says "5 很好", not just "5".
 SCALE = (("1", "很差"), ("2", "较差"), ("3", "一般"), ("4", "较好"), ("5", "很好"))
 UNKNOWN = "na"  # 不了解: stored as score None
 RATING_CHOICES = ([SelectChoice(value, f"{value} {word}") for value, word in SCALE]
                   + [SelectChoice(UNKNOWN, "不了解")])
-_SUBMISSION_ID = re.compile(r"^[0-9a-fA-F-]{32,36}$")
+# A UUID as the browser (crypto.randomUUID) or new_submission_id writes it: 32 hex digits,
+# hyphens optional in the usual places. fullmatch, so a trailing newline is not accepted.
+_SUBMISSION_ID = re.compile(r"[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}")
 
 
 def _clean_text(value: str | None) -> str | None:
     # Browsers submit textarea line breaks as CRLF but count them as one character for
     # maxlength; normalise so the server counts the way the page's counter does.
+    # clean_text again here, not only in the request: imported rows reach the form from files.
     if value is None:
         return None
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return clean_text(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _length_message(max_chars: int) -> str:
@@ -86,7 +89,7 @@ class SurveyFormBase(FlaskForm):
     )
 
     def validate_submission_id(self, field) -> None:
-        if not _SUBMISSION_ID.match(field.data or ""):
+        if not _SUBMISSION_ID.fullmatch(field.data or ""):
             raise ValidationError("提交编号无效，已重新生成，请再次点击提交。")
 
     def validate_organisation(self, field) -> None:

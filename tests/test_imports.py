@@ -267,3 +267,15 @@ def test_transcribed_form_keeps_the_phone_forms_checks(app):
         assert not long.validate() and "超过上限" in long.organisation.errors[0]
         wrong = form_class(formdata=MultiDict({**base, "organisation_type": "外星"}), meta={"csrf": False})
         assert not wrong.validate() and wrong.organisation_type.errors
+
+
+def test_characters_postgresql_refuses_are_cleaned_from_imported_cells(app, runner, tmp_path):
+    # A file is an edge too: NUL and other control characters never reach the database (they
+    # gave a 500 on PostgreSQL when typed in the phone form), the rest of the cell is kept.
+    code = make_session(app)
+    path = write_csv(tmp_path / "nul.csv", ["单位名称", "单位类型", "存在问题"],
+                     [["山东科技\x00大学", "高校", "专利转化\x00难\x07，周期长"]])
+    result = run_import(runner, path, code)
+    assert result.exit_code == 0, result.output
+    got = stored(app, code)
+    assert got["山东科技大学"][2] == "专利转化难，周期长"
