@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -275,3 +276,46 @@ def test_analyze_session_cli_goes_through_the_store(app, runner):
         assert run.status == "done" and run.statement_count >= 6
     missing = runner.invoke(args=["analyze-session", "zzzzzzzz"])
     assert missing.exit_code == 1 and "找不到" in missing.output
+
+
+def test_demo_serves_with_an_embedded_worker_that_analyses(app, runner, monkeypatch):
+    _fast(app)
+    served = []
+    monkeypatch.setattr("waitress.serve", lambda app, **kw: served.append(kw))
+    result = runner.invoke(args=["demo", "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    assert served and "已在后台开始分析演示意见" in result.output
+    with app.app_context():
+        run_id = db.session.scalars(select(AnalysisRun)).one().id
+    # The consumer started by the demo (waitress returned at once here) finishes the job.
+    status, error, *_ = _wait_for_end(app, run_id)
+    assert status == "done", error
+
+
+def test_pingjia_worker_process_runs_queued_jobs(app, backend, redis_available, tmp_path):
+    """`pingjia worker` as its own process, sharing the database and a Redis queue."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    if backend != "sqlite":
+        pytest.skip("the worker process reaches the test database by its SQLite file")
+    code = session_with_answers(app)
+    _fast(app, REDIS_URL=REDIS_URL)
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "PINGJIA_REDIS_URL": REDIS_URL, "PINGJIA_HUEY_NAME": app.config["HUEY_NAME"],
+           "PINGJIA_ANALYSIS_REPRESENTATION": "tfidf", "PINGJIA_SECRET_KEY": "worker-test"}
+    pingjia = str(Path(sys.executable).with_name("pingjia"))  # the console script, as staff run it
+    worker = subprocess.Popen([pingjia, "worker"], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        with app.app_context():
+            run, _ = enqueue_analysis(_evaluation(code))
+        status, error, *_ = _wait_for_end(app, run.id)
+        assert status == "done", error
+    finally:
+        worker.send_signal(signal.SIGINT)
+        output, _ = worker.communicate(timeout=60)
+        get_huey(app).flush()
+    assert "后台分析进程已启动（任务队列：Redis）" in output
