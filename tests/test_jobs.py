@@ -319,3 +319,23 @@ def test_pingjia_worker_process_runs_queued_jobs(app, backend, redis_available, 
         output, _ = worker.communicate(timeout=60)
         get_huey(app).flush()
     assert "后台分析进程已启动（任务队列：Redis）" in output
+
+
+def test_pingjia_serve_runs_waitress_with_an_embedded_worker(app, runner, monkeypatch):
+    code = session_with_answers(app)
+    _fast(app)
+    seen = []
+
+    def fake_serve(served_app, **kw):
+        # While "waitress" serves, a queued analysis is run by the worker serve started.
+        with served_app.app_context():
+            run, _ = enqueue_analysis(_evaluation(code))
+        seen.append((served_app, kw, _wait_for_end(served_app, run.id)))
+
+    monkeypatch.setattr("waitress.serve", fake_serve)
+    result = runner.invoke(args=["serve", "--port", "8125", "--threads", "4"])
+    assert result.exit_code == 0, result.output
+    assert "网站已启动" in result.output
+    served_app, kw, (status, error, *_) = seen[0]
+    assert served_app is app and kw == {"host": "127.0.0.1", "port": 8125, "threads": 4}
+    assert status == "done", error
