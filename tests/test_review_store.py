@@ -19,7 +19,7 @@ from survey.review.models import AnalysisRun, Statement, Theme
 from survey.review.store import (analyse, evaluation_input, output_dir, save_result, stored_result,
                                  training_labels)
 
-from review_support import ANSWERS, add_answers, session_by_code, session_with_answers
+from review_support import add_answers, session_by_code, session_with_answers
 
 ENT, TALENT, CHANNELS = "enterprise-capability", "service-talent", "transfer-channels"
 NEW_ANSWER = ("泰山学院", "高校/科研院所", "科研人员不了解专利转让的流程。", "")
