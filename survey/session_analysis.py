@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from analysis.report import Source, write_report
+from analysis.report import Source
 
 from .models import EvaluationSession
 
@@ -48,16 +48,15 @@ def output_dir(session: EvaluationSession) -> Path:
 
 def run_session_analysis(session: EvaluationSession, *, wordclouds: bool = True, progress=None) -> Path:
     """Analyse every answer of the session; returns the output folder."""
-    from analysis.pipeline import analyze  # loads models: only when an analysis actually runs
+    from analysis.pipeline import analyze_to_folder  # loads models: only when an analysis actually runs
 
     data = session_input(session)
-    result = analyze(data.texts, session.plan.definition, groups=data.groups, progress=progress)
-    result["rows"] = data.rows
     out = output_dir(session)
     source = Source(input_name=f"评价活动 {session.code}：{session.title}", text_column="存在问题、意见建议",
                     rows=len(data.texts), split=True, plan_title=session.plan.title,
                     group_column="单位类型")
-    write_report(result, out, source, wordclouds=wordclouds, progress=progress)
+    analyze_to_folder(data.texts, session.plan.definition, out, source, groups=data.groups,
+                      extra={"rows": data.rows}, wordclouds=wordclouds, progress=progress)
     return out
 
 
