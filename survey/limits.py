@@ -23,8 +23,10 @@ PARTICIPANT_BODY_MAX = 64 * 1024
 # STAFF_BODY_MAX and a too-long roster is answered by the form's own message, never by a 413.
 ROSTER_MAX = 20_000
 STAFF_BODY_MAX = 256 * 1024
-# waitress stops reading a body beyond this (it is the largest per-route limit), so a
-# 50 MB upload is refused before it is read into memory or a temporary file.
-SERVER_BODY_MAX = STAFF_BODY_MAX
+# A spreadsheet staff upload for import (a 问卷星 export of a few thousand answers is well below).
+UPLOAD_MAX = 16 * 1024 * 1024
+# waitress stops reading a body beyond this (the largest per-route limit), so a 50 MB upload
+# is refused before it is read into memory or a temporary file.
+SERVER_BODY_MAX = max(STAFF_BODY_MAX, UPLOAD_MAX)
 
 assert ROSTER_MAX * 12 + 16 * 1024 <= STAFF_BODY_MAX

@@ -10,11 +10,12 @@ from helpers_staff import make_session
 from import_files import EXPECTED, GOAL_IDS, plain, tencent, wjx, write_csv, write_xls, write_xlsx
 from sqlalchemy import func, select
 
+from survey.evaluations import evaluation_for_session
 from survey.extensions import db
 from survey.forms_participant import TEXT_MAX
 from survey.models import Rating, Response
+from survey.review.store import evaluation_input
 from survey.sessions import by_code, latest_responses, response_count
-from survey.session_analysis import session_input
 
 
 def stored(app, code: str) -> dict[str, tuple]:
@@ -184,7 +185,7 @@ def test_imported_answers_are_ordinary_responses(app, runner, tmp_path):
         # the submit time in the file becomes the response's time (Beijing 14:33 → 06:33 UTC)
         assert [r.organisation for r in latest][0] == "山东鲁普科技有限公司"
         assert latest[0].created_at.strftime("%H:%M") == "06:33"
-        data = session_input(session)  # what the analysis reads
+        data = evaluation_input(evaluation_for_session(session))  # what the analysis reads
     assert "高校与企业之间缺乏有效的专利技术信息沟通。" in data.texts
     assert "民营企业" not in data.groups and "企业" in data.groups
 

@@ -12,6 +12,7 @@ from wtforms.validators import ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from ..extensions import csrf
+from ..limits import UPLOAD_MAX
 from ..models import EvaluationSession
 from ..sessions import by_code
 from . import columns, platforms, uploads
@@ -21,7 +22,7 @@ from .rules import (IMPORT_SOURCES, Checked, ImportRefused, already_imported, ch
 
 bp = Blueprint("imports", __name__, url_prefix="/staff/sessions/<code>")
 
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # a 问卷星 export of a few thousand answers is well below this
+MAX_UPLOAD_BYTES = UPLOAD_MAX
 PREVIEW_ROWS = 10
 SHOWN_BAD_ROWS = 200
 AUTO = ""
