@@ -25,8 +25,8 @@ from .models import (EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, AnalysisRun, E
 
 STATEMENT_COLUMNS = ("category", "theme_id", "status", "exclude_reason", "theme_pinned",
                      "reviewed_by_id", "reviewed_at")
-THEME_COLUMNS = ("category", "machine_label", "staff_label", "label_words", "keywords", "origin",
-                 "merged_into_id")
+THEME_COLUMNS = ("category", "machine_label", "staff_label", "label_words", "keywords", "representatives",
+                 "origin", "merged_into_id")
 ACTION_KINDS = {"rename": "重命名主题", "merge": "合并主题", "split": "拆分主题", "new_theme": "新建主题",
                 "move": "移动意见", "confirm": "确认", "exclude": "排除", "include": "恢复"}
 LABEL_MAX = 200  # Theme.staff_label's column size
@@ -171,7 +171,8 @@ def _new_theme(evaluation: Evaluation, category: str, statements: Sequence[State
     theme = Theme(evaluation_id=evaluation.id, category=category, origin="staff",
                   machine_label=described["label"][:LABEL_MAX], staff_label=label,
                   label_words=list(described.get("label_words", [])),
-                  keywords=list(described.get("keywords", [])))
+                  keywords=list(described.get("keywords", [])),
+                  representatives=list(described.get("representatives", [])))
     db.session.add(theme)
     db.session.flush()
     recorder.created(theme)
@@ -187,6 +188,7 @@ def _redescribe(theme: Theme, statements: Sequence[Statement], recorder: _Record
     theme.machine_label = described["label"][:LABEL_MAX]
     theme.label_words = list(described.get("label_words", []))
     theme.keywords = list(described.get("keywords", []))
+    theme.representatives = list(described.get("representatives", []))
 
 
 # ---- theme actions ----------------------------------------------------------------------
@@ -454,10 +456,25 @@ def undo(user: StaffUser, evaluation: Evaluation, action_id: int | None = None) 
                 if column == "reviewed_at" and value is not None:
                     value = dt.datetime.fromisoformat(value)
                 setattr(row, column, value)
+        if isinstance(row, Statement):
+            _follow_machine(row)
     action.undone_at = utcnow()
     action.undone_by_id = user.id
     db.session.flush()
     return action
+
+
+def _follow_machine(statement: Statement) -> None:
+    """A statement back in the machine's hands follows the latest run (which may have run
+    since the action being undone), through any merge of its machine theme."""
+    if statement.status != "machine" or statement.theme_pinned:
+        return
+    statement.category = statement.machine_category
+    theme, seen = db.session.get(Theme, statement.machine_theme_id) if statement.machine_theme_id else None, set()
+    while theme is not None and theme.merged_into_id is not None and theme.id not in seen:
+        seen.add(theme.id)
+        theme = db.session.get(Theme, theme.merged_into_id)
+    statement.theme_id = theme.id if theme is not None else None
 
 
 def _who(user: StaffUser | None) -> str:

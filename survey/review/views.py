@@ -8,13 +8,12 @@ from dataclasses import dataclass, field
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from analysis.plan import OTHER
 
+from ..evaluations import find_by_code
 from ..extensions import db
 from ..models import ORG_TYPES
-from ..sessions import by_code
 from . import actions
 from .actions import Filters, ReviewError
 from .models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Evaluation, Statement, Theme
@@ -28,31 +27,13 @@ def _require_login():
     """Every review page requires a logged-in user."""
 
 
-def evaluation_for_code(code: str) -> Evaluation | None:
-    """An evaluation's code, or a session's (whose own evaluation is made on first use).
-    Stand-in until survey/evaluations.py (branch review-core) provides this rule."""
-    code = code.strip().lower()
-    evaluation = db.session.scalar(select(Evaluation).where(Evaluation.code == code))
-    if evaluation is not None:
-        return evaluation
-    session = by_code(code)
-    if session is None:
-        return None
-    evaluation = Evaluation(code=session.code, plan_id=session.plan_id, title=session.title,
-                            is_group=False, sessions=[session])
-    db.session.add(evaluation)
-    try:
-        db.session.commit()
-    except IntegrityError:  # another request made it first: the unique code decides
-        db.session.rollback()
-        evaluation = db.session.scalar(select(Evaluation).where(Evaluation.code == code))
-    return evaluation
-
-
 def _evaluation_or_404(code: str) -> Evaluation:
-    evaluation = evaluation_for_code(code)
+    existed = find_by_code(code, create=False) is not None
+    evaluation = find_by_code(code)
     if evaluation is None:
         abort(404)
+    if not existed:
+        db.session.commit()  # a session's own evaluation, made on first use
     return evaluation
 
 
