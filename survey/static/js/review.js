@@ -493,6 +493,12 @@
   });
 
   if (window.matchMedia("(max-width: 1099px)").matches) document.getElementById("rv-help").open = false;
+  // On a phone the filters fold away (unless some are set) so the statements come first.
+  var anyFilter = false;
+  new FormData(filters).forEach(function (value, key) { if (key !== "mode" && String(value).trim()) anyFilter = true; });
+  if (window.matchMedia("(max-width: 600px)").matches && !anyFilter) {
+    document.getElementById("rv-filter-box").open = false;
+  }
   var firstRow = rows()[0];
   if (firstRow) setFocus(firstRow);
   window.scrollTo(0, 0);
