@@ -283,3 +283,74 @@ def test_queue_and_touch_at_768(live_server, demo, browser, output_dir):
         page.screenshot(path=output_dir / "review-375.png")
     finally:
         context.close()
+
+
+def test_decisions_survive_new_answers_and_a_rerun_job(live_server, demo, desktop, output_dir):
+    """Staff decisions, then two new answers and a re-run as a background job (the page's
+    重新分析 button, an embedded huey consumer): every decision and name is still there."""
+    from survey.jobs.queue import start_embedded_consumer
+    from survey.models import EvaluationSession, Response
+    from survey.review import actions
+    from survey.review.models import AnalysisRun, Evaluation
+
+    code, evaluation_id = demo
+    a, b = two_biggest_themes(live_server, evaluation_id)
+    with live_server.app.app_context():
+        evaluation = db.session.get(Evaluation, evaluation_id)
+        user = db.session.scalar(select(StaffUser).where(StaffUser.username == USER))
+        actions.rename_theme(user, evaluation, a, "重新分析后仍在的名称")
+        actions.merge_themes(user, evaluation, a, [b])
+        free = [s for s in rows_of(live_server, evaluation_id, status="machine")
+                if s.category != "other" and not s.theme_pinned]
+        actions.move_to_category(user, evaluation, [free[0].id], "other")
+        actions.exclude(user, evaluation, [free[1].id], "personal")
+        actions.confirm(user, evaluation, [free[2].id])
+        pair = [s.id for s in free[3:] if s.category == free[3].category][:2]
+        actions.move_to_new_theme(user, evaluation, pair, label="员工自建主题")
+        db.session.commit()
+        decided = {s.id: (s.category, s.theme_id, s.status, s.exclude_reason, s.theme_pinned)
+                   for s in rows_of(live_server, evaluation_id) if s.status != "machine" or s.theme_pinned}
+        before = len(rows_of(live_server, evaluation_id))
+        session = db.session.scalar(select(EvaluationSession).where(EvaluationSession.code == code))
+        for n, text in enumerate(("专利代理机构太少，企业申请专利要跑到济南。", "希望多举办知识产权培训，讲讲商标怎么注册。")):
+            db.session.add(Response(session=session, submission_id=f"rerun-{n}", organisation=f"新单位{n}",
+                                    organisation_type="企业", problems=text))
+        db.session.commit()
+        runs_before = db.session.scalar(select(db.func.count(AnalysisRun.id)).where(
+            AnalysisRun.evaluation_id == evaluation_id))
+
+    consumer = start_embedded_consumer(live_server.app)
+    try:
+        page = desktop
+        log_in(page, live_server)
+        page.goto(f"{live_server.url}/staff/sessions/{code}/analysis")
+        page.get_by_role("button", name="重新分析").click()
+        for _ in range(600):  # up to 5 minutes on a busy machine
+            with live_server.app.app_context():
+                run = db.session.scalar(select(AnalysisRun).where(AnalysisRun.evaluation_id == evaluation_id)
+                                        .order_by(AnalysisRun.id.desc()).limit(1))
+                count = db.session.scalar(select(db.func.count(AnalysisRun.id)).where(
+                    AnalysisRun.evaluation_id == evaluation_id))
+            if count > runs_before and run.status in ("done", "failed"):
+                break
+            page.wait_for_timeout(500)
+        assert run.status == "done", run.error
+    finally:
+        consumer.stop()
+
+    after = {s.id: s for s in rows_of(live_server, evaluation_id)}
+    assert len(after) > before  # the new answers were analysed
+    for sid, state in decided.items():
+        s = after[sid]
+        assert (s.category, s.theme_id, s.status, s.exclude_reason, s.theme_pinned) == state
+    assert theme(live_server, a).staff_label == "重新分析后仍在的名称"
+    assert theme(live_server, b).merged_into_id == a
+
+    page.goto(f"{live_server.url}/staff/evaluations/{code}/review")
+    expect(page.locator(f'.rv-theme[data-theme="{a}"] .rv-theme-label')).to_have_text("重新分析后仍在的名称")
+    expect(page.locator(f'.rv-theme[data-theme="{b}"]')).to_have_count(0)
+    expect(page.locator(".rv-theme-label", has_text="员工自建主题")).to_have_count(1)
+    expect(page.locator(f'.rv-st[data-id="{free[1].id}"] .rv-status')).to_have_text("已排除（含个人信息）")
+    expect(page.locator(f'.rv-cat[data-category="other"] .rv-st[data-id="{free[0].id}"]')).to_have_count(1)
+    expect(page.locator("#rv-progress-text")).to_contain_text(f"/ {len(after)}")
+    page.screenshot(path=output_dir / "review-1280-after-rerun.png")
