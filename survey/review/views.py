@@ -69,10 +69,10 @@ def _keys(evaluation: Evaluation) -> list[tuple[str, str, str]]:
     return out
 
 
-def board_view(evaluation: Evaluation, filters: Filters) -> list[CategoryView]:
+def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> list[CategoryView]:
     """Categories in plan order; in each, themes largest first, then statements without a theme."""
     rows = actions.find_statements(evaluation, filters)
-    themes = {t.id: t for t in actions.live_themes(evaluation)}
+    themes = {t.id: t for t in live}
     by_theme: dict[tuple[str, int | None], list[Statement]] = {}
     for s in rows:
         theme_id = s.theme_id if s.theme_id in themes and themes[s.theme_id].category == s.category else None
@@ -93,12 +93,13 @@ def _context(evaluation: Evaluation) -> dict:
     mode = "queue" if request.args.get("mode") == "queue" else "board"
     context = dict(evaluation=evaluation, filters=filters, mode=mode, progress=actions.progress(evaluation),
                    keys=_keys(evaluation), statuses=STATEMENT_STATUSES, fields=FIELDS,
-                   category_names=dict(actions.categories(evaluation)), reasons=EXCLUDE_REASONS)
+                   category_names=dict(actions.categories(evaluation)), reasons=EXCLUDE_REASONS,
+                   themes=actions.live_themes(evaluation))
     if mode == "queue":
         context["queue"] = actions.queue(evaluation, filters)
-        context["theme_labels"] = {t.id: t.label for t in actions.live_themes(evaluation)}
+        context["theme_labels"] = {t.id: t.label for t in context["themes"]}
     else:
-        context["board"] = board_view(evaluation, filters)
+        context["board"] = board_view(evaluation, filters, context["themes"])
     return context
 
 
@@ -108,8 +109,7 @@ def workspace(code: str):
     context = _context(evaluation)
     sessions = evaluation.sessions
     return render_template("review/workspace.html", **context, sessions=sessions,
-                           org_types=ORG_TYPES, themes=actions.live_themes(evaluation),
-                           recent=actions.recent_actions(evaluation))
+                           org_types=ORG_TYPES, recent=actions.recent_actions(evaluation))
 
 
 @bp.route("/evaluations/<code>/review/board")

@@ -131,6 +131,8 @@
       main.innerHTML = pages[0];
       document.getElementById("rv-recent").innerHTML = pages[1];
       var board = document.getElementById("rv-board");
+      var options = document.getElementById("rv-theme-options");  // themes change with merges and splits
+      if (options) document.getElementById("rv-theme-filter").innerHTML = options.innerHTML;
       var reviewed = Number(board.dataset.reviewed), total = Number(board.dataset.total);
       document.getElementById("rv-progress-text").textContent = "已审核 " + reviewed + " / " + total;
       document.getElementById("rv-progress-bar").style.width = (total ? Math.round(100 * reviewed / total) : 0) + "%";
