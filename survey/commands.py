@@ -230,7 +230,8 @@ def _print_analysis(evaluation, *, wordclouds: bool = True) -> None:
     progress = TqdmProgress()
     click.echo(f"正在分析 {evaluation.code}：{evaluation.title}……", err=True)
     try:
-        run = analyse(evaluation, progress=progress, wordclouds=wordclouds)
+        run = analyse(evaluation, progress=progress, wordclouds=wordclouds,
+                      representation=current_app.config.get("ANALYSIS_REPRESENTATION", "auto"))
     except AnalysisError as exc:
         db.session.rollback()
         raise click.ClickException(f"{evaluation.code}：{exc}") from exc

@@ -3,7 +3,7 @@ audit record, undo and its refusal, the queue, progress, filters and history."""
 from __future__ import annotations
 
 import pytest
-from review_support import seed_review
+from review_seed import seed_review
 from sqlalchemy import select
 
 from survey.extensions import db

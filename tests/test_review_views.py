@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from review_support import seed_review
+from review_seed import seed_review
 
 from survey.extensions import db
 from survey.review.models import Evaluation, ReviewAction, Statement, Theme
