@@ -244,8 +244,14 @@ def test_queue_and_touch_at_768(live_server, demo, browser, output_dir):
         assert len(rows_of(live_server, evaluation_id, status="machine")) == len(unreviewed)
         expect(page.locator(".rv-st")).to_have_count(0)
         page.locator("#rv-search").fill("")
+        page.keyboard.type("专利")  # matches: the refreshed board has rows, the caret stays in the box
+        expect(page.locator(".rv-st").first).to_contain_text("专利")
+        page.keyboard.type("c")
+        expect(page.locator("#rv-search")).to_have_value("专利c")
+        assert len(rows_of(live_server, evaluation_id, status="machine")) == len(unreviewed)
+        page.locator("#rv-search").fill("")
         page.keyboard.press("Escape")
-        expect(page.locator(".rv-st").first).to_be_visible()
+        expect(page.locator(".rv-st").first).to_have_attribute("data-id", str(first.id))
 
         # confirm with c: the queue moves on to rank 2, progress counts it
         page.locator(".rv-st").first.locator(".rv-text").click()

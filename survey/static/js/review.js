@@ -40,8 +40,11 @@
     if (old) old.classList.remove("is-focus");
     row.classList.add("is-focus");
     focusId = row.dataset.id;
-    row.focus({ preventScroll: true });
-    row.scrollIntoView({ block: "nearest" });
+    // A board refreshed while staff type a search keeps the caret in the search box.
+    if (!typing(document.activeElement)) {
+      row.focus({ preventScroll: true });
+      row.scrollIntoView({ block: "nearest" });
+    }
     updateBar();
   }
 
@@ -127,7 +130,9 @@
       var at = list.indexOf(rowById(advanceFrom));
       if (at >= 0 && at + 1 < list.length) nextId = list[at + 1].dataset.id;
     }
+    var ticket = ++reload.latest;
     return Promise.all([get(urls.board + query()), get(urls.recent)]).then(function (pages) {
+      if (ticket !== reload.latest) return;  // a newer refresh (another filter, an action) is on its way
       main.innerHTML = pages[0];
       document.getElementById("rv-recent").innerHTML = pages[1];
       var board = document.getElementById("rv-board");
@@ -145,6 +150,8 @@
       if (target) setFocus(target); else updateBar();
     }).catch(function () { toast("无法刷新页面内容，请检查网络后刷新页面", true); });
   }
+
+  reload.latest = 0;
 
   function send(payload, options) {
     if (busy) return Promise.resolve();
