@@ -219,6 +219,19 @@ def test_review_flow_at_1280(live_server, demo, desktop, output_dir):
     expect(history).to_contain_text("排除原因：（无） → 离题")
     page.screenshot(path=output_dir / "review-1280-history.png")
     page.keyboard.press("Escape")
+    expect(page.locator("#rv-dialog")).not_to_be_visible()
+
+    # include again (i), then t → 新主题 (the first choice; Enter picks it)
+    page.keyboard.press("i")
+    wait_toast(page, "恢复 1 条已排除的意见")
+    assert statement(live_server, moved_id).status == "moved"
+    page.keyboard.press("t")
+    expect(page.get_by_label("筛选主题")).to_be_focused()
+    page.keyboard.press("Enter")
+    wait_toast(page, "拆出为新主题")
+    s = statement(live_server, moved_id)
+    assert theme(live_server, s.theme_id).origin == "staff" and s.theme_pinned and s.category == "other"
+    expect(page.locator(f'.rv-theme[data-theme="{s.theme_id}"] .rv-st[data-id="{moved_id}"]')).to_have_count(1)
 
 
 def test_queue_and_touch_at_768(live_server, demo, browser, output_dir):
