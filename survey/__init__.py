@@ -132,10 +132,12 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from . import auth, participate, staff
     from .imports import routes as imports
+    from .review import views as review
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(participate.bp)
+    app.register_blueprint(review.bp)
     imports.register(app)
 
 

@@ -1,0 +1,154 @@
+"""The review workspace over HTTP: login, the page and its fragments, decisions as JSON with
+the CSRF token in a header, refusals shown as Chinese messages."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from review_seed import seed_review
+
+from survey.extensions import db
+from survey.review.models import Evaluation, ReviewAction, Statement, Theme
+
+_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+
+@pytest.fixture
+def seeded(app):
+    return seed_review(app)
+
+
+@pytest.fixture
+def staff(client, seeded):
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"',
+                      client.get("/staff/login").get_data(as_text=True)).group(1)
+    client.post("/staff/login", data={"username": "reviewer", "password": "correct horse", "csrf_token": token})
+    return client
+
+
+def code_of(app, seeded) -> str:
+    with app.app_context():
+        return db.session.get(Evaluation, seeded.evaluation_id).code
+
+
+def page_token(client, url: str) -> str:
+    return _META.search(client.get(url).get_data(as_text=True)).group(1)
+
+
+def post(client, url: str, token: str, payload: dict):
+    return client.post(url + "/actions", json=payload, headers={"X-CSRFToken": token})
+
+
+def test_login_required(client, app, seeded):
+    response = client.get(f"/staff/evaluations/{code_of(app, seeded)}/review")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+    assert client.post(f"/staff/evaluations/{code_of(app, seeded)}/review/actions", json={}).status_code in (302, 400)
+
+
+def test_workspace_shows_categories_themes_statements_and_progress(staff, app, seeded):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    page = staff.get(url).get_data(as_text=True)
+    assert "已审核 0 / 10" in page
+    assert "校企专利信息沟通与转化渠道" in page and "未归类/新问题" in page
+    assert "校企专利信息沟通渠道不畅" in page and "高校与企业之间缺乏专利信息沟通渠道" in page
+    assert "高校/科研院所" in page and "意见建议" in page
+    assert "命名依据" in page and "关键词" in page
+    assert "js/review.js" in page and "<script>" not in page  # no inline script
+    assert "键盘快捷键" in page and "<kbd>j</kbd>" in page
+
+
+def test_session_code_makes_the_evaluation_on_first_use(staff, app):
+    from helpers_staff import make_session
+
+    code = make_session(app)
+    assert staff.get(f"/staff/evaluations/{code}/review").status_code == 200
+    assert staff.get(f"/staff/evaluations/{code}/review").status_code == 200
+    with app.app_context():
+        assert db.session.query(Evaluation).filter_by(code=code).count() == 1
+    assert staff.get("/staff/evaluations/nosuchcode/review").status_code == 404
+    assert f"/staff/evaluations/{code}/review" in staff.get(f"/staff/sessions/{code}").get_data(as_text=True)
+
+
+def test_actions_in_place_and_undo(staff, app, seeded):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    token = page_token(staff, url)
+    response = post(staff, url, token, {"action": "confirm", "statements": seeded.statements[:2]})
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["message"] == "确认 2 条意见" and data["progress"]["text"] == "已审核 2 / 10"
+    assert "已审核 2 / 10" in staff.get(url).get_data(as_text=True)
+
+    response = post(staff, url, token, {"action": "rename", "theme": seeded.themes["fund"], "label": "资金不足"})
+    assert response.status_code == 200
+    board = staff.get(url + "/board").get_data(as_text=True)
+    assert "资金不足" in board and board.lstrip().startswith("<div id=\"rv-board\"") and "<html" not in board
+
+    response = post(staff, url, token, {"action": "undo"})
+    assert response.get_json()["message"].startswith("已撤销：主题")
+    with app.app_context():
+        assert db.session.get(Theme, seeded.themes["fund"]).staff_label is None
+
+
+def test_every_action_kind_through_http(staff, app, seeded):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    token = page_token(staff, url)
+    s, t = seeded.statements, seeded.themes
+    for payload in ({"action": "move_category", "statements": [s[8]], "category": "service-talent"},
+                    {"action": "move_theme", "statements": [s[9]], "theme": t["talent"]},
+                    {"action": "new_theme", "statements": [s[1], s[2]], "label": "对接平台"},
+                    {"action": "merge", "theme": t["channel"], "themes": [t["fund"]]},
+                    {"action": "exclude", "statements": [s[7]], "reason": "duplicate"},
+                    {"action": "include", "statements": [s[7]]},
+                    {"action": "split", "theme": t["channel"], "k": 2}):
+        response = post(staff, url, token, payload)
+        assert response.status_code == 200, (payload, response.get_json())
+    with app.app_context():
+        kinds = [a.kind for a in db.session.query(ReviewAction).order_by(ReviewAction.id)]
+        assert kinds == ["move", "move", "new_theme", "merge", "exclude", "include", "split"]
+        assert db.session.get(Statement, s[7]).status == "confirmed"
+
+
+@pytest.mark.parametrize("payload, message", [
+    ({"action": "exclude", "statements": [1], "reason": "nope"}, "排除原因"),
+    ({"action": "confirm", "statements": []}, "请先选择意见"),
+    ({"action": "confirm", "statements": ["a"]}, "意见编号有误"),
+    ({"action": "rename", "theme": "x", "label": "新"}, "请求内容有误"),
+    ({"action": "fly"}, "未知的操作"),
+    ({"action": "undo"}, "没有可以撤销的操作"),
+])
+def test_refusals_are_chinese_json(staff, app, seeded, payload, message):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    token = page_token(staff, url)
+    response = post(staff, url, token, payload)
+    assert response.status_code == 400 and message in response.get_json()["error"]
+
+
+def test_csrf_token_required(staff, app, seeded):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    staff.get(url)
+    response = staff.post(url + "/actions", json={"action": "confirm", "statements": seeded.statements[:1]})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.get(Statement, seeded.statements[0]).status == "machine"
+
+
+def test_filters_queue_history_and_theme_list(staff, app, seeded):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    board = staff.get(url + "/board?org=服务机构").get_data(as_text=True)
+    assert board.count('class="rv-st ') == 2
+    board = staff.get(url + "/board?q=空调&category=other").get_data(as_text=True)
+    assert board.count('class="rv-st ') == 1 and "会议室空调太冷" in board
+    queue = staff.get(url + "/board?mode=queue").get_data(as_text=True)
+    order = re.findall(r'data-id="(\d+)"', queue)
+    assert [int(i) for i in order][:3] == [seeded.statements[8], seeded.statements[3], seeded.statements[9]]
+
+    themes = staff.get(url + "/themes").get_json()
+    assert {t["label"] for t in themes["themes"]} >= {"高端代理人才缺乏", "会议组织"}
+    assert themes["categories"][-1] == {"key": "0", "id": "other", "name": "未归类/新问题"}
+
+    token = page_token(staff, url)
+    post(staff, url, token, {"action": "move_category", "statements": [seeded.statements[4]], "category": "other"})
+    history = staff.get(url + f"/statements/{seeded.statements[4]}/history").get_data(as_text=True)
+    assert "程序" in history and "置信度 62%" in history and "王审核" in history and "未归类/新问题" in history
+    assert "最近操作" in staff.get(url).get_data(as_text=True)
+    assert "移到类别" in staff.get(url + "/recent").get_data(as_text=True)
