@@ -30,6 +30,15 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
    "other". Other statements are clustered into new themes.
 
+5. Staff confirmations teach three ways: per-category offsets on the zero-shot scores
+   fitted to them (where the plan's wording leans to a category across the board); a
+   heavy weight in the classifier (together at least `confirmed_share` of the
+   pseudo-labels); and, with sentence vectors, a third pooled expert, the vote of the
+   confirmed statements nearest to each statement.
+
+`review_rank_` orders statements by what confirming them would teach (see `review_order`):
+uncertain but typical statements, spread over the categories and unlike each other.
+
 `confidence_` is the pooled probability of the chosen label (or 1 − that of the best
 category when a threshold sent it to "other"); pooling by geometric mean rather than
 product keeps statements near a boundary from claiming 0.99.
@@ -76,7 +85,9 @@ BACKGROUND = (
 )
 
 
-EXPERIMENT = {"share": 0.0, "offset_reg": None, "knn_weight": 0.0, "knn_tau": 0.05}
+OFFSET_REG = 0.1  # L2 penalty of the per-category offsets fitted to confirmed labels
+NEIGHBOR_TAU = 0.05  # softmax temperature (cosine) of the vote of confirmed neighbours
+REVIEW_GREEDY = 300  # the first picks of the review order chosen one by one (diversity)
 
 
 def _top_mean(sim: np.ndarray, k: int) -> np.ndarray:
@@ -109,6 +120,49 @@ def _confirmed_labels(texts: list[str], y) -> tuple[list, list[str], list]:
     if len(labels) != len(texts):
         raise ValueError(f"确认的类别有 {len(labels)} 个，意见有 {len(texts)} 条，应一一对应")
     return labels, [], []
+
+
+def review_order(E, P: np.ndarray, done: np.ndarray, *, n_neighbors: int = 10,
+                 n_anchors: int = 2000, random_state: int = 0) -> np.ndarray:
+    """Statement indices, the one whose confirmation teaches most first.
+
+    Uncertain (small margin between the two likeliest labels) × typical (dense: close to
+    many statements, not an outlier) statements first, picked greedily so each new pick is
+    unlike the ones before (diversity) and falls in a category picked less so far
+    (coverage); statements already confirmed (`done`) come last.
+    """
+    n = len(P)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    top2 = np.sort(P, axis=1)
+    uncertainty = 1.0 - (top2[:, -1] - (top2[:, -2] if P.shape[1] > 1 else 0.0))
+    rng = np.random.default_rng(random_state)
+    anchors = np.sort(rng.choice(n, size=min(n, n_anchors), replace=False))
+    S = _dense(E @ E[anchors].T)
+    k = min(n_neighbors + 1, S.shape[1])
+    density = np.sort(S, axis=1)[:, -k:].mean(axis=1)
+    density = np.clip(density, 0.0, None)
+    score = uncertainty * density
+    pred = P.argmax(axis=1)
+    picked_in = np.zeros(P.shape[1])
+    closest = np.zeros(n)
+    if done.any():  # what staff confirmed already counts as covered
+        closest = _dense(E @ E[np.flatnonzero(done)].T).max(axis=1)
+    order = []
+    taken = np.zeros(n, dtype=bool)
+    taken[done] = True
+    for _ in range(min(REVIEW_GREEDY, int((~taken).sum()))):
+        # a penalty, not a veto: a typical statement near an earlier pick still beats an outlier
+        gain = np.where(taken, -np.inf, score * (1.0 - 0.5 * np.clip(closest, 0, 1)) / (1.0 + picked_in[pred]))
+        i = int(np.argmax(gain))
+        order.append(i)
+        taken[i] = True
+        picked_in[pred[i]] += 1
+        closest = np.maximum(closest, _dense(E @ E[i:i + 1].T).ravel())
+    rest = np.flatnonzero(~taken)
+    order.extend(rest[np.argsort(-score[rest], kind="stable")])
+    order.extend(np.flatnonzero(done))
+    return np.array(order, dtype=int)
 
 
 def _fit_offsets(Z: np.ndarray, y: np.ndarray, reg: float, steps: int = 300) -> np.ndarray:
@@ -158,6 +212,13 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     threshold : below this final probability a statement is "other"; 0 forces a category.
     open_set : score of the "other" competitor, in spreads of the run's own scores above
         the typical non-member (sentence vectors only); None turns the competitor off.
+    confirmed_weight, confirmed_share : a staff-confirmed statement weighs at least
+        `confirmed_weight` pseudo-labels in the classifier, and all of them together at
+        least `confirmed_share` times all pseudo-labels (50 confirmations must not drown
+        in 2,000 guesses).
+    neighbor_weight : weight of a third expert pooled with the classifier and the zero-shot
+        scores: the vote of the confirmed statements nearest to each statement (sentence
+        vectors only; 0 turns it off).
     keyword_weight : the plan's own words as evidence (sentence vectors only): each category's
         score gains `keyword_weight` × log(1 + how many of its name and keywords the
         statement contains). It tells categories apart; it does not count against "other".
@@ -165,8 +226,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
     def __init__(self, categories=(), embedder=None, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
-                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
-                 keyword_weight=4.0, random_state=0):
+                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, confirmed_share=1.0,
+                 neighbor_weight=1.0, open_set=1.0, keyword_weight=4.0, random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.n_neighbors = n_neighbors
@@ -177,6 +238,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.example_weight = example_weight
         self.confirmed_weight = confirmed_weight
+        self.confirmed_share = confirmed_share
+        self.neighbor_weight = neighbor_weight
         self.open_set = open_set
         self.keyword_weight = keyword_weight
         self.random_state = random_state
@@ -266,12 +329,13 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
         has = teach >= 0
         self.offsets_ = np.zeros(Zs.shape[1])
-        if has.any() and EXPERIMENT["offset_reg"] is not None:
-            self.offsets_ = _fit_offsets(Zs[has], teach[has], EXPERIMENT["offset_reg"])
+        if has.any():  # staff labels correct the zero-shot's lean to some categories
+            self.offsets_ = _fit_offsets(Zs[has], teach[has], OFFSET_REG)
             Zs = Zs + self.offsets_
-        self.taught_ = (E[has], teach[has], Zs.shape[1])
+        # confirmed statements vote for their neighbours' labels (sentence vectors only)
+        self.taught_ = (E[has], teach[has]) if self.dense_ and self.neighbor_weight and has.any() else None
         P = self._self_train(E, Zs, teach, Ex, yx)
-        self._finish(P, confirmed, n)
+        self._finish(P, E, confirmed, n)
         return self
 
     def _scores(self, texts, E):
@@ -363,7 +427,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(confirmed >= 0))), dtype=int)
             labels = [current[seeds]]
             n_conf = int(np.sum(confirmed >= 0))
-            w_conf = max(self.confirmed_weight, EXPERIMENT["share"] * (len(seeds) - n_conf) / max(n_conf, 1))
+            w_conf = max(self.confirmed_weight, self.confirmed_share * (len(seeds) - n_conf) / max(n_conf, 1))
             weights = [np.where(confirmed[seeds] >= 0, w_conf, 1.0)]
             if Ex is not None:
                 labels.append(yx)
@@ -393,16 +457,16 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         """
         logp = self.prior_weight_ * np.log(np.maximum(_softmax(Z), 1e-9))
         experts = 1.0
-        Et, yt, cols = getattr(self, "taught_", (None, None, 0))
-        if EXPERIMENT["knn_weight"] and yt is not None and len(yt):
+        if getattr(self, "taught_", None) is not None:
+            Et, yt = self.taught_
             sims = _dense(E @ Et.T)
-            W = np.exp((sims - sims.max(axis=1, keepdims=True)) / EXPERIMENT["knn_tau"])
-            K = np.full((E.shape[0], cols), 1e-3)
+            W = np.exp((sims - sims.max(axis=1, keepdims=True)) / NEIGHBOR_TAU)
+            K = np.full((E.shape[0], Z.shape[1]), 1e-3)
             for c in np.unique(yt):
                 K[:, c] += W[:, yt == c].sum(axis=1)
             K /= K.sum(axis=1, keepdims=True)
-            logp = logp + EXPERIMENT["knn_weight"] * np.log(K)
-            experts += EXPERIMENT["knn_weight"]
+            logp = logp + self.neighbor_weight * np.log(K)
+            experts += self.neighbor_weight
         P = np.full((E.shape[0], Z.shape[1]), 1e-9)
         P[:, clf.classes_] = np.maximum(clf.predict_proba(E), 1e-9)
         logp = logp + np.log(P)
@@ -435,7 +499,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         Q = P[:, :n_cat]
         return Q / np.maximum(Q.sum(axis=1, keepdims=True), 1e-12)
 
-    def _finish(self, P, confirmed, n):
+    def _finish(self, P, E, confirmed, n):
         """Fitted attributes for the batch's n statements (rows beyond are earlier texts)."""
         n_cat = len(self.classes_)
         P, confirmed = P[:n], confirmed[:n]
@@ -448,10 +512,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         conf[has] = 1.0
         self.labels_ = labels
         self.confidence_ = conf
-        top2 = np.sort(P, axis=1)
-        margin = top2[:, -1] - top2[:, -2]
-        margin[has] = np.inf
-        order = np.argsort(margin, kind="stable")
+        order = review_order(E[:n], P, has, random_state=self.random_state)
         self.review_rank_ = np.empty(n, dtype=int)
         self.review_rank_[order] = np.arange(1, n + 1)
 
