@@ -30,11 +30,8 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
    "other". Other statements are clustered into new themes.
 
-5. Staff confirmations teach three ways: per-category offsets on the zero-shot scores
-   fitted to them (where the plan's wording leans to a category across the board); a
-   heavy weight in the classifier (together at least `confirmed_share` of the
-   pseudo-labels); and, with sentence vectors, a third pooled expert, the vote of the
-   confirmed statements nearest to each statement.
+5. Staff confirmations keep their label and are seeds of every self-training round,
+   weighted `confirmed_weight`.
 
 `review_rank_` orders statements by what confirming them would teach (see `review_order`):
 uncertain but typical statements, spread over the categories and unlike each other.
@@ -85,8 +82,6 @@ BACKGROUND = (
 )
 
 
-OFFSET_REG = 0.1  # L2 penalty of the per-category offsets fitted to confirmed labels
-NEIGHBOR_TAU = 0.05  # softmax temperature (cosine) of the vote of confirmed neighbours
 REVIEW_GREEDY = 300  # the first picks of the review order chosen one by one (diversity)
 
 
@@ -165,19 +160,6 @@ def review_order(E, P: np.ndarray, done: np.ndarray, *, n_neighbors: int = 10,
     return np.array(order, dtype=int)
 
 
-def _fit_offsets(Z: np.ndarray, y: np.ndarray, reg: float, steps: int = 300) -> np.ndarray:
-    """Per-column offsets b maximising the likelihood of confirmed labels y under
-    softmax(Z + b), with an L2 penalty `reg`: where the zero-shot scores favour a category
-    across the board, staff labels pull it back."""
-    b = np.zeros(Z.shape[1])
-    Y = np.zeros_like(Z)
-    Y[np.arange(len(y)), y] = 1.0
-    for _ in range(steps):
-        grad = (_softmax(Z + b) - Y).mean(axis=0) + reg * b
-        b -= 1.0 * grad
-    return b
-
-
 def _label_index(label, index: Mapping[str, int]) -> int:
     """Column of a confirmed label (the "other" column last); -1 for no decision."""
     if label is None:
@@ -212,13 +194,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     threshold : below this final probability a statement is "other"; 0 forces a category.
     open_set : score of the "other" competitor, in spreads of the run's own scores above
         the typical non-member (sentence vectors only); None turns the competitor off.
-    confirmed_weight, confirmed_share : a staff-confirmed statement weighs at least
-        `confirmed_weight` pseudo-labels in the classifier, and all of them together at
-        least `confirmed_share` times all pseudo-labels (50 confirmations must not drown
-        in 2,000 guesses).
-    neighbor_weight : weight of a third expert pooled with the classifier and the zero-shot
-        scores: the vote of the confirmed statements nearest to each statement (sentence
-        vectors only; 0 turns it off).
+    confirmed_weight : a staff-confirmed statement weighs this many pseudo-labels in the
+        classifier (larger weights, offsets and a neighbour vote measured no better, see
+        benchmarks/RESULTS.md).
     keyword_weight : the plan's own words as evidence (sentence vectors only): each category's
         score gains `keyword_weight` × log(1 + how many of its name and keywords the
         statement contains). It tells categories apart; it does not count against "other".
@@ -226,8 +204,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
     def __init__(self, categories=(), embedder=None, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
-                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, confirmed_share=1.0,
-                 neighbor_weight=1.0, open_set=1.0, keyword_weight=4.0, random_state=0):
+                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
+                 keyword_weight=4.0, random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.n_neighbors = n_neighbors
@@ -238,8 +216,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.threshold = threshold
         self.example_weight = example_weight
         self.confirmed_weight = confirmed_weight
-        self.confirmed_share = confirmed_share
-        self.neighbor_weight = neighbor_weight
         self.open_set = open_set
         self.keyword_weight = keyword_weight
         self.random_state = random_state
@@ -327,13 +303,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             Ex, yx = None, np.zeros(0, dtype=int)
         # "other" confirmations teach only where "other" is a class of its own (open set)
         teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
-        has = teach >= 0
-        self.offsets_ = np.zeros(Zs.shape[1])
-        if has.any():  # staff labels correct the zero-shot's lean to some categories
-            self.offsets_ = _fit_offsets(Zs[has], teach[has], OFFSET_REG)
-            Zs = Zs + self.offsets_
-        # confirmed statements vote for their neighbours' labels (sentence vectors only)
-        self.taught_ = (E[has], teach[has]) if self.dense_ and self.neighbor_weight and has.any() else None
         P = self._self_train(E, Zs, teach, Ex, yx)
         self._finish(P, E, confirmed, n)
         return self
@@ -426,9 +395,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
                     seeds.extend(members[np.argsort(-margin[members], kind="stable")[:keep]])
             seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(confirmed >= 0))), dtype=int)
             labels = [current[seeds]]
-            n_conf = int(np.sum(confirmed >= 0))
-            w_conf = max(self.confirmed_weight, self.confirmed_share * (len(seeds) - n_conf) / max(n_conf, 1))
-            weights = [np.where(confirmed[seeds] >= 0, w_conf, 1.0)]
+            weights = [np.where(confirmed[seeds] >= 0, self.confirmed_weight, 1.0)]
             if Ex is not None:
                 labels.append(yx)
                 weights.append(np.full(len(yx), self.example_weight))
@@ -456,17 +423,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         own wording decides; where the zero-shot scores are flat, the classifier does.
         """
         logp = self.prior_weight_ * np.log(np.maximum(_softmax(Z), 1e-9))
-        experts = 1.0
-        if getattr(self, "taught_", None) is not None:
-            Et, yt = self.taught_
-            sims = _dense(E @ Et.T)
-            W = np.exp((sims - sims.max(axis=1, keepdims=True)) / NEIGHBOR_TAU)
-            K = np.full((E.shape[0], Z.shape[1]), 1e-3)
-            for c in np.unique(yt):
-                K[:, c] += W[:, yt == c].sum(axis=1)
-            K /= K.sum(axis=1, keepdims=True)
-            logp = logp + self.neighbor_weight * np.log(K)
-            experts += self.neighbor_weight
         P = np.full((E.shape[0], Z.shape[1]), 1e-9)
         P[:, clf.classes_] = np.maximum(clf.predict_proba(E), 1e-9)
         logp = logp + np.log(P)
@@ -474,7 +430,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         # and multiplying their probabilities counts that evidence twice (confidence 0.99
         # for statements near a boundary). The TF-IDF fast path keeps the product: with no
         # "other" competitor, its `threshold` is what sends weak statements to "other".
-        pool = experts + self.prior_weight_ if self.open_ else 1.0
+        pool = 1.0 + self.prior_weight_ if self.open_ else 1.0
         P = np.exp((logp - logp.max(axis=1, keepdims=True)) / pool)
         return P / P.sum(axis=1, keepdims=True)
 
