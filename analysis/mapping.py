@@ -34,7 +34,7 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
    weighted `confirmed_weight`.
 
 `review_rank_` orders statements by what confirming them would teach (see `review_order`):
-uncertain but typical statements, spread over the categories and unlike each other.
+the least certain first.
 
 `confidence_` is the pooled probability of the chosen label (or 1 − that of the best
 category when a threshold sent it to "other"); pooling by geometric mean rather than
@@ -82,7 +82,6 @@ BACKGROUND = (
 )
 
 
-REVIEW_GREEDY = 300  # the first picks of the review order chosen one by one (diversity)
 
 
 def _top_mean(sim: np.ndarray, k: int) -> np.ndarray:
@@ -117,47 +116,20 @@ def _confirmed_labels(texts: list[str], y) -> tuple[list, list[str], list]:
     return labels, [], []
 
 
-def review_order(E, P: np.ndarray, done: np.ndarray, *, n_neighbors: int = 10,
-                 n_anchors: int = 2000, random_state: int = 0) -> np.ndarray:
-    """Statement indices, the one whose confirmation teaches most first.
+def review_order(P: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """Statement indices, the one whose confirmation teaches most first: smallest margin
+    between the two likeliest labels (categories and "other") first, statements already
+    confirmed (`done`) last.
 
-    Uncertain (small margin between the two likeliest labels) × typical (dense: close to
-    many statements, not an outlier) statements first, picked greedily so each new pick is
-    unlike the ones before (diversity) and falls in a category picked less so far
-    (coverage); statements already confirmed (`done`) come last.
+    Measured against a greedy order that also weighs density, diversity and category
+    coverage (benchmarks/RESULTS.md, learning curve): the plain margin taught more.
     """
-    n = len(P)
-    if n == 0:
+    if len(P) == 0:
         return np.zeros(0, dtype=int)
     top2 = np.sort(P, axis=1)
-    uncertainty = 1.0 - (top2[:, -1] - (top2[:, -2] if P.shape[1] > 1 else 0.0))
-    rng = np.random.default_rng(random_state)
-    anchors = np.sort(rng.choice(n, size=min(n, n_anchors), replace=False))
-    S = _dense(E @ E[anchors].T)
-    k = min(n_neighbors + 1, S.shape[1])
-    density = np.sort(S, axis=1)[:, -k:].mean(axis=1)
-    density = np.clip(density, 0.0, None)
-    score = uncertainty * density
-    pred = P.argmax(axis=1)
-    picked_in = np.zeros(P.shape[1])
-    closest = np.zeros(n)
-    if done.any():  # what staff confirmed already counts as covered
-        closest = _dense(E @ E[np.flatnonzero(done)].T).max(axis=1)
-    order = []
-    taken = np.zeros(n, dtype=bool)
-    taken[done] = True
-    for _ in range(min(REVIEW_GREEDY, int((~taken).sum()))):
-        # a penalty, not a veto: a typical statement near an earlier pick still beats an outlier
-        gain = np.where(taken, -np.inf, score * (1.0 - 0.5 * np.clip(closest, 0, 1)) / (1.0 + picked_in[pred]))
-        i = int(np.argmax(gain))
-        order.append(i)
-        taken[i] = True
-        picked_in[pred[i]] += 1
-        closest = np.maximum(closest, _dense(E @ E[i:i + 1].T).ravel())
-    rest = np.flatnonzero(~taken)
-    order.extend(rest[np.argsort(-score[rest], kind="stable")])
-    order.extend(np.flatnonzero(done))
-    return np.array(order, dtype=int)
+    margin = top2[:, -1] - (top2[:, -2] if P.shape[1] > 1 else 0.0)
+    margin = np.where(done, np.inf, margin)
+    return np.argsort(margin, kind="stable")
 
 
 def _label_index(label, index: Mapping[str, int]) -> int:
@@ -304,7 +276,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         # "other" confirmations teach only where "other" is a class of its own (open set)
         teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
         P = self._self_train(E, Zs, teach, Ex, yx)
-        self._finish(P, E, confirmed, n)
+        self._finish(P, confirmed, n)
         return self
 
     def _scores(self, texts, E):
@@ -455,7 +427,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         Q = P[:, :n_cat]
         return Q / np.maximum(Q.sum(axis=1, keepdims=True), 1e-12)
 
-    def _finish(self, P, E, confirmed, n):
+    def _finish(self, P, confirmed, n):
         """Fitted attributes for the batch's n statements (rows beyond are earlier texts)."""
         n_cat = len(self.classes_)
         P, confirmed = P[:n], confirmed[:n]
@@ -468,7 +440,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         conf[has] = 1.0
         self.labels_ = labels
         self.confidence_ = conf
-        order = review_order(E[:n], P, has, random_state=self.random_state)
+        order = review_order(P, has)
         self.review_rank_ = np.empty(n, dtype=int)
         self.review_rank_[order] = np.arange(1, n + 1)
 

@@ -194,19 +194,9 @@ def test_confirmed_mapping_owns_the_rule(plan):
         CategoryMapper(plan, embedder="tfidf").fit(TEXTS, [None])  # not aligned
 
 
-def test_review_order_spreads_over_clusters_and_skips_outliers():
+def test_review_order_least_certain_first_confirmed_last():
     from analysis.mapping import review_order
-    rng = np.random.default_rng(0)
-    centres = np.eye(3, 8)
-    E = np.vstack([centres[c] + rng.normal(scale=0.05, size=(20, 8)) for c in range(3)]
-                  + [np.eye(8)[7:8]])  # one outlier, far from everyone
-    E /= np.linalg.norm(E, axis=1, keepdims=True)
-    P = np.full((61, 3), 1 / 3)  # equally unsure everywhere: density and diversity decide
-    P[:, 0] += 0.01
-    done = np.zeros(61, dtype=bool)
-    done[5] = True
-    order = review_order(E, P, done)
-    assert sorted(order) == list(range(61)) and order[-1] == 5
-    # staff confirmed one of cluster 0 already: the other two clusters come first
-    assert {int(i) // 20 for i in order[:2]} == {1, 2} and int(order[2]) // 20 == 0
-    assert list(order).index(60) > 3  # the outlier teaches little
+    P = np.array([[0.9, 0.1], [0.55, 0.45], [0.5, 0.5], [0.7, 0.3], [0.5, 0.5]])
+    done = np.array([False, False, False, False, True])
+    assert list(review_order(P, done)) == [2, 1, 3, 0, 4]
+    assert list(review_order(np.zeros((0, 2)), np.zeros(0, dtype=bool))) == []
