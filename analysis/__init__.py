@@ -12,14 +12,14 @@ _EXPORTS = {
     "plan": ["Category", "Item", "Plan", "PlanError", "load_plan", "parse_plan"],
     "text": ["Statement", "normalize", "split_statements", "to_statements"],
     "tokenize": ["ChineseTokenizer", "CorpusFileError", "load_stopwords", "load_userdict"],
-    "io": ["InputError", "Table", "read_table"],
+    "io": ["InputError", "Table", "read_confirmed", "read_table"],
     "clouds": ["FontNotFoundError", "find_cjk_font", "render_wordcloud"],
     "report": ["summary_markdown", "write_report"],
     "embed": ["SentenceEmbedder", "TfidfEmbedder", "make_embedder"],
     "mapping": ["CategoryMapper"],
     "themes": ["ThemeClusterer"],
     "theme_edit": ["describe_theme", "match_themes", "split_theme"],
-    "pipeline": ["analyze"],
+    "pipeline": ["analyze", "analyze_to_folder"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

@@ -30,6 +30,12 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
    "other". Other statements are clustered into new themes.
 
+5. Staff confirmations keep their label and are seeds of every self-training round,
+   weighted `confirmed_weight`.
+
+`review_rank_` orders statements by what confirming them would teach (see `review_order`):
+the least certain first.
+
 `confidence_` is the pooled probability of the chosen label (or 1 − that of the best
 category when a threshold sent it to "other"); pooling by geometric mean rather than
 product keeps statements near a boundary from claiming 0.99.
@@ -76,7 +82,6 @@ BACKGROUND = (
 )
 
 
-EXPERIMENT = {"share": 0.0, "offset_reg": None, "knn_weight": 0.0, "knn_tau": 0.05}
 
 
 def _top_mean(sim: np.ndarray, k: int) -> np.ndarray:
@@ -111,17 +116,20 @@ def _confirmed_labels(texts: list[str], y) -> tuple[list, list[str], list]:
     return labels, [], []
 
 
-def _fit_offsets(Z: np.ndarray, y: np.ndarray, reg: float, steps: int = 300) -> np.ndarray:
-    """Per-column offsets b maximising the likelihood of confirmed labels y under
-    softmax(Z + b), with an L2 penalty `reg`: where the zero-shot scores favour a category
-    across the board, staff labels pull it back."""
-    b = np.zeros(Z.shape[1])
-    Y = np.zeros_like(Z)
-    Y[np.arange(len(y)), y] = 1.0
-    for _ in range(steps):
-        grad = (_softmax(Z + b) - Y).mean(axis=0) + reg * b
-        b -= 1.0 * grad
-    return b
+def review_order(P: np.ndarray, done: np.ndarray) -> np.ndarray:
+    """Statement indices, the one whose confirmation teaches most first: smallest margin
+    between the two likeliest labels (categories and "other") first, statements already
+    confirmed (`done`) last.
+
+    Measured against a greedy order that also weighs density, diversity and category
+    coverage (benchmarks/RESULTS.md, learning curve): the plain margin taught more.
+    """
+    if len(P) == 0:
+        return np.zeros(0, dtype=int)
+    top2 = np.sort(P, axis=1)
+    margin = top2[:, -1] - (top2[:, -2] if P.shape[1] > 1 else 0.0)
+    margin = np.where(done, np.inf, margin)
+    return np.argsort(margin, kind="stable")
 
 
 def _label_index(label, index: Mapping[str, int]) -> int:
@@ -158,6 +166,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     threshold : below this final probability a statement is "other"; 0 forces a category.
     open_set : score of the "other" competitor, in spreads of the run's own scores above
         the typical non-member (sentence vectors only); None turns the competitor off.
+    confirmed_weight : a staff-confirmed statement weighs this many pseudo-labels in the
+        classifier (larger weights, offsets and a neighbour vote measured no better, see
+        benchmarks/RESULTS.md).
     keyword_weight : the plan's own words as evidence (sentence vectors only): each category's
         score gains `keyword_weight` × log(1 + how many of its name and keywords the
         statement contains). It tells categories apart; it does not count against "other".
@@ -264,12 +275,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             Ex, yx = None, np.zeros(0, dtype=int)
         # "other" confirmations teach only where "other" is a class of its own (open set)
         teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
-        has = teach >= 0
-        self.offsets_ = np.zeros(Zs.shape[1])
-        if has.any() and EXPERIMENT["offset_reg"] is not None:
-            self.offsets_ = _fit_offsets(Zs[has], teach[has], EXPERIMENT["offset_reg"])
-            Zs = Zs + self.offsets_
-        self.taught_ = (E[has], teach[has], Zs.shape[1])
         P = self._self_train(E, Zs, teach, Ex, yx)
         self._finish(P, confirmed, n)
         return self
@@ -362,9 +367,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
                     seeds.extend(members[np.argsort(-margin[members], kind="stable")[:keep]])
             seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(confirmed >= 0))), dtype=int)
             labels = [current[seeds]]
-            n_conf = int(np.sum(confirmed >= 0))
-            w_conf = max(self.confirmed_weight, EXPERIMENT["share"] * (len(seeds) - n_conf) / max(n_conf, 1))
-            weights = [np.where(confirmed[seeds] >= 0, w_conf, 1.0)]
+            weights = [np.where(confirmed[seeds] >= 0, self.confirmed_weight, 1.0)]
             if Ex is not None:
                 labels.append(yx)
                 weights.append(np.full(len(yx), self.example_weight))
@@ -392,17 +395,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         own wording decides; where the zero-shot scores are flat, the classifier does.
         """
         logp = self.prior_weight_ * np.log(np.maximum(_softmax(Z), 1e-9))
-        experts = 1.0
-        Et, yt, cols = getattr(self, "taught_", (None, None, 0))
-        if EXPERIMENT["knn_weight"] and yt is not None and len(yt):
-            sims = _dense(E @ Et.T)
-            W = np.exp((sims - sims.max(axis=1, keepdims=True)) / EXPERIMENT["knn_tau"])
-            K = np.full((E.shape[0], cols), 1e-3)
-            for c in np.unique(yt):
-                K[:, c] += W[:, yt == c].sum(axis=1)
-            K /= K.sum(axis=1, keepdims=True)
-            logp = logp + EXPERIMENT["knn_weight"] * np.log(K)
-            experts += EXPERIMENT["knn_weight"]
         P = np.full((E.shape[0], Z.shape[1]), 1e-9)
         P[:, clf.classes_] = np.maximum(clf.predict_proba(E), 1e-9)
         logp = logp + np.log(P)
@@ -410,7 +402,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         # and multiplying their probabilities counts that evidence twice (confidence 0.99
         # for statements near a boundary). The TF-IDF fast path keeps the product: with no
         # "other" competitor, its `threshold` is what sends weak statements to "other".
-        pool = experts + self.prior_weight_ if self.open_ else 1.0
+        pool = 1.0 + self.prior_weight_ if self.open_ else 1.0
         P = np.exp((logp - logp.max(axis=1, keepdims=True)) / pool)
         return P / P.sum(axis=1, keepdims=True)
 
@@ -448,10 +440,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         conf[has] = 1.0
         self.labels_ = labels
         self.confidence_ = conf
-        top2 = np.sort(P, axis=1)
-        margin = top2[:, -1] - top2[:, -2]
-        margin[has] = np.inf
-        order = np.argsort(margin, kind="stable")
+        order = review_order(P, has)
         self.review_rank_ = np.empty(n, dtype=int)
         self.review_rank_[order] = np.arange(1, n + 1)
 

@@ -192,3 +192,11 @@ def test_confirmed_mapping_owns_the_rule(plan):
     assert sorted(ranks) == list(range(1, len(TEXTS) + 1)) and set(ranks[:2]) == {len(TEXTS) - 1, len(TEXTS)}
     with pytest.raises(ValueError):
         CategoryMapper(plan, embedder="tfidf").fit(TEXTS, [None])  # not aligned
+
+
+def test_review_order_least_certain_first_confirmed_last():
+    from analysis.mapping import review_order
+    P = np.array([[0.9, 0.1], [0.55, 0.45], [0.5, 0.5], [0.7, 0.3], [0.5, 0.5]])
+    done = np.array([False, False, False, False, True])
+    assert list(review_order(P, done)) == [2, 1, 3, 0, 4]
+    assert list(review_order(np.zeros((0, 2)), np.zeros(0, dtype=bool))) == []
