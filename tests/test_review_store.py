@@ -214,3 +214,20 @@ def test_real_rerun_learns_from_staff_and_writes_derived_files(app):
         assert any(x["text"] == "科研人员不了解专利转让的流程。" for x in saved["statements"])
         for t in saved["themes"]:
             assert (output_dir(evaluation) / "wordclouds" / f"theme-{t['id']}.png").is_file()
+
+
+def test_training_labels_leave_out_a_category_the_plan_no_longer_has(app):
+    # The plan file may be edited after staff reviewed; the mapper refuses unknown ids, so a
+    # stale label must not reach it (the job would fail), while the statement keeps it.
+    code = session_with_answers(app)
+    with app.app_context():
+        evaluation = _evaluation(code)
+        data = evaluation_input(evaluation)
+        save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
+        s = _by_text(evaluation)
+        kept, stale = s["建立常态化的校企对接平台"], s["中小企业知识产权意识不强"]
+        kept.status, kept.category = "confirmed", TALENT
+        stale.status, stale.category = "moved", "a-category-removed-from-the-plan"
+        db.session.commit()
+        assert training_labels(evaluation) == {"建立常态化的校企对接平台": TALENT}
+        assert db.session.get(Statement, stale.id).category == "a-category-removed-from-the-plan"

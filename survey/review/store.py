@@ -58,11 +58,14 @@ def evaluation_input(evaluation: Evaluation) -> EvaluationInput:
 
 
 def training_labels(evaluation: Evaluation) -> dict[str, str]:
-    """Every statement staff confirmed or moved: its text → its category."""
+    """Every statement staff confirmed or moved: its text → its category. A category the plan
+    no longer has (the plan file was edited since) teaches nothing and is left out; the mapper
+    refuses unknown ids rather than guess."""
+    known = {c.id for c in evaluation.plan.definition.categories} | {OTHER}
     rows = db.session.execute(select(Statement.text, Statement.category).where(
         Statement.evaluation_id == evaluation.id, Statement.status.in_(TRAINING_STATUSES))
         .order_by(Statement.id))
-    return {text: category for text, category in rows}
+    return {text: category for text, category in rows if category in known}
 
 
 class AnalysisError(ValueError):
