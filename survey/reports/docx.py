@@ -140,7 +140,9 @@ class _Writer:
     def picture(self, data: bytes | Path, width, caption: str = "") -> None:
         p = _paragraph(self.doc, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, exact=False, before=6)
         source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
-        p.add_run().add_picture(source, width=width)
+        run = p.add_run()
+        set_run_font(run, BODY_FONT)  # even a picture's run: "every run" is what Word/WPS checkers look for
+        run.add_picture(source, width=width)
         if caption:
             c = _paragraph(self.doc, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=6)
             set_run_font(c.add_run(caption), H2_FONT, Pt(14))
@@ -174,7 +176,9 @@ class _Writer:
         set_run_font(p.add_run(text), font, TABLE_SIZE, bold=bold)
 
     def page_break(self) -> None:
-        self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        run = self.doc.add_paragraph().add_run()
+        set_run_font(run, BODY_FONT)
+        run.add_break(WD_BREAK.PAGE)
 
 
 def render_docx(data: ReportData, out) -> None:
