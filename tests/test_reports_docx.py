@@ -82,3 +82,29 @@ def test_renders_with_libreoffice(report_file, tmp_path):
     assert re.search(r"—\s*2\s*—", text) and re.search(rf"—\s*{pages}\s*—", text)  # PAGE fields updated
     subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=120)
     assert len(list(tmp_path.glob("page-*.png"))) == pages
+
+
+def test_demo_report(app, runner, tmp_path):
+    """The demo's own answers, through the real pipeline into Statement/Theme rows."""
+    from report_support import store_demo_analysis
+
+    from survey.demo import install_demo
+    from survey.extensions import db
+
+    with app.app_context():
+        code = install_demo().session.code
+        db.session.commit()
+    store_demo_analysis(app, code)
+    out = tmp_path / "demo.docx"
+    result = runner.invoke(args=["report", code, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    assert "本次评价共收到问卷 40 份" in text
+    assert "一是知识产权创造。共 40 人打分，平均 4.00 分" in text
+    assert "（已命名）" in text and "〔主题名称由程序归纳，未经审核〕" in text  # staff and machine names
+    assert "宋庆军" not in text.split("四、参与人员")[1]  # roster names only in the roster table
+    for lead in ("一是企业知识产权意识和能力。共", "二是品牌服务机构和高端服务人才。共", "三是校企专利信息沟通与转化渠道。共"):
+        assert lead in text
+    reviewed = runner.invoke(args=["report", code, "--out", str(tmp_path / "r.docx"), "--reviewed-only"])
+    assert reviewed.exit_code == 0 and "仅统计工作人员已审核的意见" in "\n".join(
+        p.text for p in Document(tmp_path / "r.docx").paragraphs)

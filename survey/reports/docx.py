@@ -152,13 +152,17 @@ class _Writer:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
+        for column, width in zip(table.columns, widths):  # the grid: LibreOffice and WPS lay out by it
+            column.width = Cm(width)
         for i, text in enumerate(header):
             self._cell(table.rows[0].cells[i], text, widths[i], bold=True, font=H1_FONT)
         self._repeat_header(table.rows[0])
         for row in rows:
-            cells = table.add_row().cells
+            added = table.add_row()
+            trpr = added._tr.get_or_add_trPr()
+            trpr.append(OxmlElement("w:cantSplit"))  # a row stays on one page
             for i, text in enumerate(row):
-                self._cell(cells[i], text, widths[i])
+                self._cell(added.cells[i], text, widths[i])
 
     @staticmethod
     def _repeat_header(row) -> None:
