@@ -18,6 +18,7 @@ _EXPORTS = {
     "embed": ["SentenceEmbedder", "TfidfEmbedder", "make_embedder"],
     "mapping": ["CategoryMapper"],
     "themes": ["ThemeClusterer"],
+    "theme_edit": ["describe_theme", "match_themes", "split_theme"],
     "pipeline": ["analyze"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -269,6 +269,23 @@ class ConcatEmbedder(TransformerMixin, BaseEstimator):
         return self._join([e.transform_queries(texts) for e in self.embedders_])
 
 
+# Representation by input size: the best one while it stays interactive, then faster ones.
+# Encoding speed here: e5 ~70 short texts/s, USE ~1,000/s, TF-IDF ~100,000/s.
+BEST_REPRESENTATION = "e5+use"
+INTERACTIVE_MAX = 2500
+SENTENCE_MAX = 30000
+FAST_REPRESENTATION = "tfidf"
+
+
+def choose_representation(n_statements: int) -> str:
+    """The representation the pipeline uses for this many statements."""
+    if n_statements <= INTERACTIVE_MAX:
+        return BEST_REPRESENTATION
+    if n_statements <= SENTENCE_MAX:
+        return "use"
+    return FAST_REPRESENTATION
+
+
 def make_embedder(name: str, *, cache_dir=None, tokenizer=None, progress=None):
     """``"tfidf"``, ``"use"``, ``"e5"`` or several sentence models joined by ``+``."""
     if name == "tfidf":

@@ -10,29 +10,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .embed import TfidfEmbedder, make_embedder
+from .embed import (BEST_REPRESENTATION, FAST_REPRESENTATION, INTERACTIVE_MAX,  # noqa: F401
+                    SENTENCE_MAX, TfidfEmbedder, choose_representation, make_embedder)
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
 from .text import normalize, to_statements
 from .themes import ThemeClusterer
 from .tokenize import ChineseTokenizer
 
-# Representation by input size: the best one while it stays interactive, then faster ones.
-# Encoding speed here: e5 ~70 short texts/s, USE ~1,000/s, TF-IDF ~100,000/s.
-BEST_REPRESENTATION = "e5+use"
-INTERACTIVE_MAX = 2500
-SENTENCE_MAX = 30000
-FAST_REPRESENTATION = "tfidf"
-
 Progress = Callable[[str, int, int], None]
-
-
-def choose_representation(n_statements: int) -> str:
-    if n_statements <= INTERACTIVE_MAX:
-        return BEST_REPRESENTATION
-    if n_statements <= SENTENCE_MAX:
-        return "use"
-    return FAST_REPRESENTATION
 
 
 def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: bool = True,
@@ -88,7 +74,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     if n:
         row_groups = [groups[s.row] for s in statements] if groups is not None else None
         clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state)
-        clusterer.fit(X, sentences, labels, groups=row_groups,
+        clusterer.fit(sentences, labels, embeddings=X, groups=row_groups,
                       order=[c.id for c in categories] + [OTHER], counts=counts, vocabulary=vocabulary)
         themes, theme_of = clusterer.themes_, list(clusterer.labels_)
     tick("themes", n, n)

@@ -2,7 +2,8 @@
 
 `ThemeClusterer` clusters each category's statements on their representation and
 describes every theme the way BERTopic and Pol.is do: c-TF-IDF keywords, a short label
-(the top keywords), its size, the statements closest to its centre (exact text) and,
+(an issue phrase: the clause of a central statement that carries most of the theme's
+keywords, see `theme_label`) with the keywords behind it, its size, the statements closest to its centre (exact text) and,
 when organisation types are given, how many statements came from each.
 
 Clustering: spectral clustering on a cosine k-nearest-neighbour graph for dense
@@ -15,6 +16,7 @@ categories in proportion to their size (every category keeps at least one).
 """
 from __future__ import annotations
 
+import re
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -30,6 +32,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
+from .embed import choose_representation, make_embedder
 from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
@@ -121,11 +124,14 @@ class ThemeClusterer(BaseEstimator):
     min_silhouette : the best split must beat this cosine silhouette, else one theme.
     spectral_max : spectral clustering for dense inputs up to this many statements in
         all; beyond (or for sparse TF-IDF, the fast path) mini-batch k-means.
+    embedder : used by `fit` when no embeddings are passed: an embedder from
+        `analysis.embed` or its name; None → the pipeline's choice for that many
+        statements (`choose_representation`).
     """
 
     def __init__(self, n_themes=None, max_themes=8, min_size=3, min_silhouette=0.02,
-                 n_keywords=8, n_representatives=3, spectral_max=6000, tokenizer=None,
-                 random_state=0):
+                 n_keywords=8, n_representatives=3, spectral_max=6000, embedder=None,
+                 tokenizer=None, random_state=0):
         self.n_themes = n_themes
         self.max_themes = max_themes
         self.min_size = min_size
@@ -133,6 +139,7 @@ class ThemeClusterer(BaseEstimator):
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
         self.spectral_max = spectral_max
+        self.embedder = embedder
         self.tokenizer = tokenizer
         self.random_state = random_state
 
@@ -158,16 +165,20 @@ class ThemeClusterer(BaseEstimator):
                 best, best_score = labels, score
         return best
 
-    def fit(self, X, texts: Sequence[str], categories: Sequence[str] | None = None,
-            groups: Sequence[str | None] | None = None, order: Sequence[str] | None = None,
-            counts=None, vocabulary=None):
-        """X: one representation row per statement; `texts` the statements' exact text;
-        `categories[i]` statement i's category id (None: everything is "other");
-        `groups[i]` its organisation type; `order` the category order for the output;
-        `counts`/`vocabulary`: a word count matrix of the texts already segmented (else
-        the texts are segmented here for the keywords)."""
+    def fit(self, texts: Sequence[str], categories: Sequence[str] | None = None, *,
+            embeddings=None, groups: Sequence[str | None] | None = None,
+            order: Sequence[str] | None = None, counts=None, vocabulary=None):
+        """Cluster `texts` (the statements' exact text) within each category.
+
+        `categories[i]`: statement i's category id (None: everything is "other");
+        `embeddings`: one representation row per statement, already computed (else the
+        texts are embedded with `embedder`); `groups[i]` its organisation type; `order`
+        the category order for the output; `counts`/`vocabulary`: a word count matrix of
+        the texts already segmented (else the texts are segmented here for the keywords).
+        """
         texts = list(texts)
         n = len(texts)
+        X = embeddings if embeddings is not None or not n else self._embed(texts)
         cats = np.array(list(categories) if categories is not None else ["other"] * n, dtype=object)
         R = reduce(X, random_state=self.random_state) if n else np.zeros((0, 1))
         self.spectral_ = not sp.issparse(X) and n <= self.spectral_max
@@ -205,9 +216,10 @@ class ThemeClusterer(BaseEstimator):
         self.themes_ = []
         for t, (tid, owner) in enumerate(zip(ids, owners)):
             members = np.flatnonzero(theme_of == t)
-            reps = self._representatives(R, members, texts)
-            theme = {"id": tid, "category": owner,
-                     "label": "、".join(keywords[t][:3]) or reps[0][:20],
+            central = self._central(R, members, texts)
+            reps = central[: self.n_representatives]
+            label, label_words = theme_label(central, keywords[t])
+            theme = {"id": tid, "category": owner, "label": label, "label_words": label_words,
                      "keywords": keywords[t], "size": int(members.size),
                      "representatives": reps, "groups": {}}
             if groups is not None:
@@ -237,14 +249,70 @@ class ThemeClusterer(BaseEstimator):
             out.append([str(vocab[j]) for j in top if row[j] > 0])
         return out
 
-    def _representatives(self, R, members, texts) -> list[str]:
+    def _embed(self, texts):
+        emb = self.embedder if self.embedder is not None else choose_representation(len(texts))
+        if isinstance(emb, str):
+            emb = make_embedder(emb, tokenizer=self.tokenizer)
+        return emb.fit_transform(texts)
+
+    def _central(self, R, members, texts, most: int = 5) -> list[str]:
         """Distinct statements closest to the theme's centre (cosine), exact text."""
         centre = R[members].mean(axis=0)
         order = members[np.argsort(-(R[members] @ centre), kind="stable")]
-        reps: list[str] = []
+        out: list[str] = []
         for i in order:
-            if texts[i] not in reps:
-                reps.append(texts[i])
-            if len(reps) == self.n_representatives:
+            if texts[i] not in out:
+                out.append(texts[i])
+            if len(out) == max(most, self.n_representatives):
                 break
-        return reps
+        return out
+
+
+# A label is one clause: cut statements at clause punctuation (not 、, which lists items).
+_CLAUSE = re.compile(r"[，,；;。！!？?：:\n]+")
+_BRACKETS = re.compile(r"（[^）]*）|\([^)]*\)|【[^】]*】")
+# Openings that say who speaks or how, not what the issue is.
+_OPENING = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|另外|此外|同时|"
+                      r"但是?|而且|并且|还有|所以|因此|我们|我觉得|我认为|感觉|目前|现在)+")
+LABEL_MAX = 18
+
+
+def theme_label(central: Sequence[str], keywords: Sequence[str]) -> tuple[str, list[str]]:
+    """A short issue phrase for a theme, and the keywords it is built on.
+
+    The clause (of the theme's most central statements, `central` in that order) that
+    holds most of the theme's top keywords, weighted by keyword rank and, slightly, by
+    how central its statement is; openings such as "一是", "我们" dropped, trimmed to about
+    `LABEL_MAX` characters around its keywords. It reads as the participants' own words
+    ("本地知识产权代理机构规模小") rather than a keyword list. Without a clause that holds a
+    keyword, the first clause of the most central statement; without statements, the
+    keywords joined.
+    """
+    top = [k for k in keywords[:5] if k]
+    best, best_score = "", 0.0
+    for rank, text in enumerate(central):
+        for clause in _CLAUSE.split(_BRACKETS.sub("", text)):
+            clause = _OPENING.sub("", clause.strip())
+            if len(clause) < 2:
+                continue
+            clause = _trim(clause, top)
+            hits = [j for j, k in enumerate(top) if k in clause]
+            score = sum(1.0 / (1 + j) for j in hits) * (1.0 - 0.05 * rank)
+            # a clause much longer than the label would be reads as an excerpt, not a phrase
+            score -= 0.02 * max(0, len(clause) - 12)
+            if score > best_score:
+                best, best_score = clause, score
+    if not best:
+        first = next((c for text in central[:1] for c in _CLAUSE.split(_BRACKETS.sub("", text))
+                      if len(c.strip()) >= 2), "")
+        best = _trim(_OPENING.sub("", first.strip()), top) if first else "、".join(top[:3])
+    return best, [k for k in keywords if k in best]
+
+
+def _trim(clause: str, keywords: Sequence[str]) -> str:
+    """At most LABEL_MAX characters, keeping the span from the first keyword on."""
+    if len(clause) <= LABEL_MAX:
+        return clause
+    starts = [clause.find(k) for k in keywords if k in clause]
+    start = min(starts) if starts else 0
+    return clause[start:start + LABEL_MAX]

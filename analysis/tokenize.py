@@ -211,10 +211,42 @@ class ChineseTokenizer(BaseEstimator):
         return state
 
 
+# Parts of speech (jieba's dictionary tags) that never name an issue on their own: adverbs
+# (几乎、真正), numerals and measure words (一块、很多), pronouns (本地、有些), conjunctions,
+# prepositions, particles, time and place words (目前、之间), distinguishing words (所有、现有).
+FILLER_TAGS = frozenset("dmrcpuqfyeotb")
+_TAGS: dict[str, str] | None = None
+
+
+def word_tag(word: str) -> str:
+    """jieba's dictionary part-of-speech tag of a word ("" when the dictionary lacks it).
+
+    A context-free lookup (no `jieba.posseg` pass over the sentence): cheap enough for
+    every vocabulary word, and what a keyword filter needs.
+    """
+    global _TAGS
+    if _TAGS is None:
+        import jieba
+
+        tags: dict[str, str] = {}
+        with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 3:
+                    tags[parts[0]] = parts[2]
+        for w in load_userdict():
+            if w.tag:
+                tags[w.word] = w.tag
+        _TAGS = tags
+    return _TAGS.get(word, "")
+
+
 def is_keyword(token: str) -> bool:
-    """Worth showing as a theme keyword or in a word cloud: two characters or more.
+    """Worth showing as a theme keyword or in a word cloud: two characters or more, and
+    not a filler part of speech (see FILLER_TAGS; words the dictionary lacks are kept).
 
     Single characters that survive the stopword list (多、难、找、做) still carry meaning
-    inside a sentence, so the models keep them, but alone they read as noise to staff.
+    inside a sentence, so the models keep them, but alone they read as noise to staff;
+    so do adverbs and numerals, which the models keep for the same reason.
     """
-    return len(token) >= 2
+    return len(token) >= 2 and word_tag(token)[:1] not in FILLER_TAGS

@@ -24,7 +24,7 @@ def register(app: Flask) -> None:
     # add_command (unlike @app.cli.command) doesn't push an app context: each command is
     # wrapped in with_appcontext itself, so they work under `pingjia` and test_cli_runner().
     for command in (init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
-                    close_session, list_sessions, analyze_session, demo):
+                    close_session, list_sessions, analyze_session, group_sessions, worker, serve, demo):
         app.cli.add_command(command)
 
 
@@ -207,28 +207,98 @@ def list_sessions() -> None:
                    f"{format_datetime(s.starts_at) or '时间待定':<16}  {s.title}")
 
 
-@click.command("analyze-session", help="分析一个评价活动收到的全部意见，结果写入 instance/analysis/<代码>/。")
+@click.command("analyze-session", help="分析一个评价活动（或合并评价）收到的全部意见：结果存入数据库，"
+                                        "汇总和词云写入 instance/analysis/<代码>/。保留工作人员的审核结果。")
 @with_appcontext
 @click.argument("code")
 @click.option("--no-wordcloud", is_flag=True, help="不生成词云图片")
 def analyze_session(code: str, no_wordcloud: bool) -> None:
-    _print_analysis(_session_or_fail(code), wordclouds=not no_wordcloud)
+    from .evaluations import find_by_code
+
+    evaluation = find_by_code(code)
+    if evaluation is None:
+        raise click.ClickException(f"找不到活动或合并评价代码 {code}（可用 pingjia list-sessions 查看）")
+    _print_analysis(evaluation, wordclouds=not no_wordcloud)
 
 
-def _print_analysis(session: EvaluationSession, *, wordclouds: bool = True) -> None:
+def _print_analysis(evaluation, *, wordclouds: bool = True) -> None:
+    """Analyse synchronously, through the same store code the background job uses."""
     from analysis.cli import TqdmProgress
 
-    from .session_analysis import run_session_analysis
+    from .review.store import AnalysisError, analyse, output_dir, stored_result
 
-    if not session.responses:
-        raise click.ClickException(f"活动 {session.code} 还没有收到意见，无法分析。")
-    click.echo(f"正在分析 {len(session.responses)} 份意见……", err=True)
     progress = TqdmProgress()
+    click.echo(f"正在分析 {evaluation.code}：{evaluation.title}……", err=True)
     try:
-        out = run_session_analysis(session, wordclouds=wordclouds, progress=progress)
+        run = analyse(evaluation, progress=progress, wordclouds=wordclouds,
+                      representation=current_app.config.get("ANALYSIS_REPRESENTATION", "auto"))
+    except AnalysisError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{evaluation.code}：{exc}") from exc
     finally:
         progress.close()
-    click.echo(f"分析结果：{out / 'summary.md'}")
+    result = stored_result(evaluation)
+    click.echo(f"共 {run.statement_count} 条意见，{len(result['themes'])} 个主题（已排除 {result['excluded']} 条）")
+    click.echo(f"分析结果：{output_dir(evaluation) / 'summary.md'}")
+
+
+@click.command("group-sessions", help="把同一规划的几场活动合并为一个评价，一起分析和审核。"
+                                       "例如：pingjia group-sessions --title \"座谈会与网上问卷\" abcd2345 efgh6789")
+@with_appcontext
+@click.option("--title", required=True, help="合并评价的名称。")
+@click.argument("codes", nargs=-1, required=True)
+def group_sessions(title: str, codes: tuple[str, ...]) -> None:
+    from .evaluations import EvaluationError, group_by_codes
+
+    try:
+        evaluation = group_by_codes(list(codes), title)
+    except EvaluationError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"已建立合并评价 {evaluation.code}：{evaluation.title}（{len(evaluation.sessions)} 场活动）")
+    click.echo(f"分析：pingjia analyze-session {evaluation.code}，或在网页上打开该评价的分析结果页面")
+
+
+@click.command("worker", help="运行后台分析进程（任务队列的消费者）。pingjia serve 和 pingjia demo 已自带一个，"
+                              "网站用 waitress-serve 等其他方式启动时才需要单独运行。按 Ctrl+C 停止。")
+@with_appcontext
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 8), help="同时运行的分析任务数。")
+def worker(workers: int) -> None:
+    from .jobs.queue import worker_consumer
+
+    app = current_app._get_current_object()
+    backend = "Redis" if app.config.get("REDIS_URL") else "SQLite（instance/huey.sqlite3）"
+    click.echo(f"后台分析进程已启动（任务队列：{backend}），按 Ctrl+C 停止。")
+    worker_consumer(app, workers=workers).run()
+
+
+@click.command("serve", help="启动网站（waitress），并在同一进程内运行后台分析。")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；用 0.0.0.0 让同一局域网的手机也能访问。")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--worker/--no-worker", "embedded", default=True, show_default=True,
+              help="是否在本进程内运行后台分析（另外运行 pingjia worker 时可关闭）。")
+def serve(host: str, port: int, threads: int, embedded: bool) -> None:
+    app = current_app._get_current_object()
+    shown_host = _lan_address() if host in ("0.0.0.0", "::") else host
+    click.echo(f"网站已启动：http://{shown_host}:{port}/staff/ （按 Ctrl+C 停止）")
+    _serve(app, host, port, threads=threads, embedded=embedded)
+
+
+def _serve(app: Flask, host: str, port: int, *, threads: int = 8, embedded: bool = True) -> None:
+    from waitress import serve as waitress_serve
+
+    from .jobs.queue import start_embedded_consumer
+
+    consumer = start_embedded_consumer(app) if embedded else None
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads)
+    finally:
+        if consumer is not None:
+            consumer.stop()
 
 
 def _lan_address() -> str:
@@ -272,11 +342,18 @@ def demo(host: str, port: int, serve: bool, analyze: bool) -> None:
         survey_url = participant_url(report.session)
         staff_url = url_for("staff.session_detail", code=report.session.code, _external=True)
     s = report.session
+    evaluation = None
     if analyze:
-        from .session_analysis import load_result
+        from .evaluations import evaluation_for_session
+        from .review.store import stored_result
 
-        if report.responses_added or load_result(s) is None:
-            _print_analysis(s)
+        evaluation = evaluation_for_session(s)
+        db.session.commit()
+        if not (report.responses_added or stored_result(evaluation) is None):
+            evaluation = None  # up to date
+        elif not serve:
+            _print_analysis(evaluation)
+            evaluation = None
     click.echo(f"演示活动：{s.title}（代码 {s.code}，{'新建' if report.session_created else '已存在'}，"
                f"本次新增意见 {report.responses_added} 份，共 {len(s.responses)} 份）")
     click.echo(f"参会人员填写：{survey_url}")
@@ -288,7 +365,11 @@ def demo(host: str, port: int, serve: bool, analyze: bool) -> None:
         click.echo(f"登录：用户名 {DEMO_USERNAME}（账号已存在，密码未改变；"
                    f"忘记密码可运行 pingjia set-password {DEMO_USERNAME}）")
     if serve:
-        from waitress import serve as waitress_serve
+        if evaluation is not None:
+            # The embedded worker analyses while the site is already up; the page shows progress.
+            from .jobs.runs import enqueue_analysis
 
+            enqueue_analysis(evaluation)
+            click.echo("已在后台开始分析演示意见，分析结果页面会显示进度。")
         click.echo(f"网站已启动：http://{shown_host}:{port}/ （按 Ctrl+C 停止）")
-        waitress_serve(app, host=host, port=port, threads=8)
+        _serve(app, host, port)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
@@ -58,3 +58,11 @@ class SessionForm(FlaskForm):
             self.roster_rows = parse_lines(field.data or "")
         except RosterError as exc:
             raise ValidationError(f"{exc}。每行一个单位：单位, 姓名, 类型（姓名可省略）。") from None
+
+
+class GroupForm(FlaskForm):
+    """Several sessions of one plan analysed together (the rules are in survey.evaluations)."""
+
+    title = StringField("合并评价名称", validators=[DataRequired("请填写合并评价的名称。"),
+                                               Length(max=200, message="名称不超过 200 字。")])
+    codes = SelectMultipleField("选择活动", validate_choice=False)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from .extensions import db
 from .models import SESSION_FORMS, EvaluationSession, Plan, Response, RosterEntry, new_public_code
+from .review.models import Evaluation
 from .roster import RosterRow
 
 
@@ -46,7 +47,9 @@ def _unused_code() -> str:
     # 31^8 codes make a clash very unlikely, but a unique-constraint error mid-meeting is worse.
     while True:
         code = new_public_code()
-        if db.session.scalar(select(EvaluationSession.id).where(EvaluationSession.code == code)) is None:
+        # Grouped evaluations share the code space (survey.evaluations.find_by_code reads both).
+        if db.session.scalar(select(EvaluationSession.id).where(EvaluationSession.code == code)) is None \
+                and db.session.scalar(select(Evaluation.id).where(Evaluation.code == code)) is None:
             return code
 
 

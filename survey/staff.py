@@ -1,16 +1,15 @@
 """Staff pages (login required): sessions, their status, the participant link and QR code."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, send_from_directory,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy import select
 
 from .extensions import db
-from .forms_staff import SessionForm
+from .evaluations import all_groups, groups_of
+from .forms_staff import GroupForm, SessionForm
 from .models import ORG_TYPES, EvaluationSession, Plan
 from .qr import qr_svg, qr_svg_file
-from .session_analysis import load_result, output_dir, result_view, run_session_analysis
 from .sessions import (by_code, create_session, latest_responses, only_reachable_from_this_machine,
                        participant_url, response_count, response_counts, set_status)
 
@@ -31,10 +30,11 @@ def _session_or_404(code: str) -> EvaluationSession:
 
 
 @bp.route("/")
-def index():
+def index(group_form: GroupForm | None = None):
     sessions = db.session.scalars(select(EvaluationSession).order_by(
         EvaluationSession.starts_at.desc(), EvaluationSession.id.desc())).all()
-    return render_template("staff/index.html", sessions=sessions, counts=response_counts())
+    return render_template("staff/index.html", sessions=sessions, counts=response_counts(),
+                           groups=all_groups(), group_form=group_form or GroupForm())
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -60,7 +60,7 @@ def session_detail(code: str):
     return render_template("staff/session.html", session=session, participant_url=url,
                            loopback=only_reachable_from_this_machine(url),
                            qr=qr_svg(url), count=response_count(session),
-                           latest=latest_responses(session))
+                           latest=latest_responses(session), groups=groups_of(session))
 
 
 @bp.route("/sessions/<code>/open", methods=["POST"])
@@ -96,32 +96,5 @@ def session_qr(code: str):
                     headers={"Content-Disposition": f'inline; filename="qr-{session.code}.svg"'})
 
 
-@bp.route("/sessions/<code>/analysis")
-def session_analysis(code: str):
-    session = _session_or_404(code)
-    result = load_result(session)
-    view = result_view(result, output_dir(session)) if result else None
-    return render_template("staff/analysis.html", session=session, result=result, categories=view,
-                           count=response_count(session))
-
-
-@bp.route("/sessions/<code>/analysis/run", methods=["POST"])
-def session_analysis_run(code: str):
-    # Synchronous for now: a round-table's few hundred statements take seconds.
-    session = _session_or_404(code)
-    if response_count(session) == 0:
-        flash("还没有收到意见，暂时无法分析。", "error")
-    else:
-        run_session_analysis(session)
-        flash("分析已完成。", "success")
-    return redirect(url_for("staff.session_analysis", code=code))
-
-
-@bp.route("/sessions/<code>/analysis/<path:name>")
-def session_analysis_file(code: str, name: str):
-    """summary.md, analysis.json and word-cloud images of the latest analysis."""
-    session = _session_or_404(code)
-    allowed = name in ("summary.md", "analysis.json") or (name.startswith("wordclouds/") and name.endswith(".png"))
-    if not allowed:
-        abort(404)
-    return send_from_directory(output_dir(session), name, as_attachment=not name.endswith(".png"))
+# The analysis pages live in their own module, on this blueprint.
+from . import staff_analysis  # noqa: E402,F401

@@ -80,34 +80,26 @@ def make_evaluation(app) -> str:
 
 
 def store_demo_analysis(app, code: str, *, representation: str = "tfidf") -> None:
-    """Run the real pipeline over a session's answers and write its result as Statement/Theme
-    rows (a plain stand-in for review-core's store), naming and confirming a few themes the way
-    staff would, so the report shows staff names, machine names and reviewed statements."""
-    from analysis.pipeline import analyze
-    from survey.session_analysis import session_input
+    """Run the real analysis and store (survey/review/store.py) over a session's answers, then
+    name every other theme and confirm every third statement the way staff would, so the report
+    shows staff names, machine names and reviewed statements."""
+    from sqlalchemy import select
+
+    from survey.review.store import analyse
 
     with app.app_context():
-        session = by_code(code)
         evaluation = evaluation_for_code(code)
-        data = session_input(session)
-        result = analyze(data.texts, session.plan.definition, groups=data.groups, representation=representation)
-        themes = {}
-        for i, t in enumerate(result["themes"]):
-            theme = Theme(evaluation_id=evaluation.id, category=t["category"], machine_label=t["label"],
-                          staff_label=f"{t['label']}（已命名）" if i % 2 == 0 else None, keywords=t["keywords"])
-            db.session.add(theme)
-            db.session.flush()
-            themes[t["id"]] = theme
-        positions: dict[int, int] = {}
-        for i, s in enumerate(result["statements"]):
-            row = data.rows[s["row"]]
-            position = positions.get(s["row"], 0)
-            positions[s["row"]] = position + 1
-            theme = themes.get(s["theme"])
-            db.session.add(Statement(
-                evaluation_id=evaluation.id, response_id=row["response_id"], field=row["field"], position=position,
-                text=s["text"], machine_category=s["category"], machine_confidence=s["confidence"],
-                machine_theme_id=theme.id if theme else None, category=s["category"],
-                theme_id=theme.id if theme else None, status="confirmed" if i % 3 == 0 else "machine",
-                reviewed_at=dt.datetime(2023, 11, 16, 2, 0) if i % 3 == 0 else None))
+        db.session.commit()
+        analyse(evaluation, wordclouds=False, representation=representation)
+        themes = db.session.scalars(select(Theme).where(Theme.evaluation_id == evaluation.id)
+                                    .order_by(Theme.id)).all()
+        for i, theme in enumerate(themes):
+            if i % 2 == 0:
+                theme.staff_label = f"{theme.machine_label}（已命名）"
+        statements = db.session.scalars(select(Statement).where(Statement.evaluation_id == evaluation.id)
+                                        .order_by(Statement.id)).all()
+        for i, statement in enumerate(statements):
+            if i % 3 == 0:
+                statement.status = "confirmed"
+                statement.reviewed_at = dt.datetime(2023, 11, 16, 2, 0)
         db.session.commit()

@@ -71,7 +71,7 @@ def test_demo_twice_duplicates_nothing_and_keeps_the_password(app, runner):
     with app.app_context():
         code = db.session.scalar(select(EvaluationSession)).code
     result = json.loads((Path(app.instance_path) / "analysis" / code / "analysis.json").read_text(encoding="utf-8"))
-    assert len({s["row"] for s in result["statements"]}) > 30
+    assert len({s["response_id"] for s in result["statements"]}) > 30  # stored statements, by answer
     assert {c["id"] for c in result["categories"]} >= {"enterprise-capability", "other"}
 
 

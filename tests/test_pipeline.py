@@ -23,7 +23,7 @@ ANSWERS = [
 ]
 GROUPS = ["企业", None, "高校", "企业", "企业", "企业", "服务机构", "高校", "企业", "企业", None, "高校"]
 STATEMENT_KEYS = {"row", "text", "category", "confidence", "theme"}
-THEME_KEYS = {"id", "category", "label", "keywords", "size", "representatives", "groups"}
+THEME_KEYS = {"id", "category", "label", "label_words", "keywords", "size", "representatives", "groups"}
 
 
 @pytest.fixture(scope="module")

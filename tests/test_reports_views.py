@@ -130,3 +130,18 @@ def test_photo_upload_needs_csrf(client, code):
                            data={"photos": [(io.BytesIO(_jpeg_with_gps()), "a.jpg")]},
                            content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+def test_group_analysis_page_links_the_group_report(app, client, code):
+    from helpers_staff import make_session
+
+    from survey.evaluations import group_by_codes
+
+    other = make_session(app, title="网上问卷")
+    with app.app_context():
+        group = group_by_codes([code, other], "座谈会与网上问卷").code
+        db.session.commit()
+    page = client.get(f"/staff/groups/{group}/analysis").get_data(as_text=True)
+    assert f"/staff/reports/{group}/report.docx" in page and f"/staff/reports/{group}/export.xlsx" in page
+    report = client.get(f"/staff/reports/{group}").get_data(as_text=True)
+    assert "3 份问卷" in report  # both sessions' answers (the second has none yet)

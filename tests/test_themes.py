@@ -30,7 +30,7 @@ def blobs(per_topic=12, seed=0):
 def fitted():
     X, texts, truth = blobs()
     groups = ["企业" if i % 3 else "高校" for i in range(len(texts))]
-    return ThemeClusterer(tokenizer=ChineseTokenizer()).fit(X, texts, ["other"] * len(texts), groups=groups), texts, truth
+    return ThemeClusterer(tokenizer=ChineseTokenizer()).fit(texts, ["other"] * len(texts), embeddings=X, groups=groups), texts, truth
 
 
 def test_chooses_the_number_of_themes_and_recovers_them(fitted):
@@ -44,7 +44,8 @@ def test_chooses_the_number_of_themes_and_recovers_them(fitted):
 def test_theme_fields(fitted):
     model, texts, truth = fitted
     for theme in model.themes_:
-        assert set(theme) == {"id", "category", "label", "keywords", "size", "representatives", "groups"}
+        assert set(theme) == {"id", "category", "label", "label_words", "keywords", "size",
+                              "representatives", "groups"}
         assert theme["category"] == "other"
         assert len(theme["representatives"]) == 3 and all(r in texts for r in theme["representatives"])
         topic = truth[texts.index(theme["representatives"][0])]
@@ -55,7 +56,7 @@ def test_theme_fields(fitted):
 def test_representatives_are_closest_to_the_centre():
     X, texts, _ = blobs()
     X[0] = np.eye(3, 16)[0] * 4  # exactly at the first topic's centre
-    model = ThemeClusterer().fit(X, texts, ["other"] * len(texts))
+    model = ThemeClusterer().fit(texts, ["other"] * len(texts), embeddings=X)
     own = next(t for t in model.themes_ if t["id"] == model.labels_[0])
     assert own["representatives"][0] == texts[0]
 
@@ -63,7 +64,7 @@ def test_representatives_are_closest_to_the_centre():
 def test_fixed_total_is_distributed_across_categories():
     X, texts, _ = blobs()
     cats = ["a"] * 24 + ["b"] * 12
-    model = ThemeClusterer(n_themes=5).fit(X, texts, cats, order=["b", "a"])
+    model = ThemeClusterer(n_themes=5).fit(texts, cats, embeddings=X, order=["b", "a"])
     per = [t["category"] for t in model.themes_]
     assert len(per) == 5 and per.count("a") >= per.count("b") >= 1
     assert per[0] == "b"  # output follows the given category order
@@ -81,7 +82,7 @@ def test_allocate_keeps_every_category_and_the_total():
 def test_small_or_uniform_categories_stay_one_theme():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(5, 8))
-    model = ThemeClusterer().fit(X, [f"意见{i}" for i in range(5)], ["x"] * 5)
+    model = ThemeClusterer().fit([f"意见{i}" for i in range(5)], ["x"] * 5, embeddings=X)
     assert [t["id"] for t in model.themes_] == ["x-1"] and model.themes_[0]["size"] == 5
 
 

@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from analysis.plan import OTHER, OTHER_NAME
 from analysis.plan import Plan as PlanDefinition
 
 from ..extensions import db
-from ..models import ORG_TYPES, EvaluationSession, Response
+from ..models import ORG_TYPES, Response
 from ..review.models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Evaluation, Statement, Theme
 from ..timefmt import format_chinese_datetime, utc_to_local
 from .privacy import Masker, NoMasking
@@ -44,24 +43,12 @@ class ReportError(LookupError):
 # ---- which evaluation ------------------------------------------------------------------------
 
 def evaluation_for_code(code: str) -> Evaluation:
-    """The evaluation with this code: a group's, or a session's own (made on first use).
+    """The evaluation with this code: a group's, or a session's own (made on first use)."""
+    from ..evaluations import find_by_code
 
-    A stand-in for survey/evaluations.py (branch review-core), with the same rule: a session
-    alone gets one Evaluation with the session's code."""
-    code = (code or "").strip().lower()
-    evaluation = db.session.scalar(select(Evaluation).where(Evaluation.code == code))
-    if evaluation is not None:
-        return evaluation
-    session = db.session.scalar(select(EvaluationSession).where(EvaluationSession.code == code))
-    if session is None:
-        raise ReportError(f"找不到代码为 {code} 的评价活动或评价")
-    try:
-        with db.session.begin_nested():  # two first uses at once: the unique code decides
-            evaluation = Evaluation(code=session.code, plan_id=session.plan_id, title=session.title,
-                                    is_group=False, sessions=[session])
-            db.session.add(evaluation)
-    except IntegrityError:
-        evaluation = db.session.scalar(select(Evaluation).where(Evaluation.code == code))
+    evaluation = find_by_code(code)
+    if evaluation is None:
+        raise ReportError(f"找不到代码为 {(code or '').strip().lower()} 的评价活动或合并评价")
     return evaluation
 
 

@@ -85,6 +85,8 @@ class Theme(db.Model):
     staff_label: Mapped[str | None] = mapped_column(String(200))
     label_words: Mapped[list] = mapped_column(JSON, default=list)
     keywords: Mapped[list] = mapped_column(JSON, default=list)
+    # The machine's quotes closest to the cluster's centre (texts), for the analysis page.
+    representatives: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     origin: Mapped[str] = mapped_column(String(16), default="machine")  # machine | staff
     # Merged themes stay, pointing at the theme that absorbed them: undo restores them, and a
     # re-run cluster that matches one is read as the merged theme.

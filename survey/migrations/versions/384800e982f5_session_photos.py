@@ -1,7 +1,7 @@
 """session photos (the report's 五、政策评价现场图片)
 
 Revision ID: 384800e982f5
-Revises: bb9734052ea9
+Revises: c51f0e2a7d14
 Create Date: 2026-11-25 15:03:48.822113
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '384800e982f5'
-down_revision = 'bb9734052ea9'
+down_revision = 'c51f0e2a7d14'
 branch_labels = None
 depends_on = None
 

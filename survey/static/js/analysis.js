@@ -1,0 +1,52 @@
+/* Analysis page: while a job is queued or running, poll its JSON status, show the stage and
+   progress, and reload the page when it ends (the result, or the failure and 重试).
+   Plain JS, no build step; without it the page refreshes itself (<noscript> meta refresh). */
+(function () {
+  "use strict";
+
+  var box = document.getElementById("run-status");
+  if (!box || box.getAttribute("data-active") !== "true") return;
+  var url = box.getAttribute("data-status-url");
+  var state = box.querySelector(".run-state");
+  var stage = box.querySelector(".run-stage");
+  var count = box.querySelector(".run-count");
+  var bar = box.querySelector(".run-progress");
+  var delay = 1000;
+
+  function show(s) {
+    state.textContent = s.status_label;
+    stage.textContent = s.stage_label;
+    count.textContent = s.total ? s.done + " / " + s.total : "";
+    if (s.total) {
+      bar.max = s.total;
+      bar.value = s.done;
+    } else {
+      bar.removeAttribute("value");  // indeterminate until the stage knows its size
+    }
+  }
+
+  function poll() {
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (s) {
+        show(s);
+        if (s.active) {
+          delay = 1000;
+          window.setTimeout(poll, delay);
+        } else {
+          window.location.reload();  // done: the stored result; failed: the reason and 重试
+        }
+      })
+      .catch(function () {
+        // A network blip or a restarting server: keep trying, less often.
+        stage.textContent = "暂时无法获取进度，正在重试……";
+        delay = Math.min(delay * 2, 10000);
+        window.setTimeout(poll, delay);
+      });
+  }
+
+  window.setTimeout(poll, delay);
+})();

@@ -1,0 +1,75 @@
+"""The analysis page in headless Chromium: 开始分析 queues a job, a real embedded huey consumer
+runs it, the page polls the status (stage and progress), then shows the stored result."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from survey.demo import install_demo
+from survey.extensions import db
+from survey.jobs.queue import start_embedded_consumer
+from survey.models import StaffUser
+
+pytestmark = pytest.mark.browser
+PASSWORD = "analysis browser"
+
+
+@pytest.fixture
+def demo_code(live_server):
+    app = live_server.app
+    # TF-IDF keeps the test quick; the word clouds still give the job a visible middle.
+    app.config.update({"ANALYSIS_REPRESENTATION": "tfidf", "HUEY_NAME": f"browser-{uuid.uuid4().hex[:8]}"})
+    with app.app_context():
+        report = install_demo()
+        if db.session.query(StaffUser).filter_by(username="analyst").first() is None:
+            user = StaffUser(username="analyst")
+            user.set_password(PASSWORD)
+            db.session.add(user)
+        db.session.commit()
+        return report.session.code
+
+
+def _log_in(page, live):
+    page.goto(live.url + "/staff/login")
+    page.get_by_label("用户名").fill("analyst")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_run_analysis_shows_progress_then_the_result(live_server, demo_code, desktop, phone, output_dir):
+    url = f"{live_server.url}/staff/sessions/{demo_code}/analysis"
+    for page in (desktop, phone):
+        _log_in(page, live_server)
+        page.goto(url)
+    desktop.get_by_role("button", name="开始分析").click()
+    status = desktop.locator("#run-status")
+    status.wait_for(state="visible")
+    assert desktop.locator("#run-status").get_attribute("data-active") == "true"
+    # No worker yet: the job waits in the queue, and the page says so.
+    assert "排队" in status.inner_text()
+    phone.goto(url)
+    phone.locator("#run-status").wait_for(state="visible")
+    phone.screenshot(path=output_dir / "analysis-375-queued.png", full_page=True)
+
+    consumer = start_embedded_consumer(live_server.app)
+    try:
+        # The polling script shows the worker's stages as they happen.
+        desktop.wait_for_function(
+            "() => /拆分|计算向量|归类|提炼主题|保存|绘制词云/.test(document.querySelector('.run-stage').textContent)",
+            timeout=60_000)
+        desktop.screenshot(path=output_dir / "analysis-1280-running.png", full_page=True)
+        phone.wait_for_function("() => document.querySelector('.run-stage').textContent.trim() !== ''",
+                                timeout=60_000)
+        phone.screenshot(path=output_dir / "analysis-375-running.png", full_page=True)
+        # When the job ends the page reloads itself with the stored result.
+        desktop.get_by_role("button", name="重新分析").wait_for(timeout=120_000)
+        phone.get_by_role("button", name="重新分析").wait_for(timeout=120_000)
+    finally:
+        consumer.stop(graceful=True)
+    assert desktop.locator("#run-status").is_hidden()
+    assert desktop.locator(".analysis-category").count() >= 2
+    assert desktop.locator("img.cloud").first.evaluate("img => img.naturalWidth") > 0
+    desktop.screenshot(path=output_dir / "analysis-1280-done.png", full_page=True)
+    phone.screenshot(path=output_dir / "analysis-375-done.png", full_page=True)
+    assert phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
