@@ -53,8 +53,8 @@ def goal_chart(goal: GoalSection, *, width_in: float = 6.2, height_in: float = 2
     ax.set_title(f"{goal.name}：平均 {mean} 分（{goal.overall.rated} 人打分，{goal.overall.unknown} 人不了解）",
                  fontproperties=font, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(prop=_small(font), frameon=False, loc="upper left",
-              ncol=min(3, len(types)))
+    # beside the plot, so it never covers a bar
+    ax.legend(prop=_small(font), frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
