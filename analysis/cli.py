@@ -1,4 +1,4 @@
-"""`pingjia analyze`: a thin command over read_table → pipeline.analyze → write_report.
+"""`pingjia analyze`: a thin command over read_table → pipeline.analyze_to_folder.
 
 Also runs as `python -m analysis` and `pingjia-analyze`. Problems with the user's files
 print one Chinese line on stderr and exit with status 2, without a traceback.
@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .clouds import FontNotFoundError
-from .io import InputError, read_table
+from .io import InputError, read_confirmed, read_table
 from .plan import PlanError, load_plan
 from .resources import bundled_plans
 from .tokenize import CorpusFileError
@@ -80,27 +80,36 @@ def resolve_plan(value: str | None):
 @click.option("--themes", "n_themes", type=click.IntRange(min=1), help="每个类别的主题数（默认自动）")
 @click.option("--no-wordcloud", is_flag=True, help="不生成词云图片")
 @click.option("--group-column", help="来源分组列（如单位类型），用于统计各主题的来源")
+@click.option("--confirmed", "confirmed_path", metavar="FILE",
+              help="已确认归类的意见（CSV/XLSX，列 text、category；category 为计划类别编号或 other），"
+                   "保留所给类别并用于训练归类模型")
 @click.option("--quiet", is_flag=True, help="不显示进度条")
-def analyze(input_path, out_dir, plan_ref, text_column, no_split, n_themes, no_wordcloud, group_column, quiet):
+def analyze(input_path, out_dir, plan_ref, text_column, no_split, n_themes, no_wordcloud, group_column,
+            confirmed_path, quiet):
     """分析 INPUT（CSV 或 XLSX）中的意见：拆句、归类、提炼主题，写出汇总和词云。"""
-    from .report import Source, write_report
+    from .report import Source
 
     try:
         table = read_table(input_path, text_column)
         groups = table.values(group_column) if group_column else None
         plan = resolve_plan(plan_ref)
+        confirmed = None
+        if confirmed_path:
+            if plan is None:
+                raise InputError("--confirmed 需要同时用 --plan 指定计划，类别编号才有依据")
+            confirmed = read_confirmed(confirmed_path, [c.id for c in plan.categories])
     except USER_ERRORS as exc:
         raise UserInputError(str(exc)) from exc
 
-    from .pipeline import analyze as run_analysis  # heavy (models); imported once the input is known good
+    from .pipeline import analyze_to_folder  # heavy (models); imported once the input is known good
 
     progress = TqdmProgress(enabled=not quiet)
     try:
-        result = run_analysis(table.texts, plan, split=not no_split, n_themes=n_themes, groups=groups,
-                              progress=progress)
         source = Source(input_name=Path(input_path).name, text_column=table.text_column, rows=len(table.rows),
                         split=not no_split, plan_title=plan.title if plan else "", group_column=group_column or "")
-        paths = write_report(result, out_dir, source, wordclouds=not no_wordcloud, progress=progress)
+        _, paths = analyze_to_folder(table.texts, plan, out_dir, source, wordclouds=not no_wordcloud,
+                                     progress=progress, split=not no_split, n_themes=n_themes,
+                                     groups=groups, confirmed=confirmed)
     except USER_ERRORS as exc:
         raise UserInputError(str(exc)) from exc
     finally:

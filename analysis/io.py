@@ -173,3 +173,37 @@ def _read_xlsx(path: Path) -> list[list[str | None]]:
         return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
+
+
+# --- staff decisions -----------------------------------------------------------------------
+
+def read_confirmed(path: str | Path, category_ids: Sequence[str]) -> dict[str, str]:
+    """Confirmed statements from a CSV or XLSX with columns `text` and `category`.
+
+    `category` is one of `category_ids` (a plan category id) or "other". Returns text →
+    category id (file order; a text given twice keeps its last category). Blank rows are
+    skipped; anything else wrong raises `InputError` naming the file, row and problem.
+    """
+    from .plan import OTHER
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"找不到确认文件：{path}")
+    table = read_table(path, "text")  # no text column: "找不到列“text”，现有列：…"
+    if "category" not in table.columns:
+        raise InputError(f"{path.name} 中找不到列“category”，应有 text 和 category 两列，"
+                         f"现有列：{'、'.join(table.columns)}")
+    allowed = list(category_ids) + [OTHER]
+    out: dict[str, str] = {}
+    for number, row in enumerate(table.rows, start=2):  # row 1 is the header
+        text = (row.get(table.text_column) or "").strip()
+        category = (row.get("category") or "").strip()
+        if not text and not category:
+            continue
+        if not text:
+            raise InputError(f"{path.name} 第 {number} 行：text 为空")
+        if category not in allowed:
+            raise InputError(f"{path.name} 第 {number} 行：类别“{category}”不在计划中，"
+                             f"可用：{'、'.join(allowed)}")
+        out[text] = category
+    return out

@@ -34,13 +34,17 @@ go to it, the rest stay unassigned) and makes it learn from the batch itself:
 category when a threshold sent it to "other"); pooling by geometric mean rather than
 product keeps statements near a boundary from claiming 0.99.
 
-`fit(X, y)`: `y[i]` is a confirmed category id or None. Confirmed statements keep their
-label (confidence 1.0) and teach the classifier; that is how staff corrections in one
-run become training data for the next.
+`fit(texts, y)`: staff decisions, either `y[i]` per statement (a category id, "other", or
+None) or a mapping text → category id that may hold texts of earlier runs. `fit` is the
+one owner of the rule for them: ids are trimmed, texts matched after `text.normalize`,
+earlier texts not in this batch join as labelled training rows, a statement confirmed as
+"other" stays "other", and every confirmed statement keeps its label with confidence 1.0
+and teaches the classifier; that is how staff corrections in one run become training
+data for the next.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,8 +53,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import ComplementNB
 from sklearn.neighbors import NearestNeighbors
 
-from .embed import TfidfEmbedder, make_embedder
+from .embed import make_embedder
 from .plan import OTHER
+from .text import normalize
 
 
 # Everyday small talk about no topic in particular: the yardstick for "chance" similarity.
@@ -71,6 +76,9 @@ BACKGROUND = (
 )
 
 
+EXPERIMENT = {"share": 0.0, "offset_reg": None, "knn_weight": 0.0, "knn_tau": 0.05}
+
+
 def _top_mean(sim: np.ndarray, k: int) -> np.ndarray:
     """Row-wise mean of the k largest values."""
     k = min(k, sim.shape[1])
@@ -87,6 +95,47 @@ def _dense(m):
     return m.toarray() if sp.issparse(m) else np.asarray(m)
 
 
+def _confirmed_labels(texts: list[str], y) -> tuple[list, list[str], list]:
+    """Staff decisions as (label per text, earlier texts not in the batch, their labels)."""
+    if y is None:
+        return [None] * len(texts), [], []
+    if isinstance(y, Mapping):
+        wanted = {normalize(str(k)): v for k, v in y.items() if k}
+        present = set(texts)
+        labels = [wanted.get(t) for t in texts]
+        extra = [t for t in wanted if t not in present and wanted[t] not in (None, "")]
+        return labels, extra, [wanted[t] for t in extra]
+    labels = list(y)
+    if len(labels) != len(texts):
+        raise ValueError(f"确认的类别有 {len(labels)} 个，意见有 {len(texts)} 条，应一一对应")
+    return labels, [], []
+
+
+def _fit_offsets(Z: np.ndarray, y: np.ndarray, reg: float, steps: int = 300) -> np.ndarray:
+    """Per-column offsets b maximising the likelihood of confirmed labels y under
+    softmax(Z + b), with an L2 penalty `reg`: where the zero-shot scores favour a category
+    across the board, staff labels pull it back."""
+    b = np.zeros(Z.shape[1])
+    Y = np.zeros_like(Z)
+    Y[np.arange(len(y)), y] = 1.0
+    for _ in range(steps):
+        grad = (_softmax(Z + b) - Y).mean(axis=0) + reg * b
+        b -= 1.0 * grad
+    return b
+
+
+def _label_index(label, index: Mapping[str, int]) -> int:
+    """Column of a confirmed label (the "other" column last); -1 for no decision."""
+    if label is None:
+        return -1
+    label = str(label).strip()
+    if not label:
+        return -1
+    if label not in index:
+        raise ValueError(f"确认的类别“{label}”不在计划的类别中")
+    return index[label]
+
+
 def _categories(plan_or_categories):
     cats = getattr(plan_or_categories, "categories", plan_or_categories)
     return tuple(cats or ())
@@ -99,8 +148,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     ----------
     categories : Plan or sequence of Category (id, name, description, keywords, examples).
     embedder : an embedder from `analysis.embed` (or its name); None → ``"use"``.
-    lexical : add word and character TF-IDF to the classifier's features (sentence vectors
-        only; no gain measured on the benchmarks, several times slower).
     n_neighbors : neighbours for score smoothing (dense representations only); 0 turns it off.
     seed_fractions : share of each category's statements (most confident first) used as
         pseudo-labels in each self-training round; () gives pure zero-shot.
@@ -111,21 +158,17 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     threshold : below this final probability a statement is "other"; 0 forces a category.
     open_set : score of the "other" competitor, in spreads of the run's own scores above
         the typical non-member (sentence vectors only); None turns the competitor off.
-    words : a second classifier, logistic regression on word TF-IDF, trained on the same
-        pseudo-labels and pooled with the first (sentence vectors only; measured: +1 point
-        on THUCNews titles, ±0 elsewhere, worse calibrated confidence; off by default).
     keyword_weight : the plan's own words as evidence (sentence vectors only): each category's
         score gains `keyword_weight` × log(1 + how many of its name and keywords the
         statement contains). It tells categories apart; it does not count against "other".
     """
 
-    def __init__(self, categories=(), embedder=None, lexical=False, n_neighbors=10,
+    def __init__(self, categories=(), embedder=None, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
                  threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
-                 words=False, keyword_weight=4.0, random_state=0):
+                 keyword_weight=4.0, random_state=0):
         self.categories = categories
         self.embedder = embedder
-        self.lexical = lexical
         self.n_neighbors = n_neighbors
         self.seed_fractions = seed_fractions
         self.C = C
@@ -135,7 +178,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.example_weight = example_weight
         self.confirmed_weight = confirmed_weight
         self.open_set = open_set
-        self.words = words
         self.keyword_weight = keyword_weight
         self.random_state = random_state
 
@@ -144,13 +186,6 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     def _resolve_embedder(self):
         emb = self.embedder if self.embedder is not None else "use"
         return make_embedder(emb) if isinstance(emb, str) else emb
-
-    def _embed(self, texts, embedding=None):
-        E = self.embedder_.transform(texts) if embedding is None else embedding
-        if not self.lexical or not getattr(self.embedder_, "dense", False):
-            return E, E
-        L = self.lexical_.transform(texts)
-        return E, sp.hstack([sp.csr_matrix(E), L], format="csr")
 
     def _zero_shot(self, E) -> np.ndarray:
         """Standardised similarity of each row of E to each category (n × C)."""
@@ -161,40 +196,39 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
     # --- fitting -----------------------------------------------------------------------
 
-    def fit(self, X: Sequence[str], y=None, embedding=None):
-        """Fit on statements X; `y[i]` a confirmed category id or None.
+    def fit(self, texts: Sequence[str], y=None, embeddings=None):
+        """Fit on the statements `texts`; `y`: staff decisions (see the module docstring),
+        a sequence aligned with `texts` or a mapping text → category id.
 
-        `embedding` optionally passes ``embedder.transform(X)`` already computed with a
-        fitted `embedder` (the pipeline shares it with the theme clustering).
+        `embeddings` optionally passes ``embedder.transform(texts)`` already computed with
+        a fitted `embedder` (the pipeline shares it with the theme clustering). Fitted
+        attributes describe the statements of `texts` only, in order.
         """
-        texts = [t or "" for t in X]
+        texts = [t or "" for t in texts]
         cats = _categories(self.categories)
         if not cats:
             raise ValueError("CategoryMapper 需要至少一个问题类别")
         self.classes_ = np.array([c.id for c in cats])
-        index = {c.id: i for i, c in enumerate(cats)}
-        emb = self._resolve_embedder()
-        self.open_ = self.open_set is not None and bool(getattr(emb, "dense", False))
-        confirmed = np.full(len(texts), -1)
-        if y is not None:
-            for i, label in enumerate(y):
-                if label == OTHER and self.open_:  # staff said "new issue": teaches other
-                    confirmed[i] = len(cats)
-                    continue
-                if label is None or label == "" or label == OTHER:
-                    continue
-                if label not in index:
-                    raise ValueError(f"确认的类别“{label}”不在计划的类别中")
-                confirmed[i] = index[label]
+        index = {c.id: i for i, c in enumerate(cats)} | {OTHER: len(cats)}
+        labels, extra, extra_labels = _confirmed_labels(texts, y)
+        confirmed = np.array([_label_index(lab, index) for lab in labels + extra_labels], dtype=int)
+        n = len(texts)
 
-        if self.prior_weight is not None:
-            self.prior_weight_ = self.prior_weight
+        emb = self._resolve_embedder()
+        self.dense_ = bool(emb.dense)
+        self.open_ = self.open_set is not None and self.dense_
+        self.prior_weight_ = self.prior_weight if self.prior_weight is not None else (
+            0.5 if self.dense_ else 1.0)
+        if embeddings is not None:
+            self.embedder_ = emb
+            E = embeddings
+            if extra:
+                more = emb.transform(extra)
+                E = sp.vstack([E, more], format="csr") if sp.issparse(E) else np.vstack([E, more])
         else:
-            self.prior_weight_ = 0.5 if getattr(emb, "dense", False) else 1.0
-        self.embedder_ = emb if embedding is not None else clone(emb).fit(texts)
-        examples = [(e, index[c.id]) for c in cats for e in c.examples]
-        if self.lexical and getattr(self.embedder_, "dense", False):
-            self.lexical_ = TfidfEmbedder(char_ngrams=(2, 3)).fit(texts + [e for e, _ in examples])
+            self.embedder_ = clone(emb).fit(texts + extra)
+            E = self.embedder_.transform(texts + extra)
+        every = texts + extra
 
         # category prototypes: one description text, then the keywords, name and examples
         # of each (the background standardisation evens out categories with more of them)
@@ -210,7 +244,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.prototypes_ = self.embedder_.transform_queries(queries)
         self.background_mean_ = 0.0
         self.background_std_ = 1.0
-        if getattr(self.embedder_, "dense", False):
+        if self.dense_:
             bg = self._zero_shot(self.embedder_.transform(list(BACKGROUND)))
             self.background_mean_ = bg.mean(axis=0)
             self.background_std_ = bg.std(axis=0) + 1e-6
@@ -221,24 +255,23 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
         self.keywords_ = [tuple(dict.fromkeys(k.lower() for k in (c.name, *c.keywords) if k))
                           for c in cats]
-        E, F = self._embed(texts, embedding)
-        Zs = self._scores(texts, E)
+        Zs = self._scores(every, E)
+        examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if examples:
-            _, Fx = self._embed([e for e, _ in examples])
+            Ex = self.embedder_.transform([e for e, _ in examples])
             yx = np.array([c for _, c in examples])
         else:
-            Fx, yx = None, np.zeros(0, dtype=int)
-        self.words_ = None
-        if self.words and getattr(self.embedder_, "dense", False):
-            self.words_ = TfidfEmbedder().fit(texts)
-            F = [F, self.words_.transform(texts)]
-            if Fx is not None:
-                Fx = [Fx, self.words_.transform([e for e, _ in examples])]
-        else:
-            F = [F]
-            Fx = [Fx] if Fx is not None else None
-        P = self._self_train(F, Zs, confirmed, Fx, yx)
-        self._finish(P, confirmed)
+            Ex, yx = None, np.zeros(0, dtype=int)
+        # "other" confirmations teach only where "other" is a class of its own (open set)
+        teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
+        has = teach >= 0
+        self.offsets_ = np.zeros(Zs.shape[1])
+        if has.any() and EXPERIMENT["offset_reg"] is not None:
+            self.offsets_ = _fit_offsets(Zs[has], teach[has], EXPERIMENT["offset_reg"])
+            Zs = Zs + self.offsets_
+        self.taught_ = (E[has], teach[has], Zs.shape[1])
+        P = self._self_train(E, Zs, teach, Ex, yx)
+        self._finish(P, confirmed, n)
         return self
 
     def _scores(self, texts, E):
@@ -256,7 +289,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
     def _keyword_hits(self, texts):
         """`keyword_weight` × log(1 + number of the category's name and keywords in the text)."""
-        if not self.keyword_weight or not getattr(self.embedder_, "dense", False):
+        if not self.keyword_weight or not self.dense_:
             return 0.0
         low = [t.lower() for t in texts]
         H = np.array([[sum(k in t for k in kws) for kws in self.keywords_] for t in low], dtype=float)
@@ -297,22 +330,20 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         n, n_cat = Z.shape
         # a few dozen statements per category are needed before neighbours share a topic
         k = min(self.n_neighbors, n // (20 * n_cat))
-        if k < 1 or not getattr(self.embedder_, "dense", False):
+        if k < 1 or not self.dense_:
             return Z
         nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
         idx = nn.kneighbors(E, return_distance=False)
         once = Z[idx].mean(axis=1)
         return Z + once + once[idx].mean(axis=1)
 
-    def _classifier(self, part=0):
-        if part == 1:  # word TF-IDF beside sentence vectors
-            return LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
-        if getattr(self.embedder_, "dense", False):
+    def _classifier(self):
+        if self.dense_:
             return LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
         # sparse TF-IDF is the fast path for large inputs: naive Bayes fits in one pass
         return ComplementNB()
 
-    def _self_train(self, F, Z, confirmed, Fx, yx):
+    def _self_train(self, E, Z, confirmed, Ex, yx):
         """Grow pseudo-labels from confident zero-shot scores; returns n × C probabilities."""
         n, n_cat = Z.shape
         current = Z.argmax(axis=1)
@@ -331,20 +362,20 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
                     seeds.extend(members[np.argsort(-margin[members], kind="stable")[:keep]])
             seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(confirmed >= 0))), dtype=int)
             labels = [current[seeds]]
-            weights = [np.where(confirmed[seeds] >= 0, self.confirmed_weight, 1.0)]
-            if Fx is not None:
+            n_conf = int(np.sum(confirmed >= 0))
+            w_conf = max(self.confirmed_weight, EXPERIMENT["share"] * (len(seeds) - n_conf) / max(n_conf, 1))
+            weights = [np.where(confirmed[seeds] >= 0, w_conf, 1.0)]
+            if Ex is not None:
                 labels.append(yx)
                 weights.append(np.full(len(yx), self.example_weight))
             labels = np.concatenate(labels)
             weights = np.concatenate(weights)
             if np.unique(labels).size < 2:
                 break
-            clf = []
-            for part, Fp in enumerate(F):
-                rows = [Fp[seeds]] + ([Fx[part]] if Fx is not None else [])
-                Xs = sp.vstack(rows, format="csr") if sp.issparse(Fp) else np.vstack(rows)
-                clf.append(self._classifier(part).fit(Xs, labels, sample_weight=weights))
-            P = self._combine(clf, F, Z)
+            rows = [E[seeds]] + ([Ex] if Ex is not None else [])
+            Xs = sp.vstack(rows, format="csr") if sp.issparse(E) else np.vstack(rows)
+            clf = self._classifier().fit(Xs, labels, sample_weight=weights)
+            P = self._combine(clf, E, Z)
             current = P.argmax(axis=1)
             top2 = np.sort(P, axis=1)
             margin = top2[:, -1] - top2[:, -2] if n_cat > 1 else top2[:, -1]
@@ -354,22 +385,32 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             self.n_iter_ += 1
         return P
 
-    def _combine(self, clf, F, Z):
+    def _combine(self, clf, E, Z):
         """Pooled experts: the classifier and the zero-shot scores must agree.
 
         Where the classifier is unsure (few seeds, a statement unlike any seed) the plan's
         own wording decides; where the zero-shot scores are flat, the classifier does.
         """
         logp = self.prior_weight_ * np.log(np.maximum(_softmax(Z), 1e-9))
-        for model, Fp in zip(clf, F):
-            P = np.full((Fp.shape[0], Z.shape[1]), 1e-9)
-            P[:, model.classes_] = np.maximum(model.predict_proba(Fp), 1e-9)
-            logp = logp + np.log(P)
+        experts = 1.0
+        Et, yt, cols = getattr(self, "taught_", (None, None, 0))
+        if EXPERIMENT["knn_weight"] and yt is not None and len(yt):
+            sims = _dense(E @ Et.T)
+            W = np.exp((sims - sims.max(axis=1, keepdims=True)) / EXPERIMENT["knn_tau"])
+            K = np.full((E.shape[0], cols), 1e-3)
+            for c in np.unique(yt):
+                K[:, c] += W[:, yt == c].sum(axis=1)
+            K /= K.sum(axis=1, keepdims=True)
+            logp = logp + EXPERIMENT["knn_weight"] * np.log(K)
+            experts += EXPERIMENT["knn_weight"]
+        P = np.full((E.shape[0], Z.shape[1]), 1e-9)
+        P[:, clf.classes_] = np.maximum(clf.predict_proba(E), 1e-9)
+        logp = logp + np.log(P)
         # a weighted geometric mean, not a plain product: the experts saw the same words,
         # and multiplying their probabilities counts that evidence twice (confidence 0.99
         # for statements near a boundary). The TF-IDF fast path keeps the product: with no
         # "other" competitor, its `threshold` is what sends weak statements to "other".
-        pool = len(clf) + self.prior_weight_ if getattr(self, "open_", False) else 1.0
+        pool = experts + self.prior_weight_ if self.open_ else 1.0
         P = np.exp((logp - logp.max(axis=1, keepdims=True)) / pool)
         return P / P.sum(axis=1, keepdims=True)
 
@@ -383,7 +424,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         labels[is_cat] = self.classes_[best[is_cat]]
         labels[~is_cat] = OTHER
         low = is_cat & (conf < self.threshold)
-        if getattr(self.embedder_, "dense", False):
+        if self.dense_:
             low |= is_cat & (relevance < self.min_relevance)
         labels[low] = OTHER
         conf = np.where(low, 1.0 - conf, conf)
@@ -394,8 +435,11 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         Q = P[:, :n_cat]
         return Q / np.maximum(Q.sum(axis=1, keepdims=True), 1e-12)
 
-    def _finish(self, P, confirmed):
+    def _finish(self, P, confirmed, n):
+        """Fitted attributes for the batch's n statements (rows beyond are earlier texts)."""
         n_cat = len(self.classes_)
+        P, confirmed = P[:n], confirmed[:n]
+        self.scores_, self.relevance_ = self.scores_[:n], self.relevance_[:n]
         self.proba_ = self._categories_only(P, n_cat)
         self.other_proba_ = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
         labels, conf = self._decide(P, self.relevance_)
@@ -404,18 +448,23 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         conf[has] = 1.0
         self.labels_ = labels
         self.confidence_ = conf
+        top2 = np.sort(P, axis=1)
+        margin = top2[:, -1] - top2[:, -2]
+        margin[has] = np.inf
+        order = np.argsort(margin, kind="stable")
+        self.review_rank_ = np.empty(n, dtype=int)
+        self.review_rank_[order] = np.arange(1, n + 1)
 
     # --- prediction --------------------------------------------------------------------
 
     def _proba(self, texts):
-        E, F = self._embed(texts)
-        F = [F] if self.words_ is None else [F, self.words_.transform(texts)]
+        E = self.embedder_.transform(texts)
         Zv = self._zero_shot(E)
         Z = Zv + self._keyword_hits(texts)
-        if getattr(self, "open_", False):
+        if self.open_:
             Z = self._relative(Z, Zv)
         if hasattr(self, "classifier_"):
-            return self._combine(self.classifier_, F, Z), E
+            return self._combine(self.classifier_, E, Z), E
         return _softmax(Z), E
 
     def predict_proba(self, X):

@@ -1,12 +1,14 @@
 """The analysis in one call: answers → statements → categories → themes.
 
-`analyze` is the public entry point the CLI (`pingjia analyze`) and the web app call; it
-returns plain data (see its docstring) so callers can render or serialise it directly.
+`analyze` is the public entry point; it returns plain data (see its docstring) so callers
+can render or serialise it directly. `analyze_to_folder` is the analyse-and-write step the
+CLI (`pingjia analyze`) and the web app share: analyze, then `report.write_report`.
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -14,7 +16,7 @@ from .embed import (BEST_REPRESENTATION, FAST_REPRESENTATION, INTERACTIVE_MAX,  
                     SENTENCE_MAX, TfidfEmbedder, choose_representation, make_embedder)
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
-from .text import normalize, to_statements
+from .text import to_statements
 from .themes import ThemeClusterer
 from .tokenize import ChineseTokenizer
 
@@ -29,14 +31,17 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     """Map free-text answers to the plan's problem categories and group them into themes.
 
     texts: one answer per row (None/empty rows give no statement). groups[i]: row i's
-    organisation type. confirmed: normalised statement text → category id, staff
-    corrections from earlier runs, used as training labels (and kept as given).
+    organisation type. confirmed: statement text → category id or "other", staff
+    decisions (this run's or earlier runs'), kept as given and used as training labels;
+    `CategoryMapper.fit` owns that rule.
     representation: "auto" (by size, see `choose_representation`), "tfidf", "use", "e5"
     or "e5+use". cache_dir: where sentence vectors are cached (None: the default, False: off).
 
-    Returns ``{"statements": [{"row", "text", "category", "confidence", "theme"}],
-    "categories": [{"id", "name", "count"}] (plan order, then "other"),
-    "themes": [{"id", "category", "label", "keywords", "size", "representatives", "groups"}]}``.
+    Returns ``{"statements": [{"row", "text", "category", "confidence", "theme",
+    "review_rank"}], "categories": [{"id", "name", "count"}] (plan order, then "other"),
+    "themes": [{"id", "category", "label", "label_words", "keywords", "size",
+    "representatives", "groups"}]}``. review_rank: 1 is the statement whose confirmation
+    would teach the mapper most (see `CategoryMapper`), ranks 1..n distinct.
     """
     def tick(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -65,8 +70,11 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
 
     labels = np.array([OTHER] * n, dtype=object)
     confidence = np.zeros(n)
+    review_rank = np.arange(1, n + 1)  # no plan: nothing to learn, the order of the answers
     if categories and n:
-        labels, confidence = _map(sentences, categories, embedder, X, confirmed or {}, random_state)
+        mapper = CategoryMapper(categories, embedder=embedder, random_state=random_state)
+        mapper.fit(sentences, confirmed or None, embeddings=X)
+        labels, confidence, review_rank = mapper.labels_, mapper.confidence_, mapper.review_rank_
     tick("map", n, n)
 
     themes = []
@@ -82,7 +90,8 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     tally = Counter(labels.tolist())
     return {
         "statements": [{"row": s.row, "text": s.text, "category": str(labels[i]),
-                        "confidence": round(float(confidence[i]), 4), "theme": str(theme_of[i])}
+                        "confidence": round(float(confidence[i]), 4), "theme": str(theme_of[i]),
+                        "review_rank": int(review_rank[i])}
                        for i, s in enumerate(statements)],
         "categories": [{"id": c.id, "name": c.name, "count": tally.get(c.id, 0)} for c in categories]
         + [{"id": OTHER, "name": OTHER_NAME, "count": tally.get(OTHER, 0)}],
@@ -90,23 +99,19 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     }
 
 
-def _map(sentences, categories, embedder, X, confirmed, random_state):
-    """Labels and confidences; confirmed texts from earlier runs join as labelled rows."""
-    known = {c.id for c in categories} | {OTHER}  # "other" teaches the mapper's other class
-    wanted = {normalize(k): v for k, v in confirmed.items()}
-    y = [wanted.get(s) if wanted.get(s) in known else None for s in sentences]
-    present = set(sentences)
-    extra = [(t, c) for t, c in wanted.items() if c in known and t not in present]
-    mapper = CategoryMapper(categories, embedder=embedder, random_state=random_state)
+
+
+def analyze_to_folder(texts: Sequence[str | None], plan: Plan | None, out_dir: Path, source, *,
+                      wordclouds: bool = True, extra: Mapping | None = None,
+                      progress: Progress | None = None, **options) -> tuple[dict, dict]:
+    """`analyze(texts, plan, **options)`, then write analysis.json, summary.md and word
+    clouds into `out_dir` (see `report.write_report`; `source` is its `report.Source`).
+    `extra`: more top-level keys for analysis.json (the web app adds each row's origin).
+    Returns the result and the paths written."""
+    from .report import write_report  # the word-cloud stack: only when writing
+
+    result = analyze(texts, plan, progress=progress, **options)
     if extra:
-        fit_texts = sentences + [t for t, _ in extra]
-        mapper.fit(fit_texts, y + [c for _, c in extra])
-    else:
-        mapper.fit(sentences, y, embedding=X)
-    n = len(sentences)
-    labels = mapper.labels_[:n].copy()
-    confidence = mapper.confidence_[:n].copy()
-    for i, s in enumerate(sentences):  # a statement staff marked as "other" stays there
-        if wanted.get(s) == OTHER:
-            labels[i], confidence[i] = OTHER, 1.0
-    return labels, confidence
+        result.update(extra)
+    paths = write_report(result, Path(out_dir), source, wordclouds=wordclouds, progress=progress)
+    return result, paths

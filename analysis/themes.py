@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,7 +33,7 @@ from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
 from .embed import choose_representation, make_embedder
-from .tokenize import ChineseTokenizer, is_keyword
+from .tokenize import ChineseTokenizer, is_keyword, word_tag
 
 UNKNOWN_GROUP = "未注明"
 
@@ -218,7 +218,7 @@ class ThemeClusterer(BaseEstimator):
             members = np.flatnonzero(theme_of == t)
             central = self._central(R, members, texts)
             reps = central[: self.n_representatives]
-            label, label_words = theme_label(central, keywords[t])
+            label, label_words = theme_label(central, keywords[t], cut=self._cut)
             theme = {"id": tid, "category": owner, "label": label, "label_words": label_words,
                      "keywords": keywords[t], "size": int(members.size),
                      "representatives": reps, "groups": {}}
@@ -249,6 +249,10 @@ class ThemeClusterer(BaseEstimator):
             out.append([str(vocab[j]) for j in top if row[j] > 0])
         return out
 
+    def _cut(self, text: str) -> list[str]:
+        tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
+        return tokenizer.cut(text)
+
     def _embed(self, texts):
         emb = self.embedder if self.embedder is not None else choose_representation(len(texts))
         if isinstance(emb, str):
@@ -272,47 +276,77 @@ class ThemeClusterer(BaseEstimator):
 _CLAUSE = re.compile(r"[，,；;。！!？?：:\n]+")
 _BRACKETS = re.compile(r"（[^）]*）|\([^)]*\)|【[^】]*】")
 # Openings that say who speaks or how, not what the issue is.
-_OPENING = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|另外|此外|同时|"
-                      r"但是?|而且|并且|还有|所以|因此|我们|我觉得|我认为|感觉|目前|现在)+")
+_OPENING = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|[0-9]+[.、]|首先|其次|另外|此外|"
+                      r"同时|但是?|而且|并且|还有|所以|因此|我觉得|我认为|感觉|目前|现在|"
+                      r"我们(?:企业|公司|单位|学校|这边)?的?)+")
 LABEL_MAX = 18
+LABEL_MIN = 6
+_EDGE_WORDS = frozenset("的和及与或把被对在从向给让")
 
 
-def theme_label(central: Sequence[str], keywords: Sequence[str]) -> tuple[str, list[str]]:
+def theme_label(central: Sequence[str], keywords: Sequence[str],
+                cut=None) -> tuple[str, list[str]]:
     """A short issue phrase for a theme, and the keywords it is built on.
 
     The clause (of the theme's most central statements, `central` in that order) that
     holds most of the theme's top keywords, weighted by keyword rank and, slightly, by
-    how central its statement is; openings such as "一是", "我们" dropped, trimmed to about
-    `LABEL_MAX` characters around its keywords. It reads as the participants' own words
-    ("本地知识产权代理机构规模小") rather than a keyword list. Without a clause that holds a
-    keyword, the first clause of the most central statement; without statements, the
-    keywords joined.
+    how central its statement is; openings such as "一是", "我们的" dropped; a long clause
+    is cut to the run of whole words (at most `LABEL_MAX` characters) that holds the most
+    keywords. It reads as the participants' own words ("本地知识产权代理机构规模小") rather
+    than a keyword list. Without a clause that holds a keyword, the first clause of the
+    most central statement; without statements, the keywords joined. `cut`: text → words
+    (default: the bundled jieba dictionary).
     """
-    top = [k for k in keywords[:5] if k]
+    cut = cut or ChineseTokenizer().cut
+    weight = {k: 1.0 / (1 + j) for j, k in enumerate(k for k in keywords[:5] if k)}
     best, best_score = "", 0.0
     for rank, text in enumerate(central):
-        for clause in _CLAUSE.split(_BRACKETS.sub("", text)):
-            clause = _OPENING.sub("", clause.strip())
-            if len(clause) < 2:
-                continue
-            clause = _trim(clause, top)
-            hits = [j for j, k in enumerate(top) if k in clause]
-            score = sum(1.0 / (1 + j) for j in hits) * (1.0 - 0.05 * rank)
-            # a clause much longer than the label would be reads as an excerpt, not a phrase
-            score -= 0.02 * max(0, len(clause) - 12)
+        for clause in _clauses(text):
+            if len(clause) > LABEL_MAX:
+                clause = _window(clause, weight, cut)
+            score = sum(w for k, w in weight.items() if k in clause) * (1.0 - 0.05 * rank)
+            # a bare word or an excerpt reads less like an issue than a short clause
+            score -= 0.1 * max(0, LABEL_MIN - len(clause)) + 0.02 * max(0, len(clause) - 12)
             if score > best_score:
                 best, best_score = clause, score
     if not best:
-        first = next((c for text in central[:1] for c in _CLAUSE.split(_BRACKETS.sub("", text))
-                      if len(c.strip()) >= 2), "")
-        best = _trim(_OPENING.sub("", first.strip()), top) if first else "、".join(top[:3])
-    return best, [k for k in keywords if k in best]
+        first = next(iter(_clauses(central[0])), "") if central else ""
+        best = _window(first, weight, cut) if len(first) > LABEL_MAX else first
+        best = best or "、".join(list(weight)[:3])
+    return best, [k for k in keywords if k and k in best]
 
 
-def _trim(clause: str, keywords: Sequence[str]) -> str:
-    """At most LABEL_MAX characters, keeping the span from the first keyword on."""
-    if len(clause) <= LABEL_MAX:
-        return clause
-    starts = [clause.find(k) for k in keywords if k in clause]
-    start = min(starts) if starts else 0
-    return clause[start:start + LABEL_MAX]
+def _clauses(text: str) -> list[str]:
+    out = []
+    for clause in _CLAUSE.split(_BRACKETS.sub("", text)):
+        clause = _OPENING.sub("", clause.strip()).lstrip("的在对把被让给从").rstrip("的了吧呢啊").strip()
+        if len(clause) >= 2:
+            out.append(clause)
+    return out
+
+
+def _window(clause: str, weight: Mapping[str, float], cut) -> str:
+    """The run of whole words of at most LABEL_MAX characters with the most keyword weight
+    (then the shortest), neither starting nor ending on a particle, preposition, conjunction,
+    numeral or measure word."""
+    tokens = cut(clause)
+
+    def edge_ok(token: str) -> bool:
+        return (bool(token.strip()) and token not in _EDGE_WORDS and not token[0].isdigit()
+                and word_tag(token)[:1] not in "cpumq")
+
+    best_key, best = None, clause[:LABEL_MAX]
+    for i in range(len(tokens)):
+        length = 0
+        for j in range(i, len(tokens)):
+            length += len(tokens[j])
+            if length > LABEL_MAX:
+                break
+            after_number = i > 0 and tokens[i - 1][:1].isdigit()  # "13 条": the measure word goes too
+            if after_number or not (edge_ok(tokens[i]) and edge_ok(tokens[j])):
+                continue
+            span = "".join(tokens[i:j + 1])
+            key = (sum(w for k, w in weight.items() if k in span), -length)
+            if best_key is None or key > best_key:
+                best_key, best = key, span
+    return best

@@ -118,7 +118,7 @@ def open_set(texts, y, plan, label_of, embedder, X, seed) -> dict:
     """Half the plan (every other category in sorted id order); held-out labels are gold other."""
     kept = sorted(plan.categories, key=lambda c: c.id)[::2]
     known = {label_of[c.id] for c in kept}
-    mapper = CategoryMapper(kept, embedder=embedder, random_state=seed).fit(texts, embedding=X)
+    mapper = CategoryMapper(kept, embedder=embedder, random_state=seed).fit(texts, embeddings=X)
     pred = [OTHER if c == OTHER else label_of[c] for c in mapper.labels_]
     gold = [t if t in known else OTHER for t in y]
     return {"categories": f"{len(kept)} of {len(plan.categories)}",
@@ -132,7 +132,7 @@ def evaluate_demo(args) -> dict:
     plan = load_plan(SEED_PLAN)
     embedder = make_embedder(args.representation, tokenizer=ChineseTokenizer())
     X = embedder.fit_transform(texts)
-    mapper = CategoryMapper(plan, embedder=embedder, random_state=args.seed).fit(texts, embedding=X)
+    mapper = CategoryMapper(plan, embedder=embedder, random_state=args.seed).fit(texts, embeddings=X)
     return {"data": DEMO.stem, "categories": f"{len(plan.categories)} (seed plan)",
             **open_set_scores(y, list(mapper.labels_), mapper.confidence_)}
 
@@ -147,7 +147,7 @@ def evaluate_set(data: Path, plan_stem: str, args) -> dict:
     started = time.perf_counter()
     embedder = make_embedder(args.representation, tokenizer=tokenizer)
     X = embedder.fit_transform(texts)
-    mapper = CategoryMapper(plan, embedder=embedder, random_state=args.seed).fit(texts, embedding=X)
+    mapper = CategoryMapper(plan, embedder=embedder, random_state=args.seed).fit(texts, embeddings=X)
     forced = [label_of[ids[j]] for j in mapper.proba_.argmax(axis=1)]
     out["acc"] = accuracy_score(y, forced)
     out["f1"] = f1_score(y, forced, average="macro")
@@ -155,7 +155,7 @@ def evaluate_set(data: Path, plan_stem: str, args) -> dict:
     out["map_s"] = time.perf_counter() - started
     out["open"] = {"data": data.stem, **open_set(texts, y, plan, label_of, embedder, X, args.seed)}
 
-    zero = CategoryMapper(plan, embedder=embedder, n_neighbors=0, seed_fractions=()).fit(texts, embedding=X)
+    zero = CategoryMapper(plan, embedder=embedder, n_neighbors=0, seed_fractions=()).fit(texts, embeddings=X)
     zs = [label_of[ids[j]] for j in zero.scores_.argmax(axis=1)]
     out["zs_acc"] = accuracy_score(y, zs)
     kw = [label_of[ids[j]] for j in keyword_baseline(texts, plan, tokenizer)]

@@ -170,6 +170,27 @@ def test_summary_without_plan_says_so():
     assert "每行作为一条，共 1 条意见" in md and "> 食堂饭菜太咸" in md
 
 
+@pytest.mark.parametrize("content, fragments", [
+    ("text,类别\n专利很多,transfer-channels\n", ["confirmed.csv", "category", "text、类别"]),
+    ("意见,category\n专利很多,transfer-channels\n", ["confirmed.csv", "text"]),
+    ("text,category\n专利很多,transfer-channels\n企业不重视,no-such\n", ["第 3 行", "no-such", "other"]),
+    ("text,category\n,transfer-channels\n", ["第 2 行", "text 为空"]),
+])
+def test_bad_confirmed_file(tmp_path, content, fragments):
+    path = write_csv(tmp_path / "in.csv", "utf-8")
+    (tmp_path / "confirmed.csv").write_text(content, encoding="utf-8")
+    result = run(path, "--out", tmp_path / "out", "--plan", PLAN, "--confirmed", tmp_path / "confirmed.csv")
+    assert_user_error(result, *fragments)
+    assert not (tmp_path / "out").exists()
+
+
+def test_confirmed_file_needs_a_plan_and_must_exist(tmp_path):
+    path = write_csv(tmp_path / "in.csv", "utf-8")
+    assert_user_error(run(path, "--out", tmp_path / "out", "--confirmed", tmp_path / "c.csv"), "--plan")
+    assert_user_error(run(path, "--out", tmp_path / "out", "--plan", PLAN, "--confirmed", tmp_path / "c.csv"),
+                      "找不到确认文件")
+
+
 # --- full runs with the real pipeline -----------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -183,15 +204,19 @@ def check_contract(result: dict, rows: list[str | None]) -> None:
     theme_ids = {t["id"] for t in result["themes"]}
     assert "other" in category_ids and len(set(category_ids)) == len(category_ids)
     for s in result["statements"]:
-        assert set(s) == {"row", "text", "category", "confidence", "theme"}
+        assert set(s) == {"row", "text", "category", "confidence", "theme", "review_rank"}
         assert isinstance(s["row"], int) and isinstance(s["confidence"], float)
         assert s["category"] in category_ids and s["theme"] in theme_ids
         assert s["text"] and s["text"] in normalize(rows[s["row"]])  # traceable to its row
+    ranks = sorted(s["review_rank"] for s in result["statements"])
+    assert ranks == list(range(1, len(ranks) + 1))
     for c in result["categories"]:
         assert set(c) == {"id", "name", "count"}
         assert c["count"] == sum(s["category"] == c["id"] for s in result["statements"])
     for t in result["themes"]:
-        assert set(t) == {"id", "category", "label", "keywords", "size", "representatives", "groups"}
+        assert set(t) == {"id", "category", "label", "label_words", "keywords", "size",
+                          "representatives", "groups"}
+        assert all(w in t["label"] for w in t["label_words"])
         assert t["category"] in category_ids and isinstance(t["label"], str)
         assert all(isinstance(k, str) for k in t["keywords"]) and len(t["representatives"]) <= t["size"]
         assert t["size"] == sum(s["theme"] == t["id"] for s in result["statements"])
@@ -248,3 +273,24 @@ def test_no_split_one_statement_per_row(pipeline, tmp_path):
     assert [(s["row"], s["text"]) for s in data["statements"]] == [
         (i, normalize(text)) for i, (_, text) in enumerate(ROWS) if text]
     assert [c["id"] for c in data["categories"]] == ["other"]  # no plan: everything is new
+
+
+def test_confirmed_statements_keep_their_category(pipeline, tmp_path):
+    canteen, pledge = "食堂的饭菜太咸了，停车位也不够。", "缺少懂专利价值评估的专业人员，质押融资很难办。"
+    confirmed = tmp_path / "confirmed.csv"
+    # staff put the canteen complaint under transfer-channels (to see a decision kept) and
+    # the pledge statement under "new issue"; the third text, from an earlier run, only teaches
+    confirmed.write_text(f"text,category\n{canteen},transfer-channels\n{pledge},other\n"
+                         "代理机构人才短缺,service-talent\n", encoding="utf-8-sig")
+    result = run(write_csv(tmp_path / "in.csv", "utf-8"), "--out", tmp_path / "out", "--plan", PLAN,
+                 "--confirmed", confirmed, "--no-wordcloud", "--quiet")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    check_contract(data, [text for _, text in ROWS])
+    by_text = {s["text"]: s for s in data["statements"]}
+    assert (by_text[canteen]["category"], by_text[canteen]["confidence"]) == ("transfer-channels", 1.0)
+    assert (by_text[pledge]["category"], by_text[pledge]["confidence"]) == ("other", 1.0)
+    assert "代理机构人才短缺" not in by_text
+    # a confirmed statement has nothing left to teach: it comes last in the review order
+    n = len(data["statements"])
+    assert {by_text[canteen]["review_rank"], by_text[pledge]["review_rank"]} == {n - 1, n}

@@ -339,3 +339,36 @@ def test_pingjia_serve_runs_waitress_with_an_embedded_worker(app, runner, monkey
     served_app, kw, (status, error, *_) = seen[0]
     assert served_app is app and kw == {"host": "127.0.0.1", "port": 8125, "threads": 4}
     assert status == "done", error
+
+
+def test_a_group_is_analysed_over_all_its_sessions(app, client):
+    a = session_with_answers(app)
+    b = session_with_answers(app, [("泰山学院", "高校/科研院所", "科研人员不了解专利转让的流程。", "")],
+                             title="网上问卷", form="问卷调查")
+    _fast(app, HUEY_IMMEDIATE=True)
+    add_staff(app)
+    log_in(client)
+    from survey.evaluations import group_by_codes
+
+    with app.app_context():
+        group = group_by_codes([a, b], "座谈会与网上问卷")
+        db.session.commit()
+        code = group.code
+    token = csrf_token(client, f"/staff/groups/{code}/analysis")
+    client.post(f"/staff/groups/{code}/analysis/run", data={"csrf_token": token})
+    status = client.get(f"/staff/groups/{code}/analysis/status").get_json()
+    assert status["status"] == "done", status["error"]
+    with app.app_context():
+        from survey.evaluations import find_by_code
+
+        group = find_by_code(code)
+        sessions = {s.response.session.code for s in db.session.scalars(
+            select(Statement).where(Statement.evaluation_id == group.id))}
+        assert sessions == {a, b}
+        # The session's own evaluation is separate: nothing analysed there yet.
+        own = find_by_code(a)
+        assert db.session.scalars(select(Statement).where(Statement.evaluation_id == own.id)).first() is None
+    page = client.get(f"/staff/groups/{code}/analysis").get_data(as_text=True)
+    assert "座谈会与网上问卷" in page and "重新分析" in page and f"/staff/groups/{code}/analysis/wordclouds/" in page
+    with client.get(f"/staff/groups/{code}/analysis/summary.md") as summary:
+        assert summary.status_code == 200 and "科研人员" in summary.get_data(as_text=True)

@@ -176,3 +176,19 @@ def test_sentence_vectors_are_cached_on_disk(tmp_path, use):
     again = SentenceEmbedder("use", cache_dir=tmp_path).transform(TEXTS[:5] + TEXTS[5:6])
     assert np.allclose(again[:5], first, atol=1e-6)
     assert np.allclose(again[5], use.transform(TEXTS[5:6])[0], atol=1e-5)
+
+
+def test_confirmed_mapping_owns_the_rule(plan):
+    # a mapping text → label: matched after normalisation, ids trimmed, earlier texts not in
+    # this batch teach without becoming statements, "other" stays other even without an
+    # open-set class (TF-IDF path)
+    earlier = "代理机构的专利代理人水平参差不齐。"
+    y = {" " + TEXTS[0] + " ": " service-talent ", TEXTS[1]: OTHER, earlier: "service-talent", TEXTS[2]: ""}
+    mapper = CategoryMapper(plan, embedder="tfidf").fit(TEXTS, y)
+    assert len(mapper.labels_) == len(TEXTS) and mapper.proba_.shape == (len(TEXTS), 3)
+    assert list(mapper.labels_[:2]) == ["service-talent", OTHER]
+    assert list(mapper.confidence_[:2]) == [1.0, 1.0] and mapper.confidence_[2] < 1.0
+    ranks = mapper.review_rank_
+    assert sorted(ranks) == list(range(1, len(TEXTS) + 1)) and set(ranks[:2]) == {len(TEXTS) - 1, len(TEXTS)}
+    with pytest.raises(ValueError):
+        CategoryMapper(plan, embedder="tfidf").fit(TEXTS, [None])  # not aligned

@@ -44,3 +44,28 @@ def test_compare_detects_a_model_the_migrations_lack(empty_app):
         with db.engine.connect() as conn:
             diffs = compare_metadata(MigrationContext.configure(conn), extra)
     assert [d[0] for d in diffs] == ["add_table"]
+
+
+def test_theme_representatives_migration_keeps_existing_rows(empty_app):
+    """c51f0e2a7d14 adds a column: themes (and everything else) stored before it stay, with an empty list."""
+    import json
+
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(revision="bb9734052ea9")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO plan (id, title, document_number, source_text, source_name, updated_at) "
+                              "VALUES ('p', '规划', '', '', '', CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO evaluation (id, code, plan_id, title, is_group, created_at) "
+                              "VALUES (1, 'abcdefgh', 'p', '评价', false, CURRENT_TIMESTAMP)"))
+            conn.execute(text("INSERT INTO theme (id, evaluation_id, category, machine_label, staff_label, label_words, "
+                              "keywords, origin, created_at) VALUES (7, 1, 'other', '旧主题', '员工起的名', '[]', "
+                              "'[\"专利\"]', 'machine', CURRENT_TIMESTAMP)"))
+        upgrade()
+        with db.engine.connect() as conn:
+            row = conn.execute(text("SELECT staff_label, keywords, representatives FROM theme WHERE id = 7")).one()
+        assert row[0] == "员工起的名"
+        # SQLite hands JSON back as text, PostgreSQL as values.
+        assert [json.loads(v) if isinstance(v, str) else v for v in row[1:]] == [["专利"], []]
+        assert _diffs() == []

@@ -22,7 +22,7 @@ ANSWERS = [
     "科研院所的成果转化渠道不畅，转让许可手续复杂。",
 ]
 GROUPS = ["企业", None, "高校", "企业", "企业", "企业", "服务机构", "高校", "企业", "企业", None, "高校"]
-STATEMENT_KEYS = {"row", "text", "category", "confidence", "theme"}
+STATEMENT_KEYS = {"row", "text", "category", "confidence", "theme", "review_rank"}
 THEME_KEYS = {"id", "category", "label", "label_words", "keywords", "size", "representatives", "groups"}
 
 

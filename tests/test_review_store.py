@@ -19,7 +19,7 @@ from survey.review.models import AnalysisRun, Statement, Theme
 from survey.review.store import (analyse, evaluation_input, output_dir, save_result, stored_result,
                                  training_labels)
 
-from review_support import ANSWERS, add_answers, session_by_code, session_with_answers
+from review_support import add_answers, session_by_code, session_with_answers
 
 ENT, TALENT, CHANNELS = "enterprise-capability", "service-talent", "transfer-channels"
 NEW_ANSWER = ("泰山学院", "高校/科研院所", "科研人员不了解专利转让的流程。", "")
@@ -208,6 +208,8 @@ def test_real_rerun_learns_from_staff_and_writes_derived_files(app):
         assert target.status == "confirmed" and target.category == wanted
         assert target.machine_category == wanted  # the label reached analyze, which kept it
         assert "科研人员不了解专利转让的流程。" in s
+        ranks = [x.review_rank for x in s.values()]  # the pipeline's review order, stored for the queue
+        assert None not in ranks and sorted(ranks) == list(range(1, len(ranks) + 1))
         saved = json.loads((output_dir(evaluation) / "analysis.json").read_text(encoding="utf-8"))
         assert any(x["text"] == "科研人员不了解专利转让的流程。" for x in saved["statements"])
         for t in saved["themes"]:

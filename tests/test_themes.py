@@ -101,3 +101,25 @@ def test_deterministic_and_sparse_input():
     import scipy.sparse as sp
     labels = cluster(sp.csr_matrix(np.abs(X)), 3)
     assert len(set(labels)) == 3
+
+
+def test_theme_label_is_a_clause_of_the_theme_own_words():
+    from analysis.themes import theme_label
+    central = ["我们的绳网产品大部分出口，国外客户经常要我们出具不侵权说明。",
+               "海外遇到过商标被抢注。"]
+    label, words = theme_label(central, ["出口", "产品", "国外", "商标"])
+    assert label == "绳网产品大部分出口" and words == ["出口", "产品"]
+
+
+def test_theme_label_cuts_a_long_clause_at_whole_words():
+    from analysis.themes import LABEL_MAX, theme_label
+    text = "建议按13条产业链定期发布高校专利清单和企业技术需求清单，别光靠对接会。"
+    label, words = theme_label([text], ["高校", "清单", "专利", "产业链"])
+    assert label == "产业链定期发布高校专利清单" and len(label) <= LABEL_MAX
+    assert set(words) == {"高校", "清单", "专利", "产业链"}
+
+
+def test_theme_label_without_keywords_falls_back():
+    from analysis.themes import theme_label
+    assert theme_label(["一是会场太冷，二是茶歇不好。"], []) == ("会场太冷", [])
+    assert theme_label([], ["停车", "收费"]) == ("停车、收费", ["停车", "收费"])

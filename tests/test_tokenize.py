@@ -160,3 +160,13 @@ def test_bad_files_name_the_problem(tmp_path):
     two.write_text("的 了\n", encoding="utf-8")
     with pytest.raises(CorpusFileError, match="一个停用词"):
         load_stopwords(two)
+
+
+def test_filler_words_are_not_keywords():
+    from analysis.tokenize import is_keyword
+    tok = ChineseTokenizer()
+    # adverbs, numerals, pronouns and other filler (stopword list or part of speech)
+    for word in ["不到", "一块", "几乎", "起来", "真正", "不少", "基本", "一般", "很多", "本地", "目前"]:
+        assert not [t for t in tok(word) if is_keyword(t)], word
+    for word in ["专利", "代理机构", "转化", "服务", "困难", "高价值"]:
+        assert is_keyword(word), word

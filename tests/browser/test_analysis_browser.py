@@ -73,3 +73,46 @@ def test_run_analysis_shows_progress_then_the_result(live_server, demo_code, des
     desktop.screenshot(path=output_dir / "analysis-1280-done.png", full_page=True)
     phone.screenshot(path=output_dir / "analysis-375-done.png", full_page=True)
     assert phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_group_sessions_on_the_list_then_a_failed_run_offers_retry(live_server, demo_code, phone, desktop,
+                                                                   output_dir):
+    from survey.evaluations import group_by_code
+    from survey.review.models import AnalysisRun
+    from survey.sessions import create_session
+
+    app = live_server.app
+    with app.app_context():
+        demo = create_session(plan_id="taian-ip-14th-fyp", title="知识产权规划网上问卷", form="问卷调查",
+                              organiser="泰安市市场监管局", starts_at=None, place="线上", status="open")
+        db.session.commit()
+        online = demo.code
+    _log_in(phone, live_server)
+    phone.goto(live_server.url + "/staff/")
+    phone.get_by_text("合并分析多场活动").click()
+    phone.locator(f"input[name=codes][value='{demo_code}']").check()
+    phone.get_by_label("合并评价名称").fill("座谈会与网上问卷")
+    phone.get_by_role("button", name="建立合并评价").click()
+    # One session only: the error is on the page, what was typed is still there.
+    assert phone.get_by_text("合并分析至少需要选择两场活动").is_visible()
+    assert phone.get_by_label("合并评价名称").input_value() == "座谈会与网上问卷"
+    assert phone.locator(f"input[name=codes][value='{demo_code}']").is_checked()
+    phone.screenshot(path=output_dir / "group-375-error.png", full_page=True)
+    assert phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    phone.locator(f"input[name=codes][value='{online}']").check()
+    phone.get_by_role("button", name="建立合并评价").click()
+    phone.get_by_text("合并分析以下活动").wait_for()
+    code = phone.url.split("/groups/")[1].split("/")[0]
+
+    with app.app_context():
+        group = group_by_code(code)
+        db.session.add(AnalysisRun(evaluation=group, status="failed", stage="failed",
+                                   error="分析进程意外中断（超过 2 分钟没有进展），可能是服务器重启或内存不足。请点击“重试”。"))
+        db.session.commit()
+    for page, name in ((phone, "group-375-failed.png"), (desktop, "group-1280-failed.png")):
+        if page is desktop:
+            _log_in(page, live_server)
+        page.goto(f"{live_server.url}/staff/groups/{code}/analysis")
+        assert page.get_by_role("button", name="重试").is_visible()
+        assert page.get_by_text("分析进程意外中断").is_visible()
+        page.screenshot(path=output_dir / name, full_page=True)
