@@ -145,3 +145,34 @@ def test_group_analysis_page_links_the_group_report(app, client, code):
     assert f"/staff/reports/{group}/report.docx" in page and f"/staff/reports/{group}/export.xlsx" in page
     report = client.get(f"/staff/reports/{group}").get_data(as_text=True)
     assert "3 份问卷" in report  # both sessions' answers (the second has none yet)
+
+
+def test_clean_png_drops_exif_and_text():
+    from PIL import PngImagePlugin
+
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "TestPhone"
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "拍摄于泰安市某地")
+    buf = io.BytesIO()
+    Image.new("RGBA", (50, 40), (0, 0, 255, 128)).save(buf, "PNG", exif=exif, pnginfo=info)
+    assert b"eXIf" in buf.getvalue() and b"Comment" in buf.getvalue()
+    clean = clean_image(buf.getvalue())
+    assert clean.content_type == "image/png" and (clean.width, clean.height) == (50, 40)
+    assert b"eXIf" not in clean.data and b"Comment" not in clean.data and b"TestPhone" not in clean.data
+
+
+def test_photo_upload_too_large(client, code):
+    from survey.reports.photos import MAX_BYTES
+    from survey.reports.views import MAX_PHOTOS_PER_UPLOAD
+
+    url = f"/staff/sessions/{code}"
+    token = csrf_token(client, url)
+    huge = b"\xff\xd8" + b"\0" * (MAX_PHOTOS_PER_UPLOAD * MAX_BYTES + 128 * 1024)
+    response = client.post(f"{url}/photos", data={"csrf_token": token, "photos": [(io.BytesIO(huge), "big.jpg")]},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413 and "内容过长" in response.get_data(as_text=True)
+    one_too_big = b"\xff\xd8" + b"\0" * (MAX_BYTES + 10)
+    page = client.post(f"{url}/photos", data={"csrf_token": token, "photos": [(io.BytesIO(one_too_big), "b.jpg")]},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "b.jpg：图片不能超过 10 MB" in page

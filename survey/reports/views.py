@@ -145,6 +145,8 @@ def photo_upload(code: str):
             added += 1
         except PhotoError as exc:
             errors.append(f"{f.filename}：{exc}")
+        finally:
+            f.close()  # large uploads are spooled to a temporary file
     db.session.commit()
     if added:
         flash(f"已上传 {added} 张图片（已去除拍摄位置等元数据）。", "success")
