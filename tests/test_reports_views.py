@@ -12,6 +12,22 @@ from survey.reports.models import SessionPhoto
 from survey.reports.photos import PhotoError, clean_image
 
 
+def _post_files(client, url: str, data: dict, **kwargs):
+    """POST multipart data encoded in memory: the test client would otherwise spool a large
+    body to a temporary file that it never closes (a ResourceWarning in a later test)."""
+    from werkzeug.datastructures import FileStorage, MultiDict
+    from werkzeug.test import encode_multipart
+
+    fields = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, tuple):  # (stream, filename), as the test client takes them
+                item = FileStorage(stream=item[0], filename=item[1], content_type="application/octet-stream")
+            fields.add(key, item)
+    boundary, body = encode_multipart(fields)
+    return client.post(url, data=body, content_type=f'multipart/form-data; boundary="{boundary}"', **kwargs)
+
+
 @pytest.fixture
 def code(app, client):
     code = make_evaluation(app)
@@ -104,10 +120,10 @@ def test_photo_upload_show_delete(app, client, code):
     token = csrf_token(client, url)
     raw = _jpeg_with_gps((3000, 2000)) + b"\0" * 70_000  # trailing bytes after the image: still a JPEG
     assert len(raw) > 64 * 1024  # bigger than the app-wide limit for phone forms
-    response = client.post(f"{url}/photos", data={"csrf_token": token, "caption": "座谈会现场",
-                                                   "photos": [(io.BytesIO(raw), "IMG_0001.jpg"),
-                                                              (io.BytesIO(b"MZ fake"), "virus.jpg")]},
-                           content_type="multipart/form-data", follow_redirects=True)
+    response = _post_files(client, f"{url}/photos", {"csrf_token": token, "caption": "座谈会现场",
+                                                     "photos": [(io.BytesIO(raw), "IMG_0001.jpg"),
+                                                                (io.BytesIO(b"MZ fake"), "virus.jpg")]},
+                           follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "已上传 1 张图片" in page and "virus.jpg：无法识别为 JPEG 或 PNG 图片" in page
     with app.app_context():
@@ -169,10 +185,9 @@ def test_photo_upload_too_large(client, code):
     url = f"/staff/sessions/{code}"
     token = csrf_token(client, url)
     huge = b"\xff\xd8" + b"\0" * (MAX_PHOTOS_PER_UPLOAD * MAX_BYTES + 128 * 1024)
-    response = client.post(f"{url}/photos", data={"csrf_token": token, "photos": [(io.BytesIO(huge), "big.jpg")]},
-                           content_type="multipart/form-data")
+    response = _post_files(client, f"{url}/photos", {"csrf_token": token, "photos": [(io.BytesIO(huge), "big.jpg")]})
     assert response.status_code == 413 and "内容过长" in response.get_data(as_text=True)
     one_too_big = b"\xff\xd8" + b"\0" * (MAX_BYTES + 10)
-    page = client.post(f"{url}/photos", data={"csrf_token": token, "photos": [(io.BytesIO(one_too_big), "b.jpg")]},
-                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    page = _post_files(client, f"{url}/photos", {"csrf_token": token, "photos": [(io.BytesIO(one_too_big), "b.jpg")]},
+                       follow_redirects=True).get_data(as_text=True)
     assert "b.jpg：图片不能超过 10 MB" in page
