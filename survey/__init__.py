@@ -114,6 +114,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录。"
 
     from . import models
+    from .reports import models as _report_models  # noqa: F401  (tables for Alembic)
     from .review import models as _review_models  # noqa: F401  (tables for Alembic)
 
     @login_manager.user_loader
@@ -133,11 +134,13 @@ def register_blueprints(app: Flask) -> None:
     from . import auth, participate, staff
     from .imports import routes as imports
     from .review import views as review
+    from .reports import views as reports
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(participate.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(reports.bp)
     imports.register(app)
 
 
@@ -170,5 +173,7 @@ def register_template_filters(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from .commands import register
+    from .reports.commands import register as register_reports
 
     register(app)
+    register_reports(app)

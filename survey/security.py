@@ -30,3 +30,9 @@ def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     return response
+
+
+def csp_allowing_style(nonce: str) -> str:
+    """The CSP with one inline <style nonce=…> allowed: the report page carries its print
+    stylesheet inside the page so the same file also works downloaded and opened alone."""
+    return CSP.replace("style-src 'self'", f"style-src 'self' 'nonce-{nonce}'")

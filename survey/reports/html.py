@@ -1,0 +1,25 @@
+"""The report as one print-ready HTML page (A4 @page CSS, images inline as data: URIs), for the
+office website and for printing to PDF from a browser. No script: it prints the same anywhere."""
+from __future__ import annotations
+
+import base64
+
+from flask import render_template
+
+from . import wording
+from .data import NEW_ISSUES, ReportData
+
+
+def data_uri(data: bytes, content_type: str = "image/png") -> str:
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def render_html(data: ReportData, *, links: dict | None = None, style_nonce: str | None = None) -> str:
+    """links: staff-only toolbar (download and switch links), left out of a published page."""
+    from .charts import add_charts
+
+    add_charts(data.goals)
+    charts = {g.id: data_uri(g.chart_png) for g in data.goals if g.chart_png}
+    photos = [(data_uri(p.path.read_bytes(), p.content_type), p.caption) for p in data.photos]
+    return render_template("reports/report.html", r=data, w=wording, charts=charts, photos=photos,
+                           links=links, new_issues_name=NEW_ISSUES, style_nonce=style_nonce)

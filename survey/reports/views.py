@@ -1,0 +1,189 @@
+"""Staff pages for the report (login required): the HTML report, Word/Excel/CSV downloads and
+the session photos of section 五. Thin callers of data/docx/html/exports/photos.
+
+Downloads are always masked (they leave the office); only the report page inside the app
+can show unmasked text, and only when staff ask for it (?unmasked=1).
+"""
+from __future__ import annotations
+
+import io
+import secrets
+
+from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import csrf, db
+from ..limits import UPLOAD_MAX
+from ..security import csp_allowing_style
+from ..sessions import by_code
+from .data import ReportError, build_report
+from .models import SessionPhoto
+from .photos import MAX_BYTES, PhotoError, add_photo, delete_photo, photo_dir
+
+bp = Blueprint("reports", __name__, url_prefix="/staff")
+MAX_PHOTOS_PER_UPLOAD = 5
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.before_request
+@login_required
+def _require_login():
+    """Every report page requires a logged-in user."""
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name) in ("1", "true", "on")
+
+
+def _report(code: str, *, unmasked: bool = False):
+    try:
+        data = build_report(code, reviewed_only=_flag("reviewed_only"), unmasked=unmasked)
+    except ReportError:
+        abort(404)
+    db.session.commit()  # a session's first use records its Evaluation
+    return data
+
+
+def _attachment(data: bytes, name: str, mimetype: str) -> Response:
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.route("/reports/<code>")
+def report_page(code: str):
+    from .html import render_html
+
+    unmasked = _flag("unmasked")
+    data = _report(code, unmasked=unmasked)
+    scope = {"reviewed_only": 1} if data.reviewed_only else {}
+    links = {
+        "下载 Word": url_for("reports.report_docx", code=data.code, **scope),
+        "下载网页版": url_for("reports.report_html", code=data.code, **scope),
+        "导出 Excel": url_for("reports.export_xlsx", code=data.code),
+        "导出 CSV": url_for("reports.export_csv", code=data.code),
+        ("统计全部意见" if data.reviewed_only else "只统计已审核意见"):
+            url_for("reports.report_page", code=data.code, **({} if data.reviewed_only else {"reviewed_only": 1}),
+                    **({"unmasked": 1} if unmasked else {})),
+        ("遮盖个人信息" if unmasked else "显示未遮盖原文（仅内部查看）"):
+            url_for("reports.report_page", code=data.code, **scope, **({} if unmasked else {"unmasked": 1})),
+    }
+    nonce = secrets.token_urlsafe(16)
+    response = Response(render_html(data, links=links, style_nonce=nonce), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = csp_allowing_style(nonce)
+    response.headers["Cache-Control"] = "no-store"  # may hold unmasked text
+    return response
+
+
+@bp.route("/reports/<code>/report.docx")
+def report_docx(code: str):
+    from .docx import render_docx
+
+    data = _report(code)
+    buf = io.BytesIO()
+    render_docx(data, buf)
+    return _attachment(buf.getvalue(), f"政策评价情况-{data.code}.docx", DOCX)
+
+
+@bp.route("/reports/<code>/report.html")
+def report_html(code: str):
+    from .html import render_html
+
+    data = _report(code)
+    return _attachment(render_html(data).encode("utf-8"), f"政策评价情况-{data.code}.html", "text/html")
+
+
+@bp.route("/reports/<code>/export.xlsx")
+def export_xlsx(code: str):
+    from .exports import build_tables, write_xlsx
+
+    try:
+        tables = build_tables(code)
+    except ReportError:
+        abort(404)
+    db.session.commit()
+    buf = io.BytesIO()
+    write_xlsx(tables, buf)
+    return _attachment(buf.getvalue(), f"评价数据-{code}.xlsx", XLSX)
+
+
+@bp.route("/reports/<code>/export-csv.zip")
+def export_csv(code: str):
+    from .exports import build_tables, csv_zip
+
+    try:
+        tables = build_tables(code)
+    except ReportError:
+        abort(404)
+    db.session.commit()
+    return _attachment(csv_zip(tables), f"评价数据-{code}-csv.zip", "application/zip")
+
+
+# ---- photos ------------------------------------------------------------------------------------
+
+def _session_or_404(code: str):
+    session = by_code(code)
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.route("/sessions/<code>/photos", methods=["POST"])
+@csrf.exempt  # checked below, once the larger size limit for photos is in place
+def photo_upload(code: str):
+    # The app-wide limit (64 KB) is for phone forms; photos get their own, per request.
+    request.max_content_length = UPLOAD_MAX  # what waitress lets through (limits.SERVER_BODY_MAX)
+    csrf.protect()
+    session = _session_or_404(code)
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    back = redirect(url_for("staff.session_detail", code=session.code) + "#photos")
+    if not files:
+        flash("请选择要上传的图片（JPEG 或 PNG）。", "error")
+        return back
+    if len(files) > MAX_PHOTOS_PER_UPLOAD:
+        flash(f"一次最多上传 {MAX_PHOTOS_PER_UPLOAD} 张图片。", "error")
+        return back
+    caption = request.form.get("caption", "")
+    added, errors = 0, []
+    for f in files:
+        try:
+            add_photo(session, f.read(MAX_BYTES + 1), original_name=f.filename, caption=caption, user=current_user)
+            added += 1
+        except PhotoError as exc:
+            errors.append(f"{f.filename}：{exc}")
+        finally:
+            f.close()  # large uploads are spooled to a temporary file
+    db.session.commit()
+    if added:
+        flash(f"已上传 {added} 张图片（已去除拍摄位置等元数据）。", "success")
+    for message in errors:
+        flash(message, "error")
+    return back
+
+
+@bp.route("/sessions/<code>/photos/<int:photo_id>")
+def photo_file(code: str, photo_id: int):
+    session = _session_or_404(code)
+    photo = db.session.get(SessionPhoto, photo_id)
+    if photo is None or photo.session_id != session.id:
+        abort(404)
+    return send_file(photo_dir(session) / photo.filename, mimetype=photo.content_type)
+
+
+@bp.route("/sessions/<code>/photos/<int:photo_id>/delete", methods=["POST"])
+def photo_delete(code: str, photo_id: int):
+    session = _session_or_404(code)
+    photo = db.session.get(SessionPhoto, photo_id)
+    if photo is None or photo.session_id != session.id:
+        abort(404)
+    delete_photo(photo)
+    db.session.commit()
+    flash("已删除图片。", "success")
+    return redirect(url_for("staff.session_detail", code=session.code) + "#photos")
+
+
+@bp.app_template_global("session_photos")
+def _session_photos_global(session):
+    """The session page lists its photos without the staff view having to know about them."""
+    from .photos import session_photos
+
+    return session_photos(session)
