@@ -3,18 +3,18 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .extensions import db
+from .forms_base import PostedForm
 from .models import StaffUser
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PostedForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名。"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请填写密码。"), Length(max=256)])
     remember = BooleanField("在本机保持登录")

@@ -10,13 +10,13 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
 from analysis.plan import Item
 
+from .forms_base import PostedForm
 from .models import ORG_TYPES
 
 ORGANISATION_MAX = 200
@@ -55,7 +55,7 @@ def parse_score(value: str) -> int | None:
     return None if value == UNKNOWN else int(value)
 
 
-class SurveyFormBase(FlaskForm):
+class SurveyFormBase(PostedForm):
     """Fields every session asks for; `survey_form_class` adds one rating per goal."""
 
     goals: tuple[Item, ...] = ()

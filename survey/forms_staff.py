@@ -1,12 +1,12 @@
 """Staff forms. Messages are Chinese; WTForms' own English parse errors are replaced."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from .forms_base import PostedForm
 from .models import SESSION_FORMS
 from .roster import RosterError, parse_lines
 
@@ -25,7 +25,7 @@ class ChineseDateTimeLocalField(DateTimeLocalField):
             raise ValueError("请填写正确的日期和时间，例如 2023-11-15 14:30。") from None
 
 
-class SessionForm(FlaskForm):
+class SessionForm(PostedForm):
     # validate_choice=False: the validate_* methods below say what's wrong in Chinese,
     # instead of WTForms' "Not a valid choice".
     plan = SelectField("评价的规划", validate_choice=False, validators=[InputRequired("请选择规划。")])
