@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _COMMON = dict(
@@ -21,3 +22,15 @@ _COMMON = dict(
 settings.register_profile("ci", max_examples=120, derandomize=False, print_blob=True, **_COMMON)
 settings.register_profile("thorough", max_examples=3000, print_blob=True, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# The fuzz tests send thousands of requests from one address into one session; the throttles
+# (survey/throttle.py) are tested on their own, here they would only turn examples into 429s.
+NO_THROTTLE = {"LOGIN_ACCOUNT_LIMIT": "1000000 per minute", "LOGIN_ADDRESS_LIMIT": "1000000 per minute",
+               "SUBMIT_ADDRESS_LIMIT": "1000000 per minute", "SESSION_RESPONSE_MAX": 10**9}
+
+
+@pytest.fixture
+def app(app):
+    app.config.update(NO_THROTTLE)
+    return app
