@@ -72,8 +72,10 @@ def mutated_plans(draw) -> dict:
         key = draw(st.sampled_from(sorted(data) + ["extra"]))
         target = data
         value = data.get(key)
-        if isinstance(value, list) and value and isinstance(value[0], dict) and draw(st.booleans()):
+        if isinstance(value, list) and value and draw(st.booleans()):
             i = draw(st.integers(0, len(value) - 1))
+            if not isinstance(value[i], dict):
+                continue
             value[i] = target = dict(value[i])
             key = draw(st.sampled_from(sorted(target) + ["id", "name", "keywords"]))
         action = draw(st.sampled_from(["replace", "replace", "delete", "copy"]))
