@@ -455,7 +455,9 @@ def report(runs: list[Run], ceiling: Run, args) -> None:
     ok = all(r.lost == 0 and r.duplicated == 0 and r.errors_5xx == 0 and not r.problems and r.tally.failed == 0
              for r in runs)
     fast = all(r.p(95) < 500 for r in runs if "kill" not in r.name)
-    print(f"goal (0 lost, 0 duplicated, 0 5xx, p95 < 500 ms): {'met' if ok and fast else 'NOT met'}")
+    print(f"goal (0 lost, 0 duplicated, 0 5xx, p95 < 500 ms): {'met' if ok and fast else 'NOT met'}"
+          + (" (kill -9 runs: latency not judged, it includes the restart)" if args.kill else ""))
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (other jobs share the CPUs when above ~2)")
 
 
 def main(argv=None) -> int:
