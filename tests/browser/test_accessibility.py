@@ -193,11 +193,9 @@ def test_survey_usable_with_text_at_200_percent_on_a_phone(live_server, browser,
     a 375 px screen, so the layout has 187 CSS px), and, separately, the browser's default font
     size doubled (what rem/em sizes follow). No sideways scrolling, every control inside the
     screen, and a complete answer can be filled in and sent."""
-    from conftest import PHONE
-
     code = open_session(live_server)
     for mode in ("zoom", "font"):
-        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+        context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
                                       device_scale_factor=2, locale="zh-CN")
         context.set_default_timeout(10_000)
         page = context.new_page()
