@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+from itertools import zip_longest
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,17 +160,39 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
+_FORMULAS_LISTED = 10
+
+
 def _read_xlsx(path: Path) -> list[list[str | None]]:
     import zipfile
 
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        values = load_workbook(path, read_only=True, data_only=True)
+        formulas = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(f"{path.name} 不是有效的 Excel（.xlsx）文件") from exc
     try:
-        sheet = workbook.active or workbook.worksheets[0]  # the sheet Excel opens on
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # The sheet Excel opens on. A formula's result is only in the file if the program
+        # that saved it computed one; without it the cell would silently read as empty.
+        sheet = values.active or values.worksheets[0]
+        sheet_formulas = formulas[sheet.title]
+        grid, uncomputed = [], []
+        for row, row_formulas in zip(sheet.iter_rows(), sheet_formulas.iter_rows()):
+            cells = []
+            for cell, formula in zip_longest(row, row_formulas):
+                value = getattr(cell, "value", None)
+                if value is None and isinstance(getattr(formula, "value", None), str) \
+                        and formula.value.startswith("="):
+                    uncomputed.append(formula.coordinate)
+                cells.append(_cell_text(value))
+            grid.append(cells)
     finally:
-        workbook.close()
+        values.close()
+        formulas.close()
+    if uncomputed:
+        shown = "、".join(uncomputed[:_FORMULAS_LISTED]) + ("等" if len(uncomputed) > _FORMULAS_LISTED else "")
+        raise InputError(f"{path.name} 中有 {len(uncomputed)} 个公式单元格没有保存计算结果（{shown}），"
+                         f"无法读取其内容。请用 Excel 或 WPS 打开后保存一次，或把这些单元格复制后“选择性粘贴为数值”，再重试")
+    return grid

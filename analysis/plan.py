@@ -16,6 +16,12 @@ from pathlib import Path
 OTHER = "other"
 OTHER_NAME = "未归类/新问题"
 
+# Lengths of the fields the web app keeps in columns of these sizes (survey/models.py uses
+# them), checked here so a plan file that loads also fits the database.
+ID_MAX = 64
+TITLE_MAX = 200
+DOCUMENT_NUMBER_MAX = 100
+
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MONTH_OR_DAY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -88,8 +94,8 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
     v = _Validator(source)
     return Plan(
         id=v.slug(data, "id"),
-        title=v.text(data, "title"),
-        document_number=v.text(data, "document_number", required=False),
+        title=v.text(data, "title", max_len=TITLE_MAX),
+        document_number=v.text(data, "document_number", required=False, max_len=DOCUMENT_NUMBER_MAX),
         issue_date=v.date(data, "issue_date"),
         issuing_body=v.text(data, "issuing_body", required=False),
         implementing_body=v.text(data, "implementing_body", required=False),
@@ -108,7 +114,8 @@ class _Validator:
     def fail(self, field_name: str, reason: str) -> PlanError:
         return PlanError(self.source, field_name, reason)
 
-    def text(self, table: dict, key: str, *, where: str = "", required: bool = True) -> str:
+    def text(self, table: dict, key: str, *, where: str = "", required: bool = True,
+             max_len: int | None = None) -> str:
         name = f"{where}{key}"
         if key not in table:
             if required:
@@ -120,10 +127,12 @@ class _Validator:
         value = value.strip()
         if required and not value:
             raise self.fail(name, "不能为空")
+        if max_len is not None and len(value) > max_len:
+            raise self.fail(name, f"过长（{len(value)} 字），不超过 {max_len} 字")
         return value
 
     def slug(self, table: dict, key: str, *, where: str = "") -> str:
-        value = self.text(table, key, where=where)
+        value = self.text(table, key, where=where, max_len=ID_MAX)
         if not _SLUG.match(value):
             raise self.fail(f"{where}{key}", f"“{value}”应只含小写字母、数字和连字符")
         return value

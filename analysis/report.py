@@ -5,6 +5,7 @@ this module only presents it, for staff who read Chinese and open files, not JSO
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -82,8 +83,14 @@ def _percent(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
+def _md(text: object) -> str:
+    """Participants' words (and anything read from their files) as Markdown text: HTML escaped,
+    since Markdown viewers render raw HTML, and on one line so it cannot start a heading."""
+    return html.escape(" ".join(str(text).split()), quote=False)
+
+
 def _quote(text: str) -> str:
-    return "> " + " ".join(text.split())
+    return "> " + _md(text)
 
 
 def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] = ()) -> str:
@@ -97,16 +104,16 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
 
     lines = ["# 意见分析汇总", ""]
     if source.plan_title:
-        lines.append(f"- 对照政策：《{source.plan_title.strip('《》')}》")
+        lines.append(f"- 对照政策：《{_md(source.plan_title.strip('《》'))}》")
     else:
         lines.append("- 未指定计划文件（--plan），全部意见只按主题归纳")
-    lines.append(f"- 输入文件：{source.input_name}（文本列“{source.text_column}”，{source.rows} 行）")
+    lines.append(f"- 输入文件：{_md(source.input_name)}（文本列“{_md(source.text_column)}”，{source.rows} 行）")
     how = "按句拆分后" if source.split else "每行作为一条，"
     other = sum(c["count"] for c in result["categories"] if c["id"] == OTHER)
     used = sum(1 for c in result["categories"] if c["id"] != OTHER and c["count"])
     lines.append(f"- {how}共 {total} 条意见：{total - other} 条归入 {used} 个问题类别，{other} 条未归类")
     if source.group_column:
-        lines.append(f"- 按“{source.group_column}”统计各主题的来源")
+        lines.append(f"- 按“{_md(source.group_column)}”统计各主题的来源")
     lines.append("")
 
     ordered = [c for c in result["categories"] if c["id"] != OTHER]
@@ -115,16 +122,16 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
     for category in ordered:
         is_other = category["id"] == OTHER
         if is_other:
-            heading = f"## {category['name'] or '未归类/新问题'}"
+            heading = f"## {_md(category['name'] or '未归类/新问题')}"
         else:
             number += 1
-            heading = f"## {number}. {category['name']}"
+            heading = f"## {number}. {_md(category['name'])}"
         lines += [heading, "", f"共 {category['count']} 条，占 {_percent(category['count'], total)}。", ""]
         if is_other and category["count"] and source.plan_title:
             lines += ["这些意见不属于计划中的任何问题类别，可能是新问题，请逐条查看。", ""]
         name = cloud_name("category", category["id"])
         if name in cloud_files:
-            lines += [f"![{category['name']}词云](wordclouds/{name})", ""]
+            lines += [f"![{_md(category['name'])}词云](wordclouds/{name})", ""]
         themes = sorted(themes_of.get(category["id"], []), key=lambda t: -t["size"])
         for theme in themes:
             lines += _theme_lines(theme, cloud_files)
@@ -135,19 +142,19 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
 
 
 def _theme_lines(theme: Mapping, cloud_files: set[str]) -> list[str]:
-    lines = [f"### {theme['label']}（{theme['size']} 条）", ""]
+    lines = [f"### {_md(theme['label'])}（{theme['size']} 条）", ""]
     if theme.get("keywords"):
-        lines += [f"关键词：{'、'.join(theme['keywords'][:KEYWORDS_SHOWN])}", ""]
+        lines += [f"关键词：{'、'.join(_md(k) for k in theme['keywords'][:KEYWORDS_SHOWN])}", ""]
     groups = theme.get("groups") or {}
     if groups:
-        parts = [f"{name} {count}" for name, count in sorted(groups.items(), key=lambda kv: -kv[1])]
+        parts = [f"{_md(name)} {count}" for name, count in sorted(groups.items(), key=lambda kv: -kv[1])]
         lines += [f"来源：{'，'.join(parts)}", ""]
     quotes = theme.get("representatives", [])[:QUOTES]
     if quotes:
         lines += [_quote(q) for q in quotes] + [""]
     name = cloud_name("theme", theme["id"])
     if name in cloud_files:
-        lines += [f"![{theme['label']}词云](wordclouds/{name})", ""]
+        lines += [f"![{_md(theme['label'])}词云](wordclouds/{name})", ""]
     return lines
 
 

@@ -1,32 +1,50 @@
 """Pingjia's web app: evaluation sessions, the participant survey and the staff pages."""
 from __future__ import annotations
 
+import datetime as dt
+import hmac
 import os
-import secrets
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .cleaning import CleanRequest
+from .instance import make_private_dir, protect_sqlite_file, read_or_create_secret
+from .limits import PARTICIPANT_BODY_MAX, STAFF_BODY_MAX
 from .paths import STATIC_DIR, templates_dir
 
 
+class PingjiaFlask(Flask):
+    request_class = CleanRequest  # every form field and query argument arrives cleaned
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True,
-                template_folder=str(templates_dir()), static_folder=str(STATIC_DIR))
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app = PingjiaFlask(__name__, instance_relative_config=True,
+                       template_folder=str(templates_dir()), static_folder=str(STATIC_DIR))
+    make_private_dir(Path(app.instance_path))
     app.config.from_mapping(
         SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "pingjia.sqlite3"),
-        # A phone form is small; anything bigger is a mistake or an attack.
-        MAX_CONTENT_LENGTH=64 * 1024,
-        MAX_FORM_MEMORY_SIZE=64 * 1024,
+        # A phone form is small; anything bigger is a mistake or an attack. Staff pages get
+        # STAFF_MAX_CONTENT_LENGTH (the session form carries a roster), see CleanRequest.
+        MAX_CONTENT_LENGTH=PARTICIPANT_BODY_MAX,
+        MAX_FORM_MEMORY_SIZE=PARTICIPANT_BODY_MAX,
+        STAFF_MAX_CONTENT_LENGTH=STAFF_BODY_MAX,
         WTF_CSRF_TIME_LIMIT=4 * 3600,  # a round-table afternoon
         PLAN_DIR=None,  # None: the bundled corpus/plans
         # Where phones reach this server, e.g. "http://192.168.1.20:5000". None: the host the
         # staff page was opened on, which is wrong when staff browse via 127.0.0.1.
         PUBLIC_BASE_URL=None,
+        TRUSTED_HOSTS=None,  # e.g. ["pingjia.example.gov.cn"]; other Host headers get a 400
+        PROXY_FIX=0,  # number of proxies (nginx) in front whose X-Forwarded-* headers to trust
+        HTTPS=False,  # served over HTTPS (directly or by the proxy): cookies become Secure
+        REDIS_URL=None,  # login throttling counts shared by all server processes
+        SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_DURATION=dt.timedelta(days=14),  # Flask-Login's default is a year
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -36,11 +54,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+        app.config["SECRET_KEY"] = read_or_create_secret(Path(app.instance_path) / "secret_key")
+    _configure_transport(app)
 
     register_extensions(app)
     register_blueprints(app)
+    register_throttling(app)
+    register_request_edges(app)
     register_error_handlers(app)
     register_template_filters(app)
     register_commands(app)
@@ -55,15 +77,18 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
-def _instance_secret(instance: Path) -> str:
-    """A per-installation secret kept in the instance folder, so secrets never live in code."""
-    path = instance / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_hex(32)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+def _configure_transport(app: Flask) -> None:
+    """HTTPS cookies, the proxy in front, and which Host names are accepted."""
+    https = bool(app.config.get("HTTPS")) or app.config.get("PREFERRED_URL_SCHEME") == "https"
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = https
+    if isinstance(app.config.get("TRUSTED_HOSTS"), str):  # PINGJIA_TRUSTED_HOSTS=a.example,b.example
+        app.config["TRUSTED_HOSTS"] = [h.strip() for h in app.config["TRUSTED_HOSTS"].split(",") if h.strip()]
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
+                                x_port=proxies, x_prefix=proxies)
 
 
 @event.listens_for(Engine, "connect")
@@ -91,8 +116,16 @@ def register_extensions(app: Flask) -> None:
     from . import models
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.StaffUser, int(user_id))
+    def load_user(login_id: str):
+        # "<id>:<session_version>" (StaffUser.get_id): a cookie from before a logout or a
+        # password change carries an old version and no longer logs in.
+        user_id, _, version = login_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(models.StaffUser, int(user_id))
+        if user is None or not hmac.compare_digest(version, str(user.session_version)):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:
@@ -101,6 +134,21 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(participate.bp)
+
+
+def register_throttling(app: Flask) -> None:
+    from . import throttle
+
+    throttle.init_app(app)
+
+
+def register_request_edges(app: Flask) -> None:
+    """URL path parts are cleaned like form fields; every response gets the security headers."""
+    from .cleaning import clean_view_args
+    from .security import add_security_headers
+
+    app.url_value_preprocessor(clean_view_args)
+    app.after_request(add_security_headers)
 
 
 def register_error_handlers(app: Flask) -> None:

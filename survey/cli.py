@@ -9,9 +9,23 @@ import click
 from flask.cli import FlaskGroup
 
 from . import create_app
+from .cli_zh import in_chinese
 
 
 class PingjiaGroup(FlaskGroup):
+    # Usage errors of the group and of every subcommand pass through these two methods.
+    def make_context(self, *args, **kwargs) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise in_chinese(exc) from None
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise in_chinese(exc) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), "analyze"})
 

@@ -5,8 +5,6 @@ Each command is a thin caller of survey.plans / survey.sessions / survey.demo, w
 from __future__ import annotations
 
 import datetime as dt
-import socket
-
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -14,17 +12,31 @@ from sqlalchemy import select
 
 from analysis.plan import PlanError
 
+from .cleaning import clean_command_params
 from .extensions import db
+from .hosts import lan_address
+from .limits import DISPLAY_NAME_MAX, PASSWORD_MAX, USERNAME_MAX
 from .models import SESSION_FORMS, EvaluationSession, StaffUser
 
 MIN_PASSWORD = 8
+
+
+class CommandError(click.ClickException):
+    """A problem with what the user asked for: one Chinese line on stderr, exit status 2,
+    no traceback (the same contract as analysis.cli.UserInputError)."""
+
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"错误：{self.format_message()}", err=True)
 
 
 def register(app: Flask) -> None:
     # add_command (unlike @app.cli.command) doesn't push an app context: each command is
     # wrapped in with_appcontext itself, so they work under `pingjia` and test_cli_runner().
     for command in (init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
-                    close_session, list_sessions, analyze_session, demo):
+                    close_session, list_sessions, analyze_session, demo, serve):
+        clean_command_params(command)  # arguments are cleaned like form fields (survey.cleaning)
         app.cli.add_command(command)
 
 
@@ -47,6 +59,8 @@ def _ask_password() -> str:
         password = click.prompt("密码", hide_input=True)
         if len(password) < MIN_PASSWORD:
             click.echo(f"密码至少 {MIN_PASSWORD} 位，请重新输入。")
+        elif len(password) > PASSWORD_MAX:
+            click.echo(f"密码不超过 {PASSWORD_MAX} 位，请重新输入。")
         elif click.prompt("再次输入密码", hide_input=True) != password:
             click.echo("两次输入的密码不一致，请重新输入。")
         else:
@@ -60,12 +74,16 @@ def _ask_password() -> str:
 @click.option("--display-name", default="", help="显示名称，例如姓名。")
 def create_staff(username: str, password: str | None, display_name: str) -> None:
     if password is not None and len(password) < MIN_PASSWORD:
-        raise click.BadParameter(f"密码至少 {MIN_PASSWORD} 位", param_hint="--password")
+        raise CommandError(f"--password：密码至少 {MIN_PASSWORD} 位")
+    if password is not None and len(password) > PASSWORD_MAX:
+        raise CommandError(f"--password：密码不超过 {PASSWORD_MAX} 位")
     username = username.strip()
-    if not username or len(username) > 64:
-        raise click.BadParameter("用户名应为 1-64 个字符", param_hint="USERNAME")
+    if not username or len(username) > USERNAME_MAX:
+        raise CommandError(f"用户名应为 1-{USERNAME_MAX} 个字符")
+    if len(display_name.strip()) > DISPLAY_NAME_MAX:
+        raise CommandError(f"--display-name：显示名称不超过 {DISPLAY_NAME_MAX} 个字符")
     if db.session.scalar(select(StaffUser).where(StaffUser.username == username)):
-        raise click.ClickException(f"用户 {username} 已存在")
+        raise CommandError(f"用户 {username} 已存在")
     if password is None:
         password = _ask_password()
     user = StaffUser(username=username, display_name=display_name.strip())
@@ -75,16 +93,16 @@ def create_staff(username: str, password: str | None, display_name: str) -> None
     click.echo(f"已创建工作人员 {username}")
 
 
-@click.command("set-password", help="重设工作人员的密码（忘记密码时使用）。")
+@click.command("set-password", help="重设工作人员的密码（忘记密码时使用）；该用户已登录的页面和“保持登录”都会失效。")
 @with_appcontext
 @click.argument("username")
 def set_password(username: str) -> None:
     user = db.session.scalar(select(StaffUser).where(StaffUser.username == username.strip()))
     if user is None:
-        raise click.ClickException(f"找不到用户 {username}")
-    user.set_password(_ask_password())
+        raise CommandError(f"找不到用户 {username}")
+    user.set_password(_ask_password())  # also ends every existing login of the user
     db.session.commit()
-    click.echo(f"已重设 {user.username} 的密码")
+    click.echo(f"已重设 {user.username} 的密码；此前的登录已全部失效")
 
 
 @click.command("load-plan", help="导入或更新一个规划文件（TOML）。")
@@ -97,7 +115,7 @@ def load_plan(path: str) -> None:
         result = sync_plan_file(path)
     except PlanError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        raise CommandError(str(exc)) from exc
     db.session.commit()
     click.echo(f"{result.label}：{result.plan.id}（{result.plan.title}）")
 
@@ -111,7 +129,7 @@ def load_plans() -> None:
         results = sync_plan_dir()
     except PlanError as exc:
         db.session.rollback()
-        raise click.ClickException(f"{exc}（未导入任何文件）") from exc
+        raise CommandError(f"{exc}（未导入任何文件）") from exc
     db.session.commit()
     if not results:
         click.echo(f"{plan_dir()} 中没有 .toml 规划文件")
@@ -150,7 +168,7 @@ def create_session(plan_id, title, form, organiser, starts_at, place, roster_fil
                          status="open" if open_now else "draft")
     except (RosterError, SessionError) as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        raise CommandError(str(exc)) from exc
     db.session.commit()
     click.echo(f"已创建活动 {session.code}：{session.title}（{session.status_label}，参会单位 {len(roster)} 家）")
     if not open_now:
@@ -162,7 +180,7 @@ def _session_or_fail(code: str) -> EvaluationSession:
 
     session = by_code(code)
     if session is None:
-        raise click.ClickException(f"找不到活动代码 {code}（可用 pingjia list-sessions 查看）")
+        raise CommandError(f"找不到活动代码 {code}（可用 pingjia list-sessions 查看）")
     return session
 
 
@@ -221,7 +239,7 @@ def _print_analysis(session: EvaluationSession, *, wordclouds: bool = True) -> N
     from .session_analysis import run_session_analysis
 
     if not session.responses:
-        raise click.ClickException(f"活动 {session.code} 还没有收到意见，无法分析。")
+        raise CommandError(f"活动 {session.code} 还没有收到意见，无法分析。")
     click.echo(f"正在分析 {len(session.responses)} 份意见……", err=True)
     progress = TqdmProgress()
     try:
@@ -229,16 +247,6 @@ def _print_analysis(session: EvaluationSession, *, wordclouds: bool = True) -> N
     finally:
         progress.close()
     click.echo(f"分析结果：{out / 'summary.md'}")
-
-
-def _lan_address() -> str:
-    """This machine's address on the local network, for links phones can open."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))  # UDP connect sends nothing; it only picks a route
-            return s.getsockname()[0]
-    except OSError:
-        return "127.0.0.1"
 
 
 @click.command("demo", help="准备演示：导入示例规划、演示活动、约 40 份虚构意见和工作人员账号 staff，然后启动网站。可重复运行。")
@@ -253,18 +261,20 @@ def demo(host: str, port: int, serve: bool, analyze: bool) -> None:
     from .demo import DEMO_USERNAME, DemoError, install_demo
     from .sessions import participant_url
 
+    server = _bind(host, port) if serve else None  # a busy port is reported before the slow part
     _migrate_to_latest()
     try:
         report = install_demo()
     except (DemoError, PlanError) as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from exc
+        raise CommandError(str(exc)) from exc
     db.session.commit()
 
-    shown_host = _lan_address() if host in ("0.0.0.0", "::") else host
+    shown_host = lan_address() if host in ("0.0.0.0", "::") else host
     app = current_app._get_current_object()
-    if shown_host != host and not app.config.get("PUBLIC_BASE_URL"):
-        # Listening on every interface: QR codes should carry the address phones can reach.
+    if not app.config.get("PUBLIC_BASE_URL"):
+        # QR codes carry the address the server listens on (the LAN address when listening
+        # on every interface), never whatever Host header a request brings.
         app.config["PUBLIC_BASE_URL"] = f"http://{shown_host}:{port}"
     with app.test_request_context(base_url=f"http://{shown_host}:{port}/"):
         from flask import url_for
@@ -287,8 +297,32 @@ def demo(host: str, port: int, serve: bool, analyze: bool) -> None:
     else:
         click.echo(f"登录：用户名 {DEMO_USERNAME}（账号已存在，密码未改变；"
                    f"忘记密码可运行 pingjia set-password {DEMO_USERNAME}）")
-    if serve:
-        from waitress import serve as waitress_serve
-
+    if server is not None:
         click.echo(f"网站已启动：http://{shown_host}:{port}/ （按 Ctrl+C 停止）")
-        waitress_serve(app, host=host, port=port, threads=8)
+        server.run()
+
+
+def _bind(host: str, port: int):
+    from .serve import ServeError, make_server
+
+    try:
+        return make_server(current_app._get_current_object(), host, port)
+    except ServeError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+@click.command("serve", help="用 waitress 启动网站（正式使用时；演示用 pingjia demo）。")
+@with_appcontext
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址；用 0.0.0.0 让同一局域网的手机也能访问（请同时设置 PINGJIA_PUBLIC_BASE_URL）。")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="工作线程数。")
+def serve(host: str, port: int, threads: int) -> None:
+    from .serve import ServeError, make_server
+
+    try:
+        server = make_server(current_app._get_current_object(), host, port, threads=threads)
+    except ServeError as exc:
+        raise CommandError(str(exc)) from exc
+    click.echo(f"网站已启动：http://{lan_address() if host in ('0.0.0.0', '::') else host}:{port}/ （按 Ctrl+C 停止）")
+    server.run()

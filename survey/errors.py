@@ -1,5 +1,6 @@
 """Error pages in Chinese; a person never sees a bare Werkzeug error."""
-from flask import Flask, render_template
+from flask import Flask, Response, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -9,6 +10,7 @@ _MESSAGES = {
     404: ("页面不存在", "您访问的页面不存在，请检查链接或二维码是否正确。"),
     405: ("操作不支持", "此页面不支持该操作，请返回上一页。"),
     413: ("内容过长", "提交的内容超过了允许的大小，请删减后重试。"),
+    429: ("操作过于频繁", "请求次数过多，请稍等几分钟后再试。"),
     500: ("系统出错", "系统暂时出现问题，请稍后再试；如一直出现，请联系会务人员。"),
 }
 
@@ -23,4 +25,7 @@ def register(app: Flask) -> None:
     def http_error(exc: HTTPException):
         code = exc.code or 500
         title, message = _MESSAGES.get(code, ("出错了", "请求未能完成，请稍后再试。"))
+        if request_ctx.url_adapter is None:
+            # A Host outside TRUSTED_HOSTS: no URLs can be built, so no page with links.
+            return Response(f"{title}：{message}\n", status=code, mimetype="text/plain")
         return render_template("error.html", code=code, title=title, message=message), code

@@ -17,16 +17,17 @@ from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 from analysis.plan import Item
 
 from .forms_base import PostedForm
+from .limits import ANSWER_MAX as TEXT_MAX
+from .limits import ORGANISATION_MAX
 from .models import ORG_TYPES
-
-ORGANISATION_MAX = 200
-TEXT_MAX = 2000
 # 1-5 with a word each, so a screen reader says "5 很好", not just "5".
 SCALE = (("1", "很差"), ("2", "较差"), ("3", "一般"), ("4", "较好"), ("5", "很好"))
 UNKNOWN = "na"  # 不了解: stored as score None
 RATING_CHOICES = ([SelectChoice(value, f"{value} {word}") for value, word in SCALE]
                   + [SelectChoice(UNKNOWN, "不了解")])
-_SUBMISSION_ID = re.compile(r"^[0-9a-fA-F-]{32,36}$")
+# A UUID as the browser (crypto.randomUUID) or new_submission_id writes it: 32 hex digits,
+# hyphens optional in the usual places. fullmatch, so a trailing newline is not accepted.
+_SUBMISSION_ID = re.compile(r"[0-9a-fA-F]{8}(-?[0-9a-fA-F]{4}){3}-?[0-9a-fA-F]{12}")
 
 
 def _clean_text(value: str | None) -> str | None:
@@ -86,7 +87,7 @@ class SurveyFormBase(PostedForm):
     )
 
     def validate_submission_id(self, field) -> None:
-        if not _SUBMISSION_ID.match(field.data or ""):
+        if not _SUBMISSION_ID.fullmatch(field.data or ""):
             raise ValidationError("提交编号无效，已重新生成，请再次点击提交。")
 
     def validate_organisation(self, field) -> None:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTFo
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .forms_base import PostedForm
+from .limits import ORGANISER_MAX, PLACE_MAX, ROSTER_MAX, SESSION_TITLE_MAX
 from .models import SESSION_FORMS
 from .roster import RosterError, parse_lines
 
@@ -30,15 +31,17 @@ class SessionForm(PostedForm):
     # instead of WTForms' "Not a valid choice".
     plan = SelectField("评价的规划", validate_choice=False, validators=[InputRequired("请选择规划。")])
     title = StringField("活动名称", validators=[DataRequired("请填写活动名称。"),
-                                             Length(max=200, message="活动名称不超过 200 字。")])
+                                             Length(max=SESSION_TITLE_MAX, message=f"活动名称不超过 {SESSION_TITLE_MAX} 字。")])
     form = SelectField("评价形式", choices=[SelectChoice(f, f) for f in SESSION_FORMS], validate_choice=False,
                        validators=[InputRequired("请选择评价形式。")])
     organiser = StringField("组织实施单位", validators=[DataRequired("请填写组织实施单位。"),
-                                                   Length(max=200, message="单位名称不超过 200 字。")])
+                                                   Length(max=ORGANISER_MAX, message=f"单位名称不超过 {ORGANISER_MAX} 字。")])
     starts_at = ChineseDateTimeLocalField("开始时间", validators=[InputRequired("请填写开始时间。")])
     place = StringField("地点", validators=[DataRequired("请填写地点。"),
-                                          Length(max=200, message="地点不超过 200 字。")])
-    roster = TextAreaField("参会单位（选填）", validators=[Length(max=20000, message="名单过长。")])
+                                          Length(max=PLACE_MAX, message=f"地点不超过 {PLACE_MAX} 字。")])
+    roster = TextAreaField("参会单位（选填）", validators=[Length(
+        max=ROSTER_MAX, message=f"名单已有 %(length)d 字，超过上限 {ROSTER_MAX} 字。请删去多余内容，"
+                                f"或先用较短的名单创建，再用 pingjia create-session --roster 导入名单文件。")])
 
     def __init__(self, *args, plans: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,9 +10,11 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from analysis import plan as plan_limits
 from analysis.plan import Plan as PlanDefinition
 from analysis.plan import parse_plan
 
+from . import limits
 from .extensions import db
 
 ORG_TYPES = ("高校/科研院所", "企业", "服务机构", "政府部门", "其他")
@@ -33,13 +35,23 @@ def new_public_code(length: int = 8) -> str:
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(64), default="")
+    username: Mapped[str] = mapped_column(String(limits.USERNAME_MAX), unique=True)
+    display_name: Mapped[str] = mapped_column(String(limits.DISPLAY_NAME_MAX), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Part of the login id in the session and remember-me cookies: raising it (logout,
+    # new password) makes every cookie issued before unusable, on every device.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_all_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -50,9 +62,9 @@ class Plan(db.Model):
     session always shows the goals and categories it was run with."""
 
     __tablename__ = "plan"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    document_number: Mapped[str] = mapped_column(String(100), default="")
+    id: Mapped[str] = mapped_column(String(plan_limits.ID_MAX), primary_key=True)
+    title: Mapped[str] = mapped_column(String(plan_limits.TITLE_MAX))
+    document_number: Mapped[str] = mapped_column(String(plan_limits.DOCUMENT_NUMBER_MAX), default="")
     source_text: Mapped[str] = mapped_column(Text)
     source_name: Mapped[str] = mapped_column(String(255), default="")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -76,11 +88,11 @@ class EvaluationSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
     plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"))
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(limits.SESSION_TITLE_MAX))
     form: Mapped[str] = mapped_column(String(32), default="专题座谈会")
-    organiser: Mapped[str] = mapped_column(String(200), default="")
+    organiser: Mapped[str] = mapped_column(String(limits.ORGANISER_MAX), default="")
     starts_at: Mapped[dt.datetime | None]
-    place: Mapped[str] = mapped_column(String(200), default="")
+    place: Mapped[str] = mapped_column(String(limits.PLACE_MAX), default="")
     status: Mapped[str] = mapped_column(String(16), default="draft")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -104,8 +116,8 @@ class RosterEntry(db.Model):
     __tablename__ = "roster_entry"
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"))
-    organisation: Mapped[str] = mapped_column(String(200))
-    person: Mapped[str] = mapped_column(String(100), default="")
+    organisation: Mapped[str] = mapped_column(String(limits.ORGANISATION_MAX))
+    person: Mapped[str] = mapped_column(String(limits.PERSON_MAX), default="")
     organisation_type: Mapped[str] = mapped_column(String(32))
 
     session: Mapped[EvaluationSession] = relationship(back_populates="roster")
@@ -119,8 +131,8 @@ class Response(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "submission_id", name="uq_response_submission"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"))
-    submission_id: Mapped[str] = mapped_column(String(64))
-    organisation: Mapped[str] = mapped_column(String(200))
+    submission_id: Mapped[str] = mapped_column(String(limits.SUBMISSION_ID_MAX))
+    organisation: Mapped[str] = mapped_column(String(limits.ORGANISATION_MAX))
     organisation_type: Mapped[str] = mapped_column(String(32))
     problems: Mapped[str] = mapped_column(Text, default="")
     suggestions: Mapped[str] = mapped_column(Text, default="")
@@ -140,7 +152,7 @@ class Rating(db.Model):
     __table_args__ = (UniqueConstraint("response_id", "goal_id", name="uq_rating_goal"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
-    goal_id: Mapped[str] = mapped_column(String(64))
+    goal_id: Mapped[str] = mapped_column(String(plan_limits.ID_MAX))
     score: Mapped[int | None]
 
     response: Mapped[Response] = relationship(back_populates="ratings")

@@ -6,12 +6,16 @@ Nothing a person typed may be lost or stored twice:
 - a (session, submission_id) unique constraint makes a retried submit store one response,
   also when two copies of the request race each other; a changed answer under a stored id
   is shown again with a question rather than dropped or stored twice;
-- an over-large body gets a page that says the draft is still in the browser.
+- an over-large body gets a page that says the draft is still in the browser;
+- an address that stores answers faster than any round-table (survey/throttle.py) gets the
+  form back with its text and a time to try again; a session that reached its cap of
+  answers says so and shows the text for copying.
 """
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
+from flask_limiter.errors import RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -20,7 +24,8 @@ from .extensions import csrf, db
 from .forms_participant import (ORGANISATION_MAX, TEXT_MAX, SurveyFormBase, new_submission_id,
                                 survey_form_class)
 from .models import EvaluationSession, Rating, Response
-from .sessions import by_code
+from .sessions import by_code, response_count
+from .throttle import retry_after
 
 bp = Blueprint("participate", __name__)
 
@@ -70,10 +75,12 @@ def _to_thanks(code: str, response: Response, repeated: bool):
                     code=303)
 
 
-def _unavailable(session: EvaluationSession | None, status: int = 200):
-    """Closed, not yet open, or unknown; on POST the typed text is shown so it can be copied."""
+def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: bool = False):
+    """Closed, not yet open, full, or unknown; on POST the typed text is shown so it can be copied."""
     if session is None:
         title, message, status = "未找到该评价", "请检查二维码或链接是否正确，或向会务人员确认。", 404
+    elif full:
+        title, message = "本次评价已收满", "本次评价收到的意见已达上限，暂不能再提交。请将您的意见交给会务人员。"
     elif session.status == "draft":
         title, message = "评价尚未开始", "本次评价尚未开放填写，请在会务人员通知后重新扫码或刷新本页。"
     else:
@@ -148,17 +155,37 @@ def survey(code: str):
             previous = existing
             form.submission_id.data = new_submission_id()
         elif valid:
+            if response_count(session) >= current_app.config["SESSION_RESPONSE_MAX"]:
+                return _unavailable(session, 403, full=True)
             response, created = store_response(session, form)
+            g.response_stored = created  # counted by the per-address throttle
             cookie_session[_sent_key(session.code)] = response.submission_id
             return _to_thanks(session.code, response, repeated=not created)
         elif form.submission_id.errors:
             form.submission_id.data = new_submission_id()
+    return _survey_page(session, form, expired=expired, previous=previous)
+
+
+def _survey_page(session: EvaluationSession, form: SurveyFormBase, **notices):
     # Roster order (as staff entered it, usually the seating list), each organisation once.
     organisations = list(dict.fromkeys((e.organisation, e.organisation_type) for e in session.roster))
     return render_template("participate/survey.html", session=session, form=form,
-                           expired=expired, expired_message=EXPIRED_MESSAGE, previous=previous,
-                           organisations=organisations,
-                           organisation_max=ORGANISATION_MAX, text_max=TEXT_MAX)
+                           expired_message=EXPIRED_MESSAGE, organisations=organisations,
+                           organisation_max=ORGANISATION_MAX, text_max=TEXT_MAX, **notices)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_submissions(exc: RateLimitExceeded):
+    # The limit is checked before the view runs: show the form again with everything typed
+    # (same submission id, so a later submit still stores it once) and when to try again.
+    session = by_code((request.view_args or {}).get("code", ""))
+    if session is None or not session.is_open:
+        abort(429)
+    minutes, at = retry_after()
+    form = survey_form_class(session.plan.definition.goals)()
+    message = (f"这个网络提交的问卷过多，已暂停接收。您填写的内容都还在下面，请在 {minutes} 分钟后"
+               f"（北京时间 {at} 以后）再点击“提交”。")
+    return _survey_page(session, form, throttled=message), 429
 
 
 @bp.route("/s/<code>/thanks/<submission_id>")

@@ -14,6 +14,7 @@ from flask import current_app
 
 from analysis.report import Source, write_report
 
+from .instance import make_private_dir, make_private_tree
 from .models import EvaluationSession
 
 FIELDS = {"problems": "存在问题", "suggestions": "意见建议"}
@@ -54,10 +55,12 @@ def run_session_analysis(session: EvaluationSession, *, wordclouds: bool = True,
     result = analyze(data.texts, session.plan.definition, groups=data.groups, progress=progress)
     result["rows"] = data.rows
     out = output_dir(session)
+    make_private_dir(out)  # answers quoted in the outputs are for staff only
     source = Source(input_name=f"评价活动 {session.code}：{session.title}", text_column="存在问题、意见建议",
                     rows=len(data.texts), split=True, plan_title=session.plan.title,
                     group_column="单位类型")
     write_report(result, out, source, wordclouds=wordclouds, progress=progress)
+    make_private_tree(out.parent)  # files 0600, folders 0700, whatever the umask
     return out
 
 

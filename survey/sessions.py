@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import url_for
 from sqlalchemy import func, select
 
 from .extensions import db
+from .hosts import public_base_url
+from .limits import ORGANISER_MAX, PLACE_MAX, SESSION_TITLE_MAX
 from .models import SESSION_FORMS, EvaluationSession, Plan, Response, RosterEntry, new_public_code
 from .roster import RosterRow
 
@@ -27,9 +29,10 @@ def create_session(*, plan_id: str, title: str, form: str, organiser: str, start
         raise SessionError(f"评价形式“{form}”不在可选范围内（{'、'.join(SESSION_FORMS)}）")
     if not title.strip():
         raise SessionError("活动名称不能为空")
-    for label, value in (("活动名称", title), ("组织实施单位", organiser), ("地点", place)):
-        if len(value.strip()) > 200:  # the column size; PostgreSQL would refuse it mid-insert
-            raise SessionError(f"{label}不超过 200 字")
+    for label, value, limit in (("活动名称", title, SESSION_TITLE_MAX), ("组织实施单位", organiser, ORGANISER_MAX),
+                                ("地点", place, PLACE_MAX)):
+        if len(value.strip()) > limit:  # the column size; PostgreSQL would refuse it mid-insert
+            raise SessionError(f"{label}不超过 {limit} 字（现有 {len(value.strip())} 字）")
     session = EvaluationSession(
         code=_unused_code(), plan_id=plan_id, title=title.strip(), form=form,
         organiser=organiser.strip(), starts_at=starts_at, place=place.strip(), status=status,
@@ -78,11 +81,8 @@ def latest_responses(session: EvaluationSession, limit: int = 10) -> list[Respon
 
 def participant_url(session: EvaluationSession) -> str:
     """The absolute link the QR code carries (the participant blueprint's /s/<code>), on
-    PUBLIC_BASE_URL when configured. Needs a request context (or test_request_context)."""
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for("participate.survey", code=session.code)
-    return url_for("participate.survey", code=session.code, _external=True)
+    survey.hosts.public_base_url. Needs a request context (or test_request_context)."""
+    return public_base_url() + url_for("participate.survey", code=session.code)
 
 
 def only_reachable_from_this_machine(url: str) -> bool:

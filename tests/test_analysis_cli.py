@@ -1,7 +1,7 @@
 """`pingjia analyze` (analysis.cli): input formats, the JSON contract, the summary, and exit status 2.
 
-Runs that need the real `analysis.pipeline.analyze` are skipped while it does not exist;
-the error paths stop before the pipeline and always run.
+Runs that need the real `analysis.pipeline.analyze` import it: a broken import fails them
+(it used to skip them, so a broken pipeline passed CI); the error paths stop before the pipeline.
 """
 from __future__ import annotations
 
@@ -174,7 +174,9 @@ def test_summary_without_plan_says_so():
 
 @pytest.fixture(scope="module")
 def pipeline():
-    return pytest.importorskip("analysis.pipeline", reason="analysis.pipeline 尚未提交")
+    import analysis.pipeline
+
+    return analysis.pipeline
 
 
 def check_contract(result: dict, rows: list[str | None]) -> None:
@@ -248,3 +250,20 @@ def test_no_split_one_statement_per_row(pipeline, tmp_path):
     assert [(s["row"], s["text"]) for s in data["statements"]] == [
         (i, normalize(text)) for i, (_, text) in enumerate(ROWS) if text]
     assert [c["id"] for c in data["categories"]] == ["other"]  # no plan: everything is new
+
+
+def test_summary_escapes_participants_html():
+    result = {
+        "statements": [{"row": 0, "text": "<script>alert(1)</script> & <b>粗体</b>", "category": "other",
+                        "confidence": 0.1, "theme": "t1"}],
+        "categories": [{"id": "other", "name": "未归类/新问题", "count": 1}],
+        "themes": [{"id": "t1", "category": "other", "label": "<img src=x onerror=alert(1)>",
+                    "keywords": ["<i>关键词</i>"], "size": 1,
+                    "representatives": ["<script>alert(1)</script> & <b>粗体</b>"],
+                    "groups": {"<u>企业</u>": 1}}],
+    }
+    md = summary_markdown(result, Source(input_name="<x>.csv", text_column="<意见>", rows=1, split=True,
+                                         group_column="<类型>"))
+    assert "<script>" not in md and "<img" not in md and "<b>" not in md and "<u>" not in md
+    assert "> &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;粗体&lt;/b&gt;" in md
+    assert "### &lt;img src=x onerror=alert(1)&gt;（1 条）" in md and "&lt;u&gt;企业&lt;/u&gt; 1" in md

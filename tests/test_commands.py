@@ -48,7 +48,7 @@ def test_create_staff_rejects_mismatch_short_and_duplicate(app, runner):
     short = runner.invoke(args=["create-staff", "bob", "--password", "short"])
     assert short.exit_code != 0 and "密码至少 8 位" in short.output
     again = runner.invoke(args=["create-staff", "amy", "--password", "another one"])
-    assert again.exit_code == 1 and "用户 amy 已存在" in again.output
+    assert again.exit_code == 2 and "用户 amy 已存在" in again.output
 
 
 def test_set_password(app, runner):
@@ -76,8 +76,8 @@ def test_load_plan_reports_file_field_reason(app, runner, tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "x"\n', encoding="utf-8")
     result = runner.invoke(args=["load-plan", str(bad)])
-    assert result.exit_code == 1
-    assert f"Error: {bad}: title: 缺少必填字段" in result.output
+    assert result.exit_code == 2
+    assert f"错误：{bad}: title: 缺少必填字段" in result.output
 
 
 def test_load_plans_loads_the_bundled_folder(app, runner):
@@ -105,17 +105,17 @@ def test_create_session_with_csv_roster(app, runner, tmp_path):
 def test_create_session_errors_are_chinese(app, runner, tmp_path):
     base = ["create-session", "--title", "t", "--organiser", "o", "--place", "p"]
     no_plan = runner.invoke(args=base + ["--plan", "nope", "--starts-at", "2023-11-15 14:30"])
-    assert no_plan.exit_code == 1 and "找不到规划“nope”" in no_plan.output
+    assert no_plan.exit_code == 2 and "找不到规划“nope”" in no_plan.output
     runner.invoke(args=["load-plans"])
     bad_date = runner.invoke(args=base + ["--plan", PLAN_ID, "--starts-at", "下午两点"])
     assert bad_date.exit_code == 2 and "应为 2023-11-15 14:30" in bad_date.output
     too_long = runner.invoke(args=["create-session", "--title", "长" * 201, "--organiser", "o", "--place", "p",
                                    "--plan", PLAN_ID, "--starts-at", "2023-11-15"])
-    assert too_long.exit_code == 1 and "活动名称不超过 200 字" in too_long.output
+    assert too_long.exit_code == 2 and "活动名称不超过 200 字" in too_long.output
     roster = tmp_path / "r.csv"
     roster.write_text("甲,学校\n", encoding="utf-8")
     bad_roster = runner.invoke(args=base + ["--plan", PLAN_ID, "--starts-at", "2023-11-15", "--roster", str(roster)])
-    assert bad_roster.exit_code == 1 and "第 1 行：类型“学校”" in bad_roster.output
+    assert bad_roster.exit_code == 2 and "第 1 行：类型“学校”" in bad_roster.output
     with app.app_context():
         assert db.session.scalar(select(EvaluationSession)) is None
 
@@ -131,7 +131,7 @@ def test_open_close_and_list(app, runner):
     with app.app_context():
         assert session_by_code(code).status == "closed"
     missing = runner.invoke(args=["open-session", "nosuch"])
-    assert missing.exit_code == 1 and "找不到活动代码 nosuch" in missing.output
+    assert missing.exit_code == 2 and "找不到活动代码 nosuch" in missing.output
 
 
 def test_list_sessions_when_empty(runner):

@@ -83,13 +83,49 @@ def test_demo_leaves_an_existing_staff_user_alone(app, runner):
     assert "账号已存在" in result.output
 
 
-def test_demo_serves_with_waitress_after_printing(app, runner, monkeypatch):
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fake_waitress(monkeypatch) -> list:
+    """waitress.create_server recorded instead of binding; `run` is recorded when called."""
     calls = []
-    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))
-    result = runner.invoke(args=["demo", "--host", "127.0.0.1", "--port", "8123", "--no-analyze"])
+
+    class Server:
+        def run(self):
+            calls.append("run")
+
+    monkeypatch.setattr("waitress.create_server", lambda app, **kw: calls.append(kw) or Server())
+    return calls
+
+
+def test_demo_serves_with_waitress_after_printing(app, runner, monkeypatch):
+    from survey.limits import SERVER_BODY_MAX
+
+    calls = fake_waitress(monkeypatch)
+    port = free_port()
+    result = runner.invoke(args=["demo", "--host", "127.0.0.1", "--port", str(port), "--no-analyze"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "threads": 8}]
-    assert "http://127.0.0.1:8123/s/" in result.output
+    assert calls == [{"host": "127.0.0.1", "port": port, "threads": 8,
+                      "max_request_body_size": SERVER_BODY_MAX}, "run"]
+    assert f"http://127.0.0.1:{port}/s/" in result.output
+
+
+def test_demo_on_a_busy_port_prints_one_chinese_line(app, runner):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(args=["demo", "--port", str(port), "--no-analyze"])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"错误：端口 {port} 已被占用") and "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
 
 
 def test_bad_demo_ratings_are_reported(app, tmp_path):
@@ -105,10 +141,10 @@ def test_bad_demo_ratings_are_reported(app, tmp_path):
 
 
 def test_demo_on_all_interfaces_prints_and_encodes_the_lan_address(app, runner, monkeypatch):
-    monkeypatch.setattr("survey.commands._lan_address", lambda: "192.168.1.20")
-    calls = []
-    monkeypatch.setattr("waitress.serve", lambda app, **kw: calls.append(kw))
-    result = runner.invoke(args=["demo", "--host", "0.0.0.0", "--port", "5000", "--no-analyze"])
-    assert "参会人员填写：http://192.168.1.20:5000/s/" in result.output
+    monkeypatch.setattr("survey.commands.lan_address", lambda: "192.168.1.20")
+    calls = fake_waitress(monkeypatch)
+    port = free_port()
+    result = runner.invoke(args=["demo", "--host", "0.0.0.0", "--port", str(port), "--no-analyze"])
+    assert f"参会人员填写：http://192.168.1.20:{port}/s/" in result.output
     assert calls[0]["host"] == "0.0.0.0"
-    assert app.config["PUBLIC_BASE_URL"] == "http://192.168.1.20:5000"
+    assert app.config["PUBLIC_BASE_URL"] == f"http://192.168.1.20:{port}"

@@ -97,3 +97,20 @@ def test_no_text_column(tmp_path):
     path = write_csv(tmp_path / "a.csv", "utf-8", header=("编号", "分数"), rows=[("1", "90"), ("2", "85")])
     with pytest.raises(InputError, match="没有文本列"):
         read_table(path)
+
+
+def test_xlsx_formula_without_cached_value_is_named_not_dropped(tmp_path):
+    # openpyxl writes formulas without a computed result, as some exporters do.
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["单位", "意见"])
+    ws.append(["甲", "专利转化渠道不畅，需要对接平台。"])
+    ws.append(["乙", '=CONCAT("公式", "意见")'])
+    ws.append(["丙", '=A2&"的意见"'])
+    path = tmp_path / "formulas.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as info:
+        read_table(path)
+    message = str(info.value)
+    assert "formulas.xlsx 中有 2 个公式单元格没有保存计算结果（B3、B4）" in message
+    assert "选择性粘贴为数值" in message

@@ -1,0 +1,40 @@
+"""Serving the app with waitress, with the body limit and a Chinese message for a busy port."""
+from __future__ import annotations
+
+import errno
+import socket
+
+from flask import Flask
+
+from .limits import SERVER_BODY_MAX
+
+
+class ServeError(RuntimeError):
+    """The server could not start; the message says why in Chinese."""
+
+
+def make_server(app: Flask, host: str, port: int, *, threads: int = 8):
+    """Bind now (so a busy port is reported before anything else happens); `.run()` serves."""
+    from waitress import create_server
+
+    try:
+        # Tried on a socket of our own first: when waitress's bind fails it leaves its sockets open.
+        _try_bind(host, port)
+        # max_request_body_size: waitress stops reading a larger body and answers 413 itself,
+        # so a 50 MB upload never reaches memory, a temporary file or the app.
+        return create_server(app, host=host, port=port, threads=threads,
+                             max_request_body_size=SERVER_BODY_MAX)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError(f"端口 {port} 已被占用（可能已有一个 pingjia 或其他程序在运行）。"
+                             f"请先停止它，或换一个端口，例如 --port {port + 1 if port < 65535 else 8000}") from exc
+        if exc.errno == errno.EACCES:
+            raise ServeError(f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限），请换一个端口，例如 --port 5000") from exc
+        raise ServeError(f"无法在 {host}:{port} 启动网站：{exc.strerror or exc}") from exc
+
+
+def _try_bind(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as waitress does
+        probe.bind((host, port))

@@ -1,0 +1,171 @@
+"""Participants: a per-address rate and a per-session cap far above a real round-table, each
+answered by a Chinese page that keeps what was typed; security headers on every response; the
+host in participant links and QR codes never taken from an untrusted Host header."""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+from participate_support import csrf_token, make_session, valid_answer
+from sqlalchemy import func, select
+
+from survey.extensions import db
+from survey.models import EvaluationSession, Response
+from survey.security import HEADERS
+
+from helpers_staff import add_staff, log_in
+
+VENUE_WIFI = "203.0.113.7"  # every phone in the room shares the venue's public address
+
+
+@pytest.fixture
+def open_code(app):
+    with app.app_context():
+        return make_session("open").code
+
+
+def phone_submits(app, code: str, address: str = VENUE_WIFI, **overrides):
+    phone = app.test_client()
+    env = {"REMOTE_ADDR": address}
+    token = csrf_token(phone.get(f"/s/{code}", environ_base=env).get_data(as_text=True))
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=code))
+        data = valid_answer(session, csrf_token=token, **overrides)
+    return data, phone.post(f"/s/{code}", data=data, environ_base=env)
+
+
+def stored(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Response))
+
+
+def test_thirty_phones_behind_one_wifi_address_all_get_through(app, open_code):
+    for n in range(30):
+        _, r = phone_submits(app, open_code, organisation=f"单位{n}")
+        assert r.status_code == 303, (n, r.status_code)
+    assert stored(app) == 30
+
+
+def test_one_address_storing_too_fast_gets_its_form_back(app, open_code):
+    app.config["SUBMIT_ADDRESS_LIMIT"] = "3 per minute"
+    for _ in range(3):
+        assert phone_submits(app, open_code)[1].status_code == 303
+    data, r = phone_submits(app, open_code, problems="第四份意见：这段文字不能丢。")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 429
+    assert "提交的问卷过多" in html and "分钟后" in html and "再点击“提交”" in html
+    assert "第四份意见：这段文字不能丢。" in html and data["submission_id"] in html
+    assert stored(app) == 3
+    assert phone_submits(app, open_code, address="198.51.100.1")[1].status_code == 303  # others unaffected
+
+
+def test_retries_and_invalid_posts_do_not_use_up_the_rate(app, open_code):
+    app.config["SUBMIT_ADDRESS_LIMIT"] = "2 per minute"
+    data, first = phone_submits(app, open_code)
+    phone = app.test_client()
+    env = {"REMOTE_ADDR": VENUE_WIFI}
+    for _ in range(3):  # the same answer sent again: a retry, nothing new stored
+        assert phone.post(f"/s/{open_code}", data=data, environ_base=env).status_code == 303
+    for _ in range(3):  # a form with a mistake comes back with its message
+        assert phone_submits(app, open_code, organisation="")[1].status_code == 200
+    assert phone_submits(app, open_code)[1].status_code == 303
+    assert stored(app) == 2
+
+
+def test_a_full_session_says_so_and_shows_the_text(app, open_code):
+    app.config["SESSION_RESPONSE_MAX"] = 2
+    for _ in range(2):
+        assert phone_submits(app, open_code)[1].status_code == 303
+    _, r = phone_submits(app, open_code, address="198.51.100.9", problems="第三份：请交给会务人员。")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 403 and "本次评价已收满" in html and "第三份：请交给会务人员。" in html
+    assert stored(app) == 2
+
+
+def test_default_rate_stops_a_flood_from_one_address(app, open_code):
+    # The default is far above a round-table (see the thirty-phone test) but not unlimited.
+    limit = int(re.match(r"(\d+) per minute", app.config["SUBMIT_ADDRESS_LIMIT"]).group(1))
+    codes = []
+    for _ in range(limit + 1):
+        codes.append(phone_submits(app, open_code, address="192.0.2.50")[1].status_code)
+    assert codes[:limit] == [303] * limit and codes[-1] == 429
+    assert stored(app) == limit
+
+
+# --- security headers ------------------------------------------------------------------------
+
+def test_security_headers_on_every_kind_of_response(app, client, open_code):
+    add_staff(app)
+    responses = [client.get(f"/s/{open_code}"), client.get("/s/nosuch"), client.get("/staff/"),
+                 client.get("/staff/login"), client.get("/static/css/app.css"),
+                 client.post(f"/s/{open_code}", data={"problems": "字" * 40_000})]
+    for r in responses:
+        r.close()
+        for name, value in HEADERS.items():
+            assert r.headers.get(name) == value, (r.status_code, name)
+    csp = HEADERS["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+_INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<style\b|javascript:", re.I)
+
+
+@pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
+def test_templates_have_no_inline_script_or_style(path):
+    assert not _INLINE.findall(path.read_text(encoding="utf-8"))
+
+
+def test_rendered_staff_pages_have_no_inline_script_or_style(app, client):
+    from helpers_staff import make_session as make_staff_session
+
+    add_staff(app)
+    log_in(client)
+    code = make_staff_session(app, status="open")
+    for url in ("/staff/", f"/staff/sessions/{code}", f"/staff/sessions/{code}/poster",
+                "/staff/sessions/new", f"/s/{code}"):
+        html = client.get(url).get_data(as_text=True)
+        assert not _INLINE.findall(html), url
+
+
+# --- the host in participant links -------------------------------------------------------------
+
+@pytest.fixture
+def staff_code(app, client):
+    from helpers_staff import make_session as make_staff_session
+
+    add_staff(app)
+    log_in(client)
+    return make_staff_session(app, status="open")
+
+
+def get_as(client, url: str, host: str):
+    """GET with another Host header, still logged in (the test client keys cookies by host)."""
+    client.set_cookie("session", client.get_cookie("session").value, domain=host.partition(":")[0])
+    return client.get(url, environ_overrides={"HTTP_HOST": host})
+
+
+def test_untrusted_host_header_is_never_reflected(app, client, staff_code):
+    for url in (f"/staff/sessions/{staff_code}", f"/staff/sessions/{staff_code}/poster",
+                f"/staff/sessions/{staff_code}/qr.svg"):
+        r = get_as(client, url, "evil.example")
+        assert r.status_code == 200 and b"evil.example" not in r.data, url
+    page = get_as(client, f"/staff/sessions/{staff_code}", "localhost:5000")
+    assert f"http://localhost:5000/s/{staff_code}" in page.get_data(as_text=True)
+
+
+def test_public_base_url_decides_the_link(app, client, staff_code):
+    app.config["PUBLIC_BASE_URL"] = "https://pingjia.example.gov.cn/"
+    html = get_as(client, f"/staff/sessions/{staff_code}", "evil.example").get_data(as_text=True)
+    assert f"https://pingjia.example.gov.cn/s/{staff_code}" in html and "evil.example" not in html
+
+
+def test_trusted_hosts_refuse_other_hosts(app, client, staff_code):
+    app.config["TRUSTED_HOSTS"] = ["pingjia.example.gov.cn", "localhost"]
+    refused = get_as(client, f"/staff/sessions/{staff_code}", "evil.example")
+    assert refused.status_code == 400 and "请求有误" in refused.get_data(as_text=True)
+    assert b"evil.example" not in refused.data
+    html = get_as(client, f"/staff/sessions/{staff_code}", "pingjia.example.gov.cn").get_data(as_text=True)
+    assert f"http://pingjia.example.gov.cn/s/{staff_code}" in html
