@@ -452,8 +452,12 @@ def report(runs: list[Run], ceiling: Run, args) -> None:
               f"{run.tally.errors} | {run.tally.failed} | "
               f"{'–' if bare else ('ok' if not run.problems else '; '.join(run.problems))} |")
     print()
+    for run in runs:
+        statuses = ", ".join(f"{status}: {n}" for status, n in sorted(run.tally.statuses.items()))
+        print(f"{run.name}: HTTP statuses {statuses}")
+    # Every phone must get its answer acknowledged (a 429 or an error page would not be).
     ok = all(r.lost == 0 and r.duplicated == 0 and r.errors_5xx == 0 and not r.problems and r.tally.failed == 0
-             for r in runs)
+             and len(r.tally.acknowledged) == args.participants for r in runs)
     fast = all(r.p(95) < 500 for r in runs if "kill" not in r.name)
     print(f"goal (0 lost, 0 duplicated, 0 5xx, p95 < 500 ms): {'met' if ok and fast else 'NOT met'}"
           + (" (kill -9 runs: latency not judged, it includes the restart)" if args.kill else ""))
