@@ -22,6 +22,9 @@ ID_MAX = 64
 TITLE_MAX = 200
 DOCUMENT_NUMBER_MAX = 100
 
+# TOML escapes (\u0000) can put characters into a value that the file itself may not contain;
+# PostgreSQL refuses NUL, and none of them belongs in a title or a keyword.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _MONTH_OR_DAY = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
@@ -125,11 +128,17 @@ class _Validator:
         if not isinstance(value, str):
             raise self.fail(name, f"应为字符串，实际为 {type(value).__name__}")
         value = value.strip()
+        self.no_control(name, value)
         if required and not value:
             raise self.fail(name, "不能为空")
         if max_len is not None and len(value) > max_len:
             raise self.fail(name, f"过长（{len(value)} 字），不超过 {max_len} 字")
         return value
+
+    def no_control(self, name: str, value: str) -> None:
+        match = _CONTROL.search(value)
+        if match:
+            raise self.fail(name, f"含有控制字符 U+{ord(match.group()):04X}，请删除")
 
     def slug(self, table: dict, key: str, *, where: str = "") -> str:
         value = self.text(table, key, where=where, max_len=ID_MAX)
@@ -190,6 +199,8 @@ class _Validator:
         if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
             raise self.fail(name, "应为字符串列表")
         value = [x.strip() for x in value if x.strip()]
+        for i, x in enumerate(value):
+            self.no_control(f"{name}[{i}]", x)
         if required and not value:
             raise self.fail(name, "列表不能为空")
         return tuple(value)

@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=4 * 3600,  # a round-table afternoon
         PLAN_DIR=None,  # None: the bundled corpus/plans
         # Where phones reach this server, e.g. "http://192.168.1.20:5000". None: the host the
-        # staff page was opened on, which is wrong when staff browse via 127.0.0.1.
+        # staff page was opened on if it names this machine, else its LAN address (survey.hosts).
         PUBLIC_BASE_URL=None,
         TRUSTED_HOSTS=None,  # e.g. ["pingjia.example.gov.cn"]; other Host headers get a 400
         PROXY_FIX=0,  # number of proxies (nginx) in front whose X-Forwarded-* headers to trust
@@ -54,7 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret(Path(app.instance_path) / "secret_key")
     _configure_transport(app)
@@ -79,8 +79,8 @@ def _normalise_db_url(url: str) -> str:
 
 def _configure_transport(app: Flask) -> None:
     """HTTPS cookies, the proxy in front, and which Host names are accepted."""
-    https = bool(app.config.get("HTTPS")) or app.config.get("PREFERRED_URL_SCHEME") == "https"
-    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = https
+    if app.config.get("HTTPS") or app.config.get("PREFERRED_URL_SCHEME") == "https":
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     if isinstance(app.config.get("TRUSTED_HOSTS"), str):  # PINGJIA_TRUSTED_HOSTS=a.example,b.example
         app.config["TRUSTED_HOSTS"] = [h.strip() for h in app.config["TRUSTED_HOSTS"].split(",") if h.strip()]
     proxies = int(app.config.get("PROXY_FIX") or 0)

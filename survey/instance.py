@@ -24,14 +24,17 @@ def _chmod_own(path: Path, mode: int) -> None:
         pass
 
 
-def protect_sqlite_file(uri: str) -> None:
+def protect_sqlite_file(uri: str, instance: Path) -> None:
     """Create the SQLite file 0600 before SQLite does (it would use 0644 under the usual umask).
-    SQLite gives its -wal and -shm files the database file's mode, so they follow."""
+    SQLite gives its -wal and -shm files the database file's mode, so they follow. A relative
+    path is inside the instance folder, as Flask-SQLAlchemy reads it."""
     url = make_url(uri)
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
             or url.database.startswith("file:"):
         return
     path = Path(url.database)
+    if not path.is_absolute():
+        path = instance / path
     if not path.parent.is_dir():
         return  # SQLite reports the missing folder itself
     try:

@@ -9,6 +9,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cleaning import clean_text
+from .limits import ORGANISATION_MAX, PERSON_MAX
 from .models import ORG_TYPES
 
 # Everyday names staff type for the fixed categories.
@@ -40,7 +42,7 @@ def org_type(value: str, where: str) -> str:
 
 
 def _row(fields: list[str], where: str) -> RosterRow:
-    fields = [f.strip() for f in fields]
+    fields = [clean_text(f).strip() for f in fields]  # roster files come from outside too
     if len(fields) == 2:  # 单位, 类型
         fields = [fields[0], "", fields[1]]
     if len(fields) != 3:
@@ -48,8 +50,10 @@ def _row(fields: list[str], where: str) -> RosterRow:
     organisation, person, kind = fields
     if not organisation:
         raise RosterError(f"{where}：缺少单位名称")
-    if len(organisation) > 200 or len(person) > 100:
-        raise RosterError(f"{where}：单位或姓名过长")
+    if len(organisation) > ORGANISATION_MAX:
+        raise RosterError(f"{where}：单位名称不超过 {ORGANISATION_MAX} 字")
+    if len(person) > PERSON_MAX:
+        raise RosterError(f"{where}：姓名不超过 {PERSON_MAX} 字")
     return RosterRow(organisation, person, org_type(kind, where))
 
 

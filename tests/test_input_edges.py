@@ -141,3 +141,27 @@ def test_bad_submission_ids_are_refused_and_replaced(app, client, open_code, sid
     assert r.status_code == 200 and "提交编号无效" in html and data["problems"] in html
     with app.app_context():
         assert db.session.scalar(select(Response)) is None
+
+
+def test_escaped_control_characters_in_a_plan_are_refused_by_field(app, runner, tmp_path):
+    from analysis.resources import corpus_path
+
+    source = corpus_path("plans", "taian-ip-14th-fyp.toml").read_text(encoding="utf-8")
+    bad = tmp_path / "nul.toml"
+    bad.write_text(source.replace('title = "', 'title = "\\u0000', 1), encoding="utf-8")
+    result = runner.invoke(args=["load-plan", str(bad)])
+    assert result.exit_code == 2 and f"错误：{bad}: title: 含有控制字符 U+0000，请删除" in result.output
+
+
+def test_roster_file_with_nul_is_cleaned(app, runner, tmp_path):
+    make_session(app)
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("单位,姓名,类型\n山东\x00科技大学,宋\x00庆军,高校\n".encode("utf-8"))
+    result = runner.invoke(args=["create-session", "--plan", "taian-ip-14th-fyp", "--title", "名单文件",
+                                 "--organiser", "局", "--starts-at", "2023-11-15 14:30", "--place", "室",
+                                 "--roster", str(roster)])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        entry = db.session.scalar(select(RosterEntry).join(EvaluationSession)
+                                  .where(EvaluationSession.title == "名单文件"))
+        assert (entry.organisation, entry.person) == ("山东科技大学", "宋庆军")

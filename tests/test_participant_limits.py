@@ -169,3 +169,21 @@ def test_trusted_hosts_refuse_other_hosts(app, client, staff_code):
     assert b"evil.example" not in refused.data
     html = get_as(client, f"/staff/sessions/{staff_code}", "pingjia.example.gov.cn").get_data(as_text=True)
     assert f"http://pingjia.example.gov.cn/s/{staff_code}" in html
+
+
+def test_throttling_can_be_turned_off_for_a_load_test(tmp_path):
+    from flask_migrate import upgrade
+
+    from survey import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "RATELIMIT_ENABLED": False,
+                      "SUBMIT_ADDRESS_LIMIT": "1 per minute",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'off.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        code = make_session("open").code
+    for _ in range(3):
+        assert phone_submits(app, code)[1].status_code == 303
+    assert stored(app) == 3
+    with app.app_context():
+        db.engine.dispose()
