@@ -158,7 +158,8 @@ def test_participant_urls_never_fail(app, client):
         for path in (f"/s/{quoted}", f"/s/{code}/thanks/{quoted}", f"/s/{quoted}/thanks/{uuid.uuid4()}"):
             response = client.open(path, method=method, data={"organisation": segment} if method == "POST" else None)
             page = response.get_data(as_text=True)
-            assert response.status_code in (200, 303, 400, 404, 405), (path, response.status_code)
+            # 308: werkzeug merges the double slash a decoded %2F makes.
+            assert response.status_code in (200, 303, 308, 400, 404, 405), (path, response.status_code)
             assert "Traceback" not in page
 
     check()

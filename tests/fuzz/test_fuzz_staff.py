@@ -79,7 +79,9 @@ def test_new_session_form_never_fails(app, client):
                     assert "\x00" not in stored
                     assert visible(stored) == visible(first(data[key])), key
                 for entry in session.roster:
-                    assert entry.organisation_type in ORG_TYPES and visible(entry.organisation)
+                    # Not visible(): C1 controls (U+0080-U+009F) are kept by the cleaning, as any
+                    # other character PostgreSQL stores; a name must only be non-blank.
+                    assert entry.organisation_type in ORG_TYPES and entry.organisation.strip()
             return
         shown = visible(html.unescape(page))
         for key in TEXT_FIELDS + ("roster",):
@@ -124,7 +126,8 @@ def test_staff_urls_never_fail(app, client):
         for path in (f"/staff/sessions/{quoted}", f"/staff/sessions/{quoted}/analysis",
                      f"/staff/sessions/{quoted}/qr.svg", f"/staff/login?next={quoted}"):
             response = client.get(path)
-            assert response.status_code in (200, 302, 404), (path, response.status_code)
+            # 308: werkzeug merges the double slash a decoded %2F makes.
+            assert response.status_code in (200, 302, 308, 404), (path, response.status_code)
             assert "Traceback" not in response.get_data(as_text=True)
 
     check()
