@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .extensions import db
+from .forms_base import PostedForm
 from .limits import PASSWORD_MAX, USERNAME_MAX
 from .models import StaffUser
 from .throttle import retry_after
@@ -25,7 +25,7 @@ bp = Blueprint("auth", __name__, url_prefix="/staff")
 FAILED = "用户名或密码不正确。"
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PostedForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名。"),
                                               Length(max=USERNAME_MAX, message=FAILED)])
     password = PasswordField("密码", validators=[DataRequired("请填写密码。"),

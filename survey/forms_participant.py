@@ -10,7 +10,6 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
@@ -18,6 +17,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 from analysis.plan import Item
 
 from .cleaning import clean_text
+from .forms_base import PostedForm
 from .limits import ANSWER_MAX as TEXT_MAX
 from .limits import ORGANISATION_MAX
 from .models import ORG_TYPES
@@ -58,7 +58,7 @@ def parse_score(value: str) -> int | None:
     return None if value == UNKNOWN else int(value)
 
 
-class SurveyFormBase(FlaskForm):
+class SurveyFormBase(PostedForm):
     """Fields every session asks for; `survey_form_class` adds one rating per goal."""
 
     goals: tuple[Item, ...] = ()

@@ -1,12 +1,12 @@
 """Staff forms. Messages are Chinese; WTForms' own English parse errors are replaced."""
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from .forms_base import PostedForm
 from .limits import ORGANISER_MAX, PLACE_MAX, ROSTER_MAX, SESSION_TITLE_MAX
 from .models import SESSION_FORMS
 from .roster import RosterError, parse_lines
@@ -26,7 +26,7 @@ class ChineseDateTimeLocalField(DateTimeLocalField):
             raise ValueError("请填写正确的日期和时间，例如 2023-11-15 14:30。") from None
 
 
-class SessionForm(FlaskForm):
+class SessionForm(PostedForm):
     # validate_choice=False: the validate_* methods below say what's wrong in Chinese,
     # instead of WTForms' "Not a valid choice".
     plan = SelectField("评价的规划", validate_choice=False, validators=[InputRequired("请选择规划。")])
@@ -63,7 +63,7 @@ class SessionForm(FlaskForm):
             raise ValidationError(f"{exc}。每行一个单位：单位, 姓名, 类型（姓名可省略）。") from None
 
 
-class GroupForm(FlaskForm):
+class GroupForm(PostedForm):
     """Several sessions of one plan analysed together (the rules are in survey.evaluations)."""
 
     title = StringField("合并评价名称", validators=[DataRequired("请填写合并评价的名称。"),

@@ -101,7 +101,7 @@ def test_session_page_details_link_qr_and_roster(app, staff):
     for text in ("专题座谈会", "泰安市市场监管局", "2023年11月15日 14:30", "一楼西会议室", "泰政办字〔2022〕22号",
                  "山东科技大学", "宋庆军", "山东鲁普科技有限公司", "草稿", "开放填写", "0</strong> 份意见"):
         assert text in page, text
-    assert 'http-equiv="refresh"' not in page  # only open sessions refresh themselves
+    assert "live-update.js" not in page  # only open sessions update themselves
 
 
 def test_latest_responses_newest_first_in_beijing_time(app, staff):
@@ -116,7 +116,8 @@ def test_latest_responses_newest_first_in_beijing_time(app, staff):
     page = staff.get(f"/staff/sessions/{code}").get_data(as_text=True)
     assert page.index("漱玉药业") < page.index("泰山学院")
     assert "2023-11-15 14:41" in page  # 06:41 UTC
-    assert "<strong id=\"response-count\">2</strong>" in page and 'http-equiv="refresh"' in page
+    assert "<strong id=\"response-count\">2</strong>" in page and "live-update.js" in page
+    assert 'http-equiv="refresh"' not in page  # a whole-page reload loses a reader's place
 
 
 def test_open_and_close_need_post_and_csrf(app, staff):

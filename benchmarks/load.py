@@ -1,0 +1,495 @@
+"""Load and crash benchmark: phones submitting the survey at once, against waitress.
+
+    python benchmarks/load.py [--participants 1000] [--concurrency 50] [--retries 0.2]
+                              [--backends sqlite,postgresql] [--kill] [--threads 8]
+
+For each backend a fresh database (SQLite in a temporary folder; PostgreSQL in a new schema of
+$TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test, dropped afterwards) gets
+the migrated schema, the seed plan and one open session. The app is then served by waitress in
+a subprocess on a free loopback port, and N simulated participants, C at a time, each open a
+fresh connection, GET the form (reading the CSRF token and the submission id), and POST a
+complete answer; a share of them (--retries) send the same POST again, as a double tap or a
+dropped connection would. Every request's latency is recorded. Afterwards the database is read
+directly: rows stored vs answers acknowledged (303), lost (acknowledged, not stored) and
+duplicated (one submission id stored twice); any 5xx is counted.
+
+Bare Flask (one trivial route, the same waitress settings, the same client) runs in the same
+invocation as the ceiling; the figures are also printed as ratios to it.
+
+--kill: the server is sent SIGKILL once a third of the answers are acknowledged, restarted on
+the same port, and clients whose request failed retry it (same submission id, same answer) as
+a phone would. Then every acknowledged answer must be stored and the database must pass its
+integrity check (SQLite: PRAGMA integrity_check and foreign_key_check; PostgreSQL: row counts,
+no orphan or missing ratings, no duplicate submission ids).
+
+The participant throttles (per-address answers, per-session cap) are set far above the run's
+size through their config keys (PINGJIA_SUBMIT_ADDRESS_LIMIT, PINGJIA_SESSION_RESPONSE_MAX):
+every simulated phone comes from 127.0.0.1, which a real venue never concentrates like this.
+Loopback only, bounded: at most 5,000 participants and 200 concurrent, each phase stops after
+--timeout seconds. Not part of the test run.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HOST = "127.0.0.1"  # loopback only
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PLAN_ID = "taian-ip-14th-fyp"
+NO_THROTTLE = {"PINGJIA_SUBMIT_ADDRESS_LIMIT": "1000000 per minute",
+               "PINGJIA_SESSION_RESPONSE_MAX": "1000000"}
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+PROBLEMS = ["高校与企业之间缺乏有效的专利技术信息沟通，成果转化渠道不畅。",
+            "知识产权质押融资门槛较高，中小企业难以获得贷款。",
+            "基层知识产权执法力量不足，维权周期长、成本高。"]
+SUGGESTIONS = ["建立常态化的校企对接平台。", "扩大知识产权质押融资风险补偿资金规模。", "加强快速维权中心建设。"]
+
+
+# ---------------------------------------------------------------- the server (a subprocess)
+
+def bare_app():
+    """The ceiling: one trivial route, nothing else."""
+    from flask import Flask
+
+    app = Flask("bare")
+
+    @app.get("/")
+    def index():
+        return "ok"
+
+    @app.post("/")
+    def post():
+        return "ok"
+
+    return app
+
+
+def serve(kind: str, port: int, threads: int) -> None:
+    """Runs in the server subprocess; the app reads DATABASE_URL etc. from the environment."""
+    import logging
+
+    from waitress import create_server
+
+    # "Task queue depth is N" on every queued request: expected in a burst, noise here.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    if kind == "bare":
+        app = bare_app()
+    else:
+        from survey import create_app
+
+        app = create_app()
+    create_server(app, host=HOST, port=port, threads=threads).run()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, kind: str, env: dict, threads: int):
+        self.kind, self.env, self.threads = kind, env, threads
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve", self.kind, "--port", str(self.port),
+             "--threads", str(self.threads)],
+            env={**os.environ, **self.env}, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((HOST, self.port), timeout=1):
+                    return
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError(f"server exited with {self.proc.returncode}")
+                time.sleep(0.1)
+        raise RuntimeError("server did not start in 60 s")
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+# ---------------------------------------------------------------- the database
+
+@dataclass
+class Database:
+    backend: str
+    url: str
+    env: dict
+    cleanup: callable = lambda: None
+
+
+def fresh_database(backend: str, folder: Path) -> Database:
+    env = {"PINGJIA_SECRET_KEY": "load-benchmark-" + uuid.uuid4().hex, **NO_THROTTLE}
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / 'load.sqlite3'}"
+        return Database(backend, url, {**env, "DATABASE_URL": url})
+    from sqlalchemy import create_engine, text
+
+    from survey import _normalise_db_url
+
+    schema = f"load_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    engine = create_engine(_normalise_db_url(PG_URL))
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in PG_URL else "?"
+    url = f"{PG_URL}{sep}options={urllib.parse.quote('-csearch_path=' + schema)}"
+
+    def drop():
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        engine.dispose()
+
+    return Database(backend, url, {**env, "DATABASE_URL": url}, drop)
+
+
+def app_for(db: Database):
+    from survey import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": db.url, "SECRET_KEY": db.env["PINGJIA_SECRET_KEY"]})
+
+
+def prepare(db: Database) -> tuple[str, list[str]]:
+    """Migrated schema, the seed plan, one open session: (session code, rating field names)."""
+    import datetime as dt
+
+    from flask_migrate import upgrade
+
+    from analysis.resources import corpus_path
+    from survey.extensions import db as sqla
+    from survey.forms_participant import rating_field_name
+    from survey.plans import sync_plan_file
+    from survey.sessions import create_session
+
+    app = app_for(db)
+    with app.app_context():
+        upgrade()
+        sync_plan_file(corpus_path("plans", f"{PLAN_ID}.toml"))
+        session = create_session(plan_id=PLAN_ID, title="负载测试座谈会", form="专题座谈会",
+                                 organiser="泰安市市场监管局", starts_at=dt.datetime(2023, 11, 15, 14, 30),
+                                 place="一楼西会议室", roster=[], status="open")
+        sqla.session.commit()
+        code, goals = session.code, [rating_field_name(g.id) for g in session.plan.definition.goals]
+        sqla.session.remove()
+        sqla.engine.dispose()
+    return code, goals
+
+
+def check_database(db: Database, code: str) -> dict:
+    """Stored submission ids and the integrity checks, read straight from the database."""
+    from sqlalchemy import text
+
+    from survey.extensions import db as sqla
+
+    app = app_for(db)
+    out: dict = {}
+    with app.app_context():
+        with sqla.engine.connect() as conn:
+            sid = conn.execute(text("SELECT id FROM evaluation_session WHERE code = :c"), {"c": code}).scalar_one()
+            ids = conn.execute(text("SELECT submission_id FROM response WHERE session_id = :s"),
+                               {"s": sid}).scalars().all()
+            out["ids"] = ids
+            goals = conn.execute(text("SELECT count(*) FROM rating r JOIN response p ON p.id = r.response_id "
+                                      "WHERE p.session_id = :s"), {"s": sid}).scalar_one()
+            out["ratings"] = goals
+            problems = []
+            if db.backend == "sqlite":
+                result = conn.execute(text("PRAGMA integrity_check")).scalars().all()
+                if result != ["ok"]:
+                    problems.append(f"integrity_check: {result[:3]}")
+                fk = conn.execute(text("PRAGMA foreign_key_check")).all()
+                if fk:
+                    problems.append(f"foreign_key_check: {len(fk)} rows")
+            orphans = conn.execute(text("SELECT count(*) FROM rating r LEFT JOIN response p ON p.id = r.response_id "
+                                        "WHERE p.id IS NULL")).scalar_one()
+            if orphans:
+                problems.append(f"{orphans} ratings without a response")
+            dupes = conn.execute(text("SELECT count(*) FROM (SELECT session_id, submission_id FROM response "
+                                      "GROUP BY session_id, submission_id HAVING count(*) > 1) d")).scalar_one()
+            if dupes:
+                problems.append(f"{dupes} duplicated submission ids")
+            if db.backend == "postgresql":
+                # Constraints are enforced on insert; re-validating them reads every row again.
+                for (name, table) in conn.execute(text(
+                        "SELECT conname, conrelid::regclass::text FROM pg_constraint c "
+                        "JOIN pg_namespace n ON n.oid = c.connamespace "
+                        "WHERE n.nspname = current_schema() AND contype IN ('f', 'c')")).all():
+                    conn.execute(text(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"'))
+            out["problems"] = problems
+        sqla.engine.dispose()
+    return out
+
+
+# ---------------------------------------------------------------- the simulated phones
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    acknowledged: set[str] = field(default_factory=set)
+    sent: set[str] = field(default_factory=set)
+    errors: int = 0  # connection refused/reset (the kill)
+    failed: int = 0  # participants who gave up
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, status: int, seconds: float) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+            self.statuses[status] = self.statuses.get(status, 0) + 1
+
+
+def request(port: int, method: str, path: str, tally: Tally, body: str | None = None,
+            cookie: str = "") -> tuple[int, dict, str]:
+    headers = {"Cookie": cookie} if cookie else {}
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    start = time.perf_counter()
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+    tally.record(response.status, time.perf_counter() - start)
+    return response.status, dict(response.getheaders()), text
+
+
+def with_retries(action, tally: Tally, deadline: float):
+    """Run action(); on a refused or reset connection (the server killed) try again, as a phone
+    whose submit failed would, until the deadline."""
+    while True:
+        try:
+            return action()
+        except (OSError, http.client.HTTPException):
+            with tally.lock:
+                tally.errors += 1
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def participant(i: int, port: int, path: str, goals: list[str], retry: bool, tally: Tally,
+                deadline: float, bare: bool) -> None:
+    try:
+        status, headers, page = with_retries(lambda: request(port, "GET", path, tally), tally, deadline)
+        if bare:
+            with_retries(lambda: request(port, "POST", path, tally, body="a=1"), tally, deadline)
+            return
+        cookie = SimpleCookie(headers.get("Set-Cookie", ""))
+        cookie_header = "; ".join(f"{k}={m.value}" for k, m in cookie.items())
+        token = _CSRF.search(page).group(1)
+        submission_id = _SUBMISSION.search(page).group(1)
+        rng = random.Random(i)
+        answer = {"csrf_token": token, "submission_id": submission_id,
+                  "organisation": f"第{i}号测试单位", "organisation_type": rng.choice(["企业", "高校/科研院所", "服务机构"]),
+                  "problems": rng.choice(PROBLEMS), "suggestions": rng.choice(SUGGESTIONS),
+                  **{g: rng.choice(["1", "2", "3", "4", "5", "na"]) for g in goals}}
+        body = urllib.parse.urlencode(answer)
+        with tally.lock:
+            tally.sent.add(submission_id)
+        for _ in range(2 if retry else 1):
+            status, headers, _ = with_retries(
+                lambda: request(port, "POST", path, tally, body=body, cookie=cookie_header), tally, deadline)
+            if status == 303:
+                with tally.lock:
+                    tally.acknowledged.add(submission_id)
+    except Exception:  # noqa: BLE001 - counted, the run goes on
+        with tally.lock:
+            tally.failed += 1
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+@dataclass
+class Run:
+    name: str
+    seconds: float
+    tally: Tally
+    stored: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    ratings_ok: bool = True
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        return len(self.tally.latencies)
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    def p(self, q: float) -> float:
+        return percentile(self.tally.latencies, q) * 1000
+
+    @property
+    def errors_5xx(self) -> int:
+        return sum(n for s, n in self.tally.statuses.items() if s >= 500)
+
+
+def burst(server: Server, path: str, goals: list[str], args, bare: bool, on_progress=None) -> tuple[float, Tally]:
+    tally = Tally()
+    rng = random.Random(0)
+    retry_flags = [rng.random() < args.retries for _ in range(args.participants)]
+    deadline = time.monotonic() + args.timeout
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+        futures = [pool.submit(participant, i, server.port, path, goals, retry_flags[i], tally, deadline, bare)
+                   for i in range(args.participants)]
+        if on_progress:
+            on_progress(tally)
+        for f in futures:
+            f.result()
+    return time.perf_counter() - start, tally
+
+
+def run_backend(backend: str, args) -> Run:
+    with tempfile.TemporaryDirectory(prefix="pingjia-load-") as folder:
+        db = fresh_database(backend, Path(folder))
+        try:
+            code, goals = prepare(db)
+            env = dict(db.env)
+            server = Server("app", env, args.threads)
+            server.start()
+            killer = None
+            try:
+                if args.kill:
+                    def on_progress(tally: Tally):
+                        def watch():
+                            while len(tally.acknowledged) < args.participants // 3:
+                                time.sleep(0.01)
+                            server.kill()
+                            print(f"  [{backend}] killed the server (SIGKILL) after "
+                                  f"{len(tally.acknowledged)} acknowledged answers; restarting", flush=True)
+                            server.start()
+                        nonlocal killer
+                        killer = threading.Thread(target=watch, daemon=True)
+                        killer.start()
+                else:
+                    on_progress = None
+                seconds, tally = burst(server, f"/s/{code}", goals, args, bare=False, on_progress=on_progress)
+                if killer:
+                    killer.join(timeout=60)
+            finally:
+                server.stop()
+            checked = check_database(db, code)
+        finally:
+            db.cleanup()
+    stored = set(checked["ids"])
+    run = Run(f"{backend}{' + kill -9' if args.kill else ''}", seconds, tally)
+    run.stored = len(checked["ids"])
+    run.lost = len(tally.acknowledged - stored)
+    run.duplicated = len(checked["ids"]) - len(stored)
+    run.ratings_ok = checked["ratings"] == len(stored) * len(goals)
+    run.problems = checked["problems"] + ([] if run.ratings_ok else ["ratings missing"])
+    return run
+
+
+def run_bare(args) -> Run:
+    server = Server("bare", {}, args.threads)
+    server.start()
+    try:
+        seconds, tally = burst(server, "/", [], args, bare=True)
+    finally:
+        server.stop()
+    return Run("bare Flask (ceiling)", seconds, tally)
+
+
+def report(runs: list[Run], ceiling: Run, args) -> None:
+    print()
+    print(f"{args.participants} participants, concurrency {args.concurrency}, "
+          f"{args.retries:.0%} resend their POST, waitress threads={args.threads}, {os.cpu_count()} CPUs")
+    print()
+    print("| run | requests | req/s | ratio to bare | p50 ms | p95 ms | p99 ms | p95 ratio | acknowledged | stored "
+          "| lost | duplicated | 5xx | client errors | gave up | integrity |")
+    print("| --- " * 17 + "|")
+    for run in [ceiling] + runs:
+        bare = run is ceiling
+        print(f"| {run.name} | {run.requests} | {run.rps:.0f} | {run.rps / ceiling.rps:.2f}x | {run.p(50):.0f} | "
+              f"{run.p(95):.0f} | {run.p(99):.0f} | {run.p(95) / ceiling.p(95):.1f}x | "
+              f"{'–' if bare else len(run.tally.acknowledged)} | {'–' if bare else run.stored} | "
+              f"{'–' if bare else run.lost} | {'–' if bare else run.duplicated} | {run.errors_5xx} | "
+              f"{run.tally.errors} | {run.tally.failed} | "
+              f"{'–' if bare else ('ok' if not run.problems else '; '.join(run.problems))} |")
+    print()
+    for run in runs:
+        statuses = ", ".join(f"{status}: {n}" for status, n in sorted(run.tally.statuses.items()))
+        print(f"{run.name}: HTTP statuses {statuses}")
+    # Every phone must get its answer acknowledged (a 429 or an error page would not be).
+    ok = all(r.lost == 0 and r.duplicated == 0 and r.errors_5xx == 0 and not r.problems and r.tally.failed == 0
+             and len(r.tally.acknowledged) == args.participants for r in runs)
+    fast = all(r.p(95) < 500 for r in runs if "kill" not in r.name)
+    print(f"goal (0 lost, 0 duplicated, 0 5xx, p95 < 500 ms): {'met' if ok and fast else 'NOT met'}"
+          + (" (kill -9 runs: latency not judged, it includes the restart)" if args.kill else ""))
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} (other jobs share the CPUs when above ~2)")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--participants", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--retries", type=float, default=0.2, help="share of participants who send their POST twice")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--kill", action="store_true", help="kill -9 the server mid-burst and restart it")
+    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds before a phase gives up")
+    parser.add_argument("--serve", choices=["app", "bare"], help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(args.serve, args.port, args.threads)
+        return 0
+    if not (1 <= args.participants <= 5000 and 1 <= args.concurrency <= 200):
+        parser.error("--participants 1..5000, --concurrency 1..200")
+    print("bare Flask (ceiling) …", flush=True)
+    ceiling = run_bare(args)
+    runs = []
+    for backend in args.backends.split(","):
+        print(f"{backend}{' with kill -9' if args.kill else ''} …", flush=True)
+        runs.append(run_backend(backend.strip(), args))
+    report(runs, ceiling, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
