@@ -100,11 +100,10 @@ def staff_page(live_server, desktop):
 
 
 def analysed_session(live) -> str:
-    """A session with answers and an analysis on disk (TF-IDF, the fast path; the same files
-    the staff page's button writes)."""
-    from analysis.pipeline import analyze
-    from analysis.report import Source, write_report
-    from survey.session_analysis import output_dir, session_input
+    """A session with answers, analysed through the store the staff page's job uses
+    (TF-IDF, the fast path)."""
+    from survey.evaluations import evaluation_for_session
+    from survey.review.store import analyse
 
     with live.app.app_context():
         sync_plan_file(corpus_path("plans", "taian-ip-14th-fyp.toml"))
@@ -119,13 +118,7 @@ def analysed_session(live) -> str:
             session.responses.append(Response(submission_id=answer["submission_id"], organisation=f"单位{i}",
                                               organisation_type="企业", problems=text, suggestions=""))
         db.session.commit()
-        data = session_input(session)
-        result = analyze(data.texts, session.plan.definition, groups=data.groups, representation="tfidf",
-                         cache_dir=False)
-        result["rows"] = data.rows
-        write_report(result, output_dir(session), Source(input_name=session.code, text_column="存在问题",
-                                                          rows=len(texts), split=True,
-                                                          plan_title=session.plan.title, group_column="单位类型"))
+        analyse(evaluation_for_session(session), representation="tfidf")
         return session.code
 
 
@@ -147,6 +140,11 @@ def test_staff_pages_have_no_serious_violations(live_server, staff_page, output_
     check(page, "analysis page")
     page.goto(f"{live_server.url}/staff/sessions/{code}/poster")
     check(page, "poster")
+    page.goto(f"{live_server.url}/staff/evaluations/{code}/review")
+    page.wait_for_selector("li.rv-st", timeout=15000)
+    check(page, "review workspace")
+    page.goto(f"{live_server.url}/staff/reports/{code}")
+    check(page, "report page")
 
 
 FOCUS_RING = """el => {

@@ -104,7 +104,7 @@ def test_review_flow_at_1280(live_server, demo, desktop, output_dir):
     page = desktop
     log_in(page, live_server)
     page.goto(f"{live_server.url}/staff/sessions/{code}")
-    page.get_by_role("link", name="审核意见").click()
+    page.get_by_role("link", name="审核意见", exact=True).click()
     page.wait_for_url(f"**/staff/evaluations/{code}/review")
     total = len(rows_of(live_server, evaluation_id))
     expect(page.locator("#rv-progress-text")).to_have_text(f"已审核 0 / {total}")
