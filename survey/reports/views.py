@@ -92,30 +92,32 @@ def report_html(code: str):
     return _attachment(render_html(data).encode("utf-8"), f"政策评价情况-{data.code}.html", "text/html")
 
 
-@bp.route("/reports/<code>/export.xlsx")
-def export_xlsx(code: str):
-    from .exports import build_tables, write_xlsx
+def _tables(code: str):
+    """The export tables of a session or group code (404 for an unknown one)."""
+    from .exports import build_tables
 
     try:
         tables = build_tables(code)
     except ReportError:
         abort(404)
-    db.session.commit()
+    db.session.commit()  # a session's first use records its Evaluation
+    return tables
+
+
+@bp.route("/reports/<code>/export.xlsx")
+def export_xlsx(code: str):
+    from .exports import write_xlsx
+
     buf = io.BytesIO()
-    write_xlsx(tables, buf)
+    write_xlsx(_tables(code), buf)
     return _attachment(buf.getvalue(), f"评价数据-{code}.xlsx", XLSX)
 
 
 @bp.route("/reports/<code>/export-csv.zip")
 def export_csv(code: str):
-    from .exports import build_tables, csv_zip
+    from .exports import csv_zip
 
-    try:
-        tables = build_tables(code)
-    except ReportError:
-        abort(404)
-    db.session.commit()
-    return _attachment(csv_zip(tables), f"评价数据-{code}-csv.zip", "application/zip")
+    return _attachment(csv_zip(_tables(code)), f"评价数据-{code}-csv.zip", "application/zip")
 
 
 # ---- photos ------------------------------------------------------------------------------------
