@@ -1,13 +1,15 @@
 """A real server and a real headless Chromium for the participant-survey browser tests.
 
 The app is served from a thread (werkzeug `make_server`, threaded so two racing requests
-really race) on 127.0.0.1 with a free port and a temporary SQLite database.
+really race) on 127.0.0.1 with a free port and a temporary SQLite database (`serving` also
+serves it on PostgreSQL, for tests that run on both).
 """
 from __future__ import annotations
 
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,26 +40,58 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("live")
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "browser-test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}",
-    })
+@contextmanager
+def serving(folder: Path, backend: str = "sqlite"):
+    """The app on a free port, its schema built by the migrations: a temporary SQLite file, or
+    a PostgreSQL schema of its own in $TEST_DATABASE_URL (dropped afterwards)."""
+    from sqlalchemy import create_engine, text
+
+    from survey import _normalise_db_url
+
+    database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}"}
+    schema = engine = None
+    if backend == "postgresql":
+        url = os.environ["TEST_DATABASE_URL"]
+        schema = f"browser_{os.getpid()}_{folder.name}".replace("-", "_").lower()
+        engine = create_engine(_normalise_db_url(url))
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        database = {"SQLALCHEMY_DATABASE_URI": url,
+                    "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
+    app = create_app({"TESTING": True, "SECRET_KEY": "browser-test-secret", **database})
     app.instance_path = str(folder / "instance")
     with app.app_context():
         upgrade()  # the migrated schema, so the unique constraint the dedupe relies on is real
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        with app.app_context():
+            db.engine.dispose()
+        if engine is not None:
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            engine.dispose()
+
+
+def browser_backends() -> list:
+    """SQLite always; PostgreSQL too when TEST_DATABASE_URL is set (CI sets it)."""
+    params = [pytest.param("sqlite", id="sqlite")]
+    if os.environ.get("TEST_DATABASE_URL"):
+        params.append(pytest.param("postgresql", id="postgresql"))
+    return params
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("live")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 import pytest
+from conftest import browser_backends, serving
 from sqlalchemy import select
 
 from survey.demo import install_demo
@@ -19,6 +20,13 @@ pytestmark = pytest.mark.browser
 expect = pytest.importorskip("playwright.sync_api", reason="未安装 playwright").expect
 
 USER, PASSWORD = "reviewer", "review-password"
+
+
+@pytest.fixture(scope="module", params=browser_backends())
+def live_server(request, tmp_path_factory):
+    """This module's own server, once on SQLite and once on PostgreSQL (when configured)."""
+    with serving(tmp_path_factory.mktemp(f"review-{request.param}"), request.param) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
