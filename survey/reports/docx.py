@@ -35,15 +35,20 @@ INDENT = Pt(32)  # two characters of 三号
 TEXT_WIDTH = Mm(210 - 28 - 26)
 
 
-def set_run_font(run, east_asia: str, size=BODY_SIZE, *, bold: bool = False, latin: str = LATIN_FONT) -> None:
-    run.font.name = latin
-    run.font.size = size
-    run.font.bold = bold
-    rpr = run._element.get_or_add_rPr()
+def _rfonts(rpr):
+    """The run properties' <w:rFonts>, made first in its place if missing."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
+    return fonts
+
+
+def set_run_font(run, east_asia: str, size=BODY_SIZE, *, bold: bool = False, latin: str = LATIN_FONT) -> None:
+    run.font.name = latin
+    run.font.size = size
+    run.font.bold = bold
+    fonts = _rfonts(run._element.get_or_add_rPr())
     for attr, value in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia), ("w:cs", latin)):
         fonts.set(qn(attr), value)
 
@@ -82,11 +87,7 @@ class _Writer:
         normal.font.name = LATIN_FONT
         normal.font.size = BODY_SIZE
         rpr = normal.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.insert(0, fonts)
-        fonts.set(qn("w:eastAsia"), BODY_FONT)
+        _rfonts(rpr).set(qn("w:eastAsia"), BODY_FONT)
         lang = OxmlElement("w:lang")
         lang.set(qn("w:eastAsia"), "zh-CN")
         rpr.append(lang)
