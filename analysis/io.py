@@ -10,8 +10,8 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
-from itertools import zip_longest
 from dataclasses import dataclass
+from itertools import zip_longest
 from pathlib import Path
 
 # Column names that hold the free text, in order of preference (compared lowercased).

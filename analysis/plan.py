@@ -75,6 +75,11 @@ class Plan:
                 return c
         raise KeyError(category_id)
 
+    def category_choices(self) -> list[tuple[str, str]]:
+        """(id, name) of every category in the plan's order, 未归类/新问题 last: the list pages,
+        reports and keys 1–9, 0 show."""
+        return [(c.id, c.name) for c in self.categories if c.id != OTHER] + [(OTHER, OTHER_NAME)]
+
 
 def load_plan(path: str | Path) -> Plan:
     path = Path(path)

@@ -42,8 +42,14 @@ sys.path.insert(0, str(ROOT))
 
 from sklearn.cluster import KMeans  # noqa: E402
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from sklearn.metrics import (accuracy_score, adjusted_rand_score, f1_score,  # noqa: E402
-                             normalized_mutual_info_score, precision_score, recall_score)
+from sklearn.metrics import (  # noqa: E402
+    accuracy_score,
+    adjusted_rand_score,
+    f1_score,
+    normalized_mutual_info_score,
+    precision_score,
+    recall_score,
+)
 
 from analysis.embed import make_embedder  # noqa: E402
 from analysis.mapping import OTHER, CategoryMapper  # noqa: E402

@@ -2,7 +2,7 @@
 
     python benchmarks/imports.py [N] [--database URL]
 
-Builds a 问卷星-shaped .xlsx of N answers (default 5,000; tests/import_files.py's shape, each
+Builds a 问卷星-shaped .xlsx of N answers (default 5,000; tests/support/import_files.py's shape, each
 row made distinct), then times in one run: reading the file alone (`read_sheet`, the floor any
 import pays), reading + mapping + checking every row with the phone form's validation
 (`prepare`), storing (`store`), and importing the same file again (everything turned away by
@@ -31,8 +31,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from flask_migrate import upgrade
-    from helpers_staff import make_session
-    from import_files import wjx, write_xlsx
+    from support.import_files import wjx, write_xlsx
+    from support.staff import make_session
 
     from survey import create_app
     from survey.imports.readers import read_sheet
@@ -54,10 +54,10 @@ def main() -> None:
         # A schema of this run's own: a shared database's tables are never touched.
         from sqlalchemy import create_engine, text
 
-        from survey import _normalise_db_url
+        from survey.config import normalise_db_url
 
         schema = f"bench_imports_{os.getpid()}"
-        with create_engine(_normalise_db_url(url)).begin() as conn:
+        with create_engine(normalise_db_url(url)).begin() as conn:
             conn.execute(text(f"CREATE SCHEMA {schema}"))
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={schema}"}}
     app = create_app(config)
@@ -84,7 +84,7 @@ def main() -> None:
 
         db.engine.dispose()
     if schema:
-        with create_engine(_normalise_db_url(url)).begin() as conn:
+        with create_engine(normalise_db_url(url)).begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     read = t1 - t0
     print(f"{args.n} answers, {url.split(':')[0]}")

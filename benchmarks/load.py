@@ -37,7 +37,6 @@ import random
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -160,10 +159,10 @@ def fresh_database(backend: str, folder: Path) -> Database:
         return Database(backend, url, {**env, "DATABASE_URL": url})
     from sqlalchemy import create_engine, text
 
-    from survey import _normalise_db_url
+    from survey.config import normalise_db_url
 
     schema = f"load_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    engine = create_engine(_normalise_db_url(PG_URL))
+    engine = create_engine(normalise_db_url(PG_URL))
     with engine.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in PG_URL else "?"
@@ -190,8 +189,8 @@ def prepare(db: Database) -> tuple[str, list[str]]:
     from flask_migrate import upgrade
 
     from analysis.resources import corpus_path
+    from survey.answers import rating_field_name
     from survey.extensions import db as sqla
-    from survey.forms_participant import rating_field_name
     from survey.plans import sync_plan_file
     from survey.sessions import create_session
 

@@ -107,7 +107,7 @@ def main(argv=None) -> int:
     small = run_child("analyze", args.interactive, args)
     ratio = full["seconds"] / jieba_run["seconds"]
     lines = [
-        f"| run | statements | representation | seconds | peak memory |",
+        "| run | statements | representation | seconds | peak memory |",
         "| --- | --- | --- | --- | --- |",
         f"| plain `jieba.lcut` | {jieba_run['statements']:,} | – | {jieba_run['seconds']:.1f} | {jieba_run['peak_mb']:.0f} MB |",
         f"| `analyze` (no word clouds) | {full['statements']:,} | {choose_representation(full['statements'])} "

@@ -1,7 +1,6 @@
 """Pingjia's web app: evaluation sessions, the participant survey and the staff pages."""
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import os
 from pathlib import Path
@@ -11,8 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .cleaning import CleanRequest
+from .config import defaults, normalise_db_url
 from .instance import make_private_dir, protect_sqlite_file, read_or_create_secret
-from .limits import PARTICIPANT_BODY_MAX, STAFF_BODY_MAX
 from .paths import STATIC_DIR, templates_dir
 
 
@@ -24,36 +23,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = PingjiaFlask(__name__, instance_relative_config=True,
                        template_folder=str(templates_dir()), static_folder=str(STATIC_DIR))
     make_private_dir(Path(app.instance_path))
-    app.config.from_mapping(
-        SQLALCHEMY_DATABASE_URI="sqlite:///" + os.path.join(app.instance_path, "pingjia.sqlite3"),
-        # A phone form is small; anything bigger is a mistake or an attack. Staff pages get
-        # STAFF_MAX_CONTENT_LENGTH (the session form carries a roster), see CleanRequest.
-        MAX_CONTENT_LENGTH=PARTICIPANT_BODY_MAX,
-        MAX_FORM_MEMORY_SIZE=PARTICIPANT_BODY_MAX,
-        STAFF_MAX_CONTENT_LENGTH=STAFF_BODY_MAX,
-        WTF_CSRF_TIME_LIMIT=4 * 3600,  # a round-table afternoon
-        PLAN_DIR=None,  # None: the bundled corpus/plans
-        # Where phones reach this server, e.g. "http://192.168.1.20:5000". None: the host the
-        # staff page was opened on if it names this machine, else its LAN address (survey.hosts).
-        PUBLIC_BASE_URL=None,
-        TRUSTED_HOSTS=None,  # e.g. ["pingjia.example.gov.cn"]; other Host headers get a 400
-        PROXY_FIX=0,  # number of proxies (nginx) in front whose X-Forwarded-* headers to trust
-        HTTPS=False,  # served over HTTPS (directly or by the proxy): cookies become Secure
-        REDIS_URL=None,  # login throttling counts shared by all server processes
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_HTTPONLY=True,
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_DURATION=dt.timedelta(days=14),  # Flask-Login's default is a year
-    )
+    app.config.from_mapping(defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
         app.config.from_prefixed_env("PINGJIA")
         if os.environ.get("DATABASE_URL"):
-            app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(os.environ["DATABASE_URL"])
+            app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(os.environ["DATABASE_URL"])
     else:
         app.config.from_mapping(test_config)
-    app.config["SQLALCHEMY_DATABASE_URI"] = _normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret(Path(app.instance_path) / "secret_key")
@@ -67,14 +45,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_template_filters(app)
     register_commands(app)
     return app
-
-
-def _normalise_db_url(url: str) -> str:
-    # PostgreSQL URLs from other tools say postgres:// or postgresql://; we use psycopg 3.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
 
 
 def _configure_transport(app: Flask) -> None:
@@ -131,17 +101,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, participate, staff
-    from .imports import routes as imports
-    from .review import views as review
-    from .reports import views as reports
+    from . import auth, imports, participate, reports, review, staff
 
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(participate.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(reports.bp)
-    imports.register(app)
+    for area in (auth, staff, participate, review, reports, imports):
+        app.register_blueprint(area.bp)
 
 
 def register_throttling(app: Flask) -> None:
@@ -172,8 +135,6 @@ def register_template_filters(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .commands import register
-    from .reports.commands import register as register_reports
+    from .cli.commands import register
 
     register(app)
-    register_reports(app)

@@ -9,11 +9,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 
 from .extensions import db
-from .models import EvaluationSession, Response, new_public_code
-from .review.models import Evaluation, evaluation_member
+from .limits import EVALUATION_TITLE_MAX
+from .models import Evaluation, EvaluationSession, Response, evaluation_member, new_public_code
 from .sessions import by_code as session_by_code
 
-TITLE_MAX = 200
+TITLE_MAX = EVALUATION_TITLE_MAX
 
 
 class EvaluationError(ValueError):

@@ -12,6 +12,8 @@ PLACE_MAX = 200
 ORGANISATION_MAX = 200
 PERSON_MAX = 100
 SUBMISSION_ID_MAX = 64
+LABEL_MAX = 200  # a theme's name (machine or staff)
+EVALUATION_TITLE_MAX = 200
 # Free-text answers (Text columns): a limit of the form, not of the database.
 ANSWER_MAX = 2000
 

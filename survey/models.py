@@ -6,7 +6,7 @@ import secrets
 from functools import cached_property, lru_cache
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -162,3 +162,27 @@ class Rating(db.Model):
     score: Mapped[int | None]
 
     response: Mapped[Response] = relationship(back_populates="ratings")
+
+
+# An evaluation is the unit of analysis and review: one session (made on its first analysis,
+# with the session's code) or several sessions of the same plan that staff group together.
+evaluation_member = Table(
+    "evaluation_member", db.metadata,
+    Column("evaluation_id", ForeignKey("evaluation.id", ondelete="CASCADE"), primary_key=True),
+    Column("session_id", ForeignKey("evaluation_session.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Evaluation(db.Model):
+    __tablename__ = "evaluation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"))
+    title: Mapped[str] = mapped_column(String(limits.EVALUATION_TITLE_MAX))
+    # True for an evaluation staff made to group sessions; False for a session's own.
+    is_group: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    sessions: Mapped[list[EvaluationSession]] = relationship(secondary=evaluation_member,
+                                                             order_by=EvaluationSession.id)

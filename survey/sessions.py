@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from .extensions import db
 from .hosts import public_base_url
 from .limits import ORGANISER_MAX, PLACE_MAX, SESSION_TITLE_MAX
-from .models import SESSION_FORMS, EvaluationSession, Plan, Response, RosterEntry, new_public_code
-from .review.models import Evaluation
+from .models import SESSION_FORMS, Evaluation, EvaluationSession, Plan, Response, RosterEntry, new_public_code
 from .roster import RosterRow
 
 

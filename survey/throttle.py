@@ -19,24 +19,15 @@ from flask_limiter.util import get_remote_address
 from .cleaning import clean_text
 from .timefmt import LOCAL_TZ
 
-DEFAULTS = {
-    "LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",   # failed logins for one user name
-    "LOGIN_ADDRESS_LIMIT": "30 per 15 minutes",   # failed logins from one address
-    "SUBMIT_ADDRESS_LIMIT": "120 per minute;1000 per hour",  # answers stored from one address
-    "SESSION_RESPONSE_MAX": 2000,  # answers one session accepts
-}
-
 
 def init_app(app: Flask) -> Limiter:
     """Call after the blueprints are registered: the limits wrap their views."""
-    for key, value in DEFAULTS.items():
-        app.config.setdefault(key, value)
-    redis_url = app.config.get("REDIS_URL")
+    redis_url = app.config["REDIS_URL"]
     limiter = Limiter(
         get_remote_address,
-        storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"] or redis_url or "memory://",
         strategy="moving-window",
-        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", "pingjia"),
+        key_prefix=app.config["RATELIMIT_KEY_PREFIX"],
         # If Redis goes away mid-meeting, keep counting in memory rather than failing logins.
         in_memory_fallback_enabled=True,
         headers_enabled=False,

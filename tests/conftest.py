@@ -23,10 +23,10 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 def _pg_available(url: str) -> str | None:
     """None when PostgreSQL answers, else the reason for skipping."""
-    from survey import _normalise_db_url
+    from survey.config import normalise_db_url
 
     try:
-        engine = create_engine(_normalise_db_url(url))
+        engine = create_engine(normalise_db_url(url))
         with engine.connect() as conn:
             conn.execute(text("select 1"))
         engine.dispose()
@@ -59,10 +59,10 @@ def backend(request) -> str:
 @pytest.fixture(scope="session")
 def pg_schema():
     """A PostgreSQL schema private to this pytest process, dropped at the end."""
-    from survey import _normalise_db_url
+    from survey.config import normalise_db_url
 
     name = f"pytest_{os.getpid()}"
-    engine = create_engine(_normalise_db_url(PG_URL))
+    engine = create_engine(normalise_db_url(PG_URL))
     with engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
         conn.execute(text(f"CREATE SCHEMA {name}"))

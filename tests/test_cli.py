@@ -5,7 +5,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from survey.cli import cli
+from survey.cli.main import cli
 
 
 @pytest.fixture

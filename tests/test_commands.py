@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import inspect, select
+from support.staff import PLAN_ID, make_session
 
 from analysis.resources import corpus_path
 from survey.extensions import db
 from survey.models import EvaluationSession, Plan, StaffUser
-
-from helpers_staff import PLAN_ID, make_session
 
 SEED = str(corpus_path("plans", f"{PLAN_ID}.toml"))
 

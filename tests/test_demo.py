@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 import tomllib
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -141,7 +141,7 @@ def test_bad_demo_ratings_are_reported(app, tmp_path):
 
 
 def test_demo_on_all_interfaces_prints_and_encodes_the_lan_address(app, runner, monkeypatch):
-    monkeypatch.setattr("survey.commands.lan_address", lambda: "192.168.1.20")
+    monkeypatch.setattr("survey.cli.serving.lan_address", lambda: "192.168.1.20")
     calls = fake_waitress(monkeypatch)
     port = free_port()
     result = runner.invoke(args=["demo", "--host", "0.0.0.0", "--port", str(port), "--no-analyze"])

@@ -3,18 +3,22 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from support.review import ANSWERS, session_by_code, session_with_answers
+from support.staff import add_staff, csrf_token, log_in
 
 import survey.evaluations as evaluations
 from analysis.resources import corpus_path
-from survey.evaluations import (EvaluationError, evaluation_for_session, evaluation_responses, find_by_code,
-                                group_by_codes, group_sessions)
+from survey.evaluations import (
+    EvaluationError,
+    evaluation_for_session,
+    evaluation_responses,
+    find_by_code,
+    group_by_codes,
+    group_sessions,
+)
 from survey.extensions import db
-from survey.models import Plan
+from survey.models import Evaluation, Plan
 from survey.plans import sync_plan_file
-from survey.review.models import Evaluation
-
-from helpers_staff import add_staff, csrf_token, log_in
-from review_support import ANSWERS, session_by_code, session_with_answers
 
 
 def test_a_sessions_evaluation_is_made_once_with_its_code(app):

@@ -6,13 +6,13 @@ import shutil
 import subprocess
 
 import pytest
-from helpers_staff import make_session
-from import_files import EXPECTED, GOAL_IDS, plain, tencent, wjx, write_csv, write_xls, write_xlsx
 from sqlalchemy import func, select
+from support.import_files import EXPECTED, GOAL_IDS, plain, tencent, wjx, write_csv, write_xls, write_xlsx
+from support.staff import make_session
 
+from survey.answers import TEXT_MAX
 from survey.evaluations import evaluation_for_session
 from survey.extensions import db
-from survey.forms_participant import TEXT_MAX
 from survey.models import Rating, Response
 from survey.review.store import evaluation_input
 from survey.sessions import by_code, latest_responses, response_count
@@ -250,7 +250,7 @@ def test_migration_marks_existing_responses_as_phone(empty_app):
 def test_transcribed_form_keeps_the_phone_forms_checks(app):
     from werkzeug.datastructures import MultiDict
 
-    from survey.forms_participant import ORGANISATION_MAX, rating_field_name
+    from survey.answers import ORGANISATION_MAX, rating_field_name
     from survey.imports.rules import NO_CONTENT, transcribed_form_class
 
     code = make_session(app)

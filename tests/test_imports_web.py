@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers_staff import add_staff, csrf_token, log_in, make_session
-from import_files import EXPECTED, GOAL_IDS, plain, wjx, write_csv, write_xlsx
+from support.import_files import EXPECTED, GOAL_IDS, plain, wjx, write_csv, write_xlsx
+from support.staff import add_staff, csrf_token, log_in, make_session
 
-from survey.forms_participant import rating_field_name
-from survey.sessions import by_code, response_count
+from survey.answers import rating_field_name
 from survey.extensions import db
+from survey.sessions import by_code, response_count
 
 
 @pytest.fixture

@@ -7,17 +7,16 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from participate_support import csrf_token as page_token
-from participate_support import make_session as make_open_session
-from participate_support import valid_answer
 from sqlalchemy import select
+from support.participate import csrf_token as page_token
+from support.participate import make_session as make_open_session
+from support.participate import valid_answer
+from support.staff import add_staff, csrf_token, log_in, make_session
 
 from survey.cleaning import clean_text
 from survey.extensions import db
 from survey.limits import ROSTER_MAX
 from survey.models import EvaluationSession, Response, RosterEntry
-
-from helpers_staff import add_staff, csrf_token, log_in, make_session
 
 NASTY = "\x00\x01\x07\x1b\x7f"  # a lone surrogate cannot travel over HTTP; see the CLI test
 

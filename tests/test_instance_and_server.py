@@ -118,7 +118,7 @@ def test_waitress_refuses_a_50_mb_body_before_reading_it(app):
 
 
 def pingjia(*args: str):
-    from survey.cli import cli
+    from survey.cli.main import cli
 
     return CliRunner().invoke(cli, list(args), prog_name="pingjia")
 

@@ -10,18 +10,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from support.review import session_by_code, session_with_answers
+from support.staff import add_staff, csrf_token, log_in, make_session
 
 from survey.evaluations import evaluation_for_session
 from survey.extensions import db
-from survey.limits import SERVER_BODY_MAX
 from survey.jobs import enqueue_analysis, get_huey
 from survey.jobs.queue import start_embedded_consumer
 from survey.jobs.runs import current_run, run_status
+from survey.limits import SERVER_BODY_MAX
 from survey.models import utcnow
 from survey.review.models import AnalysisRun, Statement
-
-from helpers_staff import add_staff, csrf_token, log_in, make_session
-from review_support import session_by_code, session_with_answers
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -106,7 +105,7 @@ def test_progress_stages_are_recorded_as_they_happen(app, monkeypatch):
 def test_a_failed_job_says_why_in_chinese_and_logs_the_traceback(app, caplog):
     code = session_with_answers(app)
     _fast(app, HUEY_IMMEDIATE=True, ANALYSIS_REPRESENTATION="no-such-representation")
-    with app.app_context(), caplog.at_level(logging.ERROR, logger="survey.jobs.runs"):
+    with app.app_context(), caplog.at_level(logging.ERROR, logger="survey.jobs.queue"):
         evaluation = _evaluation(code)
         run, _ = enqueue_analysis(evaluation)
         assert run.status == "failed" and run.active_evaluation_id is None

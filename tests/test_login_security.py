@@ -8,11 +8,10 @@ import uuid
 
 import pytest
 from flask_migrate import upgrade
+from support.staff import add_staff, csrf_token
 
 from survey import create_app
 from survey.extensions import db
-
-from helpers_staff import add_staff, csrf_token
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 
@@ -91,11 +90,11 @@ def test_failed_logins_are_throttled_in_redis(tmp_path):
 
 
 def test_unknown_user_costs_a_password_hash_check(app, client, monkeypatch):
-    import survey.auth
+    import survey.auth.routes
 
     calls = []
-    real = survey.auth.check_password_hash
-    monkeypatch.setattr(survey.auth, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
+    real = survey.auth.routes.check_password_hash
+    monkeypatch.setattr(survey.auth.routes, "check_password_hash", lambda h, p: calls.append(h) or real(h, p))
     add_staff(app)
     assert attempt(client, "nobody", "whatever password").status_code == 200
     # The dummy hash uses werkzeug's default method, the one real passwords are hashed with.

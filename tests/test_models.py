@@ -2,12 +2,19 @@
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from support.staff import PLAN_ID, make_session
 
 from survey.extensions import db
-from survey.models import (_CODE_ALPHABET, EvaluationSession, Plan, Rating, Response, RosterEntry, StaffUser,
-                           new_public_code)
-
-from helpers_staff import PLAN_ID, make_session
+from survey.models import (
+    _CODE_ALPHABET,
+    EvaluationSession,
+    Plan,
+    Rating,
+    Response,
+    RosterEntry,
+    StaffUser,
+    new_public_code,
+)
 
 
 def count(model) -> int:

@@ -4,18 +4,16 @@ host in participant links and QR codes never taken from an untrusted Host header
 from __future__ import annotations
 
 import re
-import uuid
 from pathlib import Path
 
 import pytest
-from participate_support import csrf_token, make_session, valid_answer
 from sqlalchemy import func, select
+from support.participate import csrf_token, make_session, valid_answer
+from support.staff import add_staff, log_in
 
 from survey.extensions import db
 from survey.models import EvaluationSession, Response
 from survey.security import HEADERS
-
-from helpers_staff import add_staff, log_in
 
 VENUE_WIFI = "203.0.113.7"  # every phone in the room shares the venue's public address
 
@@ -121,7 +119,7 @@ def test_templates_have_no_inline_script_or_style(path):
 
 
 def test_rendered_staff_pages_have_no_inline_script_or_style(app, client):
-    from helpers_staff import make_session as make_staff_session
+    from support.staff import make_session as make_staff_session
 
     add_staff(app)
     log_in(client)
@@ -136,7 +134,7 @@ def test_rendered_staff_pages_have_no_inline_script_or_style(app, client):
 
 @pytest.fixture
 def staff_code(app, client):
-    from helpers_staff import make_session as make_staff_session
+    from support.staff import make_session as make_staff_session
 
     add_staff(app)
     log_in(client)

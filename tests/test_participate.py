@@ -7,13 +7,13 @@ import threading
 import uuid
 
 import pytest
-from participate_support import ROSTER, csrf_token, goal_ids, make_session, valid_answer
 from sqlalchemy import func, select
+from support.participate import ROSTER, csrf_token, goal_ids, make_session, valid_answer
 
+from survey.answers import rating_field_name, store_response, survey_form_class
 from survey.extensions import db
-from survey.forms_participant import rating_field_name, survey_form_class
-from survey.models import EvaluationSession, ORG_TYPES, Rating, Response
-from survey.participate import EXPIRED_MESSAGE, store_response
+from survey.models import ORG_TYPES, EvaluationSession, Rating, Response
+from survey.participate.routes import EXPIRED_MESSAGE
 
 
 def checked(html: str, name: str) -> list[str]:

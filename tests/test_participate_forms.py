@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from participate_support import goal_ids, make_session, valid_answer
+from support.participate import goal_ids, make_session, valid_answer
 
+from survey.answers import TEXT_MAX, rating_field_name, survey_form_class
 from survey.extensions import db
-from survey.forms_participant import TEXT_MAX, rating_field_name, survey_form_class
 from survey.models import EvaluationSession
 
 _LATIN = re.compile(r"[A-Za-z]{3,}")

@@ -1,15 +1,11 @@
 """Report data assembled from the database (survey/reports/data.py), on SQLite and PostgreSQL."""
-from functools import partial
 
 import pytest
-from report_support import PHONE, make_evaluation
+from support.report import PHONE, make_evaluation
 
 from survey.extensions import db
+from survey.models import Evaluation
 from survey.reports.data import ReportError, build_report, evaluation_for_code
-from survey.reports.measures import map_to_measures
-from survey.review.models import Evaluation
-
-tfidf_measures = partial(map_to_measures, representation="tfidf")
 
 
 @pytest.fixture
@@ -19,7 +15,7 @@ def code(app):
 
 def test_session_records_and_roster(app, code):
     with app.app_context():
-        r = build_report(code, map_suggestions=tfidf_measures)
+        r = build_report(code)
         assert r.title == "关于《泰安市“十四五”知识产权保护和运用规划》的政策评价情况"
         assert r.forms == "专题座谈会" and r.organisers == "泰安市市场监管局"
         assert r.sessions[0].date == "2023年11月15日" and r.sessions[0].place == "一楼西会议室"
@@ -30,7 +26,7 @@ def test_session_records_and_roster(app, code):
 
 def test_ratings_per_goal_and_type(app, code):
     with app.app_context():
-        goals = {g.id: g for g in build_report(code, map_suggestions=tfidf_measures).goals}
+        goals = {g.id: g for g in build_report(code).goals}
     creation = goals["creation"].overall
     assert (creation.rated, creation.unknown, creation.mean) == (3, 0, 4.0)
     assert creation.distribution == {1: 0, 2: 0, 3: 1, 4: 1, 5: 1}
@@ -43,7 +39,7 @@ def test_ratings_per_goal_and_type(app, code):
 
 def test_problems_by_category_in_plan_order(app, code):
     with app.app_context():
-        r = build_report(code, map_suggestions=tfidf_measures)
+        r = build_report(code)
     assert [c.id for c in r.categories] == ["enterprise-capability", "service-talent", "transfer-channels"]
     counts = {c.id: c.count for c in r.categories}
     # 10 statements, one excluded: 9 counted
@@ -61,7 +57,7 @@ def test_problems_by_category_in_plan_order(app, code):
 
 def test_reviewed_only(app, code):
     with app.app_context():
-        r = build_report(code, reviewed_only=True, map_suggestions=tfidf_measures)
+        r = build_report(code, reviewed_only=True)
     assert r.counted == r.reviewed == 4
     assert {c.id: c.count for c in r.categories} == {"enterprise-capability": 1, "service-talent": 2,
                                                      "transfer-channels": 1}
@@ -70,8 +66,8 @@ def test_reviewed_only(app, code):
 
 def test_text_is_masked_unless_asked(app, code):
     with app.app_context():
-        masked = build_report(code, map_suggestions=tfidf_measures)
-        plain = build_report(code, unmasked=True, map_suggestions=tfidf_measures)
+        masked = build_report(code)
+        plain = build_report(code, unmasked=True)
     texts = [s.text for s in masked.statements]
     assert "有问题请联系宋**老师，电话138****5678。" in texts
     assert not any(PHONE in t or "宋庆军" in t for t in texts)
@@ -81,7 +77,7 @@ def test_text_is_masked_unless_asked(app, code):
 
 def test_suggestions_grouped_by_measure(app, code):
     with app.app_context():
-        r = build_report(code, map_suggestions=tfidf_measures)
+        r = build_report(code)
     placed = {q.text: m.id for m in r.measures for q in m.suggestions}
     assert [m.id for m in r.measures] == ["strong-city", "publicity", "service-platform", "enforcement-training"]
     assert placed.get("希望多开展知识产权宣传进企业活动。") == "publicity"
@@ -101,7 +97,8 @@ def test_session_evaluation_made_once(app, code):
 
 
 def test_group_evaluation_spans_sessions(app, code):
-    from helpers_staff import make_session
+    from support.staff import make_session
+
     from survey.sessions import by_code
 
     other = make_session(app, title="第二场")
@@ -110,7 +107,7 @@ def test_group_evaluation_spans_sessions(app, code):
                            sessions=[by_code(code), by_code(other)])
         db.session.add(group)
         db.session.commit()
-        r = build_report("grp23456", map_suggestions=tfidf_measures)
+        r = build_report("grp23456")
     assert r.is_group and len(r.sessions) == 2 and r.response_count == 3
     assert len(r.participants) == 2  # same roster at both: listed once
     assert r.counted == 0  # the group has no statements of its own yet

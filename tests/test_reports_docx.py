@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 from docx import Document
-from report_support import PHONE, make_evaluation
+from support.report import PHONE, make_evaluation
 
 SECTIONS = ["一、政策评价形式", "二、组织实施单位", "三、时间地点", "四、参与人员", "五、政策评价现场图片",
             "六、政策评价结果", "（一）政策实施情况及取得成效", "（二）存在问题", "（三）整改措施", "附件"]
@@ -30,7 +30,7 @@ def test_structure_and_layout(report_file):
     assert doc.paragraphs[0].text == "关于《泰安市“十四五”知识产权保护和运用规划》的政策评价情况"
     positions = [text.index(s) for s in SECTIONS]
     assert positions == sorted(positions)
-    for n, goal in enumerate(["一是知识产权创造", "二是知识产权发展环境", "七是知识产权文化环境"]):
+    for goal in ["一是知识产权创造", "二是知识产权发展环境", "七是知识产权文化环境"]:
         assert goal in text
     assert "一是企业知识产权意识和能力。共 2 条意见" in text
     assert "服务机构和人才不足（3 条：服务机构 2 条，企业 1 条）" in text
@@ -86,7 +86,7 @@ def test_renders_with_libreoffice(report_file, tmp_path):
 
 def test_demo_report(app, runner, tmp_path):
     """The demo's own answers, through the real pipeline into Statement/Theme rows."""
-    from report_support import store_demo_analysis
+    from support.report import store_demo_analysis
 
     from survey.demo import install_demo
     from survey.extensions import db
@@ -108,3 +108,22 @@ def test_demo_report(app, runner, tmp_path):
     reviewed = runner.invoke(args=["report", code, "--out", str(tmp_path / "r.docx"), "--reviewed-only"])
     assert reviewed.exit_code == 0 and "仅统计工作人员已审核的意见" in "\n".join(
         p.text for p in Document(tmp_path / "r.docx").paragraphs)
+
+
+def test_writing_a_report_runs_no_model(app, runner, tmp_path, monkeypatch):
+    """A report is a pure read of the database: the analysis job stored each suggestion's
+    measure, so neither the pipeline nor an encoder is touched while writing it."""
+    import analysis.embed
+    import analysis.pipeline
+
+    code = make_evaluation(app)  # the seed stores the measures the way the job does
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a model was loaded while writing a report")
+
+    monkeypatch.setattr(analysis.pipeline, "analyze", refuse)
+    monkeypatch.setattr(analysis.embed, "make_embedder", refuse)
+    monkeypatch.setattr(analysis.embed.SentenceEmbedder, "fit", refuse)
+    for name in ("report.docx", "report.html"):
+        result = runner.invoke(args=["report", code, "--out", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output

@@ -3,7 +3,7 @@ import csv
 
 import pytest
 from openpyxl import load_workbook
-from report_support import PHONE, make_evaluation
+from support.report import PHONE, make_evaluation
 
 from survey.reports.exports import neutralise
 

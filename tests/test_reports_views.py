@@ -4,9 +4,9 @@ import re
 import zipfile
 
 import pytest
-from helpers_staff import add_staff, csrf_token, log_in
 from PIL import ExifTags, Image
-from report_support import PHONE, make_evaluation
+from support.report import PHONE, make_evaluation
+from support.staff import add_staff, csrf_token, log_in
 
 from survey.extensions import db
 from survey.reports.models import SessionPhoto
@@ -155,7 +155,7 @@ def test_photo_upload_needs_csrf(client, code):
 
 
 def test_group_analysis_page_links_the_group_report(app, client, code):
-    from helpers_staff import make_session
+    from support.staff import make_session
 
     from survey.evaluations import group_by_codes
 

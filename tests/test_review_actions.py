@@ -1,16 +1,16 @@
-"""The review rules (survey/review/actions.py) on SQLite and PostgreSQL: every action, its
+"""The review rules (survey/review/decisions.py) on SQLite and PostgreSQL: every action, its
 audit record, undo and its refusal, the queue, progress, filters and history."""
 from __future__ import annotations
 
 import pytest
-from review_seed import seed_review
 from sqlalchemy import select
+from support.review_seed import seed_review
 
 from survey.extensions import db
-from survey.models import StaffUser
-from survey.review import actions
-from survey.review.actions import Filters, ReviewError
-from survey.review.models import Evaluation, ReviewAction, Statement, Theme
+from survey.models import Evaluation, StaffUser
+from survey.review import audit, decisions, queries
+from survey.review.models import ReviewAction, Statement, Theme
+from survey.review.queries import Filters, ReviewError
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def actions_in_log(ctx) -> list[ReviewAction]:
 
 
 def test_rename_records_one_action_and_undo_restores(ctx):
-    action = actions.rename_theme(ctx.user, ctx.evaluation, ctx.tid("fund"), "  缺少 转化资金  ")
+    action = decisions.rename_theme(ctx.user, ctx.evaluation, ctx.tid("fund"), "  缺少 转化资金  ")
     ctx.commit_and_reload()
     assert ctx.t("fund").label == "缺少 转化资金" and ctx.t("fund").machine_label == "专利转化资金支持不足"
     assert action.kind == "rename" and action.user_id == ctx.user.id
@@ -65,7 +65,7 @@ def test_rename_records_one_action_and_undo_restores(ctx):
     assert change.theme_id == ctx.tid("fund") and change.statement_id is None
     assert change.before == {"staff_label": None} and change.after == {"staff_label": "缺少 转化资金"}
 
-    actions.undo(ctx.user, ctx.evaluation)
+    audit.undo(ctx.user, ctx.evaluation)
     ctx.commit_and_reload()
     assert ctx.t("fund").staff_label is None and ctx.t("fund").label == "专利转化资金支持不足"
     assert actions_in_log(ctx)[0].undone_at is not None and actions_in_log(ctx)[0].undone_by_id == ctx.user.id
@@ -75,12 +75,12 @@ def test_rename_records_one_action_and_undo_restores(ctx):
                                             ("专利转化资金支持不足", "相同")])
 def test_rename_refuses_bad_labels_and_records_nothing(ctx, label, message):
     with pytest.raises(ReviewError, match=message):
-        actions.rename_theme(ctx.user, ctx.evaluation, ctx.tid("fund"), label)
+        decisions.rename_theme(ctx.user, ctx.evaluation, ctx.tid("fund"), label)
     assert actions_in_log(ctx) == []
 
 
 def test_merge_moves_statements_pins_them_and_undo_restores(ctx):
-    action = actions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
+    action = decisions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
     ctx.commit_and_reload()
     assert ctx.t("fund").merged_into_id == ctx.tid("channel")
     for n in (3, 4):
@@ -88,9 +88,9 @@ def test_merge_moves_statements_pins_them_and_undo_restores(ctx):
         assert ctx.s(n).status == "machine"  # same category: a theme decision, not a statement review
     assert {c.statement_id for c in action.changes if c.statement_id} == set(ctx.sid(3, 4))
     assert {c.theme_id for c in action.changes if c.theme_id} == {ctx.tid("fund")}
-    assert ctx.t("fund") not in actions.live_themes(ctx.evaluation)
+    assert ctx.t("fund") not in queries.live_themes(ctx.evaluation)
 
-    actions.undo(ctx.user, ctx.evaluation)
+    audit.undo(ctx.user, ctx.evaluation)
     ctx.commit_and_reload()
     assert ctx.t("fund").merged_into_id is None
     assert [ctx.s(n).theme_id for n in (3, 4)] == [ctx.tid("fund")] * 2
@@ -98,7 +98,7 @@ def test_merge_moves_statements_pins_them_and_undo_restores(ctx):
 
 
 def test_merge_across_categories_moves_the_statements(ctx):
-    actions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("talent"), [ctx.tid("aware")])
+    decisions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("talent"), [ctx.tid("aware")])
     ctx.commit_and_reload()
     assert ctx.s(7).category == "service-talent" and ctx.s(7).status == "moved"
     assert ctx.s(7).reviewed_by_id == ctx.user.id and ctx.s(7).reviewed_at is not None
@@ -106,17 +106,17 @@ def test_merge_across_categories_moves_the_statements(ctx):
 
 def test_merge_refuses_nothing_to_merge_and_merged_themes(ctx):
     with pytest.raises(ReviewError, match="其他主题"):
-        actions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("fund"), [ctx.tid("fund")])
-    actions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
+        decisions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("fund"), [ctx.tid("fund")])
+    decisions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
     with pytest.raises(ReviewError, match="已合并"):
-        actions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("fund"), [ctx.tid("talent")])
+        decisions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("fund"), [ctx.tid("talent")])
 
 
 def test_split_into_k_makes_new_themes_and_undo_puts_them_back(ctx):
-    actions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
+    decisions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
     ctx.commit_and_reload()
-    before = {t.id for t in actions.live_themes(ctx.evaluation)}
-    action = actions.split_theme(ctx.user, ctx.evaluation, ctx.tid("channel"), 2)
+    before = {t.id for t in queries.live_themes(ctx.evaluation)}
+    action = decisions.split_theme(ctx.user, ctx.evaluation, ctx.tid("channel"), 2)
     ctx.commit_and_reload()
     members = [ctx.s(n) for n in range(5)]
     new_ids = {s.theme_id for s in members} - {ctx.tid("channel")}
@@ -126,25 +126,25 @@ def test_split_into_k_makes_new_themes_and_undo_puts_them_back(ctx):
     assert new.keywords and new.label_words
     assert all(s.theme_pinned for s in members)
     assert sum(s.theme_id == new.id for s in members) <= sum(s.theme_id == ctx.tid("channel") for s in members)
-    assert {t.id for t in actions.live_themes(ctx.evaluation)} == before | {new.id}
+    assert {t.id for t in queries.live_themes(ctx.evaluation)} == before | {new.id}
     created = [c for c in action.changes if c.theme_id == new.id]
     assert created and created[0].before == {}
     assert "拆分为 2 个主题" in action.summary
 
-    actions.undo(ctx.user, ctx.evaluation)
+    audit.undo(ctx.user, ctx.evaluation)
     ctx.commit_and_reload()
     assert {ctx.s(n).theme_id for n in range(5)} == {ctx.tid("channel")}
-    assert {t.id for t in actions.live_themes(ctx.evaluation)} == before  # the emptied new theme is hidden
+    assert {t.id for t in queries.live_themes(ctx.evaluation)} == before  # the emptied new theme is hidden
 
 
 @pytest.mark.parametrize("k, message", [(1, "2 到 9"), (10, "2 到 9"), ("x", "整数"), (3, "只有 2 条")])
 def test_split_refuses_bad_k(ctx, k, message):
     with pytest.raises(ReviewError, match=message):
-        actions.split_theme(ctx.user, ctx.evaluation, ctx.tid("fund"), k)
+        decisions.split_theme(ctx.user, ctx.evaluation, ctx.tid("fund"), k)
 
 
 def test_split_off_selected_as_new_theme(ctx):
-    action = actions.move_to_new_theme(ctx.user, ctx.evaluation, ctx.sid(1, 2), label="对接平台缺乏")
+    action = decisions.move_to_new_theme(ctx.user, ctx.evaluation, ctx.sid(1, 2), label="对接平台缺乏")
     ctx.commit_and_reload()
     theme = ctx.s(1).theme
     assert theme.id not in ctx.seeded.themes.values() and theme.label == "对接平台缺乏"
@@ -152,7 +152,7 @@ def test_split_off_selected_as_new_theme(ctx):
     assert ctx.s(2).theme_id == theme.id and ctx.s(1).status == "moved" and ctx.s(1).theme_pinned
     assert ctx.s(0).theme_id == ctx.tid("channel")
     assert action.kind == "new_theme"
-    actions.undo(ctx.user, ctx.evaluation)
+    audit.undo(ctx.user, ctx.evaluation)
     ctx.commit_and_reload()
     assert ctx.s(1).theme_id == ctx.tid("channel") and ctx.s(1).status == "machine"
     assert ctx.s(1).reviewed_by_id is None and ctx.s(1).reviewed_at is None
@@ -160,20 +160,20 @@ def test_split_off_selected_as_new_theme(ctx):
 
 def test_new_theme_needs_one_category(ctx):
     with pytest.raises(ReviewError, match="不同类别"):
-        actions.move_to_new_theme(ctx.user, ctx.evaluation, ctx.sid(0, 5))
-    actions.move_to_new_theme(ctx.user, ctx.evaluation, ctx.sid(0, 5), category="other")
+        decisions.move_to_new_theme(ctx.user, ctx.evaluation, ctx.sid(0, 5))
+    decisions.move_to_new_theme(ctx.user, ctx.evaluation, ctx.sid(0, 5), category="other")
     ctx.commit_and_reload()
     assert ctx.s(0).category == ctx.s(5).category == "other" and ctx.s(0).theme_id == ctx.s(5).theme_id
 
 
 def test_move_to_theme_and_category(ctx):
-    actions.move_to_theme(ctx.user, ctx.evaluation, ctx.sid(8), ctx.tid("talent"))
+    decisions.move_to_theme(ctx.user, ctx.evaluation, ctx.sid(8), ctx.tid("talent"))
     ctx.commit_and_reload()
     s = ctx.s(8)
     assert (s.category, s.theme_id, s.status, s.theme_pinned, s.reviewed_by_id) == (
         "service-talent", ctx.tid("talent"), "moved", True, ctx.user.id)
 
-    action = actions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0, 3, 6), "other")
+    action = decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0, 3, 6), "other")
     ctx.commit_and_reload()
     assert [ctx.s(n).category for n in (0, 3, 6)] == ["other"] * 3
     assert ctx.s(0).theme_id is None and not ctx.s(0).theme_pinned and ctx.s(0).status == "moved"
@@ -181,81 +181,81 @@ def test_move_to_theme_and_category(ctx):
 
 
 def test_move_to_its_own_category_confirms(ctx):
-    action = actions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0), "transfer-channels")
+    action = decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0), "transfer-channels")
     ctx.commit_and_reload()
     assert ctx.s(0).status == "confirmed" and ctx.s(0).theme_id == ctx.tid("channel")
     assert "确认" in action.summary
     with pytest.raises(ReviewError, match="已在"):
-        actions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0), "transfer-channels")
+        decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0), "transfer-channels")
     with pytest.raises(ReviewError, match="不在本规划"):
-        actions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(1), "no-such-category")
+        decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(1), "no-such-category")
 
 
 def test_confirm_bulk_and_undo(ctx):
-    actions.confirm(ctx.user, ctx.evaluation, ctx.sid(0, 1, 2))
+    decisions.confirm(ctx.user, ctx.evaluation, ctx.sid(0, 1, 2))
     ctx.commit_and_reload()
     assert [ctx.s(n).status for n in (0, 1, 2)] == ["confirmed"] * 3
-    assert actions.progress(ctx.evaluation).text == "已审核 3 / 10"
+    assert queries.progress(ctx.evaluation).text == "已审核 3 / 10"
     with pytest.raises(ReviewError, match="都已审核"):
-        actions.confirm(ctx.user, ctx.evaluation, ctx.sid(0))
-    actions.undo(ctx.user, ctx.evaluation)
+        decisions.confirm(ctx.user, ctx.evaluation, ctx.sid(0))
+    audit.undo(ctx.user, ctx.evaluation)
     ctx.commit_and_reload()
-    assert actions.progress(ctx.evaluation).reviewed == 0
+    assert queries.progress(ctx.evaluation).reviewed == 0
 
 
 def test_exclude_keeps_the_answer_and_include_brings_it_back(ctx):
     response_text = ctx.s(8).response.problems
-    actions.exclude(ctx.user, ctx.evaluation, ctx.sid(8, 9), "off_topic")
+    decisions.exclude(ctx.user, ctx.evaluation, ctx.sid(8, 9), "off_topic")
     ctx.commit_and_reload()
     assert [(ctx.s(n).status, ctx.s(n).exclude_reason) for n in (8, 9)] == [("excluded", "off_topic")] * 2
     assert ctx.s(8).response.problems == response_text  # never deleted
     with pytest.raises(ReviewError, match="排除原因"):
-        actions.exclude(ctx.user, ctx.evaluation, ctx.sid(0), "boring")
+        decisions.exclude(ctx.user, ctx.evaluation, ctx.sid(0), "boring")
     with pytest.raises(ReviewError, match="请先恢复"):
-        actions.confirm(ctx.user, ctx.evaluation, ctx.sid(8))
+        decisions.confirm(ctx.user, ctx.evaluation, ctx.sid(8))
     with pytest.raises(ReviewError, match="请先恢复"):
-        actions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(8), "service-talent")
+        decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(8), "service-talent")
 
-    actions.include(ctx.user, ctx.evaluation, ctx.sid(8))
+    decisions.include(ctx.user, ctx.evaluation, ctx.sid(8))
     ctx.commit_and_reload()
     assert (ctx.s(8).status, ctx.s(8).exclude_reason) == ("confirmed", None)
     with pytest.raises(ReviewError, match="没有被排除"):
-        actions.include(ctx.user, ctx.evaluation, ctx.sid(8))
+        decisions.include(ctx.user, ctx.evaluation, ctx.sid(8))
 
 
 def test_undo_goes_back_step_by_step_per_user(ctx):
-    actions.confirm(ctx.user, ctx.evaluation, ctx.sid(0))
-    actions.confirm(ctx.other, ctx.evaluation, ctx.sid(1))
-    actions.exclude(ctx.user, ctx.evaluation, ctx.sid(2), "duplicate")
+    decisions.confirm(ctx.user, ctx.evaluation, ctx.sid(0))
+    decisions.confirm(ctx.other, ctx.evaluation, ctx.sid(1))
+    decisions.exclude(ctx.user, ctx.evaluation, ctx.sid(2), "duplicate")
     ctx.commit_and_reload()
-    assert actions.undo(ctx.user, ctx.evaluation).kind == "exclude"
-    assert actions.undo(ctx.user, ctx.evaluation).kind == "confirm"  # its own, not the colleague's
+    assert audit.undo(ctx.user, ctx.evaluation).kind == "exclude"
+    assert audit.undo(ctx.user, ctx.evaluation).kind == "confirm"  # its own, not the colleague's
     ctx.commit_and_reload()
     assert [ctx.s(n).status for n in (0, 1, 2)] == ["machine", "confirmed", "machine"]
     with pytest.raises(ReviewError, match="没有可以撤销"):
-        actions.undo(ctx.user, ctx.evaluation)
+        audit.undo(ctx.user, ctx.evaluation)
 
 
 def test_undo_refused_when_a_later_action_touched_the_same_rows(ctx):
-    actions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0), "other")
-    actions.exclude(ctx.other, ctx.evaluation, ctx.sid(0), "duplicate")
+    decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0), "other")
+    decisions.exclude(ctx.other, ctx.evaluation, ctx.sid(0), "duplicate")
     ctx.commit_and_reload()
     with pytest.raises(ReviewError, match="李同事之后的操作“排除 1 条意见（重复）”"):
-        actions.undo(ctx.user, ctx.evaluation)
+        audit.undo(ctx.user, ctx.evaluation)
     assert ctx.s(0).status == "excluded"
-    actions.undo(ctx.other, ctx.evaluation)
-    actions.undo(ctx.user, ctx.evaluation)
+    audit.undo(ctx.other, ctx.evaluation)
+    audit.undo(ctx.user, ctx.evaluation)
     ctx.commit_and_reload()
     assert (ctx.s(0).category, ctx.s(0).status, ctx.s(0).theme_id) == ("transfer-channels", "machine",
                                                                         ctx.tid("channel"))
 
 
 def test_undo_of_a_theme_action_refused_after_a_later_one_on_that_theme(ctx):
-    actions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
-    actions.move_to_theme(ctx.other, ctx.evaluation, ctx.sid(3), ctx.tid("talent"))
+    decisions.merge_themes(ctx.user, ctx.evaluation, ctx.tid("channel"), [ctx.tid("fund")])
+    decisions.move_to_theme(ctx.other, ctx.evaluation, ctx.sid(3), ctx.tid("talent"))
     ctx.commit_and_reload()
     with pytest.raises(ReviewError, match="无法撤销"):
-        actions.undo(ctx.user, ctx.evaluation)
+        audit.undo(ctx.user, ctx.evaluation)
 
 
 def test_actions_refuse_rows_of_another_evaluation(ctx, app):
@@ -263,26 +263,26 @@ def test_actions_refuse_rows_of_another_evaluation(ctx, app):
     db.session.add(other)
     db.session.commit()
     with pytest.raises(ReviewError, match="不属于本次评价"):
-        actions.confirm(ctx.user, other, ctx.sid(0))
+        decisions.confirm(ctx.user, other, ctx.sid(0))
     with pytest.raises(ReviewError, match="找不到该主题"):
-        actions.rename_theme(ctx.user, other, ctx.tid("fund"), "新名称")
+        decisions.rename_theme(ctx.user, other, ctx.tid("fund"), "新名称")
     with pytest.raises(ReviewError, match="请先选择"):
-        actions.confirm(ctx.user, ctx.evaluation, [])
+        decisions.confirm(ctx.user, ctx.evaluation, [])
 
 
 def test_queue_follows_review_rank_over_unreviewed_statements(ctx):
-    ranks = [s.review_rank for s in actions.queue(ctx.evaluation)]
+    ranks = [s.review_rank for s in queries.queue(ctx.evaluation)]
     assert ranks == list(range(1, 11))
-    actions.confirm(ctx.user, ctx.evaluation, ctx.sid(8))  # rank 1
+    decisions.confirm(ctx.user, ctx.evaluation, ctx.sid(8))  # rank 1
     ctx.commit_and_reload()
-    queue = actions.queue(ctx.evaluation)
+    queue = queries.queue(ctx.evaluation)
     assert queue[0].review_rank == 2 and len(queue) == 9
-    assert [s.review_rank for s in actions.queue(ctx.evaluation, Filters(category="transfer-channels"))] == [2, 5, 6, 7, 8]
+    assert [s.review_rank for s in queries.queue(ctx.evaluation, Filters(category="transfer-channels"))] == [2, 5, 6, 7, 8]
 
 
 def test_filters(ctx):
     def texts(**kw):
-        return {s.text for s in actions.find_statements(ctx.evaluation, Filters(**kw))}
+        return {s.text for s in queries.find_statements(ctx.evaluation, Filters(**kw))}
 
     assert len(texts()) == 10
     assert texts(theme_id=ctx.tid("talent")) == {ctx.s(5).text, ctx.s(6).text}
@@ -292,7 +292,7 @@ def test_filters(ctx):
     assert texts(text="100%") == set()  # LIKE wildcards are literal
     assert texts(confidence_min=0.9) == {ctx.s(0).text, ctx.s(7).text}
     assert texts(confidence_max=0.5) == {ctx.s(8).text, ctx.s(9).text}
-    actions.exclude(ctx.user, ctx.evaluation, ctx.sid(9), "off_topic")
+    decisions.exclude(ctx.user, ctx.evaluation, ctx.sid(9), "off_topic")
     ctx.commit_and_reload()
     assert texts(reviewed=True) == {ctx.s(9).text}
     assert len(texts(reviewed=False)) == 9
@@ -308,11 +308,11 @@ def test_filters_from_query_string(ctx):
 
 
 def test_history_shows_the_machine_then_each_change(ctx):
-    actions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(4), "service-talent")
-    actions.exclude(ctx.other, ctx.evaluation, ctx.sid(4), "personal")
-    actions.undo(ctx.other, ctx.evaluation)
+    decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(4), "service-talent")
+    decisions.exclude(ctx.other, ctx.evaluation, ctx.sid(4), "personal")
+    audit.undo(ctx.other, ctx.evaluation)
     ctx.commit_and_reload()
-    [machine, moved, excluded] = actions.history(ctx.evaluation, ctx.s(4))
+    [machine, moved, excluded] = audit.history(ctx.evaluation, ctx.s(4))
     assert machine.who == "程序" and "校企专利信息沟通与转化渠道" in machine.summary and "62%" in machine.summary
     assert "专利转化资金支持不足" in machine.summary
     assert moved.who == "王审核" and moved.kind == "移动意见" and not moved.undone

@@ -11,15 +11,13 @@ import json
 
 import pytest
 from sqlalchemy import select
+from support.review import add_answers, session_by_code, session_with_answers
 
 from survey.evaluations import evaluation_for_session
 from survey.extensions import db
 from survey.models import utcnow
 from survey.review.models import AnalysisRun, Statement, Theme
-from survey.review.store import (analyse, evaluation_input, output_dir, save_result, stored_result,
-                                 training_labels)
-
-from review_support import add_answers, session_by_code, session_with_answers
+from survey.review.store import analyse, evaluation_input, output_dir, save_result, stored_result, training_labels
 
 ENT, TALENT, CHANNELS = "enterprise-capability", "service-talent", "transfer-channels"
 NEW_ANSWER = ("泰山学院", "高校/科研院所", "科研人员不了解专利转让的流程。", "")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from review_seed import seed_review
+from support.review_seed import seed_review
 
 from survey.extensions import db
-from survey.review.models import Evaluation, ReviewAction, Statement, Theme
+from survey.models import Evaluation
+from survey.review.models import ReviewAction, Statement, Theme
 
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -58,7 +59,7 @@ def test_workspace_shows_categories_themes_statements_and_progress(staff, app, s
 
 
 def test_session_code_makes_the_evaluation_on_first_use(staff, app):
-    from helpers_staff import make_session
+    from support.staff import make_session
 
     code = make_session(app)
     assert staff.get(f"/staff/evaluations/{code}/review").status_code == 200

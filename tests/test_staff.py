@@ -7,12 +7,11 @@ import re
 
 import pytest
 from sqlalchemy import select
+from support.staff import PLAN_ID, add_staff, csrf_token, log_in, make_session
 
 from survey.extensions import db
 from survey.models import EvaluationSession, Rating, Response
 from survey.qr import qr_svg
-
-from helpers_staff import PLAN_ID, add_staff, csrf_token, log_in, make_session
 
 
 @pytest.fixture
@@ -200,7 +199,7 @@ def test_create_session_errors_are_chinese_and_input_is_kept(app, staff):
 
 
 def test_form_validates_directly(app):
-    from survey.forms_staff import SessionForm
+    from survey.staff.forms import SessionForm
 
     with app.test_request_context(method="POST", data=_form()):
         form = SessionForm(plans=[(PLAN_ID, "规划")], meta={"csrf": False})

@@ -86,7 +86,7 @@ def test_wheel_contains_templates_static_migrations_and_corpus(wheel):
     assert any(n.startswith("survey/migrations/versions/") and n.endswith(".py") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "pingjia = survey.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "pingjia = survey.cli.main:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_package_finds_its_own_files(installed, tmp_path):

@@ -2,21 +2,29 @@
 keyboard-only entry page where staff type each returned form; those responses are marked 纸质.
 
 The entry page posts the phone form's fields, validated by the same form class (as for file
-imports, a form with ratings but no text is accepted), and is stored by the phone form's
-`store_response`: a repeated submit of one page stores one response.
+imports, a form with ratings but no text is accepted), and is stored like the phone form's
+`survey.answers.store_response`: a repeated submit of one page stores one response.
 """
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..forms_participant import (ORGANISATION_MAX, SCALE, TEXT_MAX, UNKNOWN, new_submission_id,
-                                 rating_field_name)
+from ..answers import (
+    ORGANISATION_MAX,
+    SCALE,
+    TEXT_MAX,
+    UNKNOWN,
+    find_response,
+    new_submission_id,
+    rating_field_name,
+    same_answer,
+    store_response,
+)
 from ..models import ORG_TYPES
-from ..participate import find_response, same_answer, store_response
 from ..sessions import response_sources
 from . import values
-from .routes import bp, session_or_404
+from .blueprint import bp, session_or_404
 from .rules import transcribed_form_class
 
 PAPER = "纸质"

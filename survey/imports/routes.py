@@ -2,43 +2,25 @@
 mapping before anything is stored, change the mapping, import. The rules are in `rules`."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectField
-from wtforms.validators import ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
 
 from ..extensions import csrf
 from ..limits import UPLOAD_MAX
-from ..models import EvaluationSession
-from ..sessions import by_code
 from . import columns, platforms, uploads
+from .blueprint import bp, session_or_404
 from .readers import SUFFIXES, ImportFileError
-from .rules import (IMPORT_SOURCES, Checked, ImportRefused, already_imported, check, default_source,
-                    is_numbered, store)
-
-bp = Blueprint("imports", __name__, url_prefix="/staff/sessions/<code>")
+from .rules import IMPORT_SOURCES, Checked, ImportRefused, already_imported, check, default_source, is_numbered, store
 
 MAX_UPLOAD_BYTES = UPLOAD_MAX
 PREVIEW_ROWS = 10
 SHOWN_BAD_ROWS = 200
 AUTO = ""
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every import page requires a logged-in staff user."""
-
-
-def session_or_404(code: str) -> EvaluationSession:
-    session = by_code(code)
-    if session is None:
-        abort(404)
-    return session
 
 
 class UploadForm(FlaskForm):
@@ -149,8 +131,3 @@ def _preview_context(session, upload, sheet, platform, numbered, mapping, checke
         kind=checked.kind if checked else platform,
     )
 
-
-def register(app) -> None:
-    from . import paper  # noqa: F401  (its routes are on this blueprint)
-
-    app.register_blueprint(bp)

@@ -25,8 +25,8 @@ from wtforms.validators import ValidationError
 
 from analysis.plan import Item
 
+from ..answers import UNKNOWN, SurveyFormBase, rating_field_name, survey_form_class
 from ..extensions import db
-from ..forms_participant import SurveyFormBase, UNKNOWN, rating_field_name, survey_form_class
 from ..models import RESPONSE_SOURCES, SOURCE_PHONE, EvaluationSession, Rating, Response, utcnow
 from ..timefmt import local_to_utc
 from . import columns, platforms, values

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..forms_participant import SCALE, UNKNOWN
+from ..answers import SCALE, UNKNOWN
 from ..models import ORG_TYPES
 from ..roster import match_org_type
 from . import platforms

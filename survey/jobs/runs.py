@@ -1,6 +1,6 @@
 """Analysis runs as jobs: enqueue once, report progress, finish or fail with a Chinese reason.
 
-- `enqueue_analysis` inserts a queued run with `active_evaluation_id` set; the unique
+- `enqueue_analysis` (survey.jobs.queue) inserts a queued run with `active_evaluation_id` set; the unique
   constraint (not a look-up) makes a second click, or a second member of staff, find the
   run already waiting instead of starting another.
 - The task claims its run (queued → running), writes stage/done/total and a heartbeat in
@@ -19,12 +19,12 @@ import time
 
 from flask import current_app
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import StaffUser, utcnow
-from ..review.models import AnalysisRun, Evaluation
+from ..models import Evaluation, utcnow
+from ..review.models import AnalysisRun
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +33,6 @@ STAGES = {"queued": "排队等待", "start": "准备数据", "split": "拆分句
           "map": "归类", "rank": "排序", "themes": "提炼主题", "save": "保存结果",
           "wordclouds": "绘制词云", "done": "已完成", "failed": "失败"}
 _STAGE_KEYS = {"绘制词云": "wordclouds"}  # analysis.report names its stage in Chinese
-
-DEFAULTS = {
-    "ANALYSIS_HEARTBEAT_SECONDS": 10,  # how often a running job says it is alive
-    "ANALYSIS_STALE_SECONDS": 120,  # a running job silent this long has died
-    "ANALYSIS_QUEUE_SECONDS": 600,  # a queued job no worker took within this has no worker
-    "ANALYSIS_REPRESENTATION": "auto",
-    "ANALYSIS_WORDCLOUDS": True,
-}
 
 WORKER_DIED = "分析进程意外中断（超过 {minutes} 分钟没有进展），可能是服务器重启或内存不足。请点击“重试”。"
 NOT_TAKEN = ("分析任务排队超过 {minutes} 分钟仍未开始：后台分析进程可能没有运行"
@@ -54,7 +46,7 @@ class JobError(Exception):
 
 
 def setting(name: str):
-    return current_app.config.get(name, DEFAULTS[name])
+    return current_app.config[name]
 
 
 def stage_label(stage: str) -> str:
@@ -113,38 +105,6 @@ def run_status(run: AnalysisRun | None) -> dict:
 
 
 # --- starting runs -----------------------------------------------------------------------------
-
-def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None) -> tuple[AnalysisRun, bool]:
-    """Queue an analysis of the evaluation; (run, created). While one is queued or running,
-    returns that one and starts nothing."""
-    reap_stale(evaluation)
-    for _ in range(3):  # the active run may finish between our failed insert and the look-up
-        run = AnalysisRun(evaluation_id=evaluation.id, status="queued", stage="queued",
-                          active_evaluation_id=evaluation.id,
-                          requested_by_id=user.id if user is not None else None)
-        try:
-            with db.session.begin_nested():
-                db.session.add(run)
-        except IntegrityError:
-            active = db.session.scalar(select(AnalysisRun).where(
-                AnalysisRun.active_evaluation_id == evaluation.id))
-            if active is not None:
-                return active, False
-            continue
-        db.session.commit()
-        break
-    else:
-        raise RuntimeError("could not queue an analysis run")
-    try:
-        from .queue import get_huey
-
-        get_huey(current_app._get_current_object()).analyse_evaluation(run.id)
-    except Exception as exc:  # the queue's storage is down: say so rather than wait forever
-        log.exception("could not enqueue analysis run %s", run.id)
-        _finish(run.id, "failed", QUEUE_DOWN.format(kind=type(exc).__name__), from_status=("queued",))
-    db.session.refresh(run)
-    return run, True
-
 
 # --- the task body ----------------------------------------------------------------------------
 
@@ -209,13 +169,13 @@ def execute_run(run_id: int) -> None:
                 representation=setting("ANALYSIS_REPRESENTATION"), still_wanted=_still_running)
     except (JobError, AnalysisError) as exc:
         db.session.rollback()
-        _finish(run_id, "failed", str(exc))
+        finish(run_id, "failed", str(exc))
     except Exception as exc:
         db.session.rollback()
         log.exception("analysis run %s failed", run_id)  # the traceback is for the log only
-        _finish(run_id, "failed", CRASHED.format(kind=type(exc).__name__))
+        finish(run_id, "failed", CRASHED.format(kind=type(exc).__name__))
     else:
-        _finish(run_id, "done", "")
+        finish(run_id, "done", "")
     finally:
         heartbeat.stopped.set()
         heartbeat.join()
@@ -230,7 +190,7 @@ def _still_running(run: AnalysisRun) -> None:
         raise JobError("分析任务已被标记为中断，本次结果未保存。")
 
 
-def _finish(run_id: int, status: str, error: str, *, from_status=("running",)) -> None:
+def finish(run_id: int, status: str, error: str, *, from_status=("running",)) -> None:
     values = {"status": status, "stage": status, "error": error, "finished_at": utcnow(),
               "active_evaluation_id": None}
     db.session.execute(update(AnalysisRun).where(AnalysisRun.id == run_id, AnalysisRun.status.in_(from_status))

@@ -4,3 +4,6 @@ Layers: `data` assembles plain `ReportData` from the database; `docx`, `html` an
 render it; `privacy` masks personal information in everything that leaves the office;
 `photos` keeps the session photos of section 五; `views` and `commands` are thin callers.
 """
+from .views import bp
+
+__all__ = ["bp"]

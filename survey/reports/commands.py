@@ -4,16 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from ..extensions import db
 from .data import ReportError
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(report)
-    app.cli.add_command(export)
 
 
 @click.command("report", help="生成评价报告：Word（.docx）或可打印的网页（.html，按文件扩展名）。"

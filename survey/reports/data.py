@@ -20,19 +20,27 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from analysis.plan import OTHER, OTHER_NAME
+from analysis.plan import OTHER
 from analysis.plan import Plan as PlanDefinition
 
 from ..extensions import db
-from ..models import ORG_TYPES, Response
-from ..review.models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Evaluation, Statement, Theme
+from ..models import ORG_TYPES, Evaluation, Response
+from ..review.models import (
+    EXCLUDE_REASONS,
+    FIELDS,
+    PLACED_BY_STAFF,
+    STATEMENT_STATUSES,
+    Statement,
+    Theme,
+    follow_merges,
+)
 from ..timefmt import format_chinese_datetime, utc_to_local
+from .photos import PhotoItem, photos_for
 from .privacy import Masker, NoMasking
 
 SCORES = (1, 2, 3, 4, 5)
 UNKNOWN = "不了解"
 NEW_ISSUES = "新发现的问题"
-REVIEWED = ("confirmed", "moved")
 QUOTES_PER_THEME = 3
 
 
@@ -78,15 +86,6 @@ class Participant:
     organisation: str
     person: str
     organisation_type: str
-
-
-@dataclass
-class PhotoItem:
-    path: Path
-    caption: str
-    width: int
-    height: int
-    content_type: str
 
 
 @dataclass
@@ -186,7 +185,7 @@ class StatementRow:
 
     @property
     def reviewed(self) -> bool:
-        return self.status in REVIEWED
+        return self.status in PLACED_BY_STAFF
 
 
 @dataclass
@@ -261,15 +260,11 @@ def masker_for(evaluation: Evaluation, *, unmasked: bool = False):
 
 def resolve_theme(theme: Theme | None, themes: dict[int, Theme]) -> Theme | None:
     """A merged theme's statements belong to the theme that absorbed it."""
-    seen = set()
-    while theme is not None and theme.merged_into_id and theme.id not in seen:
-        seen.add(theme.id)
-        theme = themes.get(theme.merged_into_id, theme)
-    return theme
+    return follow_merges(theme, themes)
 
 
 def category_names(plan: PlanDefinition) -> dict[str, str]:
-    return {**{c.id: c.name for c in plan.categories}, OTHER: OTHER_NAME}
+    return dict(plan.category_choices())
 
 
 def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) -> list[StatementRow]:
@@ -361,13 +356,9 @@ def _goal_quotes(goals: list[GoalSection], rows: list[StatementRow]) -> None:
 
 
 def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = False,
-                 map_suggestions=None, photos_dir: Path | None = None) -> ReportData:
-    """The report of the evaluation with this code (session code or group code).
-
-    map_suggestions(texts, measures) -> list of measure id or None per text; by default
-    `measures.map_to_measures` (the analysis library mapping suggestions to the plan's measures)."""
-    from .measures import map_to_measures
-    from .photos import photos_for
+                 photos_dir: Path | None = None) -> ReportData:
+    """The report of the evaluation with this code (session code or group code): a read of the
+    database (the analysis job stored each suggestion's measure), no model is run."""
 
     evaluation = evaluation_for_code(code)
     plan = evaluation.plan.definition
@@ -392,10 +383,9 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     measures = [MeasureSection(m.id, m.name, m.description, []) for m in plan.measures]
     unmatched: list[Quote] = []
     if suggestions and measures:
-        mapper = map_suggestions or map_to_measures
-        targets = mapper([r.text for r in suggestions], plan.measures)
         sections = {m.id: m for m in measures}
-        for r, target in zip(suggestions, targets):
+        for r in suggestions:
+            target = by_id[r.id].measure
             quote = Quote(r.text, r.organisation_type, r.reviewed, r.field)
             (sections[target].suggestions if target in sections else unmatched).append(quote)
     elif suggestions:

@@ -15,10 +15,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..review.models import Evaluation
+from ..models import Evaluation
 from ..timefmt import format_datetime, utc_to_local
-from .data import (SCORES, UNKNOWN, ScoreSummary, category_names, evaluation_for_code, masker_for, resolve_theme,
-                   responses_of, statement_rows, statements_of, themes_of)
+from .data import (
+    SCORES,
+    UNKNOWN,
+    ScoreSummary,
+    category_names,
+    evaluation_for_code,
+    masker_for,
+    resolve_theme,
+    responses_of,
+    statement_rows,
+    statements_of,
+    themes_of,
+)
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 TABLE_NAMES = ("答卷", "意见", "主题", "评分汇总")

@@ -41,6 +41,16 @@ class CleanImage:
     height: int
 
 
+
+@dataclass
+class PhotoItem:
+    path: Path
+    caption: str
+    width: int
+    height: int
+    content_type: str
+
+
 def clean_image(raw: bytes, *, max_bytes: int = MAX_BYTES) -> CleanImage:
     """The photo re-encoded without metadata; PhotoError if it is not a usable JPEG/PNG."""
     from PIL import Image, ImageOps, UnidentifiedImageError
@@ -116,7 +126,6 @@ def session_photos(session: EvaluationSession) -> list[SessionPhoto]:
 
 
 def photos_for(sessions: Iterable[EvaluationSession], base: Path | None = None):
-    from .data import PhotoItem
 
     items = []
     for session in sessions:

@@ -1,1 +1,4 @@
 """Review: analysis results in the database, staff decisions on them, and the workspace."""
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,9 +1,7 @@
 """Analysis results and staff decisions, stored in the database (SQLAlchemy 2 typed style).
 
-An `Evaluation` is the unit of analysis and review: one session (made on its first analysis,
-with the session's code) or several sessions of the same plan that staff group together.
-Each `AnalysisRun` is one background job and, once done, the run that labelled the
-evaluation's statements. `Statement` rows are stable across runs (keyed by their source:
+An `Evaluation` (survey.models) is the unit of analysis and review. Each `AnalysisRun` is one
+background job and, once done, the run that labelled the evaluation's statements. `Statement` rows are stable across runs (keyed by their source:
 response, field, position), so staff decisions stored on them survive a re-run; a run only
 rewrites the machine's columns. Every staff action is a `ReviewAction` with one
 `ReviewChange` per row it touched (before/after), which is the audit log, the per-statement
@@ -13,40 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import EvaluationSession, Plan, Response, StaffUser, new_public_code, utcnow
+from ..limits import LABEL_MAX
+from ..models import Evaluation, Response, StaffUser, utcnow
 
 FIELDS = {"problems": "存在问题", "suggestions": "意见建议"}
 RUN_STATUSES = {"queued": "排队中", "running": "分析中", "done": "已完成", "failed": "失败"}
 # machine: as the analysis left it; confirmed: staff agree; moved: staff changed category or
 # theme; excluded: left out of counts and the report (the answer itself is never deleted).
 STATEMENT_STATUSES = {"machine": "未审核", "confirmed": "已确认", "moved": "已调整", "excluded": "已排除"}
+# The "reviewed" rule, in one place: a statement staff confirmed or moved has its category and
+# theme settled by staff (it teaches the next run and counts as reviewed in the report); an
+# excluded one is reviewed too, but counts nowhere.
+PLACED_BY_STAFF = ("confirmed", "moved")
 EXCLUDE_REASONS = {"off_topic": "离题", "duplicate": "重复", "personal": "含个人信息", "other": "其他"}
-
-evaluation_member = Table(
-    "evaluation_member", db.metadata,
-    Column("evaluation_id", ForeignKey("evaluation.id", ondelete="CASCADE"), primary_key=True),
-    Column("session_id", ForeignKey("evaluation_session.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class Evaluation(db.Model):
-    __tablename__ = "evaluation"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_public_code)
-    plan_id: Mapped[str] = mapped_column(ForeignKey("plan.id"))
-    title: Mapped[str] = mapped_column(String(200))
-    # True for an evaluation staff made to group sessions; False for a session's own.
-    is_group: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    plan: Mapped[Plan] = relationship()
-    sessions: Mapped[list[EvaluationSession]] = relationship(secondary=evaluation_member,
-                                                             order_by=EvaluationSession.id)
-
 
 class AnalysisRun(db.Model):
     __tablename__ = "analysis_run"
@@ -81,8 +62,8 @@ class Theme(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
     category: Mapped[str] = mapped_column(String(64))  # a plan category id or "other"
-    machine_label: Mapped[str] = mapped_column(String(200), default="")
-    staff_label: Mapped[str | None] = mapped_column(String(200))
+    machine_label: Mapped[str] = mapped_column(String(LABEL_MAX), default="")
+    staff_label: Mapped[str | None] = mapped_column(String(LABEL_MAX))
     label_words: Mapped[list] = mapped_column(JSON, default=list)
     keywords: Mapped[list] = mapped_column(JSON, default=list)
     # The machine's quotes closest to the cluster's centre (texts), for the analysis page.
@@ -115,6 +96,9 @@ class Statement(db.Model):
     machine_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     machine_theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
     review_rank: Mapped[int | None]
+    # The plan measure (整改措施) a suggestion supports, None when it fits none: set by the
+    # analysis job so that a report is a pure read of the database.
+    measure: Mapped[str | None] = mapped_column(String(64))
     # The current state: the machine's, or what staff made it.
     category: Mapped[str] = mapped_column(String(64), default="other")
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"), index=True)
@@ -166,3 +150,13 @@ class ReviewChange(db.Model):
     after: Mapped[dict] = mapped_column(JSON, default=dict)
 
     action: Mapped[ReviewAction] = relationship(back_populates="changes")
+
+
+def follow_merges(theme: Theme | None, themes: dict[int, Theme] | None = None) -> Theme | None:
+    """The theme in force for `theme`: a merged theme's statements belong to the theme that
+    absorbed it (followed through chains of merges, safe against a loop)."""
+    seen: set[int] = set()
+    while theme is not None and theme.merged_into_id is not None and theme.id not in seen:
+        seen.add(theme.id)
+        theme = (themes or {}).get(theme.merged_into_id) or db.session.get(Theme, theme.merged_into_id)
+    return theme

@@ -22,18 +22,18 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from analysis.plan import OTHER, OTHER_NAME
+from analysis.plan import OTHER
 from analysis.report import Source, cloud_name, write_report
 
 from ..evaluations import evaluation_responses
 from ..extensions import db
 from ..instance import make_private_dir, make_private_tree
-from ..models import utcnow
-from .models import FIELDS, AnalysisRun, Evaluation, ReviewChange, Statement, Theme
+from ..limits import LABEL_MAX
+from ..models import Evaluation, utcnow
+from .models import FIELDS, PLACED_BY_STAFF, AnalysisRun, ReviewChange, Statement, Theme, follow_merges
 
 Progress = Callable[[str, int, int], None]
 QUOTES = 3
-TRAINING_STATUSES = ("confirmed", "moved")
 
 
 @dataclass
@@ -63,7 +63,7 @@ def training_labels(evaluation: Evaluation) -> dict[str, str]:
     refuses unknown ids rather than guess."""
     known = {c.id for c in evaluation.plan.definition.categories} | {OTHER}
     rows = db.session.execute(select(Statement.text, Statement.category).where(
-        Statement.evaluation_id == evaluation.id, Statement.status.in_(TRAINING_STATUSES))
+        Statement.evaluation_id == evaluation.id, Statement.status.in_(PLACED_BY_STAFF))
         .order_by(Statement.id))
     return {text: category for text, category in rows if category in known}
 
@@ -97,6 +97,7 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     if progress is not None:
         progress("save", 0, len(result["statements"]))
     save_result(evaluation, result, data.rows, run)
+    assign_measures(evaluation, representation=representation)
     run.statement_count = len(result["statements"])
     run.representation = representation if representation != "auto" else \
         choose_representation(len(result["statements"]))
@@ -107,6 +108,19 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     db.session.commit()
     write_derived_files(evaluation, wordclouds=wordclouds, progress=progress)
     return run
+
+
+def assign_measures(evaluation: Evaluation, *, representation: str = "auto") -> None:
+    """Each suggestion statement → the plan measure it supports (None: fits none)."""
+    from analysis.measures import map_to_measures
+
+    db.session.flush()
+    rows = db.session.scalars(select(Statement).where(
+        Statement.evaluation_id == evaluation.id, Statement.field == "suggestions").order_by(Statement.id)).all()
+    targets = map_to_measures([s.text for s in rows], evaluation.plan.definition.measures,
+                              representation=representation)
+    for statement, target in zip(rows, targets):
+        statement.measure = target
 
 
 def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], run: AnalysisRun) -> None:
@@ -143,7 +157,7 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
         statement.machine_theme_id = machine_theme.id if machine_theme is not None else None
         if statement.status == "machine" and not statement.theme_pinned:
             statement.category = statement.machine_category
-            current = _follow_merges(machine_theme, themes)
+            current = follow_merges(machine_theme, themes)
             statement.theme_id = current.id if current is not None else None
     _drop_stale(evaluation, existing, seen, themes)
 
@@ -180,7 +194,7 @@ def _match_clusters(evaluation, clusters, placed, themes, old_members, run) -> d
             if theme is None:
                 theme = Theme(evaluation_id=evaluation.id, category=category, origin="machine")
                 db.session.add(theme)
-            theme.machine_label = cluster["label"][:200]
+            theme.machine_label = cluster["label"][:LABEL_MAX]
             theme.label_words = list(cluster.get("label_words", []))
             theme.keywords = list(cluster.get("keywords", []))
             theme.representatives = list(cluster.get("representatives", []))
@@ -190,14 +204,6 @@ def _match_clusters(evaluation, clusters, placed, themes, old_members, run) -> d
     for theme in out.values():
         themes[theme.id] = theme
     return out
-
-
-def _follow_merges(theme: Theme | None, themes: dict[int, Theme]) -> Theme | None:
-    seen = set()
-    while theme is not None and theme.merged_into_id is not None and theme.id not in seen:
-        seen.add(theme.id)
-        theme = themes.get(theme.merged_into_id) or db.session.get(Theme, theme.merged_into_id)
-    return theme
 
 
 def _drop_stale(evaluation, existing, seen, themes) -> None:
@@ -242,8 +248,8 @@ def stored_result(evaluation: Evaluation) -> dict | None:
                         "theme": str(s.theme_id) if s.theme_id is not None else "",
                         "status": s.status, "field": s.field, "review_rank": s.review_rank,
                         "organisation_type": s.response.organisation_type} for s in kept],
-        "categories": [{"id": c.id, "name": c.name, "count": tally.get(c.id, 0)} for c in plan.categories]
-        + [{"id": OTHER, "name": OTHER_NAME, "count": tally.get(OTHER, 0)}],
+        "categories": [{"id": ident, "name": name, "count": tally.get(ident, 0)}
+                       for ident, name in plan.category_choices()],
         "themes": [_theme_dict(t, members[t.id]) for t in themes],
         "excluded": len(rows) - len(kept),
     }
@@ -278,13 +284,33 @@ def write_derived_files(evaluation: Evaluation, *, wordclouds: bool = True,
     out = output_dir(evaluation)
     make_private_dir(out)  # answers quoted in the outputs are for staff only
     shutil.rmtree(out / "wordclouds", ignore_errors=True)  # themes that ended leave no picture
-    names = "、".join(s.code for s in evaluation.sessions)
-    source = Source(input_name=f"评价 {evaluation.code}：{evaluation.title}（活动 {names}）",
-                    text_column="存在问题、意见建议", rows=len(evaluation_input(evaluation).texts), split=True,
-                    plan_title=evaluation.plan.title, group_column="单位类型")
-    write_report(result, out, source, wordclouds=wordclouds, progress=progress)
+    write_report(result, out, _source(evaluation), wordclouds=wordclouds, progress=progress)
     make_private_tree(out.parent)  # files 0600, folders 0700, whatever the umask
     return out
+
+
+def write_summary(evaluation: Evaluation) -> Path | None:
+    """summary.md and analysis.json afresh from the stored state, staff decisions included
+    (no model, no drawing: cheap enough to run on each download); word clouds are kept."""
+    from analysis.report import summary_markdown, write_json
+
+    result = stored_result(evaluation)
+    if result is None:
+        return None
+    out = output_dir(evaluation)
+    make_private_dir(out)
+    write_json(result, out / "analysis.json")
+    clouds = sorted((out / "wordclouds").glob("*.png"))
+    (out / "summary.md").write_text(summary_markdown(result, _source(evaluation), clouds=clouds), encoding="utf-8")
+    make_private_tree(out.parent)
+    return out
+
+
+def _source(evaluation: Evaluation) -> Source:
+    names = "、".join(s.code for s in evaluation.sessions)
+    return Source(input_name=f"评价 {evaluation.code}：{evaluation.title}（活动 {names}）",
+                  text_column="存在问题、意见建议", rows=len(evaluation_input(evaluation).texts), split=True,
+                  plan_title=evaluation.plan.title, group_column="单位类型")
 
 
 def page_view(result: dict, out: Path) -> list[dict]:

@@ -13,10 +13,10 @@ from analysis.plan import OTHER
 
 from ..evaluations import find_by_code
 from ..extensions import db
-from ..models import ORG_TYPES
-from . import actions
-from .actions import Filters, ReviewError
-from .models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Evaluation, Statement, Theme
+from ..models import ORG_TYPES, Evaluation
+from . import audit, decisions, queries
+from .models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Statement, Theme
+from .queries import Filters, ReviewError
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -60,7 +60,7 @@ class CategoryView:
 def _keys(evaluation: Evaluation) -> list[tuple[str, str, str]]:
     """(key, id, name) for each category: 1–9 in plan order, 0 for 未归类/新问题."""
     out, n = [], 0
-    for ident, name in actions.categories(evaluation):
+    for ident, name in queries.categories(evaluation):
         if ident == OTHER:
             out.append(("0", ident, name))
         else:
@@ -71,7 +71,7 @@ def _keys(evaluation: Evaluation) -> list[tuple[str, str, str]]:
 
 def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> list[CategoryView]:
     """Categories in plan order; in each, themes largest first, then statements without a theme."""
-    rows = actions.find_statements(evaluation, filters)
+    rows = queries.find_statements(evaluation, filters)
     themes = {t.id: t for t in live}
     by_theme: dict[tuple[str, int | None], list[Statement]] = {}
     for s in rows:
@@ -91,12 +91,12 @@ def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> l
 def _context(evaluation: Evaluation) -> dict:
     filters = Filters.from_args(request.args)
     mode = "queue" if request.args.get("mode") == "queue" else "board"
-    context = dict(evaluation=evaluation, filters=filters, mode=mode, progress=actions.progress(evaluation),
+    context = dict(evaluation=evaluation, filters=filters, mode=mode, progress=queries.progress(evaluation),
                    keys=_keys(evaluation), statuses=STATEMENT_STATUSES, fields=FIELDS,
-                   category_names=dict(actions.categories(evaluation)), reasons=EXCLUDE_REASONS,
-                   themes=actions.live_themes(evaluation))
+                   category_names=dict(queries.categories(evaluation)), reasons=EXCLUDE_REASONS,
+                   themes=queries.live_themes(evaluation))
     if mode == "queue":
-        context["queue"] = actions.queue(evaluation, filters)
+        context["queue"] = queries.queue(evaluation, filters)
         context["theme_labels"] = {t.id: t.label for t in context["themes"]}
     else:
         context["board"] = board_view(evaluation, filters, context["themes"])
@@ -109,7 +109,7 @@ def workspace(code: str):
     context = _context(evaluation)
     sessions = evaluation.sessions
     return render_template("review/workspace.html", **context, sessions=sessions,
-                           org_types=ORG_TYPES, recent=actions.recent_actions(evaluation))
+                           org_types=ORG_TYPES, recent=audit.recent_actions(evaluation))
 
 
 @bp.route("/evaluations/<code>/review/board")
@@ -123,13 +123,13 @@ def board(code: str):
 def theme_list(code: str):
     """Themes in force, for the move/merge pickers."""
     evaluation = _evaluation_or_404(code)
-    names = dict(actions.categories(evaluation))
+    names = dict(queries.categories(evaluation))
     order = {ident: n for n, ident in enumerate(names)}
     sizes = dict(db.session.execute(
         select(Statement.theme_id, db.func.count()).where(Statement.evaluation_id == evaluation.id,
                                                           Statement.status != "excluded")
         .group_by(Statement.theme_id)).all())
-    themes = sorted(actions.live_themes(evaluation), key=lambda t: (order.get(t.category, 99), -sizes.get(t.id, 0)))
+    themes = sorted(queries.live_themes(evaluation), key=lambda t: (order.get(t.category, 99), -sizes.get(t.id, 0)))
     return jsonify(themes=[{"id": t.id, "label": t.label, "category": t.category,
                             "category_name": names.get(t.category, t.category), "size": sizes.get(t.id, 0)}
                            for t in themes],
@@ -139,7 +139,7 @@ def theme_list(code: str):
 @bp.route("/evaluations/<code>/review/recent")
 def recent(code: str):
     evaluation = _evaluation_or_404(code)
-    return render_template("review/_recent.html", recent=actions.recent_actions(evaluation))
+    return render_template("review/_recent.html", recent=audit.recent_actions(evaluation))
 
 
 @bp.route("/evaluations/<code>/review/statements/<int:statement_id>/history")
@@ -149,7 +149,7 @@ def statement_history(code: str, statement_id: int):
     if statement is None or statement.evaluation_id != evaluation.id:
         abort(404)
     return render_template("review/_history.html", statement=statement,
-                           entries=actions.history(evaluation, statement))
+                           entries=audit.history(evaluation, statement))
 
 
 # ---- decisions (JSON; Flask-WTF checks the CSRF token sent in the X-CSRFToken header) ----
@@ -165,26 +165,26 @@ def _dispatch(evaluation: Evaluation, payload: dict):
     user = current_user._get_current_object()
     kind = payload.get("action")
     if kind == "rename":
-        return actions.rename_theme(user, evaluation, payload.get("theme"), payload.get("label", ""))
+        return decisions.rename_theme(user, evaluation, payload.get("theme"), payload.get("label", ""))
     if kind == "merge":
-        return actions.merge_themes(user, evaluation, payload.get("theme"), _ids(payload, "themes"))
+        return decisions.merge_themes(user, evaluation, payload.get("theme"), _ids(payload, "themes"))
     if kind == "split":
-        return actions.split_theme(user, evaluation, payload.get("theme"), payload.get("k"))
+        return decisions.split_theme(user, evaluation, payload.get("theme"), payload.get("k"))
     if kind == "new_theme":
-        return actions.move_to_new_theme(user, evaluation, _ids(payload), category=payload.get("category"),
+        return decisions.move_to_new_theme(user, evaluation, _ids(payload), category=payload.get("category"),
                                          label=payload.get("label"))
     if kind == "move_theme":
-        return actions.move_to_theme(user, evaluation, _ids(payload), payload.get("theme"))
+        return decisions.move_to_theme(user, evaluation, _ids(payload), payload.get("theme"))
     if kind == "move_category":
-        return actions.move_to_category(user, evaluation, _ids(payload), payload.get("category", ""))
+        return decisions.move_to_category(user, evaluation, _ids(payload), payload.get("category", ""))
     if kind == "confirm":
-        return actions.confirm(user, evaluation, _ids(payload))
+        return decisions.confirm(user, evaluation, _ids(payload))
     if kind == "exclude":
-        return actions.exclude(user, evaluation, _ids(payload), payload.get("reason", ""))
+        return decisions.exclude(user, evaluation, _ids(payload), payload.get("reason", ""))
     if kind == "include":
-        return actions.include(user, evaluation, _ids(payload))
+        return decisions.include(user, evaluation, _ids(payload))
     if kind == "undo":
-        return actions.undo(user, evaluation, payload.get("action_id"))
+        return audit.undo(user, evaluation, payload.get("action_id"))
     raise ReviewError("未知的操作")
 
 
@@ -205,7 +205,7 @@ def act(code: str):
     summary = action.summary
     undone = payload.get("action") == "undo"
     db.session.commit()
-    progress = actions.progress(evaluation)
+    progress = queries.progress(evaluation)
     return jsonify(ok=True, message=f"已撤销：{summary}" if undone else summary, action_id=action.id,
                    progress={"reviewed": progress.reviewed, "total": progress.total, "text": progress.text},
                    board_url=url_for("review.board", code=evaluation.code))

@@ -46,14 +46,14 @@ def serving(folder: Path, backend: str = "sqlite"):
     a PostgreSQL schema of its own in $TEST_DATABASE_URL (dropped afterwards)."""
     from sqlalchemy import create_engine, text
 
-    from survey import _normalise_db_url
+    from survey.config import normalise_db_url
 
     database = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'live.sqlite3'}"}
     schema = engine = None
     if backend == "postgresql":
         url = os.environ["TEST_DATABASE_URL"]
         schema = f"browser_{os.getpid()}_{folder.name}".replace("-", "_").lower()
-        engine = create_engine(_normalise_db_url(url))
+        engine = create_engine(normalise_db_url(url))
         with engine.begin() as conn:
             conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
             conn.execute(text(f"CREATE SCHEMA {schema}"))

@@ -11,8 +11,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from participate_support import make_session, valid_answer
 from sqlalchemy import select
+from support.participate import make_session, valid_answer
 
 from analysis.resources import corpus_path
 from survey.extensions import db

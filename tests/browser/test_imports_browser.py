@@ -9,14 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from participate_support import make_session
 from sqlalchemy import select
+from support.participate import make_session
 
 from survey.extensions import db
 from survey.models import EvaluationSession, Response, StaffUser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from import_files import wjx, write_xlsx  # noqa: E402
+from support.import_files import wjx, write_xlsx  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def responses(live, code: str) -> list[Response]:
         rows = db.session.scalars(select(Response).join(EvaluationSession)
                                   .where(EvaluationSession.code == code).order_by(Response.id)).all()
         for r in rows:
-            r.ratings  # load before the context closes
+            _ = r.ratings  # load before the context closes
         return list(rows)
 
 

@@ -190,7 +190,7 @@ def test_review_flow_at_1280(live_server, demo, desktop, output_dir):
     # bulk move: space, shift+j, shift+j selects three; 2 moves all of them to category 2
     category_2 = page.locator(".rv-keylist li").nth(1).inner_text().split(" ", 1)[1].strip()
     with live_server.app.app_context():
-        from survey.review.models import Evaluation
+        from survey.models import Evaluation
         plan = db.session.get(Evaluation, evaluation_id).plan.definition
         category_2_id = [c.id for c in plan.categories if c.id != "other"][1]
     candidates = [s for s in rows_of(live_server, evaluation_id, status="machine") if s.category != category_2_id]
@@ -316,24 +316,24 @@ def test_decisions_survive_new_answers_and_a_rerun_job(live_server, demo, deskto
     """Staff decisions, then two new answers and a re-run as a background job (the page's
     重新分析 button, an embedded huey consumer): every decision and name is still there."""
     from survey.jobs.queue import start_embedded_consumer
-    from survey.models import EvaluationSession, Response
-    from survey.review import actions
-    from survey.review.models import AnalysisRun, Evaluation
+    from survey.models import Evaluation, EvaluationSession, Response
+    from survey.review import decisions
+    from survey.review.models import AnalysisRun
 
     code, evaluation_id = demo
     a, b = two_biggest_themes(live_server, evaluation_id)
     with live_server.app.app_context():
         evaluation = db.session.get(Evaluation, evaluation_id)
         user = db.session.scalar(select(StaffUser).where(StaffUser.username == USER))
-        actions.rename_theme(user, evaluation, a, "重新分析后仍在的名称")
-        actions.merge_themes(user, evaluation, a, [b])
+        decisions.rename_theme(user, evaluation, a, "重新分析后仍在的名称")
+        decisions.merge_themes(user, evaluation, a, [b])
         free = [s for s in rows_of(live_server, evaluation_id, status="machine")
                 if s.category != "other" and not s.theme_pinned]
-        actions.move_to_category(user, evaluation, [free[0].id], "other")
-        actions.exclude(user, evaluation, [free[1].id], "personal")
-        actions.confirm(user, evaluation, [free[2].id])
+        decisions.move_to_category(user, evaluation, [free[0].id], "other")
+        decisions.exclude(user, evaluation, [free[1].id], "personal")
+        decisions.confirm(user, evaluation, [free[2].id])
         pair = [s.id for s in free[3:] if s.category == free[3].category][:2]
-        actions.move_to_new_theme(user, evaluation, pair, label="员工自建主题")
+        decisions.move_to_new_theme(user, evaluation, pair, label="员工自建主题")
         db.session.commit()
         decided = {s.id: (s.category, s.theme_id, s.status, s.exclude_reason, s.theme_pinned)
                    for s in rows_of(live_server, evaluation_id) if s.status != "machine" or s.theme_pinned}

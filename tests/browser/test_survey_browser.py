@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from participate_support import make_session
 from sqlalchemy import func, select
+from support.participate import make_session
 
 from survey.extensions import db
 from survey.models import EvaluationSession, Response
-from survey.participate import EXPIRED_MESSAGE
+from survey.participate.routes import EXPIRED_MESSAGE
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.fuzz_strategies import any_text, examples, texts
 
 from analysis import PlanError, parse_plan, to_statements
-from fuzz_strategies import any_text, examples, texts
 
 SEED_PLAN = Path(__file__).resolve().parents[2] / "corpus" / "plans" / "taian-ip-14th-fyp.toml"
 SOURCE = "plans/fuzz.toml"

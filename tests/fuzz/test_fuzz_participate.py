@@ -14,12 +14,12 @@ import uuid
 
 from hypothesis import given
 from hypothesis import strategies as st
-from participate_support import csrf_token, make_session, valid_answer
 from sqlalchemy import select
+from support.fuzz_strategies import any_text, examples, huge, texts, visible
+from support.participate import csrf_token, make_session, valid_answer
 
-from fuzz_strategies import any_text, examples, huge, texts, visible
+from survey.answers import ORGANISATION_MAX, TEXT_MAX, rating_field_name
 from survey.extensions import db
-from survey.forms_participant import ORGANISATION_MAX, TEXT_MAX, rating_field_name
 from survey.models import ORG_TYPES, Response
 
 RATING_VALUES = ["1", "2", "3", "4", "5", "na"]

@@ -7,12 +7,12 @@ import collections
 import html
 import urllib.parse
 
-from helpers_staff import PLAN_ID, add_staff, csrf_token, log_in, make_session
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
+from support.fuzz_strategies import any_text, examples, texts, visible
+from support.staff import PLAN_ID, add_staff, csrf_token, log_in, make_session
 
-from fuzz_strategies import any_text, examples, texts, visible
 from survey.extensions import db
 from survey.models import ORG_TYPES, SESSION_FORMS, EvaluationSession
 

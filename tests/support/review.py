@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from support.staff import make_session
 from survey.extensions import db
 from survey.models import EvaluationSession, Response
-
-from helpers_staff import make_session
 
 ANSWERS = [
     ("山东科技大学", "高校/科研院所", "学校的专利成果很多，但企业不知道，校企对接渠道不畅。", "建立常态化的校企对接平台。"),

@@ -1,25 +1,26 @@
 """Staff pages (login required): sessions, their status, the participant link and QR code."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from .extensions import db
-from .evaluations import all_groups, groups_of
-from .forms_staff import GroupForm, SessionForm
-from .models import ORG_TYPES, EvaluationSession, Plan
-from .qr import qr_svg, qr_svg_file
-from .sessions import (by_code, create_session, latest_responses, only_reachable_from_this_machine,
-                       participant_url, response_count, response_counts, response_sources, set_status)
-
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every staff page requires a logged-in user."""
+from ..evaluations import all_groups, groups_of
+from ..extensions import db
+from ..models import ORG_TYPES, EvaluationSession, Plan
+from ..qr import qr_svg, qr_svg_file
+from ..sessions import (
+    by_code,
+    create_session,
+    latest_responses,
+    only_reachable_from_this_machine,
+    participant_url,
+    response_count,
+    response_counts,
+    response_sources,
+    set_status,
+)
+from .blueprint import bp
+from .forms import GroupForm, SessionForm
 
 
 def _session_or_404(code: str) -> EvaluationSession:
@@ -96,6 +97,3 @@ def session_qr(code: str):
     return Response(qr_svg_file(participant_url(session)), mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'inline; filename="qr-{session.code}.svg"'})
 
-
-# The analysis pages live in their own module, on this blueprint.
-from . import staff_analysis  # noqa: E402,F401

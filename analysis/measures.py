@@ -1,14 +1,14 @@
 """Suggestions → the plan's measures (整改措施), the way problems map to categories.
 
-The plan's `[[measures]]` become the categories of a small plan handed to the analysis
-library's public `analyze`; what fits no measure comes back as "other". Only the public API
-is used (the mapper's internals change on their own schedule).
+The plan's `[[measures]]` become the categories of a small plan handed to `analyze`; what
+fits no measure comes back as "other". The web app runs this in the analysis job and stores
+the result with each statement, so writing a report loads no model.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from analysis.plan import OTHER, Category, Item, Plan
+from .plan import OTHER, Category, Item, Plan
 
 MAX_KEYWORDS = 15
 
@@ -19,7 +19,7 @@ def _keywords(measure: Item, cut) -> tuple[str, ...]:
 
 
 def measures_plan(measures: Sequence[Item]) -> Plan:
-    from analysis import ChineseTokenizer
+    from .tokenize import ChineseTokenizer
 
     cut = ChineseTokenizer()
     return Plan(id="measures", title="整改措施", categories=tuple(
@@ -32,7 +32,7 @@ def map_to_measures(texts: Sequence[str], measures: Sequence[Item], *,
     """For each suggestion, the id of the measure it supports, or None when it fits none."""
     if not texts or not measures:
         return [None] * len(texts)
-    from analysis.pipeline import analyze
+    from .pipeline import analyze
 
     result = analyze(list(texts), measures_plan(measures), split=False, n_themes=1,
                      representation=representation)

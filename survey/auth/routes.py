@@ -15,11 +15,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from .extensions import db
-from .forms_base import PostedForm
-from .limits import PASSWORD_MAX, USERNAME_MAX
-from .models import StaffUser
-from .throttle import retry_after
+from ..extensions import db
+from ..forms import PostedForm
+from ..limits import PASSWORD_MAX, USERNAME_MAX
+from ..models import StaffUser
+from ..throttle import retry_after
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 FAILED = "用户名或密码不正确。"

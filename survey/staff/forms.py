@@ -6,10 +6,10 @@ from wtforms.fields import DateTimeLocalField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from .forms_base import PostedForm
-from .limits import ORGANISER_MAX, PLACE_MAX, ROSTER_MAX, SESSION_TITLE_MAX
-from .models import SESSION_FORMS
-from .roster import RosterError, parse_lines
+from ..forms import PostedForm
+from ..limits import EVALUATION_TITLE_MAX, ORGANISER_MAX, PLACE_MAX, ROSTER_MAX, SESSION_TITLE_MAX
+from ..models import SESSION_FORMS
+from ..roster import RosterError, parse_lines
 
 
 class ChineseDateTimeLocalField(DateTimeLocalField):
@@ -67,5 +67,5 @@ class GroupForm(PostedForm):
     """Several sessions of one plan analysed together (the rules are in survey.evaluations)."""
 
     title = StringField("合并评价名称", validators=[DataRequired("请填写合并评价的名称。"),
-                                               Length(max=200, message="名称不超过 200 字。")])
+                                               Length(max=EVALUATION_TITLE_MAX, message=f"名称不超过 {EVALUATION_TITLE_MAX} 字。")])
     codes = SelectMultipleField("选择活动", validate_choice=False)

@@ -16,58 +16,26 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_limiter.errors import RateLimitExceeded
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .extensions import csrf, db
-from .forms_participant import (ORGANISATION_MAX, TEXT_MAX, SurveyFormBase, new_submission_id,
-                                survey_form_class)
-from .models import SOURCE_PHONE, EvaluationSession, Rating, Response
-from .sessions import by_code, response_count
-from .throttle import retry_after
+from ..answers import (
+    ORGANISATION_MAX,
+    TEXT_MAX,
+    SurveyFormBase,
+    find_response,
+    new_submission_id,
+    same_answer,
+    store_response,
+    survey_form_class,
+)
+from ..extensions import csrf
+from ..models import EvaluationSession, Response
+from ..sessions import by_code, response_count
+from ..throttle import retry_after
 
 bp = Blueprint("participate", __name__)
 
 EXPIRED_MESSAGE = "页面已过期，已为您保留填写内容，请再次点击提交。"
-
-
-def find_response(session: EvaluationSession, submission_id: str) -> Response | None:
-    if not submission_id:
-        return None
-    return db.session.scalar(
-        select(Response).filter_by(session_id=session.id, submission_id=submission_id))
-
-
-def store_response(session: EvaluationSession, form: SurveyFormBase,
-                   source: str = SOURCE_PHONE) -> tuple[Response, bool]:
-    """Insert the answer, or return the one already stored under this submission id;
-    the flag says whether this call stored it. `source` is 纸质 for the staff's paper entry page.
-
-    Relies on the unique constraint rather than a look-up first, so two racing copies
-    of one submit still end as one row: the loser's INSERT fails and it reads the winner's.
-    """
-    response = Response(
-        session=session,
-        submission_id=form.submission_id.data,
-        organisation=form.organisation.data,
-        organisation_type=form.organisation_type.data,
-        problems=form.problems.data or "",
-        suggestions=form.suggestions.data or "",
-        source=source,
-        is_demo=session.is_demo,
-        ratings=[Rating(goal_id=goal_id, score=score) for goal_id, score in form.scores().items()],
-    )
-    db.session.add(response)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        existing = find_response(session, form.submission_id.data)
-        if existing is None:  # some other constraint failed: not a duplicate
-            raise
-        return existing, False
-    return response, True
 
 
 def _to_thanks(code: str, response: Response, repeated: bool):
@@ -95,19 +63,6 @@ def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: 
             typed = None
     return render_template("participate/unavailable.html", session=session, title=title,
                            message=message, typed=typed), status
-
-
-def same_answer(response: Response, form: SurveyFormBase) -> bool:
-    """Whether the posted form says exactly what is already stored (a true retry)."""
-    try:
-        scores = form.scores()
-    except (TypeError, ValueError):  # a rating missing or not a number
-        return False
-    stored = (response.organisation, response.organisation_type, response.problems,
-              response.suggestions, {r.goal_id: r.score for r in response.ratings})
-    posted = (form.organisation.data or "", form.organisation_type.data, form.problems.data or "",
-              form.suggestions.data or "", scores)
-    return stored == posted
 
 
 def _sent_key(code: str) -> str:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
-from .evaluations import EvaluationError, evaluation_for_session, group_by_code, group_by_codes, groups_of
-from .extensions import db
-from .jobs.runs import current_run, enqueue_analysis, last_done_run, run_status
-from .review.models import Evaluation
-from .review.store import output_dir, page_view, stored_result
-from .sessions import by_code
-from .staff import bp
+from ..evaluations import EvaluationError, evaluation_for_session, group_by_code, group_by_codes, groups_of
+from ..extensions import db
+from ..jobs import current_run, enqueue_analysis, last_done_run, run_status
+from ..models import Evaluation
+from ..review.store import output_dir, page_view, stored_result, write_summary
+from ..sessions import by_code
+from .blueprint import bp
+from .forms import GroupForm
+from .routes import index
 
 FILES = ("summary.md", "analysis.json")
 
@@ -94,15 +96,14 @@ def analysis_file(code: str, name: str):
     allowed = name in FILES or (name.startswith("wordclouds/") and name.endswith(".png") and ".." not in name)
     if not allowed:
         abort(404)
+    if name in FILES and write_summary(evaluation) is None:  # fresh: staff decisions since the run count
+        abort(404)
     return send_from_directory(output_dir(evaluation), name, as_attachment=not name.endswith(".png"))
 
 
 @bp.route("/groups/new", methods=["POST"])
 def group_new():
     """Group the sessions ticked on the session list; errors come back on that list."""
-    from .forms_staff import GroupForm
-    from .staff import index
-
     form = GroupForm()
     if form.validate_on_submit():
         try:

@@ -1,6 +1,6 @@
 """Files in each platform's export shape, built by the tests (nothing is checked in).
 
-The goal names come from the seed plan (tests/helpers_staff.PLAN_ID); the answers are chosen so
+The goal names come from the seed plan (tests/support/staff.PLAN_ID); the answers are chosen so
 each goal's expected score is known per row."""
 from __future__ import annotations
 

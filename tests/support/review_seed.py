@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpers_staff import make_session
 from sqlalchemy import select
 
+from support.staff import make_session
 from survey.extensions import db
-from survey.models import EvaluationSession, Response, StaffUser
-from survey.review.models import Evaluation, Statement, Theme
+from survey.models import Evaluation, EvaluationSession, Response, StaffUser
+from survey.review.models import Statement, Theme
 
 # (category, theme key, organisation type, field, text, confidence, review_rank)
 ROWS = [

@@ -6,11 +6,11 @@ import re
 import uuid
 from pathlib import Path
 
+from survey.answers import rating_field_name
 from survey.extensions import db
-from survey.forms_participant import rating_field_name
 from survey.models import EvaluationSession, Plan, RosterEntry
 
-PLAN_FILE = Path(__file__).resolve().parents[1] / "corpus" / "plans" / "taian-ip-14th-fyp.toml"
+PLAN_FILE = Path(__file__).resolve().parents[2] / "corpus" / "plans" / "taian-ip-14th-fyp.toml"
 ROSTER = (("山东科技大学", "高校/科研院所"), ("山东鲁普科技有限公司", "企业"), ("漱玉药业", "企业"))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpers_staff import make_session
+from support.staff import make_session
 from survey.extensions import db
 from survey.models import Rating, Response, StaffUser
 from survey.reports.data import evaluation_for_code
 from survey.review.models import Statement, Theme
+from survey.review.store import assign_measures
 from survey.sessions import by_code
 
 PHONE = "13812345678"
@@ -75,6 +76,7 @@ def make_evaluation(app) -> str:
                         exclude_reason="off_topic" if status == "excluded" else None,
                         reviewed_by=staff if reviewed else None,
                         reviewed_at=at + dt.timedelta(hours=2) if reviewed else None))
+        assign_measures(evaluation, representation="tfidf")  # what the analysis job stores
         db.session.commit()
     return code
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
-from . import create_app
-from .cli_zh import in_chinese
+from .. import create_app
+from .zh import in_chinese
 
 
 class PingjiaGroup(FlaskGroup):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from ..cli.base import session_or_fail
 from ..extensions import db
 from . import columns
 from .readers import ImportFileError
@@ -23,9 +24,7 @@ SHOWN_BAD_ROWS = 50
 @click.option("--source", type=click.Choice(IMPORT_SOURCES), help="答卷来源；默认按文件自动识别（问卷星、腾讯问卷，其余为表格）。")
 @click.option("--only-good", is_flag=True, help="只导入没有问题的行，跳过有问题的行。")
 def import_command(file: str, code: str, overrides: tuple[str, ...], source: str | None, only_good: bool) -> None:
-    from ..commands import _session_or_fail
-
-    session = _session_or_fail(code)
+    session = session_or_fail(code)
     try:
         checked = prepare(session, file, overrides=overrides)
     except ImportFileError as exc:

@@ -1,4 +1,7 @@
-"""The participant survey form, built per session from the plan's goals.
+"""An answer: its fields and rating scale, the form that checks it, and how it is stored.
+
+The phone form, the staff's paper entry and imports all go through this module, so an
+answer is checked, stored and compared the same way whichever way it came in.
 
 Every message a participant can see is Chinese and sits beside its field. Radio fields
 use `validate_choice=False` plus explicit validators, because WTForms' own choice check
@@ -10,6 +13,8 @@ import re
 import uuid
 from collections.abc import Iterable
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
@@ -17,10 +22,12 @@ from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 from analysis.plan import Item
 
 from .cleaning import clean_text
-from .forms_base import PostedForm
+from .extensions import db
+from .forms import PostedForm
 from .limits import ANSWER_MAX as TEXT_MAX
 from .limits import ORGANISATION_MAX
-from .models import ORG_TYPES
+from .models import ORG_TYPES, SOURCE_PHONE, EvaluationSession, Rating, Response
+
 # 1-5 with a word each, so a screen reader says "5 很好", not just "5".
 SCALE = (("1", "很差"), ("2", "较差"), ("3", "一般"), ("4", "较好"), ("5", "很好"))
 UNKNOWN = "na"  # 不了解: stored as score None
@@ -127,3 +134,54 @@ def survey_form_class(goals: Iterable[Item]) -> type[SurveyFormBase]:
                         AnyOf(values, message="请选择 1–5 分或“不了解”。")],
         )
     return type("SurveyForm", (SurveyFormBase,), attrs)
+
+
+def find_response(session: EvaluationSession, submission_id: str) -> Response | None:
+    if not submission_id:
+        return None
+    return db.session.scalar(
+        select(Response).filter_by(session_id=session.id, submission_id=submission_id))
+
+
+def store_response(session: EvaluationSession, form: SurveyFormBase,
+                   source: str = SOURCE_PHONE) -> tuple[Response, bool]:
+    """Insert the answer, or return the one already stored under this submission id;
+    the flag says whether this call stored it. `source` is 纸质 for the staff's paper entry page.
+
+    Relies on the unique constraint rather than a look-up first, so two racing copies
+    of one submit still end as one row: the loser's INSERT fails and it reads the winner's.
+    """
+    response = Response(
+        session=session,
+        submission_id=form.submission_id.data,
+        organisation=form.organisation.data,
+        organisation_type=form.organisation_type.data,
+        problems=form.problems.data or "",
+        suggestions=form.suggestions.data or "",
+        source=source,
+        is_demo=session.is_demo,
+        ratings=[Rating(goal_id=goal_id, score=score) for goal_id, score in form.scores().items()],
+    )
+    db.session.add(response)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_response(session, form.submission_id.data)
+        if existing is None:  # some other constraint failed: not a duplicate
+            raise
+        return existing, False
+    return response, True
+
+
+def same_answer(response: Response, form: SurveyFormBase) -> bool:
+    """Whether the posted form says exactly what is already stored (a true retry)."""
+    try:
+        scores = form.scores()
+    except (TypeError, ValueError):  # a rating missing or not a number
+        return False
+    stored = (response.organisation, response.organisation_type, response.problems,
+              response.suggestions, {r.goal_id: r.score for r in response.ratings})
+    posted = (form.organisation.data or "", form.organisation_type.data, form.problems.data or "",
+              form.suggestions.data or "", scores)
+    return stored == posted

@@ -1,0 +1,4 @@
+"""Staff login and logout."""
+from .routes import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,59 @@
+"""Configuration defaults, in one place.
+
+`create_app` loads these first, then the instance folder's `config.py`, then `PINGJIA_*`
+environment variables, then a test's overrides; code reads `current_app.config[...]`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from .limits import PARTICIPANT_BODY_MAX, STAFF_BODY_MAX
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "pingjia.sqlite3"),
+        # A phone form is small; anything bigger is a mistake or an attack. Staff pages get
+        # STAFF_MAX_CONTENT_LENGTH (the session form carries a roster), see CleanRequest.
+        "MAX_CONTENT_LENGTH": PARTICIPANT_BODY_MAX,
+        "MAX_FORM_MEMORY_SIZE": PARTICIPANT_BODY_MAX,
+        "STAFF_MAX_CONTENT_LENGTH": STAFF_BODY_MAX,
+        "WTF_CSRF_TIME_LIMIT": 4 * 3600,  # a round-table afternoon
+        "PLAN_DIR": None,  # None: the bundled corpus/plans
+        # Where phones reach this server, e.g. "http://192.168.1.20:5000". None: the host the
+        # staff page was opened on if it names this machine, else its LAN address (survey.hosts).
+        "PUBLIC_BASE_URL": None,
+        "TRUSTED_HOSTS": None,  # e.g. ["pingjia.example.gov.cn"]; other Host headers get a 400
+        "PROXY_FIX": 0,  # number of proxies (nginx) in front whose X-Forwarded-* headers to trust
+        "HTTPS": False,  # served over HTTPS (directly or by the proxy): cookies become Secure
+        "REDIS_URL": None,  # login throttling counts and the job queue, shared by all processes
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": dt.timedelta(days=14),  # Flask-Login's default is a year
+        # Throttling (survey.throttle)
+        "LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",   # failed logins for one user name
+        "LOGIN_ADDRESS_LIMIT": "30 per 15 minutes",   # failed logins from one address
+        "SUBMIT_ADDRESS_LIMIT": "120 per minute;1000 per hour",  # answers stored from one address
+        "SESSION_RESPONSE_MAX": 2000,  # answers one session accepts
+        "RATELIMIT_STORAGE_URI": None,  # None: REDIS_URL, else memory
+        "RATELIMIT_KEY_PREFIX": "pingjia",
+        # Background analysis (survey.jobs)
+        "HUEY_NAME": "pingjia",
+        "HUEY_IMMEDIATE": False,
+        "ANALYSIS_HEARTBEAT_SECONDS": 10,  # how often a running job says it is alive
+        "ANALYSIS_STALE_SECONDS": 120,  # a running job silent this long has died
+        "ANALYSIS_QUEUE_SECONDS": 600,  # a queued job no worker took within this has no worker
+        "ANALYSIS_REPRESENTATION": "auto",
+        "ANALYSIS_WORDCLOUDS": True,
+    }
+
+
+def normalise_db_url(url: str) -> str:
+    """PostgreSQL URLs from other tools say postgres:// or postgresql://; we use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

@@ -1,0 +1,283 @@
+"""Staff decisions on an evaluation's statements and themes: the one rules layer the review
+pages and the tests go through (like survey/sessions.py).
+
+Every function takes the acting staff user, checks the request (a refused one raises
+`ReviewError` with a Chinese message shown to staff as is), changes the rows and records ONE
+`ReviewAction` through `audit.Recorder`. The caller commits.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..limits import LABEL_MAX
+from ..models import Evaluation, StaffUser, utcnow
+from .audit import Recorder, reviewed
+from .models import EXCLUDE_REASONS, ReviewAction, Statement, Theme
+from .queries import ReviewError, category_name, check_category, statements_by_id, theme_by_id, theme_statements
+
+SPLIT_MAX = 9
+
+def _not_excluded(statements: Sequence[Statement], what: str) -> None:
+    excluded = [s for s in statements if s.status == "excluded"]
+    if excluded:
+        raise ReviewError(f"所选意见中有 {len(excluded)} 条已排除，请先恢复再{what}")
+
+
+def _check_label(label: str) -> str:
+    label = " ".join((label or "").split())
+    if not label:
+        raise ReviewError("主题名称不能为空")
+    if len(label) > LABEL_MAX:
+        raise ReviewError(f"主题名称不超过 {LABEL_MAX} 字")
+    return label
+
+def _describe(statements: Sequence[Statement]) -> dict:
+    from analysis.theme_edit import describe_theme  # jieba and sklearn: only when needed
+
+    live = [s for s in statements if s.status != "excluded"] or list(statements)
+    texts = [s.text for s in live]
+    groups = [s.response.organisation_type for s in live]
+    return describe_theme(texts, groups=groups)
+
+
+def _new_theme(evaluation: Evaluation, category: str, statements: Sequence[Statement],
+               label: str | None, recorder: Recorder) -> Theme:
+    described = _describe(statements)
+    theme = Theme(evaluation_id=evaluation.id, category=category, origin="staff",
+                  machine_label=described["label"][:LABEL_MAX], staff_label=label,
+                  label_words=list(described.get("label_words", [])),
+                  keywords=list(described.get("keywords", [])),
+                  representatives=list(described.get("representatives", [])))
+    db.session.add(theme)
+    db.session.flush()
+    recorder.created(theme)
+    return theme
+
+
+def _redescribe(theme: Theme, statements: Sequence[Statement], recorder: Recorder) -> None:
+    """Refresh the machine's label and words of a theme whose statements changed."""
+    if not statements:
+        return
+    described = _describe(statements)
+    recorder.touch(theme)
+    theme.machine_label = described["label"][:LABEL_MAX]
+    theme.label_words = list(described.get("label_words", []))
+    theme.keywords = list(described.get("keywords", []))
+    theme.representatives = list(described.get("representatives", []))
+
+# ---- theme actions ----------------------------------------------------------------------
+
+def rename_theme(user: StaffUser, evaluation: Evaluation, theme_id: int, label: str) -> ReviewAction:
+    theme = theme_by_id(evaluation, theme_id)
+    label = _check_label(label)
+    if label == theme.label:
+        raise ReviewError("新名称与原名称相同")
+    old = theme.label
+    recorder = Recorder(user, evaluation)
+    recorder.touch(theme)
+    theme.staff_label = label
+    return recorder.save("rename", f"主题“{old}”改名为“{label}”")
+
+
+def merge_themes(user: StaffUser, evaluation: Evaluation, target_id: int,
+                 source_ids: Iterable[int]) -> ReviewAction:
+    """Sources point at the target (merged_into_id) and their statements move to it, pinned;
+    a statement whose category changes with the merge counts as moved by staff."""
+    target = theme_by_id(evaluation, target_id)
+    sources = [theme_by_id(evaluation, i) for i in dict.fromkeys(int(i) for i in source_ids)]
+    sources = [s for s in sources if s.id != target.id]
+    if not sources:
+        raise ReviewError("请选择要合并进来的其他主题")
+    recorder = Recorder(user, evaluation)
+    now = utcnow()
+    moved = 0
+    for source in sources:
+        recorder.touch(source)
+        source.merged_into_id = target.id
+        for earlier in db.session.scalars(select(Theme).where(Theme.merged_into_id == source.id)):
+            recorder.touch(earlier)  # keep merges one level deep: what pointed at source points at target
+            earlier.merged_into_id = target.id
+        for statement in theme_statements(source):
+            recorder.touch(statement)
+            statement.theme_id = target.id
+            statement.theme_pinned = True
+            moved += 1
+            if statement.category != target.category:
+                statement.category = target.category
+                if statement.status != "excluded":
+                    statement.status = "moved"
+                reviewed(statement, user, now)
+    names = "、".join(f"“{s.label}”" for s in sources)
+    return recorder.save("merge", f"主题{names}合并到“{target.label}”（{moved} 条意见）")
+
+
+def split_theme(user: StaffUser, evaluation: Evaluation, theme_id: int, k: int) -> ReviewAction:
+    """Re-cluster the theme's statements into k; the largest part keeps the theme (and its
+    staff name), every other part becomes a new theme. All of them are pinned."""
+    from analysis.theme_edit import split_theme as cluster
+
+    theme = theme_by_id(evaluation, theme_id)
+    try:
+        k = int(k)
+    except (TypeError, ValueError):
+        raise ReviewError("拆分数量应为 2 到 9 之间的整数") from None
+    if not 2 <= k <= SPLIT_MAX:
+        raise ReviewError(f"拆分数量应为 2 到 {SPLIT_MAX} 之间的整数")
+    statements = theme_statements(theme)
+    live = [s for s in statements if s.status != "excluded"]
+    if len(live) < k:
+        raise ReviewError(f"主题“{theme.label}”只有 {len(live)} 条意见，无法拆成 {k} 个主题")
+    labels = cluster([s.text for s in live], k)
+    parts: dict[int, list[Statement]] = {}
+    for statement, part in zip(live, labels):
+        parts.setdefault(int(part), []).append(statement)
+    if len(parts) < 2:
+        raise ReviewError(f"主题“{theme.label}”的意见过于相近，无法再拆分")
+    ordered = sorted(parts.values(), key=len, reverse=True)
+    recorder = Recorder(user, evaluation)
+    for statement in statements:
+        recorder.touch(statement)
+        statement.theme_pinned = True
+    for part in ordered[1:]:
+        new = _new_theme(evaluation, theme.category, part, None, recorder)
+        for statement in part:
+            statement.theme_id = new.id
+    _redescribe(theme, ordered[0], recorder)
+    sizes = "、".join(str(len(p)) for p in ordered)
+    return recorder.save("split", f"主题“{theme.label}”拆分为 {len(ordered)} 个主题（{sizes} 条）")
+
+# ---- statement actions ------------------------------------------------------------------
+
+def move_to_theme(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int],
+                  theme_id: int) -> ReviewAction:
+    theme = theme_by_id(evaluation, theme_id)
+    statements = statements_by_id(evaluation, statement_ids)
+    _not_excluded(statements, "移动")
+    recorder = Recorder(user, evaluation)
+    now = utcnow()
+    for statement in statements:
+        recorder.touch(statement)
+        statement.theme_id, statement.category = theme.id, theme.category
+        statement.theme_pinned = True
+        statement.status = "moved"
+        reviewed(statement, user, now)
+    return recorder.save("move", f"{len(statements)} 条意见移到主题“{theme.label}”"
+                                 f"（{category_name(evaluation, theme.category)}）")
+
+
+def move_to_new_theme(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int], *,
+                      category: str | None = None, label: str | None = None) -> ReviewAction:
+    """Split off the selected statements as a new theme (in `category`, by default the one
+    they share)."""
+    statements = statements_by_id(evaluation, statement_ids)
+    _not_excluded(statements, "移动")
+    if category is None:
+        found = {s.category for s in statements}
+        if len(found) > 1:
+            raise ReviewError("所选意见分属不同类别，请先选择新主题所在的类别")
+        category = found.pop()
+    category = check_category(evaluation, category)
+    label = _check_label(label) if label and label.strip() else None
+    recorder = Recorder(user, evaluation)
+    for statement in statements:
+        recorder.touch(statement)
+    theme = _new_theme(evaluation, category, statements, label, recorder)
+    now = utcnow()
+    sources = {s.theme_id for s in statements} - {None}
+    for statement in statements:
+        statement.theme_id, statement.category = theme.id, category
+        statement.theme_pinned = True
+        statement.status = "moved"
+        reviewed(statement, user, now)
+    for source in sources:  # what remains of a theme is described by what remains
+        left = db.session.get(Theme, source)
+        _redescribe(left, [s for s in theme_statements(left) if s.status != "excluded"], recorder)
+    return recorder.save("new_theme", f"{len(statements)} 条意见拆出为新主题“{theme.label}”"
+                                      f"（{category_name(evaluation, category)}）")
+
+
+def move_to_category(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int],
+                     category: str) -> ReviewAction:
+    """A statement moved to another category leaves its theme (the next run, or staff with
+    "move to theme", gives it one there). One already in that category is thereby confirmed."""
+    category = check_category(evaluation, category)
+    statements = statements_by_id(evaluation, statement_ids)
+    _not_excluded(statements, "移动")
+    recorder = Recorder(user, evaluation)
+    now = utcnow()
+    moved = confirmed = 0
+    for statement in statements:
+        recorder.touch(statement)
+        if statement.category == category:
+            if statement.status == "machine":
+                statement.status = "confirmed"
+                reviewed(statement, user, now)
+                confirmed += 1
+            continue
+        statement.category = category
+        statement.theme_id = None
+        statement.theme_pinned = False
+        statement.status = "moved"
+        reviewed(statement, user, now)
+        moved += 1
+    if not moved and not confirmed:
+        raise ReviewError(f"所选意见已在“{category_name(evaluation, category)}”中")
+    name = category_name(evaluation, category)
+    summary = f"{moved} 条意见移到类别“{name}”" if moved else f"确认 {confirmed} 条意见属于“{name}”"
+    if moved and confirmed:
+        summary += f"，{confirmed} 条确认"
+    return recorder.save("move", summary)
+
+
+def confirm(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int]) -> ReviewAction:
+    """Staff agree with the statement as it stands (a moved one stays moved)."""
+    statements = statements_by_id(evaluation, statement_ids)
+    _not_excluded(statements, "确认")
+    todo = [s for s in statements if s.status == "machine"]
+    if not todo:
+        raise ReviewError("所选意见都已审核过")
+    recorder = Recorder(user, evaluation)
+    now = utcnow()
+    for statement in todo:
+        recorder.touch(statement)
+        statement.status = "confirmed"
+        reviewed(statement, user, now)
+    return recorder.save("confirm", f"确认 {len(todo)} 条意见")
+
+
+def exclude(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int], reason: str) -> ReviewAction:
+    """Leave statements out of counts and the report; the participant's answer stays."""
+    if reason not in EXCLUDE_REASONS:
+        raise ReviewError(f"请选择排除原因（{'、'.join(EXCLUDE_REASONS.values())}）")
+    statements = statements_by_id(evaluation, statement_ids)
+    todo = [s for s in statements if not (s.status == "excluded" and s.exclude_reason == reason)]
+    if not todo:
+        raise ReviewError("所选意见已按此原因排除")
+    recorder = Recorder(user, evaluation)
+    now = utcnow()
+    for statement in todo:
+        recorder.touch(statement)
+        statement.status = "excluded"
+        statement.exclude_reason = reason
+        reviewed(statement, user, now)
+    return recorder.save("exclude", f"排除 {len(todo)} 条意见（{EXCLUDE_REASONS[reason]}）")
+
+
+def include(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int]) -> ReviewAction:
+    """Take excluded statements back; staff have looked at them, so they count as reviewed."""
+    statements = statements_by_id(evaluation, statement_ids)
+    todo = [s for s in statements if s.status == "excluded"]
+    if not todo:
+        raise ReviewError("所选意见没有被排除")
+    recorder = Recorder(user, evaluation)
+    now = utcnow()
+    for statement in todo:
+        recorder.touch(statement)
+        changed = statement.category != statement.machine_category or statement.theme_pinned
+        statement.status = "moved" if changed else "confirmed"
+        statement.exclude_reason = None
+        reviewed(statement, user, now)
+    return recorder.save("include", f"恢复 {len(todo)} 条已排除的意见")
