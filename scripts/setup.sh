@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates .venv (Python 3.11+) and installs Pingjia with its test extra. Safe to re-run.
+# Creates .venv (Python 3.11+) and installs Pingjia with its dev extra (tests and ruff). Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-}
@@ -13,4 +13,4 @@ fi
 [ -n "$PY" ] || { echo "需要 Python 3.11 或更高版本（Python 3.11+ is required）" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+.venv/bin/python -m pip install --quiet -e ".[dev]"
