@@ -1,0 +1,184 @@
+"""What a statement is: a problem (问题), a suggestion (建议), praise (肯定) or nothing to act on
+(无实质内容: empty, "没有问题", "同上", "不了解", contact details only).
+
+Rules on cue words, in this order, so every decision can be shown to staff with the cue that
+made it (`StatementKinds.explain`):
+
+1. none: nothing but a no-answer phrase, or contact details and their wording once personal
+   data is masked ("如需进一步了解情况可联系我 138…");
+2. praise followed by a contrast (但、不过、就是…) judges the part after it: "态度很好，但停车位太少"
+   is a problem;
+3. suggestion: a proposal cue (建议、希望、应当、可否…) or a statement that opens with a
+   policy verb (加强、优化、建立、简化…);
+4. praise: a praise cue (满意、点赞、改善明显…) not negated (不满意 is no praise) and no problem cue;
+5. problem: a problem cue (难、不足、缺乏、不够、偏高…);
+6. otherwise the field the statement was written in (存在问题 → problem, 意见建议 → suggestion),
+   and without a field, problem: most of what participants write there is an issue.
+
+The field is a prior, not a verdict: "建议…" typed under 存在问题 is a suggestion and "缺乏…人才"
+under 意见建议 a problem, but the field decides what the cues leave open.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .privacy import MASK, mask_text
+from .text import normalize
+
+PROBLEM, SUGGESTION, PRAISE, NONE = "problem", "suggestion", "praise", "none"
+KINDS = (PROBLEM, SUGGESTION, PRAISE, NONE)
+KIND_NAMES = {PROBLEM: "问题", SUGGESTION: "建议", PRAISE: "肯定", NONE: "无实质内容"}
+# The fields of the phone form and imports (survey.review.models.FIELDS), by key or by name.
+FIELD_PRIORS = {"problems": PROBLEM, "存在问题": PROBLEM, "suggestions": SUGGESTION, "意见建议": SUGGESTION}
+
+_PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]]+")
+_NO_CONTENT = re.compile(
+    r"^(?:目前|暂时|暂|现在|其他|其它|别的|另外)?(?:我|我们|本人|本单位)?(?:没有|没|无|暂无|尚无|并无)"
+    r"(?:发现|看到|遇到|想到)?(?:什么|明显|其他|其它|别的|更多|太大|特别|具体|任何)?的?"
+    r"(?:问题|意见|建议|意见建议|意见和建议|补充|要补充的|需要补充的|要说的|想法|看法)?(?:了|的)?$"
+    r"|^(?:同上|以上|如上|略|无|没有|暂无|好的|谢谢|已填写|填写完毕|n/?a|none|null)$"
+    r"|^(?:对.{0,12})?(?:不太|不是很|不很|不)(?:了解|清楚|熟悉)(?:情况)?(?:说不好|不好说|不便评价|无法评价)?$"
+    r"|^(?:说不好|不好说|无法评价|不便评价|不予评价)$"
+    r"|(?:问卷|表格|答卷)已?(?:填写|提交)(?:完毕|完成)?$")
+_CONTACT_CUE = re.compile(r"联系|致电|来电|电话|手机|邮箱|e-?mail|微信|联络|座机", re.IGNORECASE)
+_CONTACT_WORDS = re.compile(
+    r"如需|如有|若需|若有|需要|进一步|详细|具体|相关|了解|咨询|沟通|情况|详情|事宜|欢迎|随时|可以?|请|"
+    r"联系人|联系电话|联系方式|联系|致电|来电|电话|手机|邮箱|微信|联络|座机|号码|地址|姓名|"
+    r"我|本人|我们|办公室|单位|谢谢|感谢|e-?mail|tel", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+_CONTRAST = re.compile(r"[，,；;。]\s*(?:但是?|不过|可是|然而|只是|就是|美中不足的是|遗憾的是|唯一的问题是)")
+_OPENERS = re.compile(r"^(?:[一二三四五六七八九十]是|首先|其次|另外|此外|同时|还有|再就是|最后|也|并|"
+                      r"我们|我|本人|个人|单位|企业|公司)+[，,：:]?")
+# Proposal cues anywhere in the statement.
+_SUGGEST_ANY = re.compile(
+    r"建议|希望|期望|期待|盼望|呼吁|应当|应该|应予|亟需|亟待|需要(?:进一步|加强|加大|建立|完善|出台)|"
+    r"可否|能否|是否可以|是否能|可以考虑|可考虑|最好|务必|要求|请求|恳请|尽快|尽早|"
+    r"有关部门要|政府要|市里要|部门要")
+# Policy verbs that make a proposal when the statement opens with them ("加强监管").
+_SUGGEST_START = re.compile(
+    r"^(?:请|要|应|需|再|多|进一步|继续|切实|持续|大力|积极|适当|逐步|着力|全面|尽量)?"
+    r"(?:加强|加大|加快|推进|推动|推行|推广|建立|建设|健全|完善|优化|提高|提升|强化|增加|增设|增强|"
+    r"设立|设置|简化|规范|开展|组织|举办|出台|制定|落实|减少|降低|清理|开通|保留|打击|扩大|探索|鼓励|"
+    r"支持|引导|培育|引进|加速|统筹|整合|搭建|构建|打造|实行|实施|取消|放宽|延长|缩短|压缩|提供|"
+    r"配备|配齐|补齐|畅通|打通|深化|创新|保障|确保|严格|严厉|依法|做好|抓好|重视|关注|关心|"
+    r"定期|及时|广泛|形成|用好|发挥|协调|兑现|给予)")
+_PRAISE = re.compile(
+    r"满意|点赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|明显改善|改善明显|改善很大|大有改善|"
+    r"有了?(?:很大|明显|显著)(?:的)?(?:改善|提高|提升|进步|改观|好转)|(?:明显|显著|大大)(?:改善|提高|提升|加快|增强|加强|好转)|"
+    r"(?:快|好|方便|舒服|便捷|高)了(?:很多|不少|许多)?|提高了不少|好多了|方便多了|很方便|更方便|便利|"
+    r"感谢|谢谢|获得感|实惠|放心|有用|到位很快|落实及时|扎实|有底气|顺利|效果(?:很|非常)?(?:明显|显著|好)|"
+    r"(?:做|办|建|搞)得(?:很|非常|比较|挺)?(?:好|不错|扎实|到位)|(?:基本|全部|都)?(?:完成|实现)了?|基本实现|"
+    r"继续(?:坚持|保持)|值得肯定|成效(?:明显|显著)|有成效|受益")
+_NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|谈不上)$")
+_PROBLEM = re.compile(
+    r"难|不足|缺乏|缺少|短缺|欠缺|缺|不够|不到位|不完善|不健全|不规范|不畅|不便|不方便|不一致|不统一|"
+    r"不透明|不强|不高|不多|不大|不好|不会|不知道|不了解|不清楚|不愿|不敢|不能|无法|无力|没法|没人|没有|"
+    r"偏高|偏低|偏长|偏多|偏少|偏慢|偏大|过高|过低|过长|过多|过少|过度|过于|太高|太低|太长|太多|太少|太慢|太难|"
+    r"少|慢|差|低|滞后|薄弱|困难|问题|矛盾|隐患|繁琐|复杂|混乱|严重|突出|重复|拖欠|乱|堵|扰民|负担|"
+    r"单一|陈旧|有限|参差不齐|流于形式|形式主义|石沉大海|停留在|刚起步|观望|抽贷|断贷|被抢注|侵权|"
+    r"套牌|投诉|占用|挤占|门槛|壁垒|卡脖子|瓶颈|短板|弱|贵|远|挤|脏|差距|下降|减少了|浪费|漏洞|风险|"
+    r"重数量轻质量|躺在|等不起|跑不|接不住|留不住|用不上|对不上|看不懂|落不了地|落地难")
+
+
+def _bare(text: str) -> str:
+    return _PUNCT.sub("", text).lower()
+
+
+class StatementKinds(BaseEstimator):
+    """Label statements problem / suggestion / praise / none by cue-word rules (module docstring).
+
+    Parameters
+    ----------
+    use_field : take the field a statement was written in (存在问题 / 意见建议) as the prior for
+        what the cues leave open; False judges the text alone.
+    default : the kind of a statement with no cue and no field.
+
+    `fit` learns nothing (the rules are fixed and explainable); it exists so the component
+    composes like the others. `predict(texts, fields)` gives one kind per text;
+    `explain(text, field)` gives the kind with the rule and cue behind it.
+    """
+
+    def __init__(self, use_field=True, default=PROBLEM):
+        self.use_field = use_field
+        self.default = default
+
+    def fit(self, texts=None, kinds=None):
+        if self.default not in KINDS:
+            raise ValueError(f"default 应为 {'/'.join(KINDS)} 之一，而不是 {self.default!r}")
+        self.classes_ = np.array(KINDS)
+        return self
+
+    def predict(self, texts: Sequence[str | None], fields: Sequence[str | None] | None = None) -> np.ndarray:
+        if fields is not None and len(fields) != len(texts):
+            raise ValueError(f"fields 的长度（{len(fields)}）应与 texts（{len(texts)}）相同")
+        return np.array([self.explain(t, fields[i] if fields is not None else None)[0]
+                         for i, t in enumerate(texts)], dtype=object)
+
+    def explain(self, text: str | None, field: str | None = None) -> tuple[str, str, str]:
+        """(kind, rule, cue): the rule that decided (none / contrast / suggestion / praise /
+        problem / field / default) and the words that triggered it."""
+        text = normalize(text or "")
+        bare = _bare(text)
+        if not bare or _NO_CONTENT.search(bare):
+            return NONE, "none", bare
+        if self._contact_only(text):
+            return NONE, "none", "联系方式"
+        contrast = _CONTRAST.search(text)
+        if contrast and _praise_cue(text[:contrast.start()]):
+            tail = text[contrast.end():]
+            if len(_CJK.findall(tail)) >= 3:
+                kind, _, cue = self._content(tail, field=None)
+                return (kind if kind != PRAISE else PROBLEM), "contrast", contrast.group(0).strip("，,；;。 ") + "…" + cue
+        return self._content(text, field)
+
+    def _content(self, text: str, field: str | None) -> tuple[str, str, str]:
+        opened = _OPENERS.sub("", text.strip())
+        suggestion = _SUGGEST_ANY.search(text) or _SUGGEST_START.search(opened)
+        praise = _praise_cue(text)
+        problem = _PROBLEM.search(opened)
+        keep_on = re.search(r"继续(?:坚持|保持|办好|做好)|保持下去|坚持下去", text)
+        if praise and (keep_on or not (_strong_problem(text) or _SUGGEST_ANY.search(text))):
+            return PRAISE, "praise", praise  # "提高了不少" holds 少: only a strong cue outweighs praise
+        if suggestion:
+            return SUGGESTION, "suggestion", suggestion.group(0)
+        prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
+        if problem and not (prior == SUGGESTION and not _strong_problem(text)):
+            return PROBLEM, "problem", problem.group(0)
+        if prior:
+            return prior, "field", field
+        return self.default, "default", ""
+
+    @staticmethod
+    def _contact_only(text: str) -> bool:
+        masked = mask_text(text, whole=True)
+        if masked == text and not _CONTACT_CUE.search(text):
+            return False
+        rest = _CONTACT_WORDS.sub("", masked.replace(MASK, ""))
+        return len(_CJK.findall(rest)) <= 3 and (_CONTACT_CUE.search(text) is not None or masked != text)
+
+
+def _praise_cue(text: str) -> str:
+    """The first praise cue in `text` that no negation precedes ("不满意", "不够方便")."""
+    for m in _PRAISE.finditer(text):
+        if not _NEGATED.search(text[max(0, m.start() - 4):m.start()]):
+            return m.group(0)
+    return ""
+
+
+_STRONG_PROBLEM = re.compile(r"难|不足|缺乏|缺少|欠缺|不够|不到位|不畅|偏高|偏低|偏长|滞后|薄弱|困难|问题|"
+                             r"繁琐|混乱|严重|突出|流于形式|参差不齐|没有|无法|不会|不知道")
+
+
+def _strong_problem(text: str) -> bool:
+    """Under 意见建议, only a plain statement of what is wrong overrides the field."""
+    return _STRONG_PROBLEM.search(text) is not None
+
+
+def kind_names() -> dict[str, str]:
+    """Kind → its Chinese name, for display (问题、建议、肯定、无实质内容)."""
+    return dict(KIND_NAMES)
