@@ -44,8 +44,9 @@ def test_chooses_the_number_of_themes_and_recovers_them(fitted):
 def test_theme_fields(fitted):
     model, texts, truth = fitted
     for theme in model.themes_:
-        assert set(theme) == {"id", "category", "label", "label_words", "keywords", "size",
+        assert set(theme) == {"id", "category", "kind", "label", "label_words", "keywords", "size",
                               "representatives", "groups"}
+        assert theme["kind"] is None  # no kinds given
         assert theme["category"] == "other"
         assert len(theme["representatives"]) == 3 and all(r in texts for r in theme["representatives"])
         topic = truth[texts.index(theme["representatives"][0])]
@@ -115,8 +116,8 @@ def test_theme_label_cuts_a_long_clause_at_whole_words():
     from analysis.themes import LABEL_MAX, theme_label
     text = "建议按13条产业链定期发布高校专利清单和企业技术需求清单，别光靠对接会。"
     label, words = theme_label([text], ["高校", "清单", "专利", "产业链"])
-    assert label == "产业链定期发布高校专利清单" and len(label) <= LABEL_MAX
-    assert set(words) == {"高校", "清单", "专利", "产业链"}
+    assert label == "定期发布高校专利清单" and len(label) <= LABEL_MAX  # a proposal, its wish dropped
+    assert set(words) == {"高校", "清单", "专利"}
 
 
 def test_theme_label_without_keywords_falls_back():
