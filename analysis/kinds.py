@@ -60,7 +60,7 @@ _OPENERS = re.compile(r"^(?:[一二三四五六七八九十]是|首先|其次|�
 # Proposal cues anywhere in the statement.
 _SUGGEST_ANY = re.compile(
     r"建议|希望|期望|期待|盼望|呼吁|应当|应该|应予|亟需|亟待|需要(?:进一步|加强|加大|建立|完善|出台)|"
-    r"可否|能否|能不能|可不可以|是否可以|是否能|可以考虑|可考虑|最好|务必|要求|请求|恳请|尽快|尽早|"
+    r"可否|能否|能不能|可不可以|是否可以|是否能|可以考虑|可考虑|最好|务必|请求|恳请|尽快|尽早|"
     r"要是.{1,30}就好了|如果能.{1,30}(?:就好了|更好)|如能|若能|"
     r"有关部门要|政府要|市里要|部门要")
 # Policy verbs that make a proposal when the statement opens with them ("加强监管").
@@ -84,6 +84,7 @@ _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|谈不
 _PROBLEM = re.compile(
     r"难|不足|缺乏|缺少|短缺|欠缺|缺|不够|不到位|不完善|不健全|不规范|不畅|不便|不方便|不一致|不统一|"
     r"不透明|不强|不高|不多|不大|不好|不会|不知道|不了解|不清楚|不愿|不敢|不能|无法|无力|没法|没人|没有|"
+    r"没(?!问题)|"
     r"偏高|偏低|偏长|偏多|偏少|偏慢|偏大|过高|过低|过长|过多|过少|过度|过于|太[高低长多少慢难冷热吵贵远挤脏乱差小]|"
     r"少|慢|差|低|滞后|薄弱|困难|问题|矛盾|隐患|繁琐|复杂|混乱|严重|突出|重复|拖欠|乱|堵|扰民|负担|"
     r"单一|陈旧|有限|参差不齐|流于形式|形式主义|石沉大海|停留在|刚起步|观望|抽贷|断贷|被抢注|侵权|"
@@ -94,6 +95,7 @@ _PROBLEM = re.compile(
 # For labels (analysis.labels): what makes a phrase read as an issue or as a proposal.
 PROBLEM_CUES = _PROBLEM
 PROPOSAL_START = _SUGGEST_START
+PROPOSAL_VERBS = re.compile(_SUGGEST_START.pattern.replace("^", "", 1))
 
 
 def _bare(text: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from .kinds import PROBLEM, PROBLEM_CUES, PROPOSAL_START, SUGGESTION
+from .kinds import PROBLEM, PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS, SUGGESTION
 from .privacy import MASK
 from .tokenize import ChineseTokenizer, word_tag
 
@@ -36,7 +36,7 @@ _OPENING = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四
                       r"同时|但是?|而且|并且|还有|所以|因此|我觉得|我认为|感觉|目前|现在|主要是|问题是|就是|"
                       r"我们(?:企业|公司|单位|学校|这边)?的?)+")
 # A proposal reads as the proposal, not as the wish for it: "建议建立专家库" → "建立专家库".
-_WISH = re.compile(r"^(?:建议|希望|期望|呼吁|恳请|请|应当|应该|要|需要|能否|可否|是否可以|最好)+")
+_WISH = re.compile(r"^(?:建议|希望|期望|呼吁|恳请|请|应当|应该|要|需要|能否|可否|能不能|可不可以|是否可以|最好)+")
 _STORY = re.compile(r"我|咱|本人|自己|去年|今年|上次|那次|以前|曾经|之前|谈过|找过|问过|遇到过|有一次|有个")
 _EDGE_WORDS = frozenset("的和及与或把被对在从向给让")
 _NAME_TAGS = ("nr", "ns", "nt")
@@ -57,8 +57,8 @@ def theme_label(central: Sequence[str], keywords: Sequence[str], cut=None, *, ki
     scored: dict[str, float] = {}
     for rank, text in enumerate(central[:CENTRAL]):
         for clause in _clauses(text, kind):
-            for span, whole in _spans(clause, cut):
-                score = _score(span, whole, rank, weight, named, kind, cut)
+            for span, where in _spans(clause, cut):
+                score = _score(span, where, rank, weight, named, kind, cut)
                 if score > scored.get(span, float("-inf")):
                     scored[span] = score
     taken = [a for a in avoid if a]
@@ -88,38 +88,45 @@ def _edge_ok(token: str) -> bool:
             and word_tag(token)[:1] not in "cpumq")
 
 
-def _spans(clause: str, cut) -> list[tuple[str, bool]]:
-    """The clause itself when short enough, and every run of whole words of at most
+def _spans(clause: str, cut) -> list[tuple[str, str]]:
+    """The clause itself when short enough ("whole"), and every run of whole words of at most
     LABEL_MAX characters that neither starts nor ends on a particle, preposition,
-    conjunction, numeral or measure word."""
-    out = [(clause, True)] if LABEL_MIN <= len(clause) <= LABEL_MAX else []
+    conjunction, numeral or measure word ("end" when it ends where the clause ends: an
+    issue phrase ends on its predicate, 难、不畅、少; else "part")."""
+    out = [(clause, "whole")] if LABEL_MIN <= len(clause) <= LABEL_MAX else []
     tokens = cut(clause)
+    nouns = [word_tag(t)[:1] == "n" for t in tokens]
     for i in range(len(tokens)):
         if not _edge_ok(tokens[i]) or (i > 0 and tokens[i - 1][:1].isdigit()):
             continue  # "13 条": the measure word goes with its number
+        if i > 0 and (tokens[i + 1:i + 2] == ["的"] or (nouns[i] and nouns[i - 1])):
+            continue  # "技术的诉讼律师", "品种保护": a modifier or compound cut from its head
         length = 0
         for j in range(i, len(tokens)):
             length += len(tokens[j])
             if length > LABEL_MAX:
                 break
+            if j + 1 < len(tokens) and nouns[j] and nouns[j + 1]:
+                continue  # "商业秘密加中药|品种": a compound cut in two
             if length >= LABEL_MIN and _edge_ok(tokens[j]) and (i, j) != (0, len(tokens) - 1):
-                out.append(("".join(tokens[i:j + 1]), False))
+                out.append(("".join(tokens[i:j + 1]), "end" if j == len(tokens) - 1 else "part"))
     return out
 
 
-def _score(span: str, whole: bool, rank: int, weight: Mapping[str, float], named: set[str],
+def _score(span: str, where: str, rank: int, weight: Mapping[str, float], named: set[str],
            kind: str | None, cut) -> float:
-    score = sum(w for k, w in weight.items() if k in span) * (1.0 - 0.05 * rank)
+    # keywords say what the theme is about, the cue makes it read as an issue: the cue weighs more
+    score = min(1.0, 0.6 * sum(w for k, w in weight.items() if k in span)) * (1.0 - 0.05 * rank)
     problem = PROBLEM_CUES.search(span) is not None
-    proposal = PROPOSAL_START.search(span) is not None
+    proposal = 1.0 if PROPOSAL_START.search(span) else 0.6 if PROPOSAL_VERBS.search(span) else 0.0
     if kind == SUGGESTION:
-        score += 0.6 if proposal else 0.0
+        score += proposal
     elif kind == PROBLEM:
-        score += 0.6 if problem else 0.0
+        score += 1.0 if problem else 0.0
         score -= 0.4 if proposal and not problem else 0.0  # a proposal never heads a problem theme
     else:
-        score += 0.6 if problem or proposal else 0.0
-    score += (0.15 if whole else 0.0) - 0.01 * rank
+        score += 1.0 if problem else proposal
+    score += {"whole": 0.3, "end": 0.2}.get(where, 0.0) - 0.01 * rank
     if MASK in span or any(c.isdigit() for c in span):
         score -= 1.0
     if _STORY.search(span):
