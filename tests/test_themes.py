@@ -104,12 +104,28 @@ def test_deterministic_and_sparse_input():
     assert len(set(labels)) == 3
 
 
-def test_theme_label_is_a_clause_of_the_theme_own_words():
+def test_theme_label_is_an_issue_phrase_in_the_theme_own_words():
     from analysis.themes import theme_label
     central = ["我们的绳网产品大部分出口，国外客户经常要我们出具不侵权说明。",
                "海外遇到过商标被抢注。"]
+    # the issue ("被抢注"), not the story around it ("绳网产品大部分出口", "遇到过")
     label, words = theme_label(central, ["出口", "产品", "国外", "商标"])
-    assert label == "绳网产品大部分出口" and words == ["出口", "产品"]
+    assert label == "商标被抢注" and words == ["商标"]
+
+
+def test_theme_label_by_kind_and_distinct_within_the_category():
+    from analysis.themes import LABEL_MAX, theme_label
+    central = ["建议建立技术调查官制度，专利侵权取证太难了。"]
+    assert theme_label(central, ["技术调查官", "取证"], kind="problem")[0] == "专利侵权取证太难"
+    assert theme_label(central, ["技术调查官", "取证"], kind="suggestion")[0] == "建立技术调查官制度"
+    other, _ = theme_label(central, ["技术调查官", "取证"], kind="problem", avoid=["专利侵权取证太难"])
+    assert other != "专利侵权取证太难" and "取证太难" not in other and len(other) <= LABEL_MAX
+
+
+def test_theme_label_avoids_personal_data_and_one_speaker():
+    from analysis.themes import theme_label
+    central = ["我们和山东农业大学谈过技术合作，校企对接渠道不畅。", "联系我***********"]
+    assert theme_label(central, ["合作", "对接", "渠道"], kind="problem")[0] == "校企对接渠道不畅"
 
 
 def test_theme_label_cuts_a_long_clause_at_whole_words():
