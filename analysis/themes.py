@@ -231,7 +231,9 @@ class ThemeClusterer(BaseEstimator):
         for t, (tid, (owner, kind)) in enumerate(zip(ids, owners)):
             members = np.flatnonzero(theme_of == t)
             central = self._central(R, members, texts)
-            reps = [shown[i] for i in self._central(R, members, shown)][: self.n_representatives]
+            # quotes: the central statements that hold no personal data first (masked text has *)
+            near = self._central(R, members, shown, most=10)
+            reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
             label, label_words = theme_label([texts[i] for i in central], keywords[t], cut=self._cut,
                                              kind=kind, avoid=used.get(owner, []))
             used.setdefault(owner, []).append(label)
