@@ -146,7 +146,8 @@ class StatementKinds(BaseEstimator):
             tail = text[contrast.end():]
             if len(_CJK.findall(tail)) >= 3:
                 kind, _, cue = self._content(tail, field=None)
-                return (kind if kind != PRAISE else PROBLEM), "contrast", contrast.group(0).strip("，,；;。 ") + "…" + cue
+                said = contrast.group(0).strip("，,；;。 ")
+                return (kind if kind != PRAISE else PROBLEM), "contrast", f"{said}…{cue}"
         return self._content(text, field)
 
     def _content(self, text: str, field: str | None) -> tuple[str, str, str]:
@@ -187,10 +188,13 @@ _STRONG_PROBLEM = re.compile(r"难|不足|缺乏|缺少|欠缺|不够|不到位|
                              r"繁琐|混乱|严重|突出|流于形式|参差不齐|没有|无法|不会|不知道")
 
 
+_SOLVED = re.compile(r"(?:解答|解决|处理|回应)(?:了|好)?(?:各种|很多|不少)?问题")
+
+
 def _strong_problem(text: str) -> bool:
     """A plain statement of what is wrong: it outweighs praise cues, and under 意见建议 the field.
     "解答问题很及时" names a problem solved, not one that stands."""
-    return _STRONG_PROBLEM.search(re.sub(r"(?:解答|解决|处理|回应)(?:了|好)?(?:各种|很多|不少)?问题", "", text)) is not None
+    return _STRONG_PROBLEM.search(_SOLVED.sub("", text)) is not None
 
 
 def kind_names() -> dict[str, str]:

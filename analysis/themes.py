@@ -2,9 +2,10 @@
 
 `ThemeClusterer` clusters each category's statements on their representation and
 describes every theme the way BERTopic and Pol.is do: c-TF-IDF keywords, a short label
-(an issue phrase: the clause of a central statement that carries most of the theme's
-keywords, see `theme_label`) with the keywords behind it, its size, the statements closest to its centre (exact text) and,
-when organisation types are given, how many statements came from each.
+(an issue phrase or proposal in the participants' words, see `analysis.labels`) with the
+keywords behind it, its size, the statements closest to its centre (as given in `quotes`)
+and, when organisation types are given, how many statements came from each. Given each
+statement's kind, problems and suggestions form themes of their own.
 
 Clustering: spectral clustering on a cosine k-nearest-neighbour graph for dense
 representations up to `spectral_max` statements (short texts form curved, uneven
