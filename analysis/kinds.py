@@ -28,6 +28,7 @@ from sklearn.base import BaseEstimator
 
 from .privacy import MASK, mask_text
 from .text import normalize
+from .tokenize import ChineseTokenizer, word_tag
 
 PROBLEM, SUGGESTION, PRAISE, NONE = "problem", "suggestion", "praise", "none"
 KINDS = (PROBLEM, SUGGESTION, PRAISE, NONE)
@@ -70,13 +71,17 @@ _SUGGEST_START = re.compile(
     r"设立|设置|简化|规范|开展|组织|举办|出台|制定|落实|减少|降低|清理|开通|保留|打击|扩大|探索|鼓励|"
     r"支持|引导|培育|引进|加速|统筹|整合|搭建|构建|打造|实行|实施|取消|放宽|延长|缩短|压缩|提供|"
     r"配备|配齐|补齐|畅通|打通|深化|创新|保障|确保|严格|严厉|依法|做好|抓好|重视|关注|关心|"
-    r"定期|及时|广泛|形成|用好|发挥|协调|兑现|给予|组建|明确|成立|开设|纳入|将|把)")
+    r"定期|及时|广泛|形成|用好|发挥|协调|兑现|给予|组建|明确|成立|开设|纳入|将|把|"
+    # more of the verbs proposals open with in official writing
+    r"整合|压实|加密|丰富|指导|挖掘|拓宽|拓展|疏通|加装|增补|改进|改善|调整|放开|减免|补贴|奖励|扶持|帮扶|"
+    r"培养|宣传|普及|公示|互认|联合|联动|试点|修订|细化|督促|监督|考核|问责|追责|提速|精简|下放|"
+    r"整治|治理|查处|惩戒|曝光|倡导|扩容|新建|改建|扩建|合理|统一|一律|分类|集中|推出|上线|增派|招聘|补充)")
 _PRAISE = re.compile(
     r"满意|点赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|明显改善|改善明显|改善很大|大有改善|"
     r"有了?(?:很大|明显|显著)(?:的)?(?:改善|提高|提升|进步|改观|好转)|(?:明显|显著|大大)(?:改善|提高|提升|加快|增强|加强|好转)|"
     r"(?:快|好|方便|舒服|便捷|高)了(?:很多|不少|许多)?|提高了不少|好多了|方便多了|很方便|更方便|便利|"
     r"感谢|谢谢|获得感|实惠|放心|有用|到位很快|落实及时|扎实|有底气|顺利|效果(?:很|非常)?(?:明显|显著|好)|"
-    r"(?:做|办|建|搞)得(?:很|非常|比较|挺)?(?:好|不错|扎实|到位)|(?:基本|全部|都)?(?:完成|实现)了?|基本实现|"
+    r"(?:做|办|建|搞)得(?:很|非常|比较|挺)?(?:好|不错|扎实|到位)|(?:基本|全部|都|已经?)(?:完成|实现)了?|(?:完成|实现)了|"
     r"继续(?:坚持|保持)|值得肯定|成效(?:明显|显著)|有成效|受益|帮了(?:我们)?(?:大忙|很大的忙)|"
     r"有目共睹|进步(?:很大|明显)|(?:很|非常|特别)(?:负责|及时|热情|周到|给力|受欢迎|省心)|有声有色|"
     r"总的来说还(?:行|可以)|总体(?:还)?(?:行|可以|不错)|(?:还|都)挺好|省心")
@@ -152,7 +157,12 @@ class StatementKinds(BaseEstimator):
 
     def _content(self, text: str, field: str | None) -> tuple[str, str, str]:
         opened = _OPENERS.sub("", text.strip())
-        suggestion = _SUGGEST_ANY.search(text) or _SUGGEST_START.search(opened)
+        prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
+        written_as_problem = prior == PROBLEM and _strong_problem(text)
+        # an opening verb is weaker evidence than a wish: under 存在问题 a named problem wins,
+        # and the part-of-speech guess is only used where the field does not say problem
+        suggestion = (_SUGGEST_ANY.search(text) or (not written_as_problem and _SUGGEST_START.search(opened))
+                      or (prior != PROBLEM and _imperative(opened)))
         praise = _praise_cue(text)
         problem = _PROBLEM.search(opened)
         keep_on = re.search(r"继续(?:坚持|保持|办好|做好)|保持下去|坚持下去", text)
@@ -160,7 +170,6 @@ class StatementKinds(BaseEstimator):
             return PRAISE, "praise", praise  # "提高了不少" holds 少: only a strong cue outweighs praise
         if suggestion:
             return SUGGESTION, "suggestion", suggestion.group(0)
-        prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
         if problem and not (prior == SUGGESTION and not _strong_problem(text)):
             return PROBLEM, "problem", problem.group(0)
         if prior:
@@ -174,6 +183,27 @@ class StatementKinds(BaseEstimator):
             return False
         rest = _CONTACT_WORDS.sub("", masked.replace(MASK, ""))
         return len(_CJK.findall(rest)) <= 3 and (_CONTACT_CUE.search(text) is not None or masked != text)
+
+
+def _imperative(text: str) -> re.Match | None:
+    """A statement that opens with a verb and names nothing wrong reads as a proposal
+    ("组建海外纠纷应对工作站"); the dictionary's part of speech decides what a verb is."""
+    if _PROBLEM.search(text) or _praise_cue(text):
+        return None
+    words = _cut(text[:8])
+    if words and word_tag(words[0]) == "v" and len(words[0]) >= 2:
+        return re.match(re.escape(words[0]), text)
+    return None
+
+
+def _cut(text: str) -> list[str]:
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = ChineseTokenizer()
+    return _TOKENIZER.cut(text)
+
+
+_TOKENIZER = None
 
 
 def _praise_cue(text: str) -> str:
