@@ -157,7 +157,7 @@ class StatementKinds(BaseEstimator):
         if self._contact_only(text):
             return NONE, "none", "联系方式"
         contrast = _CONTRAST.search(text)
-        if contrast and _praise_cue(text[:contrast.start()]):
+        if contrast and praise_cue(text[:contrast.start()]):
             tail = text[contrast.end():]
             if len(_CJK.findall(tail)) >= 3:
                 kind, _, cue = self._content(tail, field=None)
@@ -173,7 +173,7 @@ class StatementKinds(BaseEstimator):
         # and the part-of-speech guess is only used where the field does not say problem
         suggestion = (_SUGGEST_ANY.search(text) or (not written_as_problem and _SUGGEST_START.search(opened))
                       or (prior != PROBLEM and _imperative(opened)))
-        praise = _praise_cue(text)
+        praise = praise_cue(text)
         problem = _PROBLEM.search(opened)
         keep_on = re.search(r"继续(?:坚持|保持|办好|做好)|保持下去|坚持下去", text)
         if praise and (keep_on or not (_strong_problem(text) or _SUGGEST_ANY.search(text))):
@@ -198,7 +198,7 @@ class StatementKinds(BaseEstimator):
 def _imperative(text: str) -> re.Match | None:
     """A statement that opens with a verb and names nothing wrong reads as a proposal
     ("组建海外纠纷应对工作站"); the dictionary's part of speech decides what a verb is."""
-    if _PROBLEM.search(text) or _praise_cue(text):
+    if _PROBLEM.search(text) or praise_cue(text):
         return None
     words = _cut(text[:8])
     if words and word_tag(words[0]) == "v" and len(words[0]) >= 2:
@@ -216,7 +216,7 @@ def _cut(text: str) -> list[str]:
 _TOKENIZER = None
 
 
-def _praise_cue(text: str) -> str:
+def praise_cue(text: str) -> str:
     """The first praise cue in `text` that no negation precedes ("不满意", "不够方便")."""
     for m in _PRAISE.finditer(text):
         if not _NEGATED.search(text[max(0, m.start() - 4):m.start()]):

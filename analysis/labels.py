@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping, Sequence
 
-from .kinds import PROBLEM, PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS, SUGGESTION
+from .kinds import PROBLEM, PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS, SUGGESTION, praise_cue
 from .privacy import MASK
 from .tokenize import ChineseTokenizer, word_tag
 
@@ -99,8 +99,8 @@ def _spans(clause: str, cut) -> list[tuple[str, str]]:
     for i in range(len(tokens)):
         if not _edge_ok(tokens[i]) or (i > 0 and tokens[i - 1][:1].isdigit()):
             continue  # "13 条": the measure word goes with its number
-        if i > 0 and (tokens[i + 1:i + 2] == ["的"] or (nouns[i] and nouns[i - 1])):
-            continue  # "技术的诉讼律师", "品种保护": a modifier or compound cut from its head
+        if i > 0 and (tokens[i + 1:i + 2] in (["的"], ["、"]) or tokens[i - 1] == "、" or (nouns[i] and nouns[i - 1])):
+            continue  # "技术的诉讼律师", "申报、网上公示", "品种保护": cut from its head or list
         length = 0
         for j in range(i, len(tokens)):
             length += len(tokens[j])
@@ -118,7 +118,7 @@ def _score(span: str, where: str, rank: int, weight: Mapping[str, float], named:
     # keywords say what the theme is about, the cue makes it read as an issue: the cue weighs more
     score = min(1.0, 0.6 * sum(w for k, w in weight.items() if k in span)) * (1.0 - 0.05 * rank)
     problem = PROBLEM_CUES.search(span) is not None
-    proposal = 1.0 if PROPOSAL_START.search(span) else 0.6 if PROPOSAL_VERBS.search(span) else 0.0
+    proposal = 1.0 if PROPOSAL_START.search(span) else 0.3 if PROPOSAL_VERBS.search(span) else 0.0
     if kind == SUGGESTION:
         score += proposal
     elif kind == PROBLEM:
@@ -127,6 +127,8 @@ def _score(span: str, where: str, rank: int, weight: Mapping[str, float], named:
     else:
         score += 1.0 if problem else proposal
     score += {"whole": 0.3, "end": 0.2}.get(where, 0.0) - 0.01 * rank
+    if praise_cue(span):
+        score -= 0.6  # "宣传做得不错" is the praise around a proposal, not the proposal
     if MASK in span or any(c.isdigit() for c in span):
         score -= 1.0
     if _STORY.search(span):
