@@ -44,6 +44,10 @@ _NO_CONTENT = re.compile(
     r"|^(?:说实话|坦白说|老实说)?(?:我|本人)?对?(?:这个问题|这方面|这块|这个|这些|此)(?:我|本人)?"
     r"(?:不太懂|不懂|不太了解|不了解|不清楚|没(?:怎么)?(?:关注|了解|接触|研究)过?)(?:就)?(?:不(?:多)?说了)?$"
     r"|^以上(?:是|为|就是)?(?:我|本人)?的?(?:一点|一些|个人)?(?:看法|意见|想法|建议)$"
+    r"|^(?:暂时|目前|一时)?(?:想不到|想不出|说不出|没想到|想不起)(?:什么|啥|来)?(?:问题|意见|建议)?(?:了|来)?$"
+    r"|^(?:和|与|同|跟)(?:上面|上述|前面|以上|大家)(?:说的|所说的?|的)?(?:一样|相同|一致)$"
+    r"|^不知道(?:说|写|讲)(?:什么|啥)$|^没(?:什么|啥)好(?:说|写)的$"
+    r"|^(?:请|详)?见附件(?:材料)?$"
     r"|^(?:同上|以上|如上|略|无|没有|暂无|好的|谢谢|已填写|填写完毕|n/?a|none|null)$"
     r"|^(?:对.{0,12})?(?:不太|不是很|不很|不)(?:了解|清楚|熟悉)(?:情况)?(?:说不好|不好说|不便评价|无法评价)?$"
     r"|^(?:说不好|不好说|说不清楚?|讲不清楚?|无法评价|不便评价|不予评价)$"
@@ -94,7 +98,9 @@ _PRAISE = re.compile(
     r"又[宽平新快好净美亮]又[宽平新快好净美亮]|点个?赞|竖(?:起)?大拇指|"
     r"(?:好|强|快|方便)(?:了)?(?:太多|很多|不少|多)了|比(?:以前|过去|前几年|原来|往年)(?:好|强|快|方便|规范|干净)|"
     r"有了(?:好去处|保障|着落|盼头)|省(?:了|去|下)|不用再|不再(?:跑|排队|来回)|能在本地办了|家门口就能|"
-    r"感动|感激|欣慰|暖心")
+    r"感动|感激|欣慰|暖心|踏实|暖和|实用|有意义|有帮助|有收获|受益匪浅|"
+    # a state that now works: 路灯亮了, 按时到账, 供暖达标
+    r"(?:亮|通|修好|建好|开通|到账|兑现|落实|解决)了|按时到账|达标")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|谈不上)$")
 _PROBLEM = re.compile(
     r"难|不足|缺乏|缺少|短缺|欠缺|缺|不够|不到位|不完善|不健全|不规范|不畅|不便|不方便|不一致|不统一|"
@@ -171,7 +177,10 @@ class StatementKinds(BaseEstimator):
         written_as_problem = prior == PROBLEM and _strong_problem(text)
         # an opening verb is weaker evidence than a wish: under 存在问题 a named problem wins,
         # and the part-of-speech guess is only used where the field does not say problem
-        suggestion = (_SUGGEST_ANY.search(text) or (not written_as_problem and _SUGGEST_START.search(opened))
+        start = _SUGGEST_START.search(opened)
+        if start and opened[start.end():start.end() + 1] == "的":
+            start = None  # "新建的体育公园": the verb describes, it proposes nothing
+        suggestion = (_SUGGEST_ANY.search(text) or (not written_as_problem and start)
                       or (prior != PROBLEM and _imperative(opened)))
         praise = praise_cue(text)
         problem = _PROBLEM.search(opened)
@@ -182,6 +191,11 @@ class StatementKinds(BaseEstimator):
             return SUGGESTION, "suggestion", suggestion.group(0)
         if problem and not (prior == SUGGESTION and not _strong_problem(text)):
             return PROBLEM, "problem", problem.group(0)
+        approval = _DEGREE_GOOD.search(text)
+        if approval:
+            return PRAISE, "praise", approval.group(0)
+        if _SELF_INTRO.search(opened if opened else text) or _SELF_INTRO.search(text):
+            return NONE, "none", "自我介绍"
         if prior:
             return prior, "field", field
         return self.default, "default", ""
@@ -228,6 +242,14 @@ _STRONG_PROBLEM = re.compile(r"难|不足|缺乏|缺少|欠缺|不够|不到位|
                              r"繁琐|混乱|严重|突出|流于形式|参差不齐|没有|无法|不会|不知道")
 
 
+# "很实用", "特别多": a degree word before anything but a complaint or a "must" reads as approval
+# once no problem or proposal cue was found
+_DEGREE_GOOD = re.compile(
+    r"(?:很|挺|蛮|特别|非常|十分|相当|真心|确实)(?!难|少|多|高|低|慢|贵|差|大|长|乱|远|挤|小|短|弱|累|忙|重|"
+    r"严重|复杂|麻烦|困难|不|紧张|突出|普遍|一般|有限|头疼|为难|吃力|辛苦|重要|必要|关键|迫切|需要|值得|希望|想|担心|"
+    r"容易|可能|少见)[\u4e00-\u9fff]")
+# a statement that only says who is speaking: "我们是做机械加工的小企业"
+_SELF_INTRO = re.compile(r"^(?:我|我们|本人|本单位|我单位|我公司|我们公司|我们单位)(?:是|属于)")
 _SOLVED = re.compile(r"(?:解答|解决|处理|回应)(?:了|好)?(?:各种|很多|不少)?问题")
 
 
