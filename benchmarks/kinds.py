@@ -2,7 +2,7 @@
 
     python benchmarks/kinds.py [FILE.csv ...]      (from the repository root; PYTHONPATH=. in a worktree)
 
-Each file (default: benchmarks/data/kinds_dev.csv, _holdout, _test, _final, _fresh) has columns
+Each file (default: benchmarks/data/kinds_{dev,holdout,test,final,fresh,last}.csv) has columns
 `text,field,kind,domain`, labelled by hand (see benchmarks/data/README.md). Printed per file:
 accuracy with the field prior and on the text alone, per-kind precision and recall, the
 confusion matrix, and the statements it gets wrong.
@@ -16,7 +16,7 @@ from pathlib import Path
 from analysis import KINDS, StatementKinds
 
 DATA = Path(__file__).parent / "data"
-DEFAULT = [DATA / f"kinds_{name}.csv" for name in ("dev", "holdout", "test", "final", "fresh")]
+DEFAULT = [DATA / f"kinds_{name}.csv" for name in ("dev", "holdout", "test", "final", "fresh", "last")]
 
 
 def read(path: Path) -> list[dict]:
