@@ -72,7 +72,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     n = len(sentences)
     categories = list(plan.categories) if plan is not None else []
     kinds = StatementKinds().fit().predict(
-        originals, [fields[s.row] for s in statements] if fields is not None else None)
+        originals, [fields[s.row] for s in statements] if fields is not None else None, normalized=True)
     confirmed = {mask_text(t, names, whole=True): c for t, c in (confirmed or {}).items()}
     # what is mapped and clustered: problems and suggestions, and whatever staff placed
     content = np.array([kinds[i] in ("problem", "suggestion") or sentences[i] in confirmed
