@@ -58,16 +58,12 @@ def token_counts(texts: Iterable[str], tokenizer: Callable[[str], list[str]]) ->
     return counts
 
 
-def write_wordclouds(result: Mapping, folder: Path, *, tokenizer: Callable[[str], list[str]] | None = None,
-                     font_path: Path | None = None, progress: Progress | None = None,
-                     names: Iterable[str] = ()) -> list[Path]:
-    """One cloud per category and per theme, from the token counts of its statements, with
-    personal data (and the roster's `names`) masked first so no digit or address shows.
-
-    A group whose statements leave no content words (all stopwords) gets no picture.
-    """
+def cloud_counts(result: Mapping, *, tokenizer: Callable[[str], list[str]] | None = None,
+                 names: Iterable[str] = ()) -> dict[tuple[str, str], Counter]:
+    """The word frequencies of every cloud: ("category", id) and ("theme", id) → token counts of
+    its statements, with personal data (and the roster's `names`) masked first, so no digit or
+    address fragment (com, example) can show. Groups with no content word are left out."""
     tokenizer = tokenizer or ChineseTokenizer()
-    font_path = font_path or find_cjk_font()
     names = tuple(names)
     by_key: dict[tuple[str, str], list[str]] = {}
     for s in result["statements"]:
@@ -75,11 +71,24 @@ def write_wordclouds(result: Mapping, folder: Path, *, tokenizer: Callable[[str]
         by_key.setdefault(("category", s["category"]), []).append(text)
         by_key.setdefault(("theme", s["theme"]), []).append(text)
     wanted = [("category", c["id"]) for c in result["categories"]] + [("theme", t["id"]) for t in result["themes"]]
+    out = {key: token_counts(by_key.get(key, []), tokenizer) for key in wanted}
+    return {key: counts for key, counts in out.items() if counts}
+
+
+def write_wordclouds(result: Mapping, folder: Path, *, tokenizer: Callable[[str], list[str]] | None = None,
+                     font_path: Path | None = None, progress: Progress | None = None,
+                     names: Iterable[str] = ()) -> list[Path]:
+    """One cloud per category and per theme, from `cloud_counts` (masked text).
+
+    A group whose statements leave no content words (all stopwords) gets no picture.
+    """
+    font_path = font_path or find_cjk_font()
+    counts = cloud_counts(result, tokenizer=tokenizer, names=names)
+    wanted = [("category", c["id"]) for c in result["categories"]] + [("theme", t["id"]) for t in result["themes"]]
     written = []
     for done, key in enumerate(wanted, start=1):
-        counts = token_counts(by_key.get(key, []), tokenizer)
-        if counts:
-            written.append(render_wordcloud(counts, folder / cloud_name(*key), font_path=font_path))
+        if key in counts:
+            written.append(render_wordcloud(counts[key], folder / cloud_name(*key), font_path=font_path))
         if progress:
             progress("绘制词云", done, len(wanted))
     return written

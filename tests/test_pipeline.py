@@ -159,3 +159,12 @@ def test_staff_can_place_praise_in_a_category(plan):
     out = analyze(KIND_ANSWERS, plan, representation="tfidf", confirmed={text: "service-talent"})
     hit = next(s for s in out["statements"] if s["text"] == text)
     assert hit["kind"] == "praise" and hit["category"] == "service-talent" and hit["theme"]
+
+
+def test_word_clouds_are_counted_from_masked_text(kinds_result):
+    from analysis.report import cloud_counts
+
+    counts = cloud_counts(kinds_result, names=["王丽"])
+    words = {w for c in counts.values() for w in c}
+    assert words and not words & {"com", "example", "wangli", "王丽", "138", "5678", "8221234"}
+    assert not any(ch.isdigit() for w in words for ch in w)
