@@ -19,6 +19,8 @@ _EXPORTS = {
     "mapping": ["CategoryMapper"],
     "themes": ["ThemeClusterer"],
     "theme_edit": ["describe_theme", "match_themes", "split_theme"],
+    "privacy": ["Masker", "mask_text", "roster_names"],
+    "kinds": ["KINDS", "KIND_NAMES", "StatementKinds"],
     "pipeline": ["analyze", "analyze_to_folder"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -80,18 +80,21 @@ def resolve_plan(value: str | None):
 @click.option("--themes", "n_themes", type=click.IntRange(min=1), help="每个类别的主题数（默认自动）")
 @click.option("--no-wordcloud", is_flag=True, help="不生成词云图片")
 @click.option("--group-column", help="来源分组列（如单位类型），用于统计各主题的来源")
+@click.option("--field-column", help="意见出自问卷哪一栏的列（值为“存在问题”或“意见建议”），"
+                                     "作为判断意见性质（问题/建议/肯定/无实质内容）的先验")
 @click.option("--confirmed", "confirmed_path", metavar="FILE",
               help="已确认归类的意见（CSV/XLSX，列 text、category；category 为计划类别编号或 other），"
                    "保留所给类别并用于训练归类模型")
 @click.option("--quiet", is_flag=True, help="不显示进度条")
 def analyze(input_path, out_dir, plan_ref, text_column, no_split, n_themes, no_wordcloud, group_column,
-            confirmed_path, quiet):
+            field_column, confirmed_path, quiet):
     """分析 INPUT（CSV 或 XLSX）中的意见：拆句、归类、提炼主题，写出汇总和词云。"""
     from .report import Source
 
     try:
         table = read_table(input_path, text_column)
         groups = table.values(group_column) if group_column else None
+        fields = table.values(field_column) if field_column else None
         plan = resolve_plan(plan_ref)
         confirmed = None
         if confirmed_path:
@@ -109,7 +112,7 @@ def analyze(input_path, out_dir, plan_ref, text_column, no_split, n_themes, no_w
                         split=not no_split, plan_title=plan.title if plan else "", group_column=group_column or "")
         _, paths = analyze_to_folder(table.texts, plan, out_dir, source, wordclouds=not no_wordcloud,
                                      progress=progress, split=not no_split, n_themes=n_themes,
-                                     groups=groups, confirmed=confirmed)
+                                     groups=groups, fields=fields, confirmed=confirmed)
     except USER_ERRORS as exc:
         raise UserInputError(str(exc)) from exc
     finally:

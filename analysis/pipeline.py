@@ -14,8 +14,10 @@ import numpy as np
 
 from .embed import (BEST_REPRESENTATION, FAST_REPRESENTATION, INTERACTIVE_MAX,  # noqa: F401
                     SENTENCE_MAX, TfidfEmbedder, choose_representation, make_embedder)
+from .kinds import KIND_NAMES, KINDS, StatementKinds
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
+from .privacy import mask_text
 from .text import to_statements
 from .themes import ThemeClusterer
 from .tokenize import ChineseTokenizer
@@ -27,33 +29,55 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
             n_themes: int | None = None, groups: Sequence[str | None] | None = None,
             confirmed: Mapping[str, str] | None = None, random_state: int = 0,
             progress: Progress | None = None, representation: str = "auto",
-            cache_dir=None) -> dict:
-    """Map free-text answers to the plan's problem categories and group them into themes.
+            cache_dir=None, fields: Sequence[str | None] | None = None,
+            names: Sequence[str] = ()) -> dict:
+    """Say what each statement is, map problems and suggestions to the plan's problem
+    categories and group them into themes.
 
     texts: one answer per row (None/empty rows give no statement). groups[i]: row i's
-    organisation type. confirmed: statement text → category id or "other", staff
+    organisation type. fields[i]: the form field row i was written in ("存在问题"/"problems"
+    or "意见建议"/"suggestions"; None: unknown), the prior for its statements' kind.
+    confirmed: statement text → category id or "other", staff
     decisions (this run's or earlier runs'), kept as given and used as training labels;
-    `CategoryMapper.fit` owns that rule.
+    `CategoryMapper.fit` owns that rule. names: the roster's personal names, masked with
+    phones, IDs and e-mails (analysis.privacy) before anything is built from the text.
+
+    Each statement gets a `kind` (analysis.kinds): problem, suggestion, praise or none.
+    Praise and none are no problems: `category` None and no theme, unless staff placed the
+    statement in a category (`confirmed`). Keywords, labels, quotes and word clouds are built
+    from masked text; a statement's `text` stays as written (staff review it).
     representation: "auto" (by size, see `choose_representation`), "tfidf", "use", "e5"
     or "e5+use". cache_dir: where sentence vectors are cached (None: the default, False: off).
 
-    Returns ``{"statements": [{"row", "text", "category", "confidence", "theme",
+    Returns ``{"statements": [{"row", "text", "kind", "category", "confidence", "theme",
     "review_rank"}], "categories": [{"id", "name", "count"}] (plan order, then "other"),
-    "themes": [{"id", "category", "label", "label_words", "keywords", "size",
+    "kinds": [{"id", "name", "count"}] (problem, suggestion, praise, none),
+    "themes": [{"id", "category", "kind", "label", "label_words", "keywords", "size",
     "representatives", "groups"}]}``. review_rank: 1 is the statement whose confirmation
-    would teach the mapper most (see `CategoryMapper`), ranks 1..n distinct.
+    would teach the mapper most (see `CategoryMapper`), ranks 1..n distinct; statements
+    with no category come last. theme "" means none.
     """
     def tick(stage: str, done: int, total: int) -> None:
         if progress is not None:
             progress(stage, done, total)
 
-    if groups is not None and len(groups) != len(texts):
-        raise ValueError(f"groups 的长度（{len(groups)}）应与 texts（{len(texts)}）相同")
+    for name, given in (("groups", groups), ("fields", fields)):
+        if given is not None and len(given) != len(texts):
+            raise ValueError(f"{name} 的长度（{len(given)}）应与 texts（{len(texts)}）相同")
     statements = to_statements(texts, split=split)
     tick("split", len(texts), len(texts))
-    sentences = [s.text for s in statements]
+    originals = [s.text for s in statements]
+    # every model sees masked text: no number or address becomes a keyword, label or cloud
+    sentences = [mask_text(t, names, whole=True) for t in originals]
     n = len(sentences)
     categories = list(plan.categories) if plan is not None else []
+    kinds = StatementKinds().fit().predict(
+        originals, [fields[s.row] for s in statements] if fields is not None else None, normalized=True)
+    confirmed = {mask_text(t, names, whole=True): c for t, c in (confirmed or {}).items()}
+    # what is mapped and clustered: problems and suggestions, and whatever staff placed
+    content = np.array([kinds[i] in ("problem", "suggestion") or sentences[i] in confirmed
+                        for i in range(n)], dtype=bool)
+    idx = np.flatnonzero(content)
 
     rep = choose_representation(n) if representation == "auto" else representation
     tokenizer = ChineseTokenizer()
@@ -68,33 +92,44 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
             X = embedder.fit_transform(sentences)
     tick("embed", n, n)
 
-    labels = np.array([OTHER] * n, dtype=object)
+    labels = np.array([None] * n, dtype=object)
+    labels[idx] = OTHER
     confidence = np.zeros(n)
-    review_rank = np.arange(1, n + 1)  # no plan: nothing to learn, the order of the answers
-    if categories and n:
+    # no plan: nothing to learn, the order of the answers; statements with no category last
+    review_rank = np.zeros(n, dtype=int)
+    review_rank[idx] = np.arange(1, idx.size + 1)
+    rest = np.flatnonzero(~content)
+    review_rank[rest] = np.arange(idx.size + 1, n + 1)
+    if categories and idx.size:
         mapper = CategoryMapper(categories, embedder=embedder, random_state=random_state)
-        mapper.fit(sentences, confirmed or None, embeddings=X)
-        labels, confidence, review_rank = mapper.labels_, mapper.confidence_, mapper.review_rank_
+        mapper.fit([sentences[i] for i in idx], confirmed or None, embeddings=X[idx])
+        labels[idx], confidence[idx], review_rank[idx] = mapper.labels_, mapper.confidence_, mapper.review_rank_
     tick("map", n, n)
 
     themes = []
-    theme_of = [""] * n
-    if n:
-        row_groups = [groups[s.row] for s in statements] if groups is not None else None
+    theme_of = np.array([""] * n, dtype=object)
+    if idx.size:
+        row_groups = [groups[statements[i].row] for i in idx] if groups is not None else None
         clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state)
-        clusterer.fit(sentences, labels, embeddings=X, groups=row_groups,
-                      order=[c.id for c in categories] + [OTHER], counts=counts, vocabulary=vocabulary)
-        themes, theme_of = clusterer.themes_, list(clusterer.labels_)
+        clusterer.fit([sentences[i] for i in idx], labels[idx], embeddings=X[idx], groups=row_groups,
+                      order=[c.id for c in categories] + [OTHER],
+                      counts=counts[idx] if counts is not None else None, vocabulary=vocabulary,
+                      kinds=[kinds[i] for i in idx], quotes=[mask_text(originals[i], names) for i in idx])
+        themes = clusterer.themes_
+        theme_of[idx] = clusterer.labels_
     tick("themes", n, n)
 
     tally = Counter(labels.tolist())
+    kind_tally = Counter(kinds.tolist())
     return {
-        "statements": [{"row": s.row, "text": s.text, "category": str(labels[i]),
+        "statements": [{"row": s.row, "text": s.text, "kind": str(kinds[i]),
+                        "category": None if labels[i] is None else str(labels[i]),
                         "confidence": round(float(confidence[i]), 4), "theme": str(theme_of[i]),
                         "review_rank": int(review_rank[i])}
                        for i, s in enumerate(statements)],
         "categories": [{"id": c.id, "name": c.name, "count": tally.get(c.id, 0)} for c in categories]
         + [{"id": OTHER, "name": OTHER_NAME, "count": tally.get(OTHER, 0)}],
+        "kinds": [{"id": k, "name": KIND_NAMES[k], "count": kind_tally.get(k, 0)} for k in KINDS],
         "themes": themes,
     }
 
@@ -113,5 +148,6 @@ def analyze_to_folder(texts: Sequence[str | None], plan: Plan | None, out_dir: P
     result = analyze(texts, plan, progress=progress, **options)
     if extra:
         result.update(extra)
-    paths = write_report(result, Path(out_dir), source, wordclouds=wordclouds, progress=progress)
+    paths = write_report(result, Path(out_dir), source, wordclouds=wordclouds, progress=progress,
+                         names=options.get("names", ()))
     return result, paths

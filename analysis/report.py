@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clouds import find_cjk_font, render_wordcloud
+from .kinds import KIND_NAMES, NONE, PRAISE
 from .plan import OTHER
+from .privacy import mask_text
 from .tokenize import ChineseTokenizer, is_keyword
 
 QUOTES = 3
@@ -56,24 +58,37 @@ def token_counts(texts: Iterable[str], tokenizer: Callable[[str], list[str]]) ->
     return counts
 
 
+def cloud_counts(result: Mapping, *, tokenizer: Callable[[str], list[str]] | None = None,
+                 names: Iterable[str] = ()) -> dict[tuple[str, str], Counter]:
+    """The word frequencies of every cloud: ("category", id) and ("theme", id) → token counts of
+    its statements, with personal data (and the roster's `names`) masked first, so no digit or
+    address fragment (com, example) can show. Groups with no content word are left out."""
+    tokenizer = tokenizer or ChineseTokenizer()
+    names = tuple(names)
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for s in result["statements"]:
+        text = mask_text(s["text"], names, whole=True)
+        by_key.setdefault(("category", s["category"]), []).append(text)
+        by_key.setdefault(("theme", s["theme"]), []).append(text)
+    wanted = [("category", c["id"]) for c in result["categories"]] + [("theme", t["id"]) for t in result["themes"]]
+    out = {key: token_counts(by_key.get(key, []), tokenizer) for key in wanted}
+    return {key: counts for key, counts in out.items() if counts}
+
+
 def write_wordclouds(result: Mapping, folder: Path, *, tokenizer: Callable[[str], list[str]] | None = None,
-                     font_path: Path | None = None, progress: Progress | None = None) -> list[Path]:
-    """One cloud per category and per theme, from the token counts of its statements.
+                     font_path: Path | None = None, progress: Progress | None = None,
+                     names: Iterable[str] = ()) -> list[Path]:
+    """One cloud per category and per theme, from `cloud_counts` (masked text).
 
     A group whose statements leave no content words (all stopwords) gets no picture.
     """
-    tokenizer = tokenizer or ChineseTokenizer()
     font_path = font_path or find_cjk_font()
-    by_key: dict[tuple[str, str], list[str]] = {}
-    for s in result["statements"]:
-        by_key.setdefault(("category", s["category"]), []).append(s["text"])
-        by_key.setdefault(("theme", s["theme"]), []).append(s["text"])
+    counts = cloud_counts(result, tokenizer=tokenizer, names=names)
     wanted = [("category", c["id"]) for c in result["categories"]] + [("theme", t["id"]) for t in result["themes"]]
     written = []
     for done, key in enumerate(wanted, start=1):
-        counts = token_counts(by_key.get(key, []), tokenizer)
-        if counts:
-            written.append(render_wordcloud(counts, folder / cloud_name(*key), font_path=font_path))
+        if key in counts:
+            written.append(render_wordcloud(counts[key], folder / cloud_name(*key), font_path=font_path))
         if progress:
             progress("绘制词云", done, len(wanted))
     return written
@@ -93,9 +108,12 @@ def _quote(text: str) -> str:
     return "> " + _md(text)
 
 
-def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] = ()) -> str:
-    """The staff-facing summary: per category its count and themes, then 未归类/新问题."""
+def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] = (),
+                     names: Iterable[str] = ()) -> str:
+    """The staff-facing summary: per category its count and themes, then 未归类/新问题, then
+    the praise and the statements with nothing to act on (no category)."""
     statements = result["statements"]
+    names = tuple(names)
     total = len(statements)
     cloud_files = {p.name for p in clouds}
     themes_of: dict[str, list[Mapping]] = {}
@@ -111,7 +129,12 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
     how = "按句拆分后" if source.split else "每行作为一条，"
     other = sum(c["count"] for c in result["categories"] if c["id"] == OTHER)
     used = sum(1 for c in result["categories"] if c["id"] != OTHER and c["count"])
-    lines.append(f"- {how}共 {total} 条意见：{total - other} 条归入 {used} 个问题类别，{other} 条未归类")
+    placed = sum(c["count"] for c in result["categories"])
+    lines.append(f"- {how}共 {total} 条意见：{placed - other} 条归入 {used} 个问题类别，{other} 条未归类")
+    kinds = {k["id"]: k["count"] for k in result.get("kinds", [])}
+    if kinds:
+        lines.append("- 按性质：" + "，".join(f"{KIND_NAMES[k]} {n} 条" for k, n in kinds.items())
+                     + f"（{KIND_NAMES[PRAISE]}和{KIND_NAMES[NONE]}不计入问题类别）")
     if source.group_column:
         lines.append(f"- 按“{_md(source.group_column)}”统计各主题的来源")
     lines.append("")
@@ -137,12 +160,20 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
             lines += _theme_lines(theme, cloud_files)
         if not themes and category["count"]:
             quotes = [s["text"] for s in statements if s["category"] == category["id"]][:QUOTES]
-            lines += [_quote(q) for q in quotes] + [""]
+            lines += [_quote(mask_text(q, names)) for q in quotes] + [""]
+    praise = [s["text"] for s in statements if s.get("kind") == PRAISE and s["category"] is None]
+    if praise:
+        lines += [f"## {KIND_NAMES[PRAISE]}", "", f"共 {len(praise)} 条。", ""]
+        lines += [_quote(mask_text(q, names)) for q in praise[:QUOTES]] + [""]
+    empty = sum(1 for s in statements if s.get("kind") == NONE and s["category"] is None)
+    if empty:
+        lines += [f"## {KIND_NAMES[NONE]}", "", f"共 {empty} 条（如“没有问题”“同上”、仅留联系方式），未作分析。", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _theme_lines(theme: Mapping, cloud_files: set[str]) -> list[str]:
-    lines = [f"### {_md(theme['label'])}（{theme['size']} 条）", ""]
+    kind = f"{KIND_NAMES[theme['kind']]}，" if theme.get("kind") in KIND_NAMES else ""
+    lines = [f"### {_md(theme['label'])}（{kind}{theme['size']} 条）", ""]
     if theme.get("keywords"):
         lines += [f"关键词：{'、'.join(_md(k) for k in theme['keywords'][:KEYWORDS_SHOWN])}", ""]
     groups = theme.get("groups") or {}
@@ -159,11 +190,13 @@ def _theme_lines(theme: Mapping, cloud_files: set[str]) -> list[str]:
 
 
 def write_report(result: Mapping, out_dir: Path, source: Source, *, wordclouds: bool = True,
-                 progress: Progress | None = None) -> dict[str, Path | list[Path]]:
-    """Write analysis.json, summary.md and (unless turned off) wordclouds/*.png into out_dir."""
+                 progress: Progress | None = None, names: Iterable[str] = ()) -> dict[str, Path | list[Path]]:
+    """Write analysis.json, summary.md and (unless turned off) wordclouds/*.png into out_dir;
+    clouds and summary quotes mask personal data and the roster's `names`."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    clouds = write_wordclouds(result, out_dir / "wordclouds", progress=progress) if wordclouds else []
+    names = tuple(names)
+    clouds = write_wordclouds(result, out_dir / "wordclouds", progress=progress, names=names) if wordclouds else []
     json_path = write_json(result, out_dir / "analysis.json")
     summary = out_dir / "summary.md"
-    summary.write_text(summary_markdown(result, source, clouds=clouds), encoding="utf-8")
+    summary.write_text(summary_markdown(result, source, clouds=clouds, names=names), encoding="utf-8")
     return {"json": json_path, "summary": summary, "wordclouds": clouds}

@@ -16,6 +16,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from .embed import choose_representation, make_embedder
+from .privacy import mask_text
 from .themes import ThemeClusterer, cluster
 from .tokenize import ChineseTokenizer
 
@@ -27,12 +28,15 @@ def _embed(texts: Sequence[str], tokenizer: ChineseTokenizer):
     return embedder.fit_transform(list(texts))
 
 
-def describe_theme(texts: Sequence[str], *, groups: Sequence[str | None] | None = None) -> dict:
+def describe_theme(texts: Sequence[str], *, groups: Sequence[str | None] | None = None,
+                   kinds: Sequence[str] | None = None, names: Sequence[str] = ()) -> dict:
     """Label, keywords, representatives and organisation types of one theme's statements.
 
     Returns ``{"label", "label_words", "keywords" (up to 8), "representatives" (up to 3,
     closest to the theme's centre), "groups" ({organisation type: count})}``, described
-    the way `ThemeClusterer` describes the themes it finds.
+    the way `ThemeClusterer` describes the themes it finds: from masked text (personal data
+    and the roster's `names`, see analysis.privacy), quotes masked the way reports mask them.
+    `kinds`: the statements' kinds; a theme of suggestions is labelled with a proposal.
     """
     texts = [t or "" for t in texts]
     if groups is not None and len(groups) != len(texts):
@@ -40,8 +44,12 @@ def describe_theme(texts: Sequence[str], *, groups: Sequence[str | None] | None 
     if not texts:
         return {"label": "", "label_words": [], "keywords": [], "representatives": [], "groups": {}}
     tokenizer = ChineseTokenizer()
+    masked = [mask_text(t, names, whole=True) for t in texts]
+    # one theme: its kind is what most of its statements are
+    kind = Counter(kinds).most_common(1)[0][0] if kinds else None
     model = ThemeClusterer(n_themes=1, tokenizer=tokenizer)
-    model.fit(texts, embeddings=_embed(texts, tokenizer), groups=groups)
+    model.fit(masked, embeddings=_embed(masked, tokenizer), groups=groups,
+              kinds=[kind] * len(texts) if kind else None, quotes=[mask_text(t, names) for t in texts])
     theme = model.themes_[0]
     return {key: theme[key] for key in DESCRIPTION_KEYS}
 

@@ -2,9 +2,10 @@
 
 `ThemeClusterer` clusters each category's statements on their representation and
 describes every theme the way BERTopic and Pol.is do: c-TF-IDF keywords, a short label
-(an issue phrase: the clause of a central statement that carries most of the theme's
-keywords, see `theme_label`) with the keywords behind it, its size, the statements closest to its centre (exact text) and,
-when organisation types are given, how many statements came from each.
+(an issue phrase or proposal in the participants' words, see `analysis.labels`) with the
+keywords behind it, its size, the statements closest to its centre (as given in `quotes`)
+and, when organisation types are given, how many statements came from each. Given each
+statement's kind, problems and suggestions form themes of their own.
 
 Clustering: spectral clustering on a cosine k-nearest-neighbour graph for dense
 representations up to `spectral_max` statements (short texts form curved, uneven
@@ -16,10 +17,9 @@ categories in proportion to their size (every category keeps at least one).
 """
 from __future__ import annotations
 
-import re
 import warnings
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,9 +33,11 @@ from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
 from .embed import choose_representation, make_embedder
-from .tokenize import ChineseTokenizer, is_keyword, word_tag
+from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
+from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
+_KIND_ORDER = ("problem", "suggestion", None)  # problem themes first within a category
 
 
 def reduce(X, n_components: int | None = None, random_state: int = 0) -> np.ndarray:
@@ -167,32 +169,41 @@ class ThemeClusterer(BaseEstimator):
 
     def fit(self, texts: Sequence[str], categories: Sequence[str] | None = None, *,
             embeddings=None, groups: Sequence[str | None] | None = None,
-            order: Sequence[str] | None = None, counts=None, vocabulary=None):
-        """Cluster `texts` (the statements' exact text) within each category.
+            order: Sequence[str] | None = None, counts=None, vocabulary=None,
+            kinds: Sequence[str] | None = None, quotes: Sequence[str] | None = None):
+        """Cluster `texts` (the statements' text, personal data already masked) within each category.
 
         `categories[i]`: statement i's category id (None: everything is "other");
         `embeddings`: one representation row per statement, already computed (else the
         texts are embedded with `embedder`); `groups[i]` its organisation type; `order`
         the category order for the output; `counts`/`vocabulary`: a word count matrix of
-        the texts already segmented (else the texts are segmented here for the keywords).
+        the texts already segmented (else the texts are segmented here for the keywords);
+        `kinds[i]`: "problem" or "suggestion" (analysis.kinds): problems and suggestions of a
+        category form themes of their own, problems first, and each theme says its `kind`
+        (None without kinds); `quotes[i]`: the text shown as statement i's quote
+        (default: `texts[i]`).
         """
         texts = list(texts)
         n = len(texts)
         X = embeddings if embeddings is not None or not n else self._embed(texts)
         cats = np.array(list(categories) if categories is not None else ["other"] * n, dtype=object)
+        # praise a staff member placed in a category is clustered with its problems
+        sorts = np.array([None if kinds is None else "suggestion" if kinds[i] == "suggestion" else "problem"
+                          for i in range(n)], dtype=object)
         R = reduce(X, random_state=self.random_state) if n else np.zeros((0, 1))
         self.spectral_ = not sp.issparse(X) and n <= self.spectral_max
         present = list(dict.fromkeys(order or [])) + sorted(set(cats) - set(order or []))
         present = [c for c in present if np.any(cats == c)]
-        sizes = {c: int(np.sum(cats == c)) for c in present}
-        quota = _allocate(sizes, self.n_themes) if self.n_themes and present else None
+        blocks_in = [(c, k) for c in present for k in _KIND_ORDER if np.any((cats == c) & (sorts == k))]
+        sizes = {b: int(np.sum((cats == b[0]) & (sorts == b[1]))) for b in blocks_in}
+        quota = _allocate(sizes, self.n_themes) if self.n_themes and blocks_in else None
 
         local = np.zeros(n, dtype=int)
         blocks = []
-        for c in present:
-            idx = np.flatnonzero(cats == c)
+        for block in blocks_in:
+            idx = np.flatnonzero((cats == block[0]) & (sorts == block[1]))
             if quota is not None:
-                k = quota[c]
+                k = quota[block]
                 labels = cluster_candidates(R[idx], [k], spectral=self.spectral_,
                                             random_state=self.random_state)[k]
             else:
@@ -202,24 +213,32 @@ class ThemeClusterer(BaseEstimator):
             ranked = sorted(size_of, key=lambda t: (-size_of[t], int(np.flatnonzero(labels == t)[0])))
             remap = {t: j for j, t in enumerate(ranked)}
             local[idx] = [remap[t] for t in labels]
-            blocks.append((c, idx, len(ranked)))
+            blocks.append((block, idx, len(ranked)))
 
         theme_of = np.zeros(n, dtype=int)
         ids, owners = [], []
-        for c, idx, k in blocks:
+        numbered: Counter = Counter()
+        for (c, kind), idx, k in blocks:
             theme_of[idx] = len(ids) + local[idx]
-            ids.extend(f"{c}-{j + 1}" for j in range(k))
-            owners.extend([c] * k)
+            ids.extend(f"{c}-{numbered[c] + j + 1}" for j in range(k))
+            numbered[c] += k
+            owners.extend([(c, kind)] * k)
         self.labels_ = np.array([ids[t] for t in theme_of], dtype=object)
 
         keywords = self._keywords(texts, theme_of, len(ids), counts, vocabulary)
+        shown = list(quotes) if quotes is not None else texts
+        used: dict[str, list[str]] = {}
         self.themes_ = []
-        for t, (tid, owner) in enumerate(zip(ids, owners)):
+        for t, (tid, (owner, kind)) in enumerate(zip(ids, owners)):
             members = np.flatnonzero(theme_of == t)
             central = self._central(R, members, texts)
-            reps = central[: self.n_representatives]
-            label, label_words = theme_label(central, keywords[t], cut=self._cut)
-            theme = {"id": tid, "category": owner, "label": label, "label_words": label_words,
+            # quotes: the central statements that hold no personal data first (masked text has *)
+            near = self._central(R, members, shown, most=10)
+            reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
+            label, label_words = theme_label([texts[i] for i in central], keywords[t], cut=self._cut,
+                                             kind=kind, avoid=used.get(owner, []))
+            used.setdefault(owner, []).append(label)
+            theme = {"id": tid, "category": owner, "kind": kind, "label": label, "label_words": label_words,
                      "keywords": keywords[t], "size": int(members.size),
                      "representatives": reps, "groups": {}}
             if groups is not None:
@@ -259,94 +278,15 @@ class ThemeClusterer(BaseEstimator):
             emb = make_embedder(emb, tokenizer=self.tokenizer)
         return emb.fit_transform(texts)
 
-    def _central(self, R, members, texts, most: int = 5) -> list[str]:
-        """Distinct statements closest to the theme's centre (cosine), exact text."""
+    def _central(self, R, members, texts, most: int = 6) -> list:
+        """Indices of the distinct `texts` closest to the theme's centre (cosine), closest first."""
         centre = R[members].mean(axis=0)
         order = members[np.argsort(-(R[members] @ centre), kind="stable")]
-        out: list[str] = []
+        out, seen = [], set()
         for i in order:
-            if texts[i] not in out:
-                out.append(texts[i])
+            if texts[i] not in seen:
+                seen.add(texts[i])
+                out.append(int(i))
             if len(out) == max(most, self.n_representatives):
                 break
         return out
-
-
-# A label is one clause: cut statements at clause punctuation (not 、, which lists items).
-_CLAUSE = re.compile(r"[，,；;。！!？?：:\n]+")
-_BRACKETS = re.compile(r"（[^）]*）|\([^)]*\)|【[^】]*】")
-# Openings that say who speaks or how, not what the issue is.
-_OPENING = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|[0-9]+[.、]|首先|其次|另外|此外|"
-                      r"同时|但是?|而且|并且|还有|所以|因此|我觉得|我认为|感觉|目前|现在|"
-                      r"我们(?:企业|公司|单位|学校|这边)?的?)+")
-LABEL_MAX = 18
-LABEL_MIN = 6
-_EDGE_WORDS = frozenset("的和及与或把被对在从向给让")
-
-
-def theme_label(central: Sequence[str], keywords: Sequence[str],
-                cut=None) -> tuple[str, list[str]]:
-    """A short issue phrase for a theme, and the keywords it is built on.
-
-    The clause (of the theme's most central statements, `central` in that order) that
-    holds most of the theme's top keywords, weighted by keyword rank and, slightly, by
-    how central its statement is; openings such as "一是", "我们的" dropped; a long clause
-    is cut to the run of whole words (at most `LABEL_MAX` characters) that holds the most
-    keywords. It reads as the participants' own words ("本地知识产权代理机构规模小") rather
-    than a keyword list. Without a clause that holds a keyword, the first clause of the
-    most central statement; without statements, the keywords joined. `cut`: text → words
-    (default: the bundled jieba dictionary).
-    """
-    cut = cut or ChineseTokenizer().cut
-    weight = {k: 1.0 / (1 + j) for j, k in enumerate(k for k in keywords[:5] if k)}
-    best, best_score = "", 0.0
-    for rank, text in enumerate(central):
-        for clause in _clauses(text):
-            if len(clause) > LABEL_MAX:
-                clause = _window(clause, weight, cut)
-            score = sum(w for k, w in weight.items() if k in clause) * (1.0 - 0.05 * rank)
-            # a bare word or an excerpt reads less like an issue than a short clause
-            score -= 0.1 * max(0, LABEL_MIN - len(clause)) + 0.02 * max(0, len(clause) - 12)
-            if score > best_score:
-                best, best_score = clause, score
-    if not best:
-        first = next(iter(_clauses(central[0])), "") if central else ""
-        best = _window(first, weight, cut) if len(first) > LABEL_MAX else first
-        best = best or "、".join(list(weight)[:3])
-    return best, [k for k in keywords if k and k in best]
-
-
-def _clauses(text: str) -> list[str]:
-    out = []
-    for clause in _CLAUSE.split(_BRACKETS.sub("", text)):
-        clause = _OPENING.sub("", clause.strip()).lstrip("的在对把被让给从").rstrip("的了吧呢啊").strip()
-        if len(clause) >= 2:
-            out.append(clause)
-    return out
-
-
-def _window(clause: str, weight: Mapping[str, float], cut) -> str:
-    """The run of whole words of at most LABEL_MAX characters with the most keyword weight
-    (then the shortest), neither starting nor ending on a particle, preposition, conjunction,
-    numeral or measure word."""
-    tokens = cut(clause)
-
-    def edge_ok(token: str) -> bool:
-        return (bool(token.strip()) and token not in _EDGE_WORDS and not token[0].isdigit()
-                and word_tag(token)[:1] not in "cpumq")
-
-    best_key, best = None, clause[:LABEL_MAX]
-    for i in range(len(tokens)):
-        length = 0
-        for j in range(i, len(tokens)):
-            length += len(tokens[j])
-            if length > LABEL_MAX:
-                break
-            after_number = i > 0 and tokens[i - 1][:1].isdigit()  # "13 条": the measure word goes too
-            if after_number or not (edge_ok(tokens[i]) and edge_ok(tokens[j])):
-                continue
-            span = "".join(tokens[i:j + 1])
-            key = (sum(w for k, w in weight.items() if k in span), -length)
-            if best_key is None or key > best_key:
-                best_key, best = key, span
-    return best

@@ -201,23 +201,29 @@ def pipeline():
 
 
 def check_contract(result: dict, rows: list[str | None]) -> None:
-    assert set(result) == {"statements", "categories", "themes"}
+    assert set(result) == {"statements", "categories", "kinds", "themes"}
     category_ids = [c["id"] for c in result["categories"]]
     theme_ids = {t["id"] for t in result["themes"]}
     assert "other" in category_ids and len(set(category_ids)) == len(category_ids)
     for s in result["statements"]:
-        assert set(s) == {"row", "text", "category", "confidence", "theme", "review_rank"}
+        assert set(s) == {"row", "text", "kind", "category", "confidence", "theme", "review_rank"}
         assert isinstance(s["row"], int) and isinstance(s["confidence"], float)
-        assert s["category"] in category_ids and s["theme"] in theme_ids
+        if s["kind"] in ("praise", "none"):  # no problem: in no category, no theme
+            assert s["category"] is None and s["theme"] == ""
+        else:
+            assert s["category"] in category_ids and s["theme"] in theme_ids
         assert s["text"] and s["text"] in normalize(rows[s["row"]])  # traceable to its row
     ranks = sorted(s["review_rank"] for s in result["statements"])
     assert ranks == list(range(1, len(ranks) + 1))
     for c in result["categories"]:
         assert set(c) == {"id", "name", "count"}
         assert c["count"] == sum(s["category"] == c["id"] for s in result["statements"])
+    for k in result["kinds"]:
+        assert k["count"] == sum(s["kind"] == k["id"] for s in result["statements"])
     for t in result["themes"]:
-        assert set(t) == {"id", "category", "label", "label_words", "keywords", "size",
+        assert set(t) == {"id", "category", "kind", "label", "label_words", "keywords", "size",
                           "representatives", "groups"}
+        assert t["kind"] in ("problem", "suggestion")
         assert all(w in t["label"] for w in t["label_words"])
         assert t["category"] in category_ids and isinstance(t["label"], str)
         assert all(isinstance(k, str) for k in t["keywords"]) and len(t["representatives"]) <= t["size"]
@@ -313,3 +319,27 @@ def test_confirmed_statements_keep_their_category(pipeline, tmp_path):
     # a confirmed statement has nothing left to teach: it comes last in the review order
     n = len(data["statements"])
     assert {by_text[canteen]["review_rank"], by_text[pledge]["review_rank"]} == {n - 1, n}
+
+
+def test_field_column_kinds_and_no_personal_data(pipeline, tmp_path):
+    rows = [("存在问题", "专利侵权取证难，维权周期长。"), ("存在问题", "本地代理机构规模小，服务水平不高。"),
+            ("意见建议", "建立技术调查官制度。"), ("意见建议", "多开展专利导航培训。"),
+            ("存在问题", "总体感觉营商环境改善明显，审批速度快了很多。"), ("存在问题", "没有问题"),
+            ("意见建议", "如需进一步了解情况可联系我 13812345678，邮箱 wangli@example.com"),
+            ("存在问题", "联系人王丽 0538-8221234 wangli@example.com，企业专利质量不高。")]
+    path = tmp_path / "in.csv"
+    path.write_text("栏目,意见\n" + "".join(f"{f},{t}\n" for f, t in rows), encoding="utf-8")
+    result = run(path, "--out", tmp_path / "out", "--plan", PLAN, "--field-column", "栏目", "--quiet")
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "out" / "analysis.json").read_text(encoding="utf-8"))
+    check_contract(data, [t for _, t in rows])
+    kind_of = {s["row"]: s["kind"] for s in data["statements"]}
+    assert [kind_of[r] for r in range(8)] == ["problem", "problem", "suggestion", "suggestion", "praise",
+                                              "none", "none", "problem"]
+    built = [w for t in data["themes"] for w in t["keywords"] + t["label_words"] + [t["label"]]]
+    for fragment in ("com", "example", "wangli", "王丽", "138", "5678", "0538", "8221234"):
+        assert not any(fragment in w for w in built), fragment
+    quotes = [q for t in data["themes"] for q in t["representatives"]]
+    assert not any(f in q for q in quotes for f in ("wangli", "13812345678", "8221234"))
+    summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
+    assert "## 肯定" in summary and "## 无实质内容" in summary and "wangli" not in summary

@@ -22,8 +22,8 @@ ANSWERS = [
     "科研院所的成果转化渠道不畅，转让许可手续复杂。",
 ]
 GROUPS = ["企业", None, "高校", "企业", "企业", "企业", "服务机构", "高校", "企业", "企业", None, "高校"]
-STATEMENT_KEYS = {"row", "text", "category", "confidence", "theme", "review_rank"}
-THEME_KEYS = {"id", "category", "label", "label_words", "keywords", "size", "representatives", "groups"}
+STATEMENT_KEYS = {"row", "text", "kind", "category", "confidence", "theme", "review_rank"}
+THEME_KEYS = {"id", "category", "kind", "label", "label_words", "keywords", "size", "representatives", "groups"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,8 @@ def result(plan):
 
 
 def test_contract_keys_and_json(result, plan):
-    assert set(result) == {"statements", "categories", "themes"}
+    assert set(result) == {"statements", "categories", "kinds", "themes"}
+    assert [k["id"] for k in result["kinds"]] == ["problem", "suggestion", "praise", "none"]
     assert all(set(s) == STATEMENT_KEYS for s in result["statements"])
     assert all(set(t) == THEME_KEYS for t in result["themes"])
     assert [c["id"] for c in result["categories"]] == [c.id for c in plan.categories] + ["other"]
@@ -86,6 +87,7 @@ def test_empty_input_and_progress(plan):
     out = analyze([None, "  "], plan, progress=lambda stage, done, total: seen.append(stage))
     assert out["statements"] == [] and out["themes"] == []
     assert [c["count"] for c in out["categories"]] == [0, 0, 0, 0]
+    assert [k["count"] for k in out["kinds"]] == [0, 0, 0, 0]
     assert seen == ["split", "embed", "map", "themes"]
 
 
@@ -110,3 +112,59 @@ def test_default_representation_end_to_end(plan, tmp_path):
     assert cats["我们企业的发明专利数量上去了，但高价值专利还是太少。"] == "enterprise-capability"
     assert cats["知识产权高端服务人才匮乏，代理人水平参差不齐。"] == "service-talent"
     assert (tmp_path / "embeddings").is_dir()
+
+
+KIND_ANSWERS = ["总体感觉营商环境改善明显，审批速度快了很多。", "没有问题", "同上",
+                "如需进一步了解情况可联系我 13812345678，邮箱 wangli@example.com",
+                "企业专利申请重数量轻质量，高价值专利少。", "专利侵权取证难，维权成本高。",
+                "建议建立技术调查官制度。", "企业不知道有哪些高校成果可以用。",
+                "联系人王丽，电话0538-8221234，邮箱wangli@example.com，专利代理机构少、服务水平低。"]
+KIND_FIELDS = ["存在问题", "存在问题", "意见建议", "意见建议", "存在问题", "存在问题", "意见建议", "存在问题",
+               "存在问题"]
+
+
+@pytest.fixture(scope="module")
+def kinds_result(plan):
+    return analyze(KIND_ANSWERS, plan, fields=KIND_FIELDS, names=["王丽"], representation="tfidf")
+
+
+def test_praise_and_none_are_in_no_category(kinds_result):
+    by_text = {s["text"]: s for s in kinds_result["statements"]}
+    praise = by_text["总体感觉营商环境改善明显，审批速度快了很多。"]
+    assert praise["kind"] == "praise" and praise["category"] is None and praise["theme"] == ""
+    assert by_text["没有问题"]["kind"] == "none" and by_text["没有问题"]["category"] is None
+    assert "同上" not in by_text  # a bare no-answer is no statement at all (analysis.text)
+    contact = next(s for s in kinds_result["statements"] if s["row"] == 3)
+    assert contact["kind"] == "none" and contact["category"] is None and contact["theme"] == ""
+    assert by_text["建议建立技术调查官制度。"]["kind"] == "suggestion"
+    counted = sum(c["count"] for c in kinds_result["categories"])
+    assert counted == sum(1 for s in kinds_result["statements"] if s["kind"] in ("problem", "suggestion"))
+    assert sorted(s["review_rank"] for s in kinds_result["statements"]) == \
+        list(range(1, len(kinds_result["statements"]) + 1))
+    assert {t["kind"] for t in kinds_result["themes"]} <= {"problem", "suggestion"}
+
+
+def test_no_personal_data_in_keywords_labels_or_quotes(kinds_result):
+    fragments = ("com", "example", "wangli", "王丽", "138", "5678", "0538", "8221234", "1234")
+    for theme in kinds_result["themes"]:
+        for word in theme["keywords"] + theme["label_words"] + [theme["label"]]:
+            assert not any(f in word for f in fragments), (word, theme)
+        for quote in theme["representatives"]:
+            assert "wangli" not in quote and "8221234" not in quote and "王丽" not in quote
+    assert not any(ch.isdigit() for t in kinds_result["themes"] for w in t["keywords"] for ch in w)
+
+
+def test_staff_can_place_praise_in_a_category(plan):
+    text = "总体感觉营商环境改善明显，审批速度快了很多。"
+    out = analyze(KIND_ANSWERS, plan, representation="tfidf", confirmed={text: "service-talent"})
+    hit = next(s for s in out["statements"] if s["text"] == text)
+    assert hit["kind"] == "praise" and hit["category"] == "service-talent" and hit["theme"]
+
+
+def test_word_clouds_are_counted_from_masked_text(kinds_result):
+    from analysis.report import cloud_counts
+
+    counts = cloud_counts(kinds_result, names=["王丽"])
+    words = {w for c in counts.values() for w in c}
+    assert words and not words & {"com", "example", "wangli", "王丽", "138", "5678", "8221234"}
+    assert not any(ch.isdigit() for w in words for ch in w)

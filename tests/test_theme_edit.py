@@ -68,3 +68,13 @@ def test_match_themes_threshold_and_empty():
     assert match_themes(old, {"n": {1, 9, 10, 11}}, min_jaccard=0.1) == {"n": "a"}
     assert match_themes({}, {"n": {1}}) == {} and match_themes(old, {}) == {}
     assert match_themes({"a": []}, {"n": []}) == {}
+
+
+def test_describe_theme_masks_personal_data_and_labels_suggestions():
+    texts = ["建议建立专利纠纷快速调解机制，联系 13812345678", "建立专利纠纷快速调解机制，邮箱 wangli@example.com",
+             "专利纠纷调解太慢，希望建立快速调解机制"]
+    out = describe_theme(texts, kinds=["suggestion"] * 3, names=["王丽"])
+    built = out["keywords"] + out["label_words"] + [out["label"]]
+    assert not any(f in w for w in built for f in ("138", "5678", "example", "com", "wangli"))
+    assert out["label"].startswith("建立") and len(out["label"]) <= 14
+    assert not any("13812345678" in q or "wangli" in q for q in out["representatives"])

@@ -44,8 +44,9 @@ def test_chooses_the_number_of_themes_and_recovers_them(fitted):
 def test_theme_fields(fitted):
     model, texts, truth = fitted
     for theme in model.themes_:
-        assert set(theme) == {"id", "category", "label", "label_words", "keywords", "size",
+        assert set(theme) == {"id", "category", "kind", "label", "label_words", "keywords", "size",
                               "representatives", "groups"}
+        assert theme["kind"] is None  # no kinds given
         assert theme["category"] == "other"
         assert len(theme["representatives"]) == 3 and all(r in texts for r in theme["representatives"])
         topic = truth[texts.index(theme["representatives"][0])]
@@ -103,20 +104,36 @@ def test_deterministic_and_sparse_input():
     assert len(set(labels)) == 3
 
 
-def test_theme_label_is_a_clause_of_the_theme_own_words():
+def test_theme_label_is_an_issue_phrase_in_the_theme_own_words():
     from analysis.themes import theme_label
     central = ["我们的绳网产品大部分出口，国外客户经常要我们出具不侵权说明。",
                "海外遇到过商标被抢注。"]
+    # the issue ("被抢注"), not the story around it ("绳网产品大部分出口", "遇到过")
     label, words = theme_label(central, ["出口", "产品", "国外", "商标"])
-    assert label == "绳网产品大部分出口" and words == ["出口", "产品"]
+    assert label == "商标被抢注" and words == ["商标"]
+
+
+def test_theme_label_by_kind_and_distinct_within_the_category():
+    from analysis.themes import LABEL_MAX, theme_label
+    central = ["建议建立技术调查官制度，专利侵权取证太难了。"]
+    assert theme_label(central, ["技术调查官", "取证"], kind="problem")[0] == "专利侵权取证太难"
+    assert theme_label(central, ["技术调查官", "取证"], kind="suggestion")[0] == "建立技术调查官制度"
+    other, _ = theme_label(central, ["技术调查官", "取证"], kind="problem", avoid=["专利侵权取证太难"])
+    assert other != "专利侵权取证太难" and "取证太难" not in other and len(other) <= LABEL_MAX
+
+
+def test_theme_label_avoids_personal_data_and_one_speaker():
+    from analysis.themes import theme_label
+    central = ["我们和山东农业大学谈过技术合作，校企对接渠道不畅。", "联系我***********"]
+    assert theme_label(central, ["合作", "对接", "渠道"], kind="problem")[0] == "校企对接渠道不畅"
 
 
 def test_theme_label_cuts_a_long_clause_at_whole_words():
     from analysis.themes import LABEL_MAX, theme_label
     text = "建议按13条产业链定期发布高校专利清单和企业技术需求清单，别光靠对接会。"
     label, words = theme_label([text], ["高校", "清单", "专利", "产业链"])
-    assert label == "产业链定期发布高校专利清单" and len(label) <= LABEL_MAX
-    assert set(words) == {"高校", "清单", "专利", "产业链"}
+    assert label == "定期发布高校专利清单" and len(label) <= LABEL_MAX  # a proposal, its wish dropped
+    assert set(words) == {"高校", "清单", "专利"}
 
 
 def test_theme_label_without_keywords_falls_back():

@@ -1,0 +1,61 @@
+"""analysis.StatementKinds: problem / suggestion / praise / none, with the form field as prior."""
+import pytest
+
+from analysis import KINDS, StatementKinds
+
+
+@pytest.fixture(scope="module")
+def kinds():
+    return StatementKinds().fit()
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("专利侵权取证难，维权成本高。", "problem"),
+    ("校企对接渠道不畅", "problem"),
+    ("建议设立知识产权维权援助资金。", "suggestion"),
+    ("加强对代理机构的监管。", "suggestion"),
+    ("要是能多设几个停车场就好了。", "suggestion"),
+    ("总体感觉营商环境改善明显，审批速度快了很多。", "praise"),
+    ("服务很好，非常满意。", "praise"),
+    ("窗口服务总体满意，但个别窗口午休时间不办理业务。", "problem"),  # praise, then the issue
+    ("不满意，办事要跑好几趟。", "problem"),  # negated praise
+    ("没有问题", "none"),
+    ("暂无建议。", "none"),
+    ("同上", "none"),
+    ("不了解", "none"),
+    ("对养老政策不太了解，说不好。", "none"),
+    ("如需进一步了解情况可联系我 138 1234 5678", "none"),
+    ("联系人：王丽，电话0538-8221234，邮箱wangli@example.com", "none"),
+    ("", "none"),
+])
+def test_text_alone(kinds, text, kind):
+    assert kinds.predict([text])[0] == kind
+
+
+def test_field_is_a_prior_not_a_verdict(kinds):
+    neutral = "专利代理的事情"
+    assert list(kinds.predict([neutral, neutral], ["存在问题", "意见建议"])) == ["problem", "suggestion"]
+    assert list(kinds.predict([neutral, neutral], ["problems", "suggestions"])) == ["problem", "suggestion"]
+    # cues outweigh the field
+    assert kinds.predict(["建议政府加大对专利转化的支持力度。"], ["存在问题"])[0] == "suggestion"
+    assert kinds.predict(["缺乏既懂技术又懂法律的复合型人才。"], ["意见建议"])[0] == "problem"
+    assert kinds.predict(["没有问题"], ["意见建议"])[0] == "none"
+    assert StatementKinds(use_field=False).fit().predict([neutral], ["意见建议"])[0] == "problem"
+
+
+def test_explain_names_the_rule_and_cue(kinds):
+    assert kinds.explain("建议推行综合查一次。")[:2] == ("suggestion", "suggestion")
+    kind, rule, cue = kinds.explain("态度很好，但停车位太少。")
+    assert (kind, rule) == ("problem", "contrast") and "但" in cue
+    assert kinds.explain("新开通的城际公交很方便，点赞。")[0] == "praise"
+
+
+def test_estimator_contract():
+    from sklearn.base import clone
+    model = StatementKinds(use_field=False, default="suggestion")
+    assert clone(model).get_params() == {"use_field": False, "default": "suggestion"}
+    assert model.fit() is model and list(model.classes_) == list(KINDS)
+    with pytest.raises(ValueError):
+        StatementKinds(default="maybe").fit()
+    with pytest.raises(ValueError):
+        StatementKinds().fit().predict(["a"], ["存在问题", "意见建议"])
