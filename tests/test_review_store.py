@@ -229,3 +229,30 @@ def test_training_labels_leave_out_a_category_the_plan_no_longer_has(app):
         db.session.commit()
         assert training_labels(evaluation) == {"建立常态化的校企对接平台": TALENT}
         assert db.session.get(Statement, stale.id).category == "a-category-removed-from-the-plan"
+
+
+def test_praise_and_nothing_to_say_are_stored_with_their_kind_and_no_category(app):
+    """A praise or an empty answer is no problem: stored with its kind, in no category (not
+    even 未归类/新问题), also when a re-run finds a stored statement has become praise."""
+    code = session_with_answers(app)
+    add_answers(app, code, [("泰山学院", "高校/科研院所", "没有问题", "总体感觉服务改善明显，审批速度快了很多，点赞！")],
+                start=10)
+    with app.app_context():
+        evaluation = _evaluation(code)
+        analyse(evaluation, wordclouds=False, representation="tfidf")
+        rows = {s.text: s for s in db.session.scalars(select(Statement))}
+        praise = next(s for t, s in rows.items() if "点赞" in t)
+        assert (praise.kind, praise.category, praise.machine_category, praise.theme_id) == ("praise", None, None, None)
+        assert not any(t.startswith("没有问题") for t in rows) or rows["没有问题"].kind == "none"
+        problem = next(s for t, s in rows.items() if "意识不强" in t)
+        assert problem.kind == "problem" and problem.category == ENT
+        # A stored statement the next run calls praise: its category is cleared, not refused.
+        problem.kind, praise.machine_category = "problem", ENT
+        db.session.commit()
+        analyse(evaluation, wordclouds=False, representation="tfidf")
+        db.session.refresh(praise)
+        assert (praise.kind, praise.machine_category) == ("praise", None)
+        result = stored_result(evaluation)
+        kinds = {k["id"]: k["count"] for k in result["kinds"]}
+        assert kinds["praise"] >= 1
+        assert sum(c["count"] for c in result["categories"]) == kinds["problem"] + kinds["suggestion"]

@@ -6,8 +6,17 @@ reports and exports import.
 """
 from __future__ import annotations
 
-from analysis.privacy import (MASK, Masker, NoMasking, has_personal_data, looks_like_id_number,
-                              mask_name, mask_text, roster_names, valid_id_number)
+from analysis.privacy import (
+                              MASK,
+                              Masker,
+                              NoMasking,
+                              has_personal_data,
+                              looks_like_id_number,
+                              mask_name,
+                              mask_text,
+                              roster_names,
+                              valid_id_number,
+)
 
 __all__ = ["MASK", "Masker", "NoMasking", "has_personal_data", "looks_like_id_number", "mask_name",
            "mask_text", "roster_names", "valid_id_number"]

@@ -19,6 +19,7 @@ from ..limits import LABEL_MAX
 from ..models import Evaluation, Response, StaffUser, utcnow
 
 FIELDS = {"problems": "存在问题", "suggestions": "意见建议"}
+KINDS = {"problem": "问题", "suggestion": "建议", "praise": "肯定", "none": "无实质内容"}
 RUN_STATUSES = {"queued": "排队中", "running": "分析中", "done": "已完成", "failed": "失败"}
 # machine: as the analysis left it; confirmed: staff agree; moved: staff changed category or
 # theme; excluded: left out of counts and the report (the answer itself is never deleted).
@@ -92,7 +93,10 @@ class Statement(db.Model):
     text: Mapped[str] = mapped_column(Text)
     # What the machine said in the latest run.
     run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id", ondelete="SET NULL"))
-    machine_category: Mapped[str] = mapped_column(String(64), default="other")
+    # What the statement is (analysis.kinds): problem, suggestion, praise or none. Praise and
+    # none have no machine category: they count in no problem category, not even "other".
+    kind: Mapped[str] = mapped_column(String(16), default="problem")
+    machine_category: Mapped[str | None] = mapped_column(String(64))
     machine_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     machine_theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
     review_rank: Mapped[int | None]
@@ -100,7 +104,7 @@ class Statement(db.Model):
     # analysis job so that a report is a pure read of the database.
     measure: Mapped[str | None] = mapped_column(String(64))
     # The current state: the machine's, or what staff made it.
-    category: Mapped[str] = mapped_column(String(64), default="other")
+    category: Mapped[str | None] = mapped_column(String(64))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="machine")
     exclude_reason: Mapped[str | None] = mapped_column(String(16))

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from analysis.plan import OTHER
+from analysis.privacy import Masker
 from analysis.report import Source, cloud_name, write_report
 
 from ..evaluations import evaluation_responses
@@ -30,7 +31,7 @@ from ..extensions import db
 from ..instance import make_private_dir, make_private_tree
 from ..limits import LABEL_MAX
 from ..models import Evaluation, utcnow
-from .models import FIELDS, PLACED_BY_STAFF, AnalysisRun, ReviewChange, Statement, Theme, follow_merges
+from .models import FIELDS, KINDS, PLACED_BY_STAFF, AnalysisRun, ReviewChange, Statement, Theme, follow_merges
 
 Progress = Callable[[str, int, int], None]
 QUOTES = 3
@@ -92,7 +93,9 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
         run = AnalysisRun(evaluation=evaluation, status="running", started_at=utcnow())
         db.session.add(run)
         db.session.flush()
+    names = Masker.for_people(e.person for s in evaluation.sessions for e in s.roster).names
     result = analyze(data.texts, evaluation.plan.definition, groups=data.groups,
+                     fields=[name for _, name in data.rows], names=names,
                      confirmed=training_labels(evaluation), progress=progress, representation=representation)
     if progress is not None:
         progress("save", 0, len(result["statements"]))
@@ -145,7 +148,8 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
             db.session.add(statement)
         statement.text = item["text"]
         statement.run_id = run.id
-        statement.machine_category = item["category"]
+        statement.kind = item.get("kind", "problem")
+        statement.machine_category = item["category"]  # None for praise and none
         statement.machine_confidence = float(item["confidence"])
         statement.review_rank = item.get("review_rank")
         placed.append((statement, item))
@@ -246,11 +250,12 @@ def stored_result(evaluation: Evaluation) -> dict | None:
         "statements": [{"id": s.id, "response_id": s.response_id, "text": s.text, "category": s.category,
                         "confidence": s.machine_confidence,
                         "theme": str(s.theme_id) if s.theme_id is not None else "",
-                        "status": s.status, "field": s.field, "review_rank": s.review_rank,
+                        "status": s.status, "field": s.field, "kind": s.kind, "review_rank": s.review_rank,
                         "organisation_type": s.response.organisation_type} for s in kept],
         "categories": [{"id": ident, "name": name, "count": tally.get(ident, 0)}
                        for ident, name in plan.category_choices()],
         "themes": [_theme_dict(t, members[t.id]) for t in themes],
+        "kinds": [{"id": k, "name": name, "count": sum(s.kind == k for s in kept)} for k, name in KINDS.items()],
         "excluded": len(rows) - len(kept),
     }
 
