@@ -69,3 +69,48 @@ def test_theme_representatives_migration_keeps_existing_rows(empty_app):
         # SQLite hands JSON back as text, PostgreSQL as values.
         assert [json.loads(v) if isinstance(v, str) else v for v in row[1:]] == [["专利"], []]
         assert _diffs() == []
+
+
+def _insert(conn, name: str, **values) -> None:
+    """A row with the given values; every other NOT NULL column without a default gets a
+    plain value of its type (the schema of an older revision, read from the database)."""
+    import datetime as dt
+
+    from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, MetaData, Table
+
+    table = Table(name, MetaData(), autoload_with=conn)
+    for column in table.columns:
+        if column.name in values or column.nullable or column.server_default is not None or column.primary_key:
+            continue
+        kind = column.type
+        values[column.name] = (False if isinstance(kind, Boolean) else 1 if isinstance(kind, Integer)
+                               else 0.5 if isinstance(kind, Float)
+                               else dt.datetime(2023, 11, 15) if isinstance(kind, DateTime)
+                               else [] if isinstance(kind, JSON) else "x")
+    conn.execute(table.insert().values(**values))
+
+
+def test_statement_kind_migration_keeps_the_audit_log(empty_app):
+    """8c4f2b7e1a93 makes statement columns nullable, which SQLite does by rebuilding the table:
+    with foreign keys on, dropping the old table would cascade into review_change (the audit
+    log) and delete it. Every row stays, and existing statements become problems."""
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(revision="5d2e8a1c9f40")
+        with db.engine.begin() as conn:
+            _insert(conn, "plan", id="p")
+            _insert(conn, "staff_user", id=1, username="wang")
+            _insert(conn, "evaluation_session", id=1, code="abcdefgh", plan_id="p")
+            _insert(conn, "response", id=1, session_id=1, submission_id="s1")
+            _insert(conn, "evaluation", id=1, code="abcdefgh", plan_id="p")
+            _insert(conn, "statement", id=5, evaluation_id=1, response_id=1, field="problems", position=0,
+                    text="校企对接渠道不畅", category="other", machine_category="other", status="confirmed")
+            _insert(conn, "review_action", id=3, evaluation_id=1, user_id=1, kind="confirm")
+            _insert(conn, "review_change", id=4, action_id=3, statement_id=5, before={}, after={})
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT statement_id FROM review_change")).scalars().all() == [5]
+            assert conn.execute(text("SELECT kind, category FROM statement")).one() == ("problem", "other")
+            assert conn.execute(text("SELECT count(*) FROM response")).scalar() == 1
+        assert _diffs() == []
