@@ -159,13 +159,23 @@ class ChineseTokenizer(BaseEstimator):
     """Callable: text → content tokens (no stopwords, punctuation, spaces or bare numbers).
 
     `userdict` / `stopwords`: a path replaces the bundled corpus/dict/userdict.txt or
-    corpus/stopwords.txt; None uses the bundled file.
+    corpus/stopwords.txt; None uses the bundled file. `extra_words` / `extra_stopwords`: more
+    words on top of those files, a plan's own `[dictionary]` (see `for_plan`).
     """
 
-    def __init__(self, userdict=None, stopwords=None, engine="auto"):
+    def __init__(self, userdict=None, stopwords=None, engine="auto", extra_words=(), extra_stopwords=()):
         self.userdict = userdict
         self.stopwords = stopwords
         self.engine = engine
+        self.extra_words = extra_words
+        self.extra_stopwords = extra_stopwords
+
+    @classmethod
+    def for_plan(cls, plan, **kwargs) -> ChineseTokenizer:
+        """The tokenizer with a plan's dictionary words and stopwords added (None: no plan)."""
+        if plan is None:
+            return cls(**kwargs)
+        return cls(extra_words=tuple(plan.words), extra_stopwords=tuple(plan.stopwords), **kwargs)
 
     @property
     def engine_name(self) -> str:
@@ -179,8 +189,11 @@ class ChineseTokenizer(BaseEstimator):
     def _build(self):
         state = self.__dict__
         if state.get("_cut_fn") is None:
-            state["_cut_fn"] = _ENGINES[self.engine_name](load_userdict(self.userdict))
-            state["_stop"] = load_stopwords(self.stopwords)
+            words = load_userdict(self.userdict)
+            known = {w.word for w in words}
+            words += [UserWord(w, DEFAULT_FREQ) for w in dict.fromkeys(self.extra_words or ()) if w not in known]
+            state["_cut_fn"] = _ENGINES[self.engine_name](words)
+            state["_stop"] = load_stopwords(self.stopwords) | {w.lower() for w in self.extra_stopwords or ()}
             state["_verdicts"] = {}
         return state["_cut_fn"], state["_stop"]
 

@@ -111,10 +111,10 @@ def test_changing_the_mapping_on_the_preview(app, staff, tmp_path):
 def test_bad_rows_listed_and_nothing_stored_until_only_good(app, staff, tmp_path):
     code = make_session(app)
     header, rows = plain()
-    rows = [*rows, ["某研究会", "外星机构", 4, 4, 4, 4, 4, 4, 4, "有问题", ""]]
+    rows = [*rows, ["", "外星来客", 4, 4, 4, 4, 4, 4, 4, "有问题", ""]]
     url = upload(staff, code, write_xlsx(tmp_path / "bad.xlsx", header, rows)).headers["Location"]
     html = staff.get(url).get_data(as_text=True)
-    assert "<strong>第 5 行</strong>：单位类型：单位类型“外星机构”不在可选范围内" in html
+    assert "<strong>第 5 行</strong>：单位名称：请填写单位名称。" in html
     assert "尚未导入任何数据" in html and "只导入没有问题的 3 行" in html
     html_after = staff.post(url, data={**selected_mapping(html), "csrf_token": page_token(html),
                                        "action": "import", "source": "表格"}).get_data(as_text=True)
