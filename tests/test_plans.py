@@ -178,3 +178,53 @@ def test_source_is_kept_verbatim_with_comments(app):
         sync_plan_file(SEED)
         assert db.session.get(Plan, "taian-ip-14th-fyp").source_text.startswith("# 《泰安市")
 
+
+
+BUSINESS = corpus_path("plans", "city-business-environment.toml")
+
+
+def test_second_plan_of_another_domain_loads_with_its_types_and_words():
+    plan = load_plan(BUSINESS)
+    assert plan.short_name == "《方案》" and len(plan.goals) == 6 and len(plan.categories) == 4
+    assert [t.name for t in plan.types_for()] == ["企业", "个体工商户", "行业协会商会", "金融机构", "政府部门", "其他"]
+    assert "个人/群众" in [t.name for t in plan.types_for(anonymous=True)]
+    assert "一件事一次办" in plan.words and "营商" in plan.stopwords
+    text = BUSINESS.read_text(encoding="utf-8")
+    for word in ("知识产权", "专利", "商标"):
+        assert word not in text
+
+
+def test_a_plan_without_types_gets_the_defaults_and_other_is_always_there():
+    plan = parse_plan(MINIMAL)
+    assert [t.name for t in plan.types_for()] == ["高校/科研院所", "企业", "服务机构", "政府部门", "其他"]
+    assert [t.name for t in plan.types_for(anonymous=True)][-2:] == ["个人/群众", "其他"]
+    only = parse_plan(MINIMAL + '[[respondent_types]]\nname = "企业"\n')
+    assert [t.name for t in only.types_for()] == ["企业", "其他"]  # 其他 is where unknown types go
+
+
+@pytest.mark.parametrize("extra, field, reason", [
+    ('[[respondent_types]]\naliases = ["x"]\n', "respondent_types[0].name", "缺少必填字段"),
+    ('[[respondent_types]]\nname = "企业"\n[[respondent_types]]\nname = "企业"\n', "respondent_types[1].name", "重复"),
+    ('[[respondent_types]]\nname = "企业"\naliases = ["公司"]\n[[respondent_types]]\nname = "个体"\naliases = ["公司"]\n',
+     "respondent_types[1].aliases", "已用于类型“企业”"),
+    ('[[respondent_types]]\nname = "企业"\naliases = "公司"\n', "respondent_types[0].aliases", "应为字符串列表"),
+    ('[[respondent_types]]\nname = "' + "长" * 33 + '"\n', "respondent_types[0].name", "过长"),
+    ('dictionary = ["词"]\n', "dictionary", "应写成 [dictionary] 表"),
+    ('[dictionary]\nwords = ["两 个"]\n', "dictionary.words[0]", "含空格"),
+    ('[dictionary]\nstopwords = [1]\n', "dictionary.stopwords", "应为字符串列表"),
+])
+def test_respondent_types_and_dictionary_errors_name_file_and_field(extra, field, reason):
+    # Top-level keys go before the first table in TOML; put the extra tables after the plan's.
+    error = error_of(MINIMAL.replace('id = "p1"', 'id = "p1"\n' + extra) if extra.startswith("dictionary =")
+                     else MINIMAL + extra)
+    assert error.source == "bad.toml" and error.field == field and reason in error.reason
+
+
+def test_plan_words_and_stopwords_reach_the_tokenizer():
+    from analysis.tokenize import ChineseTokenizer
+
+    plan = load_plan(BUSINESS)
+    text = "无还本续贷的门槛太高，营商方面希望改进"
+    plain, planned = ChineseTokenizer(engine="jieba")(text), ChineseTokenizer.for_plan(plan, engine="jieba")(text)
+    assert "无还本续贷" in planned and "无还本续贷" not in plain
+    assert "营商" in plain and "营商" not in planned
