@@ -20,7 +20,8 @@ FIELD_LABELS = {ORGANISATION: "单位名称", ORG_TYPE: "单位类型", PROBLEMS
 IGNORE_LABEL = "不导入"
 
 # Header words, checked on the title without its question number.
-_ORG_TYPE_WORDS = ("单位类型", "单位性质", "单位类别", "机构类型", "机构性质", "企业类型", "所属类型", "类型", "性质")
+_ORG_TYPE_WORDS = ("单位类型", "单位性质", "单位类别", "机构类型", "机构性质", "企业类型", "所属类型", "您的身份", "身份类别",
+                   "身份", "类型", "性质")
 _ORGANISATION_WORDS = ("单位名称", "单位全称", "工作单位", "所在单位", "企业名称", "机构名称", "单位")
 _PROBLEM_WORDS = ("问题", "困难", "不足", "短板")
 _SUGGESTION_WORDS = ("建议", "意见")
