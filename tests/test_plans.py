@@ -228,3 +228,45 @@ def test_plan_words_and_stopwords_reach_the_tokenizer():
     plain, planned = ChineseTokenizer(engine="jieba")(text), ChineseTokenizer.for_plan(plan, engine="jieba")(text)
     assert "无还本续贷" in planned and "无还本续贷" not in plain
     assert "营商" in plain and "营商" not in planned
+
+
+IP_WORDS = ("知识产权", "专利", "商标", "《规划》")
+
+
+def test_business_plan_end_to_end_shows_no_ip_wording(app, client, runner, tmp_path):
+    """The 营商环境 plan's phone form, paper form, import preview, session, analysis and review
+    pages and its report (HTML and Word) after a real analysis: nothing from the seed plan's
+    domain, and the plan named by its own short title."""
+    import zipfile
+
+    from support.import_files import business_session, wjx_text_xls, write_xls, write_xlsx
+    from support.report import store_demo_analysis
+    from support.staff import add_staff, csrf_token, log_in
+
+    code = business_session(app, status="open")
+    header, rows, _ = wjx_text_xls(60)
+    assert runner.invoke(args=["import", str(write_xls(tmp_path / "a.xls", header, rows)),
+                               "--session", code]).exit_code == 0
+    store_demo_analysis(app, code)
+    add_staff(app)
+    log_in(client)
+    token = csrf_token(client, f"/staff/sessions/{code}/import")
+    with open(write_xlsx(tmp_path / "b.xlsx", header, rows[:5]), "rb") as f:
+        preview = client.post(f"/staff/sessions/{code}/import", content_type="multipart/form-data",
+                              data={"file": (f, "b.xlsx"), "csrf_token": token, "source": ""}).headers["Location"]
+    pages = {url: client.get(url) for url in (
+        f"/s/{code}", f"/staff/sessions/{code}", f"/staff/sessions/{code}/analysis",
+        f"/staff/evaluations/{code}/review", f"/staff/reports/{code}", f"/staff/reports/{code}/report.html",
+        f"/staff/sessions/{code}/paper/form", f"/staff/sessions/{code}/paper", preview, "/staff/sessions/new", "/staff/")}
+    for url, response in pages.items():
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert not [w for w in IP_WORDS if w in html], url
+    assert "《方案》" in pages[f"/staff/sessions/{code}"].get_data(as_text=True)
+    report = client.get(f"/staff/reports/{code}/report.docx")
+    assert report.status_code == 200
+    path = tmp_path / "report.docx"
+    path.write_bytes(report.data)
+    with zipfile.ZipFile(path) as docx:
+        xml = "".join(docx.read(n).decode("utf-8") for n in docx.namelist() if n.endswith(".xml"))
+    assert "政务服务便利度" in xml and not [w for w in IP_WORDS if w in xml]

@@ -160,6 +160,13 @@ def wjx_2023_numbered(n: int = 245) -> tuple[list[str], list[list[object]], list
 
 
 _TEXT_SCALE = ("非常不满意", "不满意", "一般", "满意", "非常满意")
+_VARIED = (
+    "办营业执照要跑好几个窗口，材料重复提交", "网上办事系统经常卡顿，最后还是要去大厅", "银行贷款要房产抵押，小企业贷不到",
+    "续贷要先还款再贷，只能借高息过桥资金", "一个月来了四拨检查，内容都差不多", "同样的问题不同执法人员说法不一样",
+    "补贴申报材料太多，兑现要等大半年", "不知道有哪些惠企政策，错过了申报期", "工程项目审批环节多，联合验收还要排队",
+    "希望推行一件事一次办，减少跑腿", "建议银行多给首贷和信用贷款，降低担保费用", "建议合并检查事项，推行双随机一公开",
+    "政策解读要通俗易懂，最好有专人上门讲解", "拖欠中小企业的账款要尽快清理", "12345热线反映的问题要有回音",
+)
 
 
 def wjx_text_xls(n: int = 80) -> tuple[list[str], list[list[object]], list[dict]]:
@@ -179,7 +186,7 @@ def wjx_text_xls(n: int = 80) -> tuple[list[str], list[list[object]], list[dict]
         scores = {gid: (o + 1 if o < 5 else None) for gid, o in zip(BUSINESS_GOAL_IDS, options)}
         problems = "审批慢┋其他〖窗口人员态度差〗" if i % 3 == 0 else "融资难" if i % 3 == 1 else "(跳过)"
         stored_problems = "审批慢\n其他：窗口人员态度差" if i % 3 == 0 else "融资难" if i % 3 == 1 else ""
-        suggestions = f"第{i + 1}条建议：简化流程"
+        suggestions = _VARIED[i % len(_VARIED)] + ("" if i < len(_VARIED) else f"（第{i + 1}份）")
         submitted = f"2021-9-{1 + i // 40} 10:{i % 40:02d}:00"
         rows.append([i + 1, submitted, "", "", "", "", written, *cells, problems, suggestions])
         expected.append({"submitted": f"2021-09-{1 + i // 40:02d} 10:{i % 40:02d}:00", "scores": scores,
