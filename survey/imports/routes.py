@@ -166,9 +166,19 @@ def _scale_tables(sheet, checked: Checked) -> list[dict]:
     tables = []
     for index, scale in sorted(checked.scales.items()):
         counts = checked.option_counts(index)
-        answers = sorted(scale, key=lambda a: (-counts[a], a))
+        answers = sorted(scale, key=_answer_order(scale))
         tables.append({"index": index, "letter": columns.column_letter(index), "header": sheet.header[index],
                        "field": columns.field_label(checked.mapping[index], checked.goals),
                        "answers": [(n, a, counts[a], scale[a]) for n, a in enumerate(answers[:SHOWN_VALUES])],
                        "more": max(len(answers) - SHOWN_VALUES, 0)})
     return tables
+
+
+_SCORE_ORDER = {"5": 0, "4": 1, "3": 2, "2": 3, "1": 4, "na": 5, "": 6}
+
+
+def _answer_order(scale: dict[str, str]):
+    """Option numbers in their order (1, 2, … as 按序号 numbers them); words from best to worst."""
+    def key(answer: str):
+        return (0, int(answer), "") if answer.isdigit() else (1, _SCORE_ORDER.get(scale[answer], 7), answer)
+    return key
