@@ -159,23 +159,24 @@ class ChineseTokenizer(BaseEstimator):
     """Callable: text → content tokens (no stopwords, punctuation, spaces or bare numbers).
 
     `userdict` / `stopwords`: a path replaces the bundled corpus/dict/userdict.txt or
-    corpus/stopwords.txt; None uses the bundled file. `extra_words` / `extra_stopwords`: more
-    words on top of those files, a plan's own `[dictionary]` (see `for_plan`).
+    corpus/stopwords.txt; None uses the bundled file. `for_plan` adds a plan's own words.
     """
 
-    def __init__(self, userdict=None, stopwords=None, engine="auto", extra_words=(), extra_stopwords=()):
+    extra_words: tuple[str, ...] = ()
+    extra_stopwords: tuple[str, ...] = ()
+
+    def __init__(self, userdict=None, stopwords=None, engine="auto"):
         self.userdict = userdict
         self.stopwords = stopwords
         self.engine = engine
-        self.extra_words = extra_words
-        self.extra_stopwords = extra_stopwords
 
-    @classmethod
-    def for_plan(cls, plan, **kwargs) -> ChineseTokenizer:
-        """The tokenizer with a plan's dictionary words and stopwords added (None: no plan)."""
-        if plan is None:
-            return cls(**kwargs)
-        return cls(extra_words=tuple(plan.words), extra_stopwords=tuple(plan.stopwords), **kwargs)
+    @staticmethod
+    def for_plan(plan, **kwargs) -> ChineseTokenizer:
+        """The tokenizer with a plan's `[dictionary]` words and stopwords on top of the bundled
+        files (a plain ChineseTokenizer for None or a plan without any)."""
+        if plan is None or not (plan.words or plan.stopwords):
+            return ChineseTokenizer(**kwargs)
+        return PlanTokenizer(extra_words=tuple(plan.words), extra_stopwords=tuple(plan.stopwords), **kwargs)
 
     @property
     def engine_name(self) -> str:
@@ -222,6 +223,15 @@ class ChineseTokenizer(BaseEstimator):
         state = super().__getstate__()
         state = {k: v for k, v in state.items() if k not in ("_cut_fn", "_stop", "_verdicts")}
         return state
+
+
+class PlanTokenizer(ChineseTokenizer):
+    """ChineseTokenizer plus a plan's own dictionary words and stopwords (`ChineseTokenizer.for_plan`)."""
+
+    def __init__(self, userdict=None, stopwords=None, engine="auto", extra_words=(), extra_stopwords=()):
+        super().__init__(userdict=userdict, stopwords=stopwords, engine=engine)
+        self.extra_words = extra_words
+        self.extra_stopwords = extra_stopwords
 
 
 # Parts of speech (jieba's dictionary tags) that never name an issue on their own: adverbs

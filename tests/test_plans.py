@@ -270,3 +270,17 @@ def test_business_plan_end_to_end_shows_no_ip_wording(app, client, runner, tmp_p
     with zipfile.ZipFile(path) as docx:
         xml = "".join(docx.read(n).decode("utf-8") for n in docx.namelist() if n.endswith(".xml"))
     assert "政务服务便利度" in xml and not [w for w in IP_WORDS if w in xml]
+
+
+def test_plan_tokenizer_pickles_and_clones():
+    import pickle
+
+    from sklearn.base import clone
+
+    from analysis.tokenize import ChineseTokenizer
+
+    tok = ChineseTokenizer.for_plan(load_plan(BUSINESS), engine="jieba")
+    before = tok("无还本续贷太难")
+    assert pickle.loads(pickle.dumps(tok))("无还本续贷太难") == before
+    assert clone(tok)("无还本续贷太难") == before and "无还本续贷" in before
+    assert type(ChineseTokenizer.for_plan(load_plan(SEED))) is ChineseTokenizer  # no words: the plain one
