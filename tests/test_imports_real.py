@@ -119,3 +119,16 @@ def test_a_file_with_no_good_rows_exits_2_with_the_reason(app, runner, tmp_path)
     result = runner.invoke(args=["import", str(path), "--session", code, "--only-good"])
     assert result.exit_code == 2
     assert "没有保存任何答卷：没有可导入的行" in result.output
+
+
+def test_type_option_puts_a_written_type_under_a_chosen_one(app, runner, tmp_path):
+    header, rows, _ = wjx_text_xls(14)
+    path = write_xls(tmp_path / "types.xls", header, rows)
+    code = business_session(app)
+    result = runner.invoke(args=["import", str(path), "--session", code, "--type", "外卖骑手=个人/群众"])
+    assert result.exit_code == 0, result.output
+    assert "单位类型对应：" in result.output and "外卖骑手 → 个人/群众（2 行）" in result.output
+    kinds = [r["organisation_type"] for r in stored_rows(app, code)]
+    assert kinds.count("个人/群众") == 4 and kinds.count("个体工商户") == 2
+    bad = runner.invoke(args=["import", str(path), "--session", code, "--type", "外卖骑手=骑手"])
+    assert bad.exit_code == 2 and "应写成 文件中的写法=类型" in bad.output

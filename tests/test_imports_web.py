@@ -233,6 +233,12 @@ def selected_values(html: str) -> dict[str, str]:
     return {**keys, **chosen}
 
 
+def selected_types(html: str) -> dict[str, str]:
+    keys = dict(re.findall(r'name="(typekey-\d+)" value="([^"]*)"', html))
+    chosen = dict(re.findall(r'<select name="(type-\d+)" id="[^"]+">.*?<option value="([^"]*)" selected', html, re.S))
+    return {written: chosen["type-" + key[len("typekey-"):]] for key, written in keys.items()}
+
+
 def test_preview_value_mapping_type_mapping_and_missing_organisation(app, staff, tmp_path):
     from support.import_files import business_session, wjx_satisfaction, wjx_text_xls, write_xls
 
@@ -265,9 +271,21 @@ def test_preview_value_mapping_type_mapping_and_missing_organisation(app, staff,
     header, rows, _ = wjx_text_xls(14)
     url = upload(staff, anonymous, write_xls(tmp_path / "t.xls", header, rows)).headers["Location"]
     html = staff.get(url).get_data(as_text=True)
-    assert 'id="type-mapping"' in html and "个体户 → <strong>个体工商户</strong>" in html
-    assert "外卖骑手 → <strong>其他</strong>" in html and "不需要单位名称" in html
+    types = selected_types(html)
+    assert 'id="type-mapping"' in html and types["个体户"] == "个体工商户" and types["事业单位"] == "政府部门"
+    assert types["外卖骑手"] == "其他" and "不需要单位名称" in html
     assert "可导入 <strong>14</strong> 行" in html
+    # Staff put 外卖骑手 under 个人/群众 for every row that says so, then import.
+    keys = dict(re.findall(r'name="(typekey-\d+)" value="([^"]*)"', html))
+    choices = {f"type-{k[len('typekey-'):]}": ("个人/群众" if w == "外卖骑手" else types[w]) for k, w in keys.items()}
+    form = {**selected_mapping(html), **selected_values(html), **keys, **choices, "csrf_token": page_token(html),
+            "source": "问卷星", "numbered": "0"}
+    html = staff.post(url, data={**form, "action": "check"}).get_data(as_text=True)
+    assert selected_types(html)["外卖骑手"] == "个人/群众"
+    assert staff.post(url, data={**form, "action": "import"}).status_code == 302
+    with app.app_context():
+        kinds = sorted(r.organisation_type for r in by_code(anonymous).responses)
+    assert kinds.count("个人/群众") == 4 and kinds.count("其他") == 2  # 市民 ×2, 骑手 ×2; 〖退休教师〗 ×2
 
 
 def test_preview_import_refused_over_the_session_cap(app, staff, tmp_path):

@@ -29,12 +29,16 @@ SHOWN_BAD_ROWS = 50
                    "不写列名则用于所有评分列，例如按序号下载、选项从好到差排列时 --values \"1:5,2:4,4:2,5:1\"。")
 @click.option("--allow-missing", is_flag=True,
               help="缺少单位名称的行照样导入（单位类型按名单补全，否则记为“其他”）；匿名活动不需要此项。")
+@click.option("--type", "type_texts", multiple=True, metavar="写法=类型",
+              help="文件中某种单位类型写法归入哪一类，可重复，例如 --type \"外卖骑手=个人/群众\"；"
+                   "不写时按类型名称和别名归类，归不进的记为“其他”。")
 @click.option("--only-good", is_flag=True, help="只导入没有问题的行，跳过有问题的行。")
 def import_command(file: str, code: str, overrides: tuple[str, ...], value_texts: tuple[str, ...],
-                   allow_missing: bool, source: str | None, only_good: bool) -> None:
+                   allow_missing: bool, type_texts: tuple[str, ...], source: str | None, only_good: bool) -> None:
     session = session_or_fail(code)
     try:
-        checked = prepare(session, file, overrides=overrides, value_texts=value_texts, allow_missing=allow_missing)
+        checked = prepare(session, file, overrides=overrides, value_texts=value_texts, allow_missing=allow_missing,
+                          type_texts=type_texts)
     except ImportFileError as exc:
         raise CommandError(f"{exc}；未导入任何数据") from exc
     source = source or default_source(checked.platform)

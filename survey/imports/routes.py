@@ -100,7 +100,7 @@ def preview(code: str, token: str):
     source = request.values.get("source") or default_source(platform)
     if source not in IMPORT_SOURCES:
         source = default_source(platform)
-    scales, allow_missing = {}, False
+    scales, allow_missing, type_choices = {}, False, {}
     if request.method == "POST":
         mapping = _posted_mapping(sheet.header, goals)
         was_numbered = numbered
@@ -108,12 +108,14 @@ def preview(code: str, token: str):
         # Answers read differently once 按序号/按文本 changes: start from the guesses again.
         scales = _posted_scales(mapping) if numbered == was_numbered else {}
         allow_missing = request.form.get("allow_missing") == "1"
+        type_choices = {written: request.form.get(f"type-{key[len('typekey-'):]}", "")
+                        for key, written in request.form.items() if key.startswith("typekey-")}
     else:
         mapping = columns.suggest(sheet, goals, numbered=numbered)
     mapping_error = None
     try:
         checked = check(session, sheet, platform, mapping, numbered=numbered, scales=scales,
-                        allow_missing=allow_missing)
+                        allow_missing=allow_missing, type_choices=type_choices)
     except ImportFileError as exc:  # a field given to two columns
         mapping_error = str(exc)
         checked = None
@@ -151,7 +153,8 @@ def _preview_context(session, upload, sheet, platform, numbered, mapping, checke
         columns=samples, choices=columns.field_choices(goals), goals=goals,
         scales=_scale_tables(sheet, checked) if checked else [], score_choices=cell_values.SCORE_CHOICES,
         type_changes=sorted(((w, k, n) for (w, k), n in checked.types.items() if w and w != k),
-                            key=lambda t: -t[2]) if checked else [],
+                            key=lambda t: (-t[2], t[0])) if checked else [],
+        type_names=session.type_names,
         preview_rows=checked.rows[:PREVIEW_ROWS] if checked else [],
         bad_rows=checked.bad[:SHOWN_BAD_ROWS] if checked else [],
         already=already_imported(session, checked) if checked else 0,

@@ -182,10 +182,11 @@ def mapping_problems(mapping: Mapping[int, str], goals: Sequence[Item]) -> list[
 
 def check(session: EvaluationSession, sheet: Sheet, platform: str, mapping: Mapping[int, str],
           *, numbered: bool = False, scales: Mapping[int, Mapping[str, str]] | None = None,
-          allow_missing: bool = False) -> Checked:
+          allow_missing: bool = False, type_choices: Mapping[str, str] | None = None) -> Checked:
     """Every row as it would be stored, or the reasons it cannot be (nothing is written).
     `scales`: staff's value mapping per rating column (answer → score) over the guessed one;
-    `allow_missing`: rows without an organisation are imported (type 其他 unless known)."""
+    `allow_missing`: rows without an organisation are imported (type 其他 unless known);
+    `type_choices`: staff's type for a written type (as the preview shows it) over the guess."""
     goals = tuple(session.plan.definition.goals)
     mapping = {i: f for i, f in mapping.items() if f}
     notes = mapping_problems(mapping, goals)
@@ -223,7 +224,8 @@ def check(session: EvaluationSession, sheet: Sheet, platform: str, mapping: Mapp
         base = fingerprint(sheet, cells)
         seen[base] += 1
         result = RowResult(number, fingerprint(sheet, cells, seen[base]))
-        _check_row(result, cells, by_field, rated, form_class, roster, numbered, checked, types, missing)
+        _check_row(result, cells, by_field, rated, form_class, roster, numbered, checked, types, missing,
+                   {w: k for w, k in (type_choices or {}).items() if k in {t.name for t in types}})
         checked.rows.append(result)
     return checked
 
@@ -235,7 +237,7 @@ def _cell(cells: list[str], by_field: Mapping[str, int], name: str) -> str:
 
 def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int], rated: list[Item],
                form_class: type[SurveyFormBase], roster: Mapping[str, str], numbered: bool,
-               checked: Checked, types, missing: str | None) -> None:
+               checked: Checked, types, missing: str | None, type_choices: Mapping[str, str]) -> None:
     organisation = platforms.as_text(_cell(cells, by_field, columns.ORGANISATION))
     data = MultiDict({
         "submission_id": result.fingerprint[:32],  # a well-formed id for the form; stored as import:…
@@ -246,8 +248,8 @@ def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int],
     explained = set()  # fields whose cell could not be read: the form's own error would repeat it
     written = _cell(cells, by_field, columns.ORG_TYPE)
     try:
-        kind = values.organisation_type(written, organisation, roster, numbered=numbered, types=types,
-                                        missing=missing)
+        kind = type_choices.get(platforms.as_text(written)) or values.organisation_type(
+            written, organisation, roster, numbered=numbered, types=types, missing=missing)
         data["organisation_type"] = kind
         checked.types[(platforms.as_text(written), kind)] += 1
     except values.ValueProblem as exc:
@@ -388,13 +390,21 @@ def scale_overrides(sheet: Sheet, mapping: Mapping[int, str], texts: Sequence[st
 
 def prepare(session: EvaluationSession, path: str | Path, name: str | None = None,
             overrides: Sequence[str] = (), value_texts: Sequence[str] = (), *,
-            allow_missing: bool = False) -> Checked:
+            allow_missing: bool = False, type_texts: Sequence[str] = ()) -> Checked:
     """Read, map (automatically, then `列名=字段` overrides), apply `--values` and check a file."""
     sheet, platform = open_file(path, name)
     goals = session.plan.definition.goals
     numbered = is_numbered(sheet, platform, goals)
     mapping = columns.suggest(sheet, goals, numbered=numbered)
     mapping = apply_overrides(sheet, goals, mapping, overrides)
+    names = session.type_names
+    type_choices = {}
+    for text in type_texts:
+        written, sep, kind = text.rpartition("=")
+        if not sep or not written.strip() or kind.strip() not in names:
+            raise ImportFileError(f"--type {text}：应写成 文件中的写法=类型，类型为{'、'.join(names)}之一")
+        type_choices[written.strip()] = kind.strip()
     return check(session, sheet, platform, mapping, numbered=numbered,
-                 scales=scale_overrides(sheet, mapping, value_texts), allow_missing=allow_missing)
+                 scales=scale_overrides(sheet, mapping, value_texts), allow_missing=allow_missing,
+                 type_choices=type_choices)
 
