@@ -181,7 +181,7 @@ def wjx_text_xls(n: int = 80) -> tuple[list[str], list[list[object]], list[dict]
     rows, expected = [], []
     for i in range(n):
         written, kind = identities[i % len(identities)]
-        options = [(i * 3 + k) % 6 for k in range(len(BUSINESS_GOALS))]  # 0..4 a scale step, 5 不了解
+        options = [(i * 5 + k) % 6 for k in range(len(BUSINESS_GOALS))]  # 0..4 a scale step, 5 不了解
         cells = ["不了解" if o == 5 else _TEXT_SCALE[o] for o in options]
         scores = {gid: (o + 1 if o < 5 else None) for gid, o in zip(BUSINESS_GOAL_IDS, options)}
         problems = "审批慢┋其他〖窗口人员态度差〗" if i % 3 == 0 else "融资难" if i % 3 == 1 else "(跳过)"
