@@ -69,7 +69,7 @@ DEFAULT_RESPONDENT_TYPES = (
                               "评估机构")),
     RespondentType("政府部门", ("政府", "机关", "部门", "政府机关", "事业单位", "委员会", "管理局", "监管局",
                               "人民法院", "法院", "检察院")),
-    RespondentType(OTHER_TYPE, ("其它", "协会", "商会", "学会", "社会组织", "行业协会")),
+    RespondentType(OTHER_TYPE, ("其它", "协会", "商会", "学会", "社会组织", "行业协会", "个人")),  # 个人: 个人/群众 when anonymous
 )
 # Offered in anonymous sessions (public consultations), where most answers come from residents.
 PUBLIC_RESPONDENT_TYPE = RespondentType(PUBLIC_TYPE, ("个人", "群众", "市民", "居民", "公众", "村民", "网民",
