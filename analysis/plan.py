@@ -1,8 +1,10 @@
 """Plan definition files (`corpus/plans/*.toml`): one file per policy plan.
 
 A plan names the goals participants rate, the problem categories the analysis maps
-statements to, and the measures the report cites. Files are edited by staff, so every
-problem is reported as `文件: 字段: 原因`.
+statements to, the measures the report cites and, optionally, who answers
+(`[[respondent_types]]` with `name` and `aliases`; `DEFAULT_RESPONDENT_TYPES` otherwise) and the
+plan's own words for the segmenter (`[dictionary]` with `words` and `stopwords`). Files are
+edited by staff, so every problem is reported as `文件: 字段: 原因`.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ OTHER_NAME = "未归类/新问题"
 ID_MAX = 64
 TITLE_MAX = 200
 DOCUMENT_NUMBER_MAX = 100
+TYPE_MAX = 32  # Response.organisation_type
 
 # TOML escapes (\u0000) can put characters into a value that the file itself may not contain;
 # PostgreSQL refuses NUL, and none of them belongs in a title or a keyword.
@@ -47,6 +50,33 @@ class Item:
 
 
 @dataclass(frozen=True)
+class RespondentType:
+    """Who answered, as the form offers it (企业), with the words people write for it
+    (民营企业, 个体工商户) so imports and rosters map those to it."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+# The types round-tables have used so far; a plan without [[respondent_types]] gets these.
+OTHER_TYPE = "其他"
+PUBLIC_TYPE = "个人/群众"
+DEFAULT_RESPONDENT_TYPES = (
+    RespondentType("高校/科研院所", ("高校", "大学", "学院", "科研院所", "科研", "研究院", "研究所", "院所",
+                                "实验室", "高校科研院所")),
+    RespondentType("企业", ("民营企业", "国有企业", "外资企业", "企业", "公司", "工厂", "个体工商户", "个体")),
+    RespondentType("服务机构", ("服务机构", "机构", "代理机构", "代理", "事务所", "中介", "服务中心", "服务平台",
+                              "评估机构")),
+    RespondentType("政府部门", ("政府", "机关", "部门", "政府机关", "事业单位", "委员会", "管理局", "监管局",
+                              "人民法院", "法院", "检察院")),
+    RespondentType(OTHER_TYPE, ("其它", "协会", "商会", "学会", "社会组织", "行业协会", "个人")),  # 个人: 个人/群众 when anonymous
+)
+# Offered in anonymous sessions (public consultations), where most answers come from residents.
+PUBLIC_RESPONDENT_TYPE = RespondentType(PUBLIC_TYPE, ("个人", "群众", "市民", "居民", "公众", "村民", "网民",
+                                                      "学生", "退休人员", "自由职业"))
+
+
+@dataclass(frozen=True)
 class Category:
     id: str
     name: str
@@ -67,7 +97,27 @@ class Plan:
     goals: tuple[Item, ...] = ()
     categories: tuple[Category, ...] = ()
     measures: tuple[Item, ...] = ()
+    respondent_types: tuple[RespondentType, ...] = ()  # as the file lists them; () = the defaults
+    words: tuple[str, ...] = ()  # the plan's own dictionary words for the segmenter
+    stopwords: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
+
+    @property
+    def short_name(self) -> str:
+        """How pages refer to the plan: its short title (《方案》), else its title in 《》."""
+        return self.short_title or f"《{self.title}》"
+
+    def types_for(self, anonymous: bool = False) -> tuple[RespondentType, ...]:
+        """The types a session offers: the plan's (or the defaults), 其他 always last-resort
+        available, and 个人/群众 added for an anonymous session."""
+        types = list(self.respondent_types or DEFAULT_RESPONDENT_TYPES)
+        names = {t.name for t in types}
+        if anonymous and PUBLIC_TYPE not in names:
+            at = next((i for i, t in enumerate(types) if t.name == OTHER_TYPE), len(types))
+            types.insert(at, PUBLIC_RESPONDENT_TYPE)
+        if OTHER_TYPE not in names:
+            types.append(RespondentType(OTHER_TYPE))
+        return tuple(types)
 
     def category(self, category_id: str) -> Category:
         for c in self.categories:
@@ -111,6 +161,9 @@ def parse_plan(text: str, source: str = "<plan>") -> Plan:
         goals=v.items(data, "goals"),
         categories=v.categories(data),
         measures=v.items(data, "measures", required=False),
+        respondent_types=v.respondent_types(data),
+        words=v.words(data, "words"),
+        stopwords=v.words(data, "stopwords"),
         source=source,
     )
 
@@ -209,6 +262,33 @@ class _Validator:
         if required and not value:
             raise self.fail(name, "列表不能为空")
         return tuple(value)
+
+    def respondent_types(self, data: dict) -> tuple[RespondentType, ...]:
+        out: list[RespondentType] = []
+        seen: dict[str, str] = {}  # a name or alias → the type it belongs to
+        for i, t in enumerate(self.table_list(data, "respondent_types", required=False)):
+            where = f"respondent_types[{i}]."
+            name = self.text(t, "name", where=where, max_len=TYPE_MAX)
+            aliases = self.strings(t, "aliases", where, required=False)
+            for word in (name, *aliases):
+                if word in seen and seen[word] != name:
+                    raise self.fail(f"{where}{'name' if word == name else 'aliases'}",
+                                    f"“{word}”已用于类型“{seen[word]}”，同一个词只能对应一个类型")
+                seen[word] = name
+            if any(x.name == name for x in out):
+                raise self.fail(f"{where}name", f"类型“{name}”重复")
+            out.append(RespondentType(name, aliases))
+        return tuple(out)
+
+    def words(self, data: dict, key: str) -> tuple[str, ...]:
+        table = data.get("dictionary", {})
+        if not isinstance(table, dict):
+            raise self.fail("dictionary", "应写成 [dictionary] 表，含 words 和 stopwords 两个列表")
+        values = self.strings(table, key, "dictionary.", required=False)
+        for i, word in enumerate(values):
+            if len(word.split()) > 1:
+                raise self.fail(f"dictionary.{key}[{i}]", f"“{word}”含空格，每项只写一个词")
+        return values
 
     def categories(self, data: dict) -> tuple[Category, ...]:
         out = []

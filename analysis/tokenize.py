@@ -159,13 +159,24 @@ class ChineseTokenizer(BaseEstimator):
     """Callable: text → content tokens (no stopwords, punctuation, spaces or bare numbers).
 
     `userdict` / `stopwords`: a path replaces the bundled corpus/dict/userdict.txt or
-    corpus/stopwords.txt; None uses the bundled file.
+    corpus/stopwords.txt; None uses the bundled file. `for_plan` adds a plan's own words.
     """
+
+    extra_words: tuple[str, ...] = ()
+    extra_stopwords: tuple[str, ...] = ()
 
     def __init__(self, userdict=None, stopwords=None, engine="auto"):
         self.userdict = userdict
         self.stopwords = stopwords
         self.engine = engine
+
+    @staticmethod
+    def for_plan(plan, **kwargs) -> ChineseTokenizer:
+        """The tokenizer with a plan's `[dictionary]` words and stopwords on top of the bundled
+        files (a plain ChineseTokenizer for None or a plan without any)."""
+        if plan is None or not (plan.words or plan.stopwords):
+            return ChineseTokenizer(**kwargs)
+        return PlanTokenizer(extra_words=tuple(plan.words), extra_stopwords=tuple(plan.stopwords), **kwargs)
 
     @property
     def engine_name(self) -> str:
@@ -179,8 +190,11 @@ class ChineseTokenizer(BaseEstimator):
     def _build(self):
         state = self.__dict__
         if state.get("_cut_fn") is None:
-            state["_cut_fn"] = _ENGINES[self.engine_name](load_userdict(self.userdict))
-            state["_stop"] = load_stopwords(self.stopwords)
+            words = load_userdict(self.userdict)
+            known = {w.word for w in words}
+            words += [UserWord(w, DEFAULT_FREQ) for w in dict.fromkeys(self.extra_words or ()) if w not in known]
+            state["_cut_fn"] = _ENGINES[self.engine_name](words)
+            state["_stop"] = load_stopwords(self.stopwords) | {w.lower() for w in self.extra_stopwords or ()}
             state["_verdicts"] = {}
         return state["_cut_fn"], state["_stop"]
 
@@ -209,6 +223,15 @@ class ChineseTokenizer(BaseEstimator):
         state = super().__getstate__()
         state = {k: v for k, v in state.items() if k not in ("_cut_fn", "_stop", "_verdicts")}
         return state
+
+
+class PlanTokenizer(ChineseTokenizer):
+    """ChineseTokenizer plus a plan's own dictionary words and stopwords (`ChineseTokenizer.for_plan`)."""
+
+    def __init__(self, userdict=None, stopwords=None, engine="auto", extra_words=(), extra_stopwords=()):
+        super().__init__(userdict=userdict, stopwords=stopwords, engine=engine)
+        self.extra_words = extra_words
+        self.extra_stopwords = extra_stopwords
 
 
 # Parts of speech (jieba's dictionary tags) that never name an issue on their own: adverbs

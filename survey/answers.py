@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -66,24 +66,21 @@ def parse_score(value: str) -> int | None:
 
 
 class SurveyFormBase(PostedForm):
-    """Fields every session asks for; `survey_form_class` adds one rating per goal."""
+    """Fields every session asks for; `survey_form_class` adds one rating per goal and the
+    session's respondent types. In an anonymous session (`anonymous`) the organisation is
+    not asked and the type is optional."""
 
     goals: tuple[Item, ...] = ()
+    types: tuple[str, ...] = ORG_TYPES
+    anonymous: bool = False
 
     submission_id = HiddenField(validators=[InputRequired(message="缺少提交编号，请再次点击提交。")])
     organisation = StringField(
         "单位名称",
         filters=[_clean_text],
-        validators=[InputRequired(message="请填写单位名称。"),
-                    Length(max=ORGANISATION_MAX, message=_length_message(ORGANISATION_MAX))],
+        validators=[Length(max=ORGANISATION_MAX, message=_length_message(ORGANISATION_MAX))],
     )
-    organisation_type = RadioField(
-        "单位类型",
-        choices=[SelectChoice(t) for t in ORG_TYPES],
-        validate_choice=False,
-        validators=[InputRequired(message="请选择单位类型。"),
-                    AnyOf(ORG_TYPES, message="请从所列选项中选择单位类型。")],
-    )
+    organisation_type = RadioField("单位类型", choices=[SelectChoice(t) for t in ORG_TYPES], validate_choice=False)
     problems = TextAreaField(
         "存在问题",
         filters=[_clean_text],
@@ -100,9 +97,18 @@ class SurveyFormBase(PostedForm):
             raise ValidationError("提交编号无效，已重新生成，请再次点击提交。")
 
     def validate_organisation(self, field) -> None:
-        # InputRequired lets "   " through; the filter has already stripped it to "".
-        if not field.data:
+        # The filter has already stripped "   " to "".
+        if not field.data and not self.anonymous:
             raise ValidationError("请填写单位名称。")
+
+    def validate_organisation_type(self, field) -> None:
+        if not field.data:
+            if self.anonymous:
+                field.data = ""
+                return
+            raise ValidationError("请选择单位类型。")
+        if field.data not in self.types:
+            raise ValidationError(f"请从所列选项中选择{field.label.text}。")
 
     def validate_problems(self, field) -> None:
         # The written answers are what the evaluation report is built from, so an answer
@@ -118,11 +124,25 @@ class SurveyFormBase(PostedForm):
         return {goal.id: parse_score(field.data) for goal, field in self.rating_fields()}
 
 
-def survey_form_class(goals: Iterable[Item]) -> type[SurveyFormBase]:
-    """A form class with one required rating per plan goal (a class per plan, since
-    WTForms fields are declared on the class)."""
+def survey_form_class(goals: Iterable[Item], types: Sequence[str] = ORG_TYPES, *,
+                      anonymous: bool = False) -> type[SurveyFormBase]:
+    """A form class with one required rating per plan goal and the given respondent types
+    (a class per plan and session kind, since WTForms fields are declared on the class)."""
     goals = tuple(goals)
-    attrs: dict = {"goals": goals}
+    attrs: dict = {"goals": goals, "types": tuple(types), "anonymous": anonymous}
+    attrs["organisation_type"] = RadioField(
+        "身份类别（选填）" if anonymous else "单位类型",
+        choices=[SelectChoice(t) for t in types],
+        validate_choice=False,
+        validators=[] if anonymous else [InputRequired(message="请选择单位类型。")],
+    )
+    if not anonymous:
+        attrs["organisation"] = StringField(
+            "单位名称",
+            filters=[_clean_text],
+            validators=[InputRequired(message="请填写单位名称。"),
+                        Length(max=ORGANISATION_MAX, message=_length_message(ORGANISATION_MAX))],
+        )
     values = [choice.value for choice in RATING_CHOICES]
     for goal in goals:
         attrs[rating_field_name(goal.id)] = RadioField(
@@ -134,6 +154,12 @@ def survey_form_class(goals: Iterable[Item]) -> type[SurveyFormBase]:
                         AnyOf(values, message="请选择 1–5 分或“不了解”。")],
         )
     return type("SurveyForm", (SurveyFormBase,), attrs)
+
+
+def session_form_class(session: EvaluationSession, goals: Iterable[Item] | None = None) -> type[SurveyFormBase]:
+    """The phone form of a session: its plan's goals (or `goals`), its types, named or anonymous."""
+    return survey_form_class(session.plan.definition.goals if goals is None else goals,
+                             session.type_names, anonymous=session.anonymous)
 
 
 def find_response(session: EvaluationSession, submission_id: str) -> Response | None:
@@ -154,8 +180,8 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
     response = Response(
         session=session,
         submission_id=form.submission_id.data,
-        organisation=form.organisation.data,
-        organisation_type=form.organisation_type.data,
+        organisation=form.organisation.data or "",
+        organisation_type=form.organisation_type.data or "",
         problems=form.problems.data or "",
         suggestions=form.suggestions.data or "",
         source=source,
@@ -182,6 +208,6 @@ def same_answer(response: Response, form: SurveyFormBase) -> bool:
         return False
     stored = (response.organisation, response.organisation_type, response.problems,
               response.suggestions, {r.goal_id: r.score for r in response.ratings})
-    posted = (form.organisation.data or "", form.organisation_type.data, form.problems.data or "",
+    posted = (form.organisation.data or "", form.organisation_type.data or "", form.problems.data or "",
               form.suggestions.data or "", scores)
     return stored == posted

@@ -15,7 +15,7 @@ from analysis.plan import Plan as PlanDefinition
 from analysis.resources import corpus_path
 
 from .extensions import db
-from .models import ORG_TYPES, EvaluationSession, Rating, Response, StaffUser
+from .models import EvaluationSession, Rating, Response, StaffUser
 from .plans import plan_dir, sync_plan_file
 from .roster import RosterError, RosterRow, parse_toml_tables
 from .sessions import create_session
@@ -71,12 +71,13 @@ def read_session_file(path: Path) -> tuple[dict, list[RosterRow]]:
 def read_responses_file(path: Path, plan: PlanDefinition) -> list[dict]:
     data = _read_toml(path)
     goal_ids = {g.id for g in plan.goals}
+    names = [t.name for t in plan.types_for()]  # the plan's respondent types (the defaults if it lists none)
     out = []
     for i, t in enumerate(data.get("responses", [])):
         where = f"{path}: responses[{i}]."
         kind = _text(t, "organisation_type", where)
-        if kind not in ORG_TYPES:
-            raise DemoError(f"{where}organisation_type: “{kind}”不在可选范围内")
+        if kind not in names:
+            raise DemoError(f"{where}organisation_type: “{kind}”不在可选范围内（{'、'.join(names)}）")
         ratings = t.get("ratings", {})
         if not isinstance(ratings, dict) or set(ratings) - goal_ids:
             raise DemoError(f"{where}ratings: 键应为规划目标编号（{'、'.join(sorted(goal_ids))}）")

@@ -11,13 +11,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from analysis import plan as plan_limits
+from analysis.plan import DEFAULT_RESPONDENT_TYPES, RespondentType, parse_plan
 from analysis.plan import Plan as PlanDefinition
-from analysis.plan import parse_plan
 
 from . import limits
 from .extensions import db
 
-ORG_TYPES = ("高校/科研院所", "企业", "服务机构", "政府部门", "其他")
+# The respondent types of a plan that lists none, in a named session (the round-table); a
+# session's own list is `EvaluationSession.respondent_types` (the plan's, 个人/群众 when anonymous).
+ORG_TYPES = tuple(t.name for t in DEFAULT_RESPONDENT_TYPES)
 SESSION_FORMS = ("专题座谈会", "问卷调查", "实地调研", "专家论证会", "其他")
 SESSION_STATUSES = {"draft": "草稿", "open": "开放填写", "closed": "已结束"}
 # Where a response came from: the phone form, an import from another platform or a spreadsheet,
@@ -99,6 +101,9 @@ class EvaluationSession(db.Model):
     place: Mapped[str] = mapped_column(String(limits.PLACE_MAX), default="")
     status: Mapped[str] = mapped_column(String(16), default="draft")
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # A public consultation (意见征集): no organisation asked, the type optional, 个人/群众 offered.
+    # False: a named session (the round-table, with its roster).
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     plan: Mapped[Plan] = relationship(back_populates="sessions")
@@ -114,6 +119,15 @@ class EvaluationSession(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status == "open"
+
+    @property
+    def respondent_types(self) -> tuple[RespondentType, ...]:
+        """The types this session offers, in the plan's order (see Plan.types_for)."""
+        return self.plan.definition.types_for(self.anonymous)
+
+    @property
+    def type_names(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.respondent_types)
 
 
 class RosterEntry(db.Model):

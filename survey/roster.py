@@ -6,29 +6,15 @@ import csv
 import io
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.plan import DEFAULT_RESPONDENT_TYPES, RespondentType
+
 from .cleaning import clean_text
 from .limits import ORGANISATION_MAX, PERSON_MAX
-from .models import ORG_TYPES
 
-# Everyday names staff type for the fixed categories.
-_TYPE_ALIASES = {
-    "高校": "高校/科研院所", "大学": "高校/科研院所", "科研院所": "高校/科研院所",
-    "科研": "高校/科研院所", "高校科研院所": "高校/科研院所",
-    "机构": "服务机构", "政府": "政府部门", "部门": "政府部门",
-}
-# Words inside a longer name ("民营企业", "知识产权代理机构", "市直部门") that say which category
-# it is, as questionnaires on other platforms word their options; tried in this order, so
-# "企业服务机构" is a 服务机构 and "科技企业" (no 科研 word) an 企业.
-_TYPE_WORDS = (
-    ("高校/科研院所", ("高校", "大学", "学院", "科研", "研究院", "研究所", "院所", "实验室")),
-    ("服务机构", ("服务机构", "代理", "事务所", "中介", "服务中心", "服务平台", "评估机构")),
-    ("企业", ("企业", "公司", "工厂", "个体")),
-    ("政府部门", ("政府", "机关", "部门", "委员会", "管理局", "监管局", "知识产权局", "人民法院", "检察院")),
-    ("其他", ("其他", "其它", "协会", "商会", "学会", "社会组织", "个人")),
-)
 _TYPE_NOISE = re.compile(r"[\s　]+")
 _SEPARATORS = re.compile(r"\s*[,，、\t]\s*")
 
@@ -44,27 +30,33 @@ class RosterRow:
     organisation_type: str
 
 
-def match_org_type(value: str) -> str | None:
-    """The fixed category (one of ORG_TYPES) a written type names, or None if it names none."""
+def match_org_type(value: str, types: Sequence[RespondentType] = DEFAULT_RESPONDENT_TYPES) -> str | None:
+    """The type (a name in `types`, the session's or the plan's list) a written type names,
+    or None if it names none: the name itself, one of its aliases, else the longest alias or
+    name found inside it ("民营科技企业" → 企业; "企业服务机构" → 服务机构)."""
     value = _TYPE_NOISE.sub("", value or "").replace("／", "/")
-    if value in ORG_TYPES:
-        return value
-    if value in _TYPE_ALIASES:
-        return _TYPE_ALIASES[value]
-    for kind, words in _TYPE_WORDS:
-        if any(word in value for word in words):
-            return kind
-    return None
+    if not value:
+        return None
+    for kind in types:
+        if value == kind.name or value in kind.aliases:
+            return kind.name
+    best, length = None, 0
+    for kind in types:
+        for word in (kind.name, *kind.aliases):
+            if len(word) > length and word in value:
+                best, length = kind.name, len(word)
+    return best
 
 
-def org_type(value: str, where: str) -> str:
-    kind = match_org_type(value)
+def org_type(value: str, where: str, types: Sequence[RespondentType] = DEFAULT_RESPONDENT_TYPES) -> str:
+    kind = match_org_type(value, types)
     if kind is None:
-        raise RosterError(f"{where}：类型“{value.strip()}”不在可选范围内（{'、'.join(ORG_TYPES)}）")
+        names = "、".join(t.name for t in types)
+        raise RosterError(f"{where}：类型“{value.strip()}”不在可选范围内（{names}）")
     return kind
 
 
-def _row(fields: list[str], where: str) -> RosterRow:
+def _row(fields: list[str], where: str, types: Sequence[RespondentType] = DEFAULT_RESPONDENT_TYPES) -> RosterRow:
     fields = [clean_text(f).strip() for f in fields]  # roster files come from outside too
     if len(fields) == 2:  # 单位, 类型
         fields = [fields[0], "", fields[1]]
@@ -77,16 +69,16 @@ def _row(fields: list[str], where: str) -> RosterRow:
         raise RosterError(f"{where}：单位名称不超过 {ORGANISATION_MAX} 字")
     if len(person) > PERSON_MAX:
         raise RosterError(f"{where}：姓名不超过 {PERSON_MAX} 字")
-    return RosterRow(organisation, person, org_type(kind, where))
+    return RosterRow(organisation, person, org_type(kind, where, types))
 
 
-def parse_lines(text: str) -> list[RosterRow]:
+def parse_lines(text: str, types: Sequence[RespondentType] = DEFAULT_RESPONDENT_TYPES) -> list[RosterRow]:
     """One organisation a line: "单位, 姓名, 类型" or "单位, 类型"; blank lines are skipped.
     Chinese commas (，、) and tabs (pasted from a spreadsheet) separate fields too."""
     rows = []
     for n, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            rows.append(_row(_SEPARATORS.split(line.strip()), f"第 {n} 行"))
+            rows.append(_row(_SEPARATORS.split(line.strip()), f"第 {n} 行", types))
     return rows
 
 

@@ -22,7 +22,9 @@ class SessionError(ValueError):
 
 def create_session(*, plan_id: str, title: str, form: str, organiser: str, starts_at: dt.datetime | None,
                    place: str, roster: Iterable[RosterRow] = (), status: str = "draft",
-                   is_demo: bool = False) -> EvaluationSession:
+                   is_demo: bool = False, anonymous: bool = False) -> EvaluationSession:
+    """A new session; `anonymous` makes it a public consultation (no organisation asked, the
+    type optional, 个人/群众 offered), otherwise a named session with its roster."""
     if db.session.get(Plan, plan_id) is None:
         raise SessionError(f"找不到规划“{plan_id}”，请先用 pingjia load-plan 导入规划文件")
     if form not in SESSION_FORMS:
@@ -36,7 +38,7 @@ def create_session(*, plan_id: str, title: str, form: str, organiser: str, start
     session = EvaluationSession(
         code=_unused_code(), plan_id=plan_id, title=title.strip(), form=form,
         organiser=organiser.strip(), starts_at=starts_at, place=place.strip(), status=status,
-        is_demo=is_demo,
+        is_demo=is_demo, anonymous=anonymous,
         roster=[RosterEntry(organisation=r.organisation, person=r.person,
                             organisation_type=r.organisation_type) for r in roster],
     )

@@ -70,8 +70,9 @@ def test_reimport_adds_nothing(app, runner, tmp_path):
     path = write_xlsx(tmp_path / "wjx.xlsx", *wjx())
     assert run_import(runner, path, code).exit_code == 0
     again = run_import(runner, path, code, "--source", "表格")
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 2, again.output  # nothing stored: status 2 with the reason
     assert "已导入 0 份答卷" in again.output and "3 份以前已导入过" in again.output
+    assert "没有保存任何答卷：文件中的答卷以前都已导入过" in again.output
     with app.app_context():
         assert response_count(by_code(code)) == 3
         assert db.session.scalar(select(func.count()).select_from(Rating)) == 3 * 7
@@ -114,7 +115,7 @@ def bad_file(tmp_path):
     header, rows = plain()
     rows = [list(r) for r in rows]
     rows.insert(1, ["", "企业", 5, 5, 5, 5, 5, 5, 5, "无", ""])  # row 3: no organisation
-    rows.append(["某研究会", "外星机构", "很棒", 4, 4, 4, 4, 4, 4, "有问题", ""])  # row 6: type and rating
+    rows.append(["某研究会", "外星来客", "很棒", 4, 4, 4, 4, 4, 4, "有问题", ""])  # row 6: a rating (the type is 其他)
     rows.append(["某某公司", "企业", 4, 4, 4, 4, 4, 4, 4, "长" * (TEXT_MAX + 1), ""])  # row 7: too long
     return write_xlsx(tmp_path / "bad.xlsx", header, rows)
 
@@ -122,10 +123,10 @@ def bad_file(tmp_path):
 def test_bad_file_is_refused_with_row_numbers_and_nothing_stored(app, runner, tmp_path):
     code = make_session(app)
     result = run_import(runner, bad_file(tmp_path), code)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # nothing stored
     assert "第 3 行：单位名称：请填写单位名称。" in result.output
-    assert "第 6 行：单位类型：单位类型“外星机构”不在可选范围内" in result.output
-    assert "知识产权创造：“很棒”不是评分" in result.output
+    assert "第 6 行：知识产权创造：“很棒”不是评分" in result.output
+    assert "单位类型对应：外星来客 → 其他（1 行）" in result.output  # shown, not refused
     assert f"第 7 行：存在问题：已输入 {TEXT_MAX + 1} 字，超过上限 {TEXT_MAX} 字" in result.output
     assert "有 3 行有问题，未导入任何数据" in result.output and "--only-good" in result.output
     with app.app_context():
@@ -146,7 +147,7 @@ def test_map_option_changes_the_automatic_mapping(app, runner, tmp_path):
     rows = [["山东科技大学", "高校", "4", "校企对接不畅"], ["某某公司", "企业", "非常满意", "无"]]
     path = write_csv(tmp_path / "odd.csv", header, rows)
     refused = run_import(runner, path, code)
-    assert refused.exit_code == 1 and "单位名称：请填写单位名称。" in refused.output
+    assert refused.exit_code == 2 and "单位名称：请填写单位名称。" in refused.output
     result = run_import(runner, path, code, "--map", "机构=单位名称", "--map", "C=知识产权创造",
                         "--map", "看法=存在问题")
     assert result.exit_code == 0, result.output
@@ -154,7 +155,7 @@ def test_map_option_changes_the_automatic_mapping(app, runner, tmp_path):
     assert got["山东科技大学"][1] == {"creation": 4} and got["某某公司"][1] == {"creation": 5}
     assert got["山东科技大学"][2] == "校企对接不畅"
     bad = run_import(runner, path, code, "--map", "机构=不存在的字段")
-    assert bad.exit_code == 1 and "不认识字段“不存在的字段”" in bad.output
+    assert bad.exit_code == 2 and "不认识字段“不存在的字段”" in bad.output
 
 
 def test_organisation_type_from_the_roster_when_the_file_has_none(app, runner, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from survey.imports import platforms
-from survey.imports.values import ValueProblem, organisation_type, rating
+from survey.imports.values import ValueProblem, column_scale, organisation_type, parse_scale_text, rating
 from survey.roster import match_org_type
 
 
@@ -42,11 +42,77 @@ def test_organisation_type_cells():
     assert organisation_type("5〖行业协会〗", "x", roster, numbered=True) == "其他"
     assert organisation_type("", "山东科技大学", roster) == "高校/科研院所"
     assert organisation_type("(跳过)", "山东科技大学", roster) == "高校/科研院所"
-    for cell, org in (("事业单位", "x"), ("", "不在名单"), ("企业┋政府部门", "x")):
+    for cell, org in (("", "不在名单"), ("企业┋政府部门", "x")):
         with pytest.raises(ValueProblem):
             organisation_type(cell, org, roster)
-    with pytest.raises(ValueProblem, match="超出范围"):
-        organisation_type("7", "x", roster, numbered=True)
+
+
+def test_types_outside_the_list_map_by_alias_or_to_other_never_refused():
+    assert organisation_type("事业单位", "x", {}) == "政府部门"  # an alias
+    assert organisation_type("外星机构联合体", "x", {}) == "服务机构"  # a word inside
+    assert organisation_type("火星来客", "x", {}) == "其他"
+    assert organisation_type("7", "x", {}, numbered=True) == "其他"  # beyond the session's options
+    assert organisation_type("", "不在名单", {}, missing="") == ""  # anonymous session
+    assert organisation_type("", "不在名单", {}, missing="其他") == "其他"  # staff chose to import
+
+
+def test_plan_types_with_aliases_and_anonymous_public_type():
+    from analysis.plan import parse_plan
+    plan = parse_plan(PLAN_WITH_TYPES)
+    types = plan.types_for(anonymous=False)
+    assert [t.name for t in types] == ["企业", "个体工商户", "社会组织", "其他"]
+    assert [t.name for t in plan.types_for(anonymous=True)] == ["企业", "个体工商户", "社会组织", "个人/群众", "其他"]
+    assert organisation_type("民营企业", "x", {}, types=types) == "企业"
+    assert organisation_type("个体户", "x", {}, types=types) == "个体工商户"
+    assert organisation_type("2", "x", {}, types=types, numbered=True) == "个体工商户"
+    assert organisation_type("高校", "x", {}, types=types) == "其他"  # not a type of this plan
+    assert match_org_type("市民", plan.types_for(anonymous=True)) == "个人/群众"
+
+
+PLAN_WITH_TYPES = """
+id = "p"
+title = "某市优化营商环境行动方案"
+[[goals]]
+id = "g"
+name = "政务服务"
+[[categories]]
+id = "c"
+name = "办事难"
+description = "办事难"
+keywords = ["办事"]
+[[respondent_types]]
+name = "企业"
+aliases = ["民营企业", "国有企业"]
+[[respondent_types]]
+name = "个体工商户"
+aliases = ["个体户"]
+[[respondent_types]]
+name = "社会组织"
+aliases = ["行业协会", "商会"]
+"""
+
+
+@pytest.mark.parametrize("cell,expected", [
+    ("很满意", "5"), ("满意", "4"), ("比较满意", "4"), ("一般", "3"), ("不太满意", "2"), ("不满意", "2"),
+    ("很不满意", "1"), ("非常同意", "5"), ("同意", "4"), ("不同意", "2"), ("非常不同意", "1"), ("很好", "5"),
+    ("很差", "1"), ("★★★★☆", "4"), ("★☆☆☆☆", "1"), ("4星", "4"), ("不清楚", "na"), ("无法评价", "na"),
+])
+def test_common_scales(cell, expected):
+    assert rating(cell) == expected
+
+
+def test_a_ten_point_column_folds_onto_five_and_staff_override_wins():
+    cells = ["10", "9", "7", "6", "3", "1", "", "不了解"]
+    scale = column_scale(cells)
+    assert scale == {"10": "5", "9": "5", "7": "4", "6": "3", "3": "2", "1": "1", "不了解": "na"}
+    assert rating("6", scale=scale) == "3"
+    # 按序号 of a questionnaire whose options run from best to worst: staff reverse them.
+    scale = column_scale(["1", "2", "5", "6"], numbered=True, overrides=parse_scale_text("1:5,2:4,4:2,5:1"))
+    assert [rating(c, numbered=True, scale=scale) for c in ("1", "2", "5", "6")] == ["5", "4", "1", "na"]
+    with pytest.raises(ValueProblem, match="不是评分"):
+        rating("差不多", scale=column_scale(["差不多"]))
+    with pytest.raises(ValueProblem, match="值:分"):
+        parse_scale_text("很满意=五")
 
 
 @pytest.mark.parametrize("header,title", [

@@ -111,10 +111,10 @@ def test_changing_the_mapping_on_the_preview(app, staff, tmp_path):
 def test_bad_rows_listed_and_nothing_stored_until_only_good(app, staff, tmp_path):
     code = make_session(app)
     header, rows = plain()
-    rows = [*rows, ["某研究会", "外星机构", 4, 4, 4, 4, 4, 4, 4, "有问题", ""]]
+    rows = [*rows, ["", "外星来客", 4, 4, 4, 4, 4, 4, 4, "有问题", ""]]
     url = upload(staff, code, write_xlsx(tmp_path / "bad.xlsx", header, rows)).headers["Location"]
     html = staff.get(url).get_data(as_text=True)
-    assert "<strong>第 5 行</strong>：单位类型：单位类型“外星机构”不在可选范围内" in html
+    assert "<strong>第 5 行</strong>：单位名称：请填写单位名称。" in html
     assert "尚未导入任何数据" in html and "只导入没有问题的 3 行" in html
     html_after = staff.post(url, data={**selected_mapping(html), "csrf_token": page_token(html),
                                        "action": "import", "source": "表格"}).get_data(as_text=True)
@@ -224,3 +224,79 @@ def test_upload_over_the_import_limit_is_explained(app, staff, tmp_path, monkeyp
     response = upload(staff, code, path)
     assert response.status_code == 413
     assert "文件超过 0.25 MB，请分成几个文件导入。" in response.get_data(as_text=True)
+
+
+def selected_values(html: str) -> dict[str, str]:
+    """The value mapping as posted: valkey-*/val-* pairs."""
+    keys = dict(re.findall(r'name="(valkey-\d+-\d+)" value="([^"]*)"', html))
+    chosen = dict(re.findall(r'<select name="(val-\d+-\d+)" id="[^"]+">.*?<option value="([^"]*)" selected', html, re.S))
+    return {**keys, **chosen}
+
+
+def selected_types(html: str) -> dict[str, str]:
+    keys = dict(re.findall(r'name="(typekey-\d+)" value="([^"]*)"', html))
+    chosen = dict(re.findall(r'<select name="(type-\d+)" id="[^"]+">.*?<option value="([^"]*)" selected', html, re.S))
+    return {written: chosen["type-" + key[len("typekey-"):]] for key, written in keys.items()}
+
+
+def test_preview_value_mapping_type_mapping_and_missing_organisation(app, staff, tmp_path):
+    from support.import_files import business_session, wjx_satisfaction, wjx_text_xls, write_xls
+
+    code = business_session(app, anonymous=False)
+    header, rows, _ = wjx_satisfaction()
+    url = upload(staff, code, write_xlsx(tmp_path / "sat.xlsx", header, rows)).headers["Location"]
+    html = staff.get(url).get_data(as_text=True)
+    assert 'id="value-mapping"' in html and "缺少单位名称的行照样导入" in html
+    values = selected_values(html)
+    by_answer = {values[k]: values["val" + k[len("valkey"):]] for k in values if k.startswith("valkey-")}
+    assert by_answer == {"很满意": "5", "满意": "4", "一般": "3", "不满意": "2", "很不满意": "1", "不清楚": "na",
+                         "无法评价": "na"}
+    assert "可导入 <strong>0</strong> 行" in html and count(app, code) == 0
+    # Staff say 一般 means 2 here and that rows without an organisation are to be imported.
+    values = {k: ("2" if values.get("valkey" + k[3:]) == "一般" else v) for k, v in values.items()}
+    form = {**selected_mapping(html), **values, "csrf_token": page_token(html), "source": "问卷星",
+            "numbered": "0", "allow_missing": "1"}
+    html = staff.post(url, data={**form, "action": "check"}).get_data(as_text=True)
+    assert f"可导入 <strong>{len(rows)}</strong> 行" in html and count(app, code) == 0
+    assert re.search(r'name="allow_missing" value="1" id="allow-missing" checked', html)
+    response = staff.post(url, data={**form, "action": "import"})
+    assert response.status_code == 302
+    with app.app_context():
+        session = by_code(code)
+        got = {r.suggestions: ({x.goal_id: x.score for x in r.ratings}["government-services"], r.organisation_type)
+               for r in session.responses}
+    assert got["意见3"] == (2, "其他") and got["意见1"] == (5, "其他")
+
+    anonymous = business_session(app)
+    header, rows, _ = wjx_text_xls(14)
+    url = upload(staff, anonymous, write_xls(tmp_path / "t.xls", header, rows)).headers["Location"]
+    html = staff.get(url).get_data(as_text=True)
+    types = selected_types(html)
+    assert 'id="type-mapping"' in html and types["个体户"] == "个体工商户" and types["事业单位"] == "政府部门"
+    assert types["外卖骑手"] == "其他" and "不需要单位名称" in html
+    assert "可导入 <strong>14</strong> 行" in html
+    # Staff put 外卖骑手 under 个人/群众 for every row that says so, then import.
+    keys = dict(re.findall(r'name="(typekey-\d+)" value="([^"]*)"', html))
+    choices = {f"type-{k[len('typekey-'):]}": ("个人/群众" if w == "外卖骑手" else types[w]) for k, w in keys.items()}
+    form = {**selected_mapping(html), **selected_values(html), **keys, **choices, "csrf_token": page_token(html),
+            "source": "问卷星", "numbered": "0"}
+    html = staff.post(url, data={**form, "action": "check"}).get_data(as_text=True)
+    assert selected_types(html)["外卖骑手"] == "个人/群众"
+    assert staff.post(url, data={**form, "action": "import"}).status_code == 302
+    with app.app_context():
+        kinds = sorted(r.organisation_type for r in by_code(anonymous).responses)
+    assert kinds.count("个人/群众") == 4 and kinds.count("其他") == 2  # 市民 ×2, 骑手 ×2; 〖退休教师〗 ×2
+
+
+def test_preview_import_refused_over_the_session_cap(app, staff, tmp_path):
+    from support.import_files import business_session, wjx_2023_numbered
+
+    app.config["SESSION_RESPONSE_MAX"] = 10
+    code = business_session(app)
+    header, rows, _ = wjx_2023_numbered(12)
+    url = upload(staff, code, write_xlsx(tmp_path / "w.xlsx", header, rows)).headers["Location"]
+    html = staff.get(url).get_data(as_text=True)
+    form = {**selected_mapping(html), **selected_values(html), "csrf_token": page_token(html), "source": "问卷星",
+            "numbered": "1", "action": "import"}
+    html = staff.post(url, data=form, follow_redirects=True).get_data(as_text=True)
+    assert "本活动最多接收 10 份答卷，已有 0 份" in html and "超出 2 份" in html and count(app, code) == 0

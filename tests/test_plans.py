@@ -178,3 +178,109 @@ def test_source_is_kept_verbatim_with_comments(app):
         sync_plan_file(SEED)
         assert db.session.get(Plan, "taian-ip-14th-fyp").source_text.startswith("# 《泰安市")
 
+
+
+BUSINESS = corpus_path("plans", "city-business-environment.toml")
+
+
+def test_second_plan_of_another_domain_loads_with_its_types_and_words():
+    plan = load_plan(BUSINESS)
+    assert plan.short_name == "《方案》" and len(plan.goals) == 6 and len(plan.categories) == 4
+    assert [t.name for t in plan.types_for()] == ["企业", "个体工商户", "行业协会商会", "金融机构", "政府部门", "其他"]
+    assert "个人/群众" in [t.name for t in plan.types_for(anonymous=True)]
+    assert "一件事一次办" in plan.words and "营商" in plan.stopwords
+    text = BUSINESS.read_text(encoding="utf-8")
+    for word in ("知识产权", "专利", "商标"):
+        assert word not in text
+
+
+def test_a_plan_without_types_gets_the_defaults_and_other_is_always_there():
+    plan = parse_plan(MINIMAL)
+    assert [t.name for t in plan.types_for()] == ["高校/科研院所", "企业", "服务机构", "政府部门", "其他"]
+    assert [t.name for t in plan.types_for(anonymous=True)][-2:] == ["个人/群众", "其他"]
+    only = parse_plan(MINIMAL + '[[respondent_types]]\nname = "企业"\n')
+    assert [t.name for t in only.types_for()] == ["企业", "其他"]  # 其他 is where unknown types go
+
+
+@pytest.mark.parametrize("extra, field, reason", [
+    ('[[respondent_types]]\naliases = ["x"]\n', "respondent_types[0].name", "缺少必填字段"),
+    ('[[respondent_types]]\nname = "企业"\n[[respondent_types]]\nname = "企业"\n', "respondent_types[1].name", "重复"),
+    ('[[respondent_types]]\nname = "企业"\naliases = ["公司"]\n[[respondent_types]]\nname = "个体"\naliases = ["公司"]\n',
+     "respondent_types[1].aliases", "已用于类型“企业”"),
+    ('[[respondent_types]]\nname = "企业"\naliases = "公司"\n', "respondent_types[0].aliases", "应为字符串列表"),
+    ('[[respondent_types]]\nname = "' + "长" * 33 + '"\n', "respondent_types[0].name", "过长"),
+    ('dictionary = ["词"]\n', "dictionary", "应写成 [dictionary] 表"),
+    ('[dictionary]\nwords = ["两 个"]\n', "dictionary.words[0]", "含空格"),
+    ('[dictionary]\nstopwords = [1]\n', "dictionary.stopwords", "应为字符串列表"),
+])
+def test_respondent_types_and_dictionary_errors_name_file_and_field(extra, field, reason):
+    # Top-level keys go before the first table in TOML; put the extra tables after the plan's.
+    error = error_of(MINIMAL.replace('id = "p1"', 'id = "p1"\n' + extra) if extra.startswith("dictionary =")
+                     else MINIMAL + extra)
+    assert error.source == "bad.toml" and error.field == field and reason in error.reason
+
+
+def test_plan_words_and_stopwords_reach_the_tokenizer():
+    from analysis.tokenize import ChineseTokenizer
+
+    plan = load_plan(BUSINESS)
+    text = "无还本续贷的门槛太高，营商方面希望改进"
+    plain, planned = ChineseTokenizer(engine="jieba")(text), ChineseTokenizer.for_plan(plan, engine="jieba")(text)
+    assert "无还本续贷" in planned and "无还本续贷" not in plain
+    assert "营商" in plain and "营商" not in planned
+
+
+IP_WORDS = ("知识产权", "专利", "商标", "《规划》")
+
+
+def test_business_plan_end_to_end_shows_no_ip_wording(app, client, runner, tmp_path):
+    """The 营商环境 plan's phone form, paper form, import preview, session, analysis and review
+    pages and its report (HTML and Word) after a real analysis: nothing from the seed plan's
+    domain, and the plan named by its own short title."""
+    import zipfile
+
+    from support.import_files import business_session, wjx_text_xls, write_xls, write_xlsx
+    from support.report import store_demo_analysis
+    from support.staff import add_staff, csrf_token, log_in
+
+    code = business_session(app, status="open")
+    header, rows, _ = wjx_text_xls(60)
+    assert runner.invoke(args=["import", str(write_xls(tmp_path / "a.xls", header, rows)),
+                               "--session", code]).exit_code == 0
+    store_demo_analysis(app, code)
+    add_staff(app)
+    log_in(client)
+    token = csrf_token(client, f"/staff/sessions/{code}/import")
+    with open(write_xlsx(tmp_path / "b.xlsx", header, rows[:5]), "rb") as f:
+        preview = client.post(f"/staff/sessions/{code}/import", content_type="multipart/form-data",
+                              data={"file": (f, "b.xlsx"), "csrf_token": token, "source": ""}).headers["Location"]
+    pages = {url: client.get(url) for url in (
+        f"/s/{code}", f"/staff/sessions/{code}", f"/staff/sessions/{code}/analysis",
+        f"/staff/evaluations/{code}/review", f"/staff/reports/{code}", f"/staff/reports/{code}/report.html",
+        f"/staff/sessions/{code}/paper/form", f"/staff/sessions/{code}/paper", preview, "/staff/sessions/new", "/staff/")}
+    for url, response in pages.items():
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert not [w for w in IP_WORDS if w in html], url
+    assert "《方案》" in pages[f"/staff/sessions/{code}"].get_data(as_text=True)
+    report = client.get(f"/staff/reports/{code}/report.docx")
+    assert report.status_code == 200
+    path = tmp_path / "report.docx"
+    path.write_bytes(report.data)
+    with zipfile.ZipFile(path) as docx:
+        xml = "".join(docx.read(n).decode("utf-8") for n in docx.namelist() if n.endswith(".xml"))
+    assert "政务服务便利度" in xml and not [w for w in IP_WORDS if w in xml]
+
+
+def test_plan_tokenizer_pickles_and_clones():
+    import pickle
+
+    from sklearn.base import clone
+
+    from analysis.tokenize import ChineseTokenizer
+
+    tok = ChineseTokenizer.for_plan(load_plan(BUSINESS), engine="jieba")
+    before = tok("无还本续贷太难")
+    assert pickle.loads(pickle.dumps(tok))("无还本续贷太难") == before
+    assert clone(tok)("无还本续贷太难") == before and "无还本续贷" in before
+    assert type(ChineseTokenizer.for_plan(load_plan(SEED))) is ChineseTokenizer  # no words: the plain one

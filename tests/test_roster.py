@@ -53,3 +53,30 @@ def test_toml_tables_must_be_tables():
         parse_toml_tables({"organisation": "x"})
     with pytest.raises(RosterError, match=r"roster\[0\]"):
         parse_toml_tables([{"organisation": "x", "organisation_type": 3}])
+
+
+def test_roster_types_follow_the_plan_and_the_session_kind():
+    from analysis.plan import load_plan
+    from analysis.resources import corpus_path
+
+    seed = load_plan(corpus_path("plans", "taian-ip-14th-fyp.toml"))
+    assert parse_lines("张三, 个人", seed.types_for())[0].organisation_type == "其他"
+    assert parse_lines("张三, 个人", seed.types_for(anonymous=True))[0].organisation_type == "个人/群众"
+    business = load_plan(corpus_path("plans", "city-business-environment.toml"))
+    rows = parse_lines("某某烧烤店, 个体户\n某银行支行, 王五, 银行\n某某有限公司, 民营企业", business.types_for())
+    assert [r.organisation_type for r in rows] == ["个体工商户", "金融机构", "企业"]
+    with pytest.raises(RosterError, match="类型“高校”不在可选范围内（企业、个体工商户"):
+        parse_lines("某大学, 高校", business.types_for())
+
+
+def test_no_page_or_rule_of_the_app_names_the_seed_plans_domain():
+    """Templates, forms, guesses and imports are domain-free: the plan file carries its own words."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = [*(root / "templates").rglob("*.html"), *(root / "survey" / "static" / "js").glob("*.js"),
+             *(root / "survey" / "imports").glob("*.py"), root / "survey" / "roster.py", root / "survey" / "answers.py",
+             *(root / "survey" / "staff").glob("*.py"), *(root / "survey" / "participate").glob("*.py")]
+    found = {str(f.relative_to(root)): w for f in files for w in ("知识产权", "泰安", "《规划》", "专利", "商标")
+             if w in f.read_text(encoding="utf-8")}
+    assert found == {}

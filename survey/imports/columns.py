@@ -9,7 +9,7 @@ from analysis.plan import Item
 
 from . import platforms
 from .readers import Sheet
-from .values import ValueProblem, rating
+from .values import NOT_A_SCORE, column_options, column_scale
 
 IGNORE = ""
 ORGANISATION, ORG_TYPE, PROBLEMS, SUGGESTIONS, SUBMITTED_AT = (
@@ -20,7 +20,8 @@ FIELD_LABELS = {ORGANISATION: "单位名称", ORG_TYPE: "单位类型", PROBLEMS
 IGNORE_LABEL = "不导入"
 
 # Header words, checked on the title without its question number.
-_ORG_TYPE_WORDS = ("单位类型", "单位性质", "单位类别", "机构类型", "机构性质", "企业类型", "所属类型", "类型", "性质")
+_ORG_TYPE_WORDS = ("单位类型", "单位性质", "单位类别", "机构类型", "机构性质", "企业类型", "所属类型", "您的身份", "身份类别",
+                   "身份", "类型", "性质")
 _ORGANISATION_WORDS = ("单位名称", "单位全称", "工作单位", "所在单位", "企业名称", "机构名称", "单位")
 _PROBLEM_WORDS = ("问题", "困难", "不足", "短板")
 _SUGGESTION_WORDS = ("建议", "意见")
@@ -43,7 +44,7 @@ def field_label(field: str, goals: Sequence[Item]) -> str:
 
 
 def parse_field(text: str, goals: Sequence[Item]) -> str | None:
-    """What staff wrote after `=` in --map: a label (单位名称, 评分：知识产权创造), a goal's name or
+    """What staff wrote after `=` in --map: a label (单位名称, 评分：目标名称), a goal's name or
     id, a field key, or 不导入/忽略; None if it names nothing."""
     text = text.strip()
     if text in ("", IGNORE_LABEL, "忽略", "跳过", "-", "none", "ignore"):
@@ -62,17 +63,12 @@ def _squash(text: str) -> str:
 
 
 def _looks_like_ratings(values: list[str], numbered: bool) -> bool:
-    filled = [v for v in values if v.strip() and not platforms.is_skipped(v)]
-    if not filled:
+    counts = column_options(values)
+    if not counts:
         return True
-    good = 0
-    for value in filled:
-        try:
-            rating(value, numbered=numbered)
-            good += 1
-        except ValueProblem:
-            pass
-    return good >= 0.5 * len(filled)  # a few bad cells are bad rows to list, not a text column
+    scale = column_scale(values, numbered=numbered)
+    good = sum(n for option, n in counts.items() if scale[option] != NOT_A_SCORE)
+    return good >= 0.5 * sum(counts.values())  # a few bad cells are bad rows to list, not a text column
 
 
 def _goal_for(title: str, goals: Sequence[Item]) -> Item | None:

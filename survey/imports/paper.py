@@ -21,7 +21,6 @@ from ..answers import (
     same_answer,
     store_response,
 )
-from ..models import ORG_TYPES
 from ..sessions import response_sources
 from . import values
 from .blueprint import bp, session_or_404
@@ -36,21 +35,23 @@ PROBLEM_LINES, SUGGESTION_LINES = 7, 22
 def paper_form(code: str):
     session = session_or_404(code)
     return render_template("imports/paper_form.html", session=session, goals=session.plan.definition.goals,
-                           org_types=ORG_TYPES, scale=SCALE, problem_lines=range(PROBLEM_LINES),
+                           org_types=session.type_names, scale=SCALE, problem_lines=range(PROBLEM_LINES),
                            suggestion_lines=range(SUGGESTION_LINES))
 
 
 def _entry_data(session, posted: MultiDict) -> tuple[MultiDict, dict[str, str]]:
     """What staff typed → what the phone form posts. A type may be its number on the paper form
-    (1–5) or a name; an organisation on the roster may leave it blank. A rating is 1–5; 0 or
-    blank is 不了解. Returns the data and the problems found on the way, by field name."""
+    (1–n in the session's list), a name or an alias; an organisation on
+    the roster may leave it blank, and so may any form of an anonymous session. A rating is 1–5;
+    0 or blank is 不了解. Returns the data and the problems found on the way, by field name."""
     data = MultiDict(posted)
     problems: dict[str, str] = {}
     roster = {e.organisation.strip(): e.organisation_type for e in session.roster}
     organisation = posted.get("organisation", "").strip()
     try:
         data["organisation_type"] = values.organisation_type(
-            posted.get("organisation_type", ""), organisation, roster, numbered=True)
+            posted.get("organisation_type", ""), organisation, roster, numbered=True,
+            types=session.respondent_types, missing="" if session.anonymous else None, strict=True)
     except values.ValueProblem as exc:
         problems["organisation_type"] = str(exc)
     for goal in session.plan.definition.goals:
@@ -67,7 +68,7 @@ def _entry_data(session, posted: MultiDict) -> tuple[MultiDict, dict[str, str]]:
 def paper_entry(code: str):
     session = session_or_404(code)
     goals = session.plan.definition.goals
-    form_class = transcribed_form_class(goals)
+    form_class = transcribed_form_class(goals, session.type_names, anonymous=session.anonymous)
     typed = request.form if request.method == "POST" else MultiDict()
     previous = None
     if request.method == "POST":
@@ -95,7 +96,7 @@ def paper_entry(code: str):
     saved = find_response(session, request.args.get("saved", "")) if request.method == "GET" else None
     count = response_sources(session).get(PAPER, 0)
     return render_template("imports/paper_entry.html", session=session, form=form, typed=typed,
-                           goals=goals, org_types=ORG_TYPES, saved=saved, again=request.args.get("again") == "1",
+                           goals=goals, org_types=session.type_names, saved=saved, again=request.args.get("again") == "1",
                            previous=previous, paper_count=count,
                            organisations=list(dict.fromkeys((e.organisation, e.organisation_type)
                                                             for e in session.roster)),

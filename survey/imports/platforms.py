@@ -53,8 +53,8 @@ def detect(sheet: Sheet) -> str:
 
 
 def question_title(header: str) -> str:
-    """The words of a column header without the question number: "5(知识产权创造)" →
-    "知识产权创造" (a matrix row is its sub-question), "1、您的单位名称：" → "您的单位名称"."""
+    """The words of a column header without the question number: "5(政务服务便利度)" →
+    "政务服务便利度" (a matrix row is its sub-question), "1、您的单位名称：" → "您的单位名称"."""
     text = header.strip()
     for pattern in _MATRIX:
         match = pattern.match(text)

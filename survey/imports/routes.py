@@ -13,6 +13,7 @@ from wtforms.validators import ValidationError
 from ..extensions import csrf
 from ..limits import UPLOAD_MAX
 from . import columns, platforms, uploads
+from . import values as cell_values
 from .blueprint import bp, session_or_404
 from .readers import SUFFIXES, ImportFileError
 from .rules import IMPORT_SOURCES, Checked, ImportRefused, already_imported, check, default_source, is_numbered, store
@@ -20,6 +21,7 @@ from .rules import IMPORT_SOURCES, Checked, ImportRefused, already_imported, che
 MAX_UPLOAD_BYTES = UPLOAD_MAX
 PREVIEW_ROWS = 10
 SHOWN_BAD_ROWS = 200
+SHOWN_VALUES = 40  # distinct answers listed per rating column (a text column has hundreds)
 AUTO = ""
 
 
@@ -62,6 +64,22 @@ def _posted_mapping(header: list[str], goals) -> dict[int, str]:
     return {i: field for i, field in posted.items() if field in known}
 
 
+def _posted_scales(mapping: dict[int, str]) -> dict[int, dict[str, str]]:
+    """The value mapping staff set on the preview: `val-<column>-<n>` is the score of the answer
+    in `valkey-<column>-<n>` (only columns still mapped to a goal)."""
+    scales: dict[int, dict[str, str]] = {}
+    for key, answer in request.form.items():
+        if not key.startswith("valkey-"):
+            continue
+        _, column, n = key.split("-", 2)
+        if not column.isdigit() or not mapping.get(int(column), "").startswith(columns.GOAL_PREFIX):
+            continue
+        score = request.form.get(f"val-{column}-{n}")
+        if score is not None and score in cell_values.SCORE_LABELS:
+            scales.setdefault(int(column), {})[answer] = score
+    return scales
+
+
 @bp.route("/import/<token>", methods=["GET", "POST"])
 def preview(code: str, token: str):
     session = session_or_404(code)
@@ -82,14 +100,22 @@ def preview(code: str, token: str):
     source = request.values.get("source") or default_source(platform)
     if source not in IMPORT_SOURCES:
         source = default_source(platform)
+    scales, allow_missing, type_choices = {}, False, {}
     if request.method == "POST":
         mapping = _posted_mapping(sheet.header, goals)
+        was_numbered = numbered
         numbered = request.form.get("numbered") == "1" if platform == platforms.WJX else False
+        # Answers read differently once 按序号/按文本 changes: start from the guesses again.
+        scales = _posted_scales(mapping) if numbered == was_numbered else {}
+        allow_missing = request.form.get("allow_missing") == "1"
+        type_choices = {written: request.form.get(f"type-{key[len('typekey-'):]}", "")
+                        for key, written in request.form.items() if key.startswith("typekey-")}
     else:
         mapping = columns.suggest(sheet, goals, numbered=numbered)
     mapping_error = None
     try:
-        checked = check(session, sheet, platform, mapping, numbered=numbered)
+        checked = check(session, sheet, platform, mapping, numbered=numbered, scales=scales,
+                        allow_missing=allow_missing, type_choices=type_choices)
     except ImportFileError as exc:  # a field given to two columns
         mapping_error = str(exc)
         checked = None
@@ -97,8 +123,9 @@ def preview(code: str, token: str):
         only_good = request.form.get("only_good") == "1"
         try:
             report = store(session, checked, source, only_good=only_good)
-        except ImportRefused:
-            flash("文件中有问题的行，未导入任何数据。请修改文件后重新上传，或选择只导入没有问题的行。", "error")
+        except ImportRefused as exc:
+            flash(f"{exc}。" if not checked.bad or only_good else
+                  "文件中有问题的行，未导入任何数据。请修改文件后重新上传，或选择只导入没有问题的行。", "error")
         else:
             uploads.discard(upload)
             message = f"已从 {upload.name} 导入 {report.added} 份答卷（来源：{report.source}）"
@@ -124,6 +151,10 @@ def _preview_context(session, upload, sheet, platform, numbered, mapping, checke
         session=session, upload=upload, sheet=sheet, platform=platform, numbered=numbered,
         checked=checked, source=source, sources=IMPORT_SOURCES, mapping_error=mapping_error,
         columns=samples, choices=columns.field_choices(goals), goals=goals,
+        scales=_scale_tables(sheet, checked) if checked else [], score_choices=cell_values.SCORE_CHOICES,
+        type_changes=sorted(((w, k, n) for (w, k), n in checked.types.items() if w and w != k),
+                            key=lambda t: (-t[2], t[0])) if checked else [],
+        type_names=session.type_names,
         preview_rows=checked.rows[:PREVIEW_ROWS] if checked else [],
         bad_rows=checked.bad[:SHOWN_BAD_ROWS] if checked else [],
         already=already_imported(session, checked) if checked else 0,
@@ -131,3 +162,26 @@ def _preview_context(session, upload, sheet, platform, numbered, mapping, checke
         kind=checked.kind if checked else platform,
     )
 
+
+
+def _scale_tables(sheet, checked: Checked) -> list[dict]:
+    """Per rating column: each distinct answer, how many rows give it and the score it becomes."""
+    tables = []
+    for index, scale in sorted(checked.scales.items()):
+        counts = checked.option_counts(index)
+        answers = sorted(scale, key=_answer_order(scale))
+        tables.append({"index": index, "letter": columns.column_letter(index), "header": sheet.header[index],
+                       "field": columns.field_label(checked.mapping[index], checked.goals),
+                       "answers": [(n, a, counts[a], scale[a]) for n, a in enumerate(answers[:SHOWN_VALUES])],
+                       "more": max(len(answers) - SHOWN_VALUES, 0)})
+    return tables
+
+
+_SCORE_ORDER = {"5": 0, "4": 1, "3": 2, "2": 3, "1": 4, "na": 5, "": 6}
+
+
+def _answer_order(scale: dict[str, str]):
+    """Option numbers in their order (1, 2, … as 按序号 numbers them); words from best to worst."""
+    def key(answer: str):
+        return (0, int(answer), "") if answer.isdigit() else (1, _SCORE_ORDER.get(scale[answer], 7), answer)
+    return key

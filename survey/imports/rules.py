@@ -8,7 +8,10 @@ rows once.
   id `import:<fingerprint>`; the (session, submission id) unique constraint, through
   INSERT … ON CONFLICT DO NOTHING, is what makes a second import of the same file add nothing.
 - A file with bad rows stores nothing unless the caller asks for the good rows only; either
-  way the import is one transaction.
+  way the import is one transaction, and it never takes a session past its answer cap.
+- Rows are not refused for what staff decide in bulk: each rating column's answers go through
+  a value mapping shown on the preview; a type the session does not list becomes 其他; a
+  missing organisation is fine in an anonymous session or when staff choose so.
 """
 from __future__ import annotations
 
@@ -19,15 +22,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, insert, select
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from analysis.plan import Item
+from analysis.plan import OTHER_TYPE, Item
 
 from ..answers import UNKNOWN, SurveyFormBase, rating_field_name, survey_form_class
 from ..extensions import db
-from ..models import RESPONSE_SOURCES, SOURCE_PHONE, EvaluationSession, Rating, Response, utcnow
+from ..models import ORG_TYPES, RESPONSE_SOURCES, SOURCE_PHONE, EvaluationSession, Rating, Response, utcnow
+from ..sessions import response_count
 from ..timefmt import local_to_utc
 from . import columns, platforms, values
 from .readers import ImportFileError, Sheet, parse_time, read_sheet
@@ -39,14 +44,17 @@ STORE_BATCH = 500  # rows per INSERT: a few statements per file instead of two p
 
 
 class ImportRefused(ValueError):
-    """The file has bad rows and the caller did not choose to import only the good ones."""
+    """The file has bad rows and the caller did not choose to import only the good ones, or the
+    rows would take the session past its answer cap; nothing was stored."""
 
 
-def transcribed_form_class(goals: Sequence[Item]) -> type[SurveyFormBase]:
+def transcribed_form_class(goals: Sequence[Item], types: Sequence[str] = ORG_TYPES, *,
+                           anonymous: bool = False) -> type[SurveyFormBase]:
     """The phone form for answers written elsewhere (a file row, a paper form): the same fields,
     cleaning and limits. Only the rule that asks the participant to write something is eased:
-    nobody can be asked any more, and a row with ratings but no text still counts."""
-    base = survey_form_class(goals)
+    nobody can be asked any more, and a row with ratings but no text still counts.
+    `anonymous`: no organisation needed (an anonymous session, or staff chose so)."""
+    base = survey_form_class(goals, types, anonymous=anonymous)
 
     def validate_problems(form, field) -> None:
         if field.data or form.suggestions.data:
@@ -83,6 +91,13 @@ class Checked:
     goals: tuple[Item, ...]
     rows: list[RowResult]
     notes: list[str]  # about the mapping: missing columns, goals without a rating column
+    scales: dict[int, dict[str, str]] = field(default_factory=dict)  # rating column → answer → score
+    types: Counter = field(default_factory=Counter)  # (type as written, type stored) → rows
+    anonymous: bool = False  # the session asks no organisation
+    allow_missing: bool = False  # staff chose to import rows without an organisation
+
+    def option_counts(self, index: int) -> Counter:
+        return values.column_options(self.sheet.column(index))
 
     @property
     def good(self) -> list[RowResult]:
@@ -166,25 +181,41 @@ def mapping_problems(mapping: Mapping[int, str], goals: Sequence[Item]) -> list[
 
 
 def check(session: EvaluationSession, sheet: Sheet, platform: str, mapping: Mapping[int, str],
-          *, numbered: bool = False) -> Checked:
-    """Every row as it would be stored, or the reasons it cannot be (nothing is written)."""
+          *, numbered: bool = False, scales: Mapping[int, Mapping[str, str]] | None = None,
+          allow_missing: bool = False, type_choices: Mapping[str, str] | None = None) -> Checked:
+    """Every row as it would be stored, or the reasons it cannot be (nothing is written).
+    `scales`: staff's value mapping per rating column (answer → score) over the guessed one;
+    `allow_missing`: rows without an organisation are imported (type 其他 unless known);
+    `type_choices`: staff's type for a written type (as the preview shows it) over the guess."""
     goals = tuple(session.plan.definition.goals)
     mapping = {i: f for i, f in mapping.items() if f}
     notes = mapping_problems(mapping, goals)
     if notes:
         raise ImportFileError("；".join(notes))
     by_field = {f: i for i, f in mapping.items()}
-    checked = Checked(sheet, platform, numbered, mapping, goals, [], [])
+    checked = Checked(sheet, platform, numbered, mapping, goals, [], [], anonymous=session.anonymous,
+                      allow_missing=allow_missing and not session.anonymous)
     rated = checked.mapped_goals()
-    form_class = transcribed_form_class(rated)
+    for goal in rated:
+        index = by_field[columns.goal_field(goal.id)]
+        checked.scales[index] = values.column_scale(sheet.column(index), numbered=numbered,
+                                                    overrides=(scales or {}).get(index))
+    types = session.respondent_types
+    form_class = transcribed_form_class(rated, [t.name for t in types],
+                                        anonymous=session.anonymous or allow_missing)
     roster = {e.organisation.strip(): e.organisation_type for e in session.roster}
-    if columns.ORGANISATION not in by_field:
-        checked.notes.append("没有对应“单位名称”的列：每一行都会因缺少单位名称而无法导入，请在下方指定。")
-    if columns.ORG_TYPE not in by_field:
-        checked.notes.append("没有对应“单位类型”的列：单位类型将按参会名单补全，名单中没有的单位无法导入。")
-    missing = [g.name for g in goals if g not in rated]
-    if missing:
-        checked.notes.append(f"以下目标没有对应的评分列，导入的答卷在这些目标下没有评分：{'、'.join(missing)}。")
+    missing = "" if session.anonymous else OTHER_TYPE if allow_missing else None
+    if session.anonymous:
+        pass  # an anonymous session asks no organisation: nothing to say about its column
+    elif columns.ORGANISATION not in by_field and not allow_missing:
+        checked.notes.append("没有对应“单位名称”的列：每一行都会因缺少单位名称而无法导入。请在下方指定，"
+                             "或选择“缺少单位名称的行照样导入”。")
+    if columns.ORG_TYPE not in by_field and not session.anonymous:
+        checked.notes.append("没有对应“单位类型”的列：单位类型将按参会名单补全"
+                             + ("，名单中没有的记为“其他”。" if allow_missing else "，名单中没有的单位无法导入。"))
+    unrated = [g.name for g in goals if g not in rated]
+    if unrated:
+        checked.notes.append(f"以下目标没有对应的评分列，导入的答卷在这些目标下没有评分：{'、'.join(unrated)}。")
     if columns.PROBLEMS not in by_field and columns.SUGGESTIONS not in by_field:
         checked.notes.append("没有对应“存在问题”或“意见建议”的列：导入的答卷没有文字意见，不参与意见分析。")
 
@@ -193,7 +224,8 @@ def check(session: EvaluationSession, sheet: Sheet, platform: str, mapping: Mapp
         base = fingerprint(sheet, cells)
         seen[base] += 1
         result = RowResult(number, fingerprint(sheet, cells, seen[base]))
-        _check_row(result, cells, by_field, rated, form_class, roster, numbered)
+        _check_row(result, cells, by_field, rated, form_class, roster, numbered, checked, types, missing,
+                   {w: k for w, k in (type_choices or {}).items() if k in {t.name for t in types}})
         checked.rows.append(result)
     return checked
 
@@ -204,7 +236,8 @@ def _cell(cells: list[str], by_field: Mapping[str, int], name: str) -> str:
 
 
 def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int], rated: list[Item],
-               form_class: type[SurveyFormBase], roster: Mapping[str, str], numbered: bool) -> None:
+               form_class: type[SurveyFormBase], roster: Mapping[str, str], numbered: bool,
+               checked: Checked, types, missing: str | None, type_choices: Mapping[str, str]) -> None:
     organisation = platforms.as_text(_cell(cells, by_field, columns.ORGANISATION))
     data = MultiDict({
         "submission_id": result.fingerprint[:32],  # a well-formed id for the form; stored as import:…
@@ -213,21 +246,25 @@ def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int],
         "suggestions": platforms.as_text(_cell(cells, by_field, columns.SUGGESTIONS)),
     })
     explained = set()  # fields whose cell could not be read: the form's own error would repeat it
+    written = _cell(cells, by_field, columns.ORG_TYPE)
     try:
-        data["organisation_type"] = values.organisation_type(
-            _cell(cells, by_field, columns.ORG_TYPE), organisation, roster, numbered=numbered)
+        kind = type_choices.get(platforms.as_text(written)) or values.organisation_type(
+            written, organisation, roster, numbered=numbered, types=types, missing=missing)
+        data["organisation_type"] = kind
+        checked.types[(platforms.as_text(written), kind)] += 1
     except values.ValueProblem as exc:
         result.errors.append(f"单位类型：{exc}")
         explained.add("organisation_type")
     for goal in rated:
         name = rating_field_name(goal.id)
         try:
-            data[name] = values.rating(_cell(cells, by_field, columns.goal_field(goal.id)), numbered=numbered)
+            index = by_field[columns.goal_field(goal.id)]
+            data[name] = values.rating(cells[index], numbered=numbered, scale=checked.scales[index])
         except values.ValueProblem as exc:
             result.errors.append(f"{goal.name}：{exc}")
             explained.add(name)
     if any(name.startswith("goal_") for name in explained):
-        result.errors.append(f"评分应为{values.RATING_HELP}")  # said once, not after every goal
+        result.errors.append(f"评分应为{values.RATING_HELP}，或在预览中指定该值对应的分数")  # said once
     form = form_class(formdata=data, meta={"csrf": False})
     if not form.validate():
         for name, errors in form.errors.items():
@@ -237,7 +274,7 @@ def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int],
         return
     submitted = parse_time(_cell(cells, by_field, columns.SUBMITTED_AT))
     result.answer = {
-        "organisation": form.organisation.data, "organisation_type": form.organisation_type.data,
+        "organisation": form.organisation.data or "", "organisation_type": form.organisation_type.data or "",
         "problems": form.problems.data or "", "suggestions": form.suggestions.data or "",
         "scores": form.scores(), "submitted_at": local_to_utc(submitted) if submitted else None,
     }
@@ -263,6 +300,7 @@ def store(session: EvaluationSession, checked: Checked, source: str, *, only_goo
     bad = checked.bad
     if bad and not only_good:
         raise ImportRefused(f"{checked.sheet.name} 有 {len(bad)} 行有问题，未导入任何数据")
+    _within_cap(session, checked)
     insert_response = _insert_ignoring_duplicates()
     added = 0
     now = utcnow()
@@ -292,6 +330,22 @@ def store(session: EvaluationSession, checked: Checked, source: str, *, only_goo
     return ImportReport(added, len(good) - added, len(bad), source)
 
 
+def _within_cap(session: EvaluationSession, checked: Checked) -> None:
+    """The session's answer cap (SESSION_RESPONSE_MAX) holds for imports as for the phone form;
+    rows imported before do not count again. Raises ImportRefused: nothing is stored."""
+    cap = current_app.config.get("SESSION_RESPONSE_MAX")
+    if not cap:
+        return
+    have = response_count(session)
+    new = len(checked.good) - already_imported(session, checked)
+    if have + new > cap:
+        room = max(cap - have, 0)
+        raise ImportRefused(f"本活动最多接收 {cap} 份答卷，已有 {have} 份，{checked.sheet.name} 将新增 {new} 份，"
+                            f"超出 {have + new - cap} 份，未导入任何数据。"
+                            + (f"请把文件分开，本活动只能再导入 {room} 份" if room else "本活动已收满")
+                            + "，或请管理员调高上限（PINGJIA_SESSION_RESPONSE_MAX）")
+
+
 def _insert_ignoring_duplicates():
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -309,13 +363,48 @@ def default_source(platform: str) -> str:
     return platform if platform in IMPORT_SOURCES else platforms.SPREADSHEET
 
 
+def scale_overrides(sheet: Sheet, mapping: Mapping[int, str], texts: Sequence[str]) -> dict[int, dict[str, str]]:
+    """The CLI's --values: `列名=值:分,值:分` for one column, or `值:分,…` for every rating column."""
+    out: dict[int, dict[str, str]] = {}
+    rated = [i for i, f in mapping.items() if f.startswith(columns.GOAL_PREFIX)]
+    for text in texts:
+        name, sep, pairs = text.partition("=")
+        targets = rated
+        if sep:
+            index = columns.find_column(sheet, name)
+            if index is None:
+                raise ImportFileError(f"--values {text}：{sheet.name} 中找不到列“{name.strip()}”")
+            if index not in rated:
+                raise ImportFileError(f"--values {text}：“{sheet.header[index]}”不是评分列")
+            targets = [index]
+        else:
+            pairs = text
+        try:
+            scale = values.parse_scale_text(pairs)
+        except values.ValueProblem as exc:
+            raise ImportFileError(f"--values {text}：{exc}") from exc
+        for index in targets:
+            out.setdefault(index, {}).update(scale)
+    return out
+
+
 def prepare(session: EvaluationSession, path: str | Path, name: str | None = None,
-            overrides: Sequence[str] = ()) -> Checked:
-    """Read, map (automatically, then `列名=字段` overrides) and check a file."""
+            overrides: Sequence[str] = (), value_texts: Sequence[str] = (), *,
+            allow_missing: bool = False, type_texts: Sequence[str] = ()) -> Checked:
+    """Read, map (automatically, then `列名=字段` overrides), apply `--values` and check a file."""
     sheet, platform = open_file(path, name)
     goals = session.plan.definition.goals
     numbered = is_numbered(sheet, platform, goals)
     mapping = columns.suggest(sheet, goals, numbered=numbered)
     mapping = apply_overrides(sheet, goals, mapping, overrides)
-    return check(session, sheet, platform, mapping, numbered=numbered)
+    names = session.type_names
+    type_choices = {}
+    for text in type_texts:
+        written, sep, kind = text.rpartition("=")
+        if not sep or not written.strip() or kind.strip() not in names:
+            raise ImportFileError(f"--type {text}：应写成 文件中的写法=类型，类型为{'、'.join(names)}之一")
+        type_choices[written.strip()] = kind.strip()
+    return check(session, sheet, platform, mapping, numbered=numbered,
+                 scales=scale_overrides(sheet, mapping, value_texts), allow_missing=allow_missing,
+                 type_choices=type_choices)
 

@@ -25,8 +25,8 @@ from ..answers import (
     find_response,
     new_submission_id,
     same_answer,
+    session_form_class,
     store_response,
-    survey_form_class,
 )
 from ..extensions import csrf
 from ..models import EvaluationSession, Response
@@ -92,7 +92,7 @@ def survey(code: str):
     if session is None or not session.is_open:
         return _unavailable(session)
 
-    form = survey_form_class(session.plan.definition.goals)()
+    form = session_form_class(session)()
     if existing is not None and same_answer(existing, form):
         # A retry of a submit that already went through: double tap, dropped connection,
         # back and resubmit. Same thank-you page, nothing stored again.
@@ -139,7 +139,7 @@ def too_many_submissions(exc: RateLimitExceeded):
     if session is None or not session.is_open:
         abort(429)
     minutes, at = retry_after()
-    form = survey_form_class(session.plan.definition.goals)()
+    form = session_form_class(session)()
     message = (f"这个网络提交的问卷过多，已暂停接收。您填写的内容都还在下面，请在 {minutes} 分钟后"
                f"（北京时间 {at} 以后）再点击“提交”。")
     return _survey_page(session, form, throttled=message), 429

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ..evaluations import all_groups, groups_of
 from ..extensions import db
-from ..models import ORG_TYPES, EvaluationSession, Plan
+from ..models import EvaluationSession, Plan
 from ..qr import qr_svg, qr_svg_file
 from ..sessions import (
     by_code,
@@ -47,11 +47,12 @@ def session_new():
     if form.validate_on_submit():
         session = create_session(plan_id=form.plan.data, title=form.title.data, form=form.form.data,
                                  organiser=form.organiser.data, starts_at=form.starts_at.data,
-                                 place=form.place.data, roster=form.roster_rows)
+                                 place=form.place.data, roster=form.roster_rows, anonymous=form.anonymous)
         db.session.commit()
         flash("活动已创建（草稿）。准备好后点击“开放填写”。", "success")
         return redirect(url_for("staff.session_detail", code=session.code))
-    return render_template("staff/session_new.html", form=form, has_plans=bool(plans), org_types=ORG_TYPES)
+    types = {p.id: [t.name for t in p.definition.types_for()] for p in plans}
+    return render_template("staff/session_new.html", form=form, has_plans=bool(plans), plan_types=types)
 
 
 @bp.route("/sessions/<code>")

@@ -178,3 +178,48 @@ def test_paper_form_prints_on_a4(live_server, staff_page, output_dir):
     assert pages == 2, pages  # page 1: questions and 存在问题; page 2: 意见建议
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(output_dir / "paper-form-a4")], check=True)
+
+
+def test_anonymous_session_value_mapping_changed_in_the_preview(live_server, staff_page, tmp_path, output_dir):
+    """A 2023 问卷星 按序号 download without organisation columns into an anonymous session of the
+    营商环境 plan: the preview shows each rating column's answers and scores; staff reverse the
+    numbers of one column (the questionnaire listed 很满意 first), re-check and import."""
+    from support.import_files import BUSINESS_GOALS, wjx_2023_numbered
+    from support.participate import BUSINESS_PLAN_FILE
+
+    page, _ = staff_page
+    with live_server.app.app_context():
+        code = make_session("open", anonymous=True, plan_file=BUSINESS_PLAN_FILE).code
+    header, rows, expected = wjx_2023_numbered(30)
+    path = write_xlsx(tmp_path / "2023_问卷星_按序号.xlsx", header, rows)
+    page.goto(f"{live_server.url}/staff/sessions/{code}/import")
+    page.get_by_label("答卷文件").set_input_files(str(path))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_selector("#value-mapping")
+    assert page.locator("#file-kind").inner_text() == "问卷星（按序号）"
+    assert "可导入 30 行" in page.locator("#summary").inner_text()
+    assert "不需要单位名称" in page.locator("#anonymous-note").inner_text()
+    first = page.locator(".imp-scale").first
+    assert BUSINESS_GOALS[0] in first.locator("h3").inner_text()
+    assert first.get_by_label("1", exact=True).input_value() == "1"
+    assert first.get_by_label("6", exact=True).input_value() == "na"
+    page.screenshot(path=output_dir / "import-anonymous-preview-1280.png", full_page=True)
+    for answer, score in (("1", "5 很好"), ("2", "4 较好"), ("4", "2 较差"), ("5", "1 很差")):
+        first.get_by_label(answer, exact=True).select_option(label=score)
+    page.get_by_role("button", name="按此对应重新检查").click()
+    page.wait_for_selector("#value-mapping")
+    first = page.locator(".imp-scale").first
+    assert first.get_by_label("1", exact=True).input_value() == "5"  # kept across the re-check
+    page.screenshot(path=output_dir / "import-anonymous-remapped-1280.png", full_page=True)
+    assert responses(live_server, code) == []
+    page.get_by_role("button", name="导入 30 份答卷").click()
+    page.wait_for_url(f"**/staff/sessions/{code}")
+    assert "导入 30 份答卷" in page.locator(".flash-success").inner_text()
+    page.screenshot(path=output_dir / "import-anonymous-done-1280.png", full_page=True)
+    stored = responses(live_server, code)
+    assert len(stored) == 30 and {(r.organisation, r.organisation_type) for r in stored} == {("", "")}
+    got = sorted((r.suggestions + r.problems, {x.goal_id: x.score for x in r.ratings}) for r in stored)
+    want = sorted((e["suggestions"] + e["problems"],
+                   {g: (None if s is None else 6 - s if g == "government-services" else s)
+                    for g, s in e["scores"].items()}) for e in expected)
+    assert got == want

@@ -248,3 +248,27 @@ def test_without_javascript_the_server_id_still_stores_once(live_server, phone_w
     page.locator("#submit-button").tap()
     page.wait_for_url(f"**/thanks/{server_id}?again=1")
     assert count(live_server, code) == 1
+
+
+def test_anonymous_public_consultation_form_at_phone_width(live_server, phone, output_dir):
+    """A public consultation of the 营商环境 plan: no organisation asked, the type optional with
+    个人/群众; submitted with only ratings and a suggestion."""
+    from support.participate import BUSINESS_PLAN_FILE
+
+    with live_server.app.app_context():
+        code = make_session("open", anonymous=True, plan_file=BUSINESS_PLAN_FILE).code
+    phone.goto(f"{live_server.url}/s/{code}")
+    assert phone.locator('[name="organisation"]').count() == 0
+    assert "无需填写姓名或单位" in phone.locator("#anonymous-note").inner_text()
+    assert phone.get_by_role("radio", name="个人/群众").count() == 1
+    assert sideways_overflow(phone) <= 0
+    assert small_tap_targets(phone) == []
+    phone.screenshot(path=output_dir / "survey-anonymous-375.png", full_page=True)
+    for goal in ("政务服务便利度", "市场准入和退出", "融资便利", "工程建设项目审批", "公平公正监管", "惠企政策和减负"):
+        rate(phone, goal, "4 较好")
+    phone.get_by_label("意见建议").fill("希望推行一件事一次办。")
+    phone.get_by_role("button", name="提交").tap()
+    phone.wait_for_url(f"**/s/{code}/thanks/**")
+    phone.screenshot(path=output_dir / "survey-anonymous-375-thanks.png", full_page=True)
+    (response,) = stored(live_server, code)
+    assert (response.organisation, response.organisation_type, response.suggestions) == ("", "", "希望推行一件事一次办。")

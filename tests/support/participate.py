@@ -14,17 +14,26 @@ PLAN_FILE = Path(__file__).resolve().parents[2] / "corpus" / "plans" / "taian-ip
 ROSTER = (("山东科技大学", "高校/科研院所"), ("山东鲁普科技有限公司", "企业"), ("漱玉药业", "企业"))
 
 
-def make_session(status: str = "open", code: str | None = None) -> EvaluationSession:
-    """Call inside an app context; reuses the seed plan row if it exists."""
-    plan = db.session.get(Plan, "taian-ip-14th-fyp")
+BUSINESS_PLAN_FILE = PLAN_FILE.with_name("city-business-environment.toml")
+
+
+def make_session(status: str = "open", code: str | None = None, *, anonymous: bool = False,
+                 plan_file: Path = PLAN_FILE) -> EvaluationSession:
+    """Call inside an app context; reuses the plan row if it exists. `anonymous`: a public
+    consultation (no roster); `plan_file`: another plan (BUSINESS_PLAN_FILE)."""
+    from analysis.plan import load_plan
+
+    definition = load_plan(plan_file)
+    plan = db.session.get(Plan, definition.id)
     if plan is None:
-        plan = Plan(id="taian-ip-14th-fyp", title="泰安市“十四五”知识产权保护和运用规划",
-                    source_text=PLAN_FILE.read_text(encoding="utf-8"), source_name=PLAN_FILE.name)
-    session = EvaluationSession(plan=plan, title="《规划》政策评价专题座谈会", status=status,
-                                organiser="泰安市市场监管局（知识产权局）")
+        plan = Plan(id=definition.id, title=definition.title,
+                    source_text=plan_file.read_text(encoding="utf-8"), source_name=plan_file.name)
+    session = EvaluationSession(plan=plan, title=f"{definition.short_name}政策评价", status=status,
+                                organiser="市政府办公室", anonymous=anonymous)
     if code:
         session.code = code
-    session.roster = [RosterEntry(organisation=o, organisation_type=t) for o, t in ROSTER]
+    if not anonymous:
+        session.roster = [RosterEntry(organisation=o, organisation_type=t) for o, t in ROSTER]
     db.session.add(session)
     db.session.commit()
     return session
