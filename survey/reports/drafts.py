@@ -36,6 +36,7 @@ CLAUSE_MIN, CLAUSE_MAX = 10, 32  # a short opening clause takes the next one wit
 # How a group of participants is named: "多位企业代表反映……".
 _WHO = {"高校/科研院所": "高校院所", "企业": "企业", "服务机构": "服务机构", "政府部门": "部门"}
 _VERBS = ("反映", "提到", "认为")
+_TURNS = ("但", "却", "可是", "然而")
 _SPLIT = re.compile(r"(?<=[，,；;])|(?=[。！？!?\n])")
 _LEAD_FILLERS = re.compile(r"^(?:另一方面|一方面|其实|感觉|目前|现在|我们|我|但是|但|而且|另外|此外|建议|希望|能不能|可以|最好|尽量)+")
 
@@ -68,7 +69,8 @@ def sentence(text: str) -> str:
 
 
 def clause(text: str) -> str:
-    """The opening of a statement as a clause (the next one too while it is short, up to CLAUSE_MAX characters),
+    """The opening of a statement as a clause (the next one too while it is short or turns with
+    "但", up to CLAUSE_MAX characters),
     without a leading "我们/建议/希望" and without the closing punctuation."""
     text = re.sub(r"\s+", "", text or "")
     pieces = [p for p in _SPLIT.split(text) if p]
@@ -76,7 +78,8 @@ def clause(text: str) -> str:
     for piece in pieces:
         if piece[0] in "。！？!?":
             break
-        if out and (len(out) >= CLAUSE_MIN or len(out) + len(piece) > CLAUSE_MAX):
+        turn = piece.startswith(_TURNS)  # "……不少，但……": the problem is after the turn
+        if out and (len(out) + len(piece) > CLAUSE_MAX or (len(out) >= CLAUSE_MIN and not turn)):
             break
         out += piece
     out = _LEAD_FILLERS.sub("", out).strip("，,；;、：: ")
