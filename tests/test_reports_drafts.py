@@ -54,7 +54,7 @@ def test_drafts_have_no_quotes_percentages_or_contacts(app):
     assert "宋" not in drafts["problems"]  # the contact-only statement gives no clause
     assert drafts["measures"].startswith("一是深化提升知识产权强市建设。")
     assert "结合参会人员建议，" in drafts["measures"]
-    assert drafts["application"].startswith("泰安市市场监管局将以此次评价为契机")
+    assert drafts["application"].startswith("泰安市市场监管局（知识产权局）将以此次评价为契机")
 
 
 def test_new_issues_staff_kept_join_the_problems(app):
