@@ -125,7 +125,8 @@ def check_text(text: str) -> str:
     return text
 
 
-def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock:
+def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock | None:
+    """The stored block (None: never saved), refused when saved since `version` was shown."""
     if key not in HEADINGS:
         raise BlockError("没有这一段。")
     block = db.session.scalar(select(ReportBlock).where(ReportBlock.evaluation_id == evaluation.id,
@@ -135,10 +136,13 @@ def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock:
         who = _who(block.edited_by) if block else ""
         raise BlockConflict(f"这一段已被{who}在您打开页面之后修改过。您的文字仍在下面，"
                             "请复制保存后刷新页面，看过最新内容再修改。")
-    if block is None:
-        block = ReportBlock(evaluation_id=evaluation.id, key=key, version=0)
-        db.session.add(block)
-        db.session.flush()  # a concurrent first save hits the unique constraint here
+    return block
+
+
+def _new_block(evaluation: Evaluation, key: str) -> ReportBlock:
+    block = ReportBlock(evaluation_id=evaluation.id, key=key, version=0)
+    db.session.add(block)
+    db.session.flush()  # a concurrent first save hits the unique constraint here
     return block
 
 
@@ -158,19 +162,20 @@ def save_block(evaluation: Evaluation, key: str, text: str, version: int, user: 
     """Store staff's text; False when it is what the block already says (nothing recorded)."""
     text = check_text(text)
     block = _block(evaluation, key, version)
-    shown = block.text if block.text is not None else clean_text(drafts.get(key, ""))
+    edited = block is not None and block.text is not None
+    shown = block.text if edited else clean_text(drafts.get(key, ""))
     if text == shown:
         return False
     # edited against: the draft they saw (a stale block keeps the draft it was first written against)
-    against = block.draft_text if block.text is not None else drafts.get(key, "")
-    _record(block, user, "save", text, against)
+    against = block.draft_text if edited else drafts.get(key, "")
+    _record(block or _new_block(evaluation, key), user, "save", text, against)
     return True
 
 
 def restore_block(evaluation: Evaluation, key: str, version: int, user: StaffUser) -> bool:
     """Follow the program's draft again (written from the current data each time)."""
     block = _block(evaluation, key, version)
-    if block.text is None:
+    if block is None or block.text is None:
         return False
     _record(block, user, "restore", None, None)
     return True
@@ -179,7 +184,7 @@ def restore_block(evaluation: Evaluation, key: str, version: int, user: StaffUse
 def keep_block(evaluation: Evaluation, key: str, version: int, user: StaffUser, drafts: dict[str, str]) -> bool:
     """Staff saw the new draft and keep their text: it is now edited against that draft."""
     block = _block(evaluation, key, version)
-    if block.text is None:
+    if block is None or block.text is None:
         return False
     _record(block, user, "keep", block.text, drafts.get(key, ""))
     return True
@@ -189,7 +194,7 @@ def undo_block(evaluation: Evaluation, key: str, version: int, user: StaffUser) 
     """Put back what the block was before its latest change not yet undone."""
     block = _block(evaluation, key, version)
     last = next((c for c in _changes(block) if c.kind != "undo" and c.undone_by_change_id is None), None) \
-        if block.id else None
+        if block is not None else None
     if last is None:
         return False
     undo = _record(block, user, "undo", last.before_text, last.before_draft)
