@@ -10,6 +10,7 @@ import pytest
 from conftest import browser_backends, serving
 from docx import Document
 from sqlalchemy import select
+from test_accessibility import axe_violations
 
 from survey.demo import install_demo
 from survey.evaluations import find_by_code
@@ -149,6 +150,7 @@ def test_edit_two_blocks_rerun_the_analysis_and_download(live_server, demo, desk
     expect(page.locator("#block-application .re-warning")).to_have_count(0)
     stale.scroll_into_view_if_needed()
     page.screenshot(path=output_dir / "report-editor-1280-stale.png", full_page=True)
+    assert axe_violations(page) == []  # no serious or critical accessibility violation
     stale.get_by_role("button", name="保留我的文字").click()
     expect(page.locator(".flash")).to_contain_text("已保留您的文字")
     expect(page.locator("#block-achievements .re-warning")).to_have_count(0)
