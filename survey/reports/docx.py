@@ -101,6 +101,6 @@ def _statements_annex(d: Writer, data: ReportData) -> None:
     _annex_head(d, 3)
     rows = w.statement_rows(data)
     if rows:
-        d.table(w.STATEMENT_HEADER, rows, [1.1, 8.0, 2.2, 2.6, 2.8])
+        d.table(w.STATEMENT_HEADER, rows, [1.2, 7.2, 2.2, 2.5, 2.5])
     else:
         d.body("（无）")

@@ -45,9 +45,9 @@ def rating_rows(goals: list[GoalSection]) -> list[list[str]]:
 
 
 def type_table(goals: list[GoalSection]) -> tuple[list[str], list[list[str]]]:
-    """Mean score per goal and organisation type ("4.20（5人）")."""
+    """Mean score per goal and organisation type ("4.20（5）": mean and raters)."""
     kinds = list(dict.fromkeys(k for g in goals for k in g.by_type))
-    rows = [[g.name, *[f"{g.by_type[k].mean_text}（{g.by_type[k].rated}人）" if k in g.by_type and g.by_type[k].rated
+    rows = [[g.name, *[f"{g.by_type[k].mean_text}（{g.by_type[k].rated}）" if k in g.by_type and g.by_type[k].rated
                        else "—" for k in kinds]] for g in goals]
     return ["目标", *kinds], rows
 

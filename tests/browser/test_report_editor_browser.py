@@ -162,6 +162,10 @@ def test_edit_two_blocks_rerun_the_analysis_and_download(live_server, demo, desk
         page.get_by_role("button", name="下载 Word 报告").click()
     short = "\n".join(p.text for p in Document(download.value.path()).paragraphs)
     assert APPLICATION in short and ACHIEVEMENT in short and "附件" not in short
+    # The printable page inside the app says the same, with the staff toolbar above it.
+    page.goto(f"{live_server.url}/staff/reports/{code}")
+    expect(page.locator("article")).to_contain_text(APPLICATION)
+    page.screenshot(path=output_dir / "report-page-1280.png", full_page=False)
     with live_server.app.app_context():
         blocks = {b.key: b for b in db.session.scalars(select(ReportBlock).where(
             ReportBlock.evaluation_id == evaluation_id))}
