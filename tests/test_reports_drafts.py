@@ -17,6 +17,12 @@ def test_clause(text, expected):
     assert clause(text) == expected
 
 
+def test_a_suggestion_starts_at_its_cue():
+    text = "宣传做得不错，建议除了4·26前后，平时也多进企业，给一线员工讲讲。"
+    assert clause(text) == "宣传做得不错，建议除了4·26前后"
+    assert clause(text, suggestion=True) == "除了4·26前后，平时也多进企业"
+
+
 def test_issue_month_and_problem_sentence():
     assert issue_month("2022-05") == "2022年5月" and issue_month("2022-05-10") == "2022年5月10日"
     assert issue_month("") == ""

@@ -37,6 +37,7 @@ CLAUSE_MIN, CLAUSE_MAX = 10, 32  # a short opening clause takes the next one wit
 _WHO = {"高校/科研院所": "高校院所", "企业": "企业", "服务机构": "服务机构", "政府部门": "部门"}
 _VERBS = ("反映", "提到", "认为")
 _TURNS = ("但", "却", "可是", "然而")
+_CUES = ("建议", "希望", "应当", "应该", "要")
 _SPLIT = re.compile(r"(?<=[，,；;])|(?=[。！？!?\n])")
 _LEAD_FILLERS = re.compile(r"^(?:另一方面|一方面|其实|感觉|目前|现在|我们|我|但是|但|而且|另外|此外|建议|希望|能不能|可以|最好|尽量)+")
 
@@ -68,21 +69,28 @@ def sentence(text: str) -> str:
     return f"{text}。" if text else ""
 
 
-def clause(text: str) -> str:
+def clause(text: str, *, suggestion: bool = False) -> str:
     """The opening of a statement as a clause (the next one too while it is short or turns with
-    "但", up to CLAUSE_MAX characters),
-    without a leading "我们/建议/希望" and without the closing punctuation."""
+    "但", up to CLAUSE_MAX characters), without a leading "我们/建议/希望" and without the
+    closing punctuation; a suggestion starts at its cue ("……不错，建议……")."""
     text = re.sub(r"\s+", "", text or "")
     pieces = [p for p in _SPLIT.split(text) if p]
+    if suggestion:  # "宣传做得不错，建议……": the suggestion starts at its cue
+        cue = next((i for i, p in enumerate(pieces[:4]) if p.startswith(_CUES)), 0)
+        pieces = pieces[cue:]
+    if pieces:
+        pieces[0] = _LEAD_FILLERS.sub("", pieces[0])
     out = ""
     for piece in pieces:
+        if not piece:
+            continue
         if piece[0] in "。！？!?":
             break
         turn = piece.startswith(_TURNS)  # "……不少，但……": the problem is after the turn
         if out and (len(out) + len(piece) > CLAUSE_MAX or (len(out) >= CLAUSE_MIN and not turn)):
             break
         out += piece
-    out = _LEAD_FILLERS.sub("", out).strip("，,；;、：: ")
+    out = out.strip("，,；;、：: ")
     return out
 
 
@@ -108,13 +116,13 @@ def theme_groups(rows: list[StatementRow]) -> list[list[StatementRow]]:
     return sorted(groups.values(), key=lambda g: (-len({r.response_id for r in g}), -len(g), g[0].id))
 
 
-def group_clause(group: list[StatementRow], *, use_staff_name: bool = True) -> str:
+def group_clause(group: list[StatementRow], *, use_staff_name: bool = True, suggestion: bool = False) -> str:
     """A theme's name when staff gave it, else a clause of its most telling statement."""
     first = group[0]
     if use_staff_name and first.theme_id is not None and not first.theme_machine_label and first.theme_label:
         return first.theme_label.strip().rstrip("。")
     for r in ranked(group):
-        c = clause(r.text)
+        c = clause(r.text, suggestion=suggestion)
         if len(c) >= 4:
             return c
     return ""
@@ -237,7 +245,7 @@ def measures(data: ReportData) -> str:
 def _clauses(rows: list[StatementRow], limit: int) -> list[str]:
     out: list[str] = []
     for group in theme_groups(rows):
-        c = group_clause(group, use_staff_name=False)
+        c = group_clause(group, use_staff_name=False, suggestion=True)
         if c and c not in out:
             out.append(c)
         if len(out) == limit:
