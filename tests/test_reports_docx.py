@@ -204,6 +204,11 @@ def test_writing_a_report_runs_no_model(app, runner, tmp_path, monkeypatch):
     monkeypatch.setattr(analysis.pipeline, "analyze", refuse)
     monkeypatch.setattr(analysis.embed, "make_embedder", refuse)
     monkeypatch.setattr(analysis.embed.SentenceEmbedder, "fit", refuse)
+    # nor the tokenizer (jieba's dictionary takes a second to load)
+    import analysis.tokenize
+
+    monkeypatch.setattr(analysis.tokenize.ChineseTokenizer, "__call__", refuse)
+    monkeypatch.setattr(analysis.tokenize.ChineseTokenizer, "__init__", refuse)
     for name in ("report.docx", "report.html"):
         result = runner.invoke(args=["report", code, "--out", str(tmp_path / name)])
         assert result.exit_code == 0, result.output

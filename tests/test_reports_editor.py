@@ -126,3 +126,25 @@ def test_annex_switch(client, code):
     assert "附件1　评分统计" in _word(client, code)
     assert "附件" not in _word(client, code, annex=["0"])
     assert "附件1　评分统计" in _word(client, code, annex=["0", "1"])  # the page's ticked box
+
+
+def test_a_long_block_is_accepted_and_a_too_long_one_refused_on_the_page(client, code):
+    """Long Chinese text is well over the phone forms' body limit once form-encoded."""
+    from survey.reports.blocks import TEXT_MAX
+
+    form = _form(client.get(f"/staff/reports/{code}/edit").get_data(as_text=True), "achievements")
+    long_text = "一是知识产权创造实现快速增长。" * (TEXT_MAX // 15 - 1)
+    response = client.post(f"/staff/reports/{code}/blocks/achievements",
+                           data={**form, "text": long_text, "action": "save"})
+    assert response.status_code == 302
+    form = _form(client.get(f"/staff/reports/{code}/edit").get_data(as_text=True), "achievements")
+    response = client.post(f"/staff/reports/{code}/blocks/achievements",
+                           data={**form, "text": long_text + "字" * 100, "action": "save"})
+    assert response.status_code == 400 and "内容太长" in response.get_data(as_text=True)
+
+
+def test_block_save_needs_csrf(client, code):
+    form = _form(client.get(f"/staff/reports/{code}/edit").get_data(as_text=True), "forms")
+    response = client.post(f"/staff/reports/{code}/blocks/forms",
+                           data={"version": form["version"], "text": "改了", "action": "save"})
+    assert response.status_code == 400 and "页面已过期" in response.get_data(as_text=True)

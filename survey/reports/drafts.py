@@ -43,15 +43,22 @@ _LEAD_FILLERS = re.compile(r"^(?:另一方面|一方面|其实|感觉|目前|现
 
 
 # ---- what a statement is -------------------------------------------------------------------------
-# Today the answer's field says it (存在问题 / 意见建议); when statements carry a kind
-# (problem / suggestion / praise), these two functions are where it is read.
+# Today the answer's field says it (存在问题 / 意见建议). When statements carry a kind
+# (problem / suggestion / praise / none), these functions read it instead: praise can then
+# feed （一） the way suggestions feed （三）.
+
+def _kind(row: StatementRow) -> str | None:
+    return getattr(row, "kind", None) or None
+
 
 def is_problem(row: StatementRow) -> bool:
-    return row.field == "problems"
+    kind = _kind(row)
+    return kind == "problem" if kind else row.field == "problems"
 
 
 def is_suggestion(row: StatementRow) -> bool:
-    return row.field == "suggestions"
+    kind = _kind(row)
+    return kind == "suggestion" if kind else row.field == "suggestions"
 
 
 # ---- small pieces ------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /* Report editor: live character counts (the whole body and （二）), an "unsaved" note per
    block with a warning before leaving the page, Ctrl+S saves the block being typed in.
-   Saving one block reloads the page: the unsaved text of the other blocks is kept in
+   Saving one block reloads the page: the unsaved text of every block is kept in
    sessionStorage (per block and version) and put back, so nothing typed is lost.
    Plain JS, no build step; without it every button still works as an ordinary form. */
 (function () {
@@ -68,9 +68,10 @@
       }
     });
     form.addEventListener("submit", function () {
+      // Every block typed in is kept under its version: a save that works moves the block to
+      // a new version (nothing to put back); one that fails (an expired page) finds it again.
       submitting = true;
-      keepUnsaved(form);
-      try { sessionStorage.removeItem(storeKey(form)); } catch (e) { /* private mode */ }
+      keepUnsaved(null);
     });
     var kept = null;
     try { kept = sessionStorage.getItem(storeKey(form)); } catch (e) { /* private mode */ }
