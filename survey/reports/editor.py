@@ -47,8 +47,8 @@ def _render(code: str, *, errors: dict | None = None, typed: dict | None = None,
     evaluation, data, views = _state(code)
     texts = {v.key: (typed or {}).get(v.key, v.text) for v in views}
     body = sum(len(t) for t in texts.values())
-    # about 60 characters to a line at desk width
-    rows = {k: min(22, max(2, sum(len(line) // 60 + 1 for line in t.split("\n")) + 1)) for k, t in texts.items()}
+    # about 75 characters to a line at desk width
+    rows = {k: min(22, max(2, sum(len(line) // 75 + 1 for line in t.split("\n")) + 1)) for k, t in texts.items()}
     page = render_template("reports/editor.html", evaluation=evaluation, data=data, views=views, texts=texts,
                            errors=errors or {}, notes=_notes(data), body_chars=body,
                            problems_chars=len(texts["problems"]), body_target=BODY_TARGET,
