@@ -2,8 +2,11 @@
 
 Layers: `data` assembles plain `ReportData` from the database; `docx`, `html` and `exports`
 render it; `privacy` masks personal information in everything that leaves the office;
-`photos` keeps the session photos of section 五; `views` and `commands` are thin callers.
+`photos` keeps the session photos of section 五; `drafts` writes each text block's program
+draft and `blocks` keeps the blocks staff finished (the `editor` page); `views`, `editor` and
+`commands` are thin callers.
 """
+from . import editor  # noqa: F401  (its routes join the blueprint)
 from .views import bp
 
 __all__ = ["bp"]

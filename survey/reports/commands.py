@@ -16,16 +16,17 @@ from .data import ReportError
 @click.argument("code")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="输出文件，例如 report.docx 或 report.html。")
-@click.option("--reviewed-only", is_flag=True, help="只统计工作人员已审核的意见（默认统计全部意见，未审核的会标明）。")
+@click.option("--reviewed-only", is_flag=True, help="只统计工作人员已审核的意见（默认统计全部意见）。")
 @click.option("--unmasked", is_flag=True, help="不遮盖手机号、身份证号、邮箱和参会人员姓名（仅供内部使用）。")
-def report(code: str, out: Path, reviewed_only: bool, unmasked: bool) -> None:
-    from .data import build_report
+@click.option("--no-annex", "no_annex", is_flag=True, help="不附附件（评分统计、意见摘编、意见明细表）。")
+def report(code: str, out: Path, reviewed_only: bool, unmasked: bool, no_annex: bool) -> None:
+    from .blocks import document_for
 
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".html", ".htm"):
         raise click.BadParameter("输出文件的扩展名应为 .docx 或 .html", param_hint="--out")
     try:
-        data = build_report(code, reviewed_only=reviewed_only, unmasked=unmasked)
+        data = document_for(code, reviewed_only=reviewed_only, unmasked=unmasked)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()  # a session's first use records its Evaluation
@@ -33,11 +34,11 @@ def report(code: str, out: Path, reviewed_only: bool, unmasked: bool) -> None:
     if suffix == ".docx":
         from .docx import render_docx
 
-        render_docx(data, out)
+        render_docx(data, out, annexes=not no_annex)
     else:
         from .html import render_html
 
-        out.write_text(render_html(data), encoding="utf-8")
+        out.write_text(render_html(data, annexes=not no_annex), encoding="utf-8")
     click.echo(f"已生成报告：{out}（{data.response_count} 份问卷，{data.counted} 条意见，其中已审核 {data.reviewed} 条"
                f"{'；未遮盖个人信息' if unmasked else ''}）")
 

@@ -35,6 +35,7 @@ from ..review.models import (
     follow_merges,
 )
 from ..timefmt import format_chinese_datetime, utc_to_local
+from .contacts import has_contact, outside_text
 from .photos import PhotoItem, photos_for
 from .privacy import Masker, NoMasking
 
@@ -127,7 +128,6 @@ class GoalSection:
     description: str
     overall: ScoreSummary
     by_type: dict[str, ScoreSummary]  # organisation types in ORG_TYPES order, only those who answered
-    quotes: list[Quote] = field(default_factory=list)  # statements that name the goal
     chart_png: bytes | None = None  # filled by the renderer (charts.py)
 
 
@@ -173,6 +173,7 @@ class StatementRow:
     organisation_type: str
     category: str
     category_name: str
+    theme_id: int | None  # after merges
     theme_label: str
     theme_machine_label: bool
     confidence: float
@@ -182,6 +183,10 @@ class StatementRow:
     reviewed_at: dt.datetime | None  # UTC
     excluded: bool
     exclude_reason: str
+    has_contact: bool = False  # a phone number, e-mail or ID number in the original text
+    measure: str | None = None  # the plan measure a suggestion supports (stored by the analysis job)
+    # The text fit to leave the office: masked, contact details cut out; None: leave it out
+    outside_text: str | None = None
 
     @property
     def reviewed(self) -> bool:
@@ -197,6 +202,7 @@ class ReportData:
     document_number: str
     issue_date: str
     implementing_body: str
+    issuing_body: str
     sessions: list[SessionRecord]
     participants: list[Participant]
     photos: list[PhotoItem]
@@ -212,6 +218,8 @@ class ReportData:
     reviewed_only: bool
     masked: bool
     generated_at: dt.datetime  # local time
+    # Each block's final text (staff's, else the program's draft), filled by blocks.document_for
+    blocks: dict[str, str] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -278,12 +286,13 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
             text=mask(s.text), organisation=s.response.organisation,
             organisation_type=s.response.organisation_type, category=s.category,
             category_name=names.get(s.category, s.category),
-            theme_label=mask(theme.label) if theme else "", theme_machine_label=bool(theme and not theme.staff_label),
+            theme_id=theme.id if theme else None, theme_label=mask(theme.label) if theme else "", theme_machine_label=bool(theme and not theme.staff_label),
             confidence=round(float(s.machine_confidence or 0.0), 4), status=s.status,
             status_label=STATEMENT_STATUSES.get(s.status, s.status),
             reviewed_by=(s.reviewed_by.display_name or s.reviewed_by.username) if s.reviewed_by else "",
             reviewed_at=s.reviewed_at, excluded=s.status == "excluded",
             exclude_reason=EXCLUDE_REASONS.get(s.exclude_reason or "", s.exclude_reason or ""),
+            has_contact=has_contact(s.text), measure=s.measure, outside_text=outside_text(s.text, mask),
         ))
     return rows
 
@@ -334,25 +343,12 @@ def _category_section(ident: str, name: str, description: str, rows: list[Statem
         themes.append(ThemeSection(
             id=theme_id, label=members[0].theme_label if theme else "其他意见",
             machine_label=bool(theme and not theme.staff_label), count=len(members), by_type=_by_type(members),
-            quotes=pick_quotes(members), unreviewed=sum(not m.reviewed for m in members)))
+            quotes=pick_quotes([m for m in members if not m.has_contact]), unreviewed=sum(not m.reviewed for m in members)))
     # largest first; statements in no theme last
     themes.sort(key=lambda t: (t.id is None, -t.count, t.label))
     return CategorySection(id=ident, name=name, description=description, count=len(rows),
                            share=len(rows) / total if total else 0.0,
                            unreviewed=sum(not r.reviewed for r in rows), themes=themes, by_type=_by_type(rows))
-
-
-def _goal_quotes(goals: list[GoalSection], rows: list[StatementRow]) -> None:
-    """Statements that name a goal: the words of its name that other goals don't share."""
-    from analysis import ChineseTokenizer
-
-    cut = ChineseTokenizer()
-    words = {g.id: [w for w in cut(g.name) if len(w) >= 2] for g in goals}
-    common = Counter(w for ws in words.values() for w in set(ws))
-    for g in goals:
-        own = [w for w in words[g.id] if common[w] <= max(1, len(goals) // 3)]
-        hits = [r for r in rows if own and any(w in r.text for w in own)]
-        g.quotes = pick_quotes(hits)
 
 
 def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = False,
@@ -393,8 +389,6 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
 
     responses = responses_of(evaluation)
     goals = _ratings(plan, responses)
-    if counted:
-        _goal_quotes(goals, counted)
 
     sessions = list(evaluation.sessions)
     participants = [Participant(e.organisation, e.person, e.organisation_type) for s in sessions for e in s.roster]
@@ -403,7 +397,7 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     return ReportData(
         code=evaluation.code, is_group=evaluation.is_group, plan_title=evaluation.plan.title,
         short_title=plan.short_title or "《规划》", document_number=plan.document_number,
-        issue_date=plan.issue_date, implementing_body=plan.implementing_body,
+        issue_date=plan.issue_date, implementing_body=plan.implementing_body, issuing_body=plan.issuing_body,
         sessions=[SessionRecord(s.code, s.title, s.form, s.organiser, s.starts_at, s.place) for s in sessions],
         participants=participants, photos=photos_for(sessions, photos_dir), response_count=len(responses),
         goals=goals, categories=categories, new_issues=new_issues, measures=measures,

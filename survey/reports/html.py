@@ -1,5 +1,6 @@
 """The report as one print-ready HTML page (A4 @page CSS, images inline as data: URIs), for the
-office website and for printing to PDF from a browser. No script: it prints the same anywhere."""
+office website and for printing to PDF from a browser: the same body and annexes as the Word
+file. No script: it prints the same anywhere."""
 from __future__ import annotations
 
 import base64
@@ -7,19 +8,27 @@ import base64
 from flask import render_template
 
 from . import wording
-from .data import NEW_ISSUES, ReportData
+from .data import ReportData
 
 
 def data_uri(data: bytes, content_type: str = "image/png") -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def render_html(data: ReportData, *, links: dict | None = None, style_nonce: str | None = None) -> str:
-    """links: staff-only toolbar (download and switch links), left out of a published page."""
+def render_html(data: ReportData, *, links: dict | None = None, style_nonce: str | None = None,
+                annexes: bool = True) -> str:
+    """links: staff-only toolbar (download and switch links, the scope note), left out of a
+    published page."""
     from .charts import add_charts
+    from .drafts import HEADINGS, draft_blocks
 
-    add_charts(data.goals)
-    charts = {g.id: data_uri(g.chart_png) for g in data.goals if g.chart_png}
+    charts = {}
+    if annexes:
+        add_charts(data.goals)
+        charts = {g.id: data_uri(g.chart_png) for g in data.goals if g.chart_png}
     photos = [(data_uri(p.path.read_bytes(), p.content_type), p.caption) for p in data.photos]
+    text = data.blocks or draft_blocks(data)
+    blocks = {k: [line.strip() for line in v.split("\n") if line.strip()] for k, v in text.items()}
     return render_template("reports/report.html", r=data, w=wording, charts=charts, photos=photos,
-                           links=links, new_issues_name=NEW_ISSUES, style_nonce=style_nonce)
+                           links=links, style_nonce=style_nonce, blocks=blocks, headings=HEADINGS,
+                           annexes=annexes)

@@ -1,13 +1,14 @@
-"""Photos staff upload to a session, for the report's 五、政策评价现场图片."""
+"""Photos staff upload to a session (the report's 五、政策评价现场图片), and the report's text
+blocks as staff finished them, with their audit log."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import EvaluationSession, StaffUser, utcnow
+from ..models import Evaluation, EvaluationSession, StaffUser, utcnow
 
 
 class SessionPhoto(db.Model):
@@ -28,3 +29,49 @@ class SessionPhoto(db.Model):
 
     session: Mapped[EvaluationSession] = relationship()
     uploaded_by: Mapped[StaffUser | None] = relationship()
+
+
+class ReportBlock(db.Model):
+    """One section of an evaluation's report as staff finished it (一 to 三, （一） to （四）).
+
+    No row, or `text` None: the section follows the program's draft, written afresh from the
+    current data each time. `text` set: staff's own words, which nothing but staff changes;
+    `draft_text` is the program draft they edited against, so a later draft that differs
+    (after a re-analysis or more answers) is shown beside it as "依据的数据已更新".
+    `version` goes up with every save: a save made on an older version is refused, not merged.
+    """
+
+    __tablename__ = "report_block"
+    __table_args__ = (UniqueConstraint("evaluation_id", "key", name="uq_report_block_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    draft_text: Mapped[str | None] = mapped_column(Text)
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    edited_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(default=0)
+
+    evaluation: Mapped[Evaluation] = relationship()
+    edited_by: Mapped[StaffUser | None] = relationship()
+
+
+class ReportBlockChange(db.Model):
+    """The audit log of the report blocks: every save, restore, keep and undo (who, when,
+    before, after); undo replays the latest change of a block backwards."""
+
+    __tablename__ = "report_block_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    block_id: Mapped[int] = mapped_column(ForeignKey("report_block.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))  # save | restore | keep | undo
+    before_text: Mapped[str | None] = mapped_column(Text)
+    after_text: Mapped[str | None] = mapped_column(Text)
+    before_draft: Mapped[str | None] = mapped_column(Text)
+    after_draft: Mapped[str | None] = mapped_column(Text)
+    undone_by_change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("report_block_change.id", ondelete="SET NULL"))
+
+    block: Mapped[ReportBlock] = relationship()
+    user: Mapped[StaffUser | None] = relationship()

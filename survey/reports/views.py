@@ -16,7 +16,8 @@ from ..extensions import csrf, db
 from ..limits import UPLOAD_MAX
 from ..security import csp_allowing_style
 from ..sessions import by_code
-from .data import ReportError, build_report
+from .blocks import document_for
+from .data import ReportError
 from .models import SessionPhoto
 from .photos import MAX_BYTES, PhotoError, add_photo, delete_photo, photo_dir
 
@@ -36,9 +37,14 @@ def _flag(name: str) -> bool:
     return request.args.get(name) in ("1", "true", "on")
 
 
+def _annexes() -> bool:
+    """The editor's switch sends annex=0 (hidden) and, when ticked, annex=1 after it."""
+    return request.args.getlist("annex")[-1:] != ["0"]
+
+
 def _report(code: str, *, unmasked: bool = False):
     try:
-        data = build_report(code, reviewed_only=_flag("reviewed_only"), unmasked=unmasked)
+        data = document_for(code, reviewed_only=_flag("reviewed_only"), unmasked=unmasked)
     except ReportError:
         abort(404)
     db.session.commit()  # a session's first use records its Evaluation
@@ -57,6 +63,7 @@ def report_page(code: str):
     data = _report(code, unmasked=unmasked)
     scope = {"reviewed_only": 1} if data.reviewed_only else {}
     links = {
+        "编辑报告文字": url_for("reports.editor", code=data.code),
         "下载 Word": url_for("reports.report_docx", code=data.code, **scope),
         "下载网页版": url_for("reports.report_html", code=data.code, **scope),
         "导出 Excel": url_for("reports.export_xlsx", code=data.code),
@@ -68,7 +75,7 @@ def report_page(code: str):
             url_for("reports.report_page", code=data.code, **scope, **({} if unmasked else {"unmasked": 1})),
     }
     nonce = secrets.token_urlsafe(16)
-    response = Response(render_html(data, links=links, style_nonce=nonce), mimetype="text/html")
+    response = Response(render_html(data, links=links, style_nonce=nonce, annexes=_annexes()), mimetype="text/html")
     response.headers["Content-Security-Policy"] = csp_allowing_style(nonce)
     response.headers["Cache-Control"] = "no-store"  # may hold unmasked text
     return response
@@ -80,7 +87,7 @@ def report_docx(code: str):
 
     data = _report(code)
     buf = io.BytesIO()
-    render_docx(data, buf)
+    render_docx(data, buf, annexes=_annexes())
     return _attachment(buf.getvalue(), f"政策评价情况-{data.code}.docx", DOCX)
 
 
@@ -89,7 +96,7 @@ def report_html(code: str):
     from .html import render_html
 
     data = _report(code)
-    return _attachment(render_html(data).encode("utf-8"), f"政策评价情况-{data.code}.html", "text/html")
+    return _attachment(render_html(data, annexes=_annexes()).encode("utf-8"), f"政策评价情况-{data.code}.html", "text/html")
 
 
 def _tables(code: str):

@@ -1,0 +1,202 @@
+"""The report's text blocks as staff finish them: the rules under the editor page.
+
+Each block shows staff's stored text, or the program's draft written afresh from the current
+data (drafts.py). Saving stores staff's words with the draft they were written against; a
+re-analysis only changes the draft, so a block staff edited is never overwritten: when its
+current draft differs from the one it was edited against, it is marked stale ("依据的数据已更新")
+and the editor shows the new draft beside it. Every save, restore, keep and undo is a
+`ReportBlockChange` (who, when, before, after); undo replays the latest one backwards.
+`pingjia report`, the Word download and the HTML page all read `document_for`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Evaluation, StaffUser, utcnow
+from .contacts import has_contact
+from .data import ReportData, build_report, evaluation_for_code
+from .drafts import BLOCKS, HEADINGS, draft_blocks
+from .models import ReportBlock, ReportBlockChange
+
+TEXT_MAX = 20_000
+KINDS = {"save": "修改", "restore": "恢复为程序草稿", "keep": "保留修改（已看过新草稿）", "undo": "撤销"}
+
+
+class BlockError(ValueError):
+    """A save that cannot be made; the message is shown to staff as is, their text kept."""
+
+
+class BlockConflict(BlockError):
+    """Someone saved the block after this page was loaded."""
+
+
+@dataclass
+class ChangeView:
+    kind: str
+    who: str
+    at: dt.datetime  # UTC
+    undone: bool
+
+
+@dataclass
+class BlockView:
+    key: str
+    heading: str
+    text: str  # what the document says
+    draft: str  # the program's draft from the current data
+    edited: bool  # staff's own text
+    stale: bool  # edited, and the draft has changed since
+    edited_against: str | None
+    edited_by: str
+    edited_at: dt.datetime | None  # UTC
+    version: int
+    history: list[ChangeView] = field(default_factory=list)
+
+    @property
+    def can_undo(self) -> bool:
+        return any(c.kind != "undo" and not c.undone for c in self.history)
+
+
+def _who(user: StaffUser | None) -> str:
+    return (user.display_name or user.username) if user else "（已删除的用户）"
+
+
+def stored_blocks(evaluation: Evaluation) -> dict[str, ReportBlock]:
+    return {b.key: b for b in db.session.scalars(select(ReportBlock).where(ReportBlock.evaluation_id == evaluation.id))}
+
+
+def _changes(block: ReportBlock) -> list[ReportBlockChange]:
+    return list(db.session.scalars(select(ReportBlockChange).where(ReportBlockChange.block_id == block.id)
+                                   .order_by(ReportBlockChange.id.desc())))
+
+
+def block_views(evaluation: Evaluation, drafts: dict[str, str], *, history: bool = False) -> list[BlockView]:
+    stored = stored_blocks(evaluation)
+    views = []
+    for key, heading in BLOCKS:
+        block, draft = stored.get(key), drafts.get(key, "")
+        edited = block is not None and block.text is not None
+        views.append(BlockView(
+            key=key, heading=heading, text=block.text if edited else draft, draft=draft, edited=edited,
+            stale=edited and (block.draft_text or "") != draft, edited_against=block.draft_text if edited else None,
+            edited_by=_who(block.edited_by) if block and block.edited_at else "", edited_at=block.edited_at if block else None,
+            version=block.version if block else 0,
+            history=[ChangeView(c.kind, _who(c.user), c.created_at, c.undone_by_change_id is not None)
+                     for c in _changes(block)] if block and history else []))
+    return views
+
+
+def document_for(code: str, *, reviewed_only: bool = False, unmasked: bool = False) -> ReportData:
+    """The report with every block's final text in `data.blocks`. Staff's text wherever they
+    wrote one; elsewhere the draft from this report's data (so `reviewed_only` drafts count
+    only reviewed statements)."""
+    data = build_report(code, reviewed_only=reviewed_only, unmasked=unmasked)
+    evaluation = evaluation_for_code(code)
+    data.blocks = {v.key: v.text for v in block_views(evaluation, draft_blocks(data))}
+    return data
+
+
+def editor_state(code: str) -> tuple[Evaluation, ReportData, list[BlockView]]:
+    """What the editor shows: masked data (what leaves the office), every block with its history."""
+    data = build_report(code)
+    evaluation = evaluation_for_code(code)
+    return evaluation, data, block_views(evaluation, draft_blocks(data), history=True)
+
+
+# ---- changes -------------------------------------------------------------------------------------
+
+def clean_text(text: str) -> str:
+    lines = [line.strip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def check_text(text: str) -> str:
+    text = clean_text(text)
+    if not text:
+        raise BlockError("内容不能为空。要使用程序草稿，请点“恢复为程序草稿”。")
+    if len(text) > TEXT_MAX:
+        raise BlockError(f"内容太长：{len(text)} 字，一段最多 {TEXT_MAX} 字。")
+    if has_contact(text):
+        raise BlockError("内容中有电话号码、邮箱或身份证号。报告会交出本单位，请删去这些联系方式后再保存。")
+    return text
+
+
+def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock | None:
+    """The stored block (None: never saved), refused when saved since `version` was shown."""
+    if key not in HEADINGS:
+        raise BlockError("没有这一段。")
+    block = db.session.scalar(select(ReportBlock).where(ReportBlock.evaluation_id == evaluation.id,
+                                                        ReportBlock.key == key).with_for_update())
+    current = block.version if block else 0
+    if version != current:
+        who = _who(block.edited_by) if block else ""
+        raise BlockConflict(f"这一段已被{who}在您打开页面之后修改过。您的文字仍在下面，"
+                            "请复制保存后刷新页面，看过最新内容再修改。")
+    return block
+
+
+def _new_block(evaluation: Evaluation, key: str) -> ReportBlock:
+    block = ReportBlock(evaluation_id=evaluation.id, key=key, version=0)
+    db.session.add(block)
+    db.session.flush()  # a concurrent first save hits the unique constraint here
+    return block
+
+
+def _record(block: ReportBlock, user: StaffUser, kind: str, text: str | None, draft: str | None) -> ReportBlockChange:
+    change = ReportBlockChange(block_id=block.id, user_id=user.id, kind=kind, created_at=utcnow(),
+                               before_text=block.text, after_text=text, before_draft=block.draft_text, after_draft=draft)
+    db.session.add(change)
+    block.text, block.draft_text = text, draft
+    block.edited_by_id, block.edited_at = user.id, change.created_at
+    block.version += 1
+    db.session.flush()
+    return change
+
+
+def save_block(evaluation: Evaluation, key: str, text: str, version: int, user: StaffUser,
+               drafts: dict[str, str]) -> bool:
+    """Store staff's text; False when it is what the block already says (nothing recorded)."""
+    text = check_text(text)
+    block = _block(evaluation, key, version)
+    edited = block is not None and block.text is not None
+    shown = block.text if edited else clean_text(drafts.get(key, ""))
+    if text == shown:
+        return False
+    # edited against: the draft they saw (a stale block keeps the draft it was first written against)
+    against = block.draft_text if edited else drafts.get(key, "")
+    _record(block or _new_block(evaluation, key), user, "save", text, against)
+    return True
+
+
+def restore_block(evaluation: Evaluation, key: str, version: int, user: StaffUser) -> bool:
+    """Follow the program's draft again (written from the current data each time)."""
+    block = _block(evaluation, key, version)
+    if block is None or block.text is None:
+        return False
+    _record(block, user, "restore", None, None)
+    return True
+
+
+def keep_block(evaluation: Evaluation, key: str, version: int, user: StaffUser, drafts: dict[str, str]) -> bool:
+    """Staff saw the new draft and keep their text: it is now edited against that draft."""
+    block = _block(evaluation, key, version)
+    if block is None or block.text is None:
+        return False
+    _record(block, user, "keep", block.text, drafts.get(key, ""))
+    return True
+
+
+def undo_block(evaluation: Evaluation, key: str, version: int, user: StaffUser) -> bool:
+    """Put back what the block was before its latest change not yet undone."""
+    block = _block(evaluation, key, version)
+    last = next((c for c in _changes(block) if c.kind != "undo" and c.undone_by_change_id is None), None) \
+        if block is not None else None
+    if last is None:
+        return False
+    undo = _record(block, user, "undo", last.before_text, last.before_draft)
+    last.undone_by_change_id = undo.id
+    return True

@@ -1,0 +1,102 @@
+"""The report editor (staff, desk width): the report's text blocks, each prefilled with the
+program's draft, saved per evaluation with who and when; restore, keep and undo. Thin caller
+of blocks.py: a bad save comes back on the page with its reason and the text as typed."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import csrf, db
+from . import blocks as rules
+from . import wording
+from .data import ReportError
+from .drafts import HEADINGS
+from .views import bp
+
+BODY_TARGET, PROBLEMS_TARGET = 6000, 1500
+BLOCK_BODY_MAX = 12 * rules.TEXT_MAX + 64 * 1024
+DONE = {"save": "已保存", "restore": "已恢复为程序草稿", "keep": "已保留您的文字", "undo": "已撤销上次修改"}
+NOTHING = {"save": "没有修改，未保存。", "restore": "这一段本来就是程序草稿。", "keep": "这一段没有需要确认的新草稿。",
+           "undo": "这一段没有可以撤销的修改。"}
+
+
+def _state(code: str):
+    try:
+        state = rules.editor_state(code)
+    except ReportError:
+        abort(404)
+    db.session.commit()  # a session's first use records its Evaluation
+    return state
+
+
+def _notes(data) -> dict[str, str]:
+    """What the app shows and the document never does: how much of the data is unreviewed."""
+    unreviewed = data.counted - data.reviewed
+    tail = f"，其中 {unreviewed} 条尚未审核，审核后草稿随之更新" if unreviewed else "，均已审核"
+    problems = sum(1 for s in data.statements if s.field == "problems")
+    suggestions = sum(1 for s in data.statements if s.field == "suggestions")
+    machine = sorted({s.theme_label for s in data.statements if s.theme_label and s.theme_machine_label})
+    named = f"；{len(machine)} 个主题的名称由程序归纳（草稿改用原话）" if machine else ""
+    return {"problems": f"依据“存在问题”中的 {problems} 条意见（全部 {data.counted} 条{tail}）{named}。",
+            "measures": f"依据“意见建议”中的 {suggestions} 条意见，按分析时归入的整改措施分组。",
+            "achievements": "每个“X是”之后请补充本项工作取得的成效和数据；打分情况见附件1。"}
+
+
+def _render(code: str, *, errors: dict | None = None, typed: dict | None = None, status: int = 200):
+    evaluation, data, views = _state(code)
+    texts = {v.key: (typed or {}).get(v.key, v.text) for v in views}
+    body = sum(len(t) for t in texts.values())
+    # about 75 characters to a line at desk width
+    rows = {k: min(22, max(2, sum(len(line) // 75 + 1 for line in t.split("\n")) + 1)) for k, t in texts.items()}
+    page = render_template("reports/editor.html", evaluation=evaluation, data=data, views=views, texts=texts,
+                           errors=errors or {}, notes=_notes(data), body_chars=body,
+                           problems_chars=len(texts["problems"]), body_target=BODY_TARGET,
+                           problems_target=PROBLEMS_TARGET, rows=rows, w=wording, kinds=rules.KINDS)
+    return page, status
+
+
+@bp.route("/reports/<code>/edit")
+def editor(code: str):
+    return _render(code)
+
+
+@bp.route("/reports/<code>/blocks/<key>", methods=["POST"])
+@csrf.exempt  # checked below, once the larger size limit for a block is in place
+def block_action(code: str, key: str):
+    # The app-wide body limit is for phone forms; a block of TEXT_MAX Chinese characters,
+    # form-encoded, is up to nine bytes a character.
+    request.max_content_length = BLOCK_BODY_MAX
+    csrf.protect()
+    if key not in HEADINGS:
+        abort(404)
+    action = request.form.get("action", "save")
+    if action not in DONE:
+        abort(400)
+    typed = request.form.get("text", "")
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400)
+    evaluation, data, views = _state(code)
+    drafts = {v.key: v.draft for v in views}
+    try:
+        if action == "save":
+            changed = rules.save_block(evaluation, key, typed, version, current_user, drafts)
+        elif action == "restore":
+            changed = rules.restore_block(evaluation, key, version, current_user)
+        elif action == "keep":
+            changed = rules.keep_block(evaluation, key, version, current_user, drafts)
+        else:
+            changed = rules.undo_block(evaluation, key, version, current_user)
+        db.session.commit()
+    except rules.BlockError as exc:
+        db.session.rollback()
+        status = 409 if isinstance(exc, rules.BlockConflict) else 400
+        return _render(code, errors={key: str(exc)}, typed={key: typed} if action == "save" else None, status=status)
+    except IntegrityError:  # two first saves of one block at once: the other one won
+        db.session.rollback()
+        return _render(code, errors={key: "这一段刚被别人保存过。您的文字仍在下面，请复制保存后刷新页面再修改。"},
+                       typed={key: typed}, status=409)
+    flash(f"{HEADINGS[key]}：{DONE[action] if changed else NOTHING[action]}", "success" if changed else "info")
+    return redirect(url_for("reports.editor", code=evaluation.code) + f"#block-{key}")
