@@ -3,7 +3,7 @@
 Existing sessions are all named round-tables, so the server default fills them with false.
 
 Revision ID: 7b3e5a9c2d61
-Revises: 5d2e8a1c9f40
+Revises: 8c4f2b7e1a93
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7b3e5a9c2d61'
-down_revision = '5d2e8a1c9f40'
+down_revision = '8c4f2b7e1a93'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """report_block and report_block_change: the report's sections as staff finished them, audited
 
 Revision ID: a7c3e91b2d58
-Revises: 5d2e8a1c9f40
+Revises: 7b3e5a9c2d61
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'a7c3e91b2d58'
-down_revision = '5d2e8a1c9f40'
+down_revision = '7b3e5a9c2d61'
 branch_labels = None
 depends_on = None
 
