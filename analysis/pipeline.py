@@ -80,7 +80,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     idx = np.flatnonzero(content)
 
     rep = choose_representation(n) if representation == "auto" else representation
-    tokenizer = ChineseTokenizer()
+    tokenizer = ChineseTokenizer.for_plan(plan)  # the plan's own words and stopwords on top
     embedder = make_embedder(rep, cache_dir=cache_dir, tokenizer=tokenizer,
                              progress=lambda done, total: tick("embed", done, total))
     counts = vocabulary = None

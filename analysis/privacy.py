@@ -152,21 +152,29 @@ def mask_text(text: str | None, names: Iterable[str] = (), *, whole: bool = Fals
     of what is found (for the analysis), not just its middle (for readers)."""
     if not text:
         return ""
-    names = [n for n in names if n and n[0] in text]
-    if not names and not _MAYBE.search(text):
-        return text  # no digit, no @, no roster name: nothing to find (the common case, fast)
-    probe = text.translate(_PROBE)
-    taken: list[tuple[int, int]] = []
-    edits: list[tuple[int, int, str]] = []
-    for start, end, found in _find(probe, names, whole):
-        if any(start < e and s < end for s, e in taken):
-            continue  # part of something already masked (an ID holds 11-digit runs)
-        taken.append((start, end))
-        edits.extend(found)
+    edits = [edit for _, found in _matches(text, names, whole) for edit in found]
     out = text
     for start, end, replacement in sorted(edits, reverse=True):
         out = out[:start] + replacement + out[end:]
     return out
+
+
+def _matches(text: str, names: Iterable[str], whole: bool) -> list[tuple[tuple[int, int], list]]:
+    names = [n for n in names if n and n[0] in text]
+    if not names and not _MAYBE.search(text):
+        return []  # no digit, no @, no roster name: nothing to find (the common case, fast)
+    probe = text.translate(_PROBE)
+    taken: list[tuple[tuple[int, int], list]] = []
+    for start, end, found in _find(probe, names, whole):
+        if any(start < e and s < end for (s, e), _ in taken):
+            continue  # part of something already masked (an ID holds 11-digit runs)
+        taken.append(((start, end), found))
+    return taken
+
+
+def personal_data_spans(text: str | None, names: Iterable[str] = ()) -> list[tuple[int, int]]:
+    """(start, end) of each phone number, ID number, e-mail address or name found, in order."""
+    return sorted(span for span, _ in _matches(text, names, False)) if text else []
 
 
 def has_personal_data(text: str | None, names: Iterable[str] = ()) -> bool:

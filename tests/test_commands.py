@@ -101,6 +101,18 @@ def test_create_session_with_csv_roster(app, runner, tmp_path):
             ("山东科技大学", "高校/科研院所"), ("泰山学院", "高校/科研院所")]
 
 
+def test_create_anonymous_session(app, runner):
+    """A public consultation from the command line: no organisation asked, 个人/群众 offered."""
+    runner.invoke(args=["load-plans"])
+    result = runner.invoke(args=[
+        "create-session", "--plan", PLAN_ID, "--title", "网上公开征求意见", "--form", "问卷调查",
+        "--organiser", "市场监管局", "--starts-at", "2023-11-20 09:00", "--place", "网上", "--anonymous", "--open"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        s = db.session.scalar(select(EvaluationSession))
+        assert s.anonymous and "个人/群众" in s.type_names
+
+
 def test_create_session_errors_are_chinese(app, runner, tmp_path):
     base = ["create-session", "--title", "t", "--organiser", "o", "--place", "p"]
     no_plan = runner.invoke(args=base + ["--plan", "nope", "--starts-at", "2023-11-15 14:30"])

@@ -151,7 +151,8 @@ def _parse_starts_at(ctx, param, value: str) -> dt.datetime:
 @click.option("--roster", "roster_file", type=click.Path(exists=True, dir_okay=False),
               help="参会名单：CSV（单位,姓名,类型）或 TOML（[[roster]] 表）。")
 @click.option("--open", "open_now", is_flag=True, help="创建后立即开放填写。")
-def create_session(plan_id, title, form, organiser, starts_at, place, roster_file, open_now) -> None:
+@click.option("--anonymous", is_flag=True, help="匿名征集意见（如网上公开征求意见）：不问单位名称，单位类型可不填，可选“个人/群众”。")
+def create_session(plan_id, title, form, organiser, starts_at, place, roster_file, open_now, anonymous) -> None:
     from ..roster import RosterError, load_file
     from ..sessions import SessionError
     from ..sessions import create_session as create
@@ -160,7 +161,7 @@ def create_session(plan_id, title, form, organiser, starts_at, place, roster_fil
         roster = load_file(roster_file) if roster_file else []
         session = create(plan_id=plan_id, title=title, form=form, organiser=organiser,
                          starts_at=starts_at, place=place, roster=roster,
-                         status="open" if open_now else "draft")
+                         status="open" if open_now else "draft", anonymous=anonymous)
     except (RosterError, SessionError) as exc:
         db.session.rollback()
         raise CommandError(str(exc)) from exc

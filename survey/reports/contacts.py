@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from .privacy import _EMAIL, _FULL_WIDTH, _ID_CARD, _LANDLINE, _MOBILE, NoMasking, mask_text, valid_id_number
+from analysis.privacy import personal_data_spans
+
+from .privacy import NoMasking, mask_text
 
 # Words that introduce contact details, cut with them ("电话：", "联系方式是").
 _LEAD_IN = re.compile(r"(?:我的|本人)?(?:联系)?(?:电话|手机号?码?|座机|邮箱|电子邮箱|e-?mail|微信号?|QQ|联系方式)\s*(?:号码)?\s*[:：是为]?\s*$",
@@ -18,16 +20,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def has_contact(text: str | None) -> bool:
-    """True when the text holds a phone number, an e-mail address or a valid ID number."""
+    """True when the text holds a phone number, an e-mail address or an ID number."""
     return bool(text) and mask_text(text) != text
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
-    probe = text.translate(_FULL_WIDTH)
-    spans = [m.span() for m in _EMAIL.finditer(probe)]
-    spans += [m.span() for m in _ID_CARD.finditer(probe) if valid_id_number(m.group(0))]
-    spans += [m.span() for p in (_MOBILE, _LANDLINE) for m in p.finditer(probe)]
-    return sorted(spans)
+    return personal_data_spans(text)
 
 
 def strip_contacts(text: str) -> str | None:

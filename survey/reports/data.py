@@ -28,6 +28,7 @@ from ..models import ORG_TYPES, Evaluation, Response
 from ..review.models import (
     EXCLUDE_REASONS,
     FIELDS,
+    KINDS,
     PLACED_BY_STAFF,
     STATEMENT_STATUSES,
     Statement,
@@ -185,6 +186,7 @@ class StatementRow:
     exclude_reason: str
     has_contact: bool = False  # a phone number, e-mail or ID number in the original text
     measure: str | None = None  # the plan measure a suggestion supports (stored by the analysis job)
+    kind: str | None = None  # problem, suggestion, praise or none (analysis.kinds)
     # The text fit to leave the office: masked, contact details cut out; None: leave it out
     outside_text: str | None = None
 
@@ -285,7 +287,7 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
             id=s.id, response_id=s.response_id, field=s.field, field_label=FIELDS.get(s.field, s.field),
             text=mask(s.text), organisation=s.response.organisation,
             organisation_type=s.response.organisation_type, category=s.category,
-            category_name=names.get(s.category, s.category),
+            category_name=names.get(s.category, s.category) if s.category else f"不计入（{KINDS.get(s.kind, s.kind)}）",
             theme_id=theme.id if theme else None, theme_label=mask(theme.label) if theme else "", theme_machine_label=bool(theme and not theme.staff_label),
             confidence=round(float(s.machine_confidence or 0.0), 4), status=s.status,
             status_label=STATEMENT_STATUSES.get(s.status, s.status),
@@ -293,8 +295,20 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
             reviewed_at=s.reviewed_at, excluded=s.status == "excluded",
             exclude_reason=EXCLUDE_REASONS.get(s.exclude_reason or "", s.exclude_reason or ""),
             has_contact=has_contact(s.text), measure=s.measure, outside_text=outside_text(s.text, mask),
+            kind=s.kind,
         ))
     return rows
+
+
+UNSTATED_TYPE = "未填写"  # an anonymous participant who chose no type
+_DOCUMENT_KINDS = ("规划", "方案", "计划", "意见", "办法", "措施", "纲要", "政策", "条例", "细则")
+
+
+def generic_short_title(title: str) -> str:
+    """What the document calls the plan after its first mention when the plan file gives no
+    short title: 《方案》 for a …行动方案, 《规划》 for a …规划; else its full title."""
+    kind = next((k for k in _DOCUMENT_KINDS if title.rstrip("》").endswith(k)), None)
+    return f"《{kind}》" if kind else f"《{title.strip('《》')}》"
 
 
 def _ratings(plan: PlanDefinition, responses: list[Response]) -> list[GoalSection]:
@@ -304,8 +318,8 @@ def _ratings(plan: PlanDefinition, responses: list[Response]) -> list[GoalSectio
         for rating in r.ratings:
             if rating.goal_id in overall:
                 overall[rating.goal_id].add(rating.score)
-                by_type[rating.goal_id][r.organisation_type].add(rating.score)
-    order = {t: i for i, t in enumerate(ORG_TYPES)}
+                by_type[rating.goal_id][r.organisation_type or UNSTATED_TYPE].add(rating.score)
+    order = {t.name: i for i, t in enumerate(plan.types_for(anonymous=True))}
     return [GoalSection(id=g.id, name=g.name, description=g.description, overall=overall[g.id],
                         by_type=dict(sorted(by_type[g.id].items(), key=lambda kv: (order.get(kv[0], 99), kv[0]))))
             for g in plan.goals]
@@ -313,7 +327,7 @@ def _ratings(plan: PlanDefinition, responses: list[Response]) -> list[GoalSectio
 
 def _by_type(rows: list[StatementRow]) -> dict[str, int]:
     order = {t: i for i, t in enumerate(ORG_TYPES)}
-    tally = Counter(r.organisation_type for r in rows)
+    tally = Counter(r.organisation_type or UNSTATED_TYPE for r in rows)
     return dict(sorted(tally.items(), key=lambda kv: (-kv[1], order.get(kv[0], 99), kv[0])))
 
 
@@ -369,13 +383,15 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     total = len(counted)
     per_category: dict[str, list[StatementRow]] = defaultdict(list)
     for r in counted:
+        if r.category is None:
+            continue  # praise and "nothing to say" are no problem: in no category, not even 新问题
         per_category[r.category if r.category in {c.id for c in plan.categories} else OTHER].append(r)
     categories = [_category_section(c.id, c.name, c.description, per_category.get(c.id, []), total, theme_of)
                   for c in plan.categories]
     new_issues = (_category_section(OTHER, NEW_ISSUES, "", per_category[OTHER], total, theme_of)
                   if per_category.get(OTHER) else None)
 
-    suggestions = [r for r in counted if r.field == "suggestions"]
+    suggestions = [r for r in counted if (r.kind == "suggestion" if r.kind else r.field == "suggestions")]
     measures = [MeasureSection(m.id, m.name, m.description, []) for m in plan.measures]
     unmatched: list[Quote] = []
     if suggestions and measures:
@@ -396,7 +412,7 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
         participants = list({(p.organisation, p.person): p for p in participants}.values())
     return ReportData(
         code=evaluation.code, is_group=evaluation.is_group, plan_title=evaluation.plan.title,
-        short_title=plan.short_title or "《规划》", document_number=plan.document_number,
+        short_title=plan.short_title or generic_short_title(plan.title), document_number=plan.document_number,
         issue_date=plan.issue_date, implementing_body=plan.implementing_body, issuing_body=plan.issuing_body,
         sessions=[SessionRecord(s.code, s.title, s.form, s.organiser, s.starts_at, s.place) for s in sessions],
         participants=participants, photos=photos_for(sessions, photos_dir), response_count=len(responses),

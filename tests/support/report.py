@@ -71,7 +71,7 @@ def make_evaluation(app) -> str:
                     reviewed = status in ("confirmed", "moved", "excluded")
                     db.session.add(Statement(
                         evaluation_id=evaluation.id, response_id=response.id, field=field, position=position,
-                        text=text, machine_category=category, machine_confidence=0.5 + position / 10,
+                        text=text, kind="suggestion" if field == "suggestions" else "problem", machine_category=category, machine_confidence=0.5 + position / 10,
                         machine_theme_id=t.id, category=category, theme_id=t.id, status=status,
                         exclude_reason="off_topic" if status == "excluded" else None,
                         reviewed_by=staff if reviewed else None,
