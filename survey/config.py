@@ -34,8 +34,11 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": dt.timedelta(days=14),  # Flask-Login's default is a year
         # Throttling (survey.throttle)
-        "LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",   # failed logins for one user name
-        "LOGIN_ADDRESS_LIMIT": "30 per 15 minutes",   # failed logins from one address
+        # Failed logins, per user name and address together: never a lockout, a backoff.
+        "LOGIN_FREE_FAILURES": 5,  # failures before the first wait
+        "LOGIN_BACKOFF_SECONDS": 2,  # the first wait, doubled with every further failure
+        "LOGIN_BACKOFF_MAX_SECONDS": 300,  # the longest wait
+        "LOGIN_FAILURE_MEMORY_SECONDS": 3600,  # failures are forgotten this long after the first
         "SUBMIT_ADDRESS_LIMIT": "120 per minute;1000 per hour",  # answers stored from one address
         "SESSION_RESPONSE_MAX": 2000,  # answers one session accepts
         "RATELIMIT_STORAGE_URI": None,  # None: REDIS_URL, else memory
