@@ -48,7 +48,9 @@ def defaults(instance_path: str) -> dict:
         "HUEY_IMMEDIATE": False,
         "ANALYSIS_HEARTBEAT_SECONDS": 10,  # how often a running job says it is alive
         "ANALYSIS_STALE_SECONDS": 120,  # a running job silent this long has died
-        "ANALYSIS_QUEUE_SECONDS": 600,  # a queued job no worker took within this has no worker
+        "ANALYSIS_QUEUE_SECONDS": 600,
+        # On SIGTERM a job saving its results gets this long to commit them (survey.jobs.queue)
+        "ANALYSIS_STOP_GRACE_SECONDS": 20,  # a queued job no worker took within this has no worker
         "ANALYSIS_REPRESENTATION": "auto",
         "ANALYSIS_WORDCLOUDS": True,
     }
