@@ -91,3 +91,47 @@ def test_a_returning_phone_gets_the_id_it_stored(app, open_code):
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303
     again = phone.get(f"/s/{open_code}").get_data(as_text=True)
     assert _SID.search(again).group(1) == data["submission_id"]
+
+
+def test_sqlite_writers_queue_in_the_process_not_in_sqlite(app, open_code, monkeypatch, backend):
+    # SQLite's busy handler sleeps in steps of up to 100 ms; in a burst the phones' answers
+    # queue on a lock instead, one writer at a time (PostgreSQL writes concurrently).
+    import threading
+
+    from survey.participate import routes
+
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL takes concurrent writers; the lock is for SQLite only")
+
+    inside, most, entered = [0], [0], threading.Event()
+    real = routes.store_response
+
+    def store(session, form):
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        if inside[0] > 1:
+            entered.set()
+        entered.wait(0.5)  # the first writer waits for a second one to get in beside it
+        try:
+            return real(session, form)
+        finally:
+            inside[0] -= 1
+
+    monkeypatch.setattr(routes, "store_response", store)
+
+    def phone():
+        client = app.test_client()
+        html = client.get(f"/s/{open_code}").get_data(as_text=True)
+        with app.app_context():
+            session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+            data = valid_answer(session, csrf_token=csrf_token(html), submission_id=str(uuid.uuid4()))
+        assert client.post(f"/s/{open_code}", data=data).status_code == 303
+
+    phones = [threading.Thread(target=phone) for _ in range(3)]
+    for t in phones:
+        t.start()
+    for t in phones:
+        t.join(60)
+    with app.app_context():
+        assert db.session.query(Response).count() == 3
+    assert most[0] == 1
