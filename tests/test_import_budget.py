@@ -262,3 +262,23 @@ def test_waiting_uploads_are_bounded_on_disk(app, tmp_path, monkeypatch):
                  for i in range(5)]
         left = {p.name for p in (Path(app.instance_path) / "imports").iterdir()}
     assert len(left) <= 3 and saved[-1].token in left
+
+
+def test_a_reader_crash_on_a_strange_file_is_a_message_and_the_upload_is_deleted(app, client, tmp_path, monkeypatch):
+    # Whatever a reader raises on a file nobody foresaw, staff get a Chinese message, not a 500.
+    from survey.imports import uploads
+
+    def crash(*_args, **_kwargs):
+        raise RecursionError("deep")
+
+    monkeypatch.setattr(uploads, "read_sheet", crash)
+    add_staff(app)
+    log_in(client)
+    code = make_session(app)
+    token = csrf_token(client, f"/staff/sessions/{code}/import")
+    uploaded = client.post(f"/staff/sessions/{code}/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "source": "", "file": (io.BytesIO(b"a,b\n1,2\n"), "怪.csv")})
+    page = client.get(uploaded.headers["Location"])
+    assert page.status_code == 400
+    assert "怪.csv 无法读取（RecursionError），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入" in page.get_data(as_text=True)
+    assert list((Path(app.instance_path) / "imports").iterdir()) == []
