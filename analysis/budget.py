@@ -37,7 +37,11 @@ class ReadBudget:
         return time.monotonic() + self.seconds
 
 
-DEFAULT_BUDGET = ReadBudget()
+DEFAULT_BUDGET = ReadBudget()  # what a web upload may cost (survey.imports)
+# `pingjia analyze` and `read_table` read a file staff chose on their own machine: the same
+# checks, with room for the 100,000-statement runs the analysis is measured on.
+LOCAL_FILE_BUDGET = ReadBudget(unzipped_bytes=1024 * MiB, rows=2_000_000, columns=5_000, cells=50_000_000,
+                               shared_strings=10_000_000, seconds=600.0)
 
 
 class OverBudget(ValueError):

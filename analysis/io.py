@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .budget import (
     DEFAULT_BUDGET,
+    LOCAL_FILE_BUDGET,
     OverBudget,
     ReadBudget,
     check_xlsx,
@@ -59,15 +60,16 @@ class Table:
         return [row.get(column) for row in self.rows]
 
 
-def read_table(path: str | Path, text_column: str | None = None) -> Table:
-    """Read a CSV or XLSX file and choose its text column (given, else guessed)."""
+def read_table(path: str | Path, text_column: str | None = None, budget: ReadBudget = LOCAL_FILE_BUDGET) -> Table:
+    """Read a CSV or XLSX file and choose its text column (given, else guessed), within
+    `budget` (by default one for files on this machine, larger than a web upload's)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到输入文件：{path}")
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputError(f"{path.name} 是旧版 Excel（.xls）格式，请另存为 .xlsx 或 CSV 后再试")
-    grid = _read_xlsx(path) if suffix in (".xlsx", ".xlsm") else _read_csv(path)
+    grid = _read_xlsx(path, budget) if suffix in (".xlsx", ".xlsm") else _read_csv(path, budget)
 
     while grid and not any(_filled(c) for c in grid[0]):  # blank lines above the header
         grid.pop(0)

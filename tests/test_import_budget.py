@@ -282,3 +282,12 @@ def test_a_reader_crash_on_a_strange_file_is_a_message_and_the_upload_is_deleted
     assert page.status_code == 400
     assert "怪.csv 无法读取（RecursionError），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入" in page.get_data(as_text=True)
     assert list((Path(app.instance_path) / "imports").iterdir()) == []
+
+
+def test_the_analysis_cli_reads_files_larger_than_a_web_upload(tmp_path):
+    # `pingjia analyze` reads a file on staff's own machine: 150,000 rows are fine there, an
+    # upload of the same file is over the web budget.
+    path = tmp_path / "many.csv"
+    path.write_text("text\n" + "".join(f"意见第{i}条\n" for i in range(150_000)), encoding="utf-8")
+    assert len(read_table(path).texts) == 150_000
+    refused(path, r"many.csv 超过 100,000 行（上限）")
