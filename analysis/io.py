@@ -289,7 +289,7 @@ def _read_xlsx(path: Path, budget: ReadBudget = DEFAULT_BUDGET, name: str | None
             grid.append(row)
             width = max(width, len(row))
             if len(grid) * width > budget.cells:
-                raise OverBudget(str(too_many_cells(name, len(grid), width, budget)))
+                raise too_many_cells(name, len(grid), width, budget)
             if number % 512 == 0 and time.monotonic() > deadline:
                 raise too_slow(name, budget)
     except OverBudget as exc:
