@@ -34,8 +34,11 @@ def defaults(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": dt.timedelta(days=14),  # Flask-Login's default is a year
         # Throttling (survey.throttle)
-        "LOGIN_ACCOUNT_LIMIT": "10 per 15 minutes",   # failed logins for one user name
-        "LOGIN_ADDRESS_LIMIT": "30 per 15 minutes",   # failed logins from one address
+        # Failed logins, per user name and address together: never a lockout, a backoff.
+        "LOGIN_FREE_FAILURES": 5,  # failures before the first wait
+        "LOGIN_BACKOFF_SECONDS": 2,  # the first wait, doubled with every further failure
+        "LOGIN_BACKOFF_MAX_SECONDS": 300,  # the longest wait
+        "LOGIN_FAILURE_MEMORY_SECONDS": 3600,  # failures are forgotten this long after the first
         "SUBMIT_ADDRESS_LIMIT": "120 per minute;1000 per hour",  # answers stored from one address
         "SESSION_RESPONSE_MAX": 2000,  # answers one session accepts
         "RATELIMIT_STORAGE_URI": None,  # None: REDIS_URL, else memory
@@ -45,7 +48,9 @@ def defaults(instance_path: str) -> dict:
         "HUEY_IMMEDIATE": False,
         "ANALYSIS_HEARTBEAT_SECONDS": 10,  # how often a running job says it is alive
         "ANALYSIS_STALE_SECONDS": 120,  # a running job silent this long has died
-        "ANALYSIS_QUEUE_SECONDS": 600,  # a queued job no worker took within this has no worker
+        "ANALYSIS_QUEUE_SECONDS": 600,
+        # On SIGTERM a job saving its results gets this long to commit them (survey.jobs.queue)
+        "ANALYSIS_STOP_GRACE_SECONDS": 20,  # a queued job no worker took within this has no worker
         "ANALYSIS_REPRESENTATION": "auto",
         "ANALYSIS_WORDCLOUDS": True,
     }

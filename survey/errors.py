@@ -1,5 +1,11 @@
-"""Error pages in Chinese; a person never sees a bare Werkzeug error."""
-from flask import Flask, Response, render_template
+"""Error pages in Chinese; a person never sees a bare Werkzeug error.
+
+Before an error page is rendered the database session is rolled back: a failed statement
+(PostgreSQL refusing a value, a constraint) leaves it unusable, and the page itself reads the
+database (the logged-in user in the header), which would otherwise raise PendingRollbackError
+inside the error handler and end in Werkzeug's bare page.
+"""
+from flask import Flask, Response, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -15,16 +21,36 @@ _MESSAGES = {
 }
 
 
+def _roll_back() -> None:
+    from .extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # a dead connection: the page must still render
+        db.session.close()
+
+
+def size_text(limit: int) -> str:
+    """A body limit as staff read it: 16 MB, 64 KB."""
+    if limit >= 1024 * 1024:
+        return f"{round(limit / (1024 * 1024), 1):g} MB"
+    return f"{limit // 1024} KB"
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        _roll_back()
         return render_template("error.html", code=400, title="页面已过期",
                                message="页面停留时间过长，安全校验已失效。请返回上一页刷新后重新提交。"), 400
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        _roll_back()
         code = exc.code or 500
         title, message = _MESSAGES.get(code, ("出错了", "请求未能完成，请稍后再试。"))
+        if code == 413 and request.max_content_length:
+            message = f"提交的内容超过了允许的大小（{size_text(request.max_content_length)}），请删减后重试。"
         if request_ctx.url_adapter is None:
             # A Host outside TRUSTED_HOSTS: no URLs can be built, so no page with links.
             return Response(f"{title}：{message}\n", status=code, mimetype="text/plain")

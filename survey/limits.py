@@ -25,10 +25,32 @@ PARTICIPANT_BODY_MAX = 64 * 1024
 # STAFF_BODY_MAX and a too-long roster is answered by the form's own message, never by a 413.
 ROSTER_MAX = 20_000
 STAFF_BODY_MAX = 256 * 1024
-# A spreadsheet staff upload for import (a 问卷星 export of a few thousand answers is well below).
-UPLOAD_MAX = 16 * 1024 * 1024
-# waitress stops reading a body beyond this (the largest per-route limit), so a 50 MB upload
+# Files staff upload. Each route that takes a file declares its limit where it is declared
+# (`@body_limit(...)` below); the phone form keeps PARTICIPANT_BODY_MAX.
+UPLOAD_MAX = 16 * 1024 * 1024  # a spreadsheet for import (a 问卷星 export of thousands of answers is below)
+PHOTO_MAX = 10 * 1024 * 1024  # one photo as uploaded; phones take 3-8 MB
+PHOTOS_PER_UPLOAD = 5
+PHOTOS_BODY_MAX = PHOTOS_PER_UPLOAD * PHOTO_MAX + 64 * 1024  # five photos and the form fields
+# waitress stops reading a body beyond this (the largest per-route limit), so a bigger upload
 # is refused before it is read into memory or a temporary file.
-SERVER_BODY_MAX = max(STAFF_BODY_MAX, UPLOAD_MAX)
+SERVER_BODY_MAX = max(STAFF_BODY_MAX, UPLOAD_MAX, PHOTOS_BODY_MAX)
 
 assert ROSTER_MAX * 12 + 16 * 1024 <= STAFF_BODY_MAX
+
+
+def body_limit(max_bytes: int):
+    """A route's request-body limit, declared with the route (under `@bp.route`):
+
+        @bp.route("/import", methods=["GET", "POST"])
+        @body_limit(UPLOAD_MAX)
+        def upload(code): ...
+
+    The request (survey.cleaning.CleanRequest) reads it before the body is parsed, for the
+    whole body and for werkzeug's multipart buffer alike: werkzeug applies its form-memory
+    limit to the bytes it holds while looking for the next boundary, so a file with few line
+    breaks would otherwise get a 413 at the phone form's 64 KiB."""
+    def mark(view):
+        view.body_max = max_bytes
+        return view
+
+    return mark

@@ -3,10 +3,17 @@
 The CSP allows scripts and styles from this server's static files only: no inline <script>,
 no style="" or on*="" attributes in templates (QR codes are inline SVG, which is markup, not
 script). Pages may not be framed, so a hostile page cannot overlay the staff buttons.
+
+Every staff page and download (they show participants' text) is `Cache-Control: no-store`:
+no copy stays in a shared computer's browser cache or a proxy after staff log out.
 """
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
+
+from .cleaning import STAFF_BLUEPRINTS
+
+NOT_STORED = STAFF_BLUEPRINTS | {"auth"}
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -29,6 +36,11 @@ HEADERS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.blueprint in NOT_STORED:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+        response.headers.pop("Last-Modified", None)
+        response.headers.pop("ETag", None)
     return response
 
 

@@ -1,23 +1,34 @@
-"""Throttling with Flask-Limiter: failed staff logins (per account and per address) and stored
-participant answers (per address).
+"""Throttling: stored participant answers per address (Flask-Limiter), and failed staff logins
+with an increasing backoff per account and address together (`LoginBackoff`).
 
 One Limiter per app, made in the factory, so each app (and each test) has its own counters.
 Counts live in memory by default; with PINGJIA_REDIS_URL they live in Redis, shared by every
 server process. The limits are far above what a real round-table does: thirty phones behind
 one venue Wi-Fi address store thirty answers in a minute, well under the address limit.
+
+Logins are never locked. A lockout per account lets anyone lock a colleague out by typing
+wrong passwords for their name, and one per address locks a whole office behind one NAT. So
+failures are counted per (user name, address) pair: after LOGIN_FREE_FAILURES the pair must
+wait LOGIN_BACKOFF_SECONDS, doubling with each further failure up to LOGIN_BACKOFF_MAX_SECONDS;
+a success clears the pair. The same name from another address, and other names from the same
+address, are not slowed at all; a guesser on one pair gets a handful of tries an hour.
 """
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import time
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
+from limits.storage import MemoryStorage, Storage
 
 from .cleaning import clean_text
 from .timefmt import LOCAL_TZ
+
+log = logging.getLogger(__name__)
 
 
 def init_app(app: Flask) -> Limiter:
@@ -35,12 +46,7 @@ def init_app(app: Flask) -> Limiter:
     limiter.init_app(app)
     app.extensions["pingjia_limiter"] = limiter
 
-    login_failed = _flag_set("login_failed")
-    _limit(app, limiter, "auth.login",
-           limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], key_func=_login_account,
-                         methods=["POST"], deduct_when=login_failed),
-           limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], key_func=_address("login"),
-                         methods=["POST"], deduct_when=login_failed))
+    app.extensions["pingjia_login_backoff"] = LoginBackoff(limiter)
     _limit(app, limiter, "participate.survey",
            limiter.limit(lambda: current_app.config["SUBMIT_ADDRESS_LIMIT"], key_func=_address("submit"),
                          methods=["POST"], deduct_when=_flag_set("response_stored")))
@@ -59,10 +65,6 @@ def _flag_set(name: str):
     return lambda _response: bool(g.get(name))
 
 
-def _login_account() -> str:
-    return "login-user:" + clean_text(request.form.get("username", "")).strip()
-
-
 def _address(kind: str):
     return lambda: f"{kind}-addr:{get_remote_address()}"
 
@@ -74,3 +76,69 @@ def retry_after() -> tuple[int, str]:
     wait = max(1, math.ceil((reset_at - time.time()) / 60))
     at = dt.datetime.fromtimestamp(reset_at, LOCAL_TZ)
     return wait, f"{at:%H:%M}"
+
+
+class LoginBackoff:
+    """Failed logins per (user name, address): `wait()` before checking a password, `failed()`
+    and `succeeded()` after. Kept in the limiter's storage (memory or Redis)."""
+
+    def __init__(self, limiter: Limiter):
+        self.limiter = limiter
+        self._fallback = MemoryStorage()  # if Redis goes away mid-meeting
+
+    def _keys(self, username: str) -> tuple[str, str]:
+        pair = f"{clean_text(username).strip().lower()}|{get_remote_address()}"
+        prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+        return f"{prefix}/login-failures/{pair}", f"{prefix}/login-wait/{pair}"
+
+    def _storage(self) -> Storage:
+        storage = self.limiter.storage
+        try:
+            if storage.check():
+                return storage
+        except Exception:  # noqa: BLE001 - any storage error means: count in memory
+            pass
+        log.warning("throttle storage unavailable, counting failed logins in memory")
+        return self._fallback
+
+    def wait(self, username: str) -> float:
+        """Seconds this pair must still wait (0: it may try)."""
+        if not current_app.config.get("RATELIMIT_ENABLED", True):
+            return 0.0
+        storage = self._storage()
+        _, wait_key = self._keys(username)
+        if storage.get(wait_key) <= 0:
+            return 0.0
+        return max(0.0, storage.get_expiry(wait_key) - time.time())
+
+    def failed(self, username: str) -> float:
+        """Count a failure; the seconds the pair must now wait."""
+        if not current_app.config.get("RATELIMIT_ENABLED", True):
+            return 0.0
+        config = current_app.config
+        storage = self._storage()
+        failures_key, wait_key = self._keys(username)
+        failures = storage.incr(failures_key, int(config["LOGIN_FAILURE_MEMORY_SECONDS"]))
+        over = failures - int(config["LOGIN_FREE_FAILURES"])
+        if over < 0:
+            return 0.0
+        delay = min(float(config["LOGIN_BACKOFF_SECONDS"]) * 2 ** min(over, 30),
+                    float(config["LOGIN_BACKOFF_MAX_SECONDS"]))
+        storage.clear(wait_key)
+        storage.incr(wait_key, max(1, math.ceil(delay)))
+        return delay
+
+    def succeeded(self, username: str) -> None:
+        storage = self._storage()
+        for key in self._keys(username):
+            storage.clear(key)
+
+
+def login_backoff() -> LoginBackoff:
+    return current_app.extensions["pingjia_login_backoff"]
+
+
+def wait_text(seconds: float) -> str:
+    """'8 秒' / '2 分钟' as the login page says it."""
+    seconds = max(1, math.ceil(seconds))
+    return f"{seconds} 秒" if seconds < 60 else f"{math.ceil(seconds / 60)} 分钟"

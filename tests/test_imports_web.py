@@ -213,11 +213,9 @@ def test_paper_entry_changed_answer_under_a_saved_id_is_not_stored_silently(app,
 
 
 def test_upload_over_the_import_limit_is_explained(app, staff, tmp_path, monkeypatch):
-    from survey.imports import routes
-
-    # A smaller limit than the real 16 MB: the test client spools bodies over 500 KB to a temporary
-    # file it never closes when the app does not read it.
-    monkeypatch.setattr(routes, "MAX_UPLOAD_BYTES", 256 * 1024)
+    # A smaller limit than the real 16 MB (declared on the route): the test client spools bodies
+    # over 500 KB to a temporary file it never closes when the app does not read it.
+    monkeypatch.setattr(app.view_functions["imports.upload"], "body_max", 256 * 1024)
     code = make_session(app)
     path = tmp_path / "huge.csv"
     path.write_bytes(b"a,b\n" + b"1,2\n" * 80_000)

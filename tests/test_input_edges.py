@@ -164,3 +164,47 @@ def test_roster_file_with_nul_is_cleaned(app, runner, tmp_path):
         entry = db.session.scalar(select(RosterEntry).join(EvaluationSession)
                                   .where(EvaluationSession.title == "名单文件"))
         assert (entry.organisation, entry.person) == ("山东科技大学", "宋庆军")
+
+
+NONCHARACTERS = "\ufffe\uffff\ufdd0\ufdef\U0001fffe\U0010ffff"
+C1 = "\x80\x85\x9f"
+
+
+def test_clean_text_removes_noncharacters_and_c1_controls():
+    assert clean_text("专利" + NONCHARACTERS + C1 + "转化\uffff") == "专利转化"
+    assert clean_text("\ufeff全角　空格\u00a0与😀") == "\ufeff全角　空格\u00a0与😀"  # ordinary characters stay
+
+
+def test_json_bodies_are_cleaned_at_the_edge(app):
+    from flask import jsonify, request
+
+    def echo():
+        return jsonify(request.get_json())
+
+    app.add_url_rule("/echo-json", view_func=echo, methods=["POST"])
+    app.config["WTF_CSRF_ENABLED"] = False
+    r = app.test_client().post("/echo-json", json={"label\x00": ["名称\uffff", {"k": "\x1b[31m红"}], "n": 3})
+    assert r.get_json() == {"label": ["名称", {"k": "[31m红"}], "n": 3}
+    deep = app.test_client().post("/echo-json", data="[" * 3000 + "]" * 3000, content_type="application/json")
+    assert deep.status_code == 400
+
+
+def test_an_answer_ending_in_uffff_keeps_the_excel_export_working(app, client, open_code):
+    # issue 17: U+FFFF stored in one answer made /export.xlsx a 500 for the whole session.
+    import io
+
+    from openpyxl import load_workbook
+
+    token = page_token(client.get(f"/s/{open_code}").get_data(as_text=True))
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        data = valid_answer(session, csrf_token=token, submission_id=str(uuid.uuid4()),
+                            problems="专利转化难" + NONCHARACTERS, suggestions="建立平台\ufffe" + C1)
+    assert client.post(f"/s/{open_code}", data=data).status_code == 303
+    add_staff(app)
+    log_in(client)
+    export = client.get(f"/staff/reports/{open_code}/export.xlsx")
+    assert export.status_code == 200
+    sheet = load_workbook(io.BytesIO(export.data), read_only=True).worksheets[0]
+    cells = {str(c) for row in sheet.iter_rows(values_only=True) for c in row}
+    assert "专利转化难" in cells and "建立平台" in cells

@@ -83,7 +83,7 @@ def test_secret_key_is_private_and_one_key_when_servers_start_together(tmp_path,
     assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary files left
 
 
-def test_waitress_refuses_a_50_mb_body_before_reading_it(app):
+def test_waitress_refuses_a_64_mb_body_before_reading_it(app):
     from waitress import wasyncore
 
     from survey.serve import make_server
@@ -95,7 +95,7 @@ def test_waitress_refuses_a_50_mb_body_before_reading_it(app):
         with socket.create_connection(("127.0.0.1", server.effective_port), timeout=10) as conn:
             conn.sendall(b"POST /s/abc HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                          b"Content-Type: application/x-www-form-urlencoded\r\n"
-                         b"Content-Length: %d\r\n\r\n" % (50 * 1024 * 1024))
+                         b"Content-Length: %d\r\n\r\n" % (64 * 1024 * 1024))
             # No body bytes at all: the headers alone are refused. (Unread bytes would make the
             # server's close a TCP reset, which can discard its reply before we read it.)
             reply = b""
@@ -114,7 +114,7 @@ def test_waitress_refuses_a_50_mb_body_before_reading_it(app):
         wasyncore.close_all(server._map)  # the listener and the accepted connection
     assert replies and replies[0].startswith(b"HTTP/1.1 413"), replies
     assert b"exceeds max_body" in replies[0]  # waitress's own answer: the app never saw the request
-    assert SERVER_BODY_MAX < 50 * 1024 * 1024
+    assert SERVER_BODY_MAX < 64 * 1024 * 1024
 
 
 def pingjia(*args: str):

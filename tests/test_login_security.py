@@ -1,5 +1,5 @@
-"""Staff logins: failed attempts throttled per account and per address (Flask-Limiter, in memory
-and in Redis), the same password-hash work for unknown users, logout and `set-password` ending
+"""Staff logins: failed attempts slow down their (account, address) pair with a doubling wait,
+never a lockout (in memory and in Redis), the same password-hash work for unknown users, logout and `set-password` ending
 every session and remember-me cookie, and cookie flags."""
 from __future__ import annotations
 
@@ -24,32 +24,85 @@ def attempt(client, username: str, password: str, address: str = "10.0.0.1", rem
     return client.post("/staff/login", data=data, environ_base={"REMOTE_ADDR": address})
 
 
-def throttling_checks(app) -> None:
-    app.config.update(LOGIN_ACCOUNT_LIMIT="3 per 15 minutes", LOGIN_ADDRESS_LIMIT="5 per 15 minutes")
+class Clock:
+    """Time for the in-memory throttle storage and the login backoff, moved by the test."""
+
+    def __init__(self):
+        import time
+
+        self.now = time.time()
+
+    def time(self) -> float:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:  # never called by the code under test
+        raise AssertionError("no sleeping")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    import limits.storage.memory
+
+    import survey.throttle
+
+    fake = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    monkeypatch.setattr(survey.throttle, "time", fake)
+    return fake
+
+
+def backoff_checks(app, clock=None) -> None:
+    app.config.update(LOGIN_FREE_FAILURES=3, LOGIN_BACKOFF_SECONDS=60, LOGIN_BACKOFF_MAX_SECONDS=600)
     add_staff(app, "amy")
     add_staff(app, "bob")
     client = app.test_client()
-    for _ in range(3):
+    for _ in range(2):
         assert attempt(client, "amy", "wrong").status_code == 200
-    blocked = attempt(client, "amy", "correct horse")  # even the right password waits
-    html = blocked.get_data(as_text=True)
-    assert blocked.status_code == 429
-    assert "登录失败次数过多" in html and "分钟后（北京时间" in html and 'value="amy"' in html
-    # Another account from another address is not affected by amy's lock.
-    assert attempt(app.test_client(), "bob", "correct horse", address="10.0.0.2").status_code == 302
-    # Per address: five failures over different names lock the address, not other addresses.
-    for name in ("c1", "c2"):
+    third = attempt(client, "amy", "wrong")
+    html = third.get_data(as_text=True)
+    assert third.status_code == 429 and third.headers["Retry-After"] == "60"
+    assert "用户名或密码不正确" in html and "请在 1 分钟后再试" in html and 'value="amy"' in html
+    assert attempt(client, "amy", "correct horse").status_code == 429  # even the right password waits
+    # Nobody else is slowed: amy from her own desk, and bob from the same address.
+    assert attempt(app.test_client(), "amy", "correct horse", address="10.0.0.2").status_code == 302
+    assert attempt(app.test_client(), "bob", "correct horse").status_code == 302
+    # An attacker trying many names from one address is slowed per name, and locks out no one.
+    for name in ("c1", "c2", "c3", "c4"):
         assert attempt(client, name, "wrong").status_code == 200
-    assert attempt(client, "bob", "correct horse").status_code == 429  # 3 (amy) + 2 = 5 from 10.0.0.1
-    assert attempt(app.test_client(), "bob", "correct horse", address="10.0.0.3").status_code == 302
+    if clock is None:
+        return
+    clock.now += 61
+    again = attempt(client, "amy", "wrong")
+    assert again.status_code == 429 and again.headers["Retry-After"] == "120"  # the wait doubles
+    assert "请在 2 分钟后再试" in again.get_data(as_text=True)
+    clock.now += 61
+    assert attempt(client, "amy", "correct horse").status_code == 429
+    clock.now += 60
+    assert attempt(client, "amy", "correct horse").status_code == 302  # and the pair is forgiven
+    client.post("/staff/logout", data={"csrf_token": csrf_token(client, "/staff/")})
+    assert attempt(client, "amy", "wrong").status_code == 200
 
 
-def test_failed_logins_are_throttled_in_memory(app):
-    throttling_checks(app)
+def test_failed_logins_back_off_per_account_and_address_in_memory(app, clock):
+    backoff_checks(app, clock)
+
+
+def test_the_wait_is_capped(app, clock):
+    app.config.update(LOGIN_FREE_FAILURES=1, LOGIN_BACKOFF_SECONDS=60, LOGIN_BACKOFF_MAX_SECONDS=300)
+    add_staff(app)
+    client = app.test_client()
+    waits = []
+    for _ in range(6):
+        waits.append(int(attempt(client, "amy", "wrong").headers["Retry-After"]))
+        clock.now += waits[-1] + 1
+    assert waits == [60, 120, 240, 300, 300, 300]
 
 
 def test_successful_logins_are_not_counted(app):
-    app.config.update(LOGIN_ACCOUNT_LIMIT="2 per 15 minutes")
+    app.config.update(LOGIN_FREE_FAILURES=1)
     add_staff(app)
     for _ in range(4):
         client = app.test_client()
@@ -78,7 +131,7 @@ def test_failed_logins_are_throttled_in_redis(tmp_path):
         upgrade()
     limiter = app.extensions["pingjia_limiter"]
     assert type(limiter.storage).__name__ == "RedisStorage"
-    throttling_checks(app)
+    backoff_checks(app)
     import redis
 
     client = redis.Redis.from_url(url)

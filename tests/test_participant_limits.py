@@ -187,3 +187,26 @@ def test_throttling_can_be_turned_off_for_a_load_test(tmp_path):
     assert stored(app) == 3
     with app.app_context():
         db.engine.dispose()
+
+
+def test_every_staff_page_and_download_is_no_store(app, client):
+    # issue 17: the session page and the review workspace show participants' text and had no
+    # Cache-Control, so a shared computer's browser kept a copy after logout.
+    from support.report import make_evaluation
+
+    code = make_evaluation(app)
+    add_staff(app)
+    assert client.get("/staff/login").headers.get("Cache-Control") == "no-store"
+    log_in(client)
+    staff_pages = ["/staff/", f"/staff/sessions/{code}", f"/staff/sessions/{code}/poster",
+                    f"/staff/evaluations/{code}/review", f"/staff/evaluations/{code}/review/themes",
+                    f"/staff/reports/{code}", f"/staff/reports/{code}/export.xlsx",
+                    f"/staff/sessions/{code}/import", f"/staff/sessions/{code}/paper"]
+    for url in staff_pages:
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert r.headers.get("Cache-Control") == "no-store", url
+        assert "ETag" not in r.headers and "Last-Modified" not in r.headers, url
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert static.headers.get("Cache-Control") != "no-store"

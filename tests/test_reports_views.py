@@ -190,9 +190,9 @@ def test_photo_upload_too_large(client, code):
 
     url = f"/staff/sessions/{code}"
     token = csrf_token(client, url)
-    from survey.limits import UPLOAD_MAX
+    from survey.limits import PHOTOS_BODY_MAX
 
-    huge = b"\xff\xd8" + b"\0" * (UPLOAD_MAX + 128 * 1024)  # more than waitress lets through
+    huge = b"\xff\xd8" + b"\0" * (PHOTOS_BODY_MAX + 128 * 1024)  # more than the route takes
     response = _post_files(client, f"{url}/photos", {"csrf_token": token, "photos": [(io.BytesIO(huge), "big.jpg")]})
     assert response.status_code == 413 and "内容过长" in response.get_data(as_text=True)
     one_too_big = b"\xff\xd8" + b"\0" * (MAX_BYTES + 10)

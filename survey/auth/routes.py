@@ -1,14 +1,15 @@
 """Staff login. Participants never log in; every staff page requires it.
 
-Failed logins are throttled per user name and per address (survey/throttle.py); an unknown
-user name costs the same password-hash check as a wrong password, so timing does not tell
-which names exist; logging out ends every session of the user, on every device.
+Failed logins slow down the (user name, address) pair that made them, with a backoff that
+grows with each failure and never locks anyone out (survey/throttle.py): a colleague at another
+desk, or another account at this one, logs in at once. An unknown user name costs the same
+password-hash check as a wrong password, so timing does not tell which names exist; logging
+out ends every session of the user, on every device.
 """
 from functools import cache
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_limiter.errors import RateLimitExceeded
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,7 +20,7 @@ from ..extensions import db
 from ..forms import PostedForm
 from ..limits import PASSWORD_MAX, USERNAME_MAX
 from ..models import StaffUser
-from ..throttle import retry_after
+from ..throttle import login_backoff, wait_text
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 FAILED = "用户名或密码不正确。"
@@ -60,23 +61,29 @@ def login():
         return redirect(url_for("staff.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = check_login(form.username.data.strip(), form.password.data)
+        username = form.username.data.strip()
+        backoff = login_backoff()
+        wait = backoff.wait(username)
+        if wait > 0:  # the password is not even checked: waiting is the only way on
+            return _wait_page(form, wait)
+        user = check_login(username, form.password.data)
         if user is not None:
+            backoff.succeeded(username)
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
-        g.login_failed = True  # counted by the login throttle
+        wait = backoff.failed(username)
+        if wait > 0:
+            return _wait_page(form, wait)
         form.password.errors.append(FAILED)
     return render_template("auth/login.html", form=form)
 
 
-@bp.errorhandler(RateLimitExceeded)
-def too_many_attempts(exc: RateLimitExceeded):
+def _wait_page(form: LoginForm, seconds: float):
     # The typed user name stays in the form; the password is never echoed.
-    minutes, at = retry_after()
-    form = LoginForm()
-    form.password.errors = [f"登录失败次数过多，已暂停登录。请在 {minutes} 分钟后（北京时间 {at} 以后）再试；"
-                                f"忘记密码可请管理员运行 pingjia set-password 重设。"]
-    return render_template("auth/login.html", form=form), 429
+    form.password.errors = [f"{FAILED}此账号在本机登录失败次数较多，请在 {wait_text(seconds)}后再试"
+                            f"（每多失败一次，等待时间加倍）；忘记密码可请管理员运行 pingjia set-password 重设。"]
+    return (render_template("auth/login.html", form=form), 429,
+            {"Retry-After": str(max(1, round(seconds)))})
 
 
 @bp.route("/logout", methods=["POST"])

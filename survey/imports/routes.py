@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from ..extensions import csrf
-from ..limits import UPLOAD_MAX
+from ..limits import UPLOAD_MAX, body_limit
 from . import columns, platforms, uploads
 from . import values as cell_values
 from .blueprint import bp, session_or_404
@@ -37,18 +37,18 @@ class UploadForm(FlaskForm):
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@csrf.exempt  # the form checks its own token after the larger upload limit is set
+@body_limit(MAX_UPLOAD_BYTES)
+@csrf.exempt  # the form checks its own token, so a too-large file gets this page's message
 def upload(code: str):
     session = session_or_404(code)
-    request.max_content_length = MAX_UPLOAD_BYTES  # the app's default is sized for the phone form
     try:
-        if (request.content_length or 0) > MAX_UPLOAD_BYTES:  # refuse before reading any of it
+        if (request.content_length or 0) > request.max_content_length:  # refuse before reading any of it
             raise RequestEntityTooLarge()
         form = UploadForm()
         valid = form.validate_on_submit()
     except RequestEntityTooLarge:
         form = UploadForm(formdata=None)
-        form.file.errors = [f"文件超过 {MAX_UPLOAD_BYTES / (1024 * 1024):g} MB，请分成几个文件导入。"]
+        form.file.errors = [f"文件超过 {request.max_content_length / (1024 * 1024):g} MB，请分成几个文件导入。"]
         return render_template("imports/upload.html", session=session, form=form), 413
     if valid:
         saved = uploads.save(form.file.data, session.code)

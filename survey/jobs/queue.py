@@ -4,21 +4,36 @@ Made lazily per app (tests set `app.instance_path` after the factory, and the wo
 process makes its own app): SQLite storage at instance/huey.sqlite3 by default, Redis when
 REDIS_URL (PINGJIA_REDIS_URL) is set. HUEY_NAME names the queue (tests use one each);
 HUEY_IMMEDIATE runs tasks inline (unit tests of a task body only).
+
+Stopping (SIGTERM from systemd, docker or kill; Ctrl+C): the process no longer just dies with
+a job half done, leaving it "running" until its heartbeat is judged dead two minutes later.
+`stop_running_jobs` marks this process's runs at once: a run still computing is failed with a
+reason; a run saving its results gets ANALYSIS_STOP_GRACE_SECONDS to commit them; a run whose
+results are committed (its `representation` is written in the results' own transaction) is
+done, never failed. Each mark is one UPDATE that re-checks the row, so it cannot overwrite a
+commit that lands at the same moment: if the results commit first the run is done, if the
+mark comes first the job's own check before its commit (`_still_running`) abandons them.
+`pingjia worker` stops this way on SIGTERM and SIGINT (huey's handlers call `stop`), and
+`pingjia serve` installs a SIGTERM handler that ends waitress's loop and stops its consumer.
 """
 from __future__ import annotations
 
 import atexit
 import logging
+import signal
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Evaluation, StaffUser
+from ..models import Evaluation, StaffUser, utcnow
 from ..review.models import AnalysisRun
 from .runs import QUEUE_DOWN, execute_run, finish, reap_stale
 
@@ -46,14 +61,91 @@ def _make_huey(app: Flask):
     @huey.task(name="analyse_evaluation")
     def analyse_evaluation(run_id: int) -> None:
         # The task carries only the run id; the app context gives it the database.
-        with app.app_context():
+        with app.app_context(), _running(run_id):
             execute_run(run_id)
 
     huey.analyse_evaluation = analyse_evaluation
     return huey
 
 
-class EmbeddedConsumer(Consumer):
+# --- stopping -----------------------------------------------------------------------------------
+
+STOPPED = "服务器停止运行，分析已中断（结果未保存）。请在服务器重新启动后点击“重试”。"
+_active: set[int] = set()  # runs this process is executing
+_changed = threading.Condition()
+
+
+@contextmanager
+def _running(run_id: int):
+    with _changed:
+        _active.add(run_id)
+    try:
+        yield
+    finally:
+        with _changed:
+            _active.discard(run_id)
+            _changed.notify_all()
+
+
+def running_here() -> set[int]:
+    with _changed:
+        return set(_active)
+
+
+def stop_running_jobs(app: Flask, grace: float | None = None) -> None:
+    """Mark this process's running jobs as it stops (see the module docstring)."""
+    ids = running_here()
+    if not ids:
+        return
+    grace = app.config["ANALYSIS_STOP_GRACE_SECONDS"] if grace is None else grace
+    with app.app_context():
+        _mark(ids, saving_may_finish=True)
+        saving = set(db.session.scalars(select(AnalysisRun.id).where(
+            AnalysisRun.id.in_(ids), AnalysisRun.status == "running")))
+        deadline = time.monotonic() + grace
+        with _changed:
+            while _active & saving and time.monotonic() < deadline:
+                _changed.wait(min(0.2, max(0.0, deadline - time.monotonic())))
+            left = _active & saving
+        if left:
+            _mark(left, saving_may_finish=False)
+        db.session.remove()
+
+
+def _mark(ids: set[int], *, saving_may_finish: bool) -> None:
+    now = utcnow()
+    running = [AnalysisRun.id.in_(ids), AnalysisRun.status == "running"]
+    committed = AnalysisRun.representation != ""
+    if not saving_may_finish:
+        done = db.session.execute(update(AnalysisRun).where(*running, committed).values(
+            status="done", stage="done", error="", finished_at=now, active_evaluation_id=None))
+        if done.rowcount:
+            log.warning("stopping: run(s) %s had committed their results; marked done", sorted(ids))
+    computing = [] if not saving_may_finish else [or_(AnalysisRun.stage.is_(None), AnalysisRun.stage != "save")]
+    failed = db.session.execute(update(AnalysisRun).where(*running, ~committed, *computing).values(
+        status="failed", stage="failed", error=STOPPED, finished_at=now, active_evaluation_id=None))
+    db.session.commit()
+    if failed.rowcount:
+        log.warning("stopping: run(s) %s interrupted and marked failed", sorted(ids))
+
+
+class StoppingConsumer(Consumer):
+    """huey's consumer, marking the jobs it runs when it stops (huey leaves thread workers to
+    die with the process)."""
+
+    def __init__(self, app: Flask, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.app = app
+        self._stopped = False
+
+    def stop(self, graceful: bool = False) -> None:
+        if not self._stopped:
+            self._stopped = True
+            stop_running_jobs(self.app)
+        super().stop(graceful=False)  # the jobs are marked: nothing left worth waiting for
+
+
+class EmbeddedConsumer(StoppingConsumer):
     """A consumer living inside another process (the web server), which owns the signals."""
 
     def _set_signal_handlers(self) -> None:
@@ -61,18 +153,43 @@ class EmbeddedConsumer(Consumer):
 
 
 def start_embedded_consumer(app: Flask, *, workers: int = 1) -> Consumer:
-    """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else."""
-    consumer = EmbeddedConsumer(get_huey(app), workers=workers, worker_type="thread", periodic=False,
+    """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else.
+
+    In the main thread, with SIGTERM at its default (the process would just die), SIGTERM
+    is turned into KeyboardInterrupt: waitress ends its loop, the caller's `finally` stops
+    this consumer, which marks the running jobs. A second SIGTERM kills at once."""
+    consumer = EmbeddedConsumer(app, get_huey(app), workers=workers, worker_type="thread", periodic=False,
                                 check_worker_health=False)
     consumer.start()
+    _interrupt_on_sigterm(consumer)
     atexit.register(consumer.stop)
     log.info("embedded huey consumer started (%s worker thread(s))", workers)
     return consumer
 
 
+def _interrupt_on_sigterm(consumer: EmbeddedConsumer) -> None:
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        return
+
+    def on_sigterm(_signum, _frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends the process
+        raise KeyboardInterrupt("SIGTERM")
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    real_stop = consumer.stop
+
+    def stop(graceful: bool = False) -> None:
+        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is on_sigterm:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        real_stop(graceful)
+
+    consumer.stop = stop
+
+
 def worker_consumer(app: Flask, *, workers: int = 1) -> Consumer:
-    """A stand-alone consumer for `pingjia worker` (signals: Ctrl+C stops it gracefully)."""
-    return get_huey(app).create_consumer(workers=workers, worker_type="thread", periodic=False)
+    """A stand-alone consumer for `pingjia worker`: SIGTERM and Ctrl+C stop it, marking its jobs."""
+    return StoppingConsumer(app, get_huey(app), workers=workers, worker_type="thread", periodic=False)
 
 
 def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None) -> tuple[AnalysisRun, bool]:

@@ -13,6 +13,8 @@ Nothing a person typed may be lost or stored twice:
 """
 from __future__ import annotations
 
+import threading
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_limiter.errors import RateLimitExceeded
@@ -28,7 +30,7 @@ from ..answers import (
     session_form_class,
     store_response,
 )
-from ..extensions import csrf
+from ..extensions import csrf, db
 from ..models import EvaluationSession, Response
 from ..sessions import by_code, response_count
 from ..throttle import retry_after
@@ -101,6 +103,7 @@ def survey(code: str):
     expired, previous = False, None
     if request.method == "GET":
         form.submission_id.data = _fallback_submission_id(session.code)
+        return _plain_page(session, form)
     else:
         valid = form.validate()
         # Flask-WTF's token error is English and names no field; say what happened instead.
@@ -114,7 +117,7 @@ def survey(code: str):
         elif valid:
             if response_count(session) >= current_app.config["SESSION_RESPONSE_MAX"]:
                 return _unavailable(session, 403, full=True)
-            response, created = store_response(session, form)
+            response, created = _store(session, form)
             g.response_stored = created  # counted by the per-address throttle
             cookie_session[_sent_key(session.code)] = response.submission_id
             return _to_thanks(session.code, response, repeated=not created)
@@ -123,12 +126,66 @@ def survey(code: str):
     return _survey_page(session, form, expired=expired, previous=previous)
 
 
-def _survey_page(session: EvaluationSession, form: SurveyFormBase, **notices):
-    # Roster order (as staff entered it, usually the seating list), each organisation once.
-    organisations = list(dict.fromkeys((e.organisation, e.organisation_type) for e in session.roster))
+# SQLite lets one connection write at a time; the others wait in its busy handler, which sleeps
+# in steps of up to 100 ms, so in a burst a phone's answer could wait far longer than the write
+# takes. Within one server process the writers queue on a lock instead (measured for issue 17).
+_SQLITE_WRITER = threading.Lock()
+
+
+def _store(session: EvaluationSession, form: SurveyFormBase):
+    if db.engine.dialect.name != "sqlite":
+        return store_response(session, form)
+    with _SQLITE_WRITER:
+        return store_response(session, form)
+
+
+def _survey_page(session: EvaluationSession, form: SurveyFormBase, organisations=None, **notices):
+    if organisations is None:
+        organisations = _organisations(session)
     return render_template("participate/survey.html", session=session, form=form,
                            expired_message=EXPIRED_MESSAGE, organisations=organisations,
                            organisation_max=ORGANISATION_MAX, text_max=TEXT_MAX, **notices)
+
+
+# The plain form page (a GET without notices) is the same for every phone but for its CSRF token
+# and submission id, and rendering its rating buttons was half of a GET's time (profiled for
+# issue 17). It is rendered once per state of the session, its plan and its roster (every
+# column of the session is in the key, so any change renders afresh) and the two per-request
+# values are put into a copy. Not cached for a logged-in member of staff or pending messages,
+# whose header and notices are their own.
+_PAGE_CACHE = "pingjia.survey_pages"
+_PAGE_CACHE_SIZE = 64
+_TOKEN_SLOT, _ID_SLOT = "\x00csrf\x00", "\x00sid\x00"
+
+
+def _plain_page(session: EvaluationSession, form: SurveyFormBase):
+    from flask_wtf.csrf import generate_csrf
+    from sqlalchemy import inspect
+
+    token = generate_csrf()  # this request's token (also what the form renders)
+    if "_user_id" in cookie_session or "_flashes" in cookie_session:
+        return _survey_page(session, form)
+    organisations = _organisations(session)
+    columns = tuple(getattr(session, attr.key) for attr in inspect(session).mapper.column_attrs)
+    plan = session.plan
+    key = (columns, plan.id, plan.source_text, tuple(organisations))
+    pages = current_app.extensions.setdefault(_PAGE_CACHE, {})
+    page = pages.get(key)
+    submission_id = form.submission_id.data
+    if page is None:
+        html = _survey_page(session, form, organisations=organisations)
+        if html.count(token) != 1 or html.count(submission_id) != 1:
+            return html  # not the shape this cache expects: never serve a page it cannot personalise
+        page = html.replace(token, _TOKEN_SLOT).replace(submission_id, _ID_SLOT)
+        if len(pages) >= _PAGE_CACHE_SIZE:
+            pages.clear()
+        pages[key] = page
+    return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id)
+
+
+def _organisations(session: EvaluationSession) -> list[tuple[str, str]]:
+    # Roster order (as staff entered it, usually the seating list), each organisation once.
+    return list(dict.fromkeys((e.organisation, e.organisation_type) for e in session.roster))
 
 
 @bp.errorhandler(RateLimitExceeded)

@@ -2,8 +2,12 @@
 
 An upload is checked by its content (Pillow must read it as JPEG or PNG; the file name and
 the browser's content type are not trusted), turned upright by its EXIF orientation, scaled
-to at most 2400 px on the long side and re-encoded without any metadata, so the location a
-phone writes into EXIF (GPS) never reaches the report. Files live in the instance folder,
+to at most 2400 px on the long side and re-encoded from its pixels alone: no EXIF (GPS), no
+comment (COM), no APPn segment, no PNG text chunk reaches the report; a colour profile is
+applied to the pixels (converted to sRGB) rather than carried. The pixel budget keeps a small
+file that claims a huge picture (a decompression bomb) from costing the server hundreds of MB:
+a JPEG is decoded at a reduced scale (libjpeg's DCT scaling, `Image.draft`) straight to about
+the size kept, a PNG cannot be, so its budget is lower. Files live in the instance folder,
 under a random name, with one `SessionPhoto` row each.
 """
 from __future__ import annotations
@@ -18,11 +22,13 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
+from ..limits import PHOTO_MAX
 from ..models import EvaluationSession, StaffUser
 from .models import SessionPhoto
 
-MAX_BYTES = 10 * 1024 * 1024  # one photo as uploaded; phones take 3-8 MB
-MAX_PIXELS = 60_000_000  # above this Pillow's decompression-bomb guard would be the only check
+MAX_BYTES = PHOTO_MAX  # one photo as uploaded (10 MB); phones take 3-8 MB
+MAX_PIXELS = 50_000_000  # a JPEG (decoded at 1/2-1/8 scale: at most ~50 MB of pixels in memory)
+PNG_MAX_PIXELS = 16_000_000  # a PNG is decoded whole: 16 M pixels at 4 bytes = 64 MB
 MAX_SIDE = 2400  # plenty for an A4 page at 300 dpi across the text width
 FORMATS = {"JPEG": ("image/jpeg", ".jpg"), "PNG": ("image/png", ".png")}
 CAPTION_MAX = 200
@@ -64,22 +70,27 @@ def clean_image(raw: bytes, *, max_bytes: int = MAX_BYTES) -> CleanImage:
             kind = probe.format
             if kind not in FORMATS:
                 raise PhotoError("只接受 JPEG 或 PNG 图片")
-            if probe.width * probe.height > MAX_PIXELS:
-                raise PhotoError("图片像素过大")
+            budget = MAX_PIXELS if kind == "JPEG" else PNG_MAX_PIXELS
+            if probe.width * probe.height > budget:
+                raise PhotoError(f"图片像素过大（{probe.width}×{probe.height}），"
+                                 f"{'JPEG' if kind == 'JPEG' else 'PNG'} 图片最多 {budget // 10_000} 万像素")
             probe.verify()  # a truncated or corrupt file fails here, before we decode it
         with Image.open(io.BytesIO(raw)) as im:
+            if kind == "JPEG":
+                im.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at the smallest scale still >= MAX_SIDE
             im.load()
             im = ImageOps.exif_transpose(im)  # keep the picture upright once EXIF is gone
             im.thumbnail((MAX_SIDE, MAX_SIDE))
+            im = _in_srgb(im)
             out = io.BytesIO()
             if kind == "JPEG":
-                im = im.convert("RGB")
-                # no exif=, icc_profile only: Pillow writes no EXIF (hence no GPS) unless asked
-                im.save(out, "JPEG", quality=88, optimize=True, icc_profile=im.info.get("icc_profile"))
+                im = _pixels_only(im.convert("RGB"))
+                im.save(out, "JPEG", quality=88, optimize=True)
             else:
                 if im.mode not in ("RGB", "RGBA", "L", "LA", "P"):
                     im = im.convert("RGBA")
-                im.save(out, "PNG", optimize=True)  # text chunks and eXIf are not carried over
+                im = _pixels_only(im, keep=("transparency",))
+                im.save(out, "PNG", optimize=True)
             width, height = im.size
     except PhotoError:
         raise
@@ -87,6 +98,29 @@ def clean_image(raw: bytes, *, max_bytes: int = MAX_BYTES) -> CleanImage:
         raise PhotoError("无法识别为 JPEG 或 PNG 图片（文件可能已损坏）") from exc
     content_type, suffix = FORMATS[kind]
     return CleanImage(out.getvalue(), content_type, suffix, width, height)
+
+
+def _in_srgb(im):
+    """The colours of an embedded profile (a phone's Display P3) applied to the pixels, so the
+    profile itself need not be carried."""
+    icc = im.info.get("icc_profile")
+    if not icc or im.mode not in ("RGB", "RGBA"):
+        return im
+    from PIL import ImageCms
+
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        return ImageCms.profileToProfile(im, source, ImageCms.createProfile("sRGB"), outputMode=im.mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return im  # an unreadable profile: the pixels as they are
+
+
+def _pixels_only(im, keep: tuple[str, ...] = ()):
+    """The image with nothing in `info` (comment, exif, xmp, icc_profile, dpi, text chunks…):
+    Pillow's encoders write several of these back when they are present."""
+    im = im.copy()
+    im.info = {key: value for key, value in im.info.items() if key in keep}
+    return im
 
 
 def photo_dir(session: EvaluationSession, base: Path | None = None) -> Path:

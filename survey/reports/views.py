@@ -12,8 +12,8 @@ import secrets
 from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
 from flask_login import current_user, login_required
 
-from ..extensions import csrf, db
-from ..limits import UPLOAD_MAX
+from ..extensions import db
+from ..limits import PHOTOS_BODY_MAX, PHOTOS_PER_UPLOAD, body_limit
 from ..security import csp_allowing_style
 from ..sessions import by_code
 from .blocks import document_for
@@ -22,7 +22,7 @@ from .models import SessionPhoto
 from .photos import MAX_BYTES, PhotoError, add_photo, delete_photo, photo_dir
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
-MAX_PHOTOS_PER_UPLOAD = 5
+MAX_PHOTOS_PER_UPLOAD = PHOTOS_PER_UPLOAD
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -137,11 +137,8 @@ def _session_or_404(code: str):
 
 
 @bp.route("/sessions/<code>/photos", methods=["POST"])
-@csrf.exempt  # checked below, once the larger size limit for photos is in place
+@body_limit(PHOTOS_BODY_MAX)  # five photos of up to 10 MB each
 def photo_upload(code: str):
-    # The app-wide limit (64 KB) is for phone forms; photos get their own, per request.
-    request.max_content_length = UPLOAD_MAX  # what waitress lets through (limits.SERVER_BODY_MAX)
-    csrf.protect()
     session = _session_or_404(code)
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     back = redirect(url_for("staff.session_detail", code=session.code) + "#photos")

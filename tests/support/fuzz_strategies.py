@@ -41,7 +41,13 @@ def any_text(max_size: int = 60, huge_repeat: int = 3000) -> st.SearchStrategy[s
     return st.one_of(texts(max_size), huge(1, huge_repeat))
 
 
+def _noncharacter(c: str) -> bool:
+    return 0xFDD0 <= ord(c) <= 0xFDEF or (ord(c) & 0xFFFE) == 0xFFFE
+
+
 def visible(value: str) -> str:
     """The characters a person sees and would miss if dropped: everything except control
-    characters and whitespace (which cleaning may normalise, strip or remove)."""
-    return "".join(c for c in value if not c.isspace() and unicodedata.category(c) != "Cc")
+    characters, non-characters (U+FFFE, U+FFFF, U+FDD0…; cleaning removes them, issue 17) and
+    whitespace (which cleaning may normalise, strip or remove)."""
+    return "".join(c for c in value
+                   if not c.isspace() and unicodedata.category(c) != "Cc" and not _noncharacter(c))
