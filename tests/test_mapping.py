@@ -200,3 +200,16 @@ def test_review_order_least_certain_first_confirmed_last():
     done = np.array([False, False, False, False, True])
     assert list(review_order(P, done)) == [2, 1, 3, 0, 4]
     assert list(review_order(np.zeros((0, 2)), np.zeros(0, dtype=bool))) == []
+
+
+def test_background_sentences_are_a_data_file(tmp_path):
+    from analysis._zero_shot import load_background
+    from analysis.tokenize import CorpusFileError
+    bundled = load_background()
+    assert len(bundled) >= 20 and not any(s.startswith("#") for s in bundled)
+    mine = tmp_path / "bg.txt"
+    mine.write_text("# 注释\n今天天气不错。\n\n我刚洗完澡。\n", encoding="utf-8")
+    assert load_background(mine) == ("今天天气不错。", "我刚洗完澡。")
+    mine.write_text("只有一句。\n", encoding="utf-8")
+    with pytest.raises(CorpusFileError, match="bg.txt"):
+        load_background(mine)

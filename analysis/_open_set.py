@@ -1,0 +1,68 @@
+"""The "other" (未归类/新问题) decision (private part of `CategoryMapper`).
+
+In a real session every statement is about the plan's domain, so "close to the domain"
+says nothing about "close to a category". With sentence vectors each category's scores
+are therefore also standardised against this run's statements that lean to another
+category (median and spread), and "other" is a competitor of its own: a constant score
+of `open_set` spreads. Besides, a statement whose best background-standardised score
+stays below `min_relevance` (small talk), or whose final probability is below
+`threshold`, is "other".
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._zero_shot import softmax
+from .plan import OTHER
+
+
+def relative_stats(Zv: np.ndarray, fit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per category, the median and spread (scaled MAD) of the statements in `fit` that
+    lean to another category: the yardstick a member of the category stands out against.
+    `fit` masks the on-topic statements (small talk would make every in-domain statement
+    look close)."""
+    best = Zv.argmax(axis=1)
+    mean, std = [], []
+    for c in range(Zv.shape[1]):
+        neg = Zv[(best != c) & fit, c]
+        if neg.size < 5:
+            neg = Zv[:, c]
+        med = np.median(neg)
+        mean.append(med)
+        std.append(1.4826 * np.median(np.abs(neg - med)) + 1e-6)
+    return np.array(mean), np.array(std)
+
+
+def with_other(Z: np.ndarray, Zv: np.ndarray, mean, std, open_set: float) -> np.ndarray:
+    """Log-probabilities over the categories plus an "other" column (n × (C + 1)).
+
+    `Zv`: the sentence-vector scores alone, which decide "other"; plan keywords a text
+    contains (in `Z`) only tell categories apart: a domain's common words ("企业", "专利")
+    turn up in its new issues as much as in its categories.
+    """
+    R = (Zv - mean) / std
+    other = softmax(np.column_stack([R, np.full(len(R), float(open_set))]))[:, -1:]
+    # categories keep their zero-shot odds among themselves; "other" takes its share
+    return np.log(np.maximum(np.hstack([(1.0 - other) * softmax(Z), other]), 1e-12))
+
+
+def decide(P: np.ndarray, relevance: np.ndarray, classes: np.ndarray, threshold: float,
+           min_relevance: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """Labels and confidences from n × C (or C + 1 with "other" last) probabilities.
+
+    A category below `threshold` or (when `min_relevance` is not None) with a relevance
+    below it goes to "other", with confidence 1 − its probability.
+    """
+    n_cat = len(classes)
+    best = P.argmax(axis=1)
+    conf = P[np.arange(len(best)), best]
+    labels = np.empty(len(best), dtype=object)
+    is_cat = best < n_cat
+    labels[is_cat] = classes[best[is_cat]]
+    labels[~is_cat] = OTHER
+    low = is_cat & (conf < threshold)
+    if min_relevance is not None:
+        low |= is_cat & (relevance < min_relevance)
+    labels[low] = OTHER
+    conf = np.where(low, 1.0 - conf, conf)
+    return labels, conf
