@@ -104,6 +104,12 @@ def _categories(plan_or_categories):
     return tuple(cats or ())
 
 
+# Confirmed statements are split in this many folds to calibrate the "other" call: each
+# fold is judged by a mapper taught by the others (more folds: closer to the final mapper,
+# one more fit each).
+CALIBRATION_FOLDS = 2
+
+
 class CategoryMapper(ClassifierMixin, BaseEstimator):
     """Map statements to the categories of a plan (or a sequence of `Category`).
 
@@ -128,12 +134,15 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         score gains `keyword_weight` × log(1 + how many of its name and keywords the
         statement contains). It tells categories apart; it does not count against "other".
     background : path of the background sentences; None → the bundled corpus/background.txt.
+    calibrate_other : let staff decisions move the "other" call (see `_open_set.calibrate_shift`):
+        the relevance floor and the competitor shift together by `open_shift_`, fitted to
+        which of the confirmed statements staff placed in "other" and which in a category.
     """
 
     def __init__(self, categories=(), embedder=None, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
                  threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
-                 keyword_weight=4.0, background=None, random_state=0):
+                 keyword_weight=4.0, background=None, calibrate_other=True, random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.n_neighbors = n_neighbors
@@ -147,6 +156,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.open_set = open_set
         self.keyword_weight = keyword_weight
         self.background = background
+        self.calibrate_other = calibrate_other
         self.random_state = random_state
 
     # --- representation ----------------------------------------------------------------
@@ -224,14 +234,18 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             Ex, yx = None, np.zeros(0, dtype=int)
         # "other" confirmations teach only where "other" is a class of its own (open set)
         teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
-        P, clf, self.n_iter_ = _self_train.self_train(
+        P, clf, self.n_iter_ = self._self_train(E, Zs, teach, Ex, yx)
+        if clf is not None:
+            self.classifier_ = clf
+        self._calibrate(E, Zs, teach, Ex, yx, confirmed)
+        self._finish(P, confirmed, n)
+        return self
+
+    def _self_train(self, E, Zs, teach, Ex, yx):
+        return _self_train.self_train(
             E, Zs, teach, Ex, yx, classifier=self._classifier, seed_fractions=self.seed_fractions,
             confirmed_weight=self.confirmed_weight, example_weight=self.example_weight,
             pool=self._combine)
-        if clf is not None:
-            self.classifier_ = clf
-        self._finish(P, confirmed, n)
-        return self
 
     def _scores(self, texts, E):
         """Zero-shot scores (plus keyword hits), smoothed; with "other" when open set."""
@@ -253,6 +267,37 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     def _relative(self, Z, Zv):
         return _open_set.with_other(Z, Zv, self.relative_mean_, self.relative_std_, self.open_set)
 
+    def _calibrate(self, E, Zs, teach, Ex, yx, confirmed):
+        """`open_shift_`: how far staff decisions move the "other" call, the relevance floor
+        (`min_relevance_`) and the odds of "other" against the best category together.
+
+        Cross-fitted: the confirmed statements are split in `CALIBRATION_FOLDS` folds, and
+        each fold's "other" calls are those of the self-training taught by the other folds
+        only, so a statement's own label never shapes the call it is compared with. The
+        shift is a Bayesian compromise with the defaults (`_open_set.calibrate_shift`).
+        0 without confirmations or on the TF-IDF path.
+        """
+        shift = 0.0
+        has = np.flatnonzero(confirmed >= 0)
+        n_cat = len(self.classes_)
+        if self.dense_ and self.calibrate_other and has.size:
+            onset = np.empty(has.size)
+            folds = np.arange(has.size) % CALIBRATION_FOLDS
+            for k in range(CALIBRATION_FOLDS):
+                held = has[folds == k]
+                if not held.size:
+                    continue
+                blind = teach.copy()
+                blind[held] = -1
+                P = self._self_train(E, Zs, blind, Ex, yx)[0][held]
+                other = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
+                onset[folds == k] = _open_set.other_onset(
+                    self.relevance_[held], self._categories_only(P, n_cat), other,
+                    self.min_relevance, open_set=self.open_)
+            shift = _open_set.calibrate_shift(onset, confirmed[has] == n_cat)
+        self.open_shift_ = shift
+        self.min_relevance_ = self.min_relevance + shift
+
     def _classifier(self):
         return _self_train.make_classifier(self.dense_, self.C, self.random_state)
 
@@ -262,7 +307,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     def _decide(self, P, relevance):
         """Labels and confidences from n × C (or C + 1 with "other" last) probabilities."""
         return _open_set.decide(P, relevance, self.classes_, self.threshold,
-                                self.min_relevance if self.dense_ else None)
+                                self.min_relevance_ if self.dense_ else None)
 
     @staticmethod
     def _categories_only(P, n_cat):
@@ -272,7 +317,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     def _finish(self, P, confirmed, n):
         """Fitted attributes for the batch's n statements (rows beyond are earlier texts)."""
         n_cat = len(self.classes_)
-        P, confirmed = P[:n], confirmed[:n]
+        P, confirmed = _open_set.shift_other(P[:n], self.open_shift_, n_cat), confirmed[:n]
         self.scores_, self.relevance_ = self.scores_[:n], self.relevance_[:n]
         self.proba_ = self._categories_only(P, n_cat)
         self.other_proba_ = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
@@ -294,9 +339,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         Z = Zv + self._keyword_hits(texts)
         if self.open_:
             Z = self._relative(Z, Zv)
-        if hasattr(self, "classifier_"):
-            return self._combine(self.classifier_, E, Z), E
-        return softmax(Z), E
+        P = self._combine(self.classifier_, E, Z) if hasattr(self, "classifier_") else softmax(Z)
+        return _open_set.shift_other(P, self.open_shift_, len(self.classes_)), E
 
     def predict_proba(self, X):
         """Probability of each category (columns in `classes_` order), without "other"."""
