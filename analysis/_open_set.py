@@ -7,6 +7,10 @@ category (median and spread), and "other" is a competitor of its own: a constant
 of `open_set` spreads. Besides, a statement whose best background-standardised score
 stays below `min_relevance` (small talk), or whose final probability is below
 `threshold`, is "other".
+
+Staff decisions calibrate the call: `other_onset` says, per confirmed statement, how far
+the floor and the odds of "other" must move for it to be called "other", and
+`calibrate_shift` picks the move their decisions support.
 """
 from __future__ import annotations
 

@@ -23,7 +23,10 @@ live in private modules, as BERTopic keeps its `_module.py` files:
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
    "other" too. Other statements are clustered into new themes.
 5. Staff confirmations keep their label and are seeds of every self-training round,
-   weighted `confirmed_weight`.
+   weighted `confirmed_weight`. They also calibrate the "other" call (`_calibrate`,
+   `_open_set.calibrate_shift`): when staff keep placing "other" calls into categories the
+   relevance floor and the odds of "other" move down (`open_shift_` < 0), when they confirm
+   new issues the call stays or moves up.
 
 `review_rank_` orders statements by what confirming them would teach (see `review_order`):
 the least certain first.
