@@ -1,37 +1,32 @@
 """Statements → plan problem categories, zero-shot from the plan, improved by self-training.
 
 `CategoryMapper` follows BERTopic's zero-shot idea (statements close to a predefined topic
-go to it, the rest stay unassigned) and makes it learn from the batch itself:
+go to it, the rest stay unassigned) and makes it learn from the batch itself. Its parts
+live in private modules, as BERTopic keeps its `_module.py` files:
 
-1. Zero-shot scores. Each category becomes short texts — "name：description", and each
-   keyword and example — embedded with the same representation as the statements. A
-   statement's score for a category is its similarity to the description plus the mean of
-   its three most similar keywords or examples, plus (sentence vectors) a bonus for each of
-   the category's name and keywords the statement contains literally. Raw cosines are not comparable across categories (a category whose
-   words are generic is close to everything), so each category's score is standardised
-   against a fixed background of everyday sentences about nothing in particular: the
-   score becomes "how many background standard deviations above chance".
-2. Neighbourhood smoothing. Short texts are noisy; averaging the scores over each
-   statement's nearest neighbours (twice) lets the clear statements speak for the vague.
-   Only with a few dozen statements per category: in a handful, neighbours differ in topic.
-3. Self-training. The most confident statements of each category (by margin) become
-   pseudo-labels, together with the plan's examples and any staff-confirmed labels
-   (weighted higher); a classifier on the representation (logistic regression on sentence
-   vectors, optionally with character TF-IDF; naive Bayes on the TF-IDF fast path) is
-   fitted, and the weighted geometric mean of its probabilities and the zero-shot ones
-   (sentence vectors; the TF-IDF fast path multiplies them) relabels every statement; the seed set grows (30% → 60% → 100%).
-4. "other" (未归类/新问题), open set. In a real session every statement is about the
-   plan's domain, so "close to the domain" says nothing about "close to a category".
-   With sentence vectors each category's scores are therefore also standardised against
-   this run's statements that lean to another category (median and spread), and "other"
-   is a competitor of its own: a constant score of `open_set` spreads. Statements for
-   which it wins become "other" seeds, and the classifier learns "other" like any
-   category. Besides, a statement whose best background-standardised score stays below
+1. Zero-shot scores (`_zero_shot`): similarity to each category's description, keywords
+   and examples, standardised against background sentences about nothing in particular
+   (`corpus/background.txt`), plus (sentence vectors) a bonus for each of the category's
+   name and keywords the statement contains literally.
+2. Neighbourhood smoothing (`_zero_shot.smooth`): averaging the scores over each
+   statement's nearest neighbours lets the clear statements speak for the vague.
+3. Self-training (`_self_train`): the most confident statements of each category become
+   pseudo-labels, with the plan's examples and staff-confirmed labels (weighted higher);
+   a classifier on the representation (logistic regression on sentence vectors; naive
+   Bayes on the TF-IDF fast path) is pooled with the zero-shot probabilities (weighted
+   geometric mean; the TF-IDF fast path multiplies them) and relabels every statement.
+4. "other" (未归类/新问题), open set (`_open_set`): with sentence vectors each category's
+   scores are also standardised against this run's statements that lean to another
+   category, and "other" competes as a constant score of `open_set` spreads; statements
+   for which it wins become "other" seeds, so the classifier learns "other" like any
+   category. A statement whose best background-standardised score stays below
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
-   "other". Other statements are clustered into new themes.
-
+   "other" too. Other statements are clustered into new themes.
 5. Staff confirmations keep their label and are seeds of every self-training round,
-   weighted `confirmed_weight`.
+   weighted `confirmed_weight`. They also calibrate the "other" call (`_calibrate`,
+   `_open_set.calibrate_shift`): when staff keep placing "other" calls into categories the
+   relevance floor and the odds of "other" move down (`open_shift_` < 0), when they confirm
+   new issues the call stays or moves up.
 
 `review_rank_` orders statements by what confirming them would teach (see `review_order`):
 the least certain first.
@@ -55,49 +50,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import ComplementNB
-from sklearn.neighbors import NearestNeighbors
 
+from . import _open_set, _self_train, _zero_shot
+from ._zero_shot import softmax
 from .embed import make_embedder
 from .plan import OTHER
 from .text import normalize
-
-
-# Everyday small talk about no topic in particular: the yardstick for "chance" similarity.
-# None may touch a subject a plan could have (prices, work, products, schools, health…),
-# or that subject's category would look less relevant than it is.
-BACKGROUND = (
-    "今天天气不错，适合出去走走。", "我早上吃了两个包子。", "周末打算去公园散散步。",
-    "楼下新开了一家面馆。", "最近晚上总是睡不好。", "他昨天回了一趟老家。",
-    "下雨了，记得带伞。", "猫在沙发上睡了一下午。", "奶奶种的西红柿熟了。",
-    "晚饭做了红烧肉。", "明天要早起。", "小区里的桂花开了。", "朋友送了我一盒月饼。",
-    "好的，收到。", "谢谢大家。", "我同意上面的说法。", "没什么别的了。", "就这些吧。",
-    "路上堵车堵了一个小时。", "我喜欢喝绿茶。", "她在学做蛋糕。", "今年夏天特别热。",
-    "开会的时间改到下午三点了。", "窗外有只鸟在叫。", "我刚洗完澡。", "中午吃什么好呢？",
-    "他说话声音很大。", "门口的树叶黄了。", "这个周末我在家休息。", "早上起来喝了一杯水。",
-    "我们下次再聊。", "今天是星期三。", "外面风挺大的。", "我一会儿给你回电话。",
-    "这杯咖啡有点凉了。", "他穿了一件蓝色的外套。", "昨晚月亮特别圆。", "大家辛苦了。",
-    "我先去吃个饭。", "房间里有点闷，开开窗吧。",
-)
-
-
-
-
-def _top_mean(sim: np.ndarray, k: int) -> np.ndarray:
-    """Row-wise mean of the k largest values."""
-    k = min(k, sim.shape[1])
-    return np.sort(sim, axis=1)[:, -k:].mean(axis=1)
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def _dense(m):
-    return m.toarray() if sp.issparse(m) else np.asarray(m)
 
 
 def _confirmed_labels(texts: list[str], y) -> tuple[list, list[str], list]:
@@ -149,6 +107,12 @@ def _categories(plan_or_categories):
     return tuple(cats or ())
 
 
+# Confirmed statements are split in this many folds to calibrate the "other" call: each
+# fold is judged by a mapper taught by the others (more folds: closer to the final mapper,
+# one more fit each).
+CALIBRATION_FOLDS = 2
+
+
 class CategoryMapper(ClassifierMixin, BaseEstimator):
     """Map statements to the categories of a plan (or a sequence of `Category`).
 
@@ -172,12 +136,16 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     keyword_weight : the plan's own words as evidence (sentence vectors only): each category's
         score gains `keyword_weight` × log(1 + how many of its name and keywords the
         statement contains). It tells categories apart; it does not count against "other".
+    background : path of the background sentences; None → the bundled corpus/background.txt.
+    calibrate_other : let staff decisions move the "other" call (see `_open_set.calibrate_shift`):
+        the relevance floor and the competitor shift together by `open_shift_`, fitted to
+        which of the confirmed statements staff placed in "other" and which in a category.
     """
 
     def __init__(self, categories=(), embedder=None, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
                  threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
-                 keyword_weight=4.0, random_state=0):
+                 keyword_weight=4.0, background=None, calibrate_other=True, random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.n_neighbors = n_neighbors
@@ -190,6 +158,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.confirmed_weight = confirmed_weight
         self.open_set = open_set
         self.keyword_weight = keyword_weight
+        self.background = background
+        self.calibrate_other = calibrate_other
         self.random_state = random_state
 
     # --- representation ----------------------------------------------------------------
@@ -200,10 +170,13 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
     def _zero_shot(self, E) -> np.ndarray:
         """Standardised similarity of each row of E to each category (n × C)."""
-        sims = _dense(E @ self.prototypes_.T)
-        keywords = np.column_stack([_top_mean(sims[:, idx], 3) for idx in self.proto_keywords_])
-        raw = sims[:, self.proto_desc_] + keywords
+        raw = _zero_shot.raw_scores(E, self.prototypes_, self.proto_desc_, self.proto_keywords_)
         return (raw - self.background_mean_) / self.background_std_
+
+    def _keyword_hits(self, texts):
+        if not self.keyword_weight or not self.dense_:
+            return 0.0
+        return _zero_shot.keyword_hits(texts, self.keywords_, self.keyword_weight)
 
     # --- fitting -----------------------------------------------------------------------
 
@@ -241,22 +214,12 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             E = self.embedder_.transform(texts + extra)
         every = texts + extra
 
-        # category prototypes: one description text, then the keywords, name and examples
-        # of each (the background standardisation evens out categories with more of them)
-        queries, desc, kws = [], [], []
-        for c in cats:
-            desc.append(len(queries))
-            queries.append(f"{c.name}：{c.description}")
-            start = len(queries)
-            queries.extend(dict.fromkeys([*c.keywords, c.name, *c.examples]))
-            kws.append(np.arange(start, len(queries)))
-        self.proto_desc_ = np.array(desc)
-        self.proto_keywords_ = kws
+        queries, self.proto_desc_, self.proto_keywords_ = _zero_shot.prototype_texts(cats)
         self.prototypes_ = self.embedder_.transform_queries(queries)
         self.background_mean_ = 0.0
         self.background_std_ = 1.0
         if self.dense_:
-            bg = self._zero_shot(self.embedder_.transform(list(BACKGROUND)))
+            bg = self._zero_shot(self.embedder_.transform(list(_zero_shot.load_background(self.background))))
             self.background_mean_ = bg.mean(axis=0)
             self.background_std_ = bg.std(axis=0) + 1e-6
         else:
@@ -264,8 +227,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             # against. A fixed scale lets a clear word overlap outweigh the classifier.
             self.background_std_ = 0.1
 
-        self.keywords_ = [tuple(dict.fromkeys(k.lower() for k in (c.name, *c.keywords) if k))
-                          for c in cats]
+        self.keywords_ = _zero_shot.keyword_sets(cats)
         Zs = self._scores(every, E)
         examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if examples:
@@ -275,9 +237,18 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             Ex, yx = None, np.zeros(0, dtype=int)
         # "other" confirmations teach only where "other" is a class of its own (open set)
         teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
-        P = self._self_train(E, Zs, teach, Ex, yx)
+        P, clf, self.n_iter_ = self._self_train(E, Zs, teach, Ex, yx)
+        if clf is not None:
+            self.classifier_ = clf
+        self._calibrate(E, Zs, teach, Ex, yx, confirmed)
         self._finish(P, confirmed, n)
         return self
+
+    def _self_train(self, E, Zs, teach, Ex, yx):
+        return _self_train.self_train(
+            E, Zs, teach, Ex, yx, classifier=self._classifier, seed_fractions=self.seed_fractions,
+            confirmed_weight=self.confirmed_weight, example_weight=self.example_weight,
+            pool=self._combine)
 
     def _scores(self, texts, E):
         """Zero-shot scores (plus keyword hits), smoothed; with "other" when open set."""
@@ -286,141 +257,60 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.scores_ = Z
         self.relevance_ = Z.max(axis=1)
         n_cat = Z.shape[1]
-        Zs = self._smooth(E, np.hstack([Z, Zv]))
+        Zs = np.hstack([Z, Zv])
+        if self.dense_:
+            Zs = _zero_shot.smooth(E, Zs, self.n_neighbors)
         Zs, Zv = Zs[:, :n_cat], Zs[:, n_cat:]
         if self.open_:
-            Zs = self._relative(Zs, Zv, fit=self.relevance_ >= self.min_relevance)
+            on_topic = self.relevance_ >= self.min_relevance
+            self.relative_mean_, self.relative_std_ = _open_set.relative_stats(Zv, on_topic)
+            Zs = self._relative(Zs, Zv)
         return Zs
 
-    def _keyword_hits(self, texts):
-        """`keyword_weight` × log(1 + number of the category's name and keywords in the text)."""
-        if not self.keyword_weight or not self.dense_:
-            return 0.0
-        low = [t.lower() for t in texts]
-        H = np.array([[sum(k in t for k in kws) for kws in self.keywords_] for t in low], dtype=float)
-        return self.keyword_weight * np.log1p(H.reshape(len(low), len(self.keywords_)))
+    def _relative(self, Z, Zv):
+        return _open_set.with_other(Z, Zv, self.relative_mean_, self.relative_std_, self.open_set)
 
-    def _relative(self, Z, Zv, fit=None):
-        """Scores relative to this run, plus an "other" column (n × (C + 1)).
+    def _calibrate(self, E, Zs, teach, Ex, yx, confirmed):
+        """`open_shift_`: how far staff decisions move the "other" call, the relevance floor
+        (`min_relevance_`) and the odds of "other" against the best category together.
 
-        Inside one domain every statement is somewhat close to every category, so the
-        background test cannot tell a new issue from a category member. Against the
-        statements of this run that lean to *another* category, though, a member of c
-        stands out on c and a new issue does not: each column is standardised by the
-        median and spread of those statements, and "other" competes as a constant column
-        at `open_set` spreads above them. `fit`: mask of the statements to measure (the
-        on-topic ones: small talk would make every in-domain statement look close).
-        `Zv`: the sentence-vector scores alone, which decide "other"; plan keywords a text
-        contains (`Z`) only tell categories apart: a domain's common words ("企业",
-        "专利") turn up in its new issues as much as in its categories.
+        Cross-fitted: the confirmed statements are split in `CALIBRATION_FOLDS` folds, and
+        each fold's "other" calls are those of the self-training taught by the other folds
+        only, so a statement's own label never shapes the call it is compared with. The
+        shift is a Bayesian compromise with the defaults (`_open_set.calibrate_shift`).
+        0 without confirmations or on the TF-IDF path.
         """
-        if fit is not None:
-            best = Zv.argmax(axis=1)
-            mean, std = [], []
-            for c in range(Zv.shape[1]):
-                neg = Zv[(best != c) & fit, c]
-                if neg.size < 5:
-                    neg = Zv[:, c]
-                med = np.median(neg)
-                mean.append(med)
-                std.append(1.4826 * np.median(np.abs(neg - med)) + 1e-6)
-            self.relative_mean_ = np.array(mean)
-            self.relative_std_ = np.array(std)
-        R = (Zv - self.relative_mean_) / self.relative_std_
-        other = _softmax(np.column_stack([R, np.full(len(R), float(self.open_set))]))[:, -1:]
-        # categories keep their zero-shot odds among themselves; "other" takes its share
-        return np.log(np.maximum(np.hstack([(1.0 - other) * _softmax(Z), other]), 1e-12))
-
-    def _smooth(self, E, Z):
-        n, n_cat = Z.shape
-        # a few dozen statements per category are needed before neighbours share a topic
-        k = min(self.n_neighbors, n // (20 * n_cat))
-        if k < 1 or not self.dense_:
-            return Z
-        nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
-        idx = nn.kneighbors(E, return_distance=False)
-        once = Z[idx].mean(axis=1)
-        return Z + once + once[idx].mean(axis=1)
+        shift = 0.0
+        has = np.flatnonzero(confirmed >= 0)
+        n_cat = len(self.classes_)
+        if self.dense_ and self.calibrate_other and has.size:
+            onset = np.empty(has.size)
+            folds = np.arange(has.size) % CALIBRATION_FOLDS
+            for k in range(CALIBRATION_FOLDS):
+                held = has[folds == k]
+                if not held.size:
+                    continue
+                blind = teach.copy()
+                blind[held] = -1
+                P = self._self_train(E, Zs, blind, Ex, yx)[0][held]
+                other = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
+                onset[folds == k] = _open_set.other_onset(
+                    self.relevance_[held], self._categories_only(P, n_cat), other,
+                    self.min_relevance, open_set=self.open_)
+            shift = _open_set.calibrate_shift(onset, confirmed[has] == n_cat)
+        self.open_shift_ = shift
+        self.min_relevance_ = self.min_relevance + shift
 
     def _classifier(self):
-        if self.dense_:
-            return LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
-        # sparse TF-IDF is the fast path for large inputs: naive Bayes fits in one pass
-        return ComplementNB()
-
-    def _self_train(self, E, Z, confirmed, Ex, yx):
-        """Grow pseudo-labels from confident zero-shot scores; returns n × C probabilities."""
-        n, n_cat = Z.shape
-        current = Z.argmax(axis=1)
-        top2 = np.sort(_softmax(Z), axis=1)
-        margin = top2[:, -1] - top2[:, -2] if n_cat > 1 else top2[:, -1]
-        current[confirmed >= 0] = confirmed[confirmed >= 0]
-        margin[confirmed >= 0] = np.inf
-        P = _softmax(Z)
-        self.n_iter_ = 0
-        for frac in self.seed_fractions:
-            seeds = []
-            for c in range(n_cat):
-                members = np.flatnonzero(current == c)
-                if members.size:
-                    keep = max(1, int(np.ceil(members.size * frac)))
-                    seeds.extend(members[np.argsort(-margin[members], kind="stable")[:keep]])
-            seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(confirmed >= 0))), dtype=int)
-            labels = [current[seeds]]
-            weights = [np.where(confirmed[seeds] >= 0, self.confirmed_weight, 1.0)]
-            if Ex is not None:
-                labels.append(yx)
-                weights.append(np.full(len(yx), self.example_weight))
-            labels = np.concatenate(labels)
-            weights = np.concatenate(weights)
-            if np.unique(labels).size < 2:
-                break
-            rows = [E[seeds]] + ([Ex] if Ex is not None else [])
-            Xs = sp.vstack(rows, format="csr") if sp.issparse(E) else np.vstack(rows)
-            clf = self._classifier().fit(Xs, labels, sample_weight=weights)
-            P = self._combine(clf, E, Z)
-            current = P.argmax(axis=1)
-            top2 = np.sort(P, axis=1)
-            margin = top2[:, -1] - top2[:, -2] if n_cat > 1 else top2[:, -1]
-            current[confirmed >= 0] = confirmed[confirmed >= 0]
-            margin[confirmed >= 0] = np.inf
-            self.classifier_ = clf
-            self.n_iter_ += 1
-        return P
+        return _self_train.make_classifier(self.dense_, self.C, self.random_state)
 
     def _combine(self, clf, E, Z):
-        """Pooled experts: the classifier and the zero-shot scores must agree.
-
-        Where the classifier is unsure (few seeds, a statement unlike any seed) the plan's
-        own wording decides; where the zero-shot scores are flat, the classifier does.
-        """
-        logp = self.prior_weight_ * np.log(np.maximum(_softmax(Z), 1e-9))
-        P = np.full((E.shape[0], Z.shape[1]), 1e-9)
-        P[:, clf.classes_] = np.maximum(clf.predict_proba(E), 1e-9)
-        logp = logp + np.log(P)
-        # a weighted geometric mean, not a plain product: the experts saw the same words,
-        # and multiplying their probabilities counts that evidence twice (confidence 0.99
-        # for statements near a boundary). The TF-IDF fast path keeps the product: with no
-        # "other" competitor, its `threshold` is what sends weak statements to "other".
-        pool = 1.0 + self.prior_weight_ if self.open_ else 1.0
-        P = np.exp((logp - logp.max(axis=1, keepdims=True)) / pool)
-        return P / P.sum(axis=1, keepdims=True)
+        return _self_train.combine(clf, E, Z, self.prior_weight_, geometric=self.open_)
 
     def _decide(self, P, relevance):
         """Labels and confidences from n × C (or C + 1 with "other" last) probabilities."""
-        n_cat = len(self.classes_)
-        best = P.argmax(axis=1)
-        conf = P[np.arange(len(best)), best]
-        labels = np.empty(len(best), dtype=object)
-        is_cat = best < n_cat
-        labels[is_cat] = self.classes_[best[is_cat]]
-        labels[~is_cat] = OTHER
-        low = is_cat & (conf < self.threshold)
-        if self.dense_:
-            low |= is_cat & (relevance < self.min_relevance)
-        labels[low] = OTHER
-        conf = np.where(low, 1.0 - conf, conf)
-        return labels, conf
+        return _open_set.decide(P, relevance, self.classes_, self.threshold,
+                                self.min_relevance_ if self.dense_ else None)
 
     @staticmethod
     def _categories_only(P, n_cat):
@@ -430,7 +320,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     def _finish(self, P, confirmed, n):
         """Fitted attributes for the batch's n statements (rows beyond are earlier texts)."""
         n_cat = len(self.classes_)
-        P, confirmed = P[:n], confirmed[:n]
+        P, confirmed = _open_set.shift_other(P[:n], self.open_shift_, n_cat), confirmed[:n]
         self.scores_, self.relevance_ = self.scores_[:n], self.relevance_[:n]
         self.proba_ = self._categories_only(P, n_cat)
         self.other_proba_ = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
@@ -452,9 +342,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         Z = Zv + self._keyword_hits(texts)
         if self.open_:
             Z = self._relative(Z, Zv)
-        if hasattr(self, "classifier_"):
-            return self._combine(self.classifier_, E, Z), E
-        return _softmax(Z), E
+        P = self._combine(self.classifier_, E, Z) if hasattr(self, "classifier_") else softmax(Z)
+        return _open_set.shift_other(P, self.open_shift_, len(self.classes_)), E
 
     def predict_proba(self, X):
         """Probability of each category (columns in `classes_` order), without "other"."""

@@ -12,8 +12,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .embed import (BEST_REPRESENTATION, FAST_REPRESENTATION, INTERACTIVE_MAX,  # noqa: F401
-                    SENTENCE_MAX, TfidfEmbedder, choose_representation, make_embedder)
+from .embed import (  # noqa: F401
+    BEST_REPRESENTATION,
+    FAST_REPRESENTATION,
+    INTERACTIVE_MAX,
+    SENTENCE_MAX,
+    TfidfEmbedder,
+    choose_representation,
+    make_embedder,
+)
 from .kinds import KIND_NAMES, KINDS, StatementKinds
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan

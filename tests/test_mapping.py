@@ -200,3 +200,67 @@ def test_review_order_least_certain_first_confirmed_last():
     done = np.array([False, False, False, False, True])
     assert list(review_order(P, done)) == [2, 1, 3, 0, 4]
     assert list(review_order(np.zeros((0, 2)), np.zeros(0, dtype=bool))) == []
+
+
+def test_background_sentences_are_a_data_file(tmp_path):
+    from analysis._zero_shot import load_background
+    from analysis.tokenize import CorpusFileError
+    bundled = load_background()
+    assert len(bundled) >= 20 and not any(s.startswith("#") for s in bundled)
+    mine = tmp_path / "bg.txt"
+    mine.write_text("# 注释\n今天天气不错。\n\n我刚洗完澡。\n", encoding="utf-8")
+    assert load_background(mine) == ("今天天气不错。", "我刚洗完澡。")
+    mine.write_text("只有一句。\n", encoding="utf-8")
+    with pytest.raises(CorpusFileError, match="bg.txt"):
+        load_background(mine)
+
+
+def test_calibrate_shift_follows_staff_and_shrinks_with_few():
+    from analysis._open_set import calibrate_shift
+    called_other = np.array([-0.8, -0.5, -0.3, -0.2, -0.1] * 4)  # the machine said "other"
+    assert calibrate_shift(np.zeros(0), np.zeros(0, dtype=bool)) == 0.0
+    many = calibrate_shift(called_other, np.zeros(20, dtype=bool))   # staff: all in categories
+    few = calibrate_shift(called_other[:2], np.zeros(2, dtype=bool))
+    assert many < few < 0 and many < called_other.min()
+    assert calibrate_shift(called_other, np.ones(20, dtype=bool)) >= 0   # staff: new issues indeed
+    # a category member far from the boundary, confirmed as such, moves nothing
+    assert calibrate_shift(np.array([5.0, 6.0]), np.zeros(2, dtype=bool)) == pytest.approx(0, abs=0.01)
+
+
+# In-domain statements (written for these tests) that a mapper with a too strict relevance
+# floor calls new issues; staff decide either way and the next fit follows.
+NEAR = NEW_ISSUES + ["专利质押融资银行不认可，贷款额度太低。", "知识产权质押贷款流程太长，银行积极性不高。",
+                     "商标被抢注以后维权成本很高。", "展会上发现侵权产品，现场处理没有依据。",
+                     "专利审查周期太长，等了两年还没授权。", "地理标志保护缺少专门的执法力量。"]
+
+
+@pytest.mark.slow
+def test_staff_placing_other_calls_in_categories_moves_the_floor(plan, use):
+    texts = TEXTS + NEAR
+    strict = dict(embedder=use, min_relevance=7.0)
+    before = CategoryMapper(plan, **strict).fit(texts)
+    near = np.arange(len(TEXTS), len(texts))
+    taught, rest = near[::2], near[1::2]
+    assert np.mean(before.labels_[near] == OTHER) >= 0.7 and before.open_shift_ == 0
+    forced = before.classes_[before.proba_.argmax(axis=1)]
+
+    y = [None] * len(texts)
+    for i in taught:
+        y[i] = forced[i]
+    placed = CategoryMapper(plan, **strict).fit(texts, y)
+    assert placed.open_shift_ < 0 and placed.min_relevance_ < 7.0
+    assert np.sum(placed.labels_[rest] == OTHER) < np.sum(before.labels_[rest] == OTHER)
+
+    for i in taught:
+        y[i] = OTHER
+    kept = CategoryMapper(plan, **strict).fit(texts, y)
+    assert kept.open_shift_ >= 0 and kept.min_relevance_ >= 7.0
+    assert np.sum(kept.labels_[rest] == OTHER) >= np.sum(before.labels_[rest] == OTHER)
+    # the calibration can be turned off
+    off = CategoryMapper(plan, calibrate_other=False, **strict).fit(texts, [None if v == OTHER else v for v in y])
+    assert off.open_shift_ == 0
+
+
+def test_tfidf_path_keeps_its_other_call(plan):
+    y = [OTHER] * 3 + [None] * (len(TEXTS) - 3)
+    assert CategoryMapper(plan, embedder="tfidf").fit(TEXTS, y).open_shift_ == 0

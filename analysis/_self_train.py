@@ -1,0 +1,92 @@
+"""Self-training from confident zero-shot scores (private part of `CategoryMapper`).
+
+The most confident statements of each category (by margin) become pseudo-labels,
+together with the plan's examples and any staff-confirmed labels (weighted higher); a
+classifier on the representation (logistic regression on sentence vectors, naive Bayes
+on the TF-IDF fast path) is fitted, and the pooled probabilities of it and the zero-shot
+scores relabel every statement; the seed set grows (30% → 60% → 100%).
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
+
+from ._zero_shot import softmax
+
+
+def make_classifier(dense: bool, C: float, random_state):
+    if dense:
+        return LogisticRegression(C=C, max_iter=1000, random_state=random_state)
+    # sparse TF-IDF is the fast path for large inputs: naive Bayes fits in one pass
+    return ComplementNB()
+
+
+def combine(clf, E, Z: np.ndarray, prior_weight: float, geometric: bool) -> np.ndarray:
+    """Pooled experts: the classifier and the zero-shot scores must agree.
+
+    Where the classifier is unsure (few seeds, a statement unlike any seed) the plan's
+    own wording decides; where the zero-shot scores are flat, the classifier does.
+    """
+    logp = prior_weight * np.log(np.maximum(softmax(Z), 1e-9))
+    P = np.full((E.shape[0], Z.shape[1]), 1e-9)
+    P[:, clf.classes_] = np.maximum(clf.predict_proba(E), 1e-9)
+    logp = logp + np.log(P)
+    # a weighted geometric mean, not a plain product: the experts saw the same words,
+    # and multiplying their probabilities counts that evidence twice (confidence 0.99
+    # for statements near a boundary). The TF-IDF fast path keeps the product: with no
+    # "other" competitor, its `threshold` is what sends weak statements to "other".
+    pool = 1.0 + prior_weight if geometric else 1.0
+    P = np.exp((logp - logp.max(axis=1, keepdims=True)) / pool)
+    return P / P.sum(axis=1, keepdims=True)
+
+
+def _margin(P: np.ndarray) -> np.ndarray:
+    top2 = np.sort(P, axis=1)
+    return top2[:, -1] - top2[:, -2] if P.shape[1] > 1 else top2[:, -1]
+
+
+def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, classifier,
+               seed_fractions, confirmed_weight: float, example_weight: float, pool):
+    """Grow pseudo-labels from confident scores `Z` (n × C log-scores).
+
+    `confirmed[i]`: staff label column or -1; `Ex`, `yx`: the plan's examples and their
+    columns (or None); `classifier()`: a fresh classifier; `pool(clf, E, Z)`: the pooled
+    probabilities. Returns (n × C probabilities, last classifier or None, rounds run).
+    """
+    n, n_cat = Z.shape
+    current = Z.argmax(axis=1)
+    margin = _margin(softmax(Z))
+    has = confirmed >= 0
+    current[has] = confirmed[has]
+    margin[has] = np.inf
+    P = softmax(Z)
+    clf, rounds = None, 0
+    for frac in seed_fractions:
+        seeds = []
+        for c in range(n_cat):
+            members = np.flatnonzero(current == c)
+            if members.size:
+                keep = max(1, int(np.ceil(members.size * frac)))
+                seeds.extend(members[np.argsort(-margin[members], kind="stable")[:keep]])
+        seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(has))), dtype=int)
+        labels = [current[seeds]]
+        weights = [np.where(confirmed[seeds] >= 0, confirmed_weight, 1.0)]
+        if Ex is not None:
+            labels.append(yx)
+            weights.append(np.full(len(yx), example_weight))
+        labels = np.concatenate(labels)
+        weights = np.concatenate(weights)
+        if np.unique(labels).size < 2:
+            break
+        rows = [E[seeds]] + ([Ex] if Ex is not None else [])
+        Xs = sp.vstack(rows, format="csr") if sp.issparse(E) else np.vstack(rows)
+        clf = classifier().fit(Xs, labels, sample_weight=weights)
+        P = pool(clf, E, Z)
+        current = P.argmax(axis=1)
+        margin = _margin(P)
+        current[has] = confirmed[has]
+        margin[has] = np.inf
+        rounds += 1
+    return P, clf, rounds

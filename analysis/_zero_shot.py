@@ -1,0 +1,94 @@
+"""Zero-shot scores: statements against the plan's own words (private part of `CategoryMapper`).
+
+Each category becomes short texts — "name：description", then each keyword, the name and
+each example — embedded like the statements. A statement's score for a category is its
+similarity to the description plus the mean of its three most similar keywords or
+examples. Raw cosines are not comparable across categories (a category whose words are
+generic is close to everything), so each column is standardised against a fixed
+background of everyday sentences about nothing in particular (`corpus/background.txt`):
+the score becomes "how many background standard deviations above chance". With sentence
+vectors a category also gains a bonus for each of its name and keywords the statement
+contains literally (`keyword_hits`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.neighbors import NearestNeighbors
+
+from .resources import corpus_path
+from .tokenize import CorpusFileError, _content_lines
+
+
+def load_background(path: str | Path | None = None) -> tuple[str, ...]:
+    """The background sentences, one per line (`#` comments); None → corpus/background.txt."""
+    path = Path(path) if path is not None else corpus_path("background.txt")
+    lines = tuple(line for _, line in _content_lines(path))
+    if len(lines) < 2:  # a spread needs at least two sentences
+        raise CorpusFileError(path, "至少需要两句背景句")
+    return lines
+
+
+def top_mean(sim: np.ndarray, k: int) -> np.ndarray:
+    """Row-wise mean of the k largest values."""
+    k = min(k, sim.shape[1])
+    return np.sort(sim, axis=1)[:, -k:].mean(axis=1)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def dense(m):
+    return m.toarray() if sp.issparse(m) else np.asarray(m)
+
+
+def prototype_texts(cats) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
+    """Query texts of the categories, the row of each description, the rows of each
+    category's keywords, name and examples (the background standardisation evens out
+    categories with more of them)."""
+    queries, desc, kws = [], [], []
+    for c in cats:
+        desc.append(len(queries))
+        queries.append(f"{c.name}：{c.description}")
+        start = len(queries)
+        queries.extend(dict.fromkeys([*c.keywords, c.name, *c.examples]))
+        kws.append(np.arange(start, len(queries)))
+    return queries, np.array(desc), kws
+
+
+def raw_scores(E, prototypes, desc, kws) -> np.ndarray:
+    """Description similarity plus the mean of the three closest keywords/examples (n × C)."""
+    sims = dense(E @ prototypes.T)
+    keywords = np.column_stack([top_mean(sims[:, idx], 3) for idx in kws])
+    return sims[:, desc] + keywords
+
+
+def keyword_sets(cats) -> list[tuple[str, ...]]:
+    """Each category's name and keywords, lowercased, for literal matching."""
+    return [tuple(dict.fromkeys(k.lower() for k in (c.name, *c.keywords) if k)) for c in cats]
+
+
+def keyword_hits(texts, keywords, weight: float) -> np.ndarray:
+    """`weight` × log(1 + number of the category's name and keywords in the text)."""
+    low = [t.lower() for t in texts]
+    H = np.array([[sum(k in t for k in kws) for kws in keywords] for t in low], dtype=float)
+    return weight * np.log1p(H.reshape(len(low), len(keywords)))
+
+
+def smooth(E, Z: np.ndarray, n_neighbors: int) -> np.ndarray:
+    """Scores averaged over each statement's nearest neighbours, twice: short texts are
+    noisy and the clear ones speak for the vague. Only with a few dozen statements per
+    category: in a handful, neighbours differ in topic."""
+    n, n_cat = Z.shape
+    k = min(n_neighbors, n // (20 * n_cat))
+    if k < 1:
+        return Z
+    nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
+    idx = nn.kneighbors(E, return_distance=False)
+    once = Z[idx].mean(axis=1)
+    return Z + once + once[idx].mean(axis=1)
