@@ -156,7 +156,7 @@ class ThemeClusterer(BaseEstimator):
         candidates = cluster_candidates(Xc, ks, spectral=self.spectral_,
                                         random_state=self.random_state)
         best, best_score = np.zeros(n, dtype=int), self.min_silhouette
-        for k, labels in candidates.items():
+        for labels in candidates.values():
             if np.unique(labels).size < 2:
                 continue
             # on a sample: with k-means (large inputs) this is the stage's main cost
