@@ -64,6 +64,8 @@ class SessionForm(PostedForm):
             raise ValidationError("请选择评价形式。")
 
     def validate_respondents(self, field) -> None:
+        if field.data is None:  # a page from before the choice existed: what it always meant
+            field.data = NAMED
         if field.data not in (NAMED, ANONYMOUS):
             raise ValidationError("请选择实名或匿名。")
 
