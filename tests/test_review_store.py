@@ -145,9 +145,10 @@ def test_rerun_keeps_every_staff_decision_and_theme_name(app):
         e = s["本地缺少专利评估和诉讼方面的高端人才"]
         assert (e.status, e.exclude_reason, e.category, e.machine_category) == ("excluded", "duplicate", TALENT, ENT)
         assert all(x.run_id == run.id for x in s.values())
-        # The theme that carries on keeps its id and the staff name; its machine label is new.
+        # The theme that carries on keeps its id and the staff name; all its members stayed, so
+        # its machine label stays too (labels do not move with each new answer).
         assert s["学校的专利成果很多"].theme_id == ids["A"]
-        assert themes[ids["A"]].label == "校企对接渠道不畅" and themes[ids["A"]].machine_label == "对接、平台"
+        assert themes[ids["A"]].label == "校企对接渠道不畅" and themes[ids["A"]].machine_label == "校企、对接"
         # The merged theme stays merged: its cluster's statements land in the absorbing theme.
         assert themes[ids["D"]].merged_into_id == ids["B"]
         assert s["希望专利奖补资金早点兑现"].theme_id == ids["B"]

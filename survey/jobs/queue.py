@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import uuid
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -20,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Evaluation, StaffUser
 from ..review.models import AnalysisRun
-from .runs import QUEUE_DOWN, execute_run, finish, reap_stale
+from .runs import QUEUE_DOWN, execute_run, finish, reap_stale, refresh_files
 
 log = logging.getLogger(__name__)
 _KEY = "pingjia.huey"
@@ -47,10 +48,47 @@ def _make_huey(app: Flask):
     def analyse_evaluation(run_id: int) -> None:
         # The task carries only the run id; the app context gives it the database.
         with app.app_context():
-            execute_run(run_id)
+            done = execute_run(run_id)
+            if done is not None and app.config["ANALYSIS_WORDCLOUDS"]:
+                schedule_refresh(done, delay=0)
+
+    @huey.task(name="refresh_derived")
+    def refresh_derived(evaluation_id: int, token: str) -> None:
+        # Word clouds and summary from the stored state; only the latest request of a burst
+        # of staff decisions draws (the others find a newer token and stop).
+        if huey.get(_refresh_key(evaluation_id), peek=True) != token:
+            return
+        with app.app_context():
+            refresh_files(evaluation_id)
 
     huey.analyse_evaluation = analyse_evaluation
+    huey.refresh_derived = refresh_derived
     return huey
+
+
+def _refresh_key(evaluation_id: int) -> str:
+    return f"pingjia.refresh.{evaluation_id}"
+
+
+def schedule_refresh(evaluation: Evaluation | int, *, delay: float | None = None) -> bool:
+    """Redraw the evaluation's word clouds (and summary) in the background, `delay` seconds
+    from now (REFRESH_DELAY: a burst of decisions draws once). Never raises: the pictures
+    are derived, a queue that is down costs a stale picture, not the staff action."""
+    app = current_app._get_current_object()
+    huey = get_huey(app)
+    evaluation_id = evaluation if isinstance(evaluation, int) else evaluation.id
+    token = uuid.uuid4().hex
+    try:
+        huey.put(_refresh_key(evaluation_id), token)
+        wait = app.config.get("REFRESH_DELAY", 2.0) if delay is None else delay
+        if wait and not huey.immediate:
+            huey.refresh_derived.schedule((evaluation_id, token), delay=wait)
+        else:
+            huey.refresh_derived(evaluation_id, token)
+    except Exception:  # noqa: BLE001 - the queue's storage is down
+        log.exception("could not queue the word-cloud refresh of evaluation %s", evaluation_id)
+        return False
+    return True
 
 
 class EmbeddedConsumer(Consumer):
@@ -75,12 +113,13 @@ def worker_consumer(app: Flask, *, workers: int = 1) -> Consumer:
     return get_huey(app).create_consumer(workers=workers, worker_type="thread", periodic=False)
 
 
-def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None) -> tuple[AnalysisRun, bool]:
+def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None, *,
+                     kind: str = "full") -> tuple[AnalysisRun, bool]:
     """Queue an analysis of the evaluation; (run, created). While one is queued or running,
-    returns that one and starts nothing."""
+    returns that one and starts nothing. kind: "full" or "update" (only the new answers)."""
     reap_stale(evaluation)
     for _ in range(3):  # the active run may finish between our failed insert and the look-up
-        run = AnalysisRun(evaluation_id=evaluation.id, status="queued", stage="queued",
+        run = AnalysisRun(evaluation_id=evaluation.id, status="queued", stage="queued", kind=kind,
                           active_evaluation_id=evaluation.id,
                           requested_by_id=user.id if user is not None else None)
         try:
