@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -18,6 +18,7 @@ from ..extensions import db
 from ..models import ORG_TYPES, Evaluation
 from . import audit, decisions, queries
 from . import payload as payload_rules
+from .coverage import late_answers
 from .models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Statement, Theme
 from .queries import STALE, Filters, ReviewError, StaleError
 
@@ -38,6 +39,11 @@ def _evaluation_or_404(code: str) -> Evaluation:
     if not existed:
         db.session.commit()  # a session's own evaluation, made on first use
     return evaluation
+
+
+@bp.app_context_processor
+def _late_answers_helper():
+    return {"late_answers": late_answers}
 
 
 # ---- the page and its fragments ----------------------------------------------------------
@@ -111,8 +117,11 @@ def workspace(code: str):
     evaluation = _evaluation_or_404(code)
     context = _context(evaluation)
     sessions = evaluation.sessions
-    return render_template("review/workspace.html", **context, sessions=sessions,
-                           org_types=ORG_TYPES, recent=audit.recent_actions(evaluation))
+    response = make_response(render_template("review/workspace.html", **context, sessions=sessions,
+                                             org_types=ORG_TYPES, recent=audit.recent_actions(evaluation),
+                                             late=late_answers(evaluation)))
+    response.headers["Cache-Control"] = "no-store"  # participants' words, for staff only
+    return response
 
 
 @bp.route("/evaluations/<code>/review/board")
