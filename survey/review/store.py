@@ -35,7 +35,7 @@ from ..extensions import db
 from ..limits import LABEL_MAX
 from ..models import Evaluation, utcnow
 from . import placement
-from .models import PLACED_BY_STAFF, AnalysisRun, ReviewChange, Statement, Theme
+from .models import PLACED_BY_STAFF, AnalysisRun, ReviewAction, ReviewChange, Statement, Theme
 from .results import (  # noqa: F401  (the store's public reading API lives in results.py)
     EvaluationInput,
     evaluation_input,
@@ -262,7 +262,11 @@ def _drop_stale(evaluation, existing, seen) -> None:
         db.session.execute(delete(ST).where(ST.c.id.in_(gone), ST.c.status == "machine",
                                             ST.c.theme_pinned.is_(False)))
     other = TH.alias("other")
-    db.session.execute(delete(TH).where(
+    named = set()  # themes an audit record names (undo may put a statement back into one)
+    for before, after in db.session.execute(select(ReviewChange.before, ReviewChange.after).join(ReviewAction).where(
+            ReviewAction.evaluation_id == evaluation.id, ReviewChange.statement_id.is_not(None))):
+        named |= {v.get("theme_id") for v in (before or {}, after or {})} - {None}
+    db.session.execute(delete(TH).where(TH.c.id.notin_(named or [-1]),
         TH.c.evaluation_id == evaluation.id, TH.c.origin == "machine", TH.c.staff_label.is_(None),
         TH.c.merged_into_id.is_(None),
         ~exists().where(or_(ST.c.theme_id == TH.c.id, ST.c.machine_theme_id == TH.c.id)),

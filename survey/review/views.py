@@ -4,11 +4,12 @@ calls so every decision updates the page in place. The rules live in `actions`."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from analysis.plan import OTHER
@@ -107,8 +108,16 @@ def _context(evaluation: Evaluation) -> dict:
     if mode == "queue":
         context["queue"] = queries.queue(evaluation, filters)
         context["theme_labels"] = {t.id: t.label for t in context["themes"]}
+        shown = context["queue"]
+        args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("mode", "reviewed")] + [("reviewed", "no")]
     else:
         context["board"] = board_view(evaluation, filters, context["themes"])
+        shown = [s for c in context["board"] for t in c.themes for s in t.statements]
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "mode"]
+    # "Select all": the filter that shows these rows, their number and a digest of their
+    # versions, so the server acts on exactly what the page showed (or refuses).
+    context["everything"] = {"filter": urlencode(args), "count": len(shown),
+                             "state": payload_rules.digest(sorted((s.id, s.version) for s in shown))}
     return context
 
 
@@ -175,7 +184,7 @@ def _statements(evaluation: Evaluation, payload: dict) -> tuple[list[int], dict[
     rows = queries.find_statements(evaluation, Filters.from_args(chosen.filter))
     if not rows:
         raise ReviewError("没有符合筛选条件的意见")
-    state = payload_rules.digest((s.id, s.version) for s in rows)
+    state = payload_rules.digest(sorted((s.id, s.version) for s in rows))
     if (chosen.count is not None and chosen.count != len(rows)) or (chosen.state and chosen.state != state):
         raise StaleError()
     return [s.id for s in rows], {}
@@ -222,7 +231,8 @@ def _dispatch(evaluation: Evaluation, payload: dict):
 
 
 STATEMENT_ACTIONS = {"new_theme", "move_theme", "move_category", "confirm", "exclude", "include"}
-CONFLICT = (StaleDataError, OperationalError)  # a concurrent action won the row (or the lock)
+# A concurrent action won the row (or the lock), or a run removed the theme meanwhile.
+CONFLICT = (StaleDataError, OperationalError, IntegrityError)
 
 
 @bp.route("/evaluations/<code>/review/actions", methods=["POST"])

@@ -11,7 +11,7 @@
   var stage = box.querySelector(".run-stage");
   var count = box.querySelector(".run-count");
   var bar = box.querySelector(".run-progress");
-  var delay = 1000;
+  var delay = 500;  // results show as soon as they are saved: look often
 
   function show(s) {
     state.textContent = s.status_label;
@@ -34,7 +34,7 @@
       .then(function (s) {
         show(s);
         if (s.active) {
-          delay = 1000;
+          delay = 500;
           window.setTimeout(poll, delay);
         } else {
           window.location.reload();  // done: the stored result; failed: the reason and 重试
