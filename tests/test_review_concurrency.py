@@ -120,15 +120,15 @@ def test_simultaneous_move_and_exclude_one_wins_audit_and_undo_exact(app):
 def test_two_simultaneous_undos_of_one_action_one_wins(app):
     seeded = seed_review(app)
     ev, u1, u2 = seeded.evaluation_id, seeded.user_id, seeded.other_user_id
-    for trial in range(4):
+    for _ in range(4):
         with app.app_context():
             evaluation, user = db.session.get(Evaluation, ev), db.session.get(StaffUser, u1)
             action = decisions.exclude(user, evaluation, seeded.statements[:3], "other")
             action_id = action.id
             db.session.commit()
         with FlushGate() as gate:
-            results = _race(app, gate, (ev, u1, lambda u, e: audit.undo(u, e, action_id)),
-                            (ev, u2, lambda u, e: audit.undo(u, e, action_id)))
+            results = _race(app, gate, (ev, u1, lambda u, e, a=action_id: audit.undo(u, e, a)),
+                            (ev, u2, lambda u, e, a=action_id: audit.undo(u, e, a)))
         assert sorted(r[0] for r in results) == ["ok", "refused"], results
         with app.app_context():
             assert {db.session.get(Statement, i).status for i in seeded.statements[:3]} == {"machine"}
