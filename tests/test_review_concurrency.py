@@ -31,20 +31,24 @@ REFUSED = (StaleDataError, StaleError, OperationalError, IntegrityError, ReviewE
 
 
 class FlushGate:
-    """Holds each thread's first flush until both threads have read their rows."""
+    """Holds each thread's first write until both threads have read their rows: the ORM's
+    first flush, or (`on_update`) its first UPDATE statement (undo claims its action so)."""
 
-    def __init__(self, parties: int = 2):
+    def __init__(self, parties: int = 2, *, on_update: bool = False):
         self.barrier = threading.Barrier(parties, timeout=30)
         self.local = threading.local()
+        self.event = "do_orm_execute" if on_update else "before_flush"
 
     def __enter__(self):
-        event.listen(Session, "before_flush", self._wait)
+        event.listen(Session, self.event, self._wait)
         return self
 
     def __exit__(self, *exc):
-        event.remove(Session, "before_flush", self._wait)
+        event.remove(Session, self.event, self._wait)
 
-    def _wait(self, session, flush_context, instances):
+    def _wait(self, *args):
+        if self.event == "do_orm_execute" and not args[0].is_update:
+            return
         if getattr(self.local, "armed", False):
             self.local.armed = False
             self.local.passed = True
@@ -126,7 +130,7 @@ def test_two_simultaneous_undos_of_one_action_one_wins(app):
             action = decisions.exclude(user, evaluation, seeded.statements[:3], "other")
             action_id = action.id
             db.session.commit()
-        with FlushGate() as gate:
+        with FlushGate(on_update=True) as gate:
             results = _race(app, gate, (ev, u1, lambda u, e, a=action_id: audit.undo(u, e, a)),
                             (ev, u2, lambda u, e, a=action_id: audit.undo(u, e, a)))
         assert sorted(r[0] for r in results) == ["ok", "refused"], results
