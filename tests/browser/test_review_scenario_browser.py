@@ -89,12 +89,13 @@ def test_staff_work_survives_late_answers_and_the_update(server, scenario, deskt
 
     # rename with the keyboard: n moves theme by theme (no more j through every statement)
     order = themes_on_page(page)
+    expect(page.locator(".rv-st.is-focus")).to_have_count(1)
+    assert focused_theme(page) == order[0]  # the page starts on the first statement
     page.keyboard.press("n")
     page.keyboard.press("n")
-    assert focused_theme(page) == order[1]
+    assert focused_theme(page) == order[2]
     page.keyboard.press("p")
-    assert focused_theme(page) == order[0]
-    page.keyboard.press("n")
+    assert focused_theme(page) == order[1]
     renamed = focused_theme(page)
     page.keyboard.press("r")
     page.get_by_label("主题名称").fill("高校专利信息不透明，校企对接渠道不畅")
@@ -211,12 +212,18 @@ def test_keyboard_search_jump_select_all_and_category_theme(server, scenario, de
     expect(page.locator(".rv-st.is-focus")).to_have_count(1)
     assert page.locator(".rv-st.is-focus").evaluate("e => e.closest('.rv-cat').dataset.category") == second
     assert keys[1] == "2"
-    focus = page.locator(".rv-cat:not([data-category='other']) .rv-st.rv-machine").first
+    focus = page.locator(".rv-st.rv-machine").first
     sid = int(focus.get_attribute("data-id"))
+    here = focus.get_attribute("data-category")
+    # a category with themes, other than the statement's own
+    target = page.locator(".rv-cat").evaluate_all(
+        "(els, here) => els.filter(c => c.dataset.category !== here && c.querySelector('.rv-theme[data-theme]:not([data-theme=\"\"]) .rv-st'))"
+        ".map(c => [c.dataset.category, c.querySelector('.rv-cat-head').textContent])[0]", here)
+    name = re.sub(r"^\s*\d?\s*|\s*（\d+ 条）\s*$", "", target[1]).strip()
     focus.locator(".rv-text").click()
     page.locator("#rv-bar").get_by_role("button", name=re.compile("^类别")).click()
-    page.locator("#rv-dialog .rv-choice", has_text="未归类/新问题").click()
-    expect(page.locator("#rv-dialog-title")).to_contain_text("移到“未归类/新问题”的哪个主题")
+    page.locator("#rv-dialog .rv-choice", has_text=name).click()
+    expect(page.locator("#rv-dialog-title")).to_contain_text(f"移到“{name}”的哪个主题")
     choices = page.locator("#rv-dialog .rv-choice")
     expect(choices.first).to_contain_text("自动放入最接近的主题")
     chosen = choices.nth(1)
@@ -224,7 +231,7 @@ def test_keyboard_search_jump_select_all_and_category_theme(server, scenario, de
     chosen.click()
     toast(page, "移到主题")
     s = read(server, lambda: db.session.get(Statement, sid))
-    assert s.category == "other" and s.theme_id is not None and s.status == "moved"
+    assert s.category == target[0] and s.theme_id is not None and s.status == "moved"
     assert read(server, lambda: db.session.get(Theme, s.theme_id).label) == label
 
 
