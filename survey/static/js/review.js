@@ -520,7 +520,7 @@
     if (e.key !== "Escape") return;
     e.preventDefault();  // a search box would clear itself (and the filter with it): keep what was typed
     e.stopPropagation();
-    clearTimeout(pending);
+    if (pending) { pending = null; applyFilters(); }  // what was typed applies now rather than after the pause
     e.target.blur();
     var row = current() || rows()[0];
     if (row) setFocus(row);
@@ -576,6 +576,7 @@
   var pending = null;
   function applyFilters() {
     clearTimeout(pending);
+    pending = null;
     if (everything) clearSelection();  // "all" meant what the old filter showed
     history.replaceState(null, "", location.pathname + query());
     reload();
