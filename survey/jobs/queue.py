@@ -44,7 +44,7 @@ def _make_huey(app: Flask):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(name, filename=str(Path(app.instance_path) / "huey.sqlite3"), results=False,
                           immediate=immediate)
-    @huey.task(name="analyse_evaluation")
+    @huey.task(name="analyse_evaluation", priority=10)  # before any picture waiting in the queue
     def analyse_evaluation(run_id: int) -> None:
         # The task carries only the run id; the app context gives it the database.
         with app.app_context():
@@ -98,10 +98,17 @@ class EmbeddedConsumer(Consumer):
         pass
 
 
-def start_embedded_consumer(app: Flask, *, workers: int = 1) -> Consumer:
-    """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else."""
+# An idle huey worker polls less and less often (up to 10 s by default): a click would wait
+# for the next poll before its analysis even starts. Results first means polling often (a
+# cheap query on the queue's storage).
+POLL_MAX_SECONDS = 0.5
+
+
+def start_embedded_consumer(app: Flask, *, workers: int = 2) -> Consumer:
+    """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else:
+    two, so an analysis never waits behind the word clouds of the previous one."""
     consumer = EmbeddedConsumer(get_huey(app), workers=workers, worker_type="thread", periodic=False,
-                                check_worker_health=False)
+                                check_worker_health=False, max_delay=POLL_MAX_SECONDS)
     consumer.start()
     atexit.register(consumer.stop)
     log.info("embedded huey consumer started (%s worker thread(s))", workers)
@@ -110,7 +117,8 @@ def start_embedded_consumer(app: Flask, *, workers: int = 1) -> Consumer:
 
 def worker_consumer(app: Flask, *, workers: int = 1) -> Consumer:
     """A stand-alone consumer for `pingjia worker` (signals: Ctrl+C stops it gracefully)."""
-    return get_huey(app).create_consumer(workers=workers, worker_type="thread", periodic=False)
+    return get_huey(app).create_consumer(workers=workers, worker_type="thread", periodic=False,
+                                         max_delay=POLL_MAX_SECONDS)
 
 
 def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None, *,
