@@ -134,6 +134,18 @@ def _add_answer(app, code: str, n: int) -> None:
         db.session.commit()
 
 
+def _wait_idle(app, limit: float = 300.0) -> None:
+    """Until the worker has nothing queued, scheduled or drawing."""
+    from survey.jobs.queue import _CLOUDS_LOCK, get_huey
+
+    huey = get_huey(app)
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        if not huey.pending_count() and not huey.scheduled_count() and not huey.is_locked(_CLOUDS_LOCK):
+            return
+        time.sleep(0.2)
+
+
 def _baseline_full_with_clouds(app, evaluation_id: int) -> float:
     from survey.extensions import db
     from survey.models import Evaluation
@@ -144,6 +156,20 @@ def _baseline_full_with_clouds(app, evaluation_id: int) -> float:
         analyse(db.session.get(Evaluation, evaluation_id), wordclouds=True,
                 representation=app.config["ANALYSIS_REPRESENTATION"])
         return time.monotonic() - start
+
+
+def _print_runs(app) -> None:
+    """Where the time went: waiting for a worker (queued) and the job itself (running)."""
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.review.models import AnalysisRun
+
+    with app.app_context():
+        for run in db.session.scalars(select(AnalysisRun).order_by(AnalysisRun.id.desc()).limit(3)):
+            if run.started_at and run.finished_at:
+                print(f"  run {run.id} {run.kind}: queued {(run.started_at - run.created_at).total_seconds():.1f}s, "
+                      f"running {(run.finished_at - run.started_at).total_seconds():.1f}s", flush=True)
 
 
 def measure(repeat: int, database: str | None) -> dict:
@@ -167,10 +193,13 @@ def measure(repeat: int, database: str | None) -> dict:
             _add_answer(app, code, 2)
             rerun = _click(client, code, "full")
             code_b, evaluation_b = _demo_session(app, f"{i}b")
+            _wait_idle(app)  # the baseline runs alone, as the old job did
             baseline = _baseline_full_with_clouds(app, evaluation_b)
+            _wait_idle(app)
             row = {"first": first, "clouds": clouds, "update": update, "baseline_full_rerun": rerun,
                    "baseline_full_clouds": baseline}
             print(("cold " if i == 0 else "warm ") + "  ".join(f"{k} {v:.2f}s" for k, v in row.items()), flush=True)
+            _print_runs(app)
             if i == 0:
                 out["cold"] = row
             else:

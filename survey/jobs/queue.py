@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
+from huey.exceptions import RetryTask, TaskLockedException
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -25,6 +26,7 @@ from .runs import QUEUE_DOWN, execute_run, finish, reap_stale, refresh_files
 
 log = logging.getLogger(__name__)
 _KEY = "pingjia.huey"
+_CLOUDS_LOCK = "pingjia.clouds"
 
 
 def get_huey(app: Flask):
@@ -55,11 +57,16 @@ def _make_huey(app: Flask):
     @huey.task(name="refresh_derived")
     def refresh_derived(evaluation_id: int, token: str) -> None:
         # Word clouds and summary from the stored state; only the latest request of a burst
-        # of staff decisions draws (the others find a newer token and stop).
+        # of staff decisions draws (the others find a newer token and stop). One drawing at a
+        # time, so a worker is always free for an analysis (the other waits its turn).
         if huey.get(_refresh_key(evaluation_id), peek=True) != token:
             return
-        with app.app_context():
-            refresh_files(evaluation_id)
+        try:
+            with huey.lock_task(_CLOUDS_LOCK):
+                with app.app_context():
+                    refresh_files(evaluation_id)
+        except TaskLockedException:
+            raise RetryTask(delay=1.0) from None
 
     huey.analyse_evaluation = analyse_evaluation
     huey.refresh_derived = refresh_derived
@@ -108,7 +115,8 @@ def start_embedded_consumer(app: Flask, *, workers: int = 2) -> Consumer:
     """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else:
     two, so an analysis never waits behind the word clouds of the previous one."""
     consumer = EmbeddedConsumer(get_huey(app), workers=workers, worker_type="thread", periodic=False,
-                                check_worker_health=False, max_delay=POLL_MAX_SECONDS)
+                                check_worker_health=False, max_delay=POLL_MAX_SECONDS,
+                                flush_locks=True)  # a drawing lock left by a killed process
     consumer.start()
     atexit.register(consumer.stop)
     log.info("embedded huey consumer started (%s worker thread(s))", workers)
@@ -118,7 +126,7 @@ def start_embedded_consumer(app: Flask, *, workers: int = 2) -> Consumer:
 def worker_consumer(app: Flask, *, workers: int = 1) -> Consumer:
     """A stand-alone consumer for `pingjia worker` (signals: Ctrl+C stops it gracefully)."""
     return get_huey(app).create_consumer(workers=workers, worker_type="thread", periodic=False,
-                                         max_delay=POLL_MAX_SECONDS)
+                                         max_delay=POLL_MAX_SECONDS, flush_locks=True)
 
 
 def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None, *,
