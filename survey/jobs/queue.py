@@ -116,7 +116,7 @@ def start_embedded_consumer(app: Flask, *, workers: int = 2) -> Consumer:
     two, so an analysis never waits behind the word clouds of the previous one."""
     consumer = EmbeddedConsumer(get_huey(app), workers=workers, worker_type="thread", periodic=False,
                                 check_worker_health=False, max_delay=POLL_MAX_SECONDS,
-                                flush_locks=True)  # a drawing lock left by a killed process
+                                extra_locks=_CLOUDS_LOCK)  # a drawing lock left by a killed process
     consumer.start()
     atexit.register(consumer.stop)
     log.info("embedded huey consumer started (%s worker thread(s))", workers)
@@ -126,7 +126,7 @@ def start_embedded_consumer(app: Flask, *, workers: int = 2) -> Consumer:
 def worker_consumer(app: Flask, *, workers: int = 1) -> Consumer:
     """A stand-alone consumer for `pingjia worker` (signals: Ctrl+C stops it gracefully)."""
     return get_huey(app).create_consumer(workers=workers, worker_type="thread", periodic=False,
-                                         max_delay=POLL_MAX_SECONDS, flush_locks=True)
+                                         max_delay=POLL_MAX_SECONDS, extra_locks=_CLOUDS_LOCK)
 
 
 def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None, *,

@@ -111,7 +111,10 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
         still_wanted(run)
     db.session.commit()
     db.session.expire_all()  # the Core writes above: read the rows afresh
-    write_derived_files(evaluation, wordclouds=wordclouds, progress=progress)
+    if wordclouds:
+        write_derived_files(evaluation, wordclouds=True, progress=progress)
+    else:  # the pictures are the refresh task's: leave them (it may be drawing them right now)
+        write_summary(evaluation)
     return run
 
 
