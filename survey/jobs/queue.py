@@ -46,7 +46,7 @@ def _make_huey(app: Flask):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         huey = SqliteHuey(name, filename=str(Path(app.instance_path) / "huey.sqlite3"), results=False,
                           immediate=immediate)
-    @huey.task(name="analyse_evaluation", priority=10)  # before any picture waiting in the queue
+    @huey.task(name="analyse_evaluation")
     def analyse_evaluation(run_id: int) -> None:
         # The task carries only the run id; the app context gives it the database.
         with app.app_context():
