@@ -7,7 +7,17 @@ and for a group (/staff/groups/<code>/analysis…, endpoints `group_*`); one vie
 """
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
 from ..evaluations import EvaluationError, evaluation_for_session, group_by_code, group_by_codes, groups_of
@@ -62,7 +72,8 @@ def analysis_page(code: str):
         categories=page_view(result, output_dir(evaluation)) if result else None,
         run=run, status=run_status(run), last_done=last_done_run(evaluation), late=late_answers(evaluation),
         count=sum(len(s.responses) for s in evaluation.sessions),
-        groups=groups_of(session) if session is not None else [], analysis_url=analysis_url)
+        groups=groups_of(session) if session is not None else [], analysis_url=analysis_url,
+        clouds_pending=bool(result) and current_app.config["ANALYSIS_WORDCLOUDS"] and not _clouds(evaluation))
 
 
 @_route("/run", "analysis_run", methods=["POST"])
@@ -87,9 +98,16 @@ def analysis_run(code: str):
 @_route("/status", "analysis_status")
 def analysis_status(code: str):
     evaluation, _ = _evaluation(code)
-    response = jsonify(run_status(current_run(evaluation)))
+    response = jsonify(run_status(current_run(evaluation)) | {"clouds": _clouds(evaluation)})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _clouds(evaluation: Evaluation) -> int:
+    """How many word clouds are drawn (the page shows results first and the pictures when
+    the background task has drawn them)."""
+    folder = output_dir(evaluation) / "wordclouds"
+    return len(list(folder.glob("*.png"))) if folder.is_dir() else 0
 
 
 @_route("/<path:name>", "analysis_file")

@@ -5,7 +5,11 @@
   "use strict";
 
   var box = document.getElementById("run-status");
-  if (!box || box.getAttribute("data-active") !== "true") return;
+  if (!box) return;
+  if (box.getAttribute("data-active") !== "true") {
+    if (box.getAttribute("data-clouds-pending") === "true") waitForClouds(box.getAttribute("data-status-url"));
+    return;
+  }
   var url = box.getAttribute("data-status-url");
   var state = box.querySelector(".run-state");
   var stage = box.querySelector(".run-stage");
@@ -49,4 +53,19 @@
   }
 
   window.setTimeout(poll, delay);
+
+  // Results show first; the word clouds follow from a background task: reload once they exist.
+  function waitForClouds(statusUrl) {
+    var tries = 0;
+    function look() {
+      fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          if (s.clouds > 0 && !s.active) window.location.reload();
+          else if (++tries < 120) window.setTimeout(look, 1000);
+        })
+        .catch(function () { if (++tries < 120) window.setTimeout(look, 2000); });
+    }
+    window.setTimeout(look, 1000);
+  }
 })();
