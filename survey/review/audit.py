@@ -1,6 +1,11 @@
 """The audit log: every staff action is ONE `ReviewAction` with a `ReviewChange` per statement
 or theme it touched, holding only the columns that changed, before and after. `undo` replays
 `before`; `history` tells one statement's story; `recent_actions` feeds the page.
+
+Undo is safe under concurrency: it claims the action with a conditional UPDATE (of two undos
+at once one wins, the other is told it was just undone), refuses when a later action in force
+touched the same rows or when a row's staff columns are no longer what the action left, and
+its writes go through the rows' version check like any action.
 """
 from __future__ import annotations
 

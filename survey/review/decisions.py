@@ -4,6 +4,17 @@ pages and the tests go through (like survey/sessions.py).
 Every function takes the acting staff user, checks the request (a refused one raises
 `ReviewError` with a Chinese message shown to staff as is), changes the rows and records ONE
 `ReviewAction` through `audit.Recorder`. The caller commits.
+
+Concurrency (optimistic): Statement and Theme carry a `version` the ORM checks and bumps on
+every UPDATE, so of two staff acting on the same rows at once one wins and the other's flush
+fails (StaleDataError; the page says "这些意见刚被其他工作人员修改，页面已更新，请重新操作" and
+shows the current state). `versions` (statement id → version) / `version` (a theme's) are what
+the page showed: a row changed since (by staff, or a run that moved a statement still in the
+machine's hands) is refused up front (`queries.StaleError`). Hence the audit's "before" is
+always the state the action replaced. Themes staff merged into or split become staff themes
+(`Theme.by_staff`): a re-run keeps them whole. A move to a category lands in the theme staff
+chose there or the nearest one (never outside every theme). Messages count what changed and
+what already was so ("确认 12 条意见，另 6 条已调整过").
 """
 from __future__ import annotations
 
