@@ -107,3 +107,38 @@ def match_themes(old: Mapping[str, Collection[Hashable]], new: Mapping[str, Coll
     rows, cols = linear_sum_assignment(J, maximize=True)
     return {new_ids[a]: old_ids[b] for a, b in zip(rows, cols)
             if J[a, b] >= min_jaccard and J[a, b] > 0}
+
+
+def nearest_themes(texts: Sequence[str], members: Mapping[Hashable, Sequence[str]], *,
+                   min_similarity: float = 0.2) -> list[Hashable | None]:
+    """For each text, the theme whose statements it is closest to, or None when none is
+    close enough: where a new statement joins the themes staff already shaped.
+
+    Closeness is the cosine similarity (TF-IDF over words, fitted on the texts and every
+    member) between the text and the mean of the theme's members; a theme needs at least
+    `min_similarity`. Cheap (no sentence model), so an update after one new answer stays
+    fast.
+    """
+    from .embed import TfidfEmbedder
+
+    texts = [t or "" for t in texts]
+    ids = [k for k, v in members.items() if v]
+    if not texts or not ids:
+        return [None] * len(texts)
+    corpus = [m or "" for k in ids for m in members[k]]
+    embedder = TfidfEmbedder(tokenizer=ChineseTokenizer())
+    X = embedder.fit_transform(texts + corpus)
+    X = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+    new, rest = X[: len(texts)], X[len(texts):]
+    centres, start = [], 0
+    for k in ids:
+        block = rest[start: start + len(members[k])]
+        start += len(members[k])
+        centre = block.mean(axis=0)
+        norm = np.linalg.norm(centre)
+        centres.append(centre / norm if norm else centre)
+    norms = np.linalg.norm(new, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    sims = (new / norms) @ np.vstack(centres).T
+    best = sims.argmax(axis=1)
+    return [ids[j] if sims[i, j] >= min_similarity else None for i, j in enumerate(best)]

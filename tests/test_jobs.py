@@ -97,9 +97,10 @@ def test_progress_stages_are_recorded_as_they_happen(app, monkeypatch):
     with app.app_context():
         enqueue_analysis(_evaluation(code))
     stages = [s for _, s, _, _ in seen]
-    assert {"split", "embed", "map", "themes", "save", "wordclouds"} <= set(stages)
+    assert {"split", "embed", "map", "themes", "save"} <= set(stages)
+    assert "wordclouds" not in stages  # results first: the clouds are a task of their own
     assert all(status == "running" for status, *_ in seen)
-    assert stages.index("split") < stages.index("themes") < stages.index("wordclouds")
+    assert stages.index("split") < stages.index("themes") < stages.index("save")
 
 
 def test_a_failed_job_says_why_in_chinese_and_logs_the_traceback(app, caplog):
@@ -391,3 +392,61 @@ def test_a_group_is_analysed_over_all_its_sessions(app, client):
     assert "座谈会与网上问卷" in page and "重新分析" in page and f"/staff/groups/{code}/analysis/wordclouds/" in page
     with client.get(f"/staff/groups/{code}/analysis/summary.md") as summary:
         assert summary.status_code == 200 and "科研人员" in summary.get_data(as_text=True)
+
+
+def test_results_first_then_word_clouds_in_a_task_of_their_own(app):
+    """The run says done with statements and themes saved and no picture drawn; the clouds
+    come from the refresh task, which a staff decision schedules again."""
+    from survey.jobs import schedule_refresh
+    from survey.jobs.runs import execute_run
+    from survey.review.store import output_dir
+
+    code = session_with_answers(app)
+    _fast(app, HUEY_IMMEDIATE=True, ANALYSIS_WORDCLOUDS=True)
+    with app.app_context():
+        evaluation = _evaluation(code)
+        run = AnalysisRun(evaluation_id=evaluation.id, status="queued", active_evaluation_id=evaluation.id)
+        db.session.add(run)
+        db.session.commit()
+        assert execute_run(run.id) == evaluation.id
+        db.session.expire_all()
+        assert db.session.get(AnalysisRun, run.id).status == "done"
+        clouds = output_dir(evaluation) / "wordclouds"
+        assert (output_dir(evaluation) / "summary.md").is_file() and not list(clouds.glob("*.png"))
+        assert schedule_refresh(evaluation, delay=0)
+        drawn = sorted(clouds.glob("*.png"))
+        assert drawn
+    # A staff decision through the page schedules the redraw (immediate mode: at once).
+    add_staff(app)
+    client = app.test_client()
+    log_in(client)
+    with app.app_context():
+        first = db.session.scalars(select(Statement).order_by(Statement.id)).first()
+        before = {p.name: p.stat().st_mtime_ns for p in drawn}
+    page = client.get(f"/staff/evaluations/{code}/review").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    response = client.post(f"/staff/evaluations/{code}/review/actions", json={
+        "action": "exclude", "statements": [first.id], "reason": "off_topic"}, headers={"X-CSRFToken": token})
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        after = {p.name: p.stat().st_mtime_ns for p in (output_dir(_evaluation(code)) / "wordclouds").glob("*.png")}
+    assert after and any(after.get(name) != at for name, at in before.items())
+
+
+def test_a_refresh_superseded_by_a_later_one_draws_nothing(app):
+    """A burst of decisions schedules several redraws; only the latest one draws."""
+    from survey.jobs.queue import _refresh_key
+    from survey.review.store import analyse, output_dir
+
+    code = session_with_answers(app)
+    _fast(app, ANALYSIS_WORDCLOUDS=True)
+    huey = get_huey(app)
+    with app.app_context():
+        evaluation = _evaluation(code)
+        analyse(evaluation, wordclouds=False, representation="tfidf")
+        clouds = output_dir(evaluation) / "wordclouds"
+        huey.put(_refresh_key(evaluation.id), "newer")
+        huey.refresh_derived.call_local(evaluation.id, "older")
+        assert not list(clouds.glob("*.png"))
+        huey.refresh_derived.call_local(evaluation.id, "newer")
+        assert list(clouds.glob("*.png"))

@@ -87,12 +87,15 @@ def test_merge_moves_statements_pins_them_and_undo_restores(ctx):
         assert ctx.s(n).theme_id == ctx.tid("channel") and ctx.s(n).theme_pinned
         assert ctx.s(n).status == "machine"  # same category: a theme decision, not a statement review
     assert {c.statement_id for c in action.changes if c.statement_id} == set(ctx.sid(3, 4))
-    assert {c.theme_id for c in action.changes if c.theme_id} == {ctx.tid("fund")}
+    # The target becomes a staff theme (a re-run keeps it whole); the audit says so.
+    changes = {c.theme_id: c for c in action.changes if c.theme_id}
+    assert set(changes) == {ctx.tid("fund"), ctx.tid("channel")}
+    assert changes[ctx.tid("channel")].before == {"origin": "machine"} and ctx.t("channel").origin == "staff"
     assert ctx.t("fund") not in queries.live_themes(ctx.evaluation)
 
     audit.undo(ctx.user, ctx.evaluation)
     ctx.commit_and_reload()
-    assert ctx.t("fund").merged_into_id is None
+    assert ctx.t("fund").merged_into_id is None and ctx.t("channel").origin == "machine"
     assert [ctx.s(n).theme_id for n in (3, 4)] == [ctx.tid("fund")] * 2
     assert not ctx.s(3).theme_pinned
 
@@ -176,8 +179,48 @@ def test_move_to_theme_and_category(ctx):
     action = decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(0, 3, 6), "other")
     ctx.commit_and_reload()
     assert [ctx.s(n).category for n in (0, 3, 6)] == ["other"] * 3
-    assert ctx.s(0).theme_id is None and not ctx.s(0).theme_pinned and ctx.s(0).status == "moved"
-    assert len(action.changes) == 3 and "未归类/新问题" in action.summary
+    # Never outside every theme: they join the nearest theme of that category (its only one here).
+    assert [ctx.s(n).theme_id for n in (0, 3, 6)] == [ctx.tid("misc")] * 3
+    assert ctx.s(0).theme_pinned and ctx.s(0).status == "moved"
+    assert len(action.changes) == 3 and "未归类/新问题" in action.summary and "会议组织" in action.summary
+
+
+def test_move_to_category_picks_the_nearest_theme_or_the_one_staff_chose(ctx):
+    # "加大专利转化资金扶持力度" is about funds: of the two themes of transfer-channels, the fund one.
+    decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(5), "transfer-channels")
+    ctx.commit_and_reload()
+    decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(9), "transfer-channels")
+    ctx.commit_and_reload()
+    assert ctx.s(5).category == ctx.s(9).category == "transfer-channels"
+    assert {ctx.s(5).theme_id, ctx.s(9).theme_id} <= {ctx.tid("channel"), ctx.tid("fund")}
+    decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(7), "transfer-channels", theme_id=ctx.tid("fund"))
+    ctx.commit_and_reload()
+    assert (ctx.s(7).category, ctx.s(7).theme_id, ctx.s(7).status) == ("transfer-channels", ctx.tid("fund"), "moved")
+    with pytest.raises(ReviewError, match="不在类别"):
+        decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(8), "other", theme_id=ctx.tid("fund"))
+
+
+def test_move_to_a_category_without_themes_makes_one(ctx):
+    decisions.move_to_theme(ctx.user, ctx.evaluation, ctx.sid(7), ctx.tid("talent"))  # empties enterprise-capability
+    ctx.commit_and_reload()
+    action = decisions.move_to_category(ctx.user, ctx.evaluation, ctx.sid(8, 9), "enterprise-capability")
+    ctx.commit_and_reload()
+    theme = ctx.s(8).theme
+    assert theme is not None and theme.category == "enterprise-capability" and theme.origin == "staff"
+    assert ctx.s(9).theme_id == theme.id and "enterprise" not in action.summary
+
+
+def test_messages_count_what_changed_and_what_already_was_so(ctx):
+    decisions.move_to_theme(ctx.user, ctx.evaluation, ctx.sid(0), ctx.tid("fund"))
+    decisions.confirm(ctx.user, ctx.evaluation, ctx.sid(1))
+    ctx.commit_and_reload()
+    action = decisions.confirm(ctx.user, ctx.evaluation, ctx.sid(0, 1, 2, 3))
+    assert action.summary == "确认 2 条意见，另 1 条已确认过、1 条已调整过"
+    ctx.commit_and_reload()
+    action = decisions.exclude(ctx.user, ctx.evaluation, ctx.sid(2, 3), "duplicate")
+    ctx.commit_and_reload()
+    action = decisions.exclude(ctx.user, ctx.evaluation, ctx.sid(2, 3, 4), "duplicate")
+    assert action.summary == "排除 1 条意见（重复），另 2 条已按此原因排除"
 
 
 def test_move_to_its_own_category_confirms(ctx):

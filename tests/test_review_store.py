@@ -145,9 +145,10 @@ def test_rerun_keeps_every_staff_decision_and_theme_name(app):
         e = s["本地缺少专利评估和诉讼方面的高端人才"]
         assert (e.status, e.exclude_reason, e.category, e.machine_category) == ("excluded", "duplicate", TALENT, ENT)
         assert all(x.run_id == run.id for x in s.values())
-        # The theme that carries on keeps its id and the staff name; its machine label is new.
+        # The theme that carries on keeps its id and the staff name; all its members stayed, so
+        # its machine label stays too (labels do not move with each new answer).
         assert s["学校的专利成果很多"].theme_id == ids["A"]
-        assert themes[ids["A"]].label == "校企对接渠道不畅" and themes[ids["A"]].machine_label == "对接、平台"
+        assert themes[ids["A"]].label == "校企对接渠道不畅" and themes[ids["A"]].machine_label == "校企、对接"
         # The merged theme stays merged: its cluster's statements land in the absorbing theme.
         assert themes[ids["D"]].merged_into_id == ids["B"]
         assert s["希望专利奖补资金早点兑现"].theme_id == ids["B"]
@@ -256,3 +257,43 @@ def test_praise_and_nothing_to_say_are_stored_with_their_kind_and_no_category(ap
         kinds = {k["id"]: k["count"] for k in result["kinds"]}
         assert kinds["praise"] >= 1
         assert sum(c["count"] for c in result["categories"]) == kinds["problem"] + kinds["suggestion"]
+
+
+def test_the_job_never_writes_over_a_decision_staff_made_while_it_ran(app):
+    """The job decides where machine statements go from what it read; the UPDATE itself
+    re-checks (status machine, not pinned, not in a staff theme), so a statement staff
+    confirmed, moved or put in a staff theme after the job read it keeps the staff's state,
+    while an untouched one follows the run (and gets a new version)."""
+    from survey.review.store import _follow
+
+    code = session_with_answers(app)
+    with app.app_context():
+        evaluation = _evaluation(code)
+        data = evaluation_input(evaluation)
+        save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
+        db.session.commit()
+        s = _by_text(evaluation)
+        ids = {k: s[k].id for k in ("学校的专利成果很多", "校企对接渠道不畅", "中小企业知识产权意识不强", "没有专人管理专利",
+                                    "希望专利奖补资金早点兑现")}
+        talent_theme = s["加强专业人才培养"].theme_id
+        versions = {k: s[k].version for k in ids}
+        # What the job read: all four in the machine's hands. Then staff act, in another session.
+        with db.engine.begin() as other:
+            other.execute(Statement.__table__.update().where(Statement.id == ids["学校的专利成果很多"])
+                          .values(status="confirmed"))
+            other.execute(Statement.__table__.update().where(Statement.id == ids["校企对接渠道不畅"])
+                          .values(theme_pinned=True))
+            other.execute(Theme.__table__.update().where(Theme.id == s["中小企业知识产权意识不强"].theme_id)
+                          .values(staff_label="企业意识"))
+        db.session.rollback()
+        _follow([{"sid": sid, "cat": TALENT, "tid": talent_theme} for sid in ids.values()])
+        db.session.commit()
+        db.session.expire_all()
+        after = {k: db.session.get(Statement, sid) for k, sid in ids.items()}
+        assert after["学校的专利成果很多"].category == CHANNELS
+        assert after["校企对接渠道不畅"].category == CHANNELS
+        assert after["中小企业知识产权意识不强"].category == ENT  # in a staff theme now
+        assert after["没有专人管理专利"].category == ENT  # same theme as the one staff named
+        untouched = after["希望专利奖补资金早点兑现"]
+        assert (untouched.category, untouched.theme_id) == (TALENT, talent_theme)
+        assert untouched.version == versions["希望专利奖补资金早点兑现"] + 1

@@ -113,7 +113,7 @@ def test_every_action_kind_through_http(staff, app, seeded):
     ({"action": "exclude", "statements": [1], "reason": "nope"}, "排除原因"),
     ({"action": "confirm", "statements": []}, "请先选择意见"),
     ({"action": "confirm", "statements": ["a"]}, "意见编号有误"),
-    ({"action": "rename", "theme": "x", "label": "新"}, "请求内容有误"),
+    ({"action": "rename", "theme": "x", "label": "新"}, "主题编号有误"),
     ({"action": "fly"}, "未知的操作"),
     ({"action": "undo"}, "没有可以撤销的操作"),
 ])
@@ -153,3 +153,87 @@ def test_filters_queue_history_and_theme_list(staff, app, seeded):
     assert "程序" in history and "置信度 62%" in history and "王审核" in history and "未归类/新问题" in history
     assert "最近操作" in staff.get(url).get_data(as_text=True)
     assert "移到类别" in staff.get(url + "/recent").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("body", [
+    b'{"action": "rename", "theme": 1, "label": ["a"]}',
+    b'{"action": "rename", "theme": 1, "label": 5}',
+    b'{"action": "rename", "theme": 1, "label": {"a": 1}}',
+    b'{"action": "confirm", "statements": [99999999999999999999]}',
+    b'{"action": "confirm", "statements": [2147483648]}',
+    b'{"action": "confirm", "statements": [0]}',
+    b'{"action": "confirm", "statements": [true]}',
+    b'{"action": "confirm", "statements": [1.5]}',
+    b'{"action": "confirm", "statements": Infinity}',
+    b'{"action": "confirm", "statements": [1], "x": 1e400}',
+    b'{"action": "confirm", "statements": [NaN]}',
+    b'{"action": "confirm", "statements": "12"}',
+    b'{"action": "merge", "theme": 1, "themes": "12"}',
+    b'{"action": "split", "theme": 1, "k": "2"}',
+    b'{"action": "undo", "action_id": -1}',
+    b'{"action": "confirm", "statements": [1], "versions": {"1": "x"}}',
+    b'[' * 3000 + b']' * 3000,
+    b'{"a":' * 3000 + b'1' + b'}' * 3000,
+    b'{"action": "confirm", "statements": [1], "all": "x"}',
+    b'\xff\xfe',
+    b'',
+])
+def test_malformed_json_is_a_400_with_a_chinese_message_and_acts_on_nothing(staff, app, seeded, body):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    token = page_token(staff, url)
+    response = staff.post(url + "/actions", data=body, content_type="application/json",
+                          headers={"X-CSRFToken": token})
+    assert response.status_code == 400, response.get_data(as_text=True)[:200]
+    assert re.search("[\u4e00-\u9fff]", response.get_json()["error"])
+    with app.app_context():
+        assert db.session.query(ReviewAction).count() == 0
+        assert {s.status for s in db.session.query(Statement)} == {"machine"}
+        assert db.session.query(Theme).filter(Theme.merged_into_id.is_not(None)).count() == 0
+
+
+def test_theme_names_are_cleaned_of_controls_and_bidi_marks(staff, app, seeded):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    token = page_token(staff, url)
+    label = "\u202e\u0007控制\u001b[31m\x00名\ufeff称\uffff"
+    response = post(staff, url, token, {"action": "rename", "theme": seeded.themes["fund"], "label": label})
+    assert response.status_code == 200, response.get_json()
+    with app.app_context():
+        assert db.session.get(Theme, seeded.themes["fund"]).staff_label == "控制[31m名称"
+
+
+def test_select_all_by_filter_acts_on_every_statement_it_shows(staff, app, seeded):
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    token = page_token(staff, url)
+    everything = {"filter": "category=transfer-channels", "count": 5}
+    response = post(staff, url, token, {"action": "confirm", "all": everything})
+    assert response.status_code == 200 and response.get_json()["message"] == "确认 5 条意见"
+    with app.app_context():
+        rows = db.session.query(Statement).order_by(Statement.id).all()
+        assert [s.status for s in rows] == ["confirmed"] * 5 + ["machine"] * 5
+    # What the filter shows changed since the page counted it: refused, nothing done.
+    response = post(staff, url, token, {"action": "exclude", "reason": "other",
+                                        "all": {"filter": "reviewed=no", "count": 6}})
+    assert response.status_code == 409 and "刚被其他工作人员修改" in response.get_json()["error"]
+    with app.app_context():
+        assert db.session.query(Statement).filter(Statement.status == "excluded").count() == 0
+
+
+def test_select_all_over_40000_statements_is_one_small_request(staff, app, seeded):
+    """The request names the filter, not 40,000 ids: far under the 64 KiB JSON limit."""
+    from sqlalchemy import insert
+
+    with app.app_context():
+        first = db.session.get(Statement, seeded.statements[0])
+        rows = [{"evaluation_id": first.evaluation_id, "response_id": first.response_id, "field": "problems",
+                 "position": n, "text": f"第{n}条意见", "category": "other", "machine_category": "other",
+                 "status": "machine"} for n in range(1, 40001)]
+        db.session.execute(insert(Statement), rows)
+        db.session.commit()
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    token = page_token(staff, url)
+    body = {"action": "exclude", "reason": "duplicate", "all": {"filter": "q=第", "count": 40000}}
+    response = post(staff, url, token, body)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["message"] == "排除 40000 条意见（重复）"
+    with app.app_context():
+        assert db.session.query(Statement).filter(Statement.status == "excluded").count() == 40000

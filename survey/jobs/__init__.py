@@ -5,7 +5,8 @@ PINGJIA_REDIS_URL is set), its consumers, and `enqueue_analysis` (enqueue once);
 holds the rules of an AnalysisRun: run the task, report progress, fail with a Chinese
 reason, never stay "running" forever; `commands.py` is `pingjia worker`.
 """
-from .queue import enqueue_analysis, get_huey, start_embedded_consumer
+from .queue import enqueue_analysis, get_huey, schedule_refresh, start_embedded_consumer
 from .runs import current_run, last_done_run, run_status
 
-__all__ = ["current_run", "enqueue_analysis", "get_huey", "last_done_run", "run_status", "start_embedded_consumer"]
+__all__ = ["current_run", "enqueue_analysis", "get_huey", "last_done_run", "run_status", "schedule_refresh",
+           "start_embedded_consumer"]

@@ -9,7 +9,8 @@ from flask.cli import with_appcontext
 @click.command("worker", help="运行后台分析进程（任务队列的消费者）。pingjia serve 和 pingjia demo 已自带一个，"
                               "网站用 waitress-serve 等其他方式启动时才需要单独运行。按 Ctrl+C 停止。")
 @with_appcontext
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 8), help="同时运行的分析任务数。")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 8),
+              help="同时运行的后台任务数（分析和绘制词云）。")
 def worker(workers: int) -> None:
     from .queue import worker_consumer
 

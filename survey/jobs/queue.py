@@ -23,22 +23,25 @@ import logging
 import signal
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app
 from huey import RedisHuey, SqliteHuey
 from huey.consumer import Consumer
+from huey.exceptions import RetryTask, TaskLockedException
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
 from ..review.models import AnalysisRun
-from .runs import QUEUE_DOWN, execute_run, finish, reap_stale
+from .runs import QUEUE_DOWN, execute_run, finish, reap_stale, refresh_files
 
 log = logging.getLogger(__name__)
 _KEY = "pingjia.huey"
+_CLOUDS_LOCK = "pingjia.clouds"
 
 
 def get_huey(app: Flask):
@@ -61,10 +64,28 @@ def _make_huey(app: Flask):
     @huey.task(name="analyse_evaluation")
     def analyse_evaluation(run_id: int) -> None:
         # The task carries only the run id; the app context gives it the database.
-        with app.app_context(), _running(run_id):
-            execute_run(run_id)
+        with app.app_context():
+            with _running(run_id):
+                done = execute_run(run_id)
+            if done is not None and app.config["ANALYSIS_WORDCLOUDS"]:
+                schedule_refresh(done, delay=0)
+
+    @huey.task(name="refresh_derived")
+    def refresh_derived(evaluation_id: int, token: str) -> None:
+        # Word clouds and summary from the stored state; only the latest request of a burst
+        # of staff decisions draws (the others find a newer token and stop). One drawing at a
+        # time, so a worker is always free for an analysis (the other waits its turn).
+        if huey.get(_refresh_key(evaluation_id), peek=True) != token:
+            return
+        try:
+            with huey.lock_task(_CLOUDS_LOCK):
+                with app.app_context():
+                    refresh_files(evaluation_id)
+        except TaskLockedException:
+            raise RetryTask(delay=1.0) from None
 
     huey.analyse_evaluation = analyse_evaluation
+    huey.refresh_derived = refresh_derived
     return huey
 
 
@@ -145,6 +166,31 @@ class StoppingConsumer(Consumer):
         super().stop(graceful=False)  # the jobs are marked: nothing left worth waiting for
 
 
+def _refresh_key(evaluation_id: int) -> str:
+    return f"pingjia.refresh.{evaluation_id}"
+
+
+def schedule_refresh(evaluation: Evaluation | int, *, delay: float | None = None) -> bool:
+    """Redraw the evaluation's word clouds (and summary) in the background, `delay` seconds
+    from now (REFRESH_DELAY: a burst of decisions draws once). Never raises: the pictures
+    are derived, a queue that is down costs a stale picture, not the staff action."""
+    app = current_app._get_current_object()
+    huey = get_huey(app)
+    evaluation_id = evaluation if isinstance(evaluation, int) else evaluation.id
+    token = uuid.uuid4().hex
+    try:
+        huey.put(_refresh_key(evaluation_id), token)
+        wait = app.config.get("REFRESH_DELAY", 2.0) if delay is None else delay
+        if wait and not huey.immediate:
+            huey.refresh_derived.schedule((evaluation_id, token), delay=wait)
+        else:
+            huey.refresh_derived(evaluation_id, token)
+    except Exception:  # noqa: BLE001 - the queue's storage is down
+        log.exception("could not queue the word-cloud refresh of evaluation %s", evaluation_id)
+        return False
+    return True
+
+
 class EmbeddedConsumer(StoppingConsumer):
     """A consumer living inside another process (the web server), which owns the signals."""
 
@@ -152,14 +198,22 @@ class EmbeddedConsumer(StoppingConsumer):
         pass
 
 
-def start_embedded_consumer(app: Flask, *, workers: int = 1) -> Consumer:
-    """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else.
+# An idle huey worker polls less and less often (up to 10 s by default): a click would wait
+# for the next poll before its analysis even starts. Results first means polling often (a
+# cheap query on the queue's storage).
+POLL_MAX_SECONDS = 0.5
+
+
+def start_embedded_consumer(app: Flask, *, workers: int = 2) -> Consumer:
+    """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else:
+    two, so an analysis never waits behind the word clouds of the previous one.
 
     In the main thread, with SIGTERM at its default (the process would just die), SIGTERM
     is turned into KeyboardInterrupt: waitress ends its loop, the caller's `finally` stops
     this consumer, which marks the running jobs. A second SIGTERM kills at once."""
     consumer = EmbeddedConsumer(app, get_huey(app), workers=workers, worker_type="thread", periodic=False,
-                                check_worker_health=False)
+                                check_worker_health=False, max_delay=POLL_MAX_SECONDS,
+                                extra_locks=_CLOUDS_LOCK)  # a drawing lock left by a killed process
     consumer.start()
     _interrupt_on_sigterm(consumer)
     atexit.register(consumer.stop)
@@ -189,15 +243,17 @@ def _interrupt_on_sigterm(consumer: EmbeddedConsumer) -> None:
 
 def worker_consumer(app: Flask, *, workers: int = 1) -> Consumer:
     """A stand-alone consumer for `pingjia worker`: SIGTERM and Ctrl+C stop it, marking its jobs."""
-    return StoppingConsumer(app, get_huey(app), workers=workers, worker_type="thread", periodic=False)
+    return StoppingConsumer(app, get_huey(app), workers=workers, worker_type="thread", periodic=False,
+                            max_delay=POLL_MAX_SECONDS, extra_locks=_CLOUDS_LOCK)
 
 
-def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None) -> tuple[AnalysisRun, bool]:
+def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None, *,
+                     kind: str = "full") -> tuple[AnalysisRun, bool]:
     """Queue an analysis of the evaluation; (run, created). While one is queued or running,
-    returns that one and starts nothing."""
+    returns that one and starts nothing. kind: "full" or "update" (only the new answers)."""
     reap_stale(evaluation)
     for _ in range(3):  # the active run may finish between our failed insert and the look-up
-        run = AnalysisRun(evaluation_id=evaluation.id, status="queued", stage="queued",
+        run = AnalysisRun(evaluation_id=evaluation.id, status="queued", stage="queued", kind=kind,
                           active_evaluation_id=evaluation.id,
                           requested_by_id=user.id if user is not None else None)
         try:

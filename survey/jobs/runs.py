@@ -149,8 +149,9 @@ class _Heartbeat(threading.Thread):
             self.reporter.write()
 
 
-def execute_run(run_id: int) -> None:
-    """Run one queued analysis (called by the huey task inside an app context)."""
+def execute_run(run_id: int) -> int | None:
+    """Run one queued analysis (called by the huey task inside an app context); returns the
+    evaluation's id when it is done (the caller then has the word clouds drawn)."""
     from ..review.store import AnalysisError, analyse
 
     now = utcnow()
@@ -159,13 +160,16 @@ def execute_run(run_id: int) -> None:
     db.session.commit()
     if claimed.rowcount == 0:
         log.info("analysis run %s is no longer queued; skipped", run_id)
-        return
+        return None
     reporter = _Reporter(run_id, db.engine)
     heartbeat = _Heartbeat(reporter, setting("ANALYSIS_HEARTBEAT_SECONDS"))
     heartbeat.start()
     try:
         run = db.session.get(AnalysisRun, run_id)
-        analyse(run.evaluation, run, progress=reporter, wordclouds=setting("ANALYSIS_WORDCLOUDS"),
+        evaluation = run.evaluation
+        # Results first: statements and themes are committed and shown; the word clouds are
+        # drawn by a task of their own (refresh_derived) once this one has said "done".
+        analyse(evaluation, run, progress=reporter, wordclouds=False, kind=run.kind,
                 representation=setting("ANALYSIS_REPRESENTATION"), still_wanted=_still_running)
     except (JobError, AnalysisError) as exc:
         db.session.rollback()
@@ -176,9 +180,20 @@ def execute_run(run_id: int) -> None:
         finish(run_id, "failed", CRASHED.format(kind=type(exc).__name__))
     else:
         finish(run_id, "done", "")
+        return evaluation.id
     finally:
         heartbeat.stopped.set()
         heartbeat.join()
+
+
+def refresh_files(evaluation_id: int) -> None:
+    """Word clouds, summary.md and analysis.json afresh from the stored state (a task)."""
+    from ..review.store import write_derived_files
+
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    if evaluation is None:
+        return
+    write_derived_files(evaluation, wordclouds=setting("ANALYSIS_WORDCLOUDS"))
 
 
 def _still_running(run: AnalysisRun) -> None:

@@ -1,6 +1,11 @@
 """The audit log: every staff action is ONE `ReviewAction` with a `ReviewChange` per statement
 or theme it touched, holding only the columns that changed, before and after. `undo` replays
 `before`; `history` tells one statement's story; `recent_actions` feeds the page.
+
+Undo is safe under concurrency: it claims the action with a conditional UPDATE (of two undos
+at once one wins, the other is told it was just undone), refuses when a later action in force
+touched the same rows or when a row's staff columns are no longer what the action left, and
+its writes go through the rows' version check like any action.
 """
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
@@ -22,12 +27,15 @@ from .models import (
     Theme,
     follow_merges,
 )
-from .queries import ReviewError, category_name
+from .queries import ReviewError, StaleError, category_name
 
 STATEMENT_COLUMNS = ("category", "theme_id", "status", "exclude_reason", "theme_pinned",
                      "reviewed_by_id", "reviewed_at")
 THEME_COLUMNS = ("category", "machine_label", "staff_label", "label_words", "keywords", "representatives",
                  "origin", "merged_into_id")
+# What only staff write: undo requires them still as the action left them.
+STAFF_COLUMNS = {"category", "theme_id", "status", "exclude_reason", "theme_pinned", "staff_label", "origin",
+                 "merged_into_id"}
 ACTION_KINDS = {"rename": "重命名主题", "merge": "合并主题", "split": "拆分主题", "new_theme": "新建主题",
                 "move": "移动意见", "confirm": "确认", "exclude": "排除", "include": "恢复"}
 
@@ -123,11 +131,21 @@ def undo(user: StaffUser, evaluation: Evaluation, action_id: int | None = None) 
             who = who_name(other.user)
             raise ReviewError(f"无法撤销“{action.summary}”：{who}之后的操作“{other.summary}”"
                               f"改动了同样的意见或主题，请先撤销那一步")
+    # Claim the action first, conditionally: of two undos at once, one wins and the other
+    # finds it already undone (the rows' versions refuse it too).
+    claimed = db.session.execute(update(ReviewAction).where(ReviewAction.id == action.id,
+                                                            ReviewAction.undone_at.is_(None))
+                                 .values(undone_at=utcnow(), undone_by_id=user.id)
+                                 .execution_options(synchronize_session="fetch"))
+    if claimed.rowcount != 1:
+        raise StaleError("该操作刚被其他工作人员撤销，页面已更新")
     for change in action.changes:
         if change.statement_id is not None:
             row, columns = db.session.get(Statement, change.statement_id), STATEMENT_COLUMNS
         else:
             row, columns = db.session.get(Theme, change.theme_id), THEME_COLUMNS
+        if any(_plain(getattr(row, c)) != v for c, v in change.after.items() if c in STAFF_COLUMNS):
+            raise StaleError(f"无法撤销“{action.summary}”：这些意见或主题之后又被改动过，页面已更新")
         for column, value in change.before.items():
             if column in columns:
                 if column == "reviewed_at" and value is not None:
@@ -135,8 +153,6 @@ def undo(user: StaffUser, evaluation: Evaluation, action_id: int | None = None) 
                 setattr(row, column, value)
         if isinstance(row, Statement):
             _follow_machine(row)
-    action.undone_at = utcnow()
-    action.undone_by_id = user.id
     db.session.flush()
     return action
 

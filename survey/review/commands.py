@@ -28,12 +28,12 @@ def print_analysis(evaluation, *, wordclouds: bool = True) -> None:
     """Analyse synchronously, through the same store code the background job uses."""
     from analysis.cli import TqdmProgress
 
-    from .store import AnalysisError, analyse, output_dir, stored_result
+    from .store import AnalysisError, analyse, output_dir, stored_result, write_derived_files
 
     progress = TqdmProgress()
     click.echo(f"正在分析 {evaluation.code}：{evaluation.title}……", err=True)
-    try:
-        run = analyse(evaluation, progress=progress, wordclouds=wordclouds,
+    try:  # results first: the word clouds are drawn after the figures are printed
+        run = analyse(evaluation, progress=progress, wordclouds=False,
                       representation=current_app.config["ANALYSIS_REPRESENTATION"])
     except AnalysisError as exc:
         db.session.rollback()
@@ -43,6 +43,10 @@ def print_analysis(evaluation, *, wordclouds: bool = True) -> None:
     result = stored_result(evaluation)
     click.echo(f"共 {run.statement_count} 条意见，{len(result['themes'])} 个主题（已排除 {result['excluded']} 条）")
     click.echo(f"分析结果：{output_dir(evaluation) / 'summary.md'}")
+    if wordclouds:
+        click.echo("正在绘制词云……", err=True)
+        write_derived_files(evaluation, wordclouds=True)
+        click.echo(f"词云：{output_dir(evaluation) / 'wordclouds'}")
 
 
 @click.command("group-sessions", help="把同一规划的几场活动合并为一个评价，一起分析和审核。"

@@ -20,6 +20,7 @@ from ..models import Evaluation, Response, StaffUser, utcnow
 
 FIELDS = {"problems": "存在问题", "suggestions": "意见建议"}
 KINDS = {"problem": "问题", "suggestion": "建议", "praise": "肯定", "none": "无实质内容"}
+RUN_KINDS = {"full": "完整分析", "update": "更新分析"}
 RUN_STATUSES = {"queued": "排队中", "running": "分析中", "done": "已完成", "failed": "失败"}
 # machine: as the analysis left it; confirmed: staff agree; moved: staff changed category or
 # theme; excluded: left out of counts and the report (the answer itself is never deleted).
@@ -49,6 +50,14 @@ class AnalysisRun(db.Model):
     finished_at: Mapped[dt.datetime | None]
     statement_count: Mapped[int] = mapped_column(default=0)
     representation: Mapped[str] = mapped_column(String(32), default="")
+    # full: every answer analysed afresh; update: only answers new since the last run, placed
+    # into the themes in force (RUN_KINDS).
+    kind: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
+    # What the figures are based on: the answers read (all of them, new or not), the highest
+    # response id among them (a later id is an answer not yet analysed) and when they were read.
+    response_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_response_id: Mapped[int | None]
+    answers_at: Mapped[dt.datetime | None]
 
     evaluation: Mapped[Evaluation] = relationship()
     requested_by: Mapped[StaffUser | None] = relationship()
@@ -75,10 +84,21 @@ class Theme(db.Model):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Optimistic concurrency: every ORM update checks and bumps it (a second reviewer acting
+    # on what the first just changed is refused); the analysis job never writes it.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def label(self) -> str:
         return self.staff_label or self.machine_label
+
+    @property
+    def by_staff(self) -> bool:
+        """Named or made by staff (merge targets and split parts are made `staff` by the
+        merge/split): a re-run never empties, drops or renames it."""
+        return self.origin == "staff" or self.staff_label is not None
 
 
 class Statement(db.Model):
@@ -111,6 +131,11 @@ class Statement(db.Model):
     theme_pinned: Mapped[bool] = mapped_column(default=False)  # staff chose the theme: a re-run keeps it
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[dt.datetime | None]
+    # Optimistic concurrency (see Theme.version); the job bumps it only when it moves a
+    # statement still in the machine's hands, so a page showing the old place is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     response: Mapped[Response] = relationship()
     theme: Mapped[Theme | None] = relationship(foreign_keys=[theme_id])

@@ -7,7 +7,7 @@ staff as is; decisions (survey.review.decisions) and the audit (survey.review.au
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
@@ -20,6 +20,18 @@ from .models import FIELDS, Statement, Theme
 
 class ReviewError(ValueError):
     """A request the review rules refuse; the message is shown to staff as is."""
+
+
+STALE = "这些意见刚被其他工作人员修改，页面已更新，请重新操作"
+STALE_THEME = "这个主题刚被其他工作人员修改，页面已更新，请重新操作"
+
+
+class StaleError(ReviewError):
+    """The rows changed since the page showed them (another member of staff, or a run that
+    moved a statement still in the machine's hands): refused, the page shows the current state."""
+
+    def __init__(self, message: str = STALE):
+        super().__init__(message)
 
 def categories(evaluation: Evaluation) -> list[tuple[str, str]]:
     """(id, name) in the plan's order, 未归类/新问题 last: keys 1–9 and 0 on the page."""
@@ -35,22 +47,31 @@ def check_category(evaluation: Evaluation, category: str) -> str:
         raise ReviewError(f"类别“{category}”不在本规划的问题类别中")
     return category
 
-def statements_by_id(evaluation: Evaluation, ids: Iterable[int]) -> list[Statement]:
+def statements_by_id(evaluation: Evaluation, ids: Iterable[int],
+                     versions: Mapping[int, int] | None = None) -> list[Statement]:
+    """The statements, in the order asked; `versions` (id → the version the page showed):
+    refused with `StaleError` when any of them changed since."""
     ids = list(dict.fromkeys(int(i) for i in ids))
     if not ids:
         raise ReviewError("请先选择意见")
-    rows = db.session.scalars(select(Statement).where(Statement.evaluation_id == evaluation.id,
-                                                      Statement.id.in_(ids))).all()
+    rows = []
+    for start in range(0, len(ids), 900):  # bound the IN list (SQLite's variable limit)
+        rows += db.session.scalars(select(Statement).where(Statement.evaluation_id == evaluation.id,
+                                                           Statement.id.in_(ids[start:start + 900]))).all()
     if len(rows) != len(ids):
         raise ReviewError("有意见不属于本次评价或已不存在，请刷新页面")
+    if versions and any(s.id in versions and versions[s.id] != s.version for s in rows):
+        raise StaleError()
     order = {i: n for n, i in enumerate(ids)}
     return sorted(rows, key=lambda s: order[s.id])
 
 
-def theme_by_id(evaluation: Evaluation, theme_id: int) -> Theme:
+def theme_by_id(evaluation: Evaluation, theme_id: int, version: int | None = None) -> Theme:
     theme = db.session.get(Theme, int(theme_id))
     if theme is None or theme.evaluation_id != evaluation.id:
         raise ReviewError("找不到该主题，请刷新页面")
+    if version is not None and version != theme.version:
+        raise StaleError(STALE_THEME)
     if theme.merged_into_id is not None:
         raise ReviewError(f"主题“{theme.label}”已合并到其他主题")
     return theme

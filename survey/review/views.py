@@ -4,10 +4,13 @@ calls so every decision updates the page in place. The rules live in `actions`."
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from flask import Blueprint, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from analysis.plan import OTHER
 
@@ -15,8 +18,10 @@ from ..evaluations import find_by_code
 from ..extensions import db
 from ..models import ORG_TYPES, Evaluation
 from . import audit, decisions, queries
+from . import payload as payload_rules
+from .coverage import late_answers
 from .models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Statement, Theme
-from .queries import Filters, ReviewError
+from .queries import STALE, Filters, ReviewError, StaleError
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -35,6 +40,11 @@ def _evaluation_or_404(code: str) -> Evaluation:
     if not existed:
         db.session.commit()  # a session's own evaluation, made on first use
     return evaluation
+
+
+@bp.app_context_processor
+def _late_answers_helper():
+    return {"late_answers": late_answers}
 
 
 # ---- the page and its fragments ----------------------------------------------------------
@@ -98,8 +108,16 @@ def _context(evaluation: Evaluation) -> dict:
     if mode == "queue":
         context["queue"] = queries.queue(evaluation, filters)
         context["theme_labels"] = {t.id: t.label for t in context["themes"]}
+        shown = context["queue"]
+        args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("mode", "reviewed")] + [("reviewed", "no")]
     else:
         context["board"] = board_view(evaluation, filters, context["themes"])
+        shown = [s for c in context["board"] for t in c.themes for s in t.statements]
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "mode"]
+    # "Select all": the filter that shows these rows, their number and a digest of their
+    # versions, so the server acts on exactly what the page showed (or refuses).
+    context["everything"] = {"filter": urlencode(args), "count": len(shown),
+                             "state": payload_rules.digest(sorted((s.id, s.version) for s in shown))}
     return context
 
 
@@ -108,8 +126,11 @@ def workspace(code: str):
     evaluation = _evaluation_or_404(code)
     context = _context(evaluation)
     sessions = evaluation.sessions
-    return render_template("review/workspace.html", **context, sessions=sessions,
-                           org_types=ORG_TYPES, recent=audit.recent_actions(evaluation))
+    response = make_response(render_template("review/workspace.html", **context, sessions=sessions,
+                                             org_types=ORG_TYPES, recent=audit.recent_actions(evaluation),
+                                             late=late_answers(evaluation)))
+    response.headers["Cache-Control"] = "no-store"  # participants' words, for staff only
+    return response
 
 
 @bp.route("/evaluations/<code>/review/board")
@@ -154,58 +175,88 @@ def statement_history(code: str, statement_id: int):
 
 # ---- decisions (JSON; Flask-WTF checks the CSRF token sent in the X-CSRFToken header) ----
 
-def _ids(payload: dict, key: str = "statements") -> list[int]:
-    try:
-        return [int(i) for i in payload.get(key) or []]
-    except (TypeError, ValueError):
-        raise ReviewError("意见编号有误，请刷新页面") from None
+def _statements(evaluation: Evaluation, payload: dict) -> tuple[list[int], dict[int, int]]:
+    """The selection as ids and the versions to check: explicit ids, or everything the
+    filter shows (checked against the count and digest of what the page showed)."""
+    chosen = payload_rules.selection(payload)
+    if chosen.filter is None:
+        return chosen.ids, chosen.versions
+    rows = queries.find_statements(evaluation, Filters.from_args(chosen.filter))
+    if not rows:
+        raise ReviewError("没有符合筛选条件的意见")
+    state = payload_rules.digest(sorted((s.id, s.version) for s in rows))
+    if (chosen.count is not None and chosen.count != len(rows)) or (chosen.state and chosen.state != state):
+        raise StaleError()
+    return [s.id for s in rows], {}
 
 
 def _dispatch(evaluation: Evaluation, payload: dict):
     user = current_user._get_current_object()
-    kind = payload.get("action")
+    kind = payload_rules.text(payload.get("action"))
+    theme = payload.get("theme")
+    theme = None if theme is None else payload_rules.an_id(theme, "主题编号")
+    versions = payload_rules.versions(payload.get("theme_versions"))
     if kind == "rename":
-        return decisions.rename_theme(user, evaluation, payload.get("theme"), payload.get("label", ""))
+        return decisions.rename_theme(user, evaluation, theme, payload_rules.text(payload.get("label"), required=True),
+                                      version=versions.get(theme))
     if kind == "merge":
-        return decisions.merge_themes(user, evaluation, payload.get("theme"), _ids(payload, "themes"))
+        return decisions.merge_themes(user, evaluation, theme, payload_rules.ids(payload.get("themes"), "主题编号"),
+                                      versions=versions)
     if kind == "split":
-        return decisions.split_theme(user, evaluation, payload.get("theme"), payload.get("k"))
-    if kind == "new_theme":
-        return decisions.move_to_new_theme(user, evaluation, _ids(payload), category=payload.get("category"),
-                                         label=payload.get("label"))
-    if kind == "move_theme":
-        return decisions.move_to_theme(user, evaluation, _ids(payload), payload.get("theme"))
-    if kind == "move_category":
-        return decisions.move_to_category(user, evaluation, _ids(payload), payload.get("category", ""))
-    if kind == "confirm":
-        return decisions.confirm(user, evaluation, _ids(payload))
-    if kind == "exclude":
-        return decisions.exclude(user, evaluation, _ids(payload), payload.get("reason", ""))
-    if kind == "include":
-        return decisions.include(user, evaluation, _ids(payload))
+        return decisions.split_theme(user, evaluation, theme, payload_rules.small_int(
+            payload.get("k"), "拆分数量", 2, decisions.SPLIT_MAX), version=versions.get(theme))
     if kind == "undo":
-        return audit.undo(user, evaluation, payload.get("action_id"))
-    raise ReviewError("未知的操作")
+        action_id = payload.get("action_id")
+        return audit.undo(user, evaluation, None if action_id is None else payload_rules.an_id(action_id, "操作编号"))
+    if kind not in STATEMENT_ACTIONS:
+        raise ReviewError("未知的操作")
+    ids, expected = _statements(evaluation, payload)
+    if kind == "new_theme":
+        category = payload.get("category")
+        return decisions.move_to_new_theme(user, evaluation, ids, versions=expected,
+                                           category=None if category is None else payload_rules.text(category),
+                                           label=payload_rules.text(payload.get("label")))
+    if kind == "move_theme":
+        if theme is None:
+            raise ReviewError("请选择主题")
+        return decisions.move_to_theme(user, evaluation, ids, theme, versions=expected)
+    if kind == "move_category":
+        return decisions.move_to_category(user, evaluation, ids, payload_rules.text(payload.get("category")),
+                                          theme_id=theme, versions=expected)
+    if kind == "confirm":
+        return decisions.confirm(user, evaluation, ids, versions=expected)
+    if kind == "exclude":
+        return decisions.exclude(user, evaluation, ids, payload_rules.text(payload.get("reason")), versions=expected)
+    return decisions.include(user, evaluation, ids, versions=expected)
+
+
+STATEMENT_ACTIONS = {"new_theme", "move_theme", "move_category", "confirm", "exclude", "include"}
+# A concurrent action won the row (or the lock), or a run removed the theme meanwhile.
+CONFLICT = (StaleDataError, OperationalError, IntegrityError)
 
 
 @bp.route("/evaluations/<code>/review/actions", methods=["POST"])
 def act(code: str):
     evaluation = _evaluation_or_404(code)
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        return jsonify(error="请求内容无法识别，请刷新页面后重试"), 400
     try:
-        if payload.get("theme") is not None:
-            payload["theme"] = int(payload["theme"])
+        payload = payload_rules.parse(request.get_data(cache=False))
         action = _dispatch(evaluation, payload)
-    except (ReviewError, ValueError, TypeError) as exc:
+        summary, action_id = action.summary, action.id
+        undone = payload.get("action") == "undo"
+        db.session.commit()
+    except StaleError as exc:
         db.session.rollback()
-        message = str(exc) if isinstance(exc, ReviewError) else "请求内容有误，请刷新页面后重试"
-        return jsonify(error=message), 400
-    summary = action.summary
-    undone = payload.get("action") == "undo"
-    db.session.commit()
+        return jsonify(error=str(exc), stale=True), 409
+    except ReviewError as exc:
+        db.session.rollback()
+        return jsonify(error=str(exc)), 400
+    except CONFLICT:
+        db.session.rollback()
+        return jsonify(error=STALE, stale=True), 409
     progress = queries.progress(evaluation)
-    return jsonify(ok=True, message=f"已撤销：{summary}" if undone else summary, action_id=action.id,
+    from ..jobs.queue import schedule_refresh  # here: survey.jobs imports this package's models
+
+    schedule_refresh(evaluation)
+    return jsonify(ok=True, message=f"已撤销：{summary}" if undone else summary, action_id=action_id,
                    progress={"reviewed": progress.reviewed, "total": progress.total, "text": progress.text},
                    board_url=url_for("review.board", code=evaluation.code))

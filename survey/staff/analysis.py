@@ -7,13 +7,24 @@ and for a group (/staff/groups/<code>/analysis…, endpoints `group_*`); one vie
 """
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 
 from ..evaluations import EvaluationError, evaluation_for_session, group_by_code, group_by_codes, groups_of
 from ..extensions import db
 from ..jobs import current_run, enqueue_analysis, last_done_run, run_status
 from ..models import Evaluation
+from ..review.coverage import late_answers
 from ..review.store import output_dir, page_view, stored_result, write_summary
 from ..sessions import by_code
 from .blueprint import bp
@@ -59,9 +70,10 @@ def analysis_page(code: str):
     return render_template(
         "staff/analysis.html", evaluation=evaluation, session=session, result=result,
         categories=page_view(result, output_dir(evaluation)) if result else None,
-        run=run, status=run_status(run), last_done=last_done_run(evaluation),
+        run=run, status=run_status(run), last_done=last_done_run(evaluation), late=late_answers(evaluation),
         count=sum(len(s.responses) for s in evaluation.sessions),
-        groups=groups_of(session) if session is not None else [], analysis_url=analysis_url)
+        groups=groups_of(session) if session is not None else [], analysis_url=analysis_url,
+        clouds_pending=bool(result) and current_app.config["ANALYSIS_WORDCLOUDS"] and not _clouds(evaluation))
 
 
 @_route("/run", "analysis_run", methods=["POST"])
@@ -71,22 +83,31 @@ def analysis_run(code: str):
     if sum(len(s.responses) for s in evaluation.sessions) == 0:
         flash("还没有收到意见，暂时无法分析。", "error")
         return redirect(analysis_url(evaluation))
-    run, created = enqueue_analysis(evaluation, current_user)
+    kind = "update" if request.form.get("kind") == "update" else "full"
+    run, created = enqueue_analysis(evaluation, current_user, kind=kind)
     if not created:
         flash("分析已在进行中，请稍候。", "success")
     elif run.status == "failed":
         flash(run.error, "error")
     else:
-        flash("已开始分析，完成后本页会自动显示结果。", "success")
+        flash("已开始更新分析（只分析新答卷），完成后本页会自动显示结果。" if kind == "update"
+              else "已开始分析，完成后本页会自动显示结果。", "success")
     return redirect(analysis_url(evaluation))
 
 
 @_route("/status", "analysis_status")
 def analysis_status(code: str):
     evaluation, _ = _evaluation(code)
-    response = jsonify(run_status(current_run(evaluation)))
+    response = jsonify(run_status(current_run(evaluation)) | {"clouds": _clouds(evaluation)})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _clouds(evaluation: Evaluation) -> int:
+    """How many word clouds are drawn (the page shows results first and the pictures when
+    the background task has drawn them)."""
+    folder = output_dir(evaluation) / "wordclouds"
+    return len(list(folder.glob("*.png"))) if folder.is_dir() else 0
 
 
 @_route("/<path:name>", "analysis_file")

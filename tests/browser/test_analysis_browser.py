@@ -65,11 +65,15 @@ def test_run_analysis_shows_progress_then_the_result(live_server, demo_code, des
         # When the job ends the page reloads itself with the stored result.
         desktop.get_by_role("button", name="重新分析").wait_for(timeout=120_000)
         phone.get_by_role("button", name="重新分析").wait_for(timeout=120_000)
+        # Results first; the word clouds follow from their own task and the page shows them.
+        assert desktop.locator(".analysis-category").count() >= 2
+        desktop.locator("img.cloud").first.wait_for(timeout=120_000)
+        phone.locator("img.cloud").first.wait_for(timeout=120_000)
     finally:
         consumer.stop(graceful=True)
     assert desktop.locator("#run-status").is_hidden()
-    assert desktop.locator(".analysis-category").count() >= 2
-    assert desktop.locator("img.cloud").first.evaluate("img => img.naturalWidth") > 0
+    assert desktop.locator("#clouds-pending").count() == 0
+    desktop.wait_for_function("() => { const i = document.querySelector('img.cloud'); return i && i.complete && i.naturalWidth > 0; }")
     desktop.screenshot(path=output_dir / "analysis-1280-done.png", full_page=True)
     phone.screenshot(path=output_dir / "analysis-375-done.png", full_page=True)
     assert phone.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0

@@ -159,9 +159,11 @@ def test_review_flow_at_1280(live_server, demo, desktop, output_dir):
     wait_toast(page, "拆分为 2 个主题")
     action = last_action(live_server, evaluation_id)
     assert action.kind == "split"
-    with live_server.app.app_context():
-        new = db.session.scalars(select(Theme).where(Theme.evaluation_id == evaluation_id, Theme.origin == "staff")).all()
+    with live_server.app.app_context():  # the merge target and the split theme are staff themes now; one is new
+        new = db.session.scalars(select(Theme).where(Theme.evaluation_id == evaluation_id, Theme.origin == "staff",
+                                                     Theme.id != a)).all()
     assert len(new) == 1 and rows_of(live_server, evaluation_id, theme_id=new[0].id)
+    assert theme(live_server, a).origin == "staff"
     expect(page.locator(f'.rv-theme[data-theme="{new[0].id}"] .rv-st').first).to_be_visible()
 
     # move with the keyboard: j to the next statement, 0 = 未归类/新问题
@@ -176,6 +178,8 @@ def test_review_flow_at_1280(live_server, demo, desktop, output_dir):
     expect(page.locator(f'.rv-cat[data-category="other"] .rv-st[data-id="{moved_id}"]')).to_have_count(1)
     s = statement(live_server, moved_id)
     assert (s.category, s.status) == ("other", "moved") and s.reviewed_by_id is not None
+    assert s.theme_id is not None  # the nearest theme of that category, never "（未分主题）"
+    expect(page.locator(f'.rv-theme[data-theme="{s.theme_id}"] .rv-st[data-id="{moved_id}"]')).to_have_count(1)
 
     # exclude (x, then reason 1 = 离题); the answer itself stays
     focus_statement(page, moved_id)
@@ -351,7 +355,7 @@ def test_decisions_survive_new_answers_and_a_rerun_job(live_server, demo, deskto
         page = desktop
         log_in(page, live_server)
         page.goto(f"{live_server.url}/staff/sessions/{code}/analysis")
-        page.get_by_role("button", name="重新分析").click()
+        page.get_by_role("button", name="全部重新分析").click()
         for _ in range(600):  # up to 5 minutes on a busy machine
             with live_server.app.app_context():
                 run = db.session.scalar(select(AnalysisRun).where(AnalysisRun.evaluation_id == evaluation_id)

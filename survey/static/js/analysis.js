@@ -5,13 +5,17 @@
   "use strict";
 
   var box = document.getElementById("run-status");
-  if (!box || box.getAttribute("data-active") !== "true") return;
+  if (!box) return;
+  if (box.getAttribute("data-active") !== "true") {
+    if (box.getAttribute("data-clouds-pending") === "true") waitForClouds(box.getAttribute("data-status-url"));
+    return;
+  }
   var url = box.getAttribute("data-status-url");
   var state = box.querySelector(".run-state");
   var stage = box.querySelector(".run-stage");
   var count = box.querySelector(".run-count");
   var bar = box.querySelector(".run-progress");
-  var delay = 1000;
+  var delay = 500;  // results show as soon as they are saved: look often
 
   function show(s) {
     state.textContent = s.status_label;
@@ -34,7 +38,7 @@
       .then(function (s) {
         show(s);
         if (s.active) {
-          delay = 1000;
+          delay = 500;
           window.setTimeout(poll, delay);
         } else {
           window.location.reload();  // done: the stored result; failed: the reason and 重试
@@ -49,4 +53,19 @@
   }
 
   window.setTimeout(poll, delay);
+
+  // Results show first; the word clouds follow from a background task: reload once they exist.
+  function waitForClouds(statusUrl) {
+    var tries = 0;
+    function look() {
+      fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          if (s.clouds > 0 && !s.active) window.location.reload();
+          else if (++tries < 120) window.setTimeout(look, 1000);
+        })
+        .catch(function () { if (++tries < 120) window.setTimeout(look, 2000); });
+    }
+    window.setTimeout(look, 1000);
+  }
 })();

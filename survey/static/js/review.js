@@ -29,6 +29,8 @@
 
   var focusId = null;
   var selected = new Set();
+  var everything = null;  // "select all": {filter, count, state} of what the filter shows, resolved on the server
+  var pendingG = false;  // g then a digit: jump to that category
   var anchorId = null;  // where a shift-selection started
   var busy = false;
 
@@ -65,6 +67,10 @@
   }
 
   function select(row, on) {
+    if (everything) {  // leaving "select all": back to the rows picked one by one
+      everything = null;
+      rows().forEach(function (r) { r.classList.remove("is-selected"); r.querySelector(".rv-check input").checked = false; });
+    }
     var id = row.dataset.id;
     if (on === undefined) on = !selected.has(id);
     if (on) selected.add(id); else selected.delete(id);
@@ -83,6 +89,7 @@
   }
 
   function clearSelection() {
+    everything = null;
     selected.clear();
     rows().forEach(function (r) {
       r.classList.remove("is-selected");
@@ -92,11 +99,13 @@
   }
 
   function updateBar() {
-    if (selected.size) selectedLabel.textContent = "已选 " + selected.size + " 条";
+    if (everything) selectedLabel.textContent = "已选全部 " + everything.count + " 条（按当前筛选）";
+    else if (selected.size) selectedLabel.textContent = "已选 " + selected.size + " 条";
     else selectedLabel.textContent = current() ? "当前 1 条" : "未选择意见";
   }
 
   function targets() {
+    if (everything) return new Array(everything.count);  // only its length is read
     if (selected.size) return Array.from(selected).map(Number);
     var row = current();
     return row ? [Number(row.dataset.id)] : [];
@@ -170,6 +179,7 @@
         throw { chinese: r.status === 400 ? "页面已过期，请刷新页面后重试" : "服务器出错（" + r.status + "），请稍后再试" };
       });
     }).then(function (data) {
+      if (data.stale) { toast(data.error, true); clearSelection(); return reload(); }  // show the current state
       if (data.error) { toast(data.error, true); return; }
       toast(data.message);
       if (!(options && options.keepSelection)) clearSelection();
@@ -183,11 +193,34 @@
   }
 
   function onStatements(payload) {
+    if (everything) { payload.all = everything; send(payload); return; }
     var ids = targets();
     if (!ids.length) { toast("请先选择意见（j/k 移动，空格选中）", true); return; }
     payload.statements = ids;
+    // The version of each row as this page shows it: a row changed since is refused.
+    payload.versions = {};
+    ids.forEach(function (id) { var r = rowById(String(id)); if (r) payload.versions[id] = Number(r.dataset.version); });
     var single = !selected.size && ids.length === 1;
     send(payload, { advanceFrom: single ? String(ids[0]) : null });
+  }
+
+  function themeVersions(ids) {
+    var out = {};
+    ids.forEach(function (id) {
+      var article = main.querySelector('.rv-theme[data-theme="' + id + '"]');
+      if (article && article.dataset.version) out[id] = Number(article.dataset.version);
+    });
+    return out;
+  }
+
+  function selectAll() {
+    var board = document.getElementById("rv-board");
+    var count = Number(board.dataset.allCount || 0);
+    if (!count) { toast("没有可选的意见", true); return; }
+    selected.clear();
+    rows().forEach(function (r) { r.classList.add("is-selected"); r.querySelector(".rv-check input").checked = true; });
+    everything = { filter: board.dataset.allFilter || "", count: count, state: board.dataset.allState };
+    updateBar();
   }
 
   // ---- the theme a theme action applies to --------------------------------------------
@@ -275,8 +308,40 @@
   function categoryDialog() {
     if (!targets().length) { toast("请先选择意见（j/k 移动，空格选中）", true); return; }
     var items = categories.map(function (c) { return { key: c.key, label: c.name, value: c.id }; });
-    var pick = function (id) { onStatements({ action: "move_category", category: id }); };
-    openDialog("移到类别（" + targets().length + " 条）", choiceList(items, pick), keyPicker(items, pick));
+    openDialog("移到类别（" + targets().length + " 条）", choiceList(items, categoryThemeDialog), keyPicker(items, categoryThemeDialog));
+  }
+
+  function categoryThemeDialog(categoryId) {
+    // Then the theme in that category: the nearest one by default (never "no theme").
+    var name = categories.filter(function (c) { return c.id === categoryId; })[0].name;
+    loadThemes().then(function (data) {
+      var items = [{ key: "0", label: "自动放入最接近的主题", value: null }].concat(
+        data.themes.filter(function (t) { return t.category === categoryId; }).map(function (t, i) {
+          return { key: i < 9 ? String(i + 1) : "", label: t.label, note: t.size + " 条", value: t.id };
+        }));
+      var pick = function (theme) {
+        var payload = { action: "move_category", category: categoryId };
+        if (theme) payload.theme = theme;
+        onStatements(payload);
+      };
+      openDialog("移到“" + name + "”的哪个主题（" + targets().length + " 条）", choiceList(items, pick), keyPicker(items, pick));
+    }).catch(function () { toast("无法读取主题列表，请刷新页面", true); });
+  }
+
+  function jumpTheme(delta) {
+    var articles = Array.prototype.slice.call(main.querySelectorAll(".rv-theme")).filter(function (a) { return a.querySelector(".rv-st"); });
+    if (!articles.length) return;
+    var here = current() ? current().closest(".rv-theme") : null;
+    var at = articles.indexOf(here);
+    var next = articles[at < 0 ? 0 : Math.max(0, Math.min(articles.length - 1, at + delta))];
+    setFocus(next.querySelector(".rv-st"));
+  }
+
+  function jumpCategory(key) {
+    var c = categories.filter(function (c) { return c.key === key; })[0];
+    var section = c && main.querySelector('.rv-cat[data-category="' + c.id + '"]');
+    var row = section && section.querySelector(".rv-st");
+    if (row) setFocus(row); else if (c) toast("“" + c.name + "”中没有意见", true);
   }
 
   function moveToCategoryKey(key) {
@@ -343,7 +408,7 @@
     if (!sources.length) { toast("所选意见不属于任何主题", true); return; }
     var title = sources.length === 1 ? "把当前主题合并到…" : "把所选意见所在的 " + sources.length + " 个主题合并到…";
     themePicker(title, sources, [], function (target) {
-      send({ action: "merge", theme: target, themes: sources });
+      send({ action: "merge", theme: target, themes: sources, theme_versions: themeVersions(sources.concat([target])) });
     });
   }
 
@@ -360,7 +425,7 @@
       label.appendChild(document.createTextNode(" 个主题"));
       row.appendChild(label);
       var go = el("button", { type: "button", "class": "btn-small" }, "拆分");
-      go.addEventListener("click", function () { closeDialog(); send({ action: "split", theme: theme.id, k: Number(k.value) }); });
+      go.addEventListener("click", function () { closeDialog(); send({ action: "split", theme: theme.id, k: Number(k.value), theme_versions: themeVersions([theme.id]) }); });
       k.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); go.click(); } });
       row.appendChild(go);
       body.appendChild(row);
@@ -387,7 +452,7 @@
       var input = el("input", { type: "text", maxlength: "200", "aria-label": "主题名称" });
       input.value = t.label;
       var go = el("button", { type: "button", "class": "btn-small" }, "保存名称");
-      go.addEventListener("click", function () { closeDialog(); send({ action: "rename", theme: t.id, label: input.value }); });
+      go.addEventListener("click", function () { closeDialog(); send({ action: "rename", theme: t.id, label: input.value, theme_versions: themeVersions([t.id]) }); });
       input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); go.click(); } });
       body.appendChild(input);
       body.appendChild(go);
@@ -422,10 +487,18 @@
     if (dialog.open || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
     var key = e.key;
     var handled = true;
+    if (pendingG) {
+      pendingG = false;
+      if (/^[0-9]$/.test(key)) { jumpCategory(key); e.preventDefault(); return; }
+    }
     if (key === "j" || key === "J" || key === "ArrowDown" && e.shiftKey) moveFocus(1, e.shiftKey);
     else if (key === "k" || key === "K" || key === "ArrowUp" && e.shiftKey) moveFocus(-1, e.shiftKey);
     else if (key === " ") { var row = current(); if (row) select(row); else moveFocus(0); }
     else if (/^[0-9]$/.test(key)) moveToCategoryKey(key);
+    else if (key === "n") jumpTheme(1);
+    else if (key === "p") jumpTheme(-1);
+    else if (key === "g") pendingG = true;
+    else if (key === "a") selectAll();
     else if (key === "c") onStatements({ action: "confirm" });
     else if (key === "x") excludeDialog();
     else if (key === "i") onStatements({ action: "include" });
@@ -444,7 +517,13 @@
 
   // Escape in the search box or a filter leaves it, so the shortcuts work again.
   filters.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") { e.target.blur(); var row = current(); if (row) row.focus({ preventScroll: true }); }
+    if (e.key !== "Escape") return;
+    e.preventDefault();  // a search box would clear itself (and the filter with it): keep what was typed
+    e.stopPropagation();
+    if (pending) { pending = null; applyFilters(); }  // what was typed applies now rather than after the pause
+    e.target.blur();
+    var row = current() || rows()[0];
+    if (row) setFocus(row);
   });
 
   // ---- pointer and touch ----------------------------------------------------------------
@@ -479,6 +558,7 @@
     if (!b) return;
     var act = b.dataset.act;
     if (act === "confirm") onStatements({ action: "confirm" });
+    else if (act === "all") selectAll();
     else if (act === "category") categoryDialog();
     else if (act === "theme") themeDialog();
     else if (act === "exclude") excludeDialog();
@@ -496,6 +576,8 @@
   var pending = null;
   function applyFilters() {
     clearTimeout(pending);
+    pending = null;
+    if (everything) clearSelection();  // "all" meant what the old filter showed
     history.replaceState(null, "", location.pathname + query());
     reload();
   }
