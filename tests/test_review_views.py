@@ -237,3 +237,27 @@ def test_select_all_over_40000_statements_is_one_small_request(staff, app, seede
     assert response.get_json()["message"] == "排除 40000 条意见（重复）"
     with app.app_context():
         assert db.session.query(Statement).filter(Statement.status == "excluded").count() == 40000
+
+
+def test_praise_is_shown_under_its_kind_and_can_be_moved_into_a_category(staff, app, seeded):
+    """Praise counts in no category: the workspace shows it under 肯定（不计入问题类别）, not in a
+    category nor in 未归类/新问题; moving it into a category (key 1) makes it count there."""
+    sid = seeded.statements[0]
+    with app.app_context():
+        s = db.session.get(Statement, sid)
+        s.kind, s.category, s.machine_category, s.theme_id, s.machine_theme_id = "praise", None, None, None, None
+        db.session.commit()
+    url = f"/staff/evaluations/{code_of(app, seeded)}/review"
+    page = staff.get(url).get_data(as_text=True)
+    section = page[page.index('data-category="kind-praise"'):]
+    assert "肯定（不计入问题类别）" in section and f'data-id="{sid}"' in section
+    assert f'data-id="{sid}"' not in page[:page.index('data-category="kind-praise"')]
+    with app.app_context():
+        version = db.session.get(Statement, sid).version
+        first = db.session.get(Evaluation, seeded.evaluation_id).plan.definition.categories[0].id
+    token = page_token(staff, url)
+    response = post(staff, url, token, {"action": "move_category", "category": first, "statements": [sid],
+                                        "versions": {str(sid): version}})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Statement, sid).category == first

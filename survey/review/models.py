@@ -147,6 +147,10 @@ class Statement(db.Model):
         return self.status != "machine"
 
     @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
     def field_label(self) -> str:
         return FIELDS.get(self.field, self.field)
 

@@ -16,11 +16,11 @@ from analysis.plan import OTHER
 
 from ..evaluations import find_by_code
 from ..extensions import db
-from ..models import ORG_TYPES, Evaluation
+from ..models import Evaluation
 from . import audit, decisions, queries
 from . import payload as payload_rules
 from .coverage import late_answers
-from .models import EXCLUDE_REASONS, FIELDS, STATEMENT_STATUSES, Statement, Theme
+from .models import EXCLUDE_REASONS, FIELDS, KINDS, STATEMENT_STATUSES, Statement, Theme
 from .queries import STALE, Filters, ReviewError, StaleError
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
@@ -61,6 +61,7 @@ class CategoryView:
     name: str
     key: str  # the keyboard key: 1–9, 0 for 未归类/新问题
     themes: list[ThemeView] = field(default_factory=list)
+    loose_label: str = "（未分主题）"  # the heading of its statements without a theme
 
     @property
     def count(self) -> int:
@@ -79,6 +80,16 @@ def _keys(evaluation: Evaluation) -> list[tuple[str, str, str]]:
     return out
 
 
+NOT_COUNTED = "不计入问题类别"
+
+
+def _org_types(evaluation: Evaluation) -> tuple[str, ...]:
+    """The types the evaluation's sessions offer (the plan's, 个人/群众 when anonymous)."""
+    return tuple(dict.fromkeys(t for s in evaluation.sessions for t in s.type_names))
+KIND_NOTES = {"praise": "程序判断为肯定意见：计入报告“取得成效”的参考，不计入任何问题类别",
+              "none": "程序判断为无实质内容（如“没有问题”“同上”、只留联系方式）"}
+
+
 def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> list[CategoryView]:
     """Categories in plan order; in each, themes largest first, then statements without a theme."""
     rows = queries.find_statements(evaluation, filters)
@@ -95,6 +106,14 @@ def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> l
         category.themes = [ThemeView(themes.get(tid) if tid else None, members) for tid, members in found]
         if category.themes or not filters.active:
             view.append(category)
+    # Praise and "nothing to say" count in no category: shown under their kind, where staff
+    # can still move one into a category (keys 1–9, 0) if the machine misjudged it.
+    uncounted = by_theme.get((None, None), [])
+    for kind in ("praise", "none", "suggestion", "problem"):
+        members = [s for s in uncounted if s.kind == kind]
+        if members:
+            view.append(CategoryView(f"kind-{kind}", f"{KINDS[kind]}（不计入问题类别）", "",
+                                     [ThemeView(None, members)], loose_label=KIND_NOTES.get(kind, "")))
     return view
 
 
@@ -103,7 +122,8 @@ def _context(evaluation: Evaluation) -> dict:
     mode = "queue" if request.args.get("mode") == "queue" else "board"
     context = dict(evaluation=evaluation, filters=filters, mode=mode, progress=queries.progress(evaluation),
                    keys=_keys(evaluation), statuses=STATEMENT_STATUSES, fields=FIELDS,
-                   category_names=dict(queries.categories(evaluation)), reasons=EXCLUDE_REASONS,
+                   category_names={**dict(queries.categories(evaluation)), None: NOT_COUNTED},
+                   reasons=EXCLUDE_REASONS,
                    themes=queries.live_themes(evaluation))
     if mode == "queue":
         context["queue"] = queries.queue(evaluation, filters)
@@ -127,7 +147,7 @@ def workspace(code: str):
     context = _context(evaluation)
     sessions = evaluation.sessions
     response = make_response(render_template("review/workspace.html", **context, sessions=sessions,
-                                             org_types=ORG_TYPES, recent=audit.recent_actions(evaluation),
+                                             org_types=_org_types(evaluation), recent=audit.recent_actions(evaluation),
                                              late=late_answers(evaluation)))
     response.headers["Cache-Control"] = "no-store"  # participants' words, for staff only
     return response
