@@ -86,8 +86,8 @@ NOT_COUNTED = "不计入问题类别"
 def _org_types(evaluation: Evaluation) -> tuple[str, ...]:
     """The types the evaluation's sessions offer (the plan's, 个人/群众 when anonymous)."""
     return tuple(dict.fromkeys(t for s in evaluation.sessions for t in s.type_names))
-KIND_NOTES = {"praise": "程序判断为肯定意见：计入报告“取得成效”的参考，不计入任何问题类别",
-              "none": "程序判断为无实质内容（如“没有问题”“同上”、只留联系方式）"}
+KIND_NOTES = {"praise": "程序判断为肯定意见，不计入任何问题类别；判断有误的可移到相应类别（按 1–9、0）",
+              "none": "程序判断为无实质内容（如“没有问题”“同上”、只留联系方式）；判断有误的可移到相应类别"}
 
 
 def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> list[CategoryView]:
