@@ -297,3 +297,12 @@ def test_the_job_never_writes_over_a_decision_staff_made_while_it_ran(app):
         untouched = after["希望专利奖补资金早点兑现"]
         assert (untouched.category, untouched.theme_id) == (TALENT, talent_theme)
         assert untouched.version == versions["希望专利奖补资金早点兑现"] + 1
+
+
+def test_a_theme_that_carries_on_keeps_its_label():
+    from survey.review.placement import keeps_label
+
+    assert keeps_label(set(range(10)), set(range(6)) | {50})  # most members stay
+    assert keeps_label(set(range(18)), set(range(9)) | {50, 51})  # lost half to a neighbour, still itself
+    assert not keeps_label(set(range(10)), {1, 2, 50, 51, 52})  # a different theme now
+    assert not keeps_label(set(), {1})

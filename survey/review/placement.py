@@ -5,7 +5,7 @@
 - `nearest_homes`: new statements join the nearest theme of their category when close
   enough (TF-IDF cosine to the theme's members, `analysis.theme_edit.nearest_themes`):
   staff themes on a full run, every theme in force on an update.
-- `keeps_label`: a machine theme keeps its label while most of its members stay.
+- `keeps_label`: a machine theme keeps its label while it carries on (most members stay, or most of what it holds were its members).
 - `distinct_labels`: no two themes in force in one category share a label.
 
 Functions take plain rows (Core), not ORM objects: the job never takes part in the ORM's
@@ -91,8 +91,11 @@ def nearest_homes(evaluation_id: int, themes: dict, new: list[tuple[int, dict]],
 
 
 def keeps_label(old: set[int], new: set[int]) -> bool:
-    """A matched theme keeps its machine label while most of its former members stay."""
-    return bool(old) and 2 * len(old & new) > len(old)
+    """A matched theme keeps its machine label while it carries on: most of its former members
+    stay, or most of what it holds now were its members (a theme that lost part of its
+    statements to a neighbour is still about what it was about)."""
+    shared = len(old & new)
+    return bool(old) and (2 * shared > len(old) or 2 * shared > len(new))
 
 
 def distinct_labels(evaluation_id: int) -> int:
