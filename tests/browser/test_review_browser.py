@@ -237,6 +237,7 @@ def test_review_flow_at_1280(live_server, demo, desktop, output_dir):
     page.keyboard.press("i")
     wait_toast(page, "恢复 1 条已排除的意见")
     assert statement(live_server, moved_id).status == "moved"
+    focus_statement(page, moved_id)  # the board was redrawn: act on this statement, wherever focus went
     page.keyboard.press("t")
     expect(page.get_by_label("筛选主题")).to_be_focused()
     page.keyboard.press("Enter")
