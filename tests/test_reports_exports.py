@@ -88,3 +88,23 @@ def test_unmasked_export_and_unknown_code(runner, code, tmp_path):
     assert any(PHONE in str(v) for v in values)
     result = runner.invoke(args=["export", "nosuchcode", "--out", str(tmp_path / "x.xlsx")])
     assert result.exit_code != 0 and "找不到代码" in result.output
+
+
+def test_an_answer_stored_with_a_non_character_exports(app, runner, code, tmp_path):
+    """An answer stored before the cleaning dropped U+FFFF (or written straight into the
+    database) must not break the Excel or CSV export of the whole session."""
+    from survey.extensions import db
+    from survey.models import Response
+
+    with app.app_context():
+        response = db.session.scalars(db.select(Response)).first()
+        response.problems = "专利转化难\uffff\ufffe"
+        db.session.commit()
+    out = tmp_path / "e.xlsx"
+    result = runner.invoke(args=["export", code, "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    cells = [c for r in load_workbook(out)["答卷"].iter_rows(values_only=True) for c in r if isinstance(c, str)]
+    assert "专利转化难" in cells and not any("\uffff" in c for c in cells)
+    result = runner.invoke(args=["export", code, "--format", "csv", "--out", str(tmp_path / "csv")])
+    assert result.exit_code == 0, result.output
+    assert "\uffff" not in (tmp_path / "csv" / "答卷.csv").read_text(encoding="utf-8-sig")

@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cleaning import clean_text
 from ..models import Evaluation
 from ..timefmt import format_datetime, utc_to_local
 from .data import (
@@ -144,7 +145,9 @@ def write_xlsx(tables: list[Table], out) -> None:
         for cell in ws[1]:
             cell.font = bold
         for row in table.rows:
-            ws.append([None if v is None else v for v in row])
+            # clean_text: an answer stored before the cleaning dropped non-characters (U+FFFF)
+            # would make openpyxl refuse the whole workbook
+            ws.append([clean_text(v) if isinstance(v, str) else v for v in row])
         for row in ws.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str):
@@ -178,7 +181,7 @@ def csv_bytes(table: Table) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([neutralise(h) for h in table.header])
     for row in table.rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
+        writer.writerow(["" if v is None else neutralise(clean_text(v) if isinstance(v, str) else v) for v in row])
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 Chinese correctly
 
 
