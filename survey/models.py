@@ -200,3 +200,8 @@ class Evaluation(db.Model):
     plan: Mapped[Plan] = relationship()
     sessions: Mapped[list[EvaluationSession]] = relationship(secondary=evaluation_member,
                                                              order_by=EvaluationSession.id)
+
+    @property
+    def roster_people(self) -> list[str]:
+        """Everyone on its sessions' rosters: the names masked in the analysis and the reports."""
+        return [entry.person for session in self.sessions for entry in session.roster]

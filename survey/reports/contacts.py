@@ -24,15 +24,11 @@ def has_contact(text: str | None) -> bool:
     return bool(text) and mask_text(text) != text
 
 
-def _spans(text: str) -> list[tuple[int, int]]:
-    return personal_data_spans(text)
-
-
 def strip_contacts(text: str) -> str | None:
     """The text without its contact details (and the words that introduce them); None when
     what is left says little more than "contact me"."""
     out, end = [], 0
-    for start, stop in _spans(text):
+    for start, stop in personal_data_spans(text):
         if start < end:
             continue
         out.append(_LEAD_IN.sub("", text[end:start]))

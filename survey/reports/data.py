@@ -265,7 +265,7 @@ def themes_of(evaluation: Evaluation) -> dict[int, Theme]:
 def masker_for(evaluation: Evaluation, *, unmasked: bool = False):
     if unmasked:
         return NoMasking()
-    return Masker.for_people(e.person for s in evaluation.sessions for e in s.roster)
+    return Masker.for_people(evaluation.roster_people)
 
 
 def resolve_theme(theme: Theme | None, themes: dict[int, Theme]) -> Theme | None:

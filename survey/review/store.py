@@ -30,7 +30,7 @@ from collections.abc import Callable
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 
 from analysis.plan import OTHER
-from analysis.privacy import Masker
+from analysis.privacy import roster_names
 
 from ..extensions import db
 from ..limits import LABEL_MAX
@@ -94,7 +94,7 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     todo = data if kind == "full" else data.subset([i for i, r in enumerate(data.rows) if tuple(r) not in have])
     new_ids: list[int] | None = None
     if todo.texts:
-        names = Masker.for_people(e.person for s in evaluation.sessions for e in s.roster).names
+        names = roster_names(evaluation.roster_people)
         result = analyze(todo.texts, evaluation.plan.definition, groups=todo.groups,
                          fields=[name for _, name in todo.rows], names=names,
                          confirmed=training_labels(evaluation), progress=progress, representation=representation)
