@@ -77,3 +77,29 @@ def test_new_issues_staff_kept_join_the_problems(app):
         db.session.commit()
         problems = draft_blocks(build_report(code))["problems"]
     assert "四是会场停车不便。" in problems
+
+
+def test_praise_feeds_the_achievements_not_the_problems(app):
+    """Statements of kind praise close （一） with who praised what; they stay out of （二） and （三）."""
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.review.models import Statement
+
+    code = make_evaluation(app)
+    with app.app_context():
+        assert "给予肯定" not in draft_blocks(build_report(code))["achievements"]
+        # praise typed under either field
+        praised = ["总体感觉这两年专利审查和维权服务改善明显，办事快了很多", "知识产权宣传培训做得很扎实，企业受益很大"]
+        rows = db.session.scalars(select(Statement).order_by(Statement.id)).all()
+        for s, text in zip([r for r in rows if r.field == "problems"][:1]
+                           + [r for r in rows if r.field == "suggestions"][:1], praised):
+            s.text, s.kind, s.category, s.machine_category, s.theme_id, s.machine_theme_id = text, "praise", None, None, None, None
+        db.session.commit()
+        drafts = draft_blocks(build_report(code))
+    last = drafts["achievements"].splitlines()[-1]
+    assert last.startswith("座谈中，参会代表对《规划》实施以来的工作给予肯定：")
+    assert "这两年专利审查和维权服务改善明显" in last and "总体感觉" not in last
+    assert "知识产权宣传培训做得很扎实" in last and last.endswith("。")
+    assert "代表认为" in last and "；" in last, last
+    assert "改善明显" not in drafts["problems"] and "宣传培训做得很扎实" not in drafts["measures"]

@@ -2,7 +2,8 @@
 
 Pure functions of `ReportData` (no query, no model): 一 to 三 from the session records;
 （一） introduces the plan from its metadata, then 一是… per goal with one clause on how
-participants rated it (the office adds its own achievements); （二） a lead-in, then 一是… per
+participants rated it (the office adds its own achievements), closing with what participants
+praised; （二） a lead-in, then 一是… per
 problem category in plan order: the problem as a sentence and one sentence built from its
 themes (staff's names, else a clause of the theme's most telling statement), then problems
 staff kept from 未归类/新问题; （三） per plan measure the measure as a commitment and the
@@ -39,13 +40,15 @@ _VERBS = ("反映", "提到", "认为")
 _TURNS = ("但", "却", "可是", "然而")
 _CUES = ("建议", "希望", "应当", "应该", "要")
 _SPLIT = re.compile(r"(?<=[，,；;])|(?=[。！？!?\n])")
+_PRAISE_VERBS = ("认为", "提到", "表示")
+_PRAISE_FILLERS = re.compile(r"^(?:总的来说|总的来看|总体来说|总体来看|总体上|整体上|总体|整体|感觉|我觉得|觉得)+[，,]?")
 _LEAD_FILLERS = re.compile(r"^(?:另一方面|一方面|其实|感觉|目前|现在|我们|我|但是|但|而且|另外|此外|建议|希望|能不能|可以|最好|尽量)+")
 
 
 # ---- what a statement is -------------------------------------------------------------------------
-# Today the answer's field says it (存在问题 / 意见建议). When statements carry a kind
-# (problem / suggestion / praise / none), these functions read it instead: praise can then
-# feed （一） the way suggestions feed （三）.
+# A statement's kind (problem / suggestion / praise / none, analysis.kinds) says where it goes:
+# problems feed （二）, suggestions （三）, praise （一）. Rows stored before kinds existed fall back
+# to the answer's field (存在问题 / 意见建议).
 
 def _kind(row: StatementRow) -> str | None:
     return getattr(row, "kind", None) or None
@@ -59,6 +62,10 @@ def is_problem(row: StatementRow) -> bool:
 def is_suggestion(row: StatementRow) -> bool:
     kind = _kind(row)
     return kind == "suggestion" if kind else row.field == "suggestions"
+
+
+def is_praise(row: StatementRow) -> bool:
+    return _kind(row) == "praise"
 
 
 # ---- small pieces ------------------------------------------------------------------------------
@@ -191,7 +198,33 @@ def achievements(data: ReportData) -> str:
         aim = (goal.description or "").strip().rstrip("。")
         text = f"{ordinal(n)}{goal.name}。" + (f"围绕{aim}推进各项工作，" if aim else "")
         lines.append(text + sentence(rating_clause(goal)))
+    acknowledged = acknowledgements(data)
+    if acknowledged:
+        lines.append(acknowledged)
     return "\n".join(lines)
+
+
+def acknowledgements(data: ReportData) -> str:
+    """What participants praised, as one closing paragraph of （一）: "座谈中，参会代表对《规划》
+    实施以来的工作给予肯定：多位企业代表认为……；有高校院所代表提到……。" Praise has no theme
+    unless staff grouped it, so each statement stands alone until they do."""
+    rows = [r for r in data.statements if is_praise(r)]
+    groups: dict[object, list[StatementRow]] = defaultdict(list)
+    for r in rows:
+        groups[r.theme_id if r.theme_id is not None else ("row", r.id)].append(r)
+    ordered = sorted(groups.values(), key=lambda g: (-len({r.response_id for r in g}), -len(g), g[0].id))
+    parts, seen = [], set()
+    for group in ordered:
+        c = _PRAISE_FILLERS.sub("", group_clause(group))
+        if len(c) < 4 or c in seen:
+            continue
+        seen.add(c)
+        parts.append(f"{who(group)}{_PRAISE_VERBS[len(parts) % len(_PRAISE_VERBS)]}{c}")
+        if len(parts) == THEMES_PER_POINT:
+            break
+    if not parts:
+        return ""
+    return f"座谈中，参会代表对{data.short_title}实施以来的工作给予肯定：" + sentence("；".join(parts))
 
 
 def _kept_new_issues(rows: list[StatementRow]) -> list[list[StatementRow]]:
