@@ -60,6 +60,8 @@ def test_structure_and_layout(report_file):
     assert "服务机构和人才不足" in problems  # a staff name is used as the clause
     assert "%" not in problems and "“" not in problems
     assert "四是加强执法培训。" in body and "（四）政策评价运用情况" in body
+    photos = body.split("五、政策评价现场图片")[1].split("六、政策评价结果")[0]
+    assert photos.strip() == "（未上传现场图片）"  # no photo: the heading says what is missing
     roster = doc.tables[0]
     assert [c.text for c in roster.rows[1].cells] == ["1", "山东科技大学", "宋庆军"]
     annex = doc.tables[-1]

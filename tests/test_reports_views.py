@@ -124,6 +124,7 @@ def test_downloads(client, code):
 
 def test_photo_upload_show_delete(app, client, code):
     url = f"/staff/sessions/{code}"
+    assert "（未上传现场图片）" in client.get(f"/staff/reports/{code}").get_data(as_text=True)
     token = csrf_token(client, url)
     raw = _jpeg_with_gps((3000, 2000)) + b"\0" * 70_000  # trailing bytes after the image: still a JPEG
     assert len(raw) > 64 * 1024  # bigger than the app-wide limit for phone forms
@@ -142,7 +143,8 @@ def test_photo_upload_show_delete(app, client, code):
         assert image.status_code == 200 and not Image.open(io.BytesIO(image.data)).getexif()
     docx = client.get(f"/staff/reports/{code}/report.docx").data
     assert any(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(docx)).namelist())
-    assert "座谈会现场" in client.get(f"/staff/reports/{code}").get_data(as_text=True)
+    report = client.get(f"/staff/reports/{code}").get_data(as_text=True)
+    assert "座谈会现场" in report and "（未上传现场图片）" not in report
     client.post(f"{url}/photos/{photo_id}/delete", data={"csrf_token": token})
     with app.app_context():
         assert db.session.query(SessionPhoto).count() == 0

@@ -38,6 +38,8 @@ def render_docx(data: ReportData, out, *, annexes: bool = True) -> None:
     d.h1("五、政策评价现场图片")
     for photo in data.photos:
         d.picture(photo.path, Cm(14), photo.caption)
+    if not data.photos:  # a heading left bare reads as a broken file; say what is missing, as 四 does
+        d.body("（未上传现场图片）")
 
     d.h1("六、政策评价结果")
     for key in ("achievements", "problems", "measures", "application"):
