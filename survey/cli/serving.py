@@ -38,9 +38,12 @@ def _bind(host: str, port: int, *, threads: int = 8):
 
 def _run(server, *, embedded: bool = True) -> None:
     """Serve until stopped, with the background analysis worker in this process."""
-    from ..jobs.queue import start_embedded_consumer
+    from ..jobs.queue import start_embedded_consumer, warm_up
 
-    consumer = start_embedded_consumer(current_app._get_current_object()) if embedded else None
+    app = current_app._get_current_object()
+    consumer = start_embedded_consumer(app) if embedded else None
+    if embedded and app.config["ANALYSIS_WARM_UP"]:
+        warm_up(app)
     try:
         server.run()
     finally:

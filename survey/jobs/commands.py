@@ -12,9 +12,11 @@ from flask.cli import with_appcontext
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 8),
               help="同时运行的后台任务数（分析和绘制词云）。")
 def worker(workers: int) -> None:
-    from .queue import worker_consumer
+    from .queue import warm_up, worker_consumer
 
     app = current_app._get_current_object()
     backend = "Redis" if app.config.get("REDIS_URL") else "SQLite（instance/huey.sqlite3）"
     click.echo(f"后台分析进程已启动（任务队列：{backend}），按 Ctrl+C 停止。")
+    if app.config["ANALYSIS_WARM_UP"]:
+        warm_up(app)
     worker_consumer(app, workers=workers).run()

@@ -63,7 +63,9 @@ def read(server, fn):
 
 
 def toast(page, text: str) -> None:
-    expect(page.locator("#rv-toast")).to_contain_text(text)
+    # a split re-clusters on the server: on a busy 2-core machine that can take longer than
+    # expect's default 5 s
+    expect(page.locator("#rv-toast")).to_contain_text(text, timeout=30_000)
 
 
 def focused_theme(page) -> int:
