@@ -194,8 +194,20 @@ def schedule_refresh(evaluation: Evaluation | int, *, delay: float | None = None
 class EmbeddedConsumer(StoppingConsumer):
     """A consumer living inside another process (the web server), which owns the signals."""
 
+    JOIN_SECONDS = 120
+
     def _set_signal_handlers(self) -> None:
         pass
+
+    def stop(self, graceful: bool = False) -> None:
+        """graceful: also wait (bounded) for the worker threads to finish the task in hand, so
+        none still holds a database connection when the caller disposes of the app (tests); the
+        server's own stop does not wait: the process is ending."""
+        super().stop(graceful)
+        if graceful:
+            deadline = time.monotonic() + self.JOIN_SECONDS
+            for thread in [t for _, t in self.worker_threads] + [self.scheduler]:
+                thread.join(max(0.0, deadline - time.monotonic()))
 
 
 # An idle huey worker polls less and less often (up to 10 s by default): a click would wait

@@ -368,7 +368,7 @@ def test_decisions_survive_new_answers_and_a_rerun_job(live_server, demo, deskto
             page.wait_for_timeout(500)
         assert run.status == "done", run.error
     finally:
-        consumer.stop()
+        consumer.stop(graceful=True)  # no worker thread outlives the server's database
 
     after = {s.id: s for s in rows_of(live_server, evaluation_id)}
     assert len(after) > before  # the new answers were analysed

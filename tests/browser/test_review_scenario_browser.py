@@ -154,7 +154,7 @@ def test_staff_work_survives_late_answers_and_the_update(server, scenario, deskt
         expect(page.locator("[data-late-answers]")).to_have_count(0)
         page.screenshot(path=output_dir / "analysis-after-update-1280.png")
     finally:
-        consumer.stop()
+        consumer.stop(graceful=True)  # no worker thread outlives the server's database
     run = read(server, lambda: db.session.scalar(select(AnalysisRun).where(AnalysisRun.evaluation_id == evaluation_id)
                                                  .order_by(AnalysisRun.id.desc()).limit(1)))
     assert (run.status, run.kind) == ("done", "update"), run.error
