@@ -1,0 +1,275 @@
+"""Issue 17's "done when", against a real `pingjia serve` (waitress, embedded worker) on loopback.
+
+    python benchmarks/serve_checks.py [--cell-mb 300]
+
+A fresh instance in a temporary folder (SQLite, the demo plan and session, the demo staff
+login) is served in a subprocess. Then, as staff over HTTP:
+
+1. a 问卷星-shaped .xlsx of about 1 MB is uploaded for import: its preview must open (no 413);
+2. a JPEG of about 3 MB is uploaded as a session photo: it must be stored;
+3. an .xlsx whose one cell decompresses to --cell-mb MB is uploaded: it must be refused with a
+   Chinese message naming the bound, in under 30 s, the server growing by less than 400 MB
+   (peak resident memory, /proc/PID/status VmHWM, against its resident size before);
+4. an answer holding U+FFFF and U+FFFE (stored directly, as answers stored before the cleaning
+   existed were) must leave the Excel export working;
+5. answers writing personal data in the ways issue 17 lists (tests/test_privacy.py's table) are
+   stored, and the CSV export must contain none of them.
+
+Prints one line per check and exits 1 if any fails. Loopback only; not part of the test run.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import http.cookiejar
+import io
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+_CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+class Client:
+    """A browser's cookies and forms over urllib (no redirects followed, so a 302 is seen)."""
+
+    def __init__(self, base: str):
+        self.base = base
+        jar = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+    def request(self, path: str, data: bytes | None = None, headers: dict | None = None):
+        req = urllib.request.Request(self.base + path, data=data, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=120) as r:
+                return r.status, r.headers, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read()
+
+    def token(self, path: str) -> str:
+        status, _, body = self.request(path)
+        match = _CSRF.search(body.decode())
+        if status != 200 or not match:
+            raise SystemExit(f"no form at {path} ({status})")
+        return match.group(1)
+
+    def post(self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]] | None = None):
+        boundary = uuid.uuid4().hex
+        parts = []
+        for name, value in fields.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, content) in (files or {}).items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                         f'Content-Type: application/octet-stream\r\n\r\n'.encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        return self.request(path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def memory_kb(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def import_file(folder: Path, target_bytes: int) -> Path:
+    """A 问卷星-shaped .xlsx, its rows repeated (each made distinct) until it is about that big."""
+    from support.import_files import wjx, write_xlsx
+
+    header, rows = wjx()
+    out, n = [], 0
+    while True:
+        for row in rows:
+            row = list(row)
+            row[0] = f"{row[0]}-{n}"
+            out.append(row + [])
+            n += 1
+        path = write_xlsx(folder / "wjx.xlsx", header, out)
+        if path.stat().st_size >= target_bytes or n > 200_000:
+            return path
+        out = out + out[: len(out) // 3 + 1]
+
+
+def photo(target_bytes: int) -> bytes:
+    """A noisy JPEG (noise does not compress) of about that size."""
+    import numpy as np
+    from PIL import Image
+
+    side = 1200
+    while True:
+        pixels = np.random.default_rng(0).integers(0, 256, (side, side, 3), dtype=np.uint8)
+        buf = io.BytesIO()
+        Image.fromarray(pixels).save(buf, "JPEG", quality=90)
+        if buf.tell() >= target_bytes:
+            return buf.getvalue()
+        side = int(side * 1.25)
+
+
+def bomb(folder: Path, cell_mb: int) -> Path:
+    """An .xlsx whose one inline cell decompresses to cell_mb MB, written chunk by chunk."""
+    from support.import_files import write_xlsx
+
+    base = write_xlsx(folder / "base.xlsx", ["单位名称", "意见建议"], [["山东科技大学", "建立平台"]])
+    out = folder / "bomb.xlsx"
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            if name != "xl/worksheets/sheet1.xml":
+                dst.writestr(name, src.read(name))
+        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
+            f.write(f'<?xml version="1.0"?><worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
+                    .encode())
+            for _ in range(cell_mb):
+                f.write(b"a" * (1024 * 1024))
+            f.write(b"</t></is></c></row></sheetData></worksheet>")
+    return out
+
+
+def store_answers(database: str, code: str, texts: list[str]) -> None:
+    """Answers written straight to the database, bypassing today's cleaning at the form."""
+    from survey import create_app
+    from survey.extensions import db
+    from survey.models import EvaluationSession, Response
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SECRET_KEY": "checks", "ANALYSIS_WARM_UP": False})
+    with app.app_context():
+        session = db.session.query(EvaluationSession).filter_by(code=code).one()
+        for n, text in enumerate(texts):
+            db.session.add(Response(session=session, submission_id=f"check-{uuid.uuid4().hex}", organisation="泰山学院",
+                                    organisation_type="高校/科研院所", problems=text, suggestions="", ratings=[]))
+            if n % 50 == 0:
+                db.session.flush()
+        db.session.commit()
+        db.engine.dispose()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cell-mb", type=int, default=300)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="serve-checks-"))
+    database = f"sqlite:///{folder / 'checks.sqlite3'}"
+    env = {**os.environ, "DATABASE_URL": database, "PINGJIA_SECRET_KEY": "serve-checks",
+           "PINGJIA_ANALYSIS_WARM_UP": "false"}
+    pingjia = str(Path(sys.executable).with_name("pingjia"))
+    demo = subprocess.run([pingjia, "demo", "--no-serve", "--no-analyze"], env=env, cwd=folder,
+                          capture_output=True, text=True, check=True).stdout
+    password = re.search(r"密码\s*([^\s（(]+)", demo).group(1)
+    code = re.search(r"/s/([0-9a-z]+)", demo).group(1)
+    from test_privacy import LOOK_ALIKES, MASKED, ROSTER, _flat
+
+    roster = folder / "roster.csv"  # the privacy tests' roster: names with ·, •, spaces and titles
+    roster.write_text("单位,姓名,类型\n" + "".join(f"泰山学院,{name},高校/科研院所\n" for name in ROSTER), encoding="utf-8")
+    created = subprocess.run([pingjia, "create-session", "--plan", "taian-ip-14th-fyp", "--title", "掩码检查",
+                              "--organiser", "检查", "--starts-at", "2023-11-15 14:30", "--place", "会议室",
+                              "--roster", str(roster)], env=env, cwd=folder, capture_output=True, text=True, check=True)
+    masked_code = re.search(r"已创建活动 ([0-9a-z]+)", created.stdout).group(1)
+    port = free_port()
+    server = subprocess.Popen([pingjia, "serve", "--port", str(port)], env=env, cwd=folder,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    failed = []
+
+    def check(name: str, ok: bool, detail: str) -> None:
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}", flush=True)
+        if not ok:
+            failed.append(name)
+
+    try:
+        client = Client(f"http://127.0.0.1:{port}")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                client.request("/staff/login")
+                break
+            except OSError:
+                time.sleep(0.2)
+        status, _, _ = client.post("/staff/login", {"csrf_token": client.token("/staff/login"),
+                                                    "username": "staff", "password": password})
+        check("login", status == 302, f"HTTP {status}")
+
+        path = import_file(folder, 1024 * 1024)
+        url = f"/staff/sessions/{code}/import"
+        status, headers, body = client.post(url, {"csrf_token": client.token(url)},
+                                            {"file": ("问卷星导出.xlsx", path.read_bytes())})
+        preview = client.request(headers.get("Location", "").replace(client.base, ""))[0] if status == 302 else None
+        check("1 MB import", status == 302 and preview == 200,
+              f"{path.stat().st_size / 1e6:.2f} MB → HTTP {status}, preview HTTP {preview}")
+
+        jpeg = photo(3 * 1024 * 1024)
+        url = f"/staff/sessions/{code}"
+        status, headers, body = client.post(f"{url}/photos", {"csrf_token": client.token(url), "caption": "现场"},
+                                            {"photos": ("IMG_0001.jpg", jpeg)})
+        page = client.request(headers.get("Location", "").replace(client.base, ""))[2].decode() if status == 302 else ""
+        check("3 MB photo", status == 302 and "已上传 1 张图片" in page, f"{len(jpeg) / 1e6:.2f} MB → HTTP {status}")
+
+        path = bomb(folder, args.cell_mb)
+        before = memory_kb(server.pid, "VmRSS")
+        url = f"/staff/sessions/{code}/import"
+        started = time.monotonic()
+        status, headers, body = client.post(url, {"csrf_token": client.token(url)}, {"file": ("bomb.xlsx", path.read_bytes())})
+        text = client.request(headers.get("Location", "").replace(client.base, ""))[2].decode() if status == 302 else body.decode()
+        seconds = time.monotonic() - started
+        grown = (memory_kb(server.pid, "VmHWM") - before) / 1024
+        message = re.search(r"解压后有[^<]*上限[^<]*", text)
+        check(f"{args.cell_mb} MB cell refused", bool(message) and seconds < 30 and grown < 400,
+              f"{path.stat().st_size / 1e6:.2f} MB file, {seconds:.1f} s, server grew {grown:.0f} MB at most, "
+              f"message: {message.group(0) if message else '(none)'}")
+        left = [p for p in (folder / "instance").rglob("*") if p.is_file() and "bomb" in p.name]
+        check("refused upload deleted", not left, f"{len(left)} file(s) left")
+
+        store_answers(database, code, ["审批太慢\uffff", "\ufffe材料太多"])
+        status, _, body = client.request(f"/staff/reports/{code}/export.xlsx")
+        import openpyxl
+        readable = status == 200 and openpyxl.load_workbook(io.BytesIO(body), read_only=True) is not None
+        check("Excel export with U+FFFF", readable, f"HTTP {status}, {len(body)} bytes")
+
+        store_answers(database, masked_code, [text for text, _ in MASKED] + LOOK_ALIKES)
+        status, _, body = client.request(f"/staff/reports/{masked_code}/export-csv.zip")
+        answers = zipfile.ZipFile(io.BytesIO(body)).read("答卷.csv").decode("utf-8-sig") if status == 200 else ""
+        # each answer's own cell (other columns hold times, whose digits could match a secret)
+        rows = list(csv.DictReader(io.StringIO(answers)))
+        column = next((k for k in (rows[0] if rows else {}) if "问题" in k), "")
+        cells = [r[column] for r in rows][: len(MASKED)]
+        leaked = [text for (text, secret), cell in zip(MASKED, cells) if _flat(secret) in _flat(cell)]
+        if len(cells) != len(MASKED):
+            leaked.append(f"{len(cells)} answers exported, {len(MASKED)} stored")
+        check("CSV export masks every variant", status == 200 and not leaked,
+              f"{len(MASKED)} variants, {len(leaked)} leaked" + (f": {leaked[:3]}" if leaked else "")
+              + (f"; e.g. {MASKED[1][0]} → {cells[1]}, {MASKED[-4][0]} → {cells[-4]}" if len(cells) == len(MASKED) else ""))
+        lost = [text for text in LOOK_ALIKES if text not in answers]
+        check("CSV export keeps look-alikes", status == 200 and not lost,
+              f"{len(LOOK_ALIKES)} amounts, dates, patent and document numbers, {len(lost)} masked"
+              + (f": {lost[:3]}" if lost else ""))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print("all checks passed" if not failed else f"failed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
