@@ -263,8 +263,9 @@ def main(argv=None) -> int:
             opens.extend(evaluate_in_domain(p, args))
     text = (table(results, args.representation)
             + "\nOpen set: plans with every other category (sorted ids) held out, held-out labels "
-            "gold \"other\"; last two rows in domain, seed plan: the development set written for tuning, "
-            "then the hand-labelled demo statements (held out).\n\n"
+            "gold \"other\"; last six rows in domain, seed plan: two development sets written for tuning, "
+            "then the hand-labelled demo statements (held out), each scored for the mapper alone and for "
+            "what the pipeline does (kinds first: praise and none get no category, scored as \"other\").\n\n"
             + open_table(opens))
     print(text)
     if args.out and not args.no_demo:
