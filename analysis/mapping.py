@@ -23,7 +23,9 @@ live in private modules, as BERTopic keeps its `_module.py` files:
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
    "other" too. Other statements are clustered into new themes.
 5. Staff confirmations keep their label and are seeds of every self-training round,
-   weighted `confirmed_weight`. They also calibrate the "other" call (`_calibrate`,
+   weighted `confirmed_weight`; their zero-shot score for their category is raised before
+   the smoothing (`confirmed_boost`), so they pull their neighbours, and the zero-shot
+   prior weighs less as they accumulate (`prior_halving`). They also calibrate the "other" call (`_calibrate`,
    `_open_set.calibrate_shift`): when staff keep placing "other" calls into categories the
    relevance floor and the odds of "other" move down (`open_shift_` < 0), when they confirm
    new issues the call stays or moves up.
@@ -131,8 +133,13 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     open_set : score of the "other" competitor, in spreads of the run's own scores above
         the typical non-member (sentence vectors only); None turns the competitor off.
     confirmed_weight : a staff-confirmed statement weighs this many pseudo-labels in the
-        classifier (larger weights, offsets and a neighbour vote measured no better, see
-        benchmarks/RESULTS.md).
+        classifier (offsets and a neighbour vote measured no better, see benchmarks/RESULTS.md).
+    confirmed_boost : before the neighbourhood smoothing, a statement staff placed in a category
+        scores `confirmed_boost` above its best zero-shot score there, so its label speaks for
+        its nearest neighbours too (sentence vectors only; 0 turns it off).
+    prior_halving : with confirmations the zero-shot prior's weight becomes
+        `prior_weight` × h / (h + number confirmed), h = `prior_halving`: the plan's words are
+        a prior that staff labels gradually replace (sentence vectors only; None keeps it fixed).
     keyword_weight : the plan's own words as evidence (sentence vectors only): each category's
         score gains `keyword_weight` × log(1 + how many of its name and keywords the
         statement contains). It tells categories apart; it does not count against "other".
@@ -144,8 +151,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
     def __init__(self, categories=(), embedder=None, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
-                 threshold=0.4, example_weight=2.0, confirmed_weight=5.0, open_set=1.0,
-                 keyword_weight=4.0, background=None, calibrate_other=True, random_state=0):
+                 threshold=0.4, example_weight=2.0, confirmed_weight=10.0, open_set=1.0,
+                 keyword_weight=4.0, background=None, calibrate_other=True, confirmed_boost=20.0,
+                 prior_halving=20.0, random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.n_neighbors = n_neighbors
@@ -160,6 +168,8 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.keyword_weight = keyword_weight
         self.background = background
         self.calibrate_other = calibrate_other
+        self.confirmed_boost = confirmed_boost
+        self.prior_halving = prior_halving
         self.random_state = random_state
 
     # --- representation ----------------------------------------------------------------
@@ -203,6 +213,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.open_ = self.open_set is not None and self.dense_
         self.prior_weight_ = self.prior_weight if self.prior_weight is not None else (
             0.5 if self.dense_ else 1.0)
+        n_confirmed = int((confirmed >= 0).sum())
+        if self.prior_halving and self.dense_ and n_confirmed:  # staff labels replace the prior
+            self.prior_weight_ *= self.prior_halving / (self.prior_halving + n_confirmed)
         if embeddings is not None:
             self.embedder_ = emb
             E = embeddings
@@ -229,6 +242,10 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
         self.keywords_ = _zero_shot.keyword_sets(cats)
         Zs = self._scores(every, E)
+        # what the final self-training starts from: staff labels also speak for their neighbours;
+        # the "other" calibration keeps the plain scores (a label never shapes its own call)
+        boost = self.confirmed_boost and self.dense_ and (confirmed >= 0).any()
+        Zb = self._scores(every, E, confirmed) if boost else Zs
         examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if examples:
             Ex = self.embedder_.transform([e for e, _ in examples])
@@ -237,7 +254,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             Ex, yx = None, np.zeros(0, dtype=int)
         # "other" confirmations teach only where "other" is a class of its own (open set)
         teach = confirmed if self.open_ else np.where(confirmed == len(cats), -1, confirmed)
-        P, clf, self.n_iter_ = self._self_train(E, Zs, teach, Ex, yx)
+        P, clf, self.n_iter_ = self._self_train(E, Zb, teach, Ex, yx)
         if clf is not None:
             self.classifier_ = clf
         self._calibrate(E, Zs, teach, Ex, yx, confirmed)
@@ -250,13 +267,19 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             confirmed_weight=self.confirmed_weight, example_weight=self.example_weight,
             pool=self._combine)
 
-    def _scores(self, texts, E):
-        """Zero-shot scores (plus keyword hits), smoothed; with "other" when open set."""
+    def _scores(self, texts, E, confirmed=None):
+        """Zero-shot scores (plus keyword hits), smoothed; with "other" when open set.
+        `confirmed` (label columns, -1 none): those statements' scores for their category are
+        raised `confirmed_boost` above their best before the smoothing."""
         Zv = self._zero_shot(E)
         Z = Zv + self._keyword_hits(texts)
         self.scores_ = Z
         self.relevance_ = Z.max(axis=1)
         n_cat = Z.shape[1]
+        if confirmed is not None:
+            Z = Z.copy()
+            rows = np.flatnonzero((confirmed >= 0) & (confirmed < n_cat))
+            Z[rows, confirmed[rows]] = Z[rows].max(axis=1) + self.confirmed_boost
         Zs = np.hstack([Z, Zv])
         if self.dense_:
             Zs = _zero_shot.smooth(E, Zs, self.n_neighbors)

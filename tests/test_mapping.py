@@ -264,3 +264,14 @@ def test_staff_placing_other_calls_in_categories_moves_the_floor(plan, use):
 def test_tfidf_path_keeps_its_other_call(plan):
     y = [OTHER] * 3 + [None] * (len(TEXTS) - 3)
     assert CategoryMapper(plan, embedder="tfidf").fit(TEXTS, y).open_shift_ == 0
+
+
+@pytest.mark.slow
+def test_confirmations_weigh_down_the_prior_and_change_nothing_without_them(fitted, plan, use):
+    plain = CategoryMapper(plan, embedder=use, confirmed_boost=0, prior_halving=None).fit(TEXTS)
+    assert np.array_equal(plain.proba_, fitted.proba_) and fitted.prior_weight_ == 0.5
+    y = TRUTH[:4] + [None] * (len(TEXTS) - 4)
+    taught = CategoryMapper(plan, embedder=use, prior_halving=20).fit(TEXTS, y)
+    assert taught.prior_weight_ == pytest.approx(0.5 * 20 / 24)
+    assert list(taught.labels_[:4]) == TRUTH[:4]
+    assert CategoryMapper(plan, embedder=use, prior_halving=None).fit(TEXTS, y).prior_weight_ == 0.5
