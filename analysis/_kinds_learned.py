@@ -34,6 +34,16 @@ def default_examples() -> Path:
     return corpus_path("kinds", "train.csv")
 
 
+def fit_key(path, params: tuple) -> tuple:
+    """What a model fitted on the examples file depends on: the file as it is now, the parameters."""
+    path = Path(path) if path else default_examples()
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), None, params)  # load_examples will say what is wrong
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size, params)
+
+
 def load_examples(path=None) -> tuple[list[str], list[str | None], list[str]]:
     """(texts, fields, kinds) from a `text,field,kind` CSV (UTF-8, header row)."""
     path = Path(path) if path else default_examples()

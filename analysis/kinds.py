@@ -45,6 +45,7 @@ KIND_NAMES = {PROBLEM: "问题", SUGGESTION: "建议", PRAISE: "肯定", NONE: "
 # The rules that decide alone (they were right on every training statement they decided): nothing
 # to say, praise then a contrast, and a statement that opens with 建议/希望/恳请/呼吁.
 SURE_RULES = ("none", "contrast")
+_FITTED: dict[tuple, tuple] = {}  # fit key → (vectorizer_, model_): fitted once per process
 FIELD_PRIORS = {"problems": PROBLEM, "存在问题": PROBLEM, "suggestions": SUGGESTION, "意见建议": SUGGESTION}
 
 _PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]]+")
@@ -184,6 +185,17 @@ class StatementKinds(BaseEstimator):
         self.model_ = None
         if not self.learned:
             return self
+        self.embedder_ = None
+        if self.encoder is not None:
+            from .embed import SentenceEmbedder  # the encoder loads on first use only
+
+            self.embedder_ = SentenceEmbedder(self.encoder, cache_dir=self.cache_dir).fit()
+        # the analysis job fits on the bundled examples every run: once per process is enough
+        key = None if texts is not None else _learned.fit_key(
+            self.examples, (self.use_field, self.default, self.encoder, self.C, self.random_state))
+        if key in _FITTED:
+            self.vectorizer_, self.model_ = _FITTED[key]
+            return self
         ex_texts, ex_fields, ex_kinds = _learned.load_examples(self.examples)
         if texts is not None:
             if kinds is None or len(kinds) != len(texts) or (fields is not None and len(fields) != len(texts)):
@@ -195,14 +207,11 @@ class StatementKinds(BaseEstimator):
             ex_kinds += list(kinds)
         norm = [normalize(t) for t in ex_texts]
         self.vectorizer_ = _learned.new_vectorizer().fit(_learned.masked(norm))
-        self.embedder_ = None
-        if self.encoder is not None:
-            from .embed import SentenceEmbedder  # the encoder loads on first use only
-
-            self.embedder_ = SentenceEmbedder(self.encoder, cache_dir=self.cache_dir).fit()
         X = self._features(norm, ex_fields, [self._explain(t, f) for t, f in zip(norm, ex_fields)])
         self.model_ = LogisticRegression(C=self.C, max_iter=3000, random_state=self.random_state)
         self.model_.fit(X, ex_kinds)
+        if key is not None:
+            _FITTED[key] = (self.vectorizer_, self.model_)
         return self
 
     def predict(self, texts: Sequence[str | None], fields: Sequence[str | None] | None = None, *,
