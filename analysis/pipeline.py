@@ -78,7 +78,9 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     sentences = [mask_text(t, names, whole=True) for t in originals]
     n = len(sentences)
     categories = list(plan.categories) if plan is not None else []
-    kinds = StatementKinds().fit().predict(
+    rep = choose_representation(n) if representation == "auto" else representation
+    # the kind model's sentence vectors are the pipeline's own (cached): none when it runs on TF-IDF
+    kinds = StatementKinds(encoder=None if rep == "tfidf" else "use", cache_dir=cache_dir).fit().predict(
         originals, [fields[s.row] for s in statements] if fields is not None else None, normalized=True)
     confirmed = {mask_text(t, names, whole=True): c for t, c in (confirmed or {}).items()}
     # what is mapped and clustered: problems and suggestions, and whatever staff placed
@@ -86,7 +88,6 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
                         for i in range(n)], dtype=bool)
     idx = np.flatnonzero(content)
 
-    rep = choose_representation(n) if representation == "auto" else representation
     tokenizer = ChineseTokenizer.for_plan(plan)  # the plan's own words and stopwords on top
     embedder = make_embedder(rep, cache_dir=cache_dir, tokenizer=tokenizer,
                              progress=lambda done, total: tick("embed", done, total))

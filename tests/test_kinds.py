@@ -1,4 +1,6 @@
 """analysis.StatementKinds: problem / suggestion / praise / none, with the form field as prior."""
+import pickle
+
 import pytest
 
 from analysis import KINDS, StatementKinds
@@ -33,29 +35,59 @@ def test_text_alone(kinds, text, kind):
 
 
 def test_field_is_a_prior_not_a_verdict(kinds):
-    neutral = "专利代理的事情"
+    neutral = "科技成果转化的渠道和平台"
     assert list(kinds.predict([neutral, neutral], ["存在问题", "意见建议"])) == ["problem", "suggestion"]
     assert list(kinds.predict([neutral, neutral], ["problems", "suggestions"])) == ["problem", "suggestion"]
     # cues outweigh the field
     assert kinds.predict(["建议政府加大对专利转化的支持力度。"], ["存在问题"])[0] == "suggestion"
     assert kinds.predict(["缺乏既懂技术又懂法律的复合型人才。"], ["意见建议"])[0] == "problem"
     assert kinds.predict(["没有问题"], ["意见建议"])[0] == "none"
-    assert StatementKinds(use_field=False).fit().predict([neutral], ["意见建议"])[0] == "problem"
+    rules = StatementKinds(learned=False).fit()
+    assert list(rules.predict(["专利代理的事情"] * 2, ["存在问题", "意见建议"])) == ["problem", "suggestion"]
+    assert StatementKinds(use_field=False, learned=False).fit().predict(["专利代理的事情"], ["意见建议"])[0] == "problem"
 
 
-def test_explain_names_the_rule_and_cue(kinds):
-    assert kinds.explain("建议推行综合查一次。")[:2] == ("suggestion", "suggestion")
+def test_praise_and_nothing_to_say_beyond_the_cue_lists(kinds):
+    # what the rules alone took for the field's kind
+    assert kinds.predict(["社区食堂的饭菜可口又实惠，老人们天天去。"], ["存在问题"])[0] == "praise"
+    assert kinds.predict(["我今天是陪同领导来的，就不多说了。"], ["意见建议"])[0] == "none"
+
+
+def test_explain_names_the_rule_or_the_evidence(kinds):
+    assert kinds.explain("建议推行综合查一次。") == ("suggestion", "suggestion", "建议")
     kind, rule, cue = kinds.explain("态度很好，但停车位太少。")
     assert (kind, rule) == ("problem", "contrast") and "但" in cue
-    assert kinds.explain("新开通的城际公交很方便，点赞。")[0] == "praise"
+    assert kinds.explain("没有问题")[:2] == ("none", "none")
+    kind, rule, evidence = kinds.explain("新开通的城际公交很方便，点赞。")
+    assert (kind, rule) == ("praise", "learned") and evidence
+    assert StatementKinds(learned=False).fit().explain("新开通的城际公交很方便，点赞。")[:2] == ("praise", "praise")
 
 
 def test_estimator_contract():
     from sklearn.base import clone
-    model = StatementKinds(use_field=False, default="suggestion")
-    assert clone(model).get_params() == {"use_field": False, "default": "suggestion"}
+    model = StatementKinds(use_field=False, default="suggestion", encoder=None)
+    params = clone(model).get_params()
+    assert params["use_field"] is False and params["default"] == "suggestion" and params["encoder"] is None
     assert model.fit() is model and list(model.classes_) == list(KINDS)
     with pytest.raises(ValueError):
         StatementKinds(default="maybe").fit()
     with pytest.raises(ValueError):
-        StatementKinds().fit().predict(["a"], ["存在问题", "意见建议"])
+        StatementKinds(encoder="bert").fit()
+    with pytest.raises(ValueError):
+        StatementKinds(learned=False).fit().predict(["a"], ["存在问题", "意见建议"])
+    # deterministic, picklable, and extra examples (staff decisions) join the bundled ones
+    again = clone(model).fit()
+    texts = ["服务很好，非常满意。", "停车难", "多设几个停车场"]
+    assert list(model.predict(texts)) == list(again.predict(texts))
+    assert list(pickle.loads(pickle.dumps(model)).predict(texts)) == list(model.predict(texts))
+    taught = clone(model).fit(["这个平台的事情"] * 3, ["praise"] * 3)
+    assert taught.predict(["这个平台的事情"])[0] == "praise"
+    with pytest.raises(ValueError):
+        clone(model).fit(["a"], ["maybe"])
+
+
+def test_a_bad_examples_file_is_named(tmp_path):
+    bad = tmp_path / "kinds.csv"
+    bad.write_text("text,field,kind\n服务很好,,great\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="kinds.csv.*第 2 行"):
+        StatementKinds(examples=bad).fit()
