@@ -467,3 +467,5 @@ def test_warm_up_loads_the_encoders_the_first_analysis_will_use(app):
     thread.join(timeout=120)
     assert not thread.is_alive()
     assert any(model == "use" for model, _ in embed._LOADED)
+    from analysis import kinds
+    assert any("use" in key[-1] for key in kinds._FITTED)  # the kind model, fitted with its encoder

@@ -196,7 +196,11 @@ def test_reanalyses_while_two_staff_act_lose_no_decision(app):
         with app.app_context():
             evaluation = db.session.get(Evaluation, demo.evaluation_id)
             user = db.session.get(StaffUser, user_id)
-            for _ in range(attempts):
+            done = tries = 0
+            # until this reviewer has half the attempts through: on a busy machine the job holds
+            # the SQLite write lock longer and more actions are refused, which is not the point
+            while done < attempts // 2 and tries < attempts * 5:
+                tries += 1
                 ids = list(db.session.scalars(select(Statement.id).where(Statement.evaluation_id == evaluation.id)))
                 pick = rng.sample(ids, 3)
                 kind = rng.choice(["confirm", "move", "move", "exclude", "undo"])
@@ -210,6 +214,7 @@ def test_reanalyses_while_two_staff_act_lose_no_decision(app):
                     else:
                         audit.undo(user, evaluation)
                     db.session.commit()
+                    done += 1
                     with lock:
                         counts["ok"] += 1
                 except REFUSED:

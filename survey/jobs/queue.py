@@ -254,21 +254,24 @@ def _interrupt_on_sigterm(consumer: EmbeddedConsumer) -> None:
 
 
 def warm_up(app: Flask) -> threading.Thread:
-    """Load the analysis libraries and sentence encoders in the background while the server
-    starts, so staff's first click after a restart finds them loaded (measured: 5.6 s → about
-    the 2 s of a warm click, benchmarks/review_timing.py). Best effort: a failure only costs
-    the first analysis its loading time, and that analysis reports any real error itself."""
+    """Load the analysis libraries and sentence encoders and fit the statement-kind model in a
+    background thread while the server starts, so staff's first click after a restart finds
+    them ready (benchmarks/review_timing.py --warm-up). Best effort: a failure only costs the
+    first analysis its loading time, and that analysis reports any real error itself."""
     representation = app.config.get("ANALYSIS_REPRESENTATION", "auto")
 
     def load() -> None:
         try:
             from analysis import pipeline  # noqa: F401 - scikit-learn, jieba and the rest
             from analysis.embed import preload
+            from analysis.kinds import StatementKinds
             from analysis.tokenize import ChineseTokenizer
 
             ChineseTokenizer().cut("预热")  # jieba's dictionary
-
-            log.info("warm-up: sentence encoders loaded: %s", ", ".join(preload(representation)) or "none")
+            models = preload(representation)
+            # fitted on its bundled examples once per process (seconds)
+            StatementKinds(encoder=None if representation == "tfidf" else "use").fit()
+            log.info("warm-up done; sentence encoders loaded: %s", ", ".join(models) or "none")
         except Exception:  # noqa: BLE001
             log.exception("warm-up failed; the first analysis will load what it needs")
 
