@@ -17,6 +17,7 @@ def kinds():
     ("建议设立知识产权维权援助资金。", "suggestion"),
     ("加强对代理机构的监管。", "suggestion"),
     ("要是能多设几个停车场就好了。", "suggestion"),
+    ("企业出展前能提供一次风险排查就好了。", "suggestion"),  # a wish, though 好了 reads as praise
     ("总体感觉营商环境改善明显，审批速度快了很多。", "praise"),
     ("服务很好，非常满意。", "praise"),
     ("窗口服务总体满意，但个别窗口午休时间不办理业务。", "problem"),  # praise, then the issue
@@ -45,6 +46,12 @@ def test_field_is_a_prior_not_a_verdict(kinds):
     rules = StatementKinds(learned=False).fit()
     assert list(rules.predict(["专利代理的事情"] * 2, ["存在问题", "意见建议"])) == ["problem", "suggestion"]
     assert StatementKinds(use_field=False, learned=False).fit().predict(["专利代理的事情"], ["意见建议"])[0] == "problem"
+
+
+def test_a_wish_is_a_suggestion_in_the_rules_too():
+    rules = StatementKinds(learned=False).fit()
+    assert rules.explain("海外纠纷应对工作站多组织涉外培训，企业出展前能提供一次风险排查就好了。", "意见建议")[0] == "suggestion"
+    assert rules.predict(["现在网上就能办好了，方便多了。"], ["存在问题"])[0] == "praise"
 
 
 def test_praise_and_nothing_to_say_beyond_the_cue_lists(kinds):
