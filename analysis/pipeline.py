@@ -21,7 +21,7 @@ from .embed import (  # noqa: F401
     choose_representation,
     make_embedder,
 )
-from .kinds import KIND_NAMES, KINDS, StatementKinds
+from .kinds import FIELD_PRIORS, KIND_NAMES, KINDS, NONE, PRAISE, PROBLEM, StatementKinds
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
 from .privacy import mask_text
@@ -79,10 +79,9 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     n = len(sentences)
     categories = list(plan.categories) if plan is not None else []
     rep = choose_representation(n) if representation == "auto" else representation
-    # the kind model's sentence vectors are the pipeline's own (cached): none when it runs on TF-IDF
-    kinds = StatementKinds(encoder=None if rep == "tfidf" else "use", cache_dir=cache_dir).fit().predict(
-        originals, [fields[s.row] for s in statements] if fields is not None else None, normalized=True)
     confirmed = {mask_text(t, names, whole=True): c for t, c in (confirmed or {}).items()}
+    kinds = statement_kinds(originals, [fields[s.row] for s in statements] if fields is not None else None,
+                            [sentences[i] in confirmed for i in range(n)], rep, cache_dir)
     # what is mapped and clustered: problems and suggestions, and whatever staff placed
     content = np.array([kinds[i] in ("problem", "suggestion") or sentences[i] in confirmed
                         for i in range(n)], dtype=bool)
@@ -159,3 +158,25 @@ def analyze_to_folder(texts: Sequence[str | None], plan: Plan | None, out_dir: P
     paths = write_report(result, Path(out_dir), source, wordclouds=wordclouds, progress=progress,
                          names=options.get("names", ()))
     return result, paths
+
+
+def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: list[bool], rep: str,
+                    cache_dir=None) -> np.ndarray:
+    """Each statement's kind. A statement staff placed in a category is an issue whatever the
+    model says (a problem, or a suggestion when typed under 意见建议); when the model had called
+    such statements praise or none, they join its training examples and it is fitted again, so
+    staff's corrections also move the call on statements like them. The model's sentence
+    vectors are the pipeline's own (cached): none when it runs on TF-IDF."""
+    model = StatementKinds(encoder=None if rep == "tfidf" else "use", cache_dir=cache_dir)
+    kinds = model.fit().predict(texts, fields, normalized=True)
+    wrong = [i for i, p in enumerate(placed) if p and kinds[i] in (PRAISE, NONE)]
+    if wrong:
+        field_of = (lambda i: fields[i]) if fields is not None else (lambda i: None)
+        told = [FIELD_PRIORS.get(field_of(i) or "", PROBLEM) for i in wrong]
+        kinds = model.fit([texts[i] for i in wrong], told,
+                          [field_of(i) for i in wrong]).predict(texts, fields, normalized=True)
+    kinds = np.array(list(kinds), dtype=object)  # a fixed-width str array would cut "suggestion"
+    for i, p in enumerate(placed):
+        if p and kinds[i] in (PRAISE, NONE):
+            kinds[i] = FIELD_PRIORS.get((fields[i] if fields is not None else None) or "", PROBLEM)
+    return kinds

@@ -155,10 +155,37 @@ def test_no_personal_data_in_keywords_labels_or_quotes(kinds_result):
 
 
 def test_staff_can_place_praise_in_a_category(plan):
+    """Placing a statement in a category says it is an issue: its kind follows the field."""
     text = "总体感觉营商环境改善明显，审批速度快了很多。"
     out = analyze(KIND_ANSWERS, plan, representation="tfidf", confirmed={text: "service-talent"})
     hit = next(s for s in out["statements"] if s["text"] == text)
-    assert hit["kind"] == "praise" and hit["category"] == "service-talent" and hit["theme"]
+    assert hit["kind"] == "problem" and hit["category"] == "service-talent" and hit["theme"]
+    fields = ["意见建议" if t == text else f for t, f in zip(KIND_ANSWERS, KIND_FIELDS)]
+    out = analyze(KIND_ANSWERS, plan, fields=fields, representation="tfidf", confirmed={text: "other"})
+    hit = next(s for s in out["statements"] if s["text"] == text)
+    assert (hit["kind"], hit["category"]) == ("suggestion", "other")
+    assert next(s for s in out["statements"] if s["text"] == "没有问题")["kind"] == "none"  # the rest stand
+
+
+def test_staff_corrections_teach_the_kind_model(monkeypatch):
+    """Statements staff placed although the model said praise or none are fitted as examples."""
+    from analysis import pipeline
+
+    fitted = []
+    real_fit = pipeline.StatementKinds.fit
+
+    def fit(self, texts=None, kinds=None, fields=None):
+        fitted.append((texts, kinds, fields))
+        return real_fit(self, texts, kinds, fields)
+
+    monkeypatch.setattr(pipeline.StatementKinds, "fit", fit)
+    texts = ["服务很好，非常满意。", "专利侵权取证难。"]
+    kinds = pipeline.statement_kinds(texts, ["意见建议", "存在问题"], [True, False], "tfidf")
+    assert list(kinds) == ["suggestion", "problem"]
+    assert fitted[-1] == (["服务很好，非常满意。"], ["suggestion"], ["意见建议"])
+    fitted.clear()
+    pipeline.statement_kinds(texts, None, [False, False], "tfidf")
+    assert fitted == [(None, None, None)]  # nothing placed: the bundled model, fitted once per process
 
 
 def test_word_clouds_are_counted_from_masked_text(kinds_result):

@@ -103,3 +103,25 @@ def test_praise_feeds_the_achievements_not_the_problems(app):
     assert "知识产权宣传培训做得很扎实" in last and last.endswith("。")
     assert "代表认为" in last and "；" in last, last
     assert "改善明显" not in drafts["problems"] and "宣传培训做得很扎实" not in drafts["measures"]
+
+
+def test_praise_staff_placed_in_a_category_counts_as_a_problem(app):
+    """Staff's placement wins over the machine's kind at once, before the next run."""
+    from sqlalchemy import select
+
+    from survey.extensions import db
+    from survey.review.models import Statement
+
+    code = make_evaluation(app)
+    with app.app_context():
+        s = db.session.scalars(select(Statement).where(Statement.status == "moved",
+                                                       Statement.field == "problems")).first()
+        text = s.text
+        s.kind = "praise"  # what the machine had said
+        db.session.commit()
+        data = build_report(code)
+        row = next(r for r in data.statements if r.id == s.id)
+        drafts = draft_blocks(data)
+    assert row.kind == "problem"
+    assert "给予肯定" not in drafts["achievements"]
+    assert any(part in drafts["problems"] for part in (clause(text), s.theme.staff_label or "—"))

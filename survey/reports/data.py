@@ -295,9 +295,18 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
             reviewed_at=s.reviewed_at, excluded=s.status == "excluded",
             exclude_reason=EXCLUDE_REASONS.get(s.exclude_reason or "", s.exclude_reason or ""),
             has_contact=has_contact(s.text), measure=s.measure, outside_text=outside_text(s.text, mask),
-            kind=s.kind,
+            kind=counted_kind(s),
         ))
     return rows
+
+
+def counted_kind(s: Statement) -> str | None:
+    """The kind the report goes by. A statement the machine called praise or none that staff
+    placed in a category is an issue (a problem, or a suggestion typed under 意见建议): their
+    decision counts at once, before the next analysis run writes the same kind."""
+    if s.kind in ("praise", "none") and s.status in PLACED_BY_STAFF and s.category is not None:
+        return "suggestion" if s.field == "suggestions" else "problem"
+    return s.kind
 
 
 UNSTATED_TYPE = "未填写"  # an anonymous participant who chose no type
