@@ -12,7 +12,7 @@ import re
 import urllib.parse
 import uuid
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from support.fuzz_strategies import any_text, examples, huge, texts, visible
@@ -101,13 +101,17 @@ def test_participant_form_never_fails_and_never_loses_an_answer(app, client):
     with app.app_context():
         session = make_session("open")
         code, goal_ids = session.code, [g.id for g in session.plan.definition.goals]
-        assert valid_answer(session)  # the helper still matches the plan
+        plain = dict(valid_answer(session), submission_id=FRESH)  # the helper still matches the plan
     token = csrf_token(client.get(f"/s/{code}").get_data(as_text=True))
     limit = app.config["MAX_CONTENT_LENGTH"]
     outcomes = collections.Counter()
 
     @examples(1.5)
     @given(data=answers(goal_ids))
+    # both outcomes every run, whatever the random draws give: an answer that must be stored,
+    # one that must be sent back (no organisation)
+    @example(data=plain)
+    @example(data=dict(plain, organisation=""))
     def check(data):
         data = fill_submission_id(data)
         posted = dict(data, csrf_token=token)

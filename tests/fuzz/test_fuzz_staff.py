@@ -7,7 +7,7 @@ import collections
 import html
 import urllib.parse
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from sqlalchemy import select
 from support.fuzz_strategies import any_text, examples, texts, visible
@@ -59,8 +59,15 @@ def test_new_session_form_never_fails(app, client):
     limit = app.config.get("STAFF_MAX_CONTENT_LENGTH") or app.config["MAX_CONTENT_LENGTH"]
     outcomes = collections.Counter()
 
+    plain = {"plan": PLAN_ID, "title": "专题座谈会", "form": SESSION_FORMS[0], "organiser": "市场监管局",
+             "starts_at": "2023-11-15 14:30", "place": "一楼会议室", "respondents": "named", "roster": ""}
+
     @examples(1.0)
     @given(data=session_forms())
+    # both outcomes every run, whatever the random draws give: one form that must be created,
+    # one that must be refused (no title)
+    @example(data=plain)
+    @example(data=dict(plain, title=""))
     def check(data):
         posted = dict(data, csrf_token=token)
         response = client.post("/staff/sessions/new", data=posted)
