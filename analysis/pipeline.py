@@ -21,7 +21,7 @@ from .embed import (  # noqa: F401
     choose_representation,
     make_embedder,
 )
-from .kinds import FIELD_PRIORS, KIND_NAMES, KINDS, NONE, PRAISE, PROBLEM, StatementKinds
+from .kinds import KIND_NAMES, KINDS, NONE, PRAISE, StatementKinds, placed_kind
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
 from .privacy import mask_text
@@ -160,23 +160,24 @@ def analyze_to_folder(texts: Sequence[str | None], plan: Plan | None, out_dir: P
     return result, paths
 
 
+def kind_model(rep: str, cache_dir=None) -> StatementKinds:
+    """The statement-kind model a run on representation `rep` uses: its sentence vectors are the
+    pipeline's own (cached), none when the run is on TF-IDF."""
+    return StatementKinds(encoder=None if rep == "tfidf" else "use", cache_dir=cache_dir)
+
+
 def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: list[bool], rep: str,
                     cache_dir=None) -> np.ndarray:
     """Each statement's kind. A statement staff placed in a category is an issue whatever the
-    model says (a problem, or a suggestion when typed under 意见建议); when the model had called
-    such statements praise or none, they join its training examples and it is fitted again, so
-    staff's corrections also move the call on statements like them. The model's sentence
-    vectors are the pipeline's own (cached): none when it runs on TF-IDF."""
-    model = StatementKinds(encoder=None if rep == "tfidf" else "use", cache_dir=cache_dir)
+    model says (`placed_kind`); when the model had called such statements praise or none, they
+    join its training examples and it is fitted again, so staff's corrections also move the
+    call on statements like them."""
+    fields = list(fields) if fields is not None else [None] * len(texts)
+    model = kind_model(rep, cache_dir)
     kinds = model.fit().predict(texts, fields, normalized=True)
     wrong = [i for i, p in enumerate(placed) if p and kinds[i] in (PRAISE, NONE)]
     if wrong:
-        field_of = (lambda i: fields[i]) if fields is not None else (lambda i: None)
-        told = [FIELD_PRIORS.get(field_of(i) or "", PROBLEM) for i in wrong]
-        kinds = model.fit([texts[i] for i in wrong], told,
-                          [field_of(i) for i in wrong]).predict(texts, fields, normalized=True)
-    kinds = np.array(list(kinds), dtype=object)  # a fixed-width str array would cut "suggestion"
-    for i, p in enumerate(placed):
-        if p and kinds[i] in (PRAISE, NONE):
-            kinds[i] = FIELD_PRIORS.get((fields[i] if fields is not None else None) or "", PROBLEM)
-    return kinds
+        kinds = model.fit([texts[i] for i in wrong], [placed_kind(kinds[i], fields[i]) for i in wrong],
+                          [fields[i] for i in wrong]).predict(texts, fields, normalized=True)
+    # an object array: a fixed-width str array would cut "suggestion"
+    return np.array([placed_kind(k, f) if p else k for k, f, p in zip(kinds, fields, placed)], dtype=object)

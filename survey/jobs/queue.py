@@ -262,15 +262,15 @@ def warm_up(app: Flask) -> threading.Thread:
 
     def load() -> None:
         try:
-            from analysis import pipeline  # noqa: F401 - scikit-learn, jieba and the rest
             from analysis.embed import preload
-            from analysis.kinds import StatementKinds
+            from analysis.pipeline import kind_model  # scikit-learn, jieba and the rest
             from analysis.tokenize import ChineseTokenizer
 
             ChineseTokenizer().cut("预热")  # jieba's dictionary
             models = preload(representation)
-            # fitted on its bundled examples once per process (seconds)
-            StatementKinds(encoder=None if representation == "tfidf" else "use").fit()
+            # fitted on its bundled examples once per process (seconds); "auto" on a round-table's
+            # size uses the sentence vectors
+            kind_model(representation).fit()
             log.info("warm-up done; sentence encoders loaded: %s", ", ".join(models) or "none")
         except Exception:  # noqa: BLE001
             log.exception("warm-up failed; the first analysis will load what it needs")

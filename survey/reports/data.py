@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from analysis.kinds import placed_kind
 from analysis.plan import OTHER
 from analysis.plan import Plan as PlanDefinition
 
@@ -301,12 +302,9 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
 
 
 def counted_kind(s: Statement) -> str | None:
-    """The kind the report goes by. A statement the machine called praise or none that staff
-    placed in a category is an issue (a problem, or a suggestion typed under 意见建议): their
-    decision counts at once, before the next analysis run writes the same kind."""
-    if s.kind in ("praise", "none") and s.status in PLACED_BY_STAFF and s.category is not None:
-        return "suggestion" if s.field == "suggestions" else "problem"
-    return s.kind
+    """The kind the report goes by: for a statement staff placed in a category, the kind the
+    next analysis run will write (`analysis.kinds.placed_kind`), counted at once."""
+    return placed_kind(s.kind, s.field) if s.status in PLACED_BY_STAFF and s.category is not None else s.kind
 
 
 UNSTATED_TYPE = "未填写"  # an anonymous participant who chose no type
