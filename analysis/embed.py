@@ -163,10 +163,6 @@ _LOADED: dict[tuple[str, int], object] = {}  # one encoder per process: loading 
 _LOADING = threading.Lock()  # a warm-up thread and a job may ask at once: load once
 
 
-def _default_threads() -> int:
-    return min(4, os.cpu_count() or 1)
-
-
 def _load_model(model: str, threads: int):
     with _LOADING:
         if (model, threads) not in _LOADED:
@@ -191,9 +187,8 @@ def preload(representation: str = "auto") -> list[str]:
     else:
         models = [m for m in representation.split("+") if m in SENTENCE_MODELS]
     for model in models:
-        encoder = _load_model(model, _default_threads())
-        # the first call builds the runtime's session (over a second for "use"): pay it now
-        encoder.passage(["预热"]) if model == "e5" else encoder.encode(["预热"])
+        # one encode, uncached: the first call builds the runtime's session (over a second for "use")
+        SentenceEmbedder(model, cache_dir=False).transform(["预热"])
     return models
 
 
@@ -223,7 +218,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         return self
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
-        model = _load_model(self.model, self.threads or _default_threads())
+        model = _load_model(self.model, self.threads or min(4, os.cpu_count() or 1))
         if self.model == "e5":
             return np.asarray(model.query(texts) if query else model.passage(texts), dtype=np.float32)
         return np.asarray(model.encode(texts), dtype=np.float32)
