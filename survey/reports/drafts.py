@@ -122,11 +122,12 @@ def who(rows: list[StatementRow]) -> str:
     return f"多位{noun}代表" if len(people) > 1 else f"有{noun}代表"
 
 
-def theme_groups(rows: list[StatementRow]) -> list[list[StatementRow]]:
-    """Rows grouped by theme, the groups most people spoke to first."""
-    groups: dict[int | None, list[StatementRow]] = defaultdict(list)
+def theme_groups(rows: list[StatementRow], *, singles: bool = False) -> list[list[StatementRow]]:
+    """Rows grouped by theme, the groups most people spoke to first. singles: a row with no
+    theme stands alone (praise has none until staff group it) instead of joining the others."""
+    groups: dict[object, list[StatementRow]] = defaultdict(list)
     for r in rows:
-        groups[r.theme_id].append(r)
+        groups[r.theme_id if r.theme_id is not None or not singles else ("row", r.id)].append(r)
     return sorted(groups.values(), key=lambda g: (-len({r.response_id for r in g}), -len(g), g[0].id))
 
 
@@ -142,15 +143,17 @@ def group_clause(group: list[StatementRow], *, use_staff_name: bool = True, sugg
     return ""
 
 
-def voices(groups: list[list[StatementRow]], limit: int = THEMES_PER_POINT) -> str:
-    """"多位企业代表反映……；有高校院所代表提到……。" from the largest groups."""
+def voices(groups: list[list[StatementRow]], limit: int = THEMES_PER_POINT, *, verbs=_VERBS,
+           clause_of=group_clause) -> str:
+    """"多位企业代表反映……；有高校院所代表提到……。" from the largest groups (a group whose
+    clause is empty is skipped)."""
     parts, seen = [], set()
     for group in groups:
-        c = group_clause(group)
+        c = clause_of(group)
         if not c or c in seen:
             continue
         seen.add(c)
-        parts.append(f"{who(group)}{_VERBS[len(parts) % len(_VERBS)]}{c}")
+        parts.append(f"{who(group)}{verbs[len(parts) % len(verbs)]}{c}")
         if len(parts) == limit:
             break
     return sentence("；".join(parts))
@@ -206,25 +209,16 @@ def achievements(data: ReportData) -> str:
 
 def acknowledgements(data: ReportData) -> str:
     """What participants praised, as one closing paragraph of （一）: "座谈中，参会代表对《规划》
-    实施以来的工作给予肯定：多位企业代表认为……；有高校院所代表提到……。" Praise has no theme
-    unless staff grouped it, so each statement stands alone until they do."""
-    rows = [r for r in data.statements if is_praise(r)]
-    groups: dict[object, list[StatementRow]] = defaultdict(list)
-    for r in rows:
-        groups[r.theme_id if r.theme_id is not None else ("row", r.id)].append(r)
-    ordered = sorted(groups.values(), key=lambda g: (-len({r.response_id for r in g}), -len(g), g[0].id))
-    parts, seen = [], set()
-    for group in ordered:
-        c = _PRAISE_FILLERS.sub("", group_clause(group))
-        if len(c) < 4 or c in seen:
-            continue
-        seen.add(c)
-        parts.append(f"{who(group)}{_PRAISE_VERBS[len(parts) % len(_PRAISE_VERBS)]}{c}")
-        if len(parts) == THEMES_PER_POINT:
-            break
-    if not parts:
-        return ""
-    return f"座谈中，参会代表对{data.short_title}实施以来的工作给予肯定：" + sentence("；".join(parts))
+    实施以来的工作给予肯定：多位企业代表认为……；有高校院所代表提到……。" """
+    said = voices(theme_groups([r for r in data.statements if is_praise(r)], singles=True),
+                  verbs=_PRAISE_VERBS, clause_of=_praise_clause)
+    return f"座谈中，参会代表对{data.short_title}实施以来的工作给予肯定：{said}" if said else ""
+
+
+def _praise_clause(group: list[StatementRow]) -> str:
+    """The group's clause without its opening "总体感觉…", or "" when too little is left."""
+    c = _PRAISE_FILLERS.sub("", group_clause(group))
+    return c if len(c) >= 4 else ""
 
 
 def _kept_new_issues(rows: list[StatementRow]) -> list[list[StatementRow]]:
