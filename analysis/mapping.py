@@ -241,11 +241,12 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             self.background_std_ = 0.1
 
         self.keywords_ = _zero_shot.keyword_sets(cats)
-        Zs = self._scores(every, E)
+        Z, Zv = self._raw_scores(every, E)
+        Zs = self._scores(E, Z, Zv)
         # what the final self-training starts from: staff labels also speak for their neighbours;
         # the "other" calibration keeps the plain scores (a label never shapes its own call)
         boost = self.confirmed_boost and self.dense_ and (confirmed >= 0).any()
-        Zb = self._scores(every, E, confirmed) if boost else Zs
+        Zb = self._scores(E, Z, Zv, confirmed) if boost else Zs
         examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if examples:
             Ex = self.embedder_.transform([e for e, _ in examples])
@@ -267,14 +268,18 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             confirmed_weight=self.confirmed_weight, example_weight=self.example_weight,
             pool=self._combine)
 
-    def _scores(self, texts, E, confirmed=None):
-        """Zero-shot scores (plus keyword hits), smoothed; with "other" when open set.
-        `confirmed` (label columns, -1 none): those statements' scores for their category are
-        raised `confirmed_boost` above their best before the smoothing."""
+    def _raw_scores(self, texts, E):
+        """(zero-shot scores plus keyword hits, zero-shot scores alone), before any smoothing."""
         Zv = self._zero_shot(E)
         Z = Zv + self._keyword_hits(texts)
         self.scores_ = Z
         self.relevance_ = Z.max(axis=1)
+        return Z, Zv
+
+    def _scores(self, E, Z, Zv, confirmed=None):
+        """The raw scores smoothed; with "other" when open set. `confirmed` (label columns, -1
+        none): those statements' scores for their category are raised `confirmed_boost` above
+        their best before the smoothing."""
         n_cat = Z.shape[1]
         if confirmed is not None:
             Z = Z.copy()
