@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 _CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 
 
 class Client:
@@ -73,15 +72,14 @@ class Client:
         return match.group(1)
 
     def post(self, path: str, fields: dict[str, str], files: dict[str, tuple[str, bytes]] | None = None):
-        boundary = uuid.uuid4().hex
-        parts = []
-        for name, value in fields.items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        from werkzeug.datastructures import FileStorage, MultiDict
+        from werkzeug.test import encode_multipart
+
+        form = MultiDict(fields)
         for name, (filename, content) in (files or {}).items():
-            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                         f'Content-Type: application/octet-stream\r\n\r\n'.encode() + content + b"\r\n")
-        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-        return self.request(path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+            form.add(name, FileStorage(io.BytesIO(content), filename=filename, content_type="application/octet-stream"))
+        boundary, body = encode_multipart(form)
+        return self.request(path, body, {"Content-Type": f'multipart/form-data; boundary="{boundary}"'})
 
 
 def free_port() -> int:
@@ -132,21 +130,15 @@ def photo(target_bytes: int) -> bytes:
 
 def bomb(folder: Path, cell_mb: int) -> Path:
     """An .xlsx whose one inline cell decompresses to cell_mb MB, written chunk by chunk."""
-    from support.import_files import write_xlsx
+    from support.import_files import NS, base_xlsx, rebuild
 
-    base = write_xlsx(folder / "base.xlsx", ["单位名称", "意见建议"], [["山东科技大学", "建立平台"]])
-    out = folder / "bomb.xlsx"
-    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in src.namelist():
-            if name != "xl/worksheets/sheet1.xml":
-                dst.writestr(name, src.read(name))
-        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as f:
-            f.write(f'<?xml version="1.0"?><worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'
-                    .encode())
-            for _ in range(cell_mb):
-                f.write(b"a" * (1024 * 1024))
-            f.write(b"</t></is></c></row></sheetData></worksheet>")
-    return out
+    def cell():
+        yield f'<?xml version="1.0"?><worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'.encode()
+        for _ in range(cell_mb):
+            yield b"a" * (1024 * 1024)
+        yield b"</t></is></c></row></sheetData></worksheet>"
+
+    return rebuild(base_xlsx(folder / "base.xlsx"), folder / "bomb.xlsx", xl__worksheets__sheet1_xml=cell())
 
 
 def store_answers(database: str, code: str, texts: list[str]) -> None:

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support.import_files import plain, wjx, write_csv, write_xls, write_xlsx
+from support.import_files import NS, base_xlsx, plain, rebuild, wjx, write_csv, write_xls, write_xlsx
 from support.staff import add_staff, csrf_token, log_in, make_session
 
 from analysis.budget import ReadBudget
@@ -17,31 +17,6 @@ from analysis.io import InputError, read_table
 from survey.imports.readers import ImportFileError, read_sheet
 
 SHEET = "xl/worksheets/sheet1.xml"
-NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-
-
-def base_xlsx(path: Path) -> Path:
-    return write_xlsx(path, ["单位名称", "意见建议"], [["山东科技大学", "建立平台"]])
-
-
-def rebuild(path: Path, out: Path, **members) -> Path:
-    """A copy of the .xlsx at `path` with members replaced or added: bytes, or an iterable of
-    byte chunks written one by one (so a bomb is never held in the test's memory). An added
-    sharedStrings.xml is not named by the workbook's relationships: openpyxl ignores it, the
-    budget's scan of every XML member does not."""
-    replacements = {name.replace("__", "/").replace("_xml", ".xml"): value for name, value in members.items()}
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = src.namelist()
-        for name in names:
-            if name not in replacements:
-                dst.writestr(name, src.read(name))
-        for name, value in replacements.items():
-            with dst.open(name, "w", force_zip64=True) as f:
-                for chunk in [value] if isinstance(value, bytes) else value:
-                    f.write(chunk)
-    return out
-
-
 def sheet_xml(rows: str) -> bytes:
     return f'<?xml version="1.0" encoding="UTF-8"?><worksheet {NS}><sheetData>{rows}</sheetData></worksheet>'.encode()
 

@@ -5,6 +5,7 @@ each goal's expected score is known per row."""
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
 GOALS = ("知识产权创造", "知识产权发展环境", "知识产权政策体系", "知识产权赋能助企",
@@ -229,3 +230,29 @@ def tencent_2023() -> tuple[list[str], list[list[object]], list[dict]]:
                                     "financing": star.count("★") or None},
                          "organisation": "", "organisation_type": kind})
     return header, rows, expected
+
+
+# Spreadsheets built member by member: import bombs and broken files (tests and benchmarks)
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def base_xlsx(path: Path) -> Path:
+    return write_xlsx(path, ["单位名称", "意见建议"], [["山东科技大学", "建立平台"]])
+
+
+def rebuild(path: Path, out: Path, **members) -> Path:
+    """A copy of the .xlsx at `path` with members replaced or added: bytes, or an iterable of
+    byte chunks written one by one (so a bomb is never held in the test's memory). An added
+    sharedStrings.xml is not named by the workbook's relationships: openpyxl ignores it, the
+    budget's scan of every XML member does not."""
+    replacements = {name.replace("__", "/").replace("_xml", ".xml"): value for name, value in members.items()}
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        for name in names:
+            if name not in replacements:
+                dst.writestr(name, src.read(name))
+        for name, value in replacements.items():
+            with dst.open(name, "w", force_zip64=True) as f:
+                for chunk in [value] if isinstance(value, bytes) else value:
+                    f.write(chunk)
+    return out
