@@ -64,6 +64,14 @@ FIRST_CLUSTERS = {"A": (CHANNELS, "校企、对接"), "B": (ENT, "企业、意�
                   "D": (ENT, "奖补、资金")}
 
 
+def _store_first(evaluation):
+    """The first run stored (FIRST's categories, FIRST_CLUSTERS' themes), not yet committed;
+    returns the input it was made from."""
+    data = evaluation_input(evaluation)
+    save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
+    return data
+
+
 def _by_text(evaluation):
     return {s.text: s for s in db.session.scalars(select(Statement).where(Statement.evaluation_id == evaluation.id))}
 
@@ -72,9 +80,8 @@ def test_first_save_keys_statements_by_answer_field_and_position(app):
     code = session_with_answers(app)
     with app.app_context():
         evaluation = _evaluation(code)
-        data = evaluation_input(evaluation)
+        data = _store_first(evaluation)
         assert len(data.texts) == 6 and data.rows[0][1] == "problems" and data.rows[1][1] == "suggestions"
-        save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
         db.session.commit()
         s = _by_text(evaluation)
         assert (s["学校的专利成果很多"].position, s["校企对接渠道不畅"].position) == (0, 1)
@@ -91,8 +98,7 @@ def test_rerun_keeps_every_staff_decision_and_theme_name(app):
     code = session_with_answers(app)
     with app.app_context():
         evaluation = _evaluation(code)
-        data = evaluation_input(evaluation)
-        save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
+        data = _store_first(evaluation)
         db.session.commit()
         s = _by_text(evaluation)
         theme = {t: s[text].theme for t, text in (("A", "学校的专利成果很多"), ("B", "没有专人管理专利"),
@@ -168,8 +174,7 @@ def test_an_answer_that_lost_a_statement_drops_it_unless_staff_touched_it(app):
     code = session_with_answers(app)
     with app.app_context():
         evaluation = _evaluation(code)
-        data = evaluation_input(evaluation)
-        save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
+        data = _store_first(evaluation)
         db.session.commit()
         _by_text(evaluation)["没有专人管理专利"].status = "confirmed"
         db.session.commit()
@@ -221,8 +226,7 @@ def test_training_labels_leave_out_a_category_the_plan_no_longer_has(app):
     code = session_with_answers(app)
     with app.app_context():
         evaluation = _evaluation(code)
-        data = evaluation_input(evaluation)
-        save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
+        _store_first(evaluation)
         s = _by_text(evaluation)
         kept, stale = s["建立常态化的校企对接平台"], s["中小企业知识产权意识不强"]
         kept.status, kept.category = "confirmed", TALENT
@@ -269,8 +273,7 @@ def test_the_job_never_writes_over_a_decision_staff_made_while_it_ran(app):
     code = session_with_answers(app)
     with app.app_context():
         evaluation = _evaluation(code)
-        data = evaluation_input(evaluation)
-        save_result(evaluation, _result(data, FIRST, FIRST_CLUSTERS), data.rows, _run(evaluation))
+        _store_first(evaluation)
         db.session.commit()
         s = _by_text(evaluation)
         ids = {k: s[k].id for k in ("学校的专利成果很多", "校企对接渠道不畅", "中小企业知识产权意识不强", "没有专人管理专利",
