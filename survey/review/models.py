@@ -30,6 +30,17 @@ STATEMENT_STATUSES = {"machine": "未审核", "confirmed": "已确认", "moved":
 # excluded one is reviewed too, but counts nowhere.
 PLACED_BY_STAFF = ("confirmed", "moved")
 EXCLUDE_REASONS = {"off_topic": "离题", "duplicate": "重复", "personal": "含个人信息", "other": "其他"}
+# A theme outside the plan's categories (未归类) is a new issue (新问题) staff see listed and the
+# report names once enough people raised it: at least this many counted statements, or
+# statements from at least this many organisations.
+NEW_ISSUE_MIN_STATEMENTS = 3
+NEW_ISSUE_MIN_ORGANISATIONS = 2
+
+
+def is_new_issue(statements: int, organisations: int) -> bool:
+    """The new-issue threshold, in one place: the review workspace and the report ask it."""
+    return statements >= NEW_ISSUE_MIN_STATEMENTS or organisations >= NEW_ISSUE_MIN_ORGANISATIONS
+
 
 class AnalysisRun(db.Model):
     __tablename__ = "analysis_run"
@@ -123,6 +134,9 @@ class Statement(db.Model):
     # The plan measure (整改措施) a suggestion supports, None when it fits none: set by the
     # analysis job so that a report is a pure read of the database.
     measure: Mapped[str | None] = mapped_column(String(64))
+    # The plan goal (a `[[goals]]` id) the statement speaks of, None when none: set by the
+    # analysis job for praise, so that （一） can credit each goal with what was praised.
+    goal: Mapped[str | None] = mapped_column(String(64))
     # The current state: the machine's, or what staff made it.
     category: Mapped[str | None] = mapped_column(String(64))
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"), index=True)
