@@ -65,8 +65,10 @@ def resolve_plan(value: str | None):
     path = Path(value)
     if not path.exists():
         bundled = {p.stem: p for p in bundled_plans()}
-        if value in bundled:
-            path = bundled[value]
+        if value not in bundled:
+            raise InputError(f"找不到规划“{value}”：既不是文件，也不是内置规划的编号。"
+                             f"内置规划：{'、'.join(sorted(bundled)) or '（无）'}；也可给出规划文件（.toml）的路径")
+        path = bundled[value]
     return load_plan(path)
 
 

@@ -16,7 +16,7 @@ from analysis.resources import corpus_path
 
 from .extensions import db
 from .models import EvaluationSession, Rating, Response, StaffUser
-from .plans import plan_dir, sync_plan_file
+from .plans import plan_dir, sync_plan_dir, sync_plan_file
 from .roster import RosterError, RosterRow, parse_toml_tables
 from .sessions import create_session
 from .timefmt import local_to_utc
@@ -101,8 +101,10 @@ def install_demo(session_file: Path | None = None, responses_file: Path | None =
     responses_file = responses_file or corpus_path("demo", "responses.toml")
     fields, roster = read_session_file(session_file)
 
-    plan_file = _plan_file(fields["plan"])
-    plan = sync_plan_file(plan_file).plan
+    # every bundled plan, so a new user finds the second example (营商环境) on the new-session
+    # form without knowing about `pingjia load-plans`
+    sync_plan_dir(corpus_path("plans"))
+    plan = sync_plan_file(_plan_file(fields["plan"])).plan
 
     session = db.session.scalar(select(EvaluationSession).where(
         EvaluationSession.is_demo.is_(True), EvaluationSession.title == fields["title"]))

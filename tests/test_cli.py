@@ -20,8 +20,45 @@ def test_help_lists_the_app_commands(env):
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0, result.output
     for name in ("init-db", "create-staff", "load-plan", "load-plans", "create-session", "open-session",
-                 "close-session", "list-sessions", "demo", "db"):
+                 "close-session", "list-sessions", "demo"):
         assert f"  {name} " in result.output, name
+    # Flask's developer commands work but are not offered to staff
+    for name in ("db", "routes", "run", "shell", "limiter"):
+        assert f"  {name} " not in result.output, name
+    assert CliRunner().invoke(cli, ["routes"]).exit_code == 0
+
+
+def test_help_and_version_are_pingjias_and_chinese(env):
+    from importlib.metadata import version
+
+    result = CliRunner().invoke(cli, ["--help"])
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "Show the Flask version", "Load environment"):
+        assert english not in result.output, english
+    assert result.output.startswith("用法：pingjia [选项] 命令 [参数]...")
+    assert "选项：" in result.output and "命令：" in result.output
+    sub = CliRunner().invoke(cli, ["export", "--help"])
+    assert sub.exit_code == 0 and "用法：" in sub.output and "［必填］" in sub.output and "显示本帮助并退出" in sub.output
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"评价（Pingjia）{version('pingjia')}"
+
+
+def test_every_error_is_one_chinese_line_with_status_2(env):
+    runner = CliRunner()
+    # before init-db: the database has no tables
+    result = runner.invoke(cli, ["report", "nosuchcode", "--out", str(env / "r.docx")])
+    assert (result.exit_code, result.output.strip()) == (2, "错误：数据库尚未建立或不是最新结构，请先运行 pingjia init-db")
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0
+    for args in (["report", "nosuchcode", "--out", str(env / "r.docx")],
+                 ["export", "nosuchcode", "--out", str(env / "e.xlsx")]):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2 and result.output.startswith("错误：找不到代码"), (args, result.output)
+
+
+def test_an_unknown_plan_lists_the_plans_there_are(env):
+    (env / "a.csv").write_text("意见\n审查周期太长\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["analyze", str(env / "a.csv"), "--out", str(env / "o"), "--plan", "nosuchplan"])
+    assert result.exit_code == 2 and result.output.startswith("错误：找不到规划“nosuchplan”")
+    assert "taian-ip-14th-fyp" in result.output and "city-business-environment" in result.output
 
 
 def test_console_script_runs_commands_against_the_configured_database(env):

@@ -46,6 +46,9 @@ def test_demo_installs_everything(app, runner):
         assert (first.organisation, first.problems) == (answers[0]["organisation"], answers[0]["problems"])
         assert {r.goal_id: r.score for r in first.ratings} == answers[0]["ratings"]
         code = s.code
+        # every bundled plan, not only the demo's: the second example is on the new-session form
+        bundled = {p.stem for p in corpus_path("plans").glob("*.toml")}
+        assert set(db.session.scalars(select(Plan.id))) == bundled and len(bundled) >= 2
     assert f"参会人员填写：http://127.0.0.1:5000/s/{code}" in result.output
     assert f"工作人员页面：http://127.0.0.1:5000/staff/sessions/{code}" in result.output
     password = re.search(r"用户名 staff，密码 (\S+)（", result.output).group(1)

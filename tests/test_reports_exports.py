@@ -90,6 +90,22 @@ def test_unmasked_export_and_unknown_code(runner, code, tmp_path):
     assert result.exit_code != 0 and "找不到代码" in result.output
 
 
+def test_export_writes_what_the_extension_says_or_refuses(runner, code, tmp_path):
+    import zipfile
+
+    result = runner.invoke(args=["export", code, "--out", str(tmp_path / "all.zip")])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(tmp_path / "all.zip") as z:
+        assert sorted(z.namelist()) == sorted(["答卷.csv", "意见.csv", "主题.csv", "评分汇总.csv"])
+    result = runner.invoke(args=["export", code, "--out", str(tmp_path / "folder")])
+    assert result.exit_code == 0 and (tmp_path / "folder" / "答卷.csv").is_file()
+    for out, fmt in (("x.csv", None), ("x.docx", None), ("x.xlsx", "csv"), ("y.zip", "xlsx")):
+        args = ["export", code, "--out", str(tmp_path / out)] + (["--format", fmt] if fmt else [])
+        result = runner.invoke(args=args)
+        assert result.exit_code == 2 and "--out" in result.output, (out, fmt, result.output)
+        assert not (tmp_path / out).exists()
+
+
 def test_an_answer_stored_with_a_non_character_exports(app, runner, code, tmp_path):
     """An answer stored before the cleaning dropped U+FFFF (or written straight into the
     database) must not break the Excel or CSV export of the whole session."""

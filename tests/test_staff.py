@@ -64,6 +64,15 @@ def test_login_logout_and_safe_next(app, client):
     assert client.get("/staff/").status_code == 302
 
 
+def test_the_front_page_sends_participants_to_their_qr_code_and_staff_to_the_login(app, client):
+    page = client.get("/")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "扫描" in body and "二维码" in body and 'href="/staff/login"' in body
+    add_staff(app)
+    log_in(client)
+    assert 'href="/staff/"' in client.get("/").get_data(as_text=True)
+
+
 def test_login_follows_next_after_redirect(app, client):
     code = make_session(app)
     add_staff(app)

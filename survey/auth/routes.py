@@ -1,4 +1,4 @@
-"""Staff login. Participants never log in; every staff page requires it.
+"""Staff login, and the site's front page. Participants never log in; every staff page requires it.
 
 Failed logins slow down the (user name, address) pair that made them, with a backoff that
 grows with each failure and never locks anyone out (survey/throttle.py): a colleague at another
@@ -22,7 +22,8 @@ from ..limits import PASSWORD_MAX, USERNAME_MAX
 from ..models import StaffUser
 from ..throttle import login_backoff, wait_text
 
-bp = Blueprint("auth", __name__, url_prefix="/staff")
+# No url_prefix: the front page "/" lives here too (the address `pingjia serve` prints).
+bp = Blueprint("auth", __name__)
 FAILED = "用户名或密码不正确。"
 
 
@@ -55,7 +56,14 @@ def _safe_next(target: str | None) -> str:
     return url_for("staff.index")
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/")
+def home():
+    """What someone who opens the bare address sees: participants are told to scan their
+    session's QR code (a session's link is its own), staff are offered the login."""
+    return render_template("auth/home.html")
+
+
+@bp.route("/staff/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("staff.index"))
@@ -86,7 +94,7 @@ def _wait_page(form: LoginForm, seconds: float):
             {"Retry-After": str(max(1, round(seconds)))})
 
 
-@bp.route("/logout", methods=["POST"])
+@bp.route("/staff/logout", methods=["POST"])
 @login_required
 def logout():
     # Ends this user's sessions everywhere: a copied session or remember-me cookie stops working.

@@ -2,17 +2,42 @@
 
 `analyze` lives in analysis.cli and never needs the web app; it is imported only when asked
 for, so `pingjia --help` and the web commands don't pay for loading the text pipeline.
+
+Everything a user reads is Chinese: usage errors (cli.zh), every other error as one
+"错误：…" line with exit status 2 (cli.base.CommandError), the help screens (cli.zh's
+formatter), and `--version` says Pingjia's version, not Flask's. Flask's developer commands
+(db, routes, run, shell, limiter) still work but are not listed.
 """
 from __future__ import annotations
 
 import click
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError
 
 from .. import create_app
-from .zh import in_chinese
+from .base import CommandError
+from .zh import ChineseContext, in_chinese, version_text
+
+# Flask's and Flask-Limiter's commands: for developers (README, Development), not listed.
+DEVELOPER_COMMANDS = frozenset({"db", "limiter", "routes", "run", "shell"})
+# The group options FlaskGroup adds, in Chinese.
+_OPTION_HELP = {
+    "env_file": "从该文件读取环境变量（优先于 .env 和 .flaskenv；直接设置的环境变量优先）。",
+    "app": "要加载的 Flask 应用（默认 survey:create_app，一般不需要设置）。",
+    "debug": "调试模式（仅限开发）。",
+}
 
 
 class PingjiaGroup(FlaskGroup):
+    context_class = ChineseContext
+
+    def __init__(self, **kwargs):
+        super().__init__(add_version_option=False, **kwargs)
+        for param in self.params:
+            param.help = _OPTION_HELP.get(param.name, getattr(param, "help", None))
+        self.params.append(click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
+                                        callback=_print_version, help="显示评价（Pingjia）的版本并退出。"))
+
     # Usage errors of the group and of every subcommand pass through these two methods.
     def make_context(self, *args, **kwargs) -> click.Context:
         try:
@@ -25,16 +50,34 @@ class PingjiaGroup(FlaskGroup):
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise in_chinese(exc) from None
+        except CommandError:
+            raise
+        except click.ClickException as exc:  # a command's own click error: the same contract
+            raise CommandError(exc.format_message()) from None
+        except OperationalError as exc:
+            if "no such table" in str(exc.orig) or "does not exist" in str(exc.orig):
+                raise CommandError("数据库尚未建立或不是最新结构，请先运行 pingjia init-db") from None
+            raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), "analyze"})
+        return sorted({*super().list_commands(ctx), "analyze"} - DEVELOPER_COMMANDS)
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name == "analyze":
             from analysis.cli import analyze
 
-            return analyze
-        return super().get_command(ctx, name)
+            command = analyze
+        else:
+            command = super().get_command(ctx, name)
+        if command is not None:
+            command.context_class = ChineseContext  # its help screen in Chinese too
+        return command
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(version_text())
+        ctx.exit()
 
 
 cli = PingjiaGroup(create_app=create_app, name="pingjia",

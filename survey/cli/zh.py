@@ -89,3 +89,38 @@ class ChineseUsageError(click.UsageError):
 
 def in_chinese(exc: click.UsageError) -> click.UsageError:
     return exc if isinstance(exc, ChineseUsageError) else ChineseUsageError(exc)
+
+
+# Help screens: click writes its headings and the --help line in English.
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+_ROW_TEXT = {"Show this message and exit.": "显示本帮助并退出。"}
+
+
+class ChineseHelpFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows, *args, **kwargs) -> None:
+        super().write_dl([(term, _row_text(text)) for term, text in rows], *args, **kwargs)
+
+
+def _row_text(text: str) -> str:
+    text = _ROW_TEXT.get(text, text)
+    return text.replace("[required]", "［必填］").replace("[default: ", "［默认：").replace("[default:", "［默认：")
+
+
+class ChineseContext(click.Context):
+    formatter_class = ChineseHelpFormatter
+
+
+def version_text() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"评价（Pingjia）{version('pingjia')}"
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "评价（Pingjia）（未安装，版本未知）"

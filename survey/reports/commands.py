@@ -43,31 +43,48 @@ def report(code: str, out: Path, reviewed_only: bool, unmasked: bool, no_annex: 
                f"{'；未遮盖个人信息' if unmasked else ''}）")
 
 
-@click.command("export", help="导出答卷、意见、主题和评分汇总：xlsx 为一个工作簿，csv 为文件夹中的四个文件。")
+@click.command("export", help="导出答卷、意见、主题和评分汇总，格式按 --out 的扩展名：.xlsx 为一个工作簿，"
+                              ".zip 为四个 CSV 文件的压缩包，没有扩展名为一个放四个 CSV 文件的文件夹。")
 @with_appcontext
 @click.argument("code")
-@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default="xlsx", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default=None,
+              help="可省略（按 --out 的扩展名判断）；xlsx 或 csv（文件夹或 .zip）。")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="xlsx：输出文件；csv：输出文件夹（答卷.csv、意见.csv、主题.csv、评分汇总.csv）。")
+              help="导出.xlsx、导出.zip，或文件夹（答卷.csv、意见.csv、主题.csv、评分汇总.csv）。")
 @click.option("--unmasked", is_flag=True, help="不遮盖个人信息（仅供内部使用）。")
-def export(code: str, fmt: str, out: Path, unmasked: bool) -> None:
-    from .exports import build_tables, write_csv_folder, write_xlsx
+def export(code: str, fmt: str | None, out: Path, unmasked: bool) -> None:
+    from .exports import build_tables, csv_zip, write_csv_folder, write_xlsx
 
+    kind = export_kind(out, fmt)  # refuse before any work
     try:
         tables = build_tables(code, unmasked=unmasked)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
-    if fmt == "xlsx":
-        if out.is_dir():
-            raise click.BadParameter("xlsx 需要一个文件名，例如 export.xlsx", param_hint="--out")
+    if kind == "xlsx":
         out.parent.mkdir(parents=True, exist_ok=True)
         write_xlsx(tables, out)
         click.echo(f"已导出：{out}")
+    elif kind == "zip":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(csv_zip(tables))
+        click.echo(f"已导出：{out}（{len(tables)} 个 CSV 文件）")
     else:
-        if out.exists() and not out.is_dir():
-            raise click.BadParameter("csv 需要一个文件夹", param_hint="--out")
         paths = write_csv_folder(tables, out)
         click.echo("已导出：" + "、".join(str(p) for p in paths))
     sizes = "，".join(f"{t.name} {len(t.rows)} 行" for t in tables)
     click.echo(sizes)
+
+
+def export_kind(out: Path, fmt: str | None) -> str:
+    """What `export --out` writes, by its extension: "xlsx", "zip" (the CSV files zipped) or
+    "folder" (the CSV files); refused when the extension and --format disagree, or when the
+    extension names something else (x.csv would be one file, but an export is four tables)."""
+    suffix = out.suffix.lower()
+    kind = {".xlsx": "xlsx", ".zip": "zip", "": "folder"}.get(suffix)
+    if kind is None or (out.exists() and out.is_dir() != (kind == "folder")):
+        raise click.BadParameter(f"无法按“{out.name}”导出：请用 .xlsx（一个工作簿）、.zip（四个 CSV 文件）"
+                                 "或一个文件夹名（不带扩展名，放四个 CSV 文件）", param_hint="--out")
+    if fmt is not None and (fmt == "xlsx") != (kind == "xlsx"):
+        raise click.BadParameter(f"--format {fmt} 与 --out 的扩展名“{suffix or '（文件夹）'}”不一致", param_hint="--out")
+    return kind
