@@ -7,7 +7,7 @@ from support.report import PHONE, make_evaluation
 
 from survey.reports.exports import neutralise
 
-SHEETS = ["答卷", "意见", "主题", "评分汇总"]
+SHEETS = ["答卷", "意见", "主题", "评分汇总", "共识与分歧"]
 GOALS = ["知识产权创造", "知识产权发展环境", "知识产权政策体系", "知识产权赋能助企", "知识产权全链条保护",
          "知识产权服务能力", "知识产权文化环境"]
 
