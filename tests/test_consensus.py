@@ -301,6 +301,19 @@ def test_no_sentence_calls_the_types_opinion_groups_or_uses_percentages():
         assert "群体" not in text and "%" not in text and "“" not in text
 
 
+def test_annex_chart_is_a_png():
+    pytest.importorskip("matplotlib")
+    from analysis.clouds import FontNotFoundError, find_cjk_font
+    from analysis.consensus_chart import goal_chart
+
+    try:
+        find_cjk_font()
+    except FontNotFoundError:
+        pytest.skip("no CJK font")
+    png = goal_chart(assess_goal("a", "知识产权创造", FOUR, TYPES))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+
+
 # ---- properties --------------------------------------------------------------------------------------
 
 tallies = st.builds(Tally, *[st.integers(0, 12)] * 4)
