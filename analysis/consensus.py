@@ -52,9 +52,10 @@ Ratings 4–5 agree, 3 neutral, 1–2 disagree; 不了解 (None) is no rating (n
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 PRIOR_AGREE, PRIOR_N = 0.5, 1.0
 MIN_GOAL_RATINGS = 10
@@ -260,7 +261,8 @@ def assess_goals(goals: Sequence[tuple[str, str]], ratings: Iterable[tuple[str, 
                  declared: Sequence[str], *, unstated: str = UNSTATED) -> list[GoalConsensus]:
     """Every goal's flags from (goal id, respondent type, score or None for 不了解) rows; a row
     with no type counts under `unstated`, a goal not in `goals` is ignored."""
-    return assess_counted(goals, ((g, k, s, 1) for g, k, s in ratings), declared, unstated=unstated)
+    counted = Counter(ratings)  # counted in C: 140,000 rows in a few milliseconds
+    return assess_counted(goals, ((g, k, s, n) for (g, k, s), n in counted.items()), declared, unstated=unstated)
 
 
 def assess_counted(goals: Sequence[tuple[str, str]], counted: Iterable[tuple[str, str | None, int | None, int]],
@@ -285,9 +287,9 @@ def assess_counted(goals: Sequence[tuple[str, str]], counted: Iterable[tuple[str
 
 # ---- themes and categories: who raised it ---------------------------------------------------------
 
-@dataclass(frozen=True)
-class Mention:
-    """One statement in a theme (or category): whose answer it came from."""
+class Mention(NamedTuple):
+    """One statement in a theme (or category): whose answer it came from. A tuple, not a
+    dataclass: a large consultation makes tens of thousands of them per page."""
 
     topic: str
     respondent: object  # the answer's id: people are counted once per topic
@@ -329,9 +331,18 @@ def binomial_upper_tail(k: int, n: int, p: float) -> float:
         return 1.0
     if p <= 0:
         return 0.0
-    if p >= 1:
-        return 1.0
-    return min(1.0, sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1)))
+    if p >= 1 or k > n:
+        return 1.0 if p >= 1 and k <= n else 0.0
+    # the first term through log-gamma (no huge integers), the rest by the ratio of successive terms
+    term = math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+                    + k * math.log(p) + (n - k) * math.log1p(-p))
+    odds, tail = p / (1 - p), 0.0
+    for i in range(k, n + 1):
+        tail += term
+        if term < 1e-15 * tail:
+            break
+        term *= (n - i) / (i + 1) * odds
+    return min(1.0, tail)
 
 
 def spread(topics: Sequence[tuple[str, str]], mentions: Iterable[Mention], participants: Mapping[str, int],
@@ -340,26 +351,27 @@ def spread(topics: Sequence[tuple[str, str]], mentions: Iterable[Mention], parti
     the participants (`participants`: answers per type, every answer of the evaluation)."""
     everyone = sum(participants.values())
     order = {name: i for i, name in enumerate(declared)}
-    by_topic: dict[str, list[Mention]] = defaultdict(list)
+    # topic → type → (people, organisations, statements); an answer with no organisation is its own
+    seen: dict[str, dict[str, tuple[set, set, list[int]]]] = defaultdict(dict)
     for m in mentions:
-        by_topic[m.topic].append(m)
+        per_type = seen[m.topic]
+        got = per_type.get(m.type)
+        if got is None:
+            got = per_type[m.type] = (set(), set(), [0])
+        got[0].add(m.respondent)
+        org = m.organisation.strip()
+        got[1].add(("org", org) if org else ("answer", m.respondent))
+        got[2][0] += 1
     out = []
     for key, label in topics:
-        rows = by_topic.get(key, [])
-        people: dict[str, set] = defaultdict(set)
-        orgs: dict[str, set] = defaultdict(set)
-        statements: dict[str, int] = defaultdict(int)
-        for m in rows:
-            people[m.type].add(m.respondent)
-            orgs[m.type].add((m.organisation.strip() or None, None if m.organisation.strip() else m.respondent))
-            statements[m.type] += 1
+        per_type = seen.get(key, {})
         types = tuple(sorted(
-            (TypeShare(k, len(people[k]), len(orgs[k]), statements[k], participants.get(k, 0),
-                       participants.get(k, 0) / everyone if everyone else 0.0) for k in people),
+            (TypeShare(k, len(p), len(o), c[0], participants.get(k, 0),
+                       participants.get(k, 0) / everyone if everyone else 0.0) for k, (p, o, c) in per_type.items()),
             key=lambda t: (-t.people, order.get(t.type, len(order)), t.type)))
-        out.append(_judge(TopicSpread(
-            key, label, sum(t.people for t in types), len(set().union(*orgs.values())) if orgs else 0,
-            len(rows), everyone, types), order))
+        organisations = len(set().union(*(o for _, o, _ in per_type.values()))) if per_type else 0
+        out.append(_judge(TopicSpread(key, label, sum(t.people for t in types), organisations,
+                                      sum(t.statements for t in types), everyone, types), order))
     return out
 
 

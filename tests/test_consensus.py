@@ -225,6 +225,12 @@ def test_binomial_upper_tail():
     assert binomial_upper_tail(0, 5, 0.3) == 1.0
     assert binomial_upper_tail(3, 3, 1 / 3) == pytest.approx(1 / 27)
     assert binomial_upper_tail(2, 4, 0.5) == pytest.approx(11 / 16)
+    for n in (5, 30, 200):
+        for k in range(0, n + 1, max(1, n // 10)):
+            for p in (0.05, 1 / 3, 0.8):
+                exact = sum(math.comb(n, i) * p ** i * (1 - p) ** (n - i) for i in range(k, n + 1))
+                assert binomial_upper_tail(k, n, p) == pytest.approx(exact, rel=1e-9, abs=1e-300)
+    assert 0 <= binomial_upper_tail(1200, 5000, 0.2) < 1e-6  # no huge integers, no overflow
 
 
 def test_mentions_from_report_rows():
