@@ -7,7 +7,7 @@ anonymous); an answer with no type is shown as 未填写 and never compared.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import func, select
 
@@ -79,3 +79,15 @@ def consensus_of(evaluation: Evaluation, *, topics: Sequence[tuple[str, str]] = 
         mentions = [Mention(str(key), rid, *who[rid]) for key, rid in statements if rid in who]
         themes = spread(topics, mentions, participants, declared)
     return EvaluationConsensus(goals, themes, declared, participants)
+
+
+def report_consensus(evaluation: Evaluation, rows: Iterable[object], *,
+                     topic: Callable[[object], str | None] = lambda r: r.category,
+                     topics: Sequence[tuple[str, str]] | None = None) -> EvaluationConsensus:
+    """For the report: the goals, and per topic who raised it, counted from the report's own rows
+    (survey.reports.data.StatementRow, or anything with response_id; `topic(row)` its key, by
+    default its category; `topics` (key, label), by default the plan's categories and 未归类)."""
+    if topics is None:
+        topics = evaluation.plan.definition.category_choices()
+    pairs = [(key, r.response_id) for r in rows if (key := topic(r)) is not None]
+    return consensus_of(evaluation, topics=topics, statements=pairs)

@@ -233,3 +233,28 @@ def test_consensus_flags_on_the_demo_are_as_the_answers_say(app):
     for g in goals.values():  # every figure in a sentence is in the table
         for n, a in re.findall(r"(\d+)人中(\d+)人认可", goal_sentence(g, ROUND_TABLE)):
             assert int(n) <= g.overall.n and int(a) <= g.overall.agree
+
+
+def test_report_rows_give_the_problems_note_and_the_goal_sentences(app):
+    """What the report will call (survey.consensus.report_consensus on build_report's rows)."""
+    from survey.consensus import report_consensus
+    from survey.reports.data import build_report
+
+    code = make_session(app, status="open")
+    _statements(app, code, add_answers(app, code))
+    with app.app_context():
+        data = build_report(code)
+        evaluation = evaluation_for_session(by_code(code))
+        result = report_consensus(evaluation, [r for r in data.statements if r.kind == "problem"])
+        voice = voice_of(evaluation)
+        db.session.commit()
+    by_key = {t.key: t for t in result.themes}
+    assert by_key["enterprise-capability"].flag == CONCERN
+    assert problem_note(by_key["enterprise-capability"], voice).startswith("此问题主要由企业代表反映（反映此问题的7人中6人")
+    assert problem_note(by_key["service-talent"], voice) == ""
+    assert problem_note(by_key["service-talent"], voice, shared=True).startswith("各类参会代表均有反映（")
+    # the goals from the database equal the report's own rating table, type by type
+    [creation] = [g for g in result.goals if g.goal_id == "creation"]
+    section = next(g for g in data.goals if g.id == "creation")
+    assert {t.type: (t.tally.n, t.tally.unknown) for t in creation.types} == {
+        k: (s.rated, s.unknown) for k, s in section.by_type.items()}
