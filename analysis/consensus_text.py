@@ -86,10 +86,17 @@ def divergence_clauses(goal: GoalConsensus, voice: Voice, subject: str | None = 
 
 
 def consensus_clause(goal: GoalConsensus, voice: Voice, subject: str | None = None) -> str:
-    """"各类参会代表普遍认可知识产权创造（企业代表24人中20人认可，高校院所代表9人中7人认可；其余各类4人中4人认可）"."""
+    """"各类参会代表普遍认可知识产权创造（高校院所代表9人中7人认可，企业代表24人中20人认可；服务机构、
+    政府部门代表共4人中3人认可）": the compared types one by one, the types too small to compare together."""
     parts = [f"{voice.who(t.type)}{_of(t.tally.n, t.tally.agree)}" for t in goal.compared]
-    rest = _uncompared(goal)
-    tail = f"；其余各类{_of(rest.n, rest.agree)}" if rest.n else ""
+    small = [t for t in goal.types if t.declared and not t.compared and t.tally.n]
+    tail = ""
+    if len(small) == 1:
+        tail = f"；{voice.who(small[0].type)}{_of(small[0].tally.n, small[0].tally.agree)}"
+    elif small:  # named together: each alone is too few to compare
+        rest = _uncompared(goal)
+        names = "、".join(voice.short(t.type) for t in small)
+        tail = f"；{names}{'代表' if voice.round_table else '参与者'}共{_of(rest.n, rest.agree)}"
     return f"各类{voice.everyone}普遍认可{subject or goal.goal_name}（{'，'.join(parts)}{tail}）"
 
 

@@ -104,7 +104,10 @@ def test_a_small_type_is_never_named_but_counts_in_the_rest():
                                 "政府部门": tally(0, 2, disagree=2)}, TYPES)
     assert g.flags == (CONSENSUS,)
     assert [t.type for t in g.short] == ["政府部门"]
-    assert goal_sentence(g, ROUND_TABLE).endswith("；其余各类2人中0人认可）。")
+    assert goal_sentence(g, ROUND_TABLE).endswith("企业代表10人中9人认可；政府部门代表2人中0人认可）。")
+    g = assess_goal("g", "目标", {"企业": tally(9, 10), "高校/科研院所": tally(8, 10), "服务机构": tally(1, 2),
+                                "政府部门": tally(0, 2, disagree=2)}, TYPES)
+    assert goal_sentence(g, CONSULTATION).endswith("企业参与者10人中9人认可；服务机构、政府部门参与者共4人中1人认可）。")
     assert any("政府部门（2 人）" in r for r in g.reasons)
 
 
@@ -258,7 +261,7 @@ _FIGURES = re.compile(r"(\d+)人中(\d+)人认可")
 
 
 def check_figures_against_the_table(goals, voice) -> int:
-    """Every 'N人中A人认可' of a sentence is one type's row of the annex table, or (其他各类/其余各类)
+    """Every 'N人中A人认可' of a sentence is one type's row of the annex table, or (其他各类, ……共)
     the sum of rows of that goal; returns how many figures were checked."""
     table = annex_rows(goals)
     checked = 0
@@ -273,7 +276,7 @@ def check_figures_against_the_table(goals, voice) -> int:
                     d = next(d for d in g.divergences if (d.rest.n, d.rest.agree) == pair)
                     others = [by_type[t.type] for t in g.types if t.declared and t.type != d.type]
                     assert pair == tuple(map(sum, zip(*others)))
-                elif "其余各类" in clause:
+                elif "共" in clause:
                     small = [by_type[t.type] for t in g.types if t.declared and not t.compared]
                     assert pair == tuple(map(sum, zip(*small)))
                 else:
