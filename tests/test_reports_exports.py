@@ -7,7 +7,7 @@ from support.report import PHONE, make_evaluation
 
 from survey.reports.exports import neutralise
 
-SHEETS = ["答卷", "意见", "主题", "评分汇总"]
+SHEETS = ["答卷", "意见", "主题", "评分汇总", "共识与分歧"]
 GOALS = ["知识产权创造", "知识产权发展环境", "知识产权政策体系", "知识产权赋能助企", "知识产权全链条保护",
          "知识产权服务能力", "知识产权文化环境"]
 
@@ -96,7 +96,7 @@ def test_export_writes_what_the_extension_says_or_refuses(runner, code, tmp_path
     result = runner.invoke(args=["export", code, "--out", str(tmp_path / "all.zip")])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(tmp_path / "all.zip") as z:
-        assert sorted(z.namelist()) == sorted(["答卷.csv", "意见.csv", "主题.csv", "评分汇总.csv"])
+        assert sorted(z.namelist()) == sorted(["答卷.csv", "意见.csv", "主题.csv", "评分汇总.csv", "共识与分歧.csv"])
     result = runner.invoke(args=["export", code, "--out", str(tmp_path / "folder")])
     assert result.exit_code == 0 and (tmp_path / "folder" / "答卷.csv").is_file()
     for out, fmt in (("x.csv", None), ("x.docx", None), ("x.xlsx", "csv"), ("y.zip", "xlsx")):

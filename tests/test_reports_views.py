@@ -118,7 +118,7 @@ def test_downloads(client, code):
     xlsx = client.get(f"/staff/reports/{code}/export.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     z = zipfile.ZipFile(io.BytesIO(client.get(f"/staff/reports/{code}/export-csv.zip").data))
-    assert sorted(z.namelist()) == sorted(["答卷.csv", "意见.csv", "主题.csv", "评分汇总.csv"])
+    assert sorted(z.namelist()) == sorted(["答卷.csv", "意见.csv", "主题.csv", "评分汇总.csv", "共识与分歧.csv"])
     assert z.read("答卷.csv").startswith(b"\xef\xbb\xbf")
 
 

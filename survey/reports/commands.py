@@ -43,14 +43,14 @@ def report(code: str, out: Path, reviewed_only: bool, unmasked: bool, no_annex: 
                f"{'；未遮盖个人信息' if unmasked else ''}）")
 
 
-@click.command("export", help="导出答卷、意见、主题和评分汇总，格式按 --out 的扩展名：.xlsx 为一个工作簿，"
-                              ".zip 为四个 CSV 文件的压缩包，没有扩展名为一个放四个 CSV 文件的文件夹。")
+@click.command("export", help="导出答卷、意见、主题、评分汇总和共识与分歧，格式按 --out 的扩展名：.xlsx 为一个工作簿，"
+                              ".zip 为五个 CSV 文件的压缩包，没有扩展名为一个放五个 CSV 文件的文件夹。")
 @with_appcontext
 @click.argument("code")
 @click.option("--format", "fmt", type=click.Choice(["xlsx", "csv"]), default=None,
               help="可省略（按 --out 的扩展名判断）；xlsx 或 csv（文件夹或 .zip）。")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="导出.xlsx、导出.zip，或文件夹（答卷.csv、意见.csv、主题.csv、评分汇总.csv）。")
+              help="导出.xlsx、导出.zip，或文件夹（答卷.csv、意见.csv、主题.csv、评分汇总.csv、共识与分歧.csv）。")
 @click.option("--unmasked", is_flag=True, help="不遮盖个人信息（仅供内部使用）。")
 def export(code: str, fmt: str | None, out: Path, unmasked: bool) -> None:
     from .exports import build_tables, csv_zip, write_csv_folder, write_xlsx
@@ -83,8 +83,8 @@ def export_kind(out: Path, fmt: str | None) -> str:
     suffix = out.suffix.lower()
     kind = {".xlsx": "xlsx", ".zip": "zip", "": "folder"}.get(suffix)
     if kind is None or (out.exists() and out.is_dir() != (kind == "folder")):
-        raise click.BadParameter(f"无法按“{out.name}”导出：请用 .xlsx（一个工作簿）、.zip（四个 CSV 文件）"
-                                 "或一个文件夹名（不带扩展名，放四个 CSV 文件）", param_hint="--out")
+        raise click.BadParameter(f"无法按“{out.name}”导出：请用 .xlsx（一个工作簿）、.zip（五个 CSV 文件）"
+                                 "或一个文件夹名（不带扩展名，放五个 CSV 文件）", param_hint="--out")
     if fmt is not None and (fmt == "xlsx") != (kind == "xlsx"):
         raise click.BadParameter(f"--format {fmt} 与 --out 的扩展名“{suffix or '（文件夹）'}”不一致", param_hint="--out")
     return kind

@@ -15,7 +15,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from analysis.consensus_text import goal_note, topic_mark, type_note
+
 from ..cleaning import clean_text
+from ..consensus import consensus_of
 from ..models import Evaluation
 from ..timefmt import format_datetime, utc_to_local
 from .data import (
@@ -33,7 +36,7 @@ from .data import (
 )
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-TABLE_NAMES = ("答卷", "意见", "主题", "评分汇总")
+TABLE_NAMES = ("答卷", "意见", "主题", "评分汇总", "共识与分歧")
 
 
 @dataclass
@@ -59,7 +62,7 @@ def build_tables(code: str, *, unmasked: bool = False) -> list[Table]:
     evaluation = evaluation_for_code(code)
     mask = masker_for(evaluation, unmasked=unmasked)
     return [answers_table(evaluation, mask), statements_table(evaluation, mask),
-            themes_table(evaluation, mask), ratings_table(evaluation)]
+            themes_table(evaluation, mask), ratings_table(evaluation), consensus_table(evaluation, mask)]
 
 
 def answers_table(evaluation: Evaluation, mask) -> Table:
@@ -126,6 +129,51 @@ def ratings_table(evaluation: Evaluation) -> Table:
             rows.append([g.name, kind, s.rated, round(s.mean, 2) if s.mean is not None else "",
                          *[s.distribution[n] for n in SCORES], s.unknown])
     return Table("评分汇总", header, rows, [22, 16, 10, 9, 7, 7, 7, 7, 7, 8])
+
+
+CONSENSUS_HEADER = ["对象", "名称", "单位类型", "打分人数", "认可（4–5分）", "中立（3分）", "不认可（1–2分）", "不了解",
+                    "认可率（平滑）", "提出人数", "提出单位数", "提出意见数", "占全部参与者", "标记", "说明"]
+
+
+def consensus_table(evaluation: Evaluation, mask) -> Table:
+    """共识与分歧 (survey/consensus.py): per goal its 全部 row and a row per type; per category and
+    theme (statements not excluded, merged themes followed) who raised it, against each type's
+    share of the participants. The types are the plan's declared ones, not groups the program found."""
+    names = category_names(evaluation.plan.definition)
+    themes = themes_of(evaluation)
+    pairs, used = [], set()
+    for s in statements_of(evaluation):
+        if s.status == "excluded":
+            continue
+        if s.category:
+            pairs.append((f"c{s.category}", s.response_id))
+        theme = resolve_theme(s.theme, themes)
+        if theme is not None:
+            pairs.append((f"t{theme.id}", s.response_id))
+            used.add(theme.id)
+    order = {c: i for i, c in enumerate(names)}
+    shown = sorted((t for t in themes.values() if t.id in used), key=lambda t: (order.get(t.category, 99), t.id))
+    topics = [(f"c{c}", name) for c, name in names.items()] + [(f"t{t.id}", mask(t.label)) for t in shown]
+    result = consensus_of(evaluation, topics=topics, statements=pairs)
+    rows: list[list] = []
+    for g in result.goals:
+        o = g.overall
+        rows.append(["目标", g.goal_name, "全部", o.n, o.agree, o.neutral, o.disagree, o.unknown, round(o.rate, 3),
+                     None, None, None, None, goal_note(g), "；".join(g.reasons)])
+        for t in g.types:
+            c = t.tally
+            rows.append(["目标", g.goal_name, t.type, c.n, c.agree, c.neutral, c.disagree, c.unknown, round(c.rate, 3),
+                         None, None, None, None, "", type_note(g, t)])
+    for sp in result.themes:
+        if not sp.statements:
+            continue
+        kind = "类别" if sp.key.startswith("c") else "主题"
+        rows.append([kind, sp.label, "全部", None, None, None, None, None, None, sp.people, sp.organisations,
+                     sp.statements, None, topic_mark(sp), sp.reason])
+        for t in sp.types:
+            rows.append([kind, sp.label, t.type, None, None, None, None, None, None, t.people, t.organisations,
+                         t.statements, round(t.share, 3), "主要关注" if t.type == sp.concern_type else "", ""])
+    return Table("共识与分歧", CONSENSUS_HEADER, rows, [8, 28, 14, 9, 9, 9, 9, 8, 10, 9, 10, 10, 11, 18, 60])
 
 
 # ---- writers -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from ..consensus import consensus_of
 from ..evaluations import EvaluationError, evaluation_for_session, group_by_code, group_by_codes, groups_of
 from ..extensions import db
 from ..jobs import current_run, enqueue_analysis, last_done_run, run_status
@@ -73,7 +74,21 @@ def analysis_page(code: str):
         run=run, status=run_status(run), last_done=last_done_run(evaluation), late=late_answers(evaluation),
         count=sum(len(s.responses) for s in evaluation.sessions),
         groups=groups_of(session) if session is not None else [], analysis_url=analysis_url,
-        clouds_pending=bool(result) and current_app.config["ANALYSIS_WORDCLOUDS"] and not _clouds(evaluation))
+        clouds_pending=bool(result) and current_app.config["ANALYSIS_WORDCLOUDS"] and not _clouds(evaluation),
+        **_consensus(evaluation, result))
+
+
+def _consensus(evaluation: Evaluation, result: dict | None) -> dict:
+    """Per goal from the ratings (there before any analysis); per theme ("t<id>") and category
+    ("c<id>") from the stored statements, as this page counts them."""
+    if not result:
+        return {"consensus": consensus_of(evaluation), "spreads": {}}
+    topics = [(f"t{t['id']}", t["label"]) for t in result["themes"]]
+    topics += [(f"c{c['id']}", c["name"]) for c in result["categories"]]
+    pairs = [(f"t{s['theme']}", s["response_id"]) for s in result["statements"] if s["theme"]]
+    pairs += [(f"c{s['category']}", s["response_id"]) for s in result["statements"] if s["category"]]
+    consensus = consensus_of(evaluation, topics=topics, statements=pairs)
+    return {"consensus": consensus, "spreads": {t.key: t for t in consensus.themes}}
 
 
 @_route("/run", "analysis_run", methods=["POST"])
