@@ -68,6 +68,9 @@ CONCERN_P = 0.10
 MIN_RAISERS = 3
 
 UNSTATED = "未填写"  # an answer whose type was left empty (anonymous consultations)
+# Catch-all types gather whoever fits no declared type: they count in "the rest" of every
+# comparison but are never named as the divergent side ("其他代表评价偏高" tells the office nothing).
+CATCH_ALL = frozenset({"其他", "其它", UNSTATED})
 CONSENSUS, DIVERGENCE, UNCERTAIN, TOO_FEW = "共识", "分歧", "不确定", "样本不足"
 FLAGS = (CONSENSUS, DIVERGENCE, UNCERTAIN, TOO_FEW)  # the order badges are shown in
 CONCERN, SHARED = "一类关注", "共同关注"
@@ -245,7 +248,7 @@ def _divergences(types: Sequence[TypeTally]) -> tuple[Divergence, ...]:
     declared = [t for t in types if t.declared]
     found = []
     for t in declared:
-        if not t.compared:
+        if not t.compared or t.type in CATCH_ALL:
             continue
         rest = total(o.tally for o in declared if o is not t)
         if rest.n < MIN_TYPE_RATINGS:

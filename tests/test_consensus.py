@@ -69,6 +69,15 @@ def test_the_issue_example_flags_enterprises_as_divergent_low():
     assert goal_sentence(g, CONSULTATION, "此项") == "企业参与者对此项评价偏低（9人中3人认可，其他各类23人中17人认可）。"
 
 
+def test_the_catch_all_type_is_never_named_as_divergent_but_counts_in_the_rest():
+    ratings = {"高校/科研院所": tally(5, 10), "企业": tally(6, 12), "其他": tally(10, 10)}
+    g = assess_goal("g", "知识产权服务能力", ratings, TYPES)
+    assert DIVERGENCE not in g.flags and not g.divergences
+    # the same figures under a declared type are a divergence
+    named = assess_goal("g", "知识产权服务能力", {**ratings, "政府部门": ratings["其他"], "其他": tally(0, 0)}, TYPES)
+    assert [(d.type, d.direction) for d in named.divergences] == [("政府部门", HIGH)]
+
+
 def test_equal_high_rates_are_consensus_with_the_geometric_mean_as_score():
     g = assess_goal("g", "知识产权发展环境", {k: tally(8, 10) for k in TYPES[:3]}, TYPES)
     assert g.flags == (CONSENSUS,)
