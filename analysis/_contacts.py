@@ -49,13 +49,12 @@ _BASE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20} | {or
 _WITH_NUMERALS = _BASE | {ord(c): ord(d) for c, d in zip(_NUMERALS, _NUMERAL_DIGITS)}
 # Only a run of seven numerals or more is read as digits (一五一十, 十三五 stay words).
 _NUMERAL_RUN = re.compile(rf"[{_NUMERALS}0-9０-９](?:[{_NUMERALS}0-9０-９ \-—]{{5,}})[{_NUMERALS}0-9０-９]")
-_MAYBE = re.compile(rf"[0-9０-９@＠#]|[{_NUMERALS}]{{4}}")
-_MAYBE_WORDS = ("at", "AT", "艾特", "Q", "q", "V", "v", "W", "w", "扣扣", "企鹅", "微信", "威信", "薇信")
+_MAYBE = re.compile(rf"[0-9０-９@＠#QqVvWwAa]|[{_NUMERALS}]{{4}}|艾特|扣扣|企鹅|微信|威信|薇信")
 
 
 def might_contact(text: str) -> bool:
     """Cheap first look: no digit, numeral run, @, "at" or messaging app, no contact."""
-    return bool(_MAYBE.search(text)) or any(word in text for word in _MAYBE_WORDS)
+    return bool(_MAYBE.search(text))
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 

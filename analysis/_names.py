@@ -74,10 +74,6 @@ _STRONG_CUE = (r"我叫|我的名字(?:叫|是)|名叫|名字叫|叫做|本人�
 _WEAK_CUE = r"我是|本人(?:是)?|鄙人|在下"
 _INTRODUCED = re.compile(rf"(?:{_STRONG_CUE})\s*({_SURNAME}{_GIVEN}{{1,2}})|"
                          rf"(?:{_WEAK_CUE})\s*[:：]?\s*({_SURNAME}{_GIVEN}{{1,2}}?){_END}")
-# Where a rule can start: found in one pass over the text (a plain alternation of words, which
-# the regex engine scans fast), then each rule is tried there only.
-_CUE_AT = re.compile("我叫|我的名字|名叫|名字叫|叫做|本人|，叫|,叫|联系人|姓名|签名|署名|落款|留言人|投诉人|举报人|"
-                     "反映人|来信人|经办人|负责人|申请人|我是|鄙人|在下")
 _NAMED_TITLES = [t for t in sorted(_TITLES, key=len, reverse=True) if t != "总"]
 _NAMED_TITLE = "(?:" + "|".join(_NAMED_TITLES) + ")"
 _TITLE_ANY = re.compile(_NAMED_TITLE)
@@ -194,57 +190,89 @@ def _mask(start: int, end: int, text: str, keep_first: bool) -> list[Edit]:
 _NEXT_NAME = re.compile(rf"\s*[、和与及]\s*({_SURNAME}{_GIVEN}{{1,2}}?){_END}")  # 余中华、王才茂
 
 
+_CUES = ("我叫", "我的名字", "名叫", "名字叫", "叫做", "本人", "，叫", ",叫", "联系人", "姓名", "签名", "署名", "落款",
+         "留言人", "投诉人", "举报人", "反映人", "来信人", "经办人", "负责人", "申请人", "我是", "鄙人", "在下")
+# Every sign a rule needs, found in one scan: most statements have none and cost this scan only.
+# (every branch starts with a plain character, so the engine skips ahead on their first characters)
+_SIGNS = re.compile("|".join(re.escape(w) for w in sorted({*_CUES, *_NAMED_TITLES, *_ROLES, "姓", "总", *NAME_DOTS},
+                                                           key=len, reverse=True)))
+_KIND = {**{c: "cue" for c in _CUES}, **{t: "title" for t in _NAMED_TITLES}, **{r: "role" for r in _ROLES},
+         "姓": "surname", "总": "boss", **{d: "dot" for d in NAME_DOTS}}
+
+
 def _found(s: str) -> Iterator[tuple[int, int, bool]]:
     """(start, end, is a whole name) of names the rules find in the simplified text; each rule
-    runs only when its sign is there (the pipeline masks every statement: most have none)."""
-    for cue in _CUE_AT.finditer(s):
-        m = _INTRODUCED.match(s, cue.start())
-        if m is None:
-            continue
-        if m.group(1):
-            # the longest reading that ends where the clause does (我叫苏波，男 → 苏波), else the longest
-            name, at = m.group(1), m.start(1)
-            readings = [n for n in (name, name[:-1]) if len(n) >= 2 and _person(n)]
-            ended = [n for n in readings if re.match(_END, s[at + len(n):])]
-            if ended or readings:
-                yield at, at + len((ended or readings)[0]), True
-        elif _person(m.group(2)):
-            yield m.start(2), m.end(2), True
-    if "姓" in s:
-        for m in _SURNAME_ONLY.finditer(s):
-            yield m.start(1), m.end(1), False
-        for m in _SURNAME_AND_GIVEN.finditer(s):
-            if _given_ok(m.group(2)):
-                yield m.start(1), m.end(2), False
-    for title in _TITLE_ANY.finditer(s):
-        for back in (1, 2, 3, 4):  # 王|经理, 张三|教授, 宋庆军|教授, 欧阳娜娜|老师
-            m = _TITLED.match(s, title.start() - back) if title.start() >= back else None
-            if m and m.end() >= title.end():
-                if m.group(1):
-                    yield m.start(1), m.end(1), False
-                    break
-                if _person(m.group(2)):
-                    yield m.start(2), m.end(2), True
-                    break
-    for anchor in (_TITLE_ANY, _ROLE_ANY):
-        for title in anchor.finditer(s):
-            m = _TITLE_FIRST.match(s, title.start())
+    runs only where its sign is (the pipeline masks every statement: most have none)."""
+    seen = set()
+    for sign in _SIGNS.finditer(s):
+        kind = _KIND.get(sign.group(0), "dot")
+        if kind == "cue":
+            yield from _introduced(s, sign.start())
+        elif kind in ("title", "role"):
+            if kind == "title":
+                yield from _titled(s, sign)
+            m = _TITLE_FIRST.match(s, sign.start())
             group = next((g for g in (1, 2, 3) if m and m.group(g)), None)
             if group and _person(m.group(group)):
                 yield m.start(group), m.end(group), True
-    if "总" in s:
-        for m in _BOSS.finditer(s):
-            yield m.start(1), m.end(1), False
+        elif kind not in seen:  # these rules read the whole text, once
+            seen.add(kind)
+            yield from _WHOLE_TEXT_RULES[kind](s)
     tail = max(0, len(s) - 12)  # a signature closes the text
     signed = _SIGNED.search(s[tail:])
     if signed and _person(signed.group(1)) and _SIGN_CUE.search(s, 0, tail + signed.start(1)) and \
             (tail == 0 or signed.start() > 0 or s[tail] in "，,。.；;！!？? —-"):
         yield tail + signed.start(1), tail + signed.end(1), True
-    if any(dot in s for dot in NAME_DOTS):
-        for m in _DOTTED.finditer(s):
-            name = _dotted_name(s, m)
-            if name:
-                yield name[0], name[1], True
+
+
+def _introduced(s: str, at: int) -> Iterator[tuple[int, int, bool]]:
+    m = _INTRODUCED.match(s, at)
+    if m is None:
+        return
+    if m.group(1):
+        # the longest reading that ends where the clause does (我叫苏波，男 → 苏波), else the longest
+        name, at = m.group(1), m.start(1)
+        readings = [n for n in (name, name[:-1]) if len(n) >= 2 and _person(n)]
+        ended = [n for n in readings if re.match(_END, s[at + len(n):])]
+        if ended or readings:
+            yield at, at + len((ended or readings)[0]), True
+    elif _person(m.group(2)):
+        yield m.start(2), m.end(2), True
+
+
+def _titled(s: str, title: re.Match) -> Iterator[tuple[int, int, bool]]:
+    for back in (1, 2, 3, 4):  # 王|经理, 张三|教授, 宋庆军|教授, 欧阳娜娜|老师
+        m = _TITLED.match(s, title.start() - back) if title.start() >= back else None
+        if m and m.end() >= title.end():
+            if m.group(1):
+                yield m.start(1), m.end(1), False
+                return
+            if _person(m.group(2)):
+                yield m.start(2), m.end(2), True
+                return
+
+
+def _surnamed(s: str) -> Iterator[tuple[int, int, bool]]:
+    for m in _SURNAME_ONLY.finditer(s):
+        yield m.start(1), m.end(1), False
+    for m in _SURNAME_AND_GIVEN.finditer(s):
+        if _given_ok(m.group(2)):
+            yield m.start(1), m.end(2), False
+
+
+def _bosses(s: str) -> Iterator[tuple[int, int, bool]]:
+    for m in _BOSS.finditer(s):
+        yield m.start(1), m.end(1), False
+
+
+def _dotted(s: str) -> Iterator[tuple[int, int, bool]]:
+    for m in _DOTTED.finditer(s):
+        name = _dotted_name(s, m)
+        if name:
+            yield name[0], name[1], True
+
+
+_WHOLE_TEXT_RULES = {"surname": _surnamed, "boss": _bosses, "dot": _dotted}
 
 
 def _candidates(s: str) -> Iterator[tuple[int, int, bool]]:
@@ -286,18 +314,28 @@ def _dotted_name(s: str, m: re.Match) -> tuple[int, int] | None:
     return m.start() + keep, m.end() - (len(parts[-1]) - len(right))
 
 
+@functools.lru_cache(maxsize=64)
+def _roster(names: tuple[str, ...]) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """One pattern for the roster's full names (however spaced or dotted) and one for their
+    parts, longest first; made once per roster."""
+    written = {simplified(n) for n in names if n}
+    full = sorted({_plain(n) for n in written}, key=len, reverse=True)
+    parts = roster_parts(written)
+    return (re.compile("|".join(_pattern(n).pattern for n in full)) if full else None,
+            re.compile("|".join(re.escape(p) for p in parts)) if parts else None)
+
+
 def find(text: str, names: Iterable[str], whole: bool) -> Iterator[tuple[int, int, list[Edit]]]:
     """(start, end, edits) of every name in `text`: the roster's, then those found by the rules.
     Readers see a full name as its surname and stars (张**), a roster part or a surname before a
     title as stars (**, *经理); `whole` masks every character."""
     s = simplified(text)
-    written = {simplified(n) for n in names if n}
-    full = sorted({_plain(n) for n in written}, key=len, reverse=True)
-    for name in full:
-        for m in _pattern(name).finditer(s):
+    full, parts = _roster(tuple(names))
+    if full is not None and full.search(s):
+        for m in full.finditer(s):
             yield m.start(), m.end(), _mask(m.start(), m.end(), text, not whole)
-    for part in roster_parts(written):
-        for m in re.finditer(re.escape(part), s):
+    if parts is not None and parts.search(s):
+        for m in parts.finditer(s):
             yield m.start(), m.end(), _mask(m.start(), m.end(), text, False)
     for start, end, is_name in _candidates(s):
         yield start, end, _mask(start, end, text, is_name and not whole)

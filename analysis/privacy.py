@@ -87,7 +87,7 @@ def mask_text(text: str | None, names: Iterable[str] = (), *, whole: bool = Fals
     return _masked(text, tuple(names), whole)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=262144)
 def _masked(text: str, names: tuple[str, ...], whole: bool) -> str:
     # The pipeline masks each statement more than once (keywords, kinds, quotes): once is work.
     edits = sorted({edit for _, found in _matches(text, names, whole) for edit in found}, reverse=True)
