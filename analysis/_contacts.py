@@ -19,8 +19,8 @@ Edit = tuple[int, int, str]
 # Between the digits of one number: up to two spaces, or one dash, dot, underscore or slash.
 _S = r"(?:[\-._/]|[ ]{1,2})?"
 _MOBILE = re.compile(rf"(?<![\d])(?:(?:\+|00)?86{_S}[ ]?|\(\+?86\)[ ]?)?(1{_S}[3-9](?:{_S}\d){{9}})(?!\d)")
-# a local number never starts with 0 or 1 (发票代码037001900111 is no landline)
-_LANDLINE = re.compile(r"(?<!\d)([(（]?0[1-9]\d{1,2}[)）]?[- ]?)([2-9]\d{2,3})[- ]?(\d{4})(?!\d)")
+# a local number never starts with 0 (发票代码037001900111 is no landline)
+_LANDLINE = re.compile(r"(?<!\d)([(（]?0[1-9]\d{1,2}[)）]?[- ]?)([1-9]\d{2,3})[- ]?(\d{4})(?!\d)")
 _ID18 = re.compile(rf"(?<![\dXx])([1-8](?:{_S}\d){{16}}{_S}[\dXx])(?![\dXx])")
 _ID15 = re.compile(rf"(?<![\dXx])([1-8](?:{_S}\d){{14}})(?![\dXx])")
 # What follows a number that is an amount or a count, not a phone (营业额13812345678元).
