@@ -34,6 +34,8 @@ _TLD = r"(?:com|cn|net|org|edu|gov|info|top|xyz|io|me|cc|biz|co|hk|tw|mo|us|uk|d
 _EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+|[\u4e00-\u9fff]{{1,4}})({_AT}"
                     rf"[A-Za-z0-9\u4e00-\u9fff-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}{_TLD})(?![A-Za-z0-9])",
                     re.IGNORECASE)
+# An address whose ending was cut off (a statement split at its dot: 请发 张三@例子.)
+_EMAIL_CUT = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+|[\u4e00-\u9fff]{1,4})(@[A-Za-z0-9\u4e00-\u9fff-]+)(?=\.?\s*$)")
 # QQ and WeChat: the app's name (QQ, 扣扣, 企鹅, 微信, VX, WX, V信…) then an id.
 _IM = re.compile(r"(?:QQ|qq|Qq|扣扣|企鹅号|微信|威信|薇信|V信|v信|VX|vx|Vx|WX|wx|Wx|weixin|WeChat|wechat)"
                  r"(?:号码|号|账号|帐号|ID|id)?(?:是|为)?\s*[:：]?\s*"
@@ -67,15 +69,23 @@ _SIGN_IM = re.compile(r"(?i:qq|vx|wx|wechat|weixin)|扣扣|企鹅|微信|威信|
 _DIGIT_RUN = re.compile(r"\d(?:[ \-._/()+]{0,3}\d){6}")  # seven digits close together
 
 
-def probe(text: str) -> str:
-    """`text` with full-width forms, dashes and (in runs of seven or more) Chinese numerals as
-    ASCII, character for character."""
+def probes(text: str) -> list[str]:
+    """`text` with full-width forms and dashes as ASCII, character for character; and when it
+    has a run of seven or more digits and Chinese numerals, a second reading with the numerals
+    as digits too (read second: in 138—1234—5678一直 the 一 is a word, not a twelfth digit)."""
     if not _NEEDS_PROBE.search(text):
-        return text
-    out = text.translate(_BASE)
+        return [text]
+    base = text.translate(_BASE)
+    out = base
     for m in _NUMERAL_RUN.finditer(text) if _HAS_NUMERAL.search(text) else ():
         out = out[:m.start()] + m.group(0).translate(_WITH_NUMERALS) + out[m.end():]
-    return out
+    return [base] if out == base else [base, out]
+
+
+def find_all(text: str, whole: bool) -> Iterator[tuple[int, int, list[Edit]]]:
+    """`find` over each reading of `text` (see `probes`)."""
+    for p in probes(text):
+        yield from find(p, whole)
 
 
 def valid_id_number(number: str) -> bool:
@@ -123,7 +133,8 @@ def _each(positions: Iterable[int]) -> list[Edit]:
 def find(p: str, whole: bool) -> Iterator[tuple[int, int, list[Edit]]]:
     """(start, end, edits) of every contact in the probe `p`."""
     numbers = bool(_DIGIT_RUN.search(p))
-    for m in _EMAIL.finditer(p) if _SIGN_EMAIL.search(p) else ():
+    emails = [*_EMAIL.finditer(p), *_EMAIL_CUT.finditer(p)] if _SIGN_EMAIL.search(p) else []
+    for m in emails:
         local = range(m.start(1), m.end(1))
         if whole:
             yield m.start(), m.end(), _each(i for i in range(m.start(), m.end()) if p[i].isalnum())

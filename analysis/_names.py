@@ -98,6 +98,8 @@ _SURNAME_ONLY = re.compile(r"我姓(" + _SURNAME + r")(?=[，,。.；;\s]|$)")
 _SURNAME_AND_GIVEN = re.compile(rf"姓({_SURNAME})[，,]?名({_GIVEN}{{1,2}}?){_END}")  # 姓刘名德福
 _SIGNED = re.compile(rf"(?:^|[，,。.；;！!？?\s—\-])\s*({_SURNAME}{_GIVEN}{{1,2}})\s*[。.!！]?\s*$")
 _SIGN_CUE = re.compile(r"我|本人|谢谢|此致|敬礼|特此|感谢")
+# A self-description, then the name as a clause of its own: 我是开小饭馆的，王小红。审批……
+_DESCRIBED = re.compile(rf"(?:我是|本人是?|我叫)[^，,。；;！!？?\n]{{1,20}}[，,]\s*({_SURNAME}{_GIVEN}{{1,2}})\s*(?=[。.!！，,；;\n]|$)")
 # Transliterated names (Uyghur, Tibetan, foreign): parts joined by a dot, mostly of these characters.
 _TRANSLIT = frozenset("阿艾爱安奥巴拜班邦贝本比波伯布才查达丹德迪丁东杜多俄尔二法凡菲芬弗夫福盖甘戈格古哈海汉赫黑"
                       "亨胡华吉加贾杰金卡凯坎克肯库拉莱兰朗劳勒雷里力丽利莉林琳卢鲁路伦罗洛马玛买迈麦曼梅米敏莫姆"
@@ -218,6 +220,11 @@ def _found(s: str) -> Iterator[tuple[int, int, bool]]:
         elif kind not in seen:  # these rules read the whole text, once
             seen.add(kind)
             yield from _WHOLE_TEXT_RULES[kind](s)
+        if kind == "cue" and "described" not in seen:
+            seen.add("described")
+            for m in _DESCRIBED.finditer(s):
+                if _person(m.group(1)):
+                    yield m.start(1), m.end(1), True
     tail = max(0, len(s) - 12)  # a signature closes the text
     signed = _SIGNED.search(s[tail:])
     if signed and _person(signed.group(1)) and _SIGN_CUE.search(s, 0, tail + signed.start(1)) and \

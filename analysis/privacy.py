@@ -100,7 +100,7 @@ def _masked(text: str, names: tuple[str, ...], whole: bool) -> str:
 def _matches(text: str, names: Iterable[str], whole: bool) -> list[tuple[tuple[int, int], list]]:
     names = [n for n in names if n]
     taken: list[tuple[tuple[int, int], list]] = []
-    for start, end, edits in _contacts.find(_contacts.probe(text), whole) if _contacts.might_contact(text) else ():
+    for start, end, edits in _contacts.find_all(text, whole) if _contacts.might_contact(text) else ():
         if not any(start < e and s < end for (s, e), _ in taken):  # an ID holds 11-digit runs
             taken.append(((start, end), edits))
     contacts = list(taken)
@@ -129,7 +129,7 @@ def contact_spans(text: str | None) -> list[tuple[int, int]]:
     if not text or not _contacts.might_contact(text):
         return []
     taken: list[tuple[int, int]] = []
-    for start, end, _ in _contacts.find(_contacts.probe(text), False):
+    for start, end, _ in _contacts.find_all(text, False):
         if not any(start < e and s < end for s, e in taken):
             taken.append((start, end))
     return sorted(taken)

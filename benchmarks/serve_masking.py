@@ -31,7 +31,7 @@ VARIANTS = [
     ("丽丽也觉得知识产权宣传不到位。", "丽丽"),
     ("买买提说专利申请资助办不下来。", "买买提"),
     ("有问题请打我电话一三八一二三四五六七八，专利维权太难。", "一二三四五六七八"),
-    ("维权中心电话138—1234—5678一直打不通。", "12345678"),
+    ("维权中心电话138—2468—1357一直打不通。", "24681357"),
     ("材料请发邮箱zhangsan[at]example.com，专利检索服务太少。", "zhangsan"),
     ("我的QQ：987654321，知识产权培训太少。", "987654321"),
     ("微信号：wangxiaohong88，希望多组织专利对接会。", "wangxiaohong88"),
@@ -116,13 +116,17 @@ def analyse(client, code: str, timeout: float = 900) -> str:
 
 
 def check_masking(client, database: str, code: str, check) -> None:
-    """`code`: a session whose roster holds ROSTER."""
+    """`code`: a session whose roster holds ROSTER. The report lists the roster itself (its
+    participants table, names in full, as the published record does): full roster names are
+    taken out of an output before the parts (丽丽, 买买提) are looked for in it."""
     store(database, code)
     state = analyse(client, code)
     got = outputs(client, code)
     secrets = [s for _, s in VARIANTS] + [s for _, s in ORGANISATIONS]
     for name, text in got.items():
         fetched = not text.startswith("(HTTP")
+        for full in ROSTER:
+            text = text.replace(full, "")
         leaked = [s for s in secrets if flat(s) in flat(text)]
         check(f"{name} masks every variant", fetched and not leaked,
               (f"{len(secrets)} secrets, {len(leaked)} leaked" + (f": {leaked}" if leaked else ""))
