@@ -35,7 +35,7 @@ _EMAIL = re.compile(rf"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+|[\u4e00-\u9fff]{{
                     rf"[A-Za-z0-9\u4e00-\u9fff-]+(?:{_DOT}[A-Za-z0-9-]+)*{_DOT}{_TLD})(?![A-Za-z0-9])",
                     re.IGNORECASE)
 # An address whose ending was cut off (a statement split at its dot: 请发 张三@例子.)
-_EMAIL_CUT = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+|[\u4e00-\u9fff]{1,4})(@[A-Za-z0-9\u4e00-\u9fff-]+)(?=\.?\s*$)")
+_EMAIL_CUT = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+|[\u4e00-\u9fff]{1,4})(@[A-Za-z0-9\u4e00-\u9fff-]+)(?=\.\s*$)")
 # QQ and WeChat: the app's name (QQ, 扣扣, 企鹅, 微信, VX, WX, V信…) then an id.
 _IM = re.compile(r"(?:QQ|qq|Qq|扣扣|企鹅号|微信|威信|薇信|V信|v信|VX|vx|Vx|WX|wx|Wx|weixin|WeChat|wechat)"
                  r"(?:号码|号|账号|帐号|ID|id)?(?:是|为)?\s*[:：]?\s*"
