@@ -1,5 +1,9 @@
 """Word clouds of Chinese keywords.
 
+No personal data is ever drawn: `drawable` leaves out every word that holds a phone, an e-mail,
+a name (analysis.privacy), a masked fragment (*), a roster name or any part of one two or more
+characters long (丽丽, 买买提, also in traditional characters), whatever the caller counted.
+
 WordCloud's bundled font has no Chinese glyphs and would draw every word as boxes, so a CJK
 font is always passed: the Noto Sans SC file shipped by the zhplot package (a declared
 dependency, so the same font on every machine), else whatever fontconfig knows for Chinese.
@@ -9,8 +13,10 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+from .privacy import MASK, has_personal_data, roster_names
 
 
 class FontNotFoundError(FileNotFoundError):
@@ -52,14 +58,50 @@ def find_cjk_font() -> Path:
     return font
 
 
+def _name_pieces(names: Iterable[str]) -> set[str]:
+    """Every run of two or more characters inside a roster name (张丽丽 → 张丽, 丽丽, 张丽丽)."""
+    from ._names import NAME_DOTS, simplified
+
+    pieces = set()
+    for name in roster_names(names):
+        plain = simplified("".join(c for c in name if c not in NAME_DOTS and not c.isspace()))
+        pieces.update(plain[i:j] for i in range(len(plain)) for j in range(i + 2, len(plain) + 1))
+    return pieces
+
+
+def drawable(frequencies: Mapping[str, float], names: Iterable[str] = ()) -> dict[str, float]:
+    """The words of `frequencies` a cloud may show (see the module docstring)."""
+    from ._names import simplified
+
+    names = tuple(names)
+    pieces = _name_pieces(names)
+    out = {}
+    for word, weight in frequencies.items():
+        plain = simplified(word.strip())
+        if not plain or weight <= 0 or MASK in plain or plain in pieces:
+            continue
+        if any(piece in plain for piece in pieces) or has_personal_data(plain, names):
+            continue
+        out[word] = float(weight)
+    return out
+
+
 def render_wordcloud(frequencies: Mapping[str, float], path: str | Path, *, font_path: str | Path | None = None,
-                     width: int = 800, height: int = 500, max_words: int = 80) -> Path:
-    """Draw `frequencies` (word → weight) to a PNG at `path`; returns the path."""
+                     width: int = 800, height: int = 500, max_words: int = 80, names: Iterable[str] = ()) -> Path:
+    """Draw `frequencies` (word → weight) to a PNG at `path`; returns the path. `names`: the
+    roster's entries, none of which (nor any part) is drawn."""
     from wordcloud import WordCloud
 
-    words = {w: float(f) for w, f in frequencies.items() if w.strip() and f > 0}
-    if not words:
+    if not any(w.strip() and f > 0 for w, f in frequencies.items()):
         raise ValueError("没有可以画进词云的词")
+    words = drawable(frequencies, names)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not words:  # every word was personal data: an empty picture, never a name
+        from PIL import Image
+
+        Image.new("RGB", (width, height), "white").save(path, "PNG")
+        return path
     cloud = WordCloud(
         font_path=str(font_path or find_cjk_font()),
         width=width,
@@ -70,7 +112,5 @@ def render_wordcloud(frequencies: Mapping[str, float], path: str | Path, *, font
         max_font_size=max(10, height * 3 // 10),
         random_state=0,  # the same data gives the same picture
     ).generate_from_frequencies(words)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     cloud.to_file(str(path))
     return path

@@ -88,7 +88,7 @@ def write_wordclouds(result: Mapping, folder: Path, *, tokenizer: Callable[[str]
     written = []
     for done, key in enumerate(wanted, start=1):
         if key in counts:
-            written.append(render_wordcloud(counts[key], folder / cloud_name(*key), font_path=font_path))
+            written.append(render_wordcloud(counts[key], folder / cloud_name(*key), font_path=font_path, names=names))
         if progress:
             progress("绘制词云", done, len(wanted))
     return written

@@ -13,7 +13,13 @@ login) is served in a subprocess. Then, as staff over HTTP:
 4. an answer holding U+FFFF and U+FFFE (stored directly, as answers stored before the cleaning
    existed were) must leave the Excel export working;
 5. answers writing personal data in the ways issue 17 lists (tests/test_privacy.py's table) are
-   stored, and the CSV export must contain none of them.
+   stored, and the CSV export must contain none of them;
+6. issue 21's variants (names given without a roster, traditional and partial roster names,
+   phones in Chinese numerals, disguised e-mails, QQ/WeChat, bank cards, the organisation field)
+   must be masked in every output: report page, report.html, report.docx, Excel, CSV, analysis
+   page, summary.md, analysis.json (benchmarks/serve_masking.py);
+7. a 2,000-answer analysis on SQLite with the page polling and two staff acting while it saves:
+   no 500 and no false 409 (benchmarks/serve_locking.py; --skip-locking leaves it out).
 
 Prints one line per check and exits 1 if any fails. Loopback only; not part of the test run.
 """
@@ -162,6 +168,7 @@ def store_answers(database: str, code: str, texts: list[str]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cell-mb", type=int, default=300)
+    parser.add_argument("--skip-locking", action="store_true", help="leave out check 7 (two analyses, minutes)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="serve-checks-"))
     database = f"sqlite:///{folder / 'checks.sqlite3'}"
@@ -256,9 +263,18 @@ def main() -> int:
         check("CSV export keeps look-alikes", status == 200 and not lost,
               f"{len(LOOK_ALIKES)} amounts, dates, patent and document numbers, {len(lost)} masked"
               + (f": {lost[:3]}" if lost else ""))
+
+        from serve_masking import check_masking
+
+        check_masking(client, database, masked_code, check)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    if not args.skip_locking:
+        from serve_locking import check_under_save
+
+        locking = Path(tempfile.mkdtemp(prefix="serve-locking-"))
+        check_under_save(locking, f"sqlite:///{locking / 'locking.sqlite3'}", 2000, 1800, check)
     print("all checks passed" if not failed else f"failed: {', '.join(failed)}")
     return 1 if failed else 0
 

@@ -9,6 +9,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from .busy import dispatch_with_retry, sqlite_connect_args
 from .cleaning import CleanRequest
 from .config import defaults, normalise_db_url
 from .instance import make_private_dir, protect_sqlite_file, read_or_create_secret
@@ -17,6 +18,10 @@ from .paths import STATIC_DIR, templates_dir
 
 class PingjiaFlask(Flask):
     request_class = CleanRequest  # every form field and query argument arrives cleaned
+
+    def dispatch_request(self):
+        # A read that meets SQLite's write lock (an analysis saving) is run again (survey.busy).
+        return dispatch_with_retry(self, super().dispatch_request)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
+    sqlite_connect_args(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret(Path(app.instance_path) / "secret_key")
     _configure_transport(app)
@@ -64,11 +70,12 @@ def _configure_transport(app: Flask) -> None:
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # WAL lets staff pages read while phones write; foreign keys are off by default in SQLite.
+    # The busy timeout is the connection's own, set as it opens (`timeout`, SQLITE_BUSY_TIMEOUT_
+    # SECONDS for the app's engine, Python's 5 s elsewhere), so these pragmas wait for it too.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cur = dbapi_connection.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=5000")
         cur.close()
 
 
@@ -123,9 +130,10 @@ def register_request_edges(app: Flask) -> None:
 
 
 def register_error_handlers(app: Flask) -> None:
-    from .errors import register
+    from . import busy, errors
 
-    register(app)
+    errors.register(app)
+    busy.register(app)
 
 
 def register_template_filters(app: Flask) -> None:

@@ -14,6 +14,10 @@ from .limits import PARTICIPANT_BODY_MAX, STAFF_BODY_MAX
 def defaults(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "pingjia.sqlite3"),
+        # SQLite (survey.busy): how long a statement waits for another connection's write lock,
+        # and how long a page read (GET) is retried before "正在保存分析结果，请稍候" (503).
+        "SQLITE_BUSY_TIMEOUT_SECONDS": 5,
+        "SQLITE_READ_WAIT_SECONDS": 12,
         # A phone form is small; anything bigger is a mistake or an attack. Staff pages get
         # STAFF_MAX_CONTENT_LENGTH (the session form carries a roster), see CleanRequest.
         "MAX_CONTENT_LENGTH": PARTICIPANT_BODY_MAX,

@@ -58,7 +58,7 @@ def _entry_data(session, posted: MultiDict) -> tuple[MultiDict, dict[str, str]]:
         name = rating_field_name(goal.id)
         typed = posted.get(name, "").strip()
         try:
-            data[name] = UNKNOWN if typed in ("", "0") else values.rating(typed)
+            data[name] = UNKNOWN if typed == "" or values.written_number(typed) == 0 else values.rating(typed)
         except values.ValueProblem as exc:
             problems[name] = f"{exc}；不了解请填 0 或留空"
     return data, problems

@@ -64,20 +64,30 @@ def _posted_mapping(header: list[str], goals) -> dict[int, str]:
     return {i: field for i, field in posted.items() if field in known}
 
 
-def _posted_scales(mapping: dict[int, str]) -> dict[int, dict[str, str]]:
+BAD_SCALE_FIELDS = "“评分对应”的提交内容有误（页面可能已过期或被改动），已按自动识别的对应重新检查，请核对后再导入。"
+
+
+def _posted_scales(mapping: dict[int, str]) -> tuple[dict[int, dict[str, str]], str | None]:
     """The value mapping staff set on the preview: `val-<column>-<n>` is the score of the answer
-    in `valkey-<column>-<n>` (only columns still mapped to a goal)."""
+    in `valkey-<column>-<n>` (only columns still mapped to a goal). A field this page never
+    sends (no column number, a column that is not one) is left out and said once, in Chinese."""
     scales: dict[int, dict[str, str]] = {}
+    problem = None
     for key, answer in request.form.items():
         if not key.startswith("valkey-"):
             continue
-        _, column, n = key.split("-", 2)
-        if not column.isdigit() or not mapping.get(int(column), "").startswith(columns.GOAL_PREFIX):
+        column, _, n = key[len("valkey-"):].partition("-")
+        if not (column.isascii() and column.isdigit() and len(column) <= 5 and n):
+            problem = BAD_SCALE_FIELDS
+            continue
+        if not mapping.get(int(column), "").startswith(columns.GOAL_PREFIX):
             continue
         score = request.form.get(f"val-{column}-{n}")
         if score is not None and score in cell_values.SCORE_LABELS:
             scales.setdefault(int(column), {})[answer] = score
-    return scales
+        elif score is not None:
+            problem = BAD_SCALE_FIELDS
+    return scales, problem
 
 
 @bp.route("/import/<token>", methods=["GET", "POST"])
@@ -100,26 +110,27 @@ def preview(code: str, token: str):
     source = request.values.get("source") or default_source(platform)
     if source not in IMPORT_SOURCES:
         source = default_source(platform)
-    scales, allow_missing, type_choices = {}, False, {}
+    scales, allow_missing, type_choices, scale_problem = {}, False, {}, None
     if request.method == "POST":
         mapping = _posted_mapping(sheet.header, goals)
         was_numbered = numbered
         numbered = request.form.get("numbered") == "1" if platform == platforms.WJX else False
         # Answers read differently once 按序号/按文本 changes: start from the guesses again.
-        scales = _posted_scales(mapping) if numbered == was_numbered else {}
+        scales, scale_problem = _posted_scales(mapping) if numbered == was_numbered else ({}, None)
         allow_missing = request.form.get("allow_missing") == "1"
         type_choices = {written: request.form.get(f"type-{key[len('typekey-'):]}", "")
                         for key, written in request.form.items() if key.startswith("typekey-")}
     else:
         mapping = columns.suggest(sheet, goals, numbered=numbered)
-    mapping_error = None
+    mapping_error = scale_problem
     try:
         checked = check(session, sheet, platform, mapping, numbered=numbered, scales=scales,
                         allow_missing=allow_missing, type_choices=type_choices)
     except ImportFileError as exc:  # a field given to two columns
         mapping_error = str(exc)
         checked = None
-    if request.method == "POST" and request.form.get("action") == "import" and checked is not None:
+    if request.method == "POST" and request.form.get("action") == "import" and checked is not None \
+            and scale_problem is None:
         only_good = request.form.get("only_good") == "1"
         try:
             report = store(session, checked, source, only_good=only_good)
@@ -183,5 +194,6 @@ _SCORE_ORDER = {"5": 0, "4": 1, "3": 2, "2": 3, "1": 4, "na": 5, "": 6}
 def _answer_order(scale: dict[str, str]):
     """Option numbers in their order (1, 2, … as 按序号 numbers them); words from best to worst."""
     def key(answer: str):
-        return (0, int(answer), "") if answer.isdigit() else (1, _SCORE_ORDER.get(scale[answer], 7), answer)
+        number = cell_values.written_number(answer)
+        return (0, number, answer) if number is not None else (1, _SCORE_ORDER.get(scale[answer], 7), answer)
     return key

@@ -7,6 +7,7 @@ preview, where staff change it (or with `--values` on the command line)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -25,13 +26,15 @@ _SCORE_WORDS.update({
     "非常同意": "5", "很同意": "5", "完全同意": "5", "同意": "4", "比较同意": "4", "基本同意": "3", "中立": "3",
     "不确定": "3", "不太同意": "2", "比较不同意": "2", "不同意": "2", "很不同意": "1", "非常不同意": "1",
     "完全不同意": "1",
+    "十分满意": "5", "十分不满意": "1", "十分同意": "5", "十分不同意": "1",
     "非常好": "5", "好": "4", "比较好": "4", "差": "2", "比较差": "2", "非常差": "1",
     "优秀": "5", "良好": "4", "中等": "3", "合格": "3", "较弱": "2", "很弱": "1",
     "非常重要": "5", "很重要": "5", "重要": "4", "比较重要": "4", "不太重要": "2", "不重要": "1",
 })
 _UNKNOWN_WORDS = frozenset({"不了解", "不清楚", "不知道", "无法评价", "无法判断", "不好说", "说不清", "不适用",
                             "na", "n/a"})
-_SCORE = re.compile(r"^([1-5])(?:\.0)?\s*(?:分|星)?(?:\s*[（(]?\s*(\S+?)\s*[）)]?)?$")
+# the words after a score start with no digit: "10" is not 1 followed by a label "0"
+_SCORE = re.compile(r"^([1-5])(?:\.0)?\s*(?:分|星)?(?:\s*[（(]?\s*([^\d\s]\S*?)\s*[）)]?)?$")
 _INTEGER = re.compile(r"^(\d{1,2})(?:\.0)?\s*分?$")
 _STARS = re.compile(r"^(★{1,5})☆*$|^(\d)\s*(?:星|颗星)$")
 # 按序号 downloads number the options in the form's order: 1 很差 … 5 很好, 6 不了解.
@@ -48,6 +51,66 @@ class ValueProblem(ValueError):
     """A cell that cannot be read; the message says what was found and what is expected."""
 
 
+# --- numbers however they are written ---------------------------------------------------------
+# One normaliser for every rating and type value (imports, `pingjia import`, the paper entry
+# page): ①–⑳, ❶, ⒈, superscripts ¹²³, full-width and other scripts' digits, Roman numerals and
+# Chinese numerals (五, 十五, 两, 壹) are read as the number they write; str.isdigit() alone says
+# True for ① and ² and int() then fails, which was a 500.
+_CHINESE = {"零": 0, "〇": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "两": 2, "贰": 2, "三": 3, "叁": 3, "四": 4,
+            "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+_CHINESE_NUMBER = re.compile(r"^(?:([一二两三四五六七八九壹贰叁肆伍陆柒捌玖])?([十拾]))?([零〇一二两三四五六七八九幺壹贰叁肆伍陆柒捌玖])?$")
+_NUMBER_DIGITS = 3  # no rating, option or type number is longer; a longer run is not one of them
+_UNITS = re.compile(r"^\s*(?:分|星|颗星|个星)?\s*$")  # what may follow a Chinese numeral (五分, 三星)
+
+
+def _digit(char: str) -> int | None:
+    """The value of one character that writes a whole number (4, ４, ④, ⁴, ❹, ⒋, Ⅳ, ⑩)."""
+    for read in (unicodedata.decimal, unicodedata.digit):
+        try:
+            return read(char)
+        except (ValueError, TypeError):
+            pass
+    value = unicodedata.numeric(char, None) if len(char) == 1 and not _CHINESE_NUMBER.match(char) else None
+    return int(value) if value is not None and value == int(value) and 0 <= value <= 50 else None
+
+
+def written_number(text: str) -> int | None:
+    """The whole number `text` writes (spaces ignored), or None: "4", "４", "④", "⁴", "⑩", "五",
+    "十五", "两"; None for anything else, and for runs longer than a rating or option number."""
+    text = "".join(text.split())
+    if not text or len(text) > _NUMBER_DIGITS:
+        return None
+    chinese = _CHINESE_NUMBER.match(text)
+    if chinese and any(chinese.groups()):
+        tens, ten, ones = chinese.groups()
+        return (_CHINESE[tens] if tens else 1 if ten else 0) * 10 * bool(ten) + (_CHINESE[ones] if ones else 0)
+    digits = [_digit(c) for c in text]
+    if None in digits or (len(digits) > 1 and any(d > 9 for d in digits)):
+        return None
+    value = 0
+    for d in digits:
+        value = value * 10 + d
+    return value
+
+
+def canonical_option(option: str) -> str:
+    """An answer with the number it starts with written in ASCII digits ("⑤很好" → "5很好",
+    "五分" → "5分", "４星" → "4星"); a Chinese numeral only when nothing but 分/星 follows
+    (一般 and 十分满意 are words)."""
+    end = 0
+    while end < len(option) and end <= _NUMBER_DIGITS and (_digit(option[end]) is not None or option[end] in _CHINESE
+                                                            or option[end] in "十拾"):
+        end += 1
+    while end and written_number(option[:end]) is None:
+        end -= 1
+    if not end:
+        return option
+    head, rest = option[:end], option[end:]
+    if any(c in _CHINESE or c in "十拾" for c in head) and not _UNITS.match(rest):
+        return option
+    return f"{written_number(head)}{rest}"
+
+
 def option_of(value: str) -> str | None:
     """The one option a rating cell holds (spaces removed), or None when blank or skipped."""
     parts = platforms.choices(value)
@@ -61,6 +124,7 @@ def option_of(value: str) -> str | None:
 def guess(option: str, *, numbered: bool = False, ten: bool = False) -> str:
     """The score an answer most likely means ("1".."5", "na"), or NOT_A_SCORE. `ten`: the column
     is a 1–10 scale (1–2 → 1 … 9–10 → 5)."""
+    option = canonical_option(option)
     if numbered and option == _NUMBERED_UNKNOWN and not ten:
         return UNKNOWN
     if option in _UNKNOWN_WORDS or option.lower() in _UNKNOWN_WORDS:
@@ -83,7 +147,7 @@ def guess(option: str, *, numbered: bool = False, ten: bool = False) -> str:
 
 def is_ten_point(options: Sequence[str], *, numbered: bool = False) -> bool:
     """Whether a column's numbers go beyond 5 (6 too in a 按序号 download, where it is 不了解)."""
-    numbers = [int(m.group(1)) for m in map(_INTEGER.match, options) if m]
+    numbers = [int(m.group(1)) for m in map(_INTEGER.match, map(canonical_option, options)) if m]
     return bool(numbers) and max(numbers) > (6 if numbered else 5) and max(numbers) <= 10
 
 
@@ -156,8 +220,8 @@ def organisation_type(value: str, organisation: str, roster: dict[str, str], *, 
         raise ValueProblem(f"单位类型“{value}”选了多项")
     if parts:
         option, typed = parts[0]
-        if numbered and option.isdigit():
-            index = int(option)
+        index = written_number(option) if numbered else None
+        if index is not None:
             if 1 <= index <= len(names):
                 return names[index - 1]
             if strict:

@@ -10,13 +10,16 @@ from analysis.privacy import (
                               MASK,
                               Masker,
                               NoMasking,
+                              contact_spans,
+                              has_contact_details,
                               has_personal_data,
                               looks_like_id_number,
                               mask_name,
+                              mask_organisation,
                               mask_text,
                               roster_names,
                               valid_id_number,
 )
 
-__all__ = ["MASK", "Masker", "NoMasking", "has_personal_data", "looks_like_id_number", "mask_name",
-           "mask_text", "roster_names", "valid_id_number"]
+__all__ = ["MASK", "Masker", "NoMasking", "contact_spans", "has_contact_details", "has_personal_data",
+           "looks_like_id_number", "mask_name", "mask_organisation", "mask_text", "roster_names", "valid_id_number"]
