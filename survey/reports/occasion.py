@@ -42,10 +42,11 @@ def occasion_for(sessions) -> Occasion:
     meetings = [not s.anonymous and is_meeting(s.form) for s in sessions]
     named = any(not s.anonymous for s in sessions)
     anonymous = any(s.anonymous for s in sessions)
+    forms = "".join(s.form or "" for s in sessions)
     if sessions and all(meetings):
-        return Occasion("roundtable", named, anonymous, "座谈", "参会代表")
+        return Occasion("roundtable", named, anonymous, "座谈" if "座谈" in forms else "会议", "参会代表")
     if any(meetings):
         return Occasion("mixed", named, anonymous, "评价", "参与人员")
-    forms = "".join(s.form or "" for s in sessions)
-    event = "问卷调查" if "问卷" in forms and not ("征求" in forms or "征集" in forms) else "征求意见"
+    # an anonymous questionnaire is a consultation of the public: 征求意见, whatever the form says
+    event = "问卷调查" if named and not anonymous and "问卷" in forms else "征求意见"
     return Occasion("consultation", named, anonymous, event, "参与者")

@@ -46,7 +46,8 @@ _SECOND = re.compile(r"[你您]")
 _GENERIC = ("知识产权", "进一步", "需要", "存在", "问题", "方面", "不足", "有待", "有关", "相关", "工作", "加强", "加大",
             "推进", "推动", "建立", "健全", "完善", "提升", "提高", "强化", "深化", "积极", "开展", "实施", "各项",
             "体系", "水平", "能够", "以及", "进行", "全市", "本市", "我市", "政策", "规划", "方案", "建设", "不断",
-            "更加", "主要", "重点", "有效", "及时", "保护")
+            "更加", "主要", "重点", "有效", "及时", "保护", "企业", "群众", "单位", "清单", "制度", "机制", "标准",
+            "系统", "措施", "内容", "情况", "任务", "目标")
 # A point names who it is about in one word, participants in another ("企业" / "公司").
 _SAME = {"企业": ("公司", "厂家", "企"), "高校": ("学校", "大学", "学院", "院校"), "人才": ("专家",),
          "机构": ("事务所", "代理", "律所")}
@@ -63,7 +64,7 @@ def third_person(text: str, organisation_type: str = "") -> str | None:
     text = re.sub(r"我(?=[市省区县])", "本", text)
     text = text.replace("我国", "国内")
     text = re.sub(rf"(?:我们|咱们)(?=(?:{_OWN_UNIT}))", "所在", text)
-    text = re.sub(rf"我(?=(?:司|公司|单位|校|院|所|行|局|会|厂|店))", "该", text).replace("该司", "该公司")
+    text = re.sub(r"我(?=(?:司|公司|单位|校|院|所|行|局|会|厂|店))", "该", text).replace("该司", "该公司")
     text = re.sub(r"(?:我们|咱们|我)的", "其", text)
     text = re.sub(r"(?:我们|咱们)", group, text)
     text = re.sub(r"你们", "有关部门", text)
@@ -108,6 +109,7 @@ def _gather(pieces: list[str], *, stop_at_turn: bool = False, own_words_end: boo
 
 
 def _finish(text: str, organisation_type: str) -> str | None:
+    text = re.sub(r"^[^\w\u4e00-\u9fff]+", "", text)  # "+尽快……", "=……": symbols are no words
     text = _TAILS.sub("", text.strip("，,；;、：: ")).strip("，,；;、：: ")
     text = third_person(text, organisation_type) if text else None
     return text if text and len("".join(_CJK_RUN.findall(text))) >= 4 else None
@@ -162,12 +164,18 @@ def suggestion_clause(text: str, organisation_type: str = "") -> str | None:
     return _finish(out, organisation_type) if asked else None
 
 
+_COMPLAINT = re.compile(r"太[高多慢贵少长大难]|[难慢贵差乱缺欠罚]|拖欠|不够|不到|不了|不好|不足|不便|没有|没|投诉|问题|困难|"
+                        r"影响|麻烦|折腾|卡顿")
+
+
 def praise_clause(text: str, organisation_type: str = "") -> str | None:
-    """What was praised: the opening up to its "但" or its request."""
+    """What was praised: the opening up to its "但" or its request; None when it complains
+    (a complaint the kind model took for praise is not reported as 肯定)."""
     pieces = _open(_pieces(text))
     cut = next((i for i, p in enumerate(pieces) if i and (p.startswith(_TURNS) or _REQUEST_STARTS.match(p))), None)
-    return _finish(_gather(pieces[:cut] if cut else pieces, stop_at_turn=True, own_words_end=True),
+    said = _finish(_gather(pieces[:cut] if cut else pieces, stop_at_turn=True, own_words_end=True),
                    organisation_type)
+    return None if said is None or _COMPLAINT.search(said) or _asks(said) else said
 
 
 CLAUSES = {"problem": problem_clause, "suggestion": suggestion_clause, "praise": praise_clause}
@@ -187,16 +195,20 @@ def problem_sentence(category) -> str:
     return f"{head}。"
 
 
-def terms(*texts: str, keywords: tuple[str, ...] = ()) -> set[str]:
+def _bigrams(text: str) -> set[str]:
+    for word in _GENERIC:
+        text = text.replace(word, "，")
+    return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+
+
+def terms(*texts: str, keywords: tuple[str, ...] = (), title: str = "") -> set[str]:
     """The content words of a point as printed: the plan's keywords it contains, and the
-    two-character words of its text once the words every point shares are taken out."""
+    two-character words of its text once the words every point shares (and the plan's title,
+    which every point is about) are taken out."""
     found = {k for k in keywords if any(k in t for t in texts)}
     for text in texts:
-        for word in _GENERIC:
-            text = text.replace(word, "，")
-        for run in _CJK_RUN.findall(text):
-            found.update(run[i:i + 2] for i in range(len(run) - 1))
-    return found
+        found |= _bigrams(text)
+    return found - _bigrams(title)
 
 
 def fits(example: str, point_terms: set[str]) -> bool:
@@ -207,11 +219,12 @@ def fits(example: str, point_terms: set[str]) -> bool:
 def point_terms(data, fit: dict) -> set[str]:
     """The terms of the point a group is placed under: {"category": id} a problem category of
     （二）, {"measure": id} a plan measure of （三）."""
+    title = data.plan_title
     if "category" in fit:
         c = next((c for c in data.categories if c.id == fit["category"]), None)
-        return terms(problem_sentence(c), c.name, keywords=tuple(c.keywords)) if c else set()
+        return terms(problem_sentence(c), c.name, keywords=tuple(c.keywords), title=title) if c else set()
     m = next((m for m in data.measures if m.id == fit.get("measure")), None)
-    return terms(m.name, m.description) if m else set()
+    return terms(m.name, m.description, title=title) if m else set()
 
 
 def fitting(rows, kind: str, point: set[str]) -> list:

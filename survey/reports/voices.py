@@ -21,7 +21,7 @@ _UNITS = {"高校/科研院所": ("所", "高校院所"), "企业": ("家", "企
           "社会组织": ("家", "社会组织"), "金融机构": ("家", "金融机构"), "个人/群众": ("位", "群众"),
           "其他": ("家", "其他单位")}
 # Anonymous sessions: what people of one type are called, "3位个体工商户".
-_PEOPLE = {"企业": "企业人员", "高校/科研院所": "高校院所人员", "服务机构": "服务机构人员", "政府部门": "机关事业单位人员",
+_PEOPLE = {"": "未填写类型", "未填写": "未填写类型", "企业": "企业人员", "高校/科研院所": "高校院所人员", "服务机构": "服务机构人员", "政府部门": "机关事业单位人员",
            "个体工商户": "个体工商户", "个人/群众": "群众", "行业协会商会": "行业协会商会人员", "金融机构": "金融机构人员"}
 _UNSTATED = ("", "未填写", "其他")
 TYPES_SHOWN = 3  # "（来自7家企业、2所高校院所、1家服务机构等）"
@@ -105,13 +105,13 @@ def who(group: Group, data) -> tuple[str, list]:
                    for t, _, unit, noun in parts[:TYPES_SHOWN]]
         more = "等" if len(parts) > TYPES_SHOWN else ""
         return f"{head.text}（来自{'、'.join(f.text for f in parts_f)}{more}）", [head, *parts_f]
-    by = {t: k for t, k in people_by_type(rows).items() if t not in _UNSTATED}
-    if len(by) == 1 and sum(by.values()) == n:
+    by = people_by_type(rows)
+    if len(by) == 1 and next(iter(by)) not in _UNSTATED:
         t = next(iter(by))
         head = figure("people", args, data, f"{{v}}位{_PEOPLE.get(t, t)}")
         return head.text, [head]
     head = figure("people", args, data, f"{{v}}位{occasion.person}")
-    if not by:
+    if not any(t not in _UNSTATED for t in by):
         return head.text, [head]
     parts_f = [figure("people_of_type", {**args, "type": t}, data, f"{_PEOPLE.get(t, t).removesuffix('人员')}{{v}}位")
                for t in list(by)[:TYPES_SHOWN]]
