@@ -46,7 +46,11 @@ class Evidence:
 
     @property
     def basis(self) -> str:
-        return BASES.get(self.claim.basis, self.claim.basis)
+        """"依据 5 条意见", "依据打分", "依据规划文本（相关意见 3 条）"."""
+        if self.claim.basis == "statements":
+            return f"依据 {len(self.items)} 条意见"
+        head = f"依据{BASES.get(self.claim.basis, self.claim.basis)}"
+        return f"{head}（相关意见 {len(self.items)} 条）" if self.items else head
 
 
 def _item(row) -> Item:

@@ -108,7 +108,7 @@ def answer_type_rows(data: ReportData) -> list[list[str]]:
     """An anonymous consultation's 四: answers per respondent type, no names, and the total."""
     if not data.answers_by_type:
         return []
-    rows = [[kind, str(n)] for kind, n in data.answers_by_type.items()]
+    rows = [["未填写类型" if kind == "未填写" else kind, str(n)] for kind, n in data.answers_by_type.items()]
     return rows + [["合计", str(sum(data.answers_by_type.values()))]]
 
 
