@@ -68,7 +68,7 @@ def _log_in(page, live_server) -> None:
 
 
 def _word_text(page, url: str) -> str:
-    response = page.request.get(url)
+    response = page.request.get(url, timeout=90_000)  # the annexes' charts take a while on a busy machine
     assert response.ok
     doc = Document(io.BytesIO(response.body()))
     return "\n".join(p.text for p in doc.paragraphs)
@@ -206,7 +206,7 @@ def test_edit_two_blocks_rerun_the_analysis_and_download(live_server, demo, desk
     expect(page.locator("#block-achievements .re-compare")).to_have_count(0)
     expect(page.locator("#stale-figures")).to_contain_text("（一）政策实施情况及取得成效")
     # the download says which block holds the stale figure before it gives the file
-    page.goto(f"{live_server.url}/staff/reports/{code}/report.docx")
+    page.goto(f"{live_server.url}/staff/reports/{code}/report.docx", timeout=60_000)
     expect(page.locator("main, body").first).to_contain_text("下载前请核对数字")
     page.screenshot(path=output_dir / "report-download-stale-1280.png", full_page=False)
     again = page.get_by_role("link", name="仍然下载").get_attribute("href")
@@ -221,7 +221,7 @@ def test_edit_two_blocks_rerun_the_analysis_and_download(live_server, demo, desk
     short = "\n".join(p.text for p in Document(download.value.path()).paragraphs)
     assert APPLICATION in short and ACHIEVEMENT in short and "附件" not in short
     # The printable page inside the app says the same, with the staff toolbar above it.
-    page.goto(f"{live_server.url}/staff/reports/{code}")
+    page.goto(f"{live_server.url}/staff/reports/{code}", timeout=60_000)  # with the annexes' charts
     expect(page.locator("article")).to_contain_text(APPLICATION)
     page.screenshot(path=output_dir / "report-page-1280.png", full_page=False)
     with live_server.app.app_context():
