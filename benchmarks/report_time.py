@@ -7,8 +7,9 @@ session, its 40 answers and their analysis, as a new user would), then times, al
 the same run, `pingjia list-sessions` and `pingjia report CODE --out r.docx` (with annexes and
 with `--no-annex`), N times each (default 5). Prints the median of each, the ratio of the report
 to list-sessions (target: at most 4×), and what the Word body holds: characters before the
-annexes, characters of （二）, quotations, staff-only marks and personal data left (targets: body
-≤ 6,000, （二） ≤ 1,500, ≤ 5 quotations, none of the rest).
+annexes, characters of （二）, quotations, staff-only marks, personal data and first person left
+(targets: body ≤ 6,000, （二） ≤ 1,500, ≤ 5 quotations, none of the rest), and the HTML page's
+drafted sentences with the ids of the statements they stand on.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PINGJIA = Path(sys.executable).with_name("pingjia")
 STAFF_MARKS = ("未审核", "程序归纳", "草稿")
 PERSONAL = re.compile(r"1[3-9]\d[\d*]{4}\d{4}|@[A-Za-z0-9-]+\.[A-Za-z]|\d{6}[\d*]{8}\d{3}[\dXx]")
+FIRST_PERSON = re.compile(r"(?<!自)[我咱俺]")
 
 
 def run(args: list[str], env: dict) -> tuple[float, str]:
@@ -53,7 +55,7 @@ def body_figures(path: Path) -> dict:
     everything = word_text(path)
     return {"body": len(body.replace("\n", "")), "problems": len(problems.replace("\n", "")),
             "quotations": body.replace("“十四五”", "").count("“"),
-            "marks": [m for m in STAFF_MARKS if m in everything],
+            "marks": [m for m in STAFF_MARKS if m in everything], "first_person": FIRST_PERSON.findall(body),
             "personal": PERSONAL.findall(everything), "problems_text": problems.strip()}
 
 
@@ -70,12 +72,13 @@ def main() -> None:
     code = re.search(r"代码 (\w+)", out).group(1)
     print(f"pingjia demo --no-serve: {took:.1f} s (session {code})")
 
-    docx, short = folder / "r.docx", folder / "r-no-annex.docx"
-    times: dict[str, list[float]] = {"list-sessions": [], "report": [], "report --no-annex": []}
+    docx, short, page = folder / "r.docx", folder / "r-no-annex.docx", folder / "r.html"
+    times: dict[str, list[float]] = {"list-sessions": [], "report": [], "report --no-annex": [], "report .html": []}
     for _ in range(args.repeat):
         times["list-sessions"].append(run(["list-sessions"], env)[0])
         times["report"].append(run(["report", code, "--out", str(docx)], env)[0])
         times["report --no-annex"].append(run(["report", code, "--out", str(short), "--no-annex"], env)[0])
+        times["report .html"].append(run(["report", code, "--out", str(page)], env)[0])
     medians = {k: statistics.median(v) for k, v in times.items()}
     base = medians["list-sessions"]
     for name, value in medians.items():
@@ -83,10 +86,14 @@ def main() -> None:
     figures = body_figures(docx)
     print(f"body before 附件: {figures['body']} characters (≤ 6000); （二）: {figures['problems']} (≤ 1500); "
           f"quotations in the body: {figures['quotations']} (≤ 5)")
-    print(f"staff-only marks: {figures['marks'] or 'none'}; personal data: {figures['personal'] or 'none'}")
+    print(f"staff-only marks: {figures['marks'] or 'none'}; personal data: {figures['personal'] or 'none'}; "
+          f"first person in the body: {figures['first_person'] or 'none'}")
+    marked = re.findall(r'<a class="claim"[^>]*data-statements="([\d,]*)"', page.read_text(encoding="utf-8"))
+    print(f"HTML: {len(marked)} drafted sentences marked, {sum(bool(m) for m in marked)} standing on statements")
     print("（二）as it comes out:\n" + figures["problems_text"])
     ok = (medians["report"] <= 4 * base and figures["body"] <= 6000 and figures["problems"] <= 1500
-          and figures["quotations"] <= 5 and not figures["marks"] and not figures["personal"])
+          and figures["quotations"] <= 5 and not figures["marks"] and not figures["personal"]
+          and not figures["first_person"])
     print("targets met" if ok else "TARGETS NOT MET")
     print(f"files in {folder}")
 

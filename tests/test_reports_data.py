@@ -19,9 +19,12 @@ def test_session_records_and_roster(app, code):
         assert r.title == "关于《泰安市“十四五”知识产权保护和运用规划》的政策评价情况"
         assert r.forms == "专题座谈会" and r.organisers == "泰安市市场监管局"
         assert r.sessions[0].date == "2023年11月15日" and r.sessions[0].place == "一楼西会议室"
-        assert [(p.organisation, p.person, p.organisation_type) for p in r.participants] == [
-            ("山东科技大学", "宋庆军", "高校/科研院所"), ("山东鲁普科技有限公司", "", "企业")]
-        assert r.response_count == 3
+        # the roster, then every organisation that answered without being on it
+        assert [(p.organisation, p.person, p.organisation_type, p.on_roster) for p in r.participants] == [
+            ("山东科技大学", "宋庆军", "高校/科研院所", True), ("山东鲁普科技有限公司", "", "企业", True),
+            ("泰安某代理事务所", "", "服务机构", False)]
+        assert r.response_count == 3 and len(r.organisations) == 3
+        assert (r.occasion.kind, r.occasion.person) == ("roundtable", "参会代表") and r.answers_by_type == {}
 
 
 def test_ratings_per_goal_and_type(app, code):
@@ -109,5 +112,5 @@ def test_group_evaluation_spans_sessions(app, code):
         db.session.commit()
         r = build_report("grp23456")
     assert r.is_group and len(r.sessions) == 2 and r.response_count == 3
-    assert len(r.participants) == 2  # same roster at both: listed once
+    assert len(r.participants) == 3  # same roster at both: listed once (and the one that answered)
     assert r.counted == 0  # the group has no statements of its own yet

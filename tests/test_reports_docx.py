@@ -53,17 +53,18 @@ def test_structure_and_layout(report_file):
     assert "于2022年5月印发实施" in body
     for goal in ["一是知识产权创造。", "二是知识产权发展环境。", "七是知识产权文化环境。"]:
         assert goal in body
-    assert "参会人员对此项评价较高，平均4.0分" in body  # creation: 4, 3, 5
+    assert "3位参会代表对此项打分，平均4.0分，评价较高" in body  # creation: 4, 3, 5
     problems = body.split("（二）存在问题")[1].split("（三）整改措施")[0]
     assert "一是企业知识产权意识和能力需要进一步提升。" in problems
     assert "二是知识产权品牌服务机构和高端服务人才缺乏。" in problems
-    assert "服务机构和人才不足" in problems  # a staff name is used as the clause
+    assert "反映服务机构和人才不足的问题" in problems  # a staff name is used as the clause
     assert "%" not in problems and "“" not in problems
     assert "四是加强执法培训。" in body and "（四）政策评价运用情况" in body
     photos = body.split("五、政策评价现场图片")[1].split("六、政策评价结果")[0]
-    assert photos.strip() == "（未上传现场图片）"  # no photo: the heading says what is missing
+    assert photos.strip() == ""  # no photo: the heading alone, as the seed has it
     roster = doc.tables[0]
     assert [c.text for c in roster.rows[1].cells] == ["1", "山东科技大学", "宋庆军"]
+    assert [c.text for c in roster.rows[-1].cells] == ["3", "泰安某代理事务所", ""]  # answered, not on the roster
     annex = doc.tables[-1]
     assert annex.rows[0].cells[1].text == "意见"
     assert len(annex.rows) == 1 + 8  # 9 counted; the one that is only contact details is left out
@@ -175,14 +176,14 @@ def test_demo_report(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     doc = Document(out)
     body = body_text(doc)
-    assert "40位参会代表对各项目标的实施情况逐项打分" in body
-    assert "一是知识产权创造。" in body and "平均4.0分" in body
+    assert "本次座谈共有18家单位参加，收回问卷40份，参会代表对各项目标的实施情况逐项打分" in body
+    assert "一是知识产权创造。" in body and "40位参会代表对此项打分，平均4.0分" in body
     problems = body.split("（二）存在问题")[1].split("（三）整改措施")[0]
     assert len(body) <= 6000 and len(problems) <= 1500, (len(body), len(problems))
     for lead in ("一是企业知识产权意识和能力需要进一步提升。", "二是知识产权品牌服务机构和高端服务人才缺乏。",
                  "三是高校与企业之间缺乏有效的专利技术信息沟通"):
         assert lead in problems
-    assert "（已命名）" in problems  # staff's theme names are used as clauses
+    assert "（已命名）的问题" in problems  # staff's theme names are used as clauses
     assert body.count("“") <= 5 and "%" not in problems
     text = all_text(out)
     for mark in STAFF_MARKS:

@@ -96,7 +96,10 @@ def test_report_page_masked_and_switch(client, code):
     page = client.get(f"/staff/reports/{code}").get_data(as_text=True)
     assert "关于《泰安市“十四五”知识产权保护和运用规划》的政策评价情况" in page
     # the statement that is only contact details is left out, masked or not
-    assert "138****5678" not in page and PHONE not in page and "<script" not in page
+    assert "138****5678" not in page and PHONE not in page and "<script" not in page  # no script: :target
+    # each drafted sentence links to what it stands on, shown beside it on click
+    assert '<a class="claim" href="#ev-problems-' in page and 'data-statements="' in page
+    assert '<aside class="evidence" id="ev-problems-' in page
     assert "@page" in page and "size: A4" in page and "data:image/png;base64," in page
     # The page's own stylesheet is allowed by a nonce; no other inline style is.
     response = client.get(f"/staff/reports/{code}")
@@ -124,7 +127,10 @@ def test_downloads(client, code):
 
 def test_photo_upload_show_delete(app, client, code):
     url = f"/staff/sessions/{code}"
-    assert "（未上传现场图片）" in client.get(f"/staff/reports/{code}").get_data(as_text=True)
+    def photos(page: str) -> str:
+        return page.split("五、政策评价现场图片</h2>")[1].split("<h2>六、")[0]
+
+    assert photos(client.get(f"/staff/reports/{code}").get_data(as_text=True)).strip() == ""  # no placeholder
     token = csrf_token(client, url)
     raw = _jpeg_with_gps((3000, 2000)) + b"\0" * 70_000  # trailing bytes after the image: still a JPEG
     assert len(raw) > 64 * 1024  # bigger than the app-wide limit for phone forms
@@ -144,7 +150,7 @@ def test_photo_upload_show_delete(app, client, code):
     docx = client.get(f"/staff/reports/{code}/report.docx").data
     assert any(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(docx)).namelist())
     report = client.get(f"/staff/reports/{code}").get_data(as_text=True)
-    assert "座谈会现场" in report and "（未上传现场图片）" not in report
+    assert "座谈会现场" in photos(report) and "<figure><img" in photos(report)
     client.post(f"{url}/photos/{photo_id}/delete", data={"csrf_token": token})
     with app.app_context():
         assert db.session.query(SessionPhoto).count() == 0

@@ -3,8 +3,11 @@
 Layers: `data` assembles plain `ReportData` from the database; `docx`, `html` and `exports`
 render it; `privacy` masks personal information in everything that leaves the office;
 `photos` keeps the session photos of section 五; `drafts` writes each text block's program
-draft and `blocks` keeps the blocks staff finished (the `editor` page); `views`, `editor` and
-`commands` are thin callers.
+draft as claims (`claims`: each sentence with the statements it stands on and its `figures`,
+in reported speech (`speech`, `voices`), in the occasion's words (`occasion`), with who took
+part from `people`); `claim_store` keeps the claims and staff's decisions on them, `evidence`
+shows what a sentence stands on; `blocks` keeps the blocks staff finished (the `editor`
+page); `views`, `editor` and `commands` are thin callers.
 """
 from . import editor  # noqa: F401  (its routes join the blueprint)
 from .views import bp

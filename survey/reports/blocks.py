@@ -6,7 +6,9 @@ re-analysis only changes the draft, so a block staff edited is never overwritten
 current draft differs from the one it was edited against, it is marked stale ("依据的数据已更新")
 and the editor shows the new draft beside it. Every save, restore, keep and undo is a
 `ReportBlockChange` (who, when, before, after); undo replays the latest one backwards.
-`pingjia report`, the Word download and the HTML page all read `document_for`.
+`pingjia report`, the Word download and the HTML page all read `document_for`, which also
+stores the draft's claims (claim_store.sync) and checks the figures of edited blocks
+(`data.stale`); each view carries its block's claims with their evidence for the pages.
 """
 from __future__ import annotations
 
@@ -17,9 +19,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
+from .claim_store import claim_changes, snapshot, stale_figures, stored_claims, sync
+from .claims import Claim, block_text, every
 from .contacts import has_contact
 from .data import ReportData, build_report, evaluation_for_code
-from .drafts import BLOCKS, HEADINGS, draft_blocks
+from .drafts import BLOCKS, HEADINGS, draft_claims
+from .figures import StaleFigure
 from .models import ReportBlock, ReportBlockChange
 
 TEXT_MAX = 20_000
@@ -43,6 +48,18 @@ class ChangeView:
 
 
 @dataclass
+class ClaimView:
+    """A drafted sentence as a page shows it: the claim, its stored row (for decisions) and,
+    in an edited block, whether staff's text still says it and which of its figures are stale."""
+
+    claim: Claim
+    id: int | None
+    version: int
+    in_text: bool
+    stale: list[StaleFigure] = field(default_factory=list)
+
+
+@dataclass
 class BlockView:
     key: str
     heading: str
@@ -55,6 +72,8 @@ class BlockView:
     edited_at: dt.datetime | None  # UTC
     version: int
     history: list[ChangeView] = field(default_factory=list)
+    claims: list[ClaimView] = field(default_factory=list)
+    stale_figures: list[StaleFigure] = field(default_factory=list)
 
     @property
     def can_undo(self) -> bool:
@@ -74,29 +93,71 @@ def _changes(block: ReportBlock) -> list[ReportBlockChange]:
                                    .order_by(ReportBlockChange.id.desc())))
 
 
-def block_views(evaluation: Evaluation, drafts: dict[str, str], *, history: bool = False) -> list[BlockView]:
+def _squash(text: str) -> str:
+    return "".join((text or "").split())
+
+
+def _claim_views(view: BlockView, claims: list[Claim], stored: dict) -> list[ClaimView]:
+    text = _squash(view.text)
+    stale = {}
+    for f in view.stale_figures:
+        stale.setdefault(f.sentence, []).append(f)
+    out = []
+    for c in claims:
+        row = stored.get((view.key, c.key))
+        out.append(ClaimView(c, row.id if row is not None and row.id else None, row.version if row is not None else 0,
+                             in_text=not c.dropped and _squash(c.text) in text, stale=stale.get(c.text, [])))
+    return out
+
+
+def block_views(evaluation: Evaluation, data: ReportData, *, history: bool = False, store: bool = True,
+                check_data: ReportData | None = None) -> list[BlockView]:
+    """Every block with its text, its draft and its claims. store: write the draft's claims
+    to the database (the full, masked report only); check_data: the data figures are checked
+    against (default `data`)."""
+    drafts = draft_claims(data)
     stored = stored_blocks(evaluation)
+    edited = {k for k, b in stored.items() if b.text is not None}
+    rows_by_id = {r.id: r for r in data.statements}
+    claims = sync(evaluation, drafts, rows_by_id, edited) if store else stored_claims(evaluation)
+    changes = claim_changes(evaluation) if history else []
+    key_of = {row.id: row.block for row in claims.values()}
     views = []
     for key, heading in BLOCKS:
-        block, draft = stored.get(key), drafts.get(key, "")
-        edited = block is not None and block.text is not None
-        views.append(BlockView(
-            key=key, heading=heading, text=block.text if edited else draft, draft=draft, edited=edited,
-            stale=edited and (block.draft_text or "") != draft, edited_against=block.draft_text if edited else None,
+        block, draft = stored.get(key), block_text(drafts.get(key, []))
+        is_edited = key in edited
+        view = BlockView(
+            key=key, heading=heading, text=block.text if is_edited else draft, draft=draft, edited=is_edited,
+            stale=is_edited and (block.draft_text or "") != draft, edited_against=block.draft_text if is_edited else None,
             edited_by=_who(block.edited_by) if block and block.edited_at else "", edited_at=block.edited_at if block else None,
             version=block.version if block else 0,
             history=[ChangeView(c.kind, _who(c.user), c.created_at, c.undone_by_change_id is not None)
-                     for c in _changes(block)] if block and history else []))
+                     for c in _changes(block)] if block and history else [])
+        if history:
+            view.history += [ChangeView(f"claim-{c.kind}", _who(c.user), c.created_at, False)
+                             for c in changes if key_of.get(c.claim_id) == key]
+            view.history.sort(key=lambda c: c.at, reverse=True)
+        if is_edited:
+            view.stale_figures = stale_figures(claims, {key: view.text}, {key}, check_data or data).get(key, [])
+        view.claims = _claim_views(view, snapshot(claims, key) if is_edited else every(drafts.get(key, [])), claims)
+        views.append(view)
     return views
 
 
-def document_for(code: str, *, reviewed_only: bool = False, unmasked: bool = False) -> ReportData:
-    """The report with every block's final text in `data.blocks`. Staff's text wherever they
-    wrote one; elsewhere the draft from this report's data (so `reviewed_only` drafts count
-    only reviewed statements)."""
-    data = build_report(code, reviewed_only=reviewed_only, unmasked=unmasked)
+def document_for(code: str, *, reviewed_only: bool = False, unmasked: bool = False,
+                 theme_names: str = "mark") -> ReportData:
+    """The report with every block's final text in `data.blocks` and the blocks whose text
+    states stale figures in `data.stale`. Staff's text wherever they wrote one; elsewhere the
+    draft from this report's data (so `reviewed_only` drafts count only reviewed statements).
+    Figures are always checked against all counted statements, as staff wrote against them."""
+    data = build_report(code, reviewed_only=reviewed_only, unmasked=unmasked, theme_names=theme_names)
     evaluation = evaluation_for_code(code)
-    data.blocks = {v.key: v.text for v in block_views(evaluation, draft_blocks(data))}
+    full = not reviewed_only and not unmasked
+    edited = any(b.text is not None for b in stored_blocks(evaluation).values())
+    views = block_views(evaluation, data, store=full, check_data=None if full or not edited else build_report(code))
+    data.blocks = {v.key: v.text for v in views}
+    data.stale = {v.key: v.stale_figures for v in views if v.stale_figures}
+    data.views = {v.key: v for v in views}
     return data
 
 
@@ -104,7 +165,10 @@ def editor_state(code: str) -> tuple[Evaluation, ReportData, list[BlockView]]:
     """What the editor shows: masked data (what leaves the office), every block with its history."""
     data = build_report(code)
     evaluation = evaluation_for_code(code)
-    return evaluation, data, block_views(evaluation, draft_blocks(data), history=True)
+    views = block_views(evaluation, data, history=True)
+    data.blocks = {v.key: v.text for v in views}
+    data.stale = {v.key: v.stale_figures for v in views if v.stale_figures}
+    return evaluation, data, views
 
 
 # ---- changes -------------------------------------------------------------------------------------

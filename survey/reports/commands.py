@@ -19,14 +19,17 @@ from .data import ReportError
 @click.option("--reviewed-only", is_flag=True, help="只统计工作人员已审核的意见（默认统计全部意见）。")
 @click.option("--unmasked", is_flag=True, help="不遮盖手机号、身份证号、邮箱和参会人员姓名（仅供内部使用）。")
 @click.option("--no-annex", "no_annex", is_flag=True, help="不附附件（评分统计、意见摘编、意见明细表）。")
-def report(code: str, out: Path, reviewed_only: bool, unmasked: bool, no_annex: bool) -> None:
+@click.option("--theme-names", type=click.Choice(["mark", "confirmed"]), default="mark", show_default=True,
+              help="附件中的主题名称：mark 列出全部并给自动归纳的名称标“*”；confirmed 只列工作人员确认的名称。")
+def report(code: str, out: Path, reviewed_only: bool, unmasked: bool, no_annex: bool, theme_names: str) -> None:
     from .blocks import document_for
+    from .drafts import HEADINGS
 
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".html", ".htm"):
         raise click.BadParameter("输出文件的扩展名应为 .docx 或 .html", param_hint="--out")
     try:
-        data = document_for(code, reviewed_only=reviewed_only, unmasked=unmasked)
+        data = document_for(code, reviewed_only=reviewed_only, unmasked=unmasked, theme_names=theme_names)
     except ReportError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()  # a session's first use records its Evaluation
@@ -41,6 +44,9 @@ def report(code: str, out: Path, reviewed_only: bool, unmasked: bool, no_annex: 
         out.write_text(render_html(data, annexes=not no_annex), encoding="utf-8")
     click.echo(f"已生成报告：{out}（{data.response_count} 份问卷，{data.counted} 条意见，其中已审核 {data.reviewed} 条"
                f"{'；未遮盖个人信息' if unmasked else ''}）")
+    for key, found in data.stale.items():  # the file is written; staff must know what to fix
+        said = "；".join(f"“{f.said}”现为“{f.now}”" for f in found)
+        click.echo(f"注意：{HEADINGS[key]}中的数字与当前数据不符：{said}", err=True)
 
 
 @click.command("export", help="导出答卷、意见、主题、评分汇总和共识与分歧，格式按 --out 的扩展名：.xlsx 为一个工作簿，"

@@ -6,9 +6,13 @@ category with their themes, suggestions per plan measure, and the statement tabl
 and HTML renderers and the exports only read `ReportData`; they never query.
 
 Statements come from the review tables: excluded ones never count; with `reviewed_only`
-only statements staff confirmed or moved count. Theme names are `Theme.label` (staff's name,
-else the machine's), and a label no one on staff has named is marked as the machine's.
-Free text goes through a `Masker` (see privacy.py) unless staff asked for unmasked text.
+only statements staff confirmed or moved count. A statement's counted kind (`counted_kind`)
+decides where the report uses it, its category where the annexes list it (a kind is a label:
+praise and suggestions may have a category and a theme too; only "none" stays out). Theme
+names are `Theme.label` (staff's name, else the machine's), and a label no one on staff has
+named is marked as the machine's. Free text goes through a `Masker` (see privacy.py) unless
+staff asked for unmasked text. Who took part (四) comes from people.py, the words for the
+occasion from occasion.py, staff's decisions on drafted sentences from `ReportClaim`.
 """
 from __future__ import annotations
 
@@ -37,7 +41,11 @@ from ..review.models import (
     follow_merges,
 )
 from ..timefmt import format_chinese_datetime, utc_to_local
+from .claim_store import decisions_of
+from .claims import Decision
 from .contacts import has_contact, outside_text
+from .occasion import Occasion, occasion_for
+from .people import UNSTATED_TYPE, Participant, answers_by_type, organisations_of, participants_of
 from .photos import PhotoItem, photos_for
 from .privacy import Masker, NoMasking
 
@@ -82,13 +90,6 @@ class SessionRecord:
     def date(self) -> str:
         s = self.starts_at
         return f"{s.year}年{s.month}月{s.day}日" if s else "时间待定"
-
-
-@dataclass
-class Participant:
-    organisation: str
-    person: str
-    organisation_type: str
 
 
 @dataclass
@@ -154,6 +155,7 @@ class CategorySection:
     unreviewed: int
     themes: list[ThemeSection]
     by_type: dict[str, int]
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass
@@ -187,7 +189,8 @@ class StatementRow:
     exclude_reason: str
     has_contact: bool = False  # a phone number, e-mail or ID number in the original text
     measure: str | None = None  # the plan measure a suggestion supports (stored by the analysis job)
-    kind: str | None = None  # problem, suggestion, praise or none (analysis.kinds)
+    kind: str | None = None  # problem, suggestion, praise or none (analysis.kinds), as counted
+    goal: str | None = None  # the plan goal it speaks of (praise; set by the analysis job)
     # The text fit to leave the office: masked, contact details cut out; None: leave it out
     outside_text: str | None = None
 
@@ -221,8 +224,17 @@ class ReportData:
     reviewed_only: bool
     masked: bool
     generated_at: dt.datetime  # local time
+    occasion: Occasion = field(default_factory=lambda: occasion_for([]))
+    organisations: list[str] = field(default_factory=list)  # the distinct organisations 四 lists
+    answers_by_type: dict[str, int] = field(default_factory=dict)  # anonymous answers per type (四)
+    decisions: dict[tuple[str, str], Decision] = field(default_factory=dict)  # (block, claim key)
+    theme_names: str = "mark"  # annexes: mark the machine's theme names, or "confirmed": staff's only
     # Each block's final text (staff's, else the program's draft), filled by blocks.document_for
     blocks: dict[str, str] = field(default_factory=dict)
+    claims: dict | None = None  # the drafts as claims (drafts.draft_claims), computed once
+    # Blocks whose staff text states figures the data no longer bears out (figures.StaleFigure)
+    stale: dict[str, list] = field(default_factory=dict)
+    views: dict = field(default_factory=dict)  # blocks.BlockView per block, with its claims
 
     @property
     def title(self) -> str:
@@ -296,7 +308,7 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
             reviewed_at=s.reviewed_at, excluded=s.status == "excluded",
             exclude_reason=EXCLUDE_REASONS.get(s.exclude_reason or "", s.exclude_reason or ""),
             has_contact=has_contact(s.text), measure=s.measure, outside_text=outside_text(s.text, mask),
-            kind=counted_kind(s),
+            kind=counted_kind(s), goal=s.goal,
         ))
     return rows
 
@@ -307,7 +319,6 @@ def counted_kind(s: Statement) -> str | None:
     return placed_kind(s.kind, s.field) if s.status in PLACED_BY_STAFF and s.category is not None else s.kind
 
 
-UNSTATED_TYPE = "未填写"  # an anonymous participant who chose no type
 _DOCUMENT_KINDS = ("规划", "方案", "计划", "意见", "办法", "措施", "纲要", "政策", "条例", "细则")
 
 
@@ -353,7 +364,7 @@ def pick_quotes(rows: list[StatementRow], k: int = QUOTES_PER_THEME) -> list[Quo
 
 
 def _category_section(ident: str, name: str, description: str, rows: list[StatementRow], total: int,
-                      theme_of: dict[int, Theme | None]) -> CategorySection:
+                      theme_of: dict[int, Theme | None], keywords: tuple[str, ...] = ()) -> CategorySection:
     groups: dict[int | None, list[StatementRow]] = defaultdict(list)
     for r in rows:
         theme = theme_of.get(r.id)
@@ -369,11 +380,12 @@ def _category_section(ident: str, name: str, description: str, rows: list[Statem
     themes.sort(key=lambda t: (t.id is None, -t.count, t.label))
     return CategorySection(id=ident, name=name, description=description, count=len(rows),
                            share=len(rows) / total if total else 0.0,
-                           unreviewed=sum(not r.reviewed for r in rows), themes=themes, by_type=_by_type(rows))
+                           unreviewed=sum(not r.reviewed for r in rows), themes=themes, by_type=_by_type(rows),
+                           keywords=keywords)
 
 
 def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = False,
-                 photos_dir: Path | None = None) -> ReportData:
+                 photos_dir: Path | None = None, theme_names: str = "mark") -> ReportData:
     """The report of the evaluation with this code (session code or group code): a read of the
     database (the analysis job stored each suggestion's measure), no model is run."""
 
@@ -390,11 +402,11 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     total = len(counted)
     per_category: dict[str, list[StatementRow]] = defaultdict(list)
     for r in counted:
-        if r.category is None:
-            continue  # praise and "nothing to say" are no problem: in no category, not even 新问题
+        if r.category is None or r.kind == "none":
+            continue  # nothing to act on: in no category, not even 新问题
         per_category[r.category if r.category in {c.id for c in plan.categories} else OTHER].append(r)
-    categories = [_category_section(c.id, c.name, c.description, per_category.get(c.id, []), total, theme_of)
-                  for c in plan.categories]
+    categories = [_category_section(c.id, c.name, c.description, per_category.get(c.id, []), total, theme_of,
+                                    c.keywords) for c in plan.categories]
     new_issues = (_category_section(OTHER, NEW_ISSUES, "", per_category[OTHER], total, theme_of)
                   if per_category.get(OTHER) else None)
 
@@ -414,9 +426,8 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     goals = _ratings(plan, responses)
 
     sessions = list(evaluation.sessions)
-    participants = [Participant(e.organisation, e.person, e.organisation_type) for s in sessions for e in s.roster]
-    if len(sessions) > 1:  # one organisation at several sessions is listed once per person
-        participants = list({(p.organisation, p.person): p for p in participants}.values())
+    participants = participants_of(sessions, responses)
+    types = [t.name for t in plan.types_for(anonymous=True)]
     return ReportData(
         code=evaluation.code, is_group=evaluation.is_group, plan_title=evaluation.plan.title,
         short_title=plan.short_title or generic_short_title(plan.title), document_number=plan.document_number,
@@ -427,5 +438,8 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
         unmatched_suggestions=unmatched, statements=counted, counted=total,
         reviewed=sum(r.reviewed for r in counted), reviewed_only=reviewed_only,
         masked=not unmasked, generated_at=utc_to_local(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)),
+        occasion=occasion_for(sessions), organisations=organisations_of(participants),
+        answers_by_type=answers_by_type(sessions, responses, types), decisions=decisions_of(evaluation),
+        theme_names=theme_names,
     )
 

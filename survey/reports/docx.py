@@ -1,8 +1,10 @@
 """The report as a Word document, in the published seed's structure (layout: docx_layout.py).
 
-The body is the seed's: title, 一 to 五 from the session records, roster and photos, 六 with
-（一） to （四） from the report blocks (staff's text, else the program's draft), then the
-annex note. The annexes, each on its own pages and all optional: 附件1 评分统计 (tables and
+The body is the seed's: title, 一 to 五 from the session records, 四 the roster plus every
+organisation that answered (an anonymous consultation: answers per respondent type), the
+photos, 六 with （一） to （四） from the report blocks (staff's text, else the program's draft),
+then the annex note. A section with nothing to show keeps its heading and nothing under it,
+as the seed's 五 does: no placeholder text. The annexes, each on its own pages and all optional: 附件1 评分统计 (tables and
 one chart per goal, by organisation type), 附件2 意见摘编 (themes with a few quotes attributed
 by organisation type), 附件3 意见明细表. Nothing staff-only is written: no draft note, no
 review marks; quotes never carry contact details.
@@ -31,15 +33,12 @@ def render_docx(data: ReportData, out, *, annexes: bool = True) -> None:
         d.paragraphs(text[key])
     d.h1("四、参与人员")
     if data.participants:
-        d.table(["序号", "单位", "人员"],
-                [[str(i), p.organisation, p.person] for i, p in enumerate(data.participants, 1)], [1.4, 10.0, 4.2])
-    else:
-        d.body("（未填写参会名单）")
+        d.table(w.PARTICIPANT_HEADER, w.participant_rows(data), [1.4, 10.0, 4.2])
+    if data.answers_by_type:
+        d.table(w.ANSWER_TYPE_HEADER, w.answer_type_rows(data), [8.0, 4.0])
     d.h1("五、政策评价现场图片")
     for photo in data.photos:
         d.picture(photo.path, Cm(14), photo.caption)
-    if not data.photos:  # a heading left bare reads as a broken file; say what is missing, as 四 does
-        d.body("（未上传现场图片）")
 
     d.h1("六、政策评价结果")
     for key in ("achievements", "problems", "measures", "application"):
@@ -73,8 +72,7 @@ def _ratings_annex(d: Writer, data: ReportData) -> None:
     from .charts import add_charts
 
     _annex_head(d, 1)
-    d.body(f"本次评价共收到问卷{data.response_count}份，参会人员对{data.short_title}确定的{len(data.goals)}项"
-           "主要目标逐项打分（1分最低，5分最高，也可选择“不了解”）。")
+    d.body(w.ratings_intro(data))
     d.table(w.RATING_HEADER, w.rating_rows(data.goals), [4.2, 1.6, 1.5, 1.2, 1.2, 1.2, 1.2, 1.2, 1.5])
     header, rows = w.type_table(data.goals)
     if len(header) > 2:
@@ -90,13 +88,12 @@ def _ratings_annex(d: Writer, data: ReportData) -> None:
 
 def _quotes_annex(d: Writer, data: ReportData) -> None:
     _annex_head(d, 2)
-    found = w.annex_categories(data)
-    if not found:
-        d.body("尚无可摘编的意见。")
-    for n, category in enumerate(found, 1):
+    if w.machine_names_shown(data):
+        d.body(w.MACHINE_NOTE)
+    for n, category in enumerate(w.annex_categories(data), 1):
         d.h2(f"（{w.cn_number(n)}）{category.name}")
-        for theme in category.themes:
-            d.body(w.quotes_text(theme.quotes), lead=w.theme_line(theme) + ("：" if theme.quotes else "。"))
+        for lead, quotes in w.annex_themes(category, data.theme_names):
+            d.body(w.quotes_text(quotes), lead=lead + ("：" if quotes else "。"))
 
 
 def _statements_annex(d: Writer, data: ReportData) -> None:
@@ -104,5 +101,3 @@ def _statements_annex(d: Writer, data: ReportData) -> None:
     rows = w.statement_rows(data)
     if rows:
         d.table(w.STATEMENT_HEADER, rows, [1.2, 7.2, 2.2, 2.5, 2.5])
-    else:
-        d.body("（无）")

@@ -1,6 +1,9 @@
 """The report editor (staff, desk width): the report's text blocks, each prefilled with the
-program's draft, saved per evaluation with who and when; restore, keep and undo. Thin caller
-of blocks.py: a bad save comes back on the page with its reason and the text as typed."""
+program's draft, saved per evaluation with who and when; restore, keep and undo. Beside each
+block its drafted sentences with their evidence (click one): staff drop a sentence, put it
+back or choose another statement as its example (claim_store.decide). Thin caller of
+blocks.py and claim_store.py: a bad save comes back on the page with its reason and the text
+as typed."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -9,9 +12,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import csrf, db
 from . import blocks as rules
-from . import wording
+from . import claim_store, wording
 from .data import ReportError
 from .drafts import HEADINGS
+from .evidence import evidence_of
 from .views import bp
 
 BODY_TARGET, PROBLEMS_TARGET = 6000, 1500
@@ -19,6 +23,7 @@ BLOCK_BODY_MAX = 12 * rules.TEXT_MAX + 64 * 1024
 DONE = {"save": "已保存", "restore": "已恢复为程序草稿", "keep": "已保留您的文字", "undo": "已撤销上次修改"}
 NOTHING = {"save": "没有修改，未保存。", "restore": "这一段本来就是程序草稿。", "keep": "这一段没有需要确认的新草稿。",
            "undo": "这一段没有可以撤销的修改。"}
+HISTORY = {**rules.KINDS, **{f"claim-{k}": v for k, v in claim_store.ACTIONS.items()}}
 
 
 def _state(code: str):
@@ -34,13 +39,13 @@ def _notes(data) -> dict[str, str]:
     """What the app shows and the document never does: how much of the data is unreviewed."""
     unreviewed = data.counted - data.reviewed
     tail = f"，其中 {unreviewed} 条尚未审核，审核后草稿随之更新" if unreviewed else "，均已审核"
-    problems = sum(1 for s in data.statements if s.field == "problems")
-    suggestions = sum(1 for s in data.statements if s.field == "suggestions")
+    kinds = {k: sum(1 for s in data.statements if s.kind == k) for k in ("problem", "suggestion", "praise")}
     machine = sorted({s.theme_label for s in data.statements if s.theme_label and s.theme_machine_label})
     named = f"；{len(machine)} 个主题的名称由程序归纳（草稿改用原话）" if machine else ""
-    return {"problems": f"依据“存在问题”中的 {problems} 条意见（全部 {data.counted} 条{tail}）{named}。",
-            "measures": f"依据“意见建议”中的 {suggestions} 条意见，按分析时归入的整改措施分组。",
-            "achievements": "每个“X是”之后请补充本项工作取得的成效和数据；打分情况见附件1。"}
+    return {"problems": f"依据 {kinds['problem']} 条问题（全部 {data.counted} 条意见{tail}）{named}。"
+                        "每句只计与本条要点相符的意见；点右侧句子可看依据、换例子或删去。",
+            "measures": f"依据 {kinds['suggestion']} 条建议，按分析时归入的整改措施分组；与措施不相符的归入“此外”。",
+            "achievements": f"每个“X是”之后请补充本项工作取得的成效和数据；打分情况见附件1；肯定的意见 {kinds['praise']} 条。"}
 
 
 def _render(code: str, *, errors: dict | None = None, typed: dict | None = None, status: int = 200):
@@ -49,10 +54,13 @@ def _render(code: str, *, errors: dict | None = None, typed: dict | None = None,
     body = sum(len(t) for t in texts.values())
     # about 75 characters to a line at desk width
     rows = {k: min(22, max(2, sum(len(line) // 75 + 1 for line in t.split("\n")) + 1)) for k, t in texts.items()}
+    evidence = {v.key: [evidence_of(c.claim, data, f"ev-{v.key}-{i}") for i, c in enumerate(v.claims, 1)]
+                for v in views}
     page = render_template("reports/editor.html", evaluation=evaluation, data=data, views=views, texts=texts,
                            errors=errors or {}, notes=_notes(data), body_chars=body,
                            problems_chars=len(texts["problems"]), body_target=BODY_TARGET,
-                           problems_target=PROBLEMS_TARGET, rows=rows, w=wording, kinds=rules.KINDS)
+                           problems_target=PROBLEMS_TARGET, rows=rows, w=wording, kinds=HISTORY,
+                           evidence=evidence, headings=HEADINGS)
     return page, status
 
 
@@ -100,3 +108,29 @@ def block_action(code: str, key: str):
                        typed={key: typed}, status=409)
     flash(f"{HEADINGS[key]}：{DONE[action] if changed else NOTHING[action]}", "success" if changed else "info")
     return redirect(url_for("reports.editor", code=evaluation.code) + f"#block-{key}")
+
+
+@bp.route("/reports/<code>/claims/<int:claim_id>", methods=["POST"])
+def claim_action(code: str, claim_id: int):
+    action = request.form.get("action", "")
+    if action not in claim_store.ACTIONS:
+        abort(400)
+    try:
+        version = int(request.form.get("version", ""))
+        statement = int(request.form["statement_id"]) if request.form.get("statement_id") else None
+    except ValueError:
+        abort(400)
+    evaluation, data, views = _state(code)
+    view, current = next(((v, c) for v in views for c in v.claims if c.id == claim_id), (None, None))
+    try:
+        changed = claim_store.decide(evaluation, claim_id, action, version, current_user,
+                                     current=current.claim if current else None,
+                                     edited=bool(view and view.edited), statement_id=statement)
+        db.session.commit()
+    except claim_store.ClaimError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("reports.editor", code=evaluation.code) + (f"#block-{view.key}" if view else ""))
+    label = claim_store.ACTIONS[action]
+    flash(f"{HEADINGS[view.key]}：{'已' + label if changed else '没有变化'}。", "success" if changed else "info")
+    return redirect(url_for("reports.editor", code=evaluation.code) + f"#claim-{claim_id}")

@@ -1,6 +1,8 @@
 """The report as one print-ready HTML page (A4 @page CSS, images inline as data: URIs), for the
 office website and for printing to PDF from a browser: the same body and annexes as the Word
-file. No script: it prints the same anywhere."""
+file. Every drafted sentence is a link carrying `data-statements` (the ids of the statements
+it stands on); a click shows its evidence beside it (CSS :target, no script), printing hides
+it. No script: it prints the same anywhere."""
 from __future__ import annotations
 
 import base64
@@ -20,15 +22,14 @@ def render_html(data: ReportData, *, links: dict | None = None, style_nonce: str
     """links: staff-only toolbar (download and switch links, the scope note), left out of a
     published page."""
     from .charts import add_charts
-    from .drafts import HEADINGS, draft_blocks
+    from .drafts import HEADINGS
+    from .evidence import block_lines
 
     charts = {}
     if annexes:
         add_charts(data.goals)
         charts = {g.id: data_uri(g.chart_png) for g in data.goals if g.chart_png}
     photos = [(data_uri(p.path.read_bytes(), p.content_type), p.caption) for p in data.photos]
-    text = data.blocks or draft_blocks(data)
-    blocks = {k: [line.strip() for line in v.split("\n") if line.strip()] for k, v in text.items()}
     return render_template("reports/report.html", r=data, w=wording, charts=charts, photos=photos,
-                           links=links, style_nonce=style_nonce, blocks=blocks, headings=HEADINGS,
+                           links=links, style_nonce=style_nonce, lines=block_lines(data), headings=HEADINGS,
                            annexes=annexes)

@@ -1,10 +1,11 @@
 """Photos staff upload to a session (the report's 五、政策评价现场图片), and the report's text
-blocks as staff finished them, with their audit log."""
+blocks as staff finished them, with their audit log; the drafted sentences (claims) with
+their evidence and staff's decisions on them."""
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -74,4 +75,58 @@ class ReportBlockChange(db.Model):
         ForeignKey("report_block_change.id", ondelete="SET NULL"))
 
     block: Mapped[ReportBlock] = relationship()
+    user: Mapped[StaffUser | None] = relationship()
+
+
+class ReportClaim(db.Model):
+    """One drafted sentence of a report block, with its evidence: the statements it stands on
+    (ids, kinds, respondent types) and the figures it states (each with what it counts, so it
+    can be recomputed), as the draft last wrote it (claims.py).
+
+    The rows of a block that follows the draft are rewritten whenever the draft is written
+    from the data; a block staff edited keeps the rows of the draft it was written against,
+    which is what its figures are checked with. Staff decisions live on the row and are kept
+    across drafts: `dropped` (the sentence is left out) and `staff_example_id` (the statement
+    whose words the sentence carries). `version` goes up with each decision: a decision made on
+    an older version is refused.
+    """
+
+    __tablename__ = "report_claim"
+    __table_args__ = (UniqueConstraint("evaluation_id", "block", "key", name="uq_report_claim_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
+    block: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(160))
+    position: Mapped[int] = mapped_column(default=0)
+    in_draft: Mapped[bool] = mapped_column(default=True)  # False: the current draft no longer writes it
+    text: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(String(16), default="plan")  # statements | ratings | plan | session
+    statements: Mapped[list] = mapped_column(JSON, default=list)  # [{"id", "kind", "type"}]
+    figures: Mapped[list] = mapped_column(JSON, default=list)  # [{"name", "args", "value", "fmt"}]
+    example_id: Mapped[int | None]  # the statement the draft quotes (the machine's or staff's choice)
+    dropped: Mapped[bool] = mapped_column(default=False)
+    staff_example_id: Mapped[int | None] = mapped_column(ForeignKey("statement.id", ondelete="SET NULL"))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None]
+    drafted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=0)
+
+    evaluation: Mapped[Evaluation] = relationship()
+    decided_by: Mapped[StaffUser | None] = relationship()
+
+
+class ReportClaimChange(db.Model):
+    """The audit log of staff decisions on claims: drop, keep (put back), example (another
+    statement chosen), machine (the program's example again); who, when, before, after."""
+
+    __tablename__ = "report_claim_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("report_claim.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    claim: Mapped[ReportClaim] = relationship()
     user: Mapped[StaffUser | None] = relationship()

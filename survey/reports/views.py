@@ -2,14 +2,16 @@
 the session photos of section 五. Thin callers of data/docx/html/exports/photos.
 
 Downloads are always masked (they leave the office); only the report page inside the app
-can show unmasked text, and only when staff ask for it (?unmasked=1).
+can show unmasked text, and only when staff ask for it (?unmasked=1). A download whose staff
+text states figures the data no longer bears out says which blocks first (a page with the
+figures, 去修改 and 仍然下载), so no stale number leaves the office unnoticed.
 """
 from __future__ import annotations
 
 import io
 import secrets
 
-from flask import Blueprint, Response, abort, flash, redirect, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -42,9 +44,14 @@ def _annexes() -> bool:
     return request.args.getlist("annex")[-1:] != ["0"]
 
 
+def _theme_names() -> str:
+    return "confirmed" if request.args.get("theme_names") == "confirmed" else "mark"
+
+
 def _report(code: str, *, unmasked: bool = False):
     try:
-        data = document_for(code, reviewed_only=_flag("reviewed_only"), unmasked=unmasked)
+        data = document_for(code, reviewed_only=_flag("reviewed_only"), unmasked=unmasked,
+                            theme_names=_theme_names())
     except ReportError:
         abort(404)
     db.session.commit()  # a session's first use records its Evaluation
@@ -81,11 +88,23 @@ def report_page(code: str):
     return response
 
 
+def _stale_page(data):
+    """Before a download with stale figures: which blocks, what they say and what the data says."""
+    from .drafts import HEADINGS
+
+    again = url_for(request.endpoint, code=data.code, **{**request.args.to_dict(flat=False), "stale": "ok"})
+    page = render_template("reports/stale.html", data=data, headings=HEADINGS, again=again,
+                           editor=url_for("reports.editor", code=data.code))
+    return page, 409
+
+
 @bp.route("/reports/<code>/report.docx")
 def report_docx(code: str):
     from .docx import render_docx
 
     data = _report(code)
+    if data.stale and request.args.get("stale") != "ok":
+        return _stale_page(data)
     buf = io.BytesIO()
     render_docx(data, buf, annexes=_annexes())
     return _attachment(buf.getvalue(), f"政策评价情况-{data.code}.docx", DOCX)
@@ -96,6 +115,8 @@ def report_html(code: str):
     from .html import render_html
 
     data = _report(code)
+    if data.stale and request.args.get("stale") != "ok":
+        return _stale_page(data)
     return _attachment(render_html(data, annexes=_annexes()).encode("utf-8"), f"政策评价情况-{data.code}.html", "text/html")
 
 

@@ -1,6 +1,8 @@
 """The report's Chinese wording shared by the Word and HTML renderers, so both say the same:
-numbering, the annexes' tables and lines, and the staff-only scope note (shown in the app,
-never written into the document)."""
+numbering, 四's tables, the annexes' tables and lines, and the staff-only scope note (shown in
+the app, never written into the document). Theme names the program made are marked with "*"
+in the annexes (and a note says so), or left out when staff chose to list only their own names
+(`data.theme_names == "confirmed"`)."""
 from __future__ import annotations
 
 from .data import SCORES, CategorySection, GoalSection, Quote, ReportData, ThemeSection
@@ -54,13 +56,65 @@ def type_table(goals: list[GoalSection]) -> tuple[list[str], list[list[str]]]:
 
 # ---- 附件2 意见摘编 -----------------------------------------------------------------------------
 
+THEME_NAMES = {"mark": "标注自动归纳的主题名称", "confirmed": "只列工作人员确认的主题名称"}
+MACHINE_MARK = "*"
+MACHINE_NOTE = "主题名称后标“*”的，系根据意见内容自动归纳，未经人工确认。"
+OTHER_OPINIONS = "其他意见"
+
+
 def annex_categories(data: ReportData) -> list[CategorySection]:
     found = [c for c in data.categories if c.count]
     return found + ([data.new_issues] if data.new_issues and data.new_issues.count else [])
 
 
-def theme_line(theme: ThemeSection) -> str:
-    return f"{theme.label}（{theme.count}条）"
+def _machine(theme: ThemeSection) -> bool:
+    return theme.machine_label and theme.id is not None
+
+
+def theme_line(theme: ThemeSection, *, mark: bool = False) -> str:
+    return f"{theme.label}{MACHINE_MARK if mark and _machine(theme) else ''}（{theme.count}条）"
+
+
+def annex_themes(category: CategorySection, mode: str = "mark") -> list[tuple[str, list[Quote]]]:
+    """附件2's lines of one category: (lead, quotes). In "confirmed" mode the themes no one on
+    staff named are listed together as 其他意见, with quotes from the largest."""
+    if mode != "confirmed":
+        return [(theme_line(t, mark=True), t.quotes) for t in category.themes]
+    named = [t for t in category.themes if not _machine(t)]
+    rest = [t for t in category.themes if _machine(t)]
+    out = [(theme_line(t), t.quotes) for t in named]
+    if rest:
+        quotes = [q for t in rest for q in t.quotes[:1]][:3]
+        out.append((f"{OTHER_OPINIONS}（{sum(t.count for t in rest)}条）", quotes))
+    return out
+
+
+def machine_names_shown(data: ReportData) -> bool:
+    """The annexes print a theme name the program made (and so carry MACHINE_NOTE)."""
+    return data.theme_names != "confirmed" and any(_machine(t) for c in annex_categories(data) for t in c.themes)
+
+
+# ---- 四、参与人员 ------------------------------------------------------------------------------
+
+PARTICIPANT_HEADER = ["序号", "单位", "人员"]
+ANSWER_TYPE_HEADER = ["类型", "问卷数"]
+
+
+def participant_rows(data: ReportData) -> list[list[str]]:
+    return [[str(i), p.organisation, p.person] for i, p in enumerate(data.participants, 1)]
+
+
+def answer_type_rows(data: ReportData) -> list[list[str]]:
+    """An anonymous consultation's 四: answers per respondent type, no names, and the total."""
+    if not data.answers_by_type:
+        return []
+    rows = [["未填写类型" if kind == "未填写" else kind, str(n)] for kind, n in data.answers_by_type.items()]
+    return rows + [["合计", str(sum(data.answers_by_type.values()))]]
+
+
+def ratings_intro(data: ReportData) -> str:
+    return (f"本次评价共收到问卷{data.response_count}份，{data.occasion.person}对{data.short_title}确定的"
+            f"{len(data.goals)}项主要目标逐项打分（1分最低，5分最高，也可选择“不了解”）。")
 
 
 def quote_text(q: Quote) -> str:
@@ -81,5 +135,8 @@ def statement_rows(data: ReportData) -> list[list[str]]:
     rows = []
     for s in data.statements:
         if s.outside_text:
-            rows.append([str(len(rows) + 1), s.outside_text, s.organisation_type, s.category_name, s.theme_label])
+            theme = s.theme_label
+            if theme and s.theme_machine_label:
+                theme = "" if data.theme_names == "confirmed" else theme + MACHINE_MARK
+            rows.append([str(len(rows) + 1), s.outside_text, s.organisation_type, s.category_name, theme])
     return rows

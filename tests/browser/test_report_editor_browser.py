@@ -1,9 +1,13 @@
 """The report editor in headless Chromium at desk width (1280 px): staff edit two blocks, the
 analysis is re-run by a real huey consumer from the analysis page, and the downloaded Word
-file still carries both edits. Screenshots go to test-output/."""
+file still carries both edits; a figure the data no longer bears out is flagged and the
+download says so first. Staff click a drafted sentence and see the statements it stands on,
+with type and kind, beside it (editor and report page), and drop one. Screenshots go to
+test-output/."""
 from __future__ import annotations
 
 import io
+import re
 import uuid
 
 import pytest
@@ -64,10 +68,53 @@ def _log_in(page, live_server) -> None:
 
 
 def _word_text(page, url: str) -> str:
-    response = page.request.get(url)
+    response = page.request.get(url, timeout=90_000)  # the annexes' charts take a while on a busy machine
     assert response.ok
     doc = Document(io.BytesIO(response.body()))
     return "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_click_a_sentence_to_see_its_statements(live_server, demo, desktop, phone, output_dir):
+    code, evaluation_id = demo
+    for page, width in ((desktop, 1280), (phone, 375)):
+        _log_in(page, live_server)
+        page.goto(f"{live_server.url}/staff/reports/{code}/edit")
+        block = page.locator("#block-problems")
+        sentence = block.locator("details.re-claim[data-basis=statements]:has(button[value=drop])").first
+        ids = sentence.get_attribute("data-statements").split(",")
+        assert ids and all(i.isdigit() for i in ids)
+        evidence = sentence.locator(".re-evidence")
+        expect(evidence).to_be_hidden()
+        sentence.locator("summary").click()
+        expect(evidence).to_be_visible()
+        items = evidence.locator("li[data-statement]")
+        assert items.count() >= len(ids)
+        assert [items.nth(i).get_attribute("data-statement") for i in range(len(ids))] == ids
+        expect(items.first).to_contain_text("· 问题")  # type and kind beside each statement
+        sentence.scroll_into_view_if_needed()
+        page.screenshot(path=output_dir / f"report-editor-{width}-evidence.png", full_page=False)
+    assert axe_violations(desktop) == []
+    # drop the sentence: it leaves the draft, and the page lets staff put it back
+    sentence = desktop.locator("#block-problems details.re-claim[data-basis=statements]:has(button[value=drop])").first
+    text = sentence.locator(".re-sentence").inner_text()
+    sentence.get_by_role("button", name="删去此句").click()
+    expect(desktop.locator(".flash")).to_contain_text("已删去此句")
+    expect(desktop.locator("#text-problems")).not_to_have_value(re.compile(re.escape(text)))
+    dropped = desktop.locator("#block-problems details.re-dropped:has(button[value=keep])")
+    expect(dropped).to_have_count(1)
+    dropped.locator("summary").click()
+    dropped.get_by_role("button", name="恢复此句").click()
+    expect(desktop.locator(".flash")).to_contain_text("已恢复此句")
+    assert text in desktop.locator("#text-problems").input_value()
+    # the report page: a click on a sentence shows its statements beside it
+    desktop.goto(f"{live_server.url}/staff/reports/{code}", timeout=60_000)
+    link = desktop.locator("article a.claim[data-basis=statements]").first
+    aside = desktop.locator(f"aside#{link.get_attribute('href')[1:]}")
+    expect(aside).to_be_hidden()
+    link.click()
+    expect(aside).to_be_visible()
+    expect(aside.locator("li").first).to_contain_text("·")
+    desktop.screenshot(path=output_dir / "report-page-1280-evidence.png", full_page=False)
 
 
 def test_edit_two_blocks_rerun_the_analysis_and_download(live_server, demo, desktop, output_dir):
@@ -151,19 +198,30 @@ def test_edit_two_blocks_rerun_the_analysis_and_download(live_server, demo, desk
     stale.scroll_into_view_if_needed()
     page.screenshot(path=output_dir / "report-editor-1280-stale.png", full_page=True)
     assert axe_violations(page) == []  # no serious or critical accessibility violation
+    # the mean staff's text states is no longer the data's: flagged beside the sentence
+    expect(stale.locator("p.re-figures")).to_contain_text("“平均4.0分”现为")
+    expect(stale.locator("details.re-figure-stale .re-tag-stale")).to_have_count(1)
     stale.get_by_role("button", name="保留我的文字").click()
     expect(page.locator(".flash")).to_contain_text("已保留您的文字")
-    expect(page.locator("#block-achievements .re-warning")).to_have_count(0)
-    text = _word_text(page, f"{live_server.url}/staff/reports/{code}/report.docx")
+    expect(page.locator("#block-achievements .re-compare")).to_have_count(0)
+    expect(page.locator("#stale-figures")).to_contain_text("（一）政策实施情况及取得成效")
+    # the download says which block holds the stale figure before it gives the file
+    page.goto(f"{live_server.url}/staff/reports/{code}/report.docx", timeout=60_000)
+    expect(page.locator("main, body").first).to_contain_text("下载前请核对数字")
+    page.screenshot(path=output_dir / "report-download-stale-1280.png", full_page=False)
+    again = page.get_by_role("link", name="仍然下载").get_attribute("href")
+    text = _word_text(page, f"{live_server.url}{again}")
     assert "一是知识产权创造实现快速增长。" + ACHIEVEMENT in text and APPLICATION in text
     assert "附件1　评分统计" in text
+    page.goto(f"{live_server.url}/staff/reports/{code}/edit")
     page.locator("input[name=annex][type=checkbox]").uncheck()
+    page.get_by_role("button", name="下载 Word 报告").click()
     with page.expect_download() as download:
-        page.get_by_role("button", name="下载 Word 报告").click()
+        page.get_by_role("link", name="仍然下载").click()
     short = "\n".join(p.text for p in Document(download.value.path()).paragraphs)
     assert APPLICATION in short and ACHIEVEMENT in short and "附件" not in short
     # The printable page inside the app says the same, with the staff toolbar above it.
-    page.goto(f"{live_server.url}/staff/reports/{code}")
+    page.goto(f"{live_server.url}/staff/reports/{code}", timeout=60_000)  # with the annexes' charts
     expect(page.locator("article")).to_contain_text(APPLICATION)
     page.screenshot(path=output_dir / "report-page-1280.png", full_page=False)
     with live_server.app.app_context():

@@ -1,0 +1,109 @@
+"""Reported speech (survey/reports/speech.py), the occasion's words (occasion.py) and who took
+part (people.py): pure functions, no database."""
+from types import SimpleNamespace as NS
+
+import pytest
+
+from survey.reports.occasion import occasion_for
+from survey.reports.people import answers_by_type, organisations_of, participants_of
+from survey.reports.speech import (
+    clause_for,
+    fits,
+    praise_clause,
+    problem_clause,
+    problem_sentence,
+    suggestion_clause,
+    terms,
+    third_person,
+)
+
+FIRST_PERSON = ("我", "咱", "俺")
+
+
+@pytest.mark.parametrize("text, kind, expected", [
+    ("政府欠我们的工程款两年多了还没结清，我们只能借钱给工人发工资。", "企业",
+     "政府欠其工程款两年多了还没结清，企业只能借钱给工人发工资"),
+    ("同行仿我们的产品外观，在电商平台上低价卖。", "企业", "同行仿其产品外观，在电商平台上低价卖"),
+    ("我们学校植物新品种权比较多，但品种被套牌的情况时有发生。", "高校/科研院所", "所在学校植物新品种权比较多，但品种被套牌的情况时有发生"),
+    ("县里企业不少连商标都没注册，被人抢注了才来找我们。", "政府部门", "县里企业不少连商标都没注册，被人抢注了才来找相关部门"),
+    ("我市的代理机构规模小。", "服务机构", "本市的代理机构规模小"),
+])
+def test_first_person_is_reported_in_the_third(text, kind, expected):
+    said = problem_clause(text, kind)
+    assert said == expected
+    assert not any(p in said for p in FIRST_PERSON)
+
+
+@pytest.mark.parametrize("text", ["我超生要罚31万，我一家七口还吃饭吗", "俺家的店被罚了。", "你们到底管不管？",
+                                  "网约车无序，出租车司机的权益谁来保障"])
+def test_what_cannot_be_said_in_the_third_person_or_is_a_question_is_not_used(text):
+    said = problem_clause(text, "个人/群众")
+    assert said is None or ("谁" not in said and not any(p in said for p in FIRST_PERSON)), said
+    assert third_person("我觉得不好") is None
+
+
+def test_each_kind_has_its_own_clause():
+    # a problem never opens with a request
+    assert problem_clause("建议加大对电商平台侵权的打击力度。") is None
+    # a suggestion asks for something: a complaint typed under 意见建议 is not a suggestion
+    assert suggestion_clause("执法人员对专利侵权判断比较谨慎，外观设计还好，发明专利的案子基本都建议我们去法院。", "企业") is None
+    assert suggestion_clause("宣传做得不错，建议除了4·26前后，平时也多进企业。") == "除了4·26前后，平时也多进企业"
+    assert suggestion_clause("奖补资金能不能网上申报、网上公示进度，尽量当年兑现。") == "奖补资金网上申报、网上公示进度，尽量当年兑现"
+    assert suggestion_clause("希望继续支持企业贯标和示范企业培育，我们正准备申报国家知识产权示范企业。") == "继续支持企业贯标和示范企业培育"
+    # praise stops before its 但, and a complaint or a request is not praise
+    assert praise_clause("总体感觉这两年专利审查和维权服务改善明显，但费用还是高。") == "这两年专利审查和维权服务改善明显"
+    assert praise_clause("银行贷款利率和担保费加起来太高了。") is None
+    assert praise_clause("继续保持。") is None
+    assert clause_for("none", "没有问题") is None
+
+
+def test_an_example_fits_its_point_or_is_not_used():
+    """(二) 一是 of the seed plan is about enterprises' awareness and ability, not about how
+    long the patent office takes."""
+    point = problem_sentence(NS(description="企业知识产权意识和能力需要进一步提升：发明专利数量质量虽有提升，但差距较大。",
+                                name="企业知识产权意识和能力"))
+    assert point == "企业知识产权意识和能力需要进一步提升。"
+    keywords = ("企业", "意识", "能力", "发明专利", "专利质量", "研发", "申请")
+    point_terms = terms(point, "企业知识产权意识和能力", keywords=keywords, title="泰安市“十四五”知识产权保护和运用规划")
+    assert "发明专利" not in point_terms  # a keyword of the category, but not of the point as printed
+    assert not fits(problem_clause("发明专利审查周期还是偏长，有的等了两年多。"), point_terms)
+    assert fits(problem_clause("县里企业知识产权意识普遍薄弱，不少企业连商标都没注册。"), point_terms)
+    assert fits(problem_clause("公司规模不大，没有专职知识产权人员。"), point_terms)  # 公司 is an enterprise
+    # the plan's title is what every point is about: it makes nothing fit
+    leadership = terms("加强组织领导", "成立市优化营商环境工作领导小组，建立定期调度和问题清单销号制度。",
+                       title="市优化营商环境三年行动方案（2024—2026年）")
+    assert not fits("优化一网通办系统，提升线上办理体验", leadership)
+    assert not fits("细化处罚标准，推行轻微违法免罚清单", leadership)
+
+
+def _session(ident, *, anonymous=False, form="专题座谈会", roster=()):
+    return NS(id=ident, anonymous=anonymous, form=form,
+              roster=[NS(organisation=o, person=p, organisation_type=t) for o, p, t in roster])
+
+
+def test_the_occasion_decides_the_words():
+    table = occasion_for([_session(1)])
+    assert (table.kind, table.event, table.person, table.units) == ("roundtable", "座谈", "参会代表", "参会单位")
+    online = occasion_for([_session(1, anonymous=True, form="问卷调查")])
+    assert (online.kind, online.event, online.person, online.units) == ("consultation", "征求意见", "参与者", "社会各界")
+    assert not online.named and online.anonymous
+    named_survey = occasion_for([_session(1, form="问卷调查")])
+    assert (named_survey.event, named_survey.person, named_survey.units) == ("问卷调查", "参与者", "参与单位")
+    both = occasion_for([_session(1), _session(2, anonymous=True, form="问卷调查")])
+    assert (both.kind, both.person) == ("mixed", "参与人员") and both.named and both.anonymous
+
+
+def test_participants_are_the_roster_and_every_organisation_that_answered():
+    named = _session(1, roster=[("力博重工科技股份有限公司", "", "企业"), ("山东科技大学", "宋庆军", "高校/科研院所")])
+    online = _session(2, anonymous=True, form="问卷调查")
+    answers = [NS(session_id=1, organisation="力博重工", organisation_type="企业"),  # the roster's, written short
+               NS(session_id=1, organisation="泰安某代理事务所", organisation_type="服务机构"),
+               NS(session_id=1, organisation="泰安某代理事务所 ", organisation_type="服务机构"),
+               NS(session_id=2, organisation="", organisation_type="个人/群众"),
+               NS(session_id=2, organisation="", organisation_type="")]
+    rows = participants_of([named, online], answers)
+    assert [(p.organisation, p.person, p.on_roster) for p in rows] == [
+        ("力博重工科技股份有限公司", "", True), ("山东科技大学", "宋庆军", True), ("泰安某代理事务所", "", False)]
+    assert organisations_of(rows) == ["力博重工科技股份有限公司", "山东科技大学", "泰安某代理事务所"]
+    # the anonymous session names nobody: answers per type, 未填写 last
+    assert answers_by_type([named, online], answers, ["企业", "个人/群众", "其他"]) == {"个人/群众": 1, "未填写": 1}
