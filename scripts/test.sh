@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest "$@"
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-$(nproc)}" "$@"

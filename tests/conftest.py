@@ -9,6 +9,8 @@ so a model change without a migration fails the suite (about 60 ms per test on S
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -49,6 +51,27 @@ def drop_everything() -> None:
     db.drop_all()
     with db.engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    """Staff passwords hashed with 1,000 PBKDF2 rounds instead of werkzeug's scrypt: scrypt
+    costs a quarter of a second per hash, and most web tests log someone in (about a third
+    of the suite's time went there). The app's own code path is unchanged; only the cost is."""
+    import functools
+
+    from werkzeug.security import generate_password_hash
+
+    import survey.auth.routes
+    import survey.models
+
+    cheap = functools.partial(generate_password_hash, method="pbkdf2:sha256:1000")
+    patch = pytest.MonkeyPatch()
+    patch.setattr(survey.models, "generate_password_hash", cheap)
+    patch.setattr(survey.auth.routes, "generate_password_hash", cheap)
+    survey.auth.routes._dummy_hash.cache_clear()
+    yield
+    patch.undo()
 
 
 @pytest.fixture(params=_backends())
@@ -92,6 +115,7 @@ def empty_app(backend, database_config, tmp_path):
     app.instance_path = str(tmp_path / "instance")
     with app.app_context():
         drop_everything()
+    _pg_migrated["yes"] = False
     yield app
     with app.app_context():
         db.session.remove()
@@ -100,11 +124,52 @@ def empty_app(backend, database_config, tmp_path):
         db.engine.dispose()
 
 
-@pytest.fixture
-def app(empty_app):
-    with empty_app.app_context():
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One SQLite file with the migrated schema; each test starts from a copy of it (the
+    migrations run once per process, not once per test: they were most of the suite's time)."""
+    path = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    template = create_app({"TESTING": True, "SECRET_KEY": "test-secret",
+                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with template.app_context():
         upgrade()
-    return empty_app
+        db.engine.dispose()
+    return path
+
+
+# Whether this process's PostgreSQL schema holds the migrated tables (a test of the migrations
+# drops them; the next test then migrates again).
+_pg_migrated = {"yes": False}
+
+
+def _empty_migrated_pg(app) -> None:
+    """The migrated schema with no rows: migrate once, afterwards empty every table."""
+    with app.app_context():
+        if not _pg_migrated["yes"]:
+            drop_everything()
+            upgrade()
+            _pg_migrated["yes"] = True
+            return
+        tables = [name for name in db.inspect(db.engine).get_table_names() if name != "alembic_version"]
+        if tables:
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def app(backend, database_config, tmp_path, request):
+    """An app on the migrated schema with no rows (a copy of the template file on SQLite, the
+    process's own schema emptied on PostgreSQL)."""
+    if backend == "sqlite":
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "test.sqlite3")
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", **database_config})
+    app.instance_path = str(tmp_path / "instance")
+    if backend == "postgresql":
+        _empty_migrated_pg(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture
