@@ -2,6 +2,7 @@
 the CSRF token in a header, refusals shown as Chinese messages."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
