@@ -34,6 +34,7 @@ from sklearn.preprocessing import normalize
 
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
+from .theme_names import theme_name
 from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
@@ -231,12 +232,12 @@ class ThemeClusterer(BaseEstimator):
         self.themes_ = []
         for t, (tid, (owner, kind)) in enumerate(zip(ids, owners)):
             members = np.flatnonzero(theme_of == t)
-            central = self._central(R, members, texts)
+            central = self._central(R, members, texts, most=members.size)  # all, for the name
             # quotes: the central statements that hold no personal data first (masked text has *)
             near = self._central(R, members, shown, most=10)
             reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
-            label, label_words = theme_label([texts[i] for i in central], keywords[t], cut=self._cut,
-                                             kind=kind, avoid=used.get(owner, []))
+            label, label_words = theme_name([texts[i] for i in central], keywords[t], cut=self._cut,
+                                            kind=kind, avoid=used.get(owner, []))
             used.setdefault(owner, []).append(label)
             theme = {"id": tid, "category": owner, "kind": kind, "label": label, "label_words": label_words,
                      "keywords": keywords[t], "size": int(members.size),

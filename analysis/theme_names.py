@@ -1,0 +1,242 @@
+"""Theme names that are true of their members (issue 24 item 4).
+
+A theme's name must say what most of its statements say, as a complete phrase:
+
+- **shared**: the name's key words (its content words: two characters or more, not a filler
+  part of speech, not a generic word such as 加强、工作、问题) are said by most members: at
+  least `SHARE` (two thirds) of the members contain at least half of them. A name with no
+  key word says nothing and never passes.
+- **no one member's incident**: every key word is said by at least `WORD_SHARE` of the
+  members (and by two at least), so a detail of one story (展会、竞争对手) never sits in a
+  name, however central its statement.
+- **complete**: the name starts and ends on whole words (not on a conjunction, preposition,
+  particle or modal: 能及时反馈, …的), and wherever it is cut from a statement it does not
+  stop inside a compound (消防检查和卫生|检查).
+
+How: candidates are the clauses of the most central statements and the runs of whole words
+inside them (`analysis.labels` makes them, as it did before); a candidate that meets the three
+rules scores for its key words' share and distinctiveness (the theme's c-TF-IDF keywords), for
+reading as an issue (problem theme) or a proposal (suggestion theme) and for being short. When
+no phrase of the members meets them (a broad theme whose members share words but no clause),
+the name is composed from the one or two words that cover most members: "A、B方面的问题"
+(problem), "A、B方面的建议" (suggestion), "A、B" (no kind). Staff names are never made here:
+the web app keeps a staff name as given (`survey.review.store`).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+
+from .kinds import PROBLEM, PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS, SUGGESTION
+from .labels import _clauses, _spans  # the candidate phrases: clauses and runs of whole words
+from .privacy import MASK
+from .tokenize import ChineseTokenizer, is_keyword, word_tag
+
+SHARE = 2 / 3  # members that must say the name's key words
+WORD_SHARE = 1 / 3  # members that must say each key word (never one member's detail)
+NAME_MAX = 14
+CANDIDATE_MEMBERS = 20  # the most central statements whose phrases are candidates
+SUPPORT_MEMBERS = 300  # members read for support (an even sample of larger themes)
+
+# Words that say nothing about what a theme is: every statement could hold them.
+GENERIC = frozenset(
+    "问题 工作 方面 情况 建议 希望 意见 加强 推进 推动 进一步 提升 提高 加大 完善 开展 进行 做好 有关 相关 "
+    "方面 一些 这个 那个 这些 我们 他们 大家 现在 目前 已经 还是 就是 可以 需要 应该 能够 没有 不是 觉得 认为 "
+    "感觉 比较 非常 特别 存在 出现 一定 有些 很多 各种 东西 事情 时候 地方 今年 去年 一个 一下 以及 还有 力度 "
+    "水平 能力 措施 机制 政策 部门 单位 领导 支持".split())
+# A name never starts on these (a modal or an auxiliary before the verb: 能及时反馈, 要加强…).
+_BAD_START = frozenset("能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
+                       "但 但是 也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 虽然 以 为 等 更".split())
+_BAD_END = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而".split())
+# conjunction, preposition, particle, modal particle, adverb, pronoun: 还没…, 这些…
+_START_TAGS = frozenset("cpuydr")
+# a verb cut from its object: 能|提供, 把|…, 给|…
+_BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 把 被 将 对 给 让 使".split())
+# after the name in its statement, these say it was cut from its head: 有资质|的机构
+_HEAD_FOLLOWS = frozenset("的 之 地 得 们".split())
+_STORY = frozenset("了 过 着 我 我们 咱们 本人".split())
+_NOUNISH = ("n", "vn", "nz", "ng", "an")
+_SPLIT = re.compile(r"[\s,，、;；:：。!！?？()（）\[\]【】“”\"'‘’《》<>/\\]+")
+
+
+def key_words(name: str, cut) -> list[str]:
+    """The content words of a name, in order: what its members must say."""
+    out = []
+    for w in cut(name):
+        w = w.strip()
+        if len(w) >= 2 and is_keyword(w) and w not in GENERIC and MASK not in w \
+                and not any(c.isdigit() for c in w):
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
+def says(member: str, words: Sequence[str]) -> bool:
+    """Whether a member says a name with these key words: at least half of them (one at least)."""
+    if not words:
+        return False
+    need = max(1, math.ceil(len(words) / 2))
+    return sum(w in member for w in words) >= need
+
+
+def support(words: Sequence[str], members: Sequence[str]) -> float:
+    """The share of members that say the key words."""
+    return sum(says(m, words) for m in members) / len(members) if members and words else 0.0
+
+
+def complete(name: str, cut, members: Sequence[str] = ()) -> bool:
+    """A complete phrase: no digit, mask or bracket; starts and ends on a whole content word;
+    and, where it is cut from a member, not cut inside a compound in every place it appears."""
+    if not name or MASK in name or any(c.isdigit() for c in name) or re.search(r"[()（）\[\]【】<>《》]", name):
+        return False
+    tokens = [t for t in cut(name) if t.strip()]
+    if not tokens:
+        return False
+    first, last = tokens[0], tokens[-1]
+    if first in _BAD_START or word_tag(first)[:1] in _START_TAGS or first[0] in "的了着过":
+        return False
+    if last in _BAD_END or not _ends_phrase(last) or (len(tokens) > 1 and tokens[-2] in _BEFORE_OBJECT):
+        return False
+    if any(word_tag(t).startswith(("p", "t")) or t in _STORY for t in tokens):
+        # a preposition's phrase cut short (专利从申请…); a time or an aspect particle tells one
+        # member's story (去年办了专利), not what the theme is
+        return False
+    places = [m for m in members if name in m]
+    return not places or any(_clean_cut(name, m, cut) for m in places)
+
+
+def _ends_phrase(last: str) -> bool:
+    """A phrase ends on a noun, verb or adjective of two characters or more, or a one-character
+    adjective (审批慢, 渠道不畅); never a one-character verb, noun, adverb or preposition (还没, 能走)."""
+    tag = word_tag(last)
+    if len(last) == 1:
+        return tag.startswith("a")  # 慢, 难 (a one-character noun or verb is cut: 到底值|多少钱)
+    return tag == "" or tag.startswith(_NOUNISH) or tag.startswith(("v", "a"))
+
+
+def _clean_cut(name: str, member: str, cut) -> bool:
+    """Whether `name` sits in `member` on word boundaries, not inside a compound."""
+    tokens = cut(member)
+    starts, at = {}, 0
+    for j, t in enumerate(tokens):
+        starts[at] = j
+        at += len(t)
+    ends = {sum(len(t) for t in tokens[: j + 1]): j for j in range(len(tokens))}
+    pos = member.find(name)
+    while pos >= 0:
+        i, j = starts.get(pos), ends.get(pos + len(name))
+        if i is not None and j is not None:
+            before = tokens[i - 1] if i > 0 else ""
+            after = tokens[j + 1] if j + 1 < len(tokens) else ""
+            nounish = [word_tag(t).startswith(_NOUNISH) for t in (before, tokens[i], tokens[j], after)]
+            if not (nounish[0] and nounish[1]) and not (nounish[2] and nounish[3]) and after not in _HEAD_FOLLOWS:
+                return True
+        pos = member.find(name, pos + 1)
+    return False
+
+
+def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *, kind: str | None = None,
+               avoid: Collection[str] = ()) -> tuple[str, list[str]]:
+    """A name true of the theme's members (see the module docstring), and its key words.
+
+    `members`: the theme's statements (masked text), most central first; `keywords`: its
+    c-TF-IDF keywords, best first (they rank words the members share); `kind`: "problem",
+    "suggestion" or None; `avoid`: names other themes of the category already have.
+    """
+    cut = cut or ChineseTokenizer().cut
+    members = [m for m in members if m and m.strip()]
+    if not members:
+        return "、".join(k for k in keywords[:2] if k), [k for k in keywords[:2] if k]
+    sample = _sample(members)
+    share = _word_share(sample, cut)
+    rank = {k: j for j, k in enumerate(k for k in keywords if k)}
+    taken = [a for a in avoid if a]
+    kind = kind if kind in (PROBLEM, SUGGESTION) else None
+
+    best, best_score = None, float("-inf")
+    seen: set[str] = set()
+    for central, text in enumerate(members[:CANDIDATE_MEMBERS]):
+        for clause in _clauses(text, kind):
+            for span, where in _spans(clause, cut):
+                if span in seen or len(span) > NAME_MAX:
+                    continue
+                seen.add(span)
+                score = _score(span, where, central, kind, sample, share, rank, cut, taken)
+                if score > best_score:
+                    best, best_score = span, score
+    if best is not None:
+        return best, key_words(best, cut)
+    return _composed(sample, share, rank, kind, taken, cut)
+
+
+def _sample(members: Sequence[str]) -> list[str]:
+    if len(members) <= SUPPORT_MEMBERS:
+        return list(members)
+    step = len(members) / SUPPORT_MEMBERS
+    return [members[int(i * step)] for i in range(SUPPORT_MEMBERS)]
+
+
+def _word_share(members: Sequence[str], cut) -> dict[str, float]:
+    """Each content word → the share of members that say it."""
+    df: Counter = Counter()
+    for m in members:
+        df.update({w for w in key_words(m, cut)})
+    return {w: c / len(members) for w, c in df.items()}
+
+
+def _said_enough(w: str, share: dict[str, float], n: int) -> bool:
+    return share.get(w, 0.0) >= WORD_SHARE and share.get(w, 0.0) * n >= min(2, n)
+
+
+def _score(span, where, central, kind, members, share, rank, cut, taken) -> float | None:
+    if any(span in a or a in span for a in taken):
+        return float("-inf")
+    words = key_words(span, cut)
+    n = len(members)
+    if not words or not all(_said_enough(w, share, n) or _substring_share(w, members) >= WORD_SHARE
+                            for w in words):
+        return float("-inf")
+    covered = support(words, members)
+    if covered < SHARE or not complete(span, cut, members):
+        return float("-inf")
+    # distinctive words (high in the theme's c-TF-IDF keywords) say what sets the theme apart
+    distinct = sum(1.0 / (1 + rank[w]) for w in words if w in rank)
+    score = covered + 0.5 * min(1.0, distinct) + 0.15 * min(len(words), 3)
+    problem = PROBLEM_CUES.search(span) is not None
+    proposal = 1.0 if PROPOSAL_START.search(span) else 0.5 if PROPOSAL_VERBS.search(span) else 0.0
+    score += {PROBLEM: 0.6 * problem, SUGGESTION: 0.6 * proposal}.get(kind, 0.3 * (problem or proposal > 0))
+    score += {"whole": 0.2, "end": 0.1}.get(where, 0.0) - 0.01 * central - 0.02 * max(0, len(span) - 10)
+    return score
+
+
+def _substring_share(word: str, members: Sequence[str]) -> float:
+    """Share of members holding `word` anywhere (segmentation differs by context: 校企对接)."""
+    return sum(word in m for m in members) / len(members)
+
+
+def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
+    """A name composed from the one or two words that cover most members (see the docstring)."""
+    n = len(members)
+    # nouns: "A、B方面的问题" reads as a topic (not 一般、了解)
+    words = [w for w, s in share.items() if s * n >= min(2, n) and word_tag(w).startswith(("n", "vn"))]
+    # the best-covering words first; ties: the more distinctive (c-TF-IDF rank), then shorter
+    words.sort(key=lambda w: (-share[w], rank.get(w, len(rank)), len(w), w))
+    words = words[:12]
+    options = [(w,) for w in words] + [(a, b) for i, a in enumerate(words) for b in words[i + 1:]]
+    suffix = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议"}.get(kind, "")
+
+    def value(option):
+        covered = sum(any(w in m for w in option) for m in members) / n
+        distinct = sum(1.0 / (1 + rank[w]) for w in option if w in rank)
+        # one word is better than two when it covers as many: shorter names read better
+        return (min(covered, SHARE) + 0.2 * min(distinct, 1.0) - 0.05 * len(option), covered)
+
+    for option in sorted(options, key=value, reverse=True):
+        name = "、".join(option) + suffix
+        if len(name) <= NAME_MAX + 2 and not any(name == a for a in taken):
+            return name, list(option)
+    if words:
+        return words[0] + suffix, words[:1]
+    return {PROBLEM: "其他问题", SUGGESTION: "其他建议"}.get(kind, "其他意见"), []
+
