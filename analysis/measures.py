@@ -38,14 +38,24 @@ GENERIC = frozenset(
 
 @dataclass(frozen=True)
 class MeasureFit:
-    """Why a suggestion fits a measure (or not): the measure's specific words it says."""
+    """Why a suggestion fits a measure (or not): the measure's specific words it says, and
+    whether it says the measure's name (every specific word of the name)."""
 
     measure: str
     shared: tuple[str, ...]
+    names_it: bool = False
 
     @property
     def fits(self) -> bool:
-        return len(self.shared) >= SHARED_MIN or any(len(w) >= TERM_MIN for w in self.shared)
+        return self.names_it or len(self.shared) >= SHARED_MIN or any(len(w) >= TERM_MIN for w in self.shared)
+
+
+@dataclass(frozen=True)
+class MeasureWords:
+    """A measure's specific words (name and description) and the specific words of its name."""
+
+    words: tuple[str, ...]
+    name: tuple[str, ...]
 
 
 def _keywords(measure: Item, cut) -> tuple[str, ...]:
@@ -63,24 +73,38 @@ def measures_plan(measures: Sequence[Item]) -> Plan:
         for m in measures))
 
 
-def measure_words(measures: Sequence[Item], cut=None) -> dict[str, tuple[str, ...]]:
+def measure_words(measures: Sequence[Item], cut=None) -> dict[str, MeasureWords]:
     """Each measure's specific words (see the module docstring), in the order they are written."""
     from .tokenize import ChineseTokenizer, is_keyword
 
     cut = cut or ChineseTokenizer().cut
-    words = {m.id: tuple(dict.fromkeys(
-        w for w in cut(f"{m.name}。{m.description}")
-        if len(w) >= 2 and is_keyword(w) and w not in GENERIC)) for m in measures}
+
+    def content(text: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(w for w in cut(text) if len(w) >= 2 and is_keyword(w) and w not in GENERIC))
+
+    words = {m.id: content(f"{m.name}。{m.description}") for m in measures}
+    names = {m.id: content(m.name) for m in measures}
     many = len(measures)
-    if many > 1:
-        spread = {w: sum(w in ws for ws in words.values()) for ws in words.values() for w in ws}
-        words = {m: tuple(w for w in ws if spread[w] * 2 <= many) for m, ws in words.items()}
-    return words
+    spread = {w: sum(w in ws for ws in words.values()) for ws in words.values() for w in ws}
+
+    def specific(w: str) -> bool:
+        return many == 1 or spread.get(w, 0) * 2 <= many
+
+    return {m: MeasureWords(tuple(w for w in words[m] if specific(w)), tuple(w for w in names[m] if specific(w)))
+            for m in words}
 
 
-def measure_fits(text: str, words: dict[str, tuple[str, ...]]) -> list[MeasureFit]:
+def _names_it(text: str, mw: MeasureWords) -> bool:
+    """The suggestion says every specific word of the measure's name, or, for a name word, a
+    shorter specific word the measure's own text starts it with (宣传普及: the text also says
+    宣传 alone)."""
+    return bool(mw.name) and all(
+        w in text or any(w.startswith(v) and v != w and v in text for v in mw.words) for w in mw.name)
+
+
+def measure_fits(text: str, words: dict[str, MeasureWords]) -> list[MeasureFit]:
     """The measures a suggestion fits, best first (most shared words, then the longer ones)."""
-    fits = [MeasureFit(m, tuple(w for w in ws if w in text)) for m, ws in words.items()]
+    fits = [MeasureFit(m, tuple(w for w in mw.words if w in text), _names_it(text, mw)) for m, mw in words.items()]
     fits = [f for f in fits if f.fits]
     return sorted(fits, key=lambda f: (-len(f.shared), -sum(map(len, f.shared))))
 

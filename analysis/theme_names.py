@@ -56,6 +56,7 @@ _START_TAGS = frozenset("cpuydr")
 _BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 把 被 将 对 给 让 使".split())
 # after the name in its statement, these say it was cut from its head: 有资质|的机构
 _HEAD_FOLLOWS = frozenset("的 之 地 得 们".split())
+_DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
 _STORY = frozenset("了 过 着 我 我们 咱们 本人".split())
 _NOUNISH = ("n", "vn", "nz", "ng", "an")
 _SPLIT = re.compile(r"[\s,，、;；:：。!！?？()（）\[\]【】“”\"'‘’《》<>/\\]+")
@@ -96,7 +97,7 @@ def complete(name: str, cut, members: Sequence[str] = ()) -> bool:
     first, last = tokens[0], tokens[-1]
     if first in _BAD_START or word_tag(first)[:1] in _START_TAGS or first[0] in "的了着过":
         return False
-    if last in _BAD_END or not _ends_phrase(last) or (len(tokens) > 1 and tokens[-2] in _BEFORE_OBJECT):
+    if last in _BAD_END or not _ends_phrase(last, tokens[-2] if len(tokens) > 1 else "") or (len(tokens) > 1 and tokens[-2] in _BEFORE_OBJECT):
         return False
     if any(word_tag(t).startswith(("p", "t")) or t in _STORY for t in tokens):
         # a preposition's phrase cut short (专利从申请…); a time or an aspect particle tells one
@@ -106,12 +107,14 @@ def complete(name: str, cut, members: Sequence[str] = ()) -> bool:
     return not places or any(_clean_cut(name, m, cut) for m in places)
 
 
-def _ends_phrase(last: str) -> bool:
+def _ends_phrase(last: str, before: str = "") -> bool:
     """A phrase ends on a noun, verb or adjective of two characters or more, or a one-character
     adjective (审批慢, 渠道不畅); never a one-character verb, noun, adverb or preposition (还没, 能走)."""
     tag = word_tag(last)
     if len(last) == 1:
-        return tag.startswith("a")  # 慢, 难 (a one-character noun or verb is cut: 到底值|多少钱)
+        # 慢, 难, or any one character after a degree word (太多, 太咸, 偏高); a one-character
+        # noun or verb otherwise is cut (到底值|多少钱, 还没)
+        return tag.startswith("a") or before in _DEGREE
     return tag == "" or tag.startswith(_NOUNISH) or tag.startswith(("v", "a"))
 
 
@@ -144,7 +147,7 @@ def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *
     c-TF-IDF keywords, best first (they rank words the members share); `kind`: "problem",
     "suggestion" or None; `avoid`: names other themes of the category already have.
     """
-    cut = cut or ChineseTokenizer().cut
+    cut = _memo(cut or ChineseTokenizer().cut)
     members = [m for m in members if m and m.strip()]
     if not members:
         return "、".join(k for k in keywords[:2] if k), [k for k in keywords[:2] if k]
@@ -168,6 +171,17 @@ def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *
     if best is not None:
         return best, key_words(best, cut)
     return _composed(sample, share, rank, kind, taken, cut)
+
+
+def _memo(cut):
+    """`cut` remembering its answers: a member is cut once, however many candidates look at it."""
+    seen: dict[str, list[str]] = {}
+
+    def cached(text: str) -> list[str]:
+        if text not in seen:
+            seen[text] = cut(text)
+        return seen[text]
+    return cached
 
 
 def _sample(members: Sequence[str]) -> list[str]:

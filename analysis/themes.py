@@ -229,6 +229,7 @@ class ThemeClusterer(BaseEstimator):
         keywords = self._keywords(texts, theme_of, len(ids), counts, vocabulary)
         shown = list(quotes) if quotes is not None else texts
         used: dict[str, list[str]] = {}
+        cut = (self.tokenizer if self.tokenizer is not None else ChineseTokenizer()).cut  # one for all names
         self.themes_ = []
         for t, (tid, (owner, kind)) in enumerate(zip(ids, owners)):
             members = np.flatnonzero(theme_of == t)
@@ -236,7 +237,7 @@ class ThemeClusterer(BaseEstimator):
             # quotes: the central statements that hold no personal data first (masked text has *)
             near = self._central(R, members, shown, most=10)
             reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
-            label, label_words = theme_name([texts[i] for i in central], keywords[t], cut=self._cut,
+            label, label_words = theme_name([texts[i] for i in central], keywords[t], cut=cut,
                                             kind=kind, avoid=used.get(owner, []))
             used.setdefault(owner, []).append(label)
             theme = {"id": tid, "category": owner, "kind": kind, "label": label, "label_words": label_words,

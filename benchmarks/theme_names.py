@@ -46,6 +46,7 @@ START_WORDS = frozenset("能 会 要 可 可以 应 应该 应当 需要 得 必
                         "也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 以 为 等 更".split())
 END_WORDS = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而".split())
 NOUNISH = ("n", "vn", "nz", "ng", "an")
+DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
 BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 把 被 将 对 给 让 使".split())
 
 
@@ -54,11 +55,12 @@ def content_words(text: str, cut) -> list[str]:
                               and "*" not in w and not any(c.isdigit() for c in w)))
 
 
-def ends_on_content(word: str) -> bool:
-    """A noun, verb or adjective of two characters or more, or a one-character adjective (慢, 难)."""
+def ends_on_content(word: str, before: str = "") -> bool:
+    """A noun, verb or adjective of two characters or more; a one-character adjective (慢, 难) or
+    any one character after a degree word (太多, 偏高)."""
     tag = word_tag(word)
     if len(word) == 1:
-        return tag.startswith("a")
+        return tag.startswith("a") or before in DEGREE
     return tag == "" or tag.startswith(("n", "v", "a"))
 
 
@@ -87,7 +89,7 @@ def judge(name: str, members: list[str], cut) -> list[str]:
     tokens = [t for t in cut(name) if t.strip()]
     if (not tokens or "*" in name or any(c.isdigit() for c in name) or re.search(r"[()（）\[\]【】<>《》]", name)
             or tokens[0] in START_WORDS or word_tag(tokens[0]).startswith(tuple("cpuydr"))
-            or tokens[-1] in END_WORDS or not ends_on_content(tokens[-1])
+            or tokens[-1] in END_WORDS or not ends_on_content(tokens[-1], tokens[-2] if len(tokens) > 1 else "")
             or (len(tokens) > 1 and tokens[-2] in BEFORE_OBJECT)
             or any(word_tag(t).startswith(("p", "t")) or t in ("了", "过", "着", "我", "我们") for t in tokens)):
         faults.append("fragment")
