@@ -232,8 +232,9 @@ def _substring_share(word: str, members: Sequence[str]) -> float:
 def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
     """A name composed from the one or two words that cover most members (see the docstring)."""
     n = len(members)
-    # nouns: "A、B方面的问题" reads as a topic (not 一般、了解)
-    words = [w for w, s in share.items() if s * n >= min(2, n) and word_tag(w).startswith(("n", "vn"))]
+    # topics are things and actions: no adjective (一般、严重) stands in a list name
+    words = [w for w, s in share.items() if s * n >= min(2, n) and not word_tag(w).startswith(("a", "d"))
+             or word_tag(w) == "an"]
     # the best-covering words first; ties: the more distinctive (c-TF-IDF rank), then shorter
     words.sort(key=lambda w: (-share[w], rank.get(w, len(rank)), len(w), w))
     words = words[:12]
@@ -242,9 +243,11 @@ def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
 
     def value(option):
         covered = sum(any(w in m for w in option) for m in members) / n
+        # past two thirds, more coverage adds nothing: then nouns ("A、B方面" reads as a topic,
+        # 了解、保护 less so), distinctive words, and one word rather than two
+        nouns = all(word_tag(w).startswith(("n", "vn")) for w in option)
         distinct = sum(1.0 / (1 + rank[w]) for w in option if w in rank)
-        # one word is better than two when it covers as many: shorter names read better
-        return (min(covered, SHARE) + 0.2 * min(distinct, 1.0) - 0.05 * len(option), covered)
+        return (round(min(covered, SHARE), 6), nouns, min(distinct, 1.0) - 0.3 * len(option))
 
     for option in sorted(options, key=value, reverse=True):
         name = "、".join(option) + suffix
@@ -253,4 +256,3 @@ def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
     if words:
         return words[0] + suffix, words[:1]
     return {PROBLEM: "其他问题", SUGGESTION: "其他建议"}.get(kind, "其他意见"), []
-

@@ -106,6 +106,23 @@ def judge(name: str, members: list[str], cut) -> list[str]:
     return faults
 
 
+def best_cover(members: list[str], cut) -> tuple[int, str]:
+    """The most members any name of one or two content words could be said by (either word):
+    below two thirds, no name passes rule 2, however it is built (the theme has no shared words)."""
+    said: dict[str, set[int]] = defaultdict(set)
+    for i, m in enumerate(members):
+        for w in content_words(m, cut):
+            said[w].add(i)
+    words = sorted(said, key=lambda w: -len(said[w]))[:30]
+    best, which = 0, ""
+    for i, a in enumerate(words):
+        for b in [None, *words[i + 1:]]:
+            n = len(said[a] | (said[b] if b else set()))
+            if n > best:
+                best, which = n, a + ("、" + b if b else "")
+    return best, which
+
+
 def run_cli(input_path: Path, out: Path, *options: str) -> dict:
     cmd = [sys.executable, "-m", "analysis", str(input_path), "--out", str(out), "--no-wordcloud", "--quiet", *options]
     subprocess.run(cmd, check=True)
@@ -155,7 +172,8 @@ def judged(result: dict) -> list[tuple[dict, list[str]]]:
     for s in result["statements"]:
         if s["theme"]:
             members[s["theme"]].append(mask_text(s["text"], (), whole=True))
-    return [(t, judge(t["label"], members[t["id"]], cut)) for t in result["themes"]]
+    return [(t, judge(t["label"], members[t["id"]], cut), best_cover(members[t["id"]], cut))
+            for t in result["themes"]]
 
 
 def main() -> None:
@@ -173,10 +191,14 @@ def main() -> None:
     if args.save:
         Path(args.save).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     rows = judged(result)
-    for t, faults in rows:
-        print(f"{t['id']}\t{t['kind']}\t{t['size']}\t{t['label']}\t{'pass' if not faults else 'FAIL ' + '; '.join(faults)}")
-    passed = sum(not f for _, f in rows)
-    print(f"passed {passed}/{len(rows)} ({passed / max(len(rows), 1):.0%})")
+    for t, faults, (best, which) in rows:
+        verdict = "pass" if not faults else "FAIL " + "; ".join(faults)
+        print(f"{t['id']}\t{t['kind']}\t{t['size']}\t{t['label']}\t{verdict}\tbest 1-2 words: {which} {best}/{t['size']}")
+    passed = sum(not f for _, f, _ in rows)
+    coherent = sum(3 * best >= 2 * t["size"] for t, _, (best, _) in rows)
+    print(f"passed {passed}/{len(rows)} ({passed / max(len(rows), 1):.0%}); themes whose members share "
+          f"words at all (some 1-2 words said by two thirds): {coherent}/{len(rows)}; passed among those: "
+          f"{sum(not f for t, f, (best, _) in rows if 3 * best >= 2 * t['size'])}")
 
 
 if __name__ == "__main__":
