@@ -51,3 +51,30 @@ def test_a_tie_between_measures_is_none():
 def test_no_measures_or_no_texts():
     assert map_to_measures(["任何建议"], []) == [None]
     assert map_to_measures([], BUSINESS) == []
+
+
+def test_the_report_places_each_suggestion_by_its_own_measure(app):
+    """(三): a theme whose suggestions fit different measures, or none, is split: one member's
+    measure never pulls the theme's other suggestions under it; they go to 此外."""
+    from sqlalchemy import select
+    from support.report import make_evaluation
+
+    from survey.extensions import db
+    from survey.reports.data import build_report
+    from survey.reports.drafts import draft_blocks
+    from survey.review.models import Statement
+
+    code = make_evaluation(app)
+    with app.app_context():
+        suggestions = db.session.scalars(select(Statement).where(Statement.field == "suggestions")).all()
+        assert len(suggestions) == 3
+        for s in suggestions:  # one theme; only the 宣传 suggestion fits a measure
+            s.theme_id = suggestions[0].theme_id
+            s.measure = "publicity" if "宣传" in s.text else None
+        db.session.commit()
+        measures = draft_blocks(build_report(code))["measures"]
+    publicity = measures[measures.index("二是加大知识产权宣传普及"):measures.index("三是")]
+    assert "宣传进企业活动" in publicity
+    assert "保护中心" not in publicity and "校企对接" not in publicity
+    others = measures[measures.index("此外"):]
+    assert "保护中心" in others or "校企对接" in others

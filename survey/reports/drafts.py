@@ -242,11 +242,18 @@ def measures(data: ReportData) -> list[Paragraph]:
     placed: dict[str, list[Group]] = {}
     others: list[Group] = []
     for group in groups_of(data.statements, "suggestion"):
-        target = group.majority("measure", set(by_id))
-        if target is None:  # fits no measure: 其他建议, never forced onto the nearest
-            others.append(group)
-        else:
-            placed.setdefault(target, []).append(group)
+        # each suggestion under the measure the analysis found it fits (analysis.measures), the
+        # rest among the others: a theme whose suggestions fit different measures, or some none,
+        # is split (by statement ids), never placed whole by the vote of one of them
+        parts: dict[str | None, list] = {}
+        for r in group.rows:
+            parts.setdefault(r.measure if r.measure in by_id else None, []).append(r)
+        for target, rows in parts.items():
+            part = group if len(parts) == 1 else Group(group.kind, None, rows)
+            if target is None:  # fits no measure: 其他建议, never forced onto the nearest
+                others.append(part)
+            else:
+                placed.setdefault(target, []).append(part)
     paragraphs = []
     for n, m in enumerate(data.measures, 1):
         claims: list[Claim] = []

@@ -113,8 +113,9 @@ def who(group: Group, data) -> tuple[str, list]:
     head = figure("people", args, data, f"{{v}}位{occasion.person}")
     if not any(t not in _UNSTATED for t in by):
         return head.text, [head]
+    shown = sorted(by, key=lambda t: t in _UNSTATED)[:TYPES_SHOWN]  # 未填写类型 last, as 其他单位 above
     parts_f = [figure("people_of_type", {**args, "type": t}, data, f"{_PEOPLE.get(t, t).removesuffix('人员')}{{v}}位")
-               for t in list(by)[:TYPES_SHOWN]]
+               for t in shown]
     more = "等" if len(by) > TYPES_SHOWN else ""
     return f"{head.text}（{'、'.join(f.text for f in parts_f)}{more}）", [head, *parts_f]
 
