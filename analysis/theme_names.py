@@ -19,7 +19,9 @@ rules scores for its key words' share and distinctiveness (the theme's c-TF-IDF 
 reading as an issue (problem theme) or a proposal (suggestion theme) and for being short. When
 no phrase of the members meets them (a broad theme whose members share words but no clause),
 the name is composed from the one or two words that cover most members: "A、B方面的问题"
-(problem), "A、B方面的建议" (suggestion), "A、B" (no kind). Staff names are never made here:
+(problem), "A、B方面的建议" (suggestion), "A、B" (no kind), with 等 (A、B等方面的问题) when even
+those words are said by fewer than two thirds (a theme with no shared words: the name cannot be
+true of it, and says so). Staff names are never made here:
 the web app keeps a staff name as given (`survey.review.store`).
 """
 from __future__ import annotations
@@ -45,7 +47,7 @@ GENERIC = frozenset(
     "问题 工作 方面 情况 建议 希望 意见 加强 推进 推动 进一步 提升 提高 加大 完善 开展 进行 做好 有关 相关 "
     "方面 一些 这个 那个 这些 我们 他们 大家 现在 目前 已经 还是 就是 可以 需要 应该 能够 没有 不是 觉得 认为 "
     "感觉 比较 非常 特别 存在 出现 一定 有些 很多 各种 东西 事情 时候 地方 今年 去年 一个 一下 以及 还有 力度 "
-    "水平 能力 措施 机制 政策 部门 单位 领导 支持".split())
+    "水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 不能 可能 严重".split())
 # A name never starts on these (a modal or an auxiliary before the verb: 能及时反馈, 要加强…).
 _BAD_START = frozenset("能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
                        "但 但是 也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 虽然 以 为 等 更".split())
@@ -250,7 +252,9 @@ def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
         return (round(min(covered, SHARE), 6), nouns, min(distinct, 1.0) - 0.3 * len(option))
 
     for option in sorted(options, key=value, reverse=True):
-        name = "、".join(option) + suffix
+        # fewer than two thirds say it: "等" tells staff the theme holds more than its name
+        more = "等" if sum(any(w in m for w in option) for m in members) < SHARE * n else ""
+        name = "、".join(option) + more + suffix
         if len(name) <= NAME_MAX + 2 and not any(name == a for a in taken):
             return name, list(option)
     if words:
