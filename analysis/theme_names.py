@@ -47,7 +47,8 @@ GENERIC = frozenset(
     "问题 工作 方面 情况 建议 希望 意见 加强 推进 推动 进一步 提升 提高 加大 完善 开展 进行 做好 有关 相关 "
     "方面 一些 这个 那个 这些 我们 他们 大家 现在 目前 已经 还是 就是 可以 需要 应该 能够 没有 不是 觉得 认为 "
     "感觉 比较 非常 特别 存在 出现 一定 有些 很多 各种 东西 事情 时候 地方 今年 去年 一个 一下 以及 还有 力度 "
-    "水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 不能 可能 严重".split())
+    "水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 不能 可能 严重 "
+    "不知 知道 能够 时候".split())
 # A name never starts on these (a modal or an auxiliary before the verb: 能及时反馈, 要加强…).
 _BAD_START = frozenset("能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
                        "但 但是 也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 虽然 以 为 等 更".split())
@@ -194,11 +195,13 @@ def _sample(members: Sequence[str]) -> list[str]:
 
 
 def _word_share(members: Sequence[str], cut) -> dict[str, float]:
-    """Each content word → the share of members that say it."""
-    df: Counter = Counter()
+    """Each content word of the members → the share of members that say it, wherever it stands:
+    a word is counted inside longer ones too (停车 in 停车位, 停车场, 停车难: the segmenter cuts
+    the same word differently in each member)."""
+    words: Counter = Counter()
     for m in members:
-        df.update({w for w in key_words(m, cut)})
-    return {w: c / len(members) for w, c in df.items()}
+        words.update(set(key_words(m, cut)))
+    return {w: sum(w in m for m in members) / len(members) for w in words}
 
 
 def _said_enough(w: str, share: dict[str, float], n: int) -> bool:

@@ -42,7 +42,7 @@ SHARED = Path(__import__("os").environ.get("PINGJIA_SHARED_DATA", "/work/shared/
 GENERIC = frozenset("问题 工作 方面 情况 建议 希望 意见 加强 推进 推动 进一步 提升 提高 加大 完善 开展 进行 做好 "
                     "有关 相关 一些 我们 大家 现在 目前 已经 还是 就是 可以 需要 应该 没有 觉得 认为 比较 存在 "
                     "力度 水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 "
-                    "不能 可能 严重".split())
+                    "不能 可能 严重 不知 知道 能够 时候".split())
 START_WORDS = frozenset("能 会 要 可 可以 应 应该 应当 需要 得 必须 把 被 将 对 对于 和 与 及 或 以及 并 而 但 但是 "
                         "也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 以 为 等 更".split())
 END_WORDS = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而".split())
@@ -110,10 +110,9 @@ def judge(name: str, members: list[str], cut) -> list[str]:
 def best_cover(members: list[str], cut) -> tuple[int, str]:
     """The most members any name of one or two content words could be said by (either word):
     below two thirds, no name passes rule 2, however it is built (the theme has no shared words)."""
-    said: dict[str, set[int]] = defaultdict(set)
-    for i, m in enumerate(members):
-        for w in content_words(m, cut):
-            said[w].add(i)
+    vocabulary = {w for m in members for w in content_words(m, cut)}
+    # said anywhere in a member, as rule 2 reads it (停车 inside 停车位)
+    said = {w: {i for i, m in enumerate(members) if w in m} for w in vocabulary}
     words = sorted(said, key=lambda w: -len(said[w]))[:30]
     best, which = 0, ""
     for i, a in enumerate(words):
