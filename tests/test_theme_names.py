@@ -94,3 +94,11 @@ def test_the_clusterer_names_each_theme_from_its_members():
         members = [t for t, lab in zip(texts, model.labels_) if lab == theme["id"]]
         assert judge(theme["label"], members, CUT) == [], theme
     assert {t["label"] for t in model.themes_} == {"停车位太少", "食堂饭菜太咸"}
+
+
+def test_a_word_counts_wherever_it_stands_in_a_member():
+    # jieba cuts 停车位, 停车场, 停车 and 停车难 apart: the members still all say 停车
+    members = ["停车位太少，来开会的车都停到路边了。", "停车场离会场太远。", "停车收费太贵。", "停车难的问题一直没有解决。"]
+    name, words = theme_name(members, ["停车"], CUT)
+    assert words == ["停车"] and "停车" in name
+    assert rubric().judge(name, members, CUT) == []
