@@ -62,7 +62,6 @@ _HEAD_FOLLOWS = frozenset("的 之 地 得 们".split())
 _DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
 _STORY = frozenset("了 过 着 我 我们 咱们 本人".split())
 _NOUNISH = ("n", "vn", "nz", "ng", "an")
-_SPLIT = re.compile(r"[\s,，、;；:：。!！?？()（）\[\]【】“”\"'‘’《》<>/\\]+")
 
 
 def key_words(name: str, cut) -> list[str]:
@@ -204,17 +203,19 @@ def _word_share(members: Sequence[str], cut) -> dict[str, float]:
     return {w: sum(w in m for m in members) / len(members) for w in words}
 
 
-def _said_enough(w: str, share: dict[str, float], n: int) -> bool:
-    return share.get(w, 0.0) >= WORD_SHARE and share.get(w, 0.0) * n >= min(2, n)
+def _said_enough(w: str, share: dict[str, float], members: Sequence[str]) -> bool:
+    """Said by at least a third of the members, and by two of them at least."""
+    n = len(members)
+    # a word of the name cut differently in the members (校企对接) is looked up in their text
+    said = share[w] if w in share else sum(w in m for m in members) / n
+    return said >= WORD_SHARE and said * n >= min(2, n)
 
 
-def _score(span, where, central, kind, members, share, rank, cut, taken) -> float | None:
+def _score(span, where, central, kind, members, share, rank, cut, taken) -> float:
     if any(span in a or a in span for a in taken):
         return float("-inf")
     words = key_words(span, cut)
-    n = len(members)
-    if not words or not all(_said_enough(w, share, n) or _substring_share(w, members) >= WORD_SHARE
-                            for w in words):
+    if not words or not all(_said_enough(w, share, members) for w in words):
         return float("-inf")
     covered = support(words, members)
     if covered < SHARE or not complete(span, cut, members):
@@ -227,11 +228,6 @@ def _score(span, where, central, kind, members, share, rank, cut, taken) -> floa
     score += {PROBLEM: 0.6 * problem, SUGGESTION: 0.6 * proposal}.get(kind, 0.3 * (problem or proposal > 0))
     score += {"whole": 0.2, "end": 0.1}.get(where, 0.0) - 0.01 * central - 0.02 * max(0, len(span) - 10)
     return score
-
-
-def _substring_share(word: str, members: Sequence[str]) -> float:
-    """Share of members holding `word` anywhere (segmentation differs by context: 校企对接)."""
-    return sum(word in m for m in members) / len(members)
 
 
 def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
