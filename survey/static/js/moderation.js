@@ -39,7 +39,7 @@
   function decide(form) {
     var body = new FormData(form);
     body.set("csrf_token", token);
-    fetch(form.action, {method: "POST", body: body, credentials: "same-origin",
+    fetch(form.getAttribute("action"), {method: "POST", body: body, credentials: "same-origin",
                         headers: {"Accept": "application/json"}})
       .then(function (r) { return r.json(); })
       .then(function (data) { toast.textContent = data.message; live.read(); })
