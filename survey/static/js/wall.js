@@ -72,7 +72,7 @@
     document.getElementById("wall-total").textContent = state.total;
     replace("wall-types", state.by_type, type);
     replace("wall-goals", state.goals, goal);
-    replace("wall-themes", state.themes, theme, "分析完成后在这里显示意见主题");
+    replace("wall-themes", state.themes, theme, state.analysed ? "暂无意见主题" : "分析完成后在这里显示意见主题");
     replace("wall-comments", state.comments, comment, "工作人员审核通过的意见会显示在这里");
   }
 
