@@ -53,7 +53,7 @@ def test_only_approved_comments_reach_the_wall_and_every_decision_is_audited(app
     assert [c.status for c in made] == ["pending"] * 3
     assert "13812345678" not in made[0].text and "138****5678" in made[0].text  # masked before stored
     state = client.get(f"/staff/sessions/{code}/wall/state.json").get_json()
-    assert state["total"] == 2 and state["comments"] == [] and state["pending"] == 3
+    assert state["total"] == 2 and state["comments"] == []
 
     token = re.search(r'name="csrf-token" content="([^"]+)"',
                       client.get(f"/staff/sessions/{code}/moderation").get_data(as_text=True)).group(1)

@@ -37,7 +37,6 @@ class WallState:
     goals: list[dict]
     themes: list[dict]
     comments: list[dict]
-    pending: int  # comments waiting for staff (shown on staff pages only)
     analysed: bool = False
 
     def as_json(self) -> dict:
@@ -96,12 +95,12 @@ def _themes(session: EvaluationSession) -> tuple[bool, list[dict]]:
 
 
 def wall_state(session: EvaluationSession) -> WallState:
-    moderation.sync_comments(session)
+    # No sync_comments here: five walls re-reading after every answer would race to write the
+    # same rows. A comment reaches the wall only through the queue, which makes them.
     total, by_type = _by_type(session)
     analysed, themes = _themes(session)
     comments = [{"id": c.id, "text": c.text, "field": c.field_label, "type": c.organisation_type}
                 for c in moderation.approved_comments(session)]
     return WallState(total=total, by_type=by_type,
                       goals=[{**asdict(g), "n": g.n} for g in _goals(session)],
-                      themes=themes, comments=comments,
-                      pending=moderation.status_counts(session)["pending"], analysed=analysed)
+                      themes=themes, comments=comments, analysed=analysed)
