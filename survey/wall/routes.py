@@ -149,5 +149,6 @@ def banner(code: str):
 
     evaluation = find_by_code(code, create=False)
     if evaluation is None:
-        abort(404)
+        _session_or_404(code)
+        return ""  # a session never analysed or reviewed has no banner
     return render_template("wall/_banner.html", late=late_answers(evaluation))
