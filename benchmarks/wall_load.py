@@ -79,7 +79,8 @@ class Run:
         self.acknowledged: list[float] = []  # monotonic time of each 303
         self.failures: list[str] = []
         self.decisions: list[float] = []
-        self.stop = threading.Event()
+        self.stop = threading.Event()  # phones and staff stop
+        self.drained = threading.Event()  # pages stop listening (after the last events arrived)
 
     def fail(self, what: str) -> None:
         with self.lock:
@@ -143,7 +144,7 @@ class LivePage:
         self.last_id: str | None = None
 
     def listen(self) -> None:
-        while not self.run.stop.is_set():
+        while not self.run.drained.is_set():
             headers = {"Accept": "text/event-stream"}
             if self.last_id:
                 headers["Last-Event-ID"] = self.last_id
@@ -164,17 +165,17 @@ class LivePage:
                         if kind in ("answers", "comments", "sync", "hello"):
                             self.dirty.set()
                         kind = None
-                    if self.run.stop.is_set():
+                    if self.run.drained.is_set():
                         return
             except (OSError, urllib.error.URLError) as exc:
-                if self.run.stop.is_set():
+                if self.run.drained.is_set():
                     return
                 self.run.fail(f"{self.name} stream: {exc}")
             self.reconnects += 1
             time.sleep(2)  # EventSource's retry
 
     def reread(self) -> None:
-        while not self.run.stop.is_set():
+        while not self.run.drained.is_set():
             if not self.dirty.wait(1):
                 continue
             time.sleep(0.25)  # debounce, as live.js
@@ -244,6 +245,9 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--stream-seconds", type=int, default=0,
+                        help="end each stream after this long (PINGJIA_LIVE_STREAM_SECONDS; default the "
+                             "app's 300 s), to measure resuming with Last-Event-ID under load")
     args = parser.parse_args()
     if args.phones > 200 or args.walls + args.staff > 16 or args.seconds > 1800:
         parser.error("at most 200 phones, 16 open pages, 30 minutes")
@@ -255,6 +259,8 @@ def main() -> None:
             port = load.free_port()
             base = f"http://{load.HOST}:{port}"
             env = {**os.environ, **db.env, "PINGJIA_ANALYSIS_WARM_UP": "false"}
+            if args.stream_seconds:
+                env["PINGJIA_LIVE_STREAM_SECONDS"] = str(args.stream_seconds)
             server = subprocess.Popen([str(Path(sys.executable).with_name("pingjia")), "serve", "--no-worker",
                                        "--host", load.HOST, "--port", str(port), "--threads", str(args.threads)],
                                       env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -308,8 +314,9 @@ def drive(base: str, code: str, goals: list[str], session_id: int, pid: int, arg
     run.stop.set()
     for t in workers:
         t.join(timeout=40)
-    time.sleep(3)  # the last events reach the streams
     ended = time.monotonic()
+    time.sleep(5)  # the last events reach the streams (also one reconnecting after its lifetime)
+    run.drained.set()
 
     delivered = {}
     for page in pages:
@@ -326,6 +333,7 @@ def drive(base: str, code: str, goals: list[str], session_id: int, pid: int, arg
     return {
         "backend": args.backend, "seconds": round(ended - started), "phones": args.phones, "walls": args.walls,
         "staff_pages": args.staff, "waitress_threads": f"{args.threads} + streams",
+        "stream_seconds": args.stream_seconds or "app default (300)",
         "answers_acknowledged": len(run.acknowledged), "decisions": len(run.decisions),
         "submit_ms": {"p50": round(1000 * statistics.median(run.submits), 1),
                       "p95": round(1000 * percentile(run.submits, 95), 1),

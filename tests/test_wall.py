@@ -4,7 +4,9 @@ streams counted so they cannot take every thread) and the live banner."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 
 import pytest
 from support.participate import make_session, valid_answer
@@ -166,3 +168,45 @@ def test_a_full_hub_sends_pages_to_polling(app, client, code):
     app.extensions.pop("pingjia.live", None)
     refused = client.get("/staff/live/events?s=1")
     assert refused.status_code == 503 and "自动刷新" in refused.get_data(as_text=True)
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="TEST_REDIS_URL not set")
+def test_several_processes_share_events_through_redis(tmp_path):
+    """Two apps stand for two server processes: an answer announced by one reaches the other's
+    hub (its walls), whether or not the first has a page open itself."""
+    import uuid
+
+    from survey import create_app
+    from survey.wall import events
+
+    config = {"TESTING": True, "SECRET_KEY": "x", "REDIS_URL": REDIS_URL,
+              "LIVE_CHANNEL": f"pingjia:live:test:{uuid.uuid4().hex}",
+              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.sqlite3'}"}
+    first, second = create_app(dict(config)), create_app(dict(config))
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"Redis does not answer: {exc}")
+    with second.app_context():
+        listening = events.hub()
+        start = listening.latest()
+    with first.app_context():
+        events.publish("answers", 7)  # no hub in this process: sent only
+        assert "pingjia.live" not in first.extensions
+        events.hub()
+        events.publish("comments", 7, comment=1, status="approved")  # its own hub, through Redis
+    got = listening.wait(start, 3)
+    deadline = time.monotonic() + 3
+    while len(got) < 2 and time.monotonic() < deadline:
+        got = listening.wait(got[-1].n if got else start, 1) and [e for e in listening._events if e.n > start]
+    assert [(e.kind, e.session_id) for e in got] == [("answers", 7), ("comments", 7)]
+    with first.app_context():
+        mine = events.hub()
+        assert [e.kind for e in mine.wait(0, 3)][-1:] == ["comments"]  # delivered back to its own hub too
+    for app in (first, second):
+        app.extensions["pingjia.live"].close()

@@ -36,14 +36,30 @@ def hub() -> Hub | None:
             found = current_app.extensions.get(EXTENSION)
             if found is None:
                 found = Hub(max_streams=int(current_app.config.get("LIVE_STREAMS_MAX", LIVE_STREAMS_MAX)))
+                if current_app.config.get("REDIS_URL"):
+                    from .bridge import RedisBridge
+
+                    found.connect(RedisBridge(current_app.config["REDIS_URL"], _channel()))
                 current_app.extensions[EXTENSION] = found
     return found
 
 
 def publish(kind: str, session_id: int | None, **data) -> None:
-    found = hub()
+    """Announce to this process's pages and, with REDIS_URL, every other process's. A process
+    with no page open yet makes no hub for it (no listener thread): with Redis it only sends."""
+    if not has_app_context():
+        return
+    found = current_app.extensions.get(EXTENSION)
     if found is not None:
         found.publish(kind, session_id, **data)
+    elif current_app.config.get("REDIS_URL"):
+        from .bridge import send_only
+
+        send_only(current_app.config["REDIS_URL"], _channel(), kind, session_id, data)
+
+
+def _channel() -> str:
+    return current_app.config.get("LIVE_CHANNEL", "pingjia:live")
 
 
 @event.listens_for(Session, "after_flush")

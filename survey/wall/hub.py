@@ -36,8 +36,9 @@ class Event:
 
 
 class Hub:
-    def __init__(self, max_streams: int = 16):
+    def __init__(self, max_streams: int = 16, bridge=None):
         self.boot = secrets.token_hex(4)
+        self._bridge = bridge  # survey/wall/bridge.py: events shared by several processes
         self.max_streams = max_streams
         self._cond = threading.Condition()
         self._events: deque[Event] = deque(maxlen=KEEP)
@@ -47,7 +48,16 @@ class Hub:
         self.published = 0
 
     # ---- publishing -----------------------------------------------------------------------
-    def publish(self, kind: str, session_id: int | None, **data) -> Event:
+    def publish(self, kind: str, session_id: int | None, **data) -> None:
+        if self._bridge is not None and self._bridge.send(kind, session_id, data):
+            return  # delivered to every process's hub, this one's included, by the bridge
+        self.deliver(kind, session_id, data)
+
+    def connect(self, bridge) -> None:
+        self._bridge = bridge
+        bridge.start(self.deliver)
+
+    def deliver(self, kind: str, session_id: int | None, data: dict) -> Event:
         with self._cond:
             self._n += 1
             event = Event(self._n, kind, session_id, json.dumps({"session": session_id, **data}))
@@ -58,6 +68,8 @@ class Hub:
 
     def close(self) -> None:
         """Wake every stream so it ends (the server is stopping)."""
+        if self._bridge is not None:
+            self._bridge.stop()
         with self._cond:
             self._closed = True
             self._cond.notify_all()
