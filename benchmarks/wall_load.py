@@ -1,12 +1,14 @@
 """The live wall under a round-table's load (issue 23), against a real `pingjia serve`.
 
     python benchmarks/wall_load.py [--seconds 180] [--phones 50] [--walls 5] [--staff 3]
-                                   [--backend sqlite|postgresql] [--threads 8]
+                                   [--backend sqlite|postgresql] [--threads 8] [--stream-seconds N]
+                                   [--processes 2 --redis redis://127.0.0.1:6379/6]
 
 A fresh database (benchmarks/load.py's: SQLite in a temporary folder, or a new schema of
 $TEST_DATABASE_URL) gets the schema, the seed plan, one open session and a staff account; then
 `pingjia serve --no-worker` (waitress, --threads plus LIVE_STREAMS_MAX for streams) runs in a
-subprocess on a free loopback port. For the whole run:
+subprocess on a free loopback port (--processes N: N of them sharing events through Redis; pages
+and phones spread over them). For the whole run:
 
 - `--walls` walls and `--staff` staff pages are open, each logged in with its own cookies and
   holding its own server-sent-event stream, as the browser's EventSource does (Last-Event-ID
@@ -38,6 +40,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,56 +248,72 @@ def main() -> None:
     parser.add_argument("--staff", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--processes", type=int, default=1,
+                        help="server processes (more than one: events shared through Redis, --redis)")
+    parser.add_argument("--redis", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/6"))
     parser.add_argument("--stream-seconds", type=int, default=0,
                         help="end each stream after this long (PINGJIA_LIVE_STREAM_SECONDS; default the "
                              "app's 300 s), to measure resuming with Last-Event-ID under load")
     args = parser.parse_args()
-    if args.phones > 200 or args.walls + args.staff > 16 or args.seconds > 1800:
-        parser.error("at most 200 phones, 16 open pages, 30 minutes")
+    if args.phones > 200 or args.walls + args.staff > 16 or args.seconds > 1800 or not 1 <= args.processes <= 4:
+        parser.error("at most 200 phones, 16 open pages, 30 minutes, 4 processes")
 
     with tempfile.TemporaryDirectory() as folder:
         db = load.fresh_database(args.backend, Path(folder))
+        servers: list[subprocess.Popen] = []
         try:
             code, goals, session_id = prepare(db)
-            port = load.free_port()
-            base = f"http://{load.HOST}:{port}"
             env = {**os.environ, **db.env, "PINGJIA_ANALYSIS_WARM_UP": "false"}
             if args.stream_seconds:
                 env["PINGJIA_LIVE_STREAM_SECONDS"] = str(args.stream_seconds)
-            server = subprocess.Popen([str(Path(sys.executable).with_name("pingjia")), "serve", "--no-worker",
-                                       "--host", load.HOST, "--port", str(port), "--threads", str(args.threads)],
-                                      env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            try:
-                report = drive(base, code, goals, session_id, server.pid, args)
-            finally:
+            if args.processes > 1:
+                # Several processes share events through Redis (survey/wall/bridge.py), on a
+                # channel of this run's own.
+                env["PINGJIA_REDIS_URL"] = args.redis
+                env["PINGJIA_LIVE_CHANNEL"] = f"pingjia:live:bench:{uuid.uuid4().hex}"
+            bases = []
+            for i in range(args.processes):
+                port = load.free_port()
+                bases.append(f"http://{load.HOST}:{port}")
+                log = open(Path(folder) / f"serve{i}.log", "w")  # noqa: SIM115  (closed with the folder)
+                servers.append(subprocess.Popen(
+                    [str(Path(sys.executable).with_name("pingjia")), "serve", "--no-worker", "--host", load.HOST,
+                     "--port", str(port), "--threads", str(args.threads)],
+                    env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
+            report = drive(bases, code, goals, session_id, [p.pid for p in servers], args)
+            report["server_log_lines"] = sum(len((Path(folder) / f"serve{i}.log").read_text().splitlines())
+                                             for i in range(args.processes))
+        finally:
+            for server in servers:
                 server.terminate()
                 server.wait(timeout=20)
-        finally:
             db.cleanup()
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
 
-def drive(base: str, code: str, goals: list[str], session_id: int, pid: int, args) -> dict:
+def drive(bases: list[str], code: str, goals: list[str], session_id: int, pids: list[int], args) -> dict:
     deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/staff/login", timeout=2).read()
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("pingjia serve did not start in 60 s") from None
-            time.sleep(0.2)
+    for base in bases:
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/staff/login", timeout=2).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("pingjia serve did not start in 60 s") from None
+                time.sleep(0.2)
     run = Run()
     stream = f"/staff/live/events?s={session_id}"
-    pages = [LivePage(f"wall{i}", base, stream, [f"/staff/sessions/{code}/wall/state.json"], run)
+    # Pages and phones spread over the processes: page i and phone i use process i mod N.
+    pages = [LivePage(f"wall{i}", bases[i % len(bases)], stream, [f"/staff/sessions/{code}/wall/state.json"], run)
              for i in range(args.walls)]
-    pages += [LivePage(f"staff{i}", base, stream,
+    pages += [LivePage(f"staff{i}", bases[(args.walls + i) % len(bases)], stream,
                        [f"/staff/evaluations/{code}/live/banner"]
                        + ([f"/staff/sessions/{code}/moderation/list"] if i == 0 else []), run)
               for i in range(args.staff)]
     threads = []
     for page in pages[args.walls:]:
-        page.client.open(f"{base}/staff/evaluations/{code}/review", timeout=60).read()  # the page they show
+        page.client.open(f"{page.base}/staff/evaluations/{code}/review", timeout=60).read()  # the page they show
     for page in pages:
         threads += [threading.Thread(target=page.listen, daemon=True), threading.Thread(target=page.reread, daemon=True)]
     for t in threads:
@@ -302,15 +321,16 @@ def drive(base: str, code: str, goals: list[str], session_id: int, pid: int, arg
     while any(p.opened_at is None for p in pages):  # every page connected before the phones start
         time.sleep(0.1)
     started = time.monotonic()
-    rss = [(0.0, rss_kib(pid))]
-    workers = [threading.Thread(target=phone, args=(base, code, goals, run, i), daemon=True) for i in range(args.phones)]
+    rss = [(0, sum(rss_kib(pid) for pid in pids))]
+    workers = [threading.Thread(target=phone, args=(bases[i % len(bases)], code, goals, run, i), daemon=True)
+               for i in range(args.phones)]
     if args.staff:
         workers.append(threading.Thread(target=moderate, args=(pages[args.walls], code, run), daemon=True))
     for t in workers:
         t.start()
     while time.monotonic() - started < args.seconds:
         time.sleep(5)
-        rss.append((round(time.monotonic() - started), rss_kib(pid)))
+        rss.append((round(time.monotonic() - started), sum(rss_kib(pid) for pid in pids)))
     run.stop.set()
     for t in workers:
         t.join(timeout=40)
@@ -331,7 +351,7 @@ def drive(base: str, code: str, goals: list[str], session_id: int, pid: int, arg
                         and len(p.events["comments"]) == sum(1 for t in run.decisions if t >= p.opened_at)
                         for p in pages)
     return {
-        "backend": args.backend, "seconds": round(ended - started), "phones": args.phones, "walls": args.walls,
+        "backend": args.backend, "processes": args.processes, "seconds": round(ended - started), "phones": args.phones, "walls": args.walls,
         "staff_pages": args.staff, "waitress_threads": f"{args.threads} + streams",
         "stream_seconds": args.stream_seconds or "app default (300)",
         "answers_acknowledged": len(run.acknowledged), "decisions": len(run.decisions),
@@ -342,7 +362,7 @@ def drive(base: str, code: str, goals: list[str], session_id: int, pid: int, arg
         "form_get_ms_p95": round(1000 * percentile(run.gets, 95), 1) if run.gets else None,
         "every_event_delivered": all_delivered, "delivered": delivered,
         "failures": run.failures[:10], "failure_count": len(run.failures),
-        "rss_mib": " ".join(f"{t}s:{k / 1024:.1f}" for t, k in rss),
+        "rss_mib (all processes)": " ".join(f"{t}s:{k / 1024:.1f}" for t, k in rss),
     }
 
 
