@@ -150,6 +150,22 @@ def test_the_stream_announces_answers_and_resumes_from_its_last_id(app, client, 
     assert not [e for e in other if e[1] == "answers"]
 
 
+def test_an_open_stream_holds_no_database_connection(app, client, code):
+    with app.app_context():
+        session_id = db.session.scalar(db.select(EvaluationSession.id).where(EvaluationSession.code == code))
+        pool = db.engine.pool
+        db.session.remove()
+    stream = client.get(f"/staff/live/events?s={session_id}", buffered=False)
+    try:
+        first = next(iter(stream.response))
+        assert b"retry" in first
+        assert pool.checkedout() == 0  # the stream is open, no connection held
+        assert app.extensions["pingjia.live"].open_streams == 1
+    finally:
+        stream.close()
+    assert app.extensions["pingjia.live"].open_streams == 0  # closing the response frees the slot
+
+
 def test_streams_are_counted_and_released():
     hub = Hub(max_streams=2)
     assert hub.claim_stream() and hub.claim_stream() and not hub.claim_stream()

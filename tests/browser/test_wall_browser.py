@@ -178,6 +178,10 @@ def test_wall_shows_approved_comments_live_never_hidden_ones_and_survives_a_rest
     shown_after = time.monotonic() - started
     assert shown_after < 3
     wall.screenshot(path=output_dir / "wall-1920.png", animations="disabled")
+    from test_accessibility import check
+
+    check(wall, "wall at 1920×1080")
+    check(queue, "moderation queue")
 
     # After a reload too, the hidden comment stays off the wall.
     wall.reload()
