@@ -68,15 +68,31 @@
     return li;
   }
 
+  // On the projector the comments column is as high as the screen: a comment that would be cut
+  // at the bottom edge is left out whole (the newest are at the top) rather than shown half.
+  function fit() {
+    var section = document.querySelector(".wall-comments");
+    var items = section.querySelectorAll("li");
+    items.forEach(function (li) { li.hidden = false; });
+    if (getComputedStyle(section).overflow !== "hidden") return;
+    var bottom = section.getBoundingClientRect().bottom;
+    items.forEach(function (li) {
+      if (li.getBoundingClientRect().bottom > bottom) li.hidden = true;
+    });
+  }
+
   function draw(state) {
     document.getElementById("wall-total").textContent = state.total;
     replace("wall-types", state.by_type, type);
     replace("wall-goals", state.goals, goal);
     replace("wall-themes", state.themes, theme, state.analysed ? "暂无意见主题" : "分析完成后在这里显示意见主题");
     replace("wall-comments", state.comments, comment, "工作人员审核通过的意见会显示在这里");
+    fit();
   }
 
   widths(root);
+  fit();
+  window.addEventListener("resize", fit);
   var connection = document.getElementById("wall-connection");
   window.PingjiaLive.follow({
     stream: root.getAttribute("data-stream-url"),
