@@ -108,9 +108,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import auth, imports, participate, reports, review, staff
+    from . import auth, imports, participate, reports, review, staff, wall
 
-    for area in (auth, staff, participate, review, reports, imports):
+    for area in (auth, staff, participate, review, reports, imports, wall):
         app.register_blueprint(area.bp)
 
 

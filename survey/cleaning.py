@@ -26,7 +26,7 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(chr(plane << 16 | 0xFFFE) + chr(plane
 _UNWANTED = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_NONCHARACTERS}]")
 # Blueprints behind the staff login: their forms (the session form's roster) are larger than a
 # phone's answer. Routes that take files declare their own limit (survey.limits.body_limit).
-STAFF_BLUEPRINTS = frozenset({"staff", "review", "reports", "imports"})
+STAFF_BLUEPRINTS = frozenset({"staff", "review", "reports", "imports", "wall"})
 
 
 def clean_text(value: str) -> str:

@@ -54,3 +54,8 @@ def body_limit(max_bytes: int):
         return view
 
     return mark
+
+# Live pages (the wall, staff pages) held open as server-sent-event streams at once in one server
+# process; beyond it a page polls. `pingjia serve` adds this many threads to waitress's own, so
+# open streams never take the threads that serve the phones (survey/wall/hub.py).
+LIVE_STREAMS_MAX = 16

@@ -6,7 +6,7 @@ import socket
 
 from flask import Flask
 
-from .limits import SERVER_BODY_MAX
+from .limits import LIVE_STREAMS_MAX, SERVER_BODY_MAX
 
 
 class ServeError(RuntimeError):
@@ -21,8 +21,11 @@ def make_server(app: Flask, host: str, port: int, *, threads: int = 8):
         # Tried on a socket of our own first: when waitress's bind fails it leaves its sockets open.
         _try_bind(host, port)
         # max_request_body_size: waitress stops reading a larger body and answers 413 itself,
-        # so a 50 MB upload never reaches memory, a temporary file or the app.
-        return create_server(app, host=host, port=port, threads=threads,
+        # so a 50 MB upload never reaches memory, a temporary file or the app. Each open live
+        # page (the wall's event stream) holds a thread: that many are added, so the `threads`
+        # that serve phones and staff stay free (survey/wall/hub.py refuses streams beyond them).
+        streams = int(app.config.get("LIVE_STREAMS_MAX", LIVE_STREAMS_MAX))
+        return create_server(app, host=host, port=port, threads=threads + streams,
                              max_request_body_size=SERVER_BODY_MAX)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:

@@ -107,13 +107,13 @@ def fake_waitress(monkeypatch) -> list:
 
 
 def test_demo_serves_with_waitress_after_printing(app, runner, monkeypatch):
-    from survey.limits import SERVER_BODY_MAX
+    from survey.limits import LIVE_STREAMS_MAX, SERVER_BODY_MAX
 
     calls = fake_waitress(monkeypatch)
     port = free_port()
     result = runner.invoke(args=["demo", "--host", "127.0.0.1", "--port", str(port), "--no-analyze"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "127.0.0.1", "port": port, "threads": 8,
+    assert calls == [{"host": "127.0.0.1", "port": port, "threads": 8 + LIVE_STREAMS_MAX,  # + live streams
                       "max_request_body_size": SERVER_BODY_MAX}, "run"]
     assert f"http://127.0.0.1:{port}/s/" in result.output
 

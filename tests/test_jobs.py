@@ -18,7 +18,7 @@ from survey.extensions import db
 from survey.jobs import enqueue_analysis, get_huey
 from survey.jobs.queue import start_embedded_consumer
 from survey.jobs.runs import current_run, run_status
-from survey.limits import SERVER_BODY_MAX
+from survey.limits import LIVE_STREAMS_MAX, SERVER_BODY_MAX
 from survey.models import utcnow
 from survey.review.models import AnalysisRun, Statement
 
@@ -352,7 +352,8 @@ def test_pingjia_serve_runs_waitress_with_an_embedded_worker(app, runner, monkey
     assert warmed == [app]  # the encoders load while the server starts
     assert "网站已启动" in result.output
     served_app, kw, (status, error, *_) = seen[0]
-    assert served_app is app and kw == {"host": "127.0.0.1", "port": port, "threads": 4,
+    # --threads for requests, plus one per live stream the wall area allows (survey/serve.py)
+    assert served_app is app and kw == {"host": "127.0.0.1", "port": port, "threads": 4 + LIVE_STREAMS_MAX,
                                         "max_request_body_size": SERVER_BODY_MAX}
     assert status == "done", error
 
