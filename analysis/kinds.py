@@ -33,6 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 
+from . import _kinds_evidence as _evidence
 from . import _kinds_learned as _learned
 from .privacy import MASK, mask_text
 from .text import normalize
@@ -234,6 +235,9 @@ class StatementKinds(BaseEstimator):
         features that weighed most, or with `learned=False` the rule that decided (none /
         contrast / suggestion / praise / problem / field / default) and its cue."""
         kinds, rules, X, open_ = self._decide([text], [field], False)
+        if 0 in self.vetoed_:
+            said, why = self.vetoed_[0]
+            return str(kinds[0]), "evidence", f"非{KIND_NAMES[said]}（{why}）"
         if not open_:
             return rules[0]
         return str(kinds[0]), "learned", self._evidence(X[0], str(kinds[0]))
@@ -243,14 +247,39 @@ class StatementKinds(BaseEstimator):
         fields = list(fields) if fields is not None else [None] * len(texts)
         rules = [self._explain(t, f) for t, f in zip(texts, fields)]
         kinds = np.array([r[0] for r in rules], dtype=object)
-        if getattr(self, "model_", None) is None:
-            return kinds, rules, None, []
-        open_ = [i for i, (t, r) in enumerate(zip(texts, rules)) if not _sure(t, r[1])]
-        X = None
-        if open_:
-            X = self._features([texts[i] for i in open_], [fields[i] for i in open_], [rules[i] for i in open_])
-            kinds[open_] = self.model_.predict(X)
+        proba: dict[int, float] = {}
+        X, open_ = None, []
+        if getattr(self, "model_", None) is not None:
+            open_ = [i for i, (t, r) in enumerate(zip(texts, rules)) if not _sure(t, r[1])]
+            if open_:
+                X = self._features([texts[i] for i in open_], [fields[i] for i in open_],
+                                   [rules[i] for i in open_])
+                P = self.model_.predict_proba(X)
+                kinds[open_] = self.model_.classes_[P.argmax(axis=1)]
+                proba = {i: float(P[j].max()) for j, i in enumerate(open_)}
+        # praise and none only on evidence (issue 24): what fails falls back to an issue
+        self.vetoed_ = {}
+        for i, kind in enumerate(kinds):
+            if kind not in (PRAISE, NONE) or (rules[i][1] == "none" and rules[i][2] == _bare(texts[i])):
+                continue  # an exact nothing-to-say answer ("暂无", "同上") stands
+            check = _evidence.praise_allowed if kind == PRAISE else _evidence.none_allowed
+            ok, why = check(texts[i], proba.get(i))
+            if not ok:
+                kinds[i] = self._fallback(texts[i], fields[i])
+                self.vetoed_[i] = (str(kind), why)
         return kinds, rules, X, open_
+
+    def _fallback(self, text: str, field: str | None) -> str:
+        """The kind of a statement whose praise or none call lacked evidence: what the rules say
+        of it without its courtesy if that is an issue, else the field's kind, else problem (a
+        request without a field: suggestion)."""
+        kind = self._content(_evidence.without_courtesy(text), field)[0]
+        if kind in (PROBLEM, SUGGESTION):
+            return kind
+        prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
+        if prior:
+            return prior
+        return SUGGESTION if _evidence.REQUEST.search(text) else PROBLEM
 
     def _features(self, texts: list[str], fields: list[str | None], rules: list[tuple[str, str, str]]):
         use = self.use_field

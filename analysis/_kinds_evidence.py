@@ -1,0 +1,151 @@
+"""What praise and "nothing to act on" must rest on (issue 24 item 2), for `analysis.kinds`.
+
+On real message-board text the learned model took about one complaint in ten for praise or none:
+greetings and thanks (您好、尊敬的领导、谢谢、感谢您百忙之中), a polite question, a request that
+ends in 谢谢, a long story of a grievance with one good word in it. Its training statements are
+round-table ones, where thanks often is praise. So a praise or none call is kept only on evidence:
+
+- courtesy is taken out before anything is judged: it is neither praise nor content;
+- a question, a request or a complaint cue in a statement rules out praise and none, and so does
+  length: a long statement with a complaint is never praise, a long one is never none;
+- praise needs a cue of something done well (成效明显、做得很好、值得肯定、满意、方便多了…);
+- none needs a short statement with nothing left once courtesy is out, or the model sure of it.
+
+What is ruled out falls back to the field's kind, or problem (`fallback` in analysis.kinds).
+"""
+from __future__ import annotations
+
+import re
+
+# Greetings, addresses, thanks and sign-offs: the politeness of a letter, not an opinion.
+COURTESY = re.compile(
+    r"(?:尊敬|敬爱|亲爱)的[^，,：:！!。；;\s]{0,16}?(?:领导|书记|市长|县长|区长|镇长|局长|厅长|主任|部长|"
+    r"同志|网友|朋友|工作人员|老师|先生|女士|们)(?:们)?(?:及[^，,：:！!。]{0,10})?[：:，,！!。]*"
+    r"|^[^，,：:！!。]{0,6}(?:书记|市长|县长|区长|镇长|局长|厅长|主任|部长|领导)(?:们)?(?:：|:)"
+    r"|(?:各位)?(?:您|你|大家|各位)(?:们)?好[！!，,。.~]*|您(?:辛苦了|忙)[！!，,。]*|辛苦了[！!，,。]*"
+    r"|(?:在此)?(?:先|提前|再次)?(?:表示)?(?:非常|十分|万分|衷心|真诚|真心|诚挚)?(?:的)?"
+    r"(?:感谢|谢谢|多谢|感激|致谢)(?:您|你|领导|政府|各位|大家)?(?:们)?(?:在)?(?:百忙之中|百忙中)?"
+    r"(?:抽空|抽出时间)?(?:的)?(?:关注|关心|支持|帮助|回复|答复|解答|指导|指教|过问|阅读|查阅|处理|倾听|"
+    r"耐心)?(?:了)?[！!。.，,~]*"
+    r"|不胜感激[！!。.]*|感激不尽[！!。.]*|(?:此致)?敬礼[！!。.]*|此致|盼复[！!。.]*|望回复[！!。.]*"
+    r"|给您(?:道声|说声)?(?:谢谢|感谢)[！!。.]*")
+_PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]_x0-9]+")
+
+# A question asks for something: an answer, an explanation, an action. Never praise, never none.
+QUESTION = re.compile(
+    r"[?？]|请问|想问|问一下|问下|问问|咨询|请教|求问|为什么|为何|凭什么|怎么(?:办|样|回事|还|没|不|会|能|才|计算|办理)|"
+    r"如何|何时|何地|多久|什么时候|哪里|哪儿|哪些|哪个|是否|能否|可否|有没有|能不能|可不可以|是不是|难道|"
+    r"吗[。.！!，,]*$|呢[。.！!，,]*$")
+# A request: the writer wants someone to act. "希望继续保持" is praise's wish, not a request.
+REQUEST = re.compile(
+    r"(?:^|[，,。！!；;：:\s])请(?!问)|[恳烦敬务]请|请求|要求|希望|期望|盼望|盼|望(?:贵|领导|政府|有关|相关|能|尽快)|"
+    r"恳求|求助|呼吁|建议|麻烦(?:您|你|领导|书记|有关|相关)|尽快|尽早|切盼|督促|责令|严查|查处|"
+    r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|还我们?|还[^，。]{0,6}公道")
+_KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
+                      r"做下去|开展|推行|这样)|保持下去|坚持下去|多(?:办|搞|举办|开展)(?:这样|类似|此类)")
+# A complaint: something wrong, someone wronged. Enough on its own to rule out praise in a long
+# statement; in a short one only together with no praise cue after it (see `praise_allowed`).
+COMPLAINT = re.compile(
+    r"投诉|举报|扰民|污染|违法|违规|非法|欺诈|诈骗|拖欠|不公|不合理|不作为|乱收费|乱象|强制|强迫|被拒|打不通|"
+    r"没人管|无人管|不管|不发|不给|推诿|踢皮球|搪塞|敷衍|无果|石沉大海|严重|隐患|可怜|委屈|心痛|痛心|愤|"
+    r"气人|无奈|失望|太差|很差|差劲|垃圾|坑|骗|损失|损害|侵害|侵占|霸占|克扣|罚款|不合格|不达标|不到位|"
+    r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
+    r"烦|吵|臭|脏|乱|堵|贵|慢|差|苦|难(?!得|忘|能可贵)|没有|没(?!问题|想到)|未(?!来)|问题|迟迟|至今|"
+    r"却|竟|居然|反而|根本|完全不|太[高低长多少慢难贵远挤脏乱差小吵]")
+# Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
+PRAISE_EVIDENCE = re.compile(
+    r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
+    r"值得点赞|值得学习|成效|效果(?:很|非常|比较)?(?:明显|显著|好|不错)|明显(?:改善|提高|提升|加快|增强|好转|改观)|"
+    r"(?:改善|提高|提升|进步|改观|好转|变化)(?:很大|明显|显著|不少|了很多|了不少)|大有改善|有了?(?:很大|明显|显著)的?(?:改善|提高|提升|进步|改观|好转|变化)|"
+    r"(?:快|好|方便|舒服|便捷|快捷|省事|省心|干净|整洁|规范|顺畅)(?:了)?(?:很多|不少|许多|多了)|好多了|"
+    r"(?:很|挺|非常|特别|十分|真|越来越|更加?)(?:方便|便捷|便利|满意|认可|舒服|舒心|省心|放心|暖心|贴心|干净|整洁|"
+    r"漂亮|热情|耐心|细致|周到|及时|高效|规范|专业|给力|靠谱|实在|有效|顺畅|实用|实惠|负责|到位|扎实|受欢迎)|"
+    r"(?:做|办|建|搞|管|落实)得(?:很|非常|比较|挺|相当)?(?:好|不错|扎实|到位|出色|漂亮)|"
+    r"有目共睹|受益|获得感|幸福感|安全感|帮了(?:我们)?(?:大忙|很大的忙)|解决了|落实了|兑现了|到位了|到账了|"
+    r"(?:亮|通|修好|建好|开通|装好|办好|建成)了|(?:已经|已|都|全部|基本)(?:完成|实现|解决|落实|到位|兑现)|"
+    r"不用再|再也不用|不再(?:跑|排队|来回|发愁|担心)|终于(?:能|可以|有了|不用|解决|通了|办成)|家门口就能|一次(?:就)?办(?:好|成|完)|"
+    r"比(?:以前|过去|前几年|原来|往年|去年)(?:好|强|快|方便|规范|干净|多|省)|竖(?:起)?大拇指|继续(?:坚持|保持)|"
+    r"感谢.{1,20}(?:帮|为|让|给)(?:我们|我|大家|群众|企业|老百姓)|对.{1,20}(?:工作|付出|服务|支持|帮助)表示(?:衷心的?)?感谢")
+# Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
+# writing, who is speaking, how to reach them. What none must show besides being short.
+NONE_EVIDENCE = re.compile(
+    r"没(?:有|什么|啥)|暂(?:无|时没)|^无|无(?:意见|建议|补充|其他|问题)|不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|"
+    r"了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|不好(?:评价|说|乱说)|没准备|旁听|来(?:学习|听听|开会)|"
+    r"听听|不(?:重复|展开|评价|说了)|同(?:上|前|意)|赞(?:成|同)|附议|一样|一个意思|这个看法|回头|会后|到时候|回去|书面|"
+    r"附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|以上|就这些|这么多|没了|都可以|好的|发言权|搞不明白|不知道(?:说|从哪)|"
+    r"联系|电话|手机|微信|邮箱|地址|见上|参见|详见|测试|一时|问题不大|"
+    r"^(?:我|我们|本人|我家|我们家|我们公司|我们单位|我们合作社|本单位)(?:是|就是|属于|从事|在[^，。]{1,12}(?:工作|从事|上班)|"
+    r"就?住在|成立于|主要|今年|负责)")
+# Praise someone else claims, or that only seems so: "说是…听起来挺好", "号称", "表面上".
+HEARSAY = re.compile(r"听起来|看起来|说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上|本以为|原以为|以为")
+_NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|谈不上|并不|还不)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
+NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
+
+
+def without_courtesy(text: str) -> str:
+    """The statement with greetings, thanks and sign-offs taken out."""
+    return COURTESY.sub(" ", text)
+
+
+def cjk_len(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def praise_evidence(text: str) -> str:
+    """The first cue of something done well that no negation precedes ("不满意" is none)."""
+    m = PRAISE_EVIDENCE.search(text)
+    while m is not None:
+        if not _NEGATED.search(text[max(0, m.start() - 4):m.start()]):
+            return m.group(0)
+        m = PRAISE_EVIDENCE.search(text, m.end())
+    return ""
+
+
+def asks(text: str) -> str:
+    """A question or a request in `text` (courtesy already out), "" if none."""
+    q = QUESTION.search(text)
+    if q:
+        return q.group(0)
+    r = REQUEST.search(_KEEP_ON.sub("", text))
+    return r.group(0) if r else ""
+
+
+def praise_allowed(text: str, p: float | None) -> tuple[bool, str]:
+    """Whether a praise call on `text` stands, and why not. `p`: the model's probability for
+    praise (None when a rule made the call)."""
+    plain = without_courtesy(text)
+    ask = asks(plain)
+    if ask:
+        return False, f"提问或请求：{ask}"
+    cue = praise_evidence(plain)
+    complaint = COMPLAINT.search(plain)
+    if complaint and cjk_len(plain) >= LONG:
+        return False, f"长文含问题：{complaint.group(0)}"
+    if not cue:
+        return False, "无肯定依据"
+    hedge = HEARSAY.search(plain)
+    if hedge:
+        return False, f"转述或揣测：{hedge.group(0)}"  # "说是推出了…，听起来是挺好的"
+    if complaint and complaint.start() > plain.find(cue):
+        return False, f"肯定之后有问题：{complaint.group(0)}"  # "很好，就是太慢" without 但
+    return True, cue
+
+
+def none_allowed(text: str, p: float | None) -> tuple[bool, str]:
+    """Whether a none call on `text` stands (`p`: the model's probability, None for a rule)."""
+    plain = without_courtesy(text)
+    if not _PUNCT.sub("", plain):
+        return True, "仅客套话"
+    ask = asks(plain)
+    if ask:
+        return False, f"提问或请求：{ask}"
+    if cjk_len(plain) > NONE_MAX:
+        return False, "内容较长"
+    if not re.sub(r"[^\u4e00-\u9fff]", "", plain):
+        return True, "无文字"  # "……", "0", "asdf"
+    cue = NONE_EVIDENCE.search(plain.strip())
+    if not cue:
+        return False, "无“无实质内容”依据"
+    return True, cue.group(0)
