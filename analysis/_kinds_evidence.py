@@ -29,18 +29,19 @@ COURTESY = re.compile(
     r"耐心)?(?:了)?[！!。.，,~]*"
     r"|不胜感激[！!。.]*|感激不尽[！!。.]*|(?:此致)?敬礼[！!。.]*|此致|盼复[！!。.]*|望回复[！!。.]*"
     r"|给您(?:道声|说声)?(?:谢谢|感谢)[！!。.]*")
+COURTESY_WORDS = re.compile(r"感谢|谢谢|多谢|感激|致谢")
 _PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]_x0-9]+")
 
 # A question asks for something: an answer, an explanation, an action. Never praise, never none.
 QUESTION = re.compile(
-    r"[?？]|请问|想问|问一下|问下|问问|咨询|请教|求问|为什么|为何|凭什么|怎么(?:办|样|回事|还|没|不|会|能|才|计算|办理)|"
+    r"[?？]|请问|想问|问一下|问下|问问|咨询|请教|求问|想了解|了解一下|了解下|为什么|为何|凭什么|怎么(?:办|样|回事|还|没|不|会|能|才|计算|办理)|"
     r"如何|何时|何地|多久|什么时候|哪里|哪儿|哪些|哪个|是否|能否|可否|有没有|能不能|可不可以|是不是|难道|"
     r"吗[。.！!，,]*$|呢[。.！!，,]*$")
 # A request: the writer wants someone to act. "希望继续保持" is praise's wish, not a request.
 REQUEST = re.compile(
     r"(?:^|[，,。！!；;：:\s])请(?!问)|[恳烦敬务]请|请求|要求|希望|期望|盼望|盼|望(?:贵|领导|政府|有关|相关|能|尽快)|"
     r"恳求|求助|呼吁|建议|麻烦(?:您|你|领导|书记|有关|相关)|尽快|尽早|切盼|督促|责令|严查|查处|"
-    r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|还我们?|还[^，。]{0,6}公道")
+    r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|让[^，,。！!]{1,16}吧|还我们?|还[^，。]{0,6}公道")
 _KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
                       r"做下去|开展|推行|这样)|保持下去|坚持下去|多(?:办|搞|举办|开展)(?:这样|类似|此类)")
 # A complaint: something wrong, someone wronged. Enough on its own to rule out praise in a long
@@ -50,8 +51,13 @@ COMPLAINT = re.compile(
     r"没人管|无人管|不管|不发|不给|推诿|踢皮球|搪塞|敷衍|无果|石沉大海|严重|隐患|可怜|委屈|心痛|痛心|愤|"
     r"气人|无奈|失望|太差|很差|差劲|垃圾|坑|骗|损失|损害|侵害|侵占|霸占|克扣|罚款|不合格|不达标|不到位|"
     r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
-    r"烦|吵|臭|脏|乱|堵|贵|慢|差|苦|难(?!得|忘|能可贵)|没有|没(?!问题|想到)|未(?!来)|问题|迟迟|至今|"
-    r"却|竟|居然|反而|根本|完全不|太[高低长多少慢难贵远挤脏乱差小吵]")
+    r"烦|吵|臭|脏|乱|堵|贵|慢|差|苦|难(?!得|忘|能可贵)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
+    r"却|竟|居然|反而|根本|完全不|(?<!好)太[高低长多少慢难贵远挤脏乱差小吵]|不是很|不太|不正常|不见|不出现|不清|伤害|受害|"
+    r"受伤|吃亏|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?|不怎么|不实用|买错|不了|不行|不好")
+# after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
+COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
+# "反映的问题基本都有回音": a problem raised and answered is no complaint
+_RAISED = re.compile(r"(?:反映|发现|遇到|提出|解答|解决|处理|回应)(?:了|的|过)?(?:各种|很多|不少)?问题")
 # Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
 PRAISE_EVIDENCE = re.compile(
     r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
@@ -64,12 +70,17 @@ PRAISE_EVIDENCE = re.compile(
     r"有目共睹|受益|获得感|幸福感|安全感|帮了(?:我们)?(?:大忙|很大的忙)|解决了|落实了|兑现了|到位了|到账了|"
     r"(?:亮|通|修好|建好|开通|装好|办好|建成)了|(?:已经|已|都|全部|基本)(?:完成|实现|解决|落实|到位|兑现)|"
     r"不用再|再也不用|不再(?:跑|排队|来回|发愁|担心)|终于(?:能|可以|有了|不用|解决|通了|办成)|家门口就能|一次(?:就)?办(?:好|成|完)|"
+    r"(?:很|挺|真|超|非常|特别|蛮|十分|相当|太)(?:好吃|好喝|好用|好看|新鲜|合适|值|划算|精致|温馨|人性化|清晰|流畅|稳定|"
+    r"结实|耐用|帅气?|高兴|开心|愉快|合理|赞|棒)|太(?:好|棒|合适|给力|划算|值)了|[超很真]?赞|棒棒|杠杠|没得说|没话说|"
+    r"(?<!不)喜欢|物超所值|物美价廉|性价比(?:很|挺|非常|超)?高|值得(?:信赖|购买|推荐|一住|拥有|一看|一读)|推荐|信赖|"
+    r"(?:容易|快|近|便宜|清楚|简单|安全|宽敞|安静|亮堂|顺畅)多了|(?:很|特别|非常|十分|挺|深)受?(?:群众|老百姓|大家)?欢迎|"
+    r"变化(?:挺|很|非常|特别|真)大|天壤之别|"
     r"比(?:以前|过去|前几年|原来|往年|去年)(?:好|强|快|方便|规范|干净|多|省)|竖(?:起)?大拇指|继续(?:坚持|保持)|"
     r"感谢.{1,20}(?:帮|为|让|给)(?:我们|我|大家|群众|企业|老百姓)|对.{1,20}(?:工作|付出|服务|支持|帮助)表示(?:衷心的?)?感谢")
 # Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
 # writing, who is speaking, how to reach them. What none must show besides being short.
 NONE_EVIDENCE = re.compile(
-    r"没(?:有|什么|啥)|暂(?:无|时没)|^无|无(?:意见|建议|补充|其他|问题)|不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|"
+    r"没(?:有|什么|啥)|暂(?:无|时没|未)|[未没]发现|差不多|说得(?:很|比较|挺)?(?:全面|清楚|透)|^无|无(?:意见|建议|补充|其他|问题)|不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|"
     r"了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|不好(?:评价|说|乱说)|没准备|旁听|来(?:学习|听听|开会)|"
     r"听听|不(?:重复|展开|评价|说了)|同(?:上|前|意)|赞(?:成|同)|附议|一样|一个意思|这个看法|回头|会后|到时候|回去|书面|"
     r"附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|以上|就这些|这么多|没了|都可以|好的|发言权|搞不明白|不知道(?:说|从哪)|"
@@ -77,10 +88,17 @@ NONE_EVIDENCE = re.compile(
     r"^(?:我|我们|本人|我家|我们家|我们公司|我们单位|我们合作社|本单位)(?:是|就是|属于|从事|在[^，。]{1,12}(?:工作|从事|上班)|"
     r"就?住在|成立于|主要|今年|负责)")
 # Praise someone else claims, or that only seems so: "说是…听起来挺好", "号称", "表面上".
-HEARSAY = re.compile(r"听起来|看起来|说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上|本以为|原以为|以为")
-_NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|谈不上|并不|还不)$")
+HEARSAY = re.compile(r"相信|如果|假如|要是|一旦|但愿|听起来|看起来|说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上|本以为|原以为|以为")
+_NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
+SURE = 0.85     # the model's probability that stands in for a praise cue in a short plain statement
+SHORT = 32      # CJK characters: "short" for that
+# a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
+_TURN = re.compile(r"以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治")
+_NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
+_NEGATION = re.compile(r"[不没未无别非莫勿]")
+_DEMAND = re.compile(r"必须|应当|应该|才能|才可以|要求|加强|不能光|光喊")
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
 
 
@@ -91,6 +109,12 @@ def without_courtesy(text: str) -> str:
 
 def cjk_len(text: str) -> int:
     return len(_CJK.findall(text))
+
+
+def _weak_praise(text: str) -> str:
+    from .kinds import praise_cue  # the rules' own praise words, less the courtesy among them
+
+    return praise_cue(COURTESY_WORDS.sub("", text))
 
 
 def praise_evidence(text: str) -> str:
@@ -120,17 +144,36 @@ def praise_allowed(text: str, p: float | None) -> tuple[bool, str]:
     if ask:
         return False, f"提问或请求：{ask}"
     cue = praise_evidence(plain)
-    complaint = COMPLAINT.search(plain)
+    complaint = COMPLAINT.search(_RAISED.sub("", plain))
     if complaint and cjk_len(plain) >= LONG:
         return False, f"长文含问题：{complaint.group(0)}"
-    if not cue:
-        return False, "无肯定依据"
     hedge = HEARSAY.search(plain)
     if hedge:
         return False, f"转述或揣测：{hedge.group(0)}"  # "说是推出了…，听起来是挺好的"
-    if complaint and complaint.start() > plain.find(cue):
-        return False, f"肯定之后有问题：{complaint.group(0)}"  # "很好，就是太慢" without 但
-    return True, cue
+    if cue:
+        at = plain.find(cue)
+        rest = _RAISED.sub("", plain[at + len(cue):])
+        after = COMPLAINT_AFTER.search(rest)
+        if after and not _NO_LONGER.search(rest[:after.start()]):
+            return False, f"肯定之后有问题：{after.group(0)}"  # "很好，就是太慢" without 但
+        before = COMPLAINT_AFTER.search(_RAISED.sub("", plain[:at]))
+        if before and not _TURN.search(plain[:at]):
+            return False, f"肯定之前有问题：{before.group(0)}"  # "很一般，不太推荐。…很好"
+        return True, cue
+    if not _CJK.search(plain):
+        return False, "仅客套话"
+    # a weaker cue (the rules' praise words: 放心、顺利、省了、开通了…) counts when nothing is wrong
+    weak = _weak_praise(plain)
+    if complaint:
+        return False, f"{'肯定依据弱' if weak else '无肯定依据'}且含问题：{complaint.group(0)}"
+    if weak:
+        return True, weak
+    # no cue at all: a short plain account of something that works ("医生看病很仔细，讲解也耐心"),
+    # only when the model is sure and nothing in it is negated or asked for
+    if p is not None and p >= SURE and cjk_len(plain) <= SHORT and not _NEGATION.search(plain) \
+            and not _DEMAND.search(plain):
+        return True, "模型确信（短句，无否定）"
+    return False, "无肯定依据"
 
 
 def none_allowed(text: str, p: float | None) -> tuple[bool, str]:

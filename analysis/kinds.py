@@ -166,6 +166,10 @@ class StatementKinds(BaseEstimator):
     C : the regression's inverse regularisation strength.
     cache_dir : where sentence vectors are cached (None: the default, False: off).
     random_state : passed to the regression (the lbfgs solver is deterministic anyway).
+    evidence : keep a praise or none call only on evidence (analysis._kinds_evidence): courtesy
+        is no praise, a question, request or long complaint is never praise or none, and what
+        fails falls back to the field's kind (or problem). False: the calls as made (before
+        issue 24), for comparison.
 
     `fit(texts, kinds, fields)` trains on the bundled examples plus the given ones (statements
     staff moved to a kind, say); `fit()` on the bundled examples alone. `predict(texts, fields)`
@@ -174,7 +178,7 @@ class StatementKinds(BaseEstimator):
     """
 
     def __init__(self, use_field=True, default=PROBLEM, learned=True, examples=None, encoder="use",
-                 C=10.0, cache_dir=None, random_state=0):
+                 C=10.0, cache_dir=None, random_state=0, evidence=True):
         self.use_field = use_field
         self.default = default
         self.learned = learned
@@ -183,6 +187,7 @@ class StatementKinds(BaseEstimator):
         self.C = C
         self.cache_dir = cache_dir
         self.random_state = random_state
+        self.evidence = evidence
 
     def fit(self, texts=None, kinds=None, fields=None):
         if self.default not in KINDS:
@@ -234,9 +239,9 @@ class StatementKinds(BaseEstimator):
         """(kind, rule, evidence): a sure rule (none / contrast) and its cue, "learned" and the
         features that weighed most, or with `learned=False` the rule that decided (none /
         contrast / suggestion / praise / problem / field / default) and its cue."""
-        kinds, rules, X, open_ = self._decide([text], [field], False)
-        if 0 in self.vetoed_:
-            said, why = self.vetoed_[0]
+        kinds, rules, X, open_, vetoed = self._decide([text], [field], False)
+        if vetoed:
+            said, why = vetoed[0]
             return str(kinds[0]), "evidence", f"非{KIND_NAMES[said]}（{why}）"
         if not open_:
             return rules[0]
@@ -258,16 +263,18 @@ class StatementKinds(BaseEstimator):
                 kinds[open_] = self.model_.classes_[P.argmax(axis=1)]
                 proba = {i: float(P[j].max()) for j, i in enumerate(open_)}
         # praise and none only on evidence (issue 24): what fails falls back to an issue
-        self.vetoed_ = {}
-        for i, kind in enumerate(kinds):
+        vetoed: dict[int, tuple[str, str]] = {}
+        for i, kind in enumerate(kinds if self.evidence else ()):
             if kind not in (PRAISE, NONE) or (rules[i][1] == "none" and rules[i][2] == _bare(texts[i])):
                 continue  # an exact nothing-to-say answer ("暂无", "同上") stands
             check = _evidence.praise_allowed if kind == PRAISE else _evidence.none_allowed
             ok, why = check(texts[i], proba.get(i))
             if not ok:
-                kinds[i] = self._fallback(texts[i], fields[i])
-                self.vetoed_[i] = (str(kind), why)
-        return kinds, rules, X, open_
+                # praise without evidence that says nothing ("不胜感激！", "我就不重复了") is none
+                nothing = kind == PRAISE and _evidence.none_allowed(texts[i], None)[0]
+                kinds[i] = NONE if nothing else self._fallback(texts[i], fields[i])
+                vetoed[i] = (str(kind), why)
+        return kinds, rules, X, open_, vetoed
 
     def _fallback(self, text: str, field: str | None) -> str:
         """The kind of a statement whose praise or none call lacked evidence: what the rules say
