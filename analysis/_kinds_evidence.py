@@ -30,7 +30,6 @@ COURTESY = re.compile(
     r"|不胜感激[！!。.]*|感激不尽[！!。.]*|(?:此致)?敬礼[！!。.]*|此致|盼复[！!。.]*|望回复[！!。.]*"
     r"|给您(?:道声|说声)?(?:谢谢|感谢)[！!。.]*")
 COURTESY_WORDS = re.compile(r"感谢|谢谢|多谢|感激|致谢")
-_PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]_x0-9]+")
 
 # A question asks for something: an answer, an explanation, an action. Never praise, never none.
 QUESTION = re.compile(
@@ -41,7 +40,7 @@ QUESTION = re.compile(
 REQUEST = re.compile(
     r"(?:^|[，,。！!；;：:\s])请(?!问)|[恳烦敬务]请|请求|要求|希望|期望|盼望|盼|望(?:贵|领导|政府|有关|相关|能|尽快)|"
     r"恳求|求助|呼吁|建议|麻烦(?:您|你|领导|书记|有关|相关)|尽快|尽早|切盼|督促|责令|严查|查处|"
-    r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|让[^，,。！!]{1,16}吧|还我们?|还[^，。]{0,6}公道")
+    r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|值得(?:推广|借鉴)|推广开|让[^，,。！!]{1,16}吧|还我们?|还[^，。]{0,6}公道")
 _KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
                       r"做下去|开展|推行|这样)|保持下去|坚持下去|多(?:办|搞|举办|开展)(?:这样|类似|此类)")
 # A complaint: something wrong, someone wronged. Enough on its own to rule out praise in a long
@@ -80,15 +79,13 @@ PRAISE_EVIDENCE = re.compile(
 # Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
 # writing, who is speaking, how to reach them. What none must show besides being short.
 NONE_EVIDENCE = re.compile(
-    r"没(?:有|什么|啥)|暂(?:无|时没|未)|[未没]发现|差不多|说得(?:很|比较|挺)?(?:全面|清楚|透)|^无|无(?:意见|建议|补充|其他|问题)|不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|"
-    r"了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|不好(?:评价|说|乱说)|没准备|旁听|来(?:学习|听听|开会)|"
-    r"听听|不(?:重复|展开|评价|说了)|同(?:上|前|意)|赞(?:成|同)|附议|一样|一个意思|这个看法|回头|会后|到时候|回去|书面|"
-    r"附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|以上|就这些|这么多|没了|都可以|好的|发言权|搞不明白|不知道(?:说|从哪)|"
-    r"联系|电话|手机|微信|邮箱|地址|见上|参见|详见|测试|一时|问题不大|"
-    r"^(?:我|我们|本人|我家|我们家|我们公司|我们单位|我们合作社|本单位)(?:是|就是|属于|从事|在[^，。]{1,12}(?:工作|从事|上班)|"
-    r"就?住在|成立于|主要|今年|负责)")
-# Praise someone else claims, or that only seems so: "说是…听起来挺好", "号称", "表面上".
-HEARSAY = re.compile(r"相信|如果|假如|要是|一旦|但愿|听起来|看起来|说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上|本以为|原以为|以为")
+    r"没(?:有|什么|啥)|暂(?:无|时没|未)|[未没]发现|差不多|说得(?:很|比较|挺)?(?:全面|清楚|透)|^无|无(?:意见|建议|补充|其他|问题)|"
+    r"不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|"
+    r"不好(?:评价|说|乱说)|没准备|旁听|来[^，,。]{0,4}(?:学习|听听|开会|旁听)|听听|不(?:多)?(?:重复|展开|评价|说了|说)|陪同|是[^，,。]{0,10}来的|"
+    r"同上|同前|^(?:同意|赞同|赞成|附议)|(?:同意|赞同|赞成)(?:以上|上述|前面|刚才|大家|其他|.{0,8}(?:意见|发言|看法|说法|内容))|"
+    r"一样|一个意思|这个看法|回头|会后|到时候|回去|书面|附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|以上|就这些|这么多|"
+    r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系|电话|手机|微信|邮箱|见上|参见|详见|测试|一时|问题不大")
+HEARSAY = re.compile(r"宣布|承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上|本以为|原以为|以为")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
@@ -100,6 +97,11 @@ _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再
 _NEGATION = re.compile(r"[不没未无别非莫勿]")
 _DEMAND = re.compile(r"必须|应当|应该|才能|才可以|要求|加强|不能光|光喊")
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
+
+
+def courtesy_only(text: str) -> bool:
+    """Whether `text` is nothing but greetings, thanks and sign-offs ("尊敬的领导：您好！")."""
+    return not _CJK.search(without_courtesy(text))
 
 
 def without_courtesy(text: str) -> str:
@@ -179,15 +181,13 @@ def praise_allowed(text: str, p: float | None) -> tuple[bool, str]:
 def none_allowed(text: str, p: float | None) -> tuple[bool, str]:
     """Whether a none call on `text` stands (`p`: the model's probability, None for a rule)."""
     plain = without_courtesy(text)
-    if not _PUNCT.sub("", plain):
-        return True, "仅客套话"
+    if not _CJK.search(plain):
+        return True, "仅客套话或无文字"
     ask = asks(plain)
     if ask:
         return False, f"提问或请求：{ask}"
     if cjk_len(plain) > NONE_MAX:
         return False, "内容较长"
-    if not re.sub(r"[^\u4e00-\u9fff]", "", plain):
-        return True, "无文字"  # "……", "0", "asdf"
     cue = NONE_EVIDENCE.search(plain.strip())
     if not cue:
         return False, "无“无实质内容”依据"

@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis import KINDS, StatementKinds
+from analysis._kinds_evidence import courtesy_only
 from analysis.embed import choose_representation
 from analysis.pipeline import kind_model, statement_kinds
 from analysis.text import normalize, to_statements
@@ -104,14 +105,17 @@ def citizen(path: Path, show: int) -> None:
                 cell = f"{praise + none} of {len(texts)} ({praise} / {none})"
                 if split:
                     tally = Counter(map(str, kinds))
-                    cell += f"; statements {tally['praise']} / {tally['none']} of {len(statements)}"
+                    real = {s.row for s, k in zip(statements, kinds)
+                            if k == "praise" or (k == "none" and not courtesy_only(s.text))}
+                    cell += (f"; beyond courtesy {len(real)}; statements {tally['praise']} / {tally['none']}"
+                             f" of {len(statements)}")
                 cells.append(cell)
                 if not before:
                     wrong[(split, field)] = [(s.text, k) for s, k in zip(statements, kinds) if k in OFF]
             run = "split (CLI default)" if split else "whole (--no-split)"
             print(f"| {run} | {field or '–'} | {cells[0]} | {cells[1]} |")
-    print("\n(split: a message counts when any of its statements is praise or none; a statement that is only"
-          " a greeting or sign-off, 尊敬的领导：您好！, is none and counts)")
+    print("\n(split: a message counts when any of its statements is praise or none; \"beyond courtesy\" leaves out"
+          " none statements that are only a greeting or sign-off, 尊敬的领导：您好！, which carry nothing of the message)")
     for (split, field), items in wrong.items():
         if items and show:
             print(f"\nafter, {'split' if split else 'whole'}, field {field or '–'}: praise / none")
