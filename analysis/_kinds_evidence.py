@@ -22,11 +22,11 @@ COURTESY = re.compile(
     r"(?:尊敬|敬爱|亲爱)的[^，,：:！!。；;\s]{0,16}?(?:领导|书记|市长|县长|区长|镇长|局长|厅长|主任|部长|"
     r"同志|网友|朋友|工作人员|老师|先生|女士|们)(?:们)?(?:及[^，,：:！!。]{0,10})?[：:，,！!。]*"
     r"|^[^，,：:！!。]{0,6}(?:书记|市长|县长|区长|镇长|局长|厅长|主任|部长|领导)(?:们)?(?:：|:)"
-    r"|(?:各位)?(?:您|你|大家|各位)(?:们)?好[！!，,。.~]*|您(?:辛苦了|忙)[！!，,。]*|辛苦了[！!，,。]*"
+    r"|(?:各位)?(?:您|你|大家|各位)(?:们)?好[！!，,。.~]*|您(?:辛苦了|忙)[！!，,。]*|(?:领导|同志|各位|大家|你们|您们)?辛苦了[！!，,。]*"
     r"|(?:在此)?(?:先|提前|再次)?(?:表示)?(?:非常|十分|万分|衷心|真诚|真心|诚挚)?(?:的)?"
     r"(?:感谢|谢谢|多谢|感激|致谢)(?:您|你|领导|政府|各位|大家)?(?:们)?(?:在)?(?:百忙之中|百忙中)?"
-    r"(?:抽空|抽出时间)?(?:的)?(?:关注|关心|支持|帮助|回复|答复|解答|指导|指教|过问|阅读|查阅|处理|倾听|"
-    r"耐心)?(?:了)?[！!。.，,~]*"
+    r"(?:抽空|抽出时间)?(?:的)?(?:关注|关心|支持|帮助|回复|答复|解答|指导|指教|过问|阅读|查阅|查看|看|阅|处理|倾听|"
+    r"耐心)?(?:了)?(?:我的|本人的|我们的)?(?:留言|来信|信件|反映|问题|诉求)?[！!。.，,~]*"
     r"|不胜感激[！!。.]*|感激不尽[！!。.]*|(?:此致)?敬礼[！!。.]*|此致|盼复[！!。.]*|望回复[！!。.]*"
     r"|给您(?:道声|说声)?(?:谢谢|感谢)[！!。.]*")
 COURTESY_WORDS = re.compile(r"感谢|谢谢|多谢|感激|致谢")
@@ -172,7 +172,8 @@ def praise_allowed(text: str, p: float | None) -> tuple[bool, str]:
         return True, weak
     # no cue at all: a short plain account of something that works ("医生看病很仔细，讲解也耐心"),
     # only when the model is sure and nothing in it is negated or asked for
-    if p is not None and p >= SURE and cjk_len(plain) <= SHORT and not _NEGATION.search(plain) \
+    # (and never where courtesy was taken out: thanks are what made the model sure)
+    if p is not None and p >= SURE and plain == text and cjk_len(plain) <= SHORT and not _NEGATION.search(plain) \
             and not _DEMAND.search(plain):
         return True, "模型确信（短句，无否定）"
     return False, "无肯定依据"
