@@ -12,12 +12,12 @@ import csv
 import random
 
 import pytest
+from support.shared_data import shared_data
 
 from analysis._kinds_evidence import courtesy_only
 from analysis.embed import choose_representation
 from analysis.pipeline import statement_kinds
 from analysis.text import normalize, to_statements
-from support.shared_data import shared_data
 
 pytestmark = pytest.mark.slow  # loads the USE sentence encoder
 MAX_OFF = 3  # of 150 messages, every one an issue: the issue's "at most 2%"
