@@ -5,13 +5,19 @@ greetings and thanks (您好、尊敬的领导、谢谢、感谢您百忙之中)
 ends in 谢谢, a long story of a grievance with one good word in it. Its training statements are
 round-table ones, where thanks often is praise. So a praise or none call is kept only on evidence:
 
-- courtesy is taken out before anything is judged: it is neither praise nor content;
-- a question, a request or a complaint cue in a statement rules out praise and none, and so does
-  length: a long statement with a complaint is never praise, a long one is never none;
-- praise needs a cue of something done well (成效明显、做得很好、值得肯定、满意、方便多了…);
-- none needs a short statement with nothing left once courtesy is out, or the model sure of it.
+- courtesy is taken out before anything is judged: it is neither praise nor content, and a
+  statement that is nothing but courtesy ("尊敬的领导：您好！", "不胜感激！") is none;
+- a question or a request rules out praise and none ("希望继续保持" is praise's own wish);
+- praise needs a cue of something done well (成效明显、做得很好、值得肯定、满意、方便多了…) with
+  no complaint after it (nor before it, unless the complaint is the past: "以前…难，现在…方便多了"),
+  or a weaker cue (the rules' praise words) and no complaint at all, or, for a short plain statement
+  with no negation and no courtesy, the model sure of it (p ≥ SURE); a long statement with a
+  complaint, hearsay ("说是…听起来挺好") and promises are never praise;
+- none needs a short statement (≤ NONE_MAX characters) with a cue of nothing to say: no answer, not
+  informed, agreeing with the others, later in writing, contact details; a self-introduction or a
+  short fragment of a grievance ("熏死树木。") is not none.
 
-What is ruled out falls back to the field's kind, or problem (`fallback` in analysis.kinds).
+What is ruled out falls back to the field's kind, or problem (`StatementKinds._fallback`).
 """
 from __future__ import annotations
 
