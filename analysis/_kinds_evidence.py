@@ -39,7 +39,7 @@ COURTESY_WORDS = re.compile(r"感谢|谢谢|多谢|感激|致谢")
 
 # A question asks for something: an answer, an explanation, an action. Never praise, never none.
 QUESTION = re.compile(
-    r"[?？]|请问|想问|问一下|问下|问问|咨询|请教|求问|想了解|了解一下|了解下|为什么|为何|凭什么|怎么(?:办|样|回事|还|没|不|会|能|才|计算|办理)|"
+    r"[?？]|请问|想问|问一下|问下|咨询|请教|求问|想了解|了解一下|了解下|为什么|为何|凭什么|怎么(?:办|样|回事|还|没|不|会|能|才|计算|办理)|"
     r"如何|何时|何地|多久|什么时候|哪里|哪儿|哪些|哪个|是否|能否|可否|有没有|能不能|可不可以|是不是|难道|"
     r"吗[。.！!，,]*$|呢[。.！!，,]*$")
 # A request: the writer wants someone to act. "希望继续保持" is praise's wish, not a request.
@@ -47,8 +47,10 @@ REQUEST = re.compile(
     r"(?:^|[，,。！!；;：:\s])请(?!问)|[恳烦敬务]请|请求|要求|希望|期望|盼望|盼|望(?:贵|领导|政府|有关|相关|能|尽快)|"
     r"恳求|求助|呼吁|建议|麻烦(?:您|你|领导|书记|有关|相关)|尽快|尽早|切盼|督促|责令|严查|查处|"
     r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|值得(?:推广|借鉴)|推广开|让[^，,。！!]{1,16}吧|还我们?|还[^，。]{0,6}公道")
+_NO_REQUEST = re.compile(r"(?:暂无|暂时没有|无|没有|没什么|没啥)(?:其他|别的|什么|更多)?的?(?:问题|意见|建议)")
 _KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
-                      r"做下去|开展|推行|这样)|保持下去|坚持下去|多(?:办|搞|举办|开展)(?:这样|类似|此类)")
+                      r"做下去|开展|推行|这样)|保持下去|坚持下去|再接再厉|更上一层楼|越办越好|"
+                      r"多(?:办|搞|举办|开展)(?:这样|类似|此类)")
 # A complaint: something wrong, someone wronged. Enough on its own to rule out praise in a long
 # statement; in a short one only together with no praise cue after it (see `praise_allowed`).
 COMPLAINT = re.compile(
@@ -57,12 +59,12 @@ COMPLAINT = re.compile(
     r"气人|无奈|失望|太差|很差|差劲|垃圾|坑|骗|损失|损害|侵害|侵占|霸占|克扣|罚款|不合格|不达标|不到位|"
     r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
     r"烦|吵|臭|脏|乱|堵|贵|慢|差|苦|难(?!得|忘|能可贵)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
-    r"却|竟|居然|反而|根本|完全不|(?<!好)太[高低长多少慢难贵远挤脏乱差小吵]|不是很|不太|不正常|不见|不出现|不清|伤害|受害|"
+    r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太[高低长多少慢难贵远挤脏乱差小吵]|不是很|不太|不正常|不见|不出现|不清|伤害|受害|"
     r"受伤|吃亏|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?|不怎么|不实用|买错|不了|不行|不好")
 # after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
 COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
 # "反映的问题基本都有回音": a problem raised and answered is no complaint
-_RAISED = re.compile(r"(?:反映|发现|遇到|提出|解答|解决|处理|回应)(?:了|的|过)?(?:各种|很多|不少)?问题")
+_RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|回应)(?:了|的|过)?[^，,。！!？?]{0,6}问题")
 # Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
 PRAISE_EVIDENCE = re.compile(
     r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
@@ -74,6 +76,7 @@ PRAISE_EVIDENCE = re.compile(
     r"(?:做|办|建|搞|管|落实)得(?:很|非常|比较|挺|相当)?(?:好|不错|扎实|到位|出色|漂亮)|"
     r"有目共睹|受益|获得感|幸福感|安全感|帮了(?:我们)?(?:大忙|很大的忙)|解决了|落实了|兑现了|到位了|到账了|"
     r"(?:亮|通|修好|建好|开通|装好|办好|建成)了|(?:已经|已|都|全部|基本)(?:完成|实现|解决|落实|到位|兑现)|"
+    r"缓解了|少跑(?:腿|路)?|最多跑一次|一次都没跑|不用(?:再)?(?:跑|开|排队|来回|交|带|等)|有了(?:着落|保障|盼头|好去处)|"
     r"不用再|再也不用|不再(?:跑|排队|来回|发愁|担心)|终于(?:能|可以|有了|不用|解决|通了|办成)|家门口就能|一次(?:就)?办(?:好|成|完)|"
     r"(?:很|挺|真|超|非常|特别|蛮|十分|相当|太)(?:好吃|好喝|好用|好看|新鲜|合适|值|划算|精致|温馨|人性化|清晰|流畅|稳定|"
     r"结实|耐用|帅气?|高兴|开心|愉快|合理|赞|棒)|太(?:好|棒|合适|给力|划算|值)了|[超很真]?赞|棒棒|杠杠|没得说|没话说|"
@@ -90,15 +93,22 @@ NONE_EVIDENCE = re.compile(
     r"不好(?:评价|说|乱说)|没准备|旁听|来[^，,。]{0,4}(?:学习|听听|开会|旁听)|听听|不(?:多)?(?:重复|展开|评价|说了|说)|陪同|是[^，,。]{0,10}来的|"
     r"同上|同前|^(?:同意|赞同|赞成|附议)|(?:同意|赞同|赞成)(?:以上|上述|前面|刚才|大家|其他|.{0,8}(?:意见|发言|看法|说法|内容))|"
     r"一样|一个意思|这个看法|回头|会后|到时候|回去|书面|附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|以上|就这些|这么多|"
-    r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系|电话|手机|微信|邮箱|见上|参见|详见|测试|一时|问题不大")
-HEARSAY = re.compile(r"宣布|承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上|本以为|原以为|以为")
+    r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系|电话|手机|微信|邮箱|见上|参见|详见|测试|一时|问题不大|没遇到|^嗯+$")
+# Thanks for a named thing done: an affirmation, unlike thanks for reading (see `_thanks_for`).
+THANKS_FOR = re.compile(
+    r"对[^，,。！!？?]{1,24}(?:工作|付出|服务|支持|帮助|安排|组织|关心|努力)表示(?:衷心的?|诚挚的?|真诚的?)?(?:感谢|谢意)|"
+    r"感谢[^，,。！!？?]{1,20}(?:组织|安排|帮|为|让)(?:了)?(?:我们|我|大家|群众|企业|老百姓|这次)|"
+    r"(?:帮|为|给)(?:我们|我)[^。！!？?]{2,30}[，,]?(?:真的|真是)?(?:非常|十分|特别)?(?:感谢|谢谢)")
+# Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺".
+HEARSAY = re.compile(r"宣布|承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<!来)说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
 SURE = 0.85     # the model's probability that stands in for a praise cue in a short plain statement
 SHORT = 32      # CJK characters: "short" for that
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
-_TURN = re.compile(r"以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治")
+_TURN = re.compile(r"以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
+                   r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
 _NEGATION = re.compile(r"[不没未无别非莫勿]")
 _DEMAND = re.compile(r"必须|应当|应该|才能|才可以|要求|加强|不能光|光喊")
@@ -125,6 +135,13 @@ def _weak_praise(text: str) -> str:
     return praise_cue(COURTESY_WORDS.sub("", text))
 
 
+def _thanks_for(text: str) -> str:
+    """Thanks for a named thing done ("对市局这几年的工作表示感谢", "帮我们打赢了官司，非常感谢"):
+    an affirmation, unlike thanks for reading. Looked up in the text with its courtesy."""
+    m = THANKS_FOR.search(text)
+    return m.group(0) if m else ""
+
+
 def praise_evidence(text: str) -> str:
     """The first cue of something done well that no negation precedes ("不满意" is none)."""
     m = PRAISE_EVIDENCE.search(text)
@@ -136,7 +153,8 @@ def praise_evidence(text: str) -> str:
 
 
 def asks(text: str) -> str:
-    """A question or a request in `text` (courtesy already out), "" if none."""
+    """A question or a request in `text` (courtesy already out), "" if none. "暂无建议" asks nothing."""
+    text = _NO_REQUEST.sub("", text)
     q = QUESTION.search(text)
     if q:
         return q.group(0)
@@ -151,7 +169,7 @@ def praise_allowed(text: str, p: float | None) -> tuple[bool, str]:
     ask = asks(plain)
     if ask:
         return False, f"提问或请求：{ask}"
-    cue = praise_evidence(plain)
+    cue = praise_evidence(plain) or _thanks_for(text)
     complaint = COMPLAINT.search(_RAISED.sub("", plain))
     if complaint and cjk_len(plain) >= LONG:
         return False, f"长文含问题：{complaint.group(0)}"
