@@ -168,6 +168,7 @@ def cross_validate(folds: int) -> None:
     gold = np.array([r["kind"] for r in rows])
     source = np.array([r.get("source") or "" for r in rows])
     pred = np.empty(len(rows), dtype=object)
+    before = np.empty(len(rows), dtype=object)
     split = StratifiedKFold(folds, shuffle=True, random_state=0).split(rows, gold)
     with tempfile.TemporaryDirectory() as tmp:
         for n, (train, test) in enumerate(split):
@@ -177,10 +178,14 @@ def cross_validate(folds: int) -> None:
                 out.writeheader()
                 out.writerows(rows[i] for i in train)
             model = StatementKinds(examples=path).fit()
-            pred[test] = model.predict([rows[i]["text"] for i in test], [rows[i]["field"] or None for i in test])
+            texts, fields = [rows[i]["text"] for i in test], [rows[i]["field"] or None for i in test]
+            pred[test] = model.predict(texts, fields)
+            before[test] = model.set_params(evidence=False).predict(texts, fields)
     written = source == "written"
     print(f"\n## {folds}-fold cross-validation on {TRAIN.name}: {len(rows)} statements")
-    print(f"accuracy all {(pred == gold).mean():.3f}, written for the model {(pred[written] == gold[written]).mean():.3f}")
+    for name, p in (("before (evidence=False)", before), ("after", pred)):
+        print(f"{name}: accuracy all {(p == gold).mean():.3f}, written for the model "
+              f"{(p[written] == gold[written]).mean():.3f}")
     confusion(list(gold), list(pred), list(KINDS))
 
 
