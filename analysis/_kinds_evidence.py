@@ -22,6 +22,7 @@ What is ruled out falls back to the field's kind, or problem (`StatementKinds._f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # Greetings, addresses, thanks and sign-offs: the politeness of a letter, not an opinion.
 COURTESY = re.compile(
@@ -132,12 +133,6 @@ def cjk_len(text: str) -> int:
     return len(_CJK.findall(text))
 
 
-def _weak_praise(text: str) -> str:
-    from .kinds import praise_cue  # the rules' own praise words, less the courtesy among them
-
-    return praise_cue(COURTESY_WORDS.sub("", text))
-
-
 def _thanks_for(text: str) -> str:
     """Thanks for a named thing done ("对市局这几年的工作表示感谢", "帮我们打赢了官司，非常感谢"):
     an affirmation, unlike thanks for reading. Looked up in the text with its courtesy."""
@@ -165,9 +160,11 @@ def asks(text: str) -> str:
     return r.group(0) if r else ""
 
 
-def praise_allowed(text: str, p: float | None) -> tuple[bool, str]:
-    """Whether a praise call on `text` stands, and why not. `p`: the model's probability for
-    praise (None when a rule made the call)."""
+def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = lambda text: "") -> tuple[bool, str]:
+    """Whether a praise call on `text` stands, and why (not). `p`: the model's probability for
+    praise (None when a rule made the call). `weak_cue`: the rules' praise words (放心、顺利、省了…,
+    `analysis.kinds.praise_cue`), weaker evidence than PRAISE_EVIDENCE; courtesy is taken out
+    before it looks."""
     plain = without_courtesy(text)
     ask = asks(plain)
     if ask:
@@ -192,7 +189,7 @@ def praise_allowed(text: str, p: float | None) -> tuple[bool, str]:
     if not _CJK.search(plain):
         return False, "仅客套话"
     # a weaker cue (the rules' praise words: 放心、顺利、省了、开通了…) counts when nothing is wrong
-    weak = _weak_praise(plain)
+    weak = weak_cue(COURTESY_WORDS.sub("", plain))
     if complaint:
         return False, f"{'肯定依据弱' if weak else '无肯定依据'}且含问题：{complaint.group(0)}"
     if weak:

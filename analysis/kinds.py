@@ -276,8 +276,10 @@ class StatementKinds(BaseEstimator):
         for i, kind in enumerate(kinds if self.evidence else ()):
             if kind not in (PRAISE, NONE) or (rules[i][1] == "none" and rules[i][2] == _bare(texts[i])):
                 continue  # an exact nothing-to-say answer ("暂无", "同上") stands
-            check = _evidence.praise_allowed if kind == PRAISE else _evidence.none_allowed
-            ok, why = check(texts[i], proba.get(i))
+            if kind == PRAISE:
+                ok, why = _evidence.praise_allowed(texts[i], proba.get(i), praise_cue)
+            else:
+                ok, why = _evidence.none_allowed(texts[i], proba.get(i))
             if not ok:
                 # praise without evidence that says nothing ("不胜感激！", "我就不重复了") is none
                 nothing = kind == PRAISE and _evidence.none_allowed(texts[i], None)[0]
