@@ -1,6 +1,7 @@
 """Praise and none only on evidence (issue 24 item 2): one test per rule of analysis._kinds_evidence,
 through `StatementKinds` as the pipeline uses it."""
 import pytest
+from sklearn.base import clone
 
 from analysis import StatementKinds
 from analysis._kinds_evidence import courtesy_only, without_courtesy
@@ -48,17 +49,16 @@ def test_a_request_is_never_praise(kinds):
     assert kinds.predict(["社区食堂办得很好，希望继续保持。"])[0] == "praise"
 
 
-def test_unsure_praise_falls_back_to_the_fields_kind():
-    # a model taught that a plain phrase is praise: with no cue of anything done well and courtesy
-    # or a field in play, the field's kind (or problem) wins
-    taught = StatementKinds().fit(["这个平台的事情"] * 3, ["praise"] * 3)
-    assert taught.predict(["这个平台的事情"], ["意见建议"])[0] == "suggestion"
-    assert taught.predict(["这个平台的事情"], ["存在问题"])[0] == "problem"
-    kind, rule, why = taught.explain("这个平台的事情", "存在问题")
-    assert (kind, rule) == ("problem", "evidence") and "肯定" in why
-    assert taught.predict(["这个平台的事情，谢谢。"])[0] == "problem"  # thanks made it sure: not enough
-    before = StatementKinds(evidence=False).fit(["这个平台的事情"] * 3, ["praise"] * 3)
-    assert before.predict(["这个平台的事情"], ["存在问题"])[0] == "praise"  # the check is what changed
+def test_unsure_praise_falls_back_to_the_fields_kind(kinds):
+    # the model calls this praise (p ≈ 0.6) though nothing in it says something was done well:
+    # the field's kind wins, or problem without one
+    plain = "城市书房开到了家门口，晚上十点还开门，孩子周末都泡在里面。"
+    before = clone(kinds).set_params(evidence=False).fit()  # fitted once per process: cheap
+    assert before.predict([plain], ["存在问题"])[0] == "praise"  # the check is what changed
+    assert list(kinds.predict([plain] * 3, [None, "存在问题", "意见建议"])) == ["problem", "problem", "suggestion"]
+    kind, rule, why = kinds.explain(plain, "意见建议")
+    assert (kind, rule) == ("suggestion", "evidence") and "肯定" in why
+    assert kinds.predict(["现在社会竞争激烈，我们都是这样过来的。"])[0] != "none"  # no "nothing to say" cue
 
 
 @pytest.mark.parametrize("text", ["这项工作成效明显，值得肯定。", "服务很好，非常满意。", "以前办事要跑好几趟，现在一次就办好了，方便多了。",
