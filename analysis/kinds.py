@@ -247,7 +247,8 @@ class StatementKinds(BaseEstimator):
     def explain(self, text: str | None, field: str | None = None) -> tuple[str, str, str]:
         """(kind, rule, evidence): a sure rule (none / contrast) and its cue, "learned" and the
         features that weighed most, or with `learned=False` the rule that decided (none /
-        contrast / suggestion / praise / problem / field / default) and its cue."""
+        contrast / suggestion / praise / problem / field / default) and its cue; "evidence" when a
+        praise or none call lacked its evidence, with the kind refused and why ("非肯定（提问或请求：请问）")."""
         kinds, rules, X, open_, vetoed = self._decide([text], [field], False)
         if vetoed:
             said, why = vetoed[0]
