@@ -1,33 +1,55 @@
-"""How well `analysis.StatementKinds` tells problems, suggestions, praise and empty answers apart.
+"""How well statement kinds (problem / suggestion / praise / none) come out as the pipeline runs them.
 
-    python benchmarks/kinds.py FILE.csv [...]      a labelled set, with the model trained on corpus/kinds/train.csv
+    python benchmarks/kinds.py                     real text + the round-table sets (the default run)
+    python benchmarks/kinds.py FILE.csv [...]      these labelled sets only (`text,field,kind`)
     python benchmarks/kinds.py --cv [--folds 5]    cross-validation on corpus/kinds/train.csv
     (from the repository root; PYTHONPATH=. in a worktree)
 
-Files have columns `text,field,kind,domain`, labelled by hand (see benchmarks/data/README.md).
-Printed per file: accuracy of the learned model (sure rules + logistic regression) with the field
-prior and on the text alone, the same for the rules alone (`learned=False`), per-kind precision
-and recall, the confusion matrix, and the statements it gets wrong. The sets the old rules were
-written on (kinds_dev … kinds_last) are now inside the training file: a figure on them is a
-training figure. `benchmarks/data/kinds_heldout2.csv` is the held-out set.
+The kinds come from `analysis.pipeline.statement_kinds`, the stage `pingjia analyze` and the web job
+run: statements made by `analysis.text.to_statements` (split, or whole with `--no-split`), the kind
+model of the representation the pipeline picks for that many statements, the form field as given.
+"before" is the same model with `evidence=False`: the calls as made before issue 24 (praise and none
+kept without evidence); "after" is the pipeline today. Both in the same run.
 
-`--cv`: stratified k-fold over the training file (random_state 0): each fold's model is trained
-on the other folds only; printed overall and per source (`written` = the statements written for
-the model, the old sets by name).
+Real text no one here wrote (`../shared/data`, PINGJIA_SHARED_DATA): every citizen message is an
+issue, so each praise or none call on one is wrong; printed per message (whole, as `--no-split`
+runs it) and per statement (split, the CLI's default), without a field and under 存在问题. The
+shopping reviews' `sentiment` (800 sampled, 8–150 characters, seed 0, 400 of each) gives
+negative → kinds and positive → kinds: a negative review should rarely be praise; a positive one
+may well hold a complaint. Team-written sets (benchmarks/data/kinds_*.csv) are round-table statements:
+their accuracy and confusion are printed too, but they are not evidence about real text; the six
+older ones are inside the training file (training figures); `kinds_heldout2.csv` is not.
+
+`--cv`: stratified k-fold over the training file (random_state 0), each fold's model trained on the
+other folds only.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import os
+import random
 import tempfile
+import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
 from analysis import KINDS, StatementKinds
+from analysis._kinds_evidence import courtesy_only
+from analysis.embed import choose_representation
+from analysis.pipeline import kind_model, statement_kinds
+from analysis.text import normalize, to_statements
 
-DATA = Path(__file__).parent / "data"
-TRAIN = Path(__file__).parent.parent / "corpus" / "kinds" / "train.csv"
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "benchmarks" / "data"
+TRAIN = ROOT / "corpus" / "kinds" / "train.csv"
+SHARED = [Path(p) for p in (os.environ.get("PINGJIA_SHARED_DATA", ""), ROOT.parent / "shared" / "data",
+                            "/work/shared/data") if p]
+ROUND_TABLE = ["kinds_heldout2", "kinds_dev", "kinds_holdout", "kinds_test", "kinds_final", "kinds_fresh",
+               "kinds_last"]
+OFF = ("praise", "none")  # what takes a statement off the issues
 
 
 def read(path: Path) -> list[dict]:
@@ -35,56 +57,108 @@ def read(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def scores(gold: list[str], pred: list[str]) -> dict:
-    out = {"accuracy": sum(g == p for g, p in zip(gold, pred)) / max(len(gold), 1)}
-    for k in KINDS:
-        tp = sum(g == p == k for g, p in zip(gold, pred))
-        said, real = pred.count(k), gold.count(k)
-        out[k] = (tp / said if said else 0.0, tp / real if real else 0.0, real)
-    return out
+def shared(name: str) -> Path | None:
+    return next((p / name for p in SHARED if (p / name).is_file()), None)
 
 
-def models(examples=None) -> dict[str, StatementKinds]:
-    return {"learned": StatementKinds(examples=examples).fit(),
-            "learned, text alone": StatementKinds(use_field=False, examples=examples).fit(),
-            "rules": StatementKinds(learned=False).fit(),
-            "rules, text alone": StatementKinds(use_field=False, learned=False).fit()}
+def kinds_as_run(texts: list[str], fields: list[str | None] | None, before: bool = False) -> np.ndarray:
+    """The kinds of statements (already split and normalised) as the pipeline's stage gives them;
+    `before`: the same model without the evidence check."""
+    rep = choose_representation(len(texts))
+    if not before:
+        return statement_kinds(texts, fields, [False] * len(texts), rep)
+    model = kind_model(rep).set_params(evidence=False)
+    return np.array(model.fit().predict(texts, fields, normalized=True), dtype=object)
 
 
-def predict_all(fitted: dict[str, StatementKinds], rows: list[dict]) -> dict[str, list[str]]:
-    texts, fields = [r["text"] for r in rows], [r["field"] or None for r in rows]
-    return {name: list(m.predict(texts, fields if m.use_field else None)) for name, m in fitted.items()}
+def run_rows(texts: list[str], field: str | None, split: bool, before: bool):
+    """(statements, kinds) for answers `texts`, every one typed under `field`."""
+    statements = to_statements(texts, split=split)
+    fields = [field] * len(statements) if field else None
+    return statements, kinds_as_run([s.text for s in statements], fields, before)
 
 
-def print_table(gold: list[str], pred: list[str], title: str) -> None:
-    a = scores(gold, pred)
-    print(f"\n{title}: accuracy {a['accuracy']:.3f}")
-    print("| kind | n | precision | recall |\n| --- | --- | --- | --- |")
-    for k in KINDS:
-        print(f"| {k} | {a[k][2]} | {a[k][0]:.2f} | {a[k][1]:.2f} |")
-    print("\nconfusion (rows gold, columns predicted):")
-    print("| gold \\ pred | " + " | ".join(KINDS) + " |")
-    print("| --- " * (len(KINDS) + 1) + "|")
-    for g in KINDS:
+def confusion(gold: list[str], pred: list[str], rows: list[str]) -> None:
+    print("| gold \\ kind | n | " + " | ".join(KINDS) + " |")
+    print("| --- " * (len(KINDS) + 2) + "|")
+    for g in rows:
         cells = [sum(1 for x, y in zip(gold, pred) if x == g and y == p) for p in KINDS]
-        print(f"| {g} | " + " | ".join(map(str, cells)) + " |")
+        print(f"| {g} | {sum(cells)} | " + " | ".join(map(str, cells)) + " |")
 
 
-def report(path: Path, fitted: dict[str, StatementKinds]) -> None:
+def citizen(path: Path, show: int) -> None:
+    texts = [r["text"] for r in read(path)]
+    print(f"\n## {path.name}: {len(texts)} messages, every one an issue (complaint, request, question)")
+    print("\n| run | field | before: messages praise / none | after: messages praise / none |")
+    print("| --- | --- | --- | --- |")
+    wrong = {}
+    for split in (False, True):
+        for field in (None, "存在问题"):
+            cells = []
+            for before in (True, False):
+                statements, kinds = run_rows(texts, field, split, before)
+                by_row: dict[int, list[str]] = {}
+                for s, k in zip(statements, kinds):
+                    by_row.setdefault(s.row, []).append(str(k))
+                praise = sum("praise" in ks for ks in by_row.values())
+                none = sum("none" in ks and "praise" not in ks for ks in by_row.values())
+                cell = f"{praise + none} of {len(texts)} ({praise} / {none})"
+                if split:
+                    tally = Counter(map(str, kinds))
+                    real = {s.row for s, k in zip(statements, kinds)
+                            if k == "praise" or (k == "none" and not courtesy_only(s.text))}
+                    cell += (f"; beyond courtesy {len(real)}; statements {tally['praise']} / {tally['none']}"
+                             f" of {len(statements)}")
+                cells.append(cell)
+                if not before:
+                    wrong[(split, field)] = [(s.text, k) for s, k in zip(statements, kinds) if k in OFF]
+            run = "split (CLI default)" if split else "whole (--no-split)"
+            print(f"| {run} | {field or '–'} | {cells[0]} | {cells[1]} |")
+    print("\n(split: a message counts when any of its statements is praise or none; \"beyond courtesy\" leaves out"
+          " none statements that are only a greeting or sign-off, 尊敬的领导：您好！, which carry nothing of the message)")
+    for (split, field), items in wrong.items():
+        if items and show:
+            print(f"\nafter, {'split' if split else 'whole'}, field {field or '–'}: praise / none")
+            for text, k in items[:show]:
+                print(f"- {k}: {text[:90]}")
+
+
+def shopping(path: Path, n: int, seed: int, show: int) -> None:
+    rows = [r for r in read(path) if 8 <= len((r["text"] or "").strip()) <= 150]
+    random.Random(seed).shuffle(rows)
+    sample = [r for r in rows if r["sentiment"] == "0"][:n // 2] + [r for r in rows if r["sentiment"] == "1"][:n // 2]
+    gold = ["negative" if r["sentiment"] == "0" else "positive" for r in sample]
+    texts = [normalize(r["text"]) for r in sample]
+    print(f"\n## {path.name}: {len(sample)} reviews (8–150 characters, seed {seed}), each one statement")
+    for before in (True, False):
+        pred = [str(k) for k in kinds_as_run(texts, None, before)]
+        print(f"\n{'before' if before else 'after'} (sentiment → kind):")
+        confusion(gold, pred, ["negative", "positive"])
+        if not before and show:
+            print("\nafter, negative reviews taken as praise:")
+            for t, g, p in zip(texts, gold, pred):
+                if g == "negative" and p == "praise":
+                    print(f"- {t[:90]}")
+
+
+def round_table(path: Path, show: int) -> float:
     rows = read(path)
     gold = [r["kind"] for r in rows]
-    preds = predict_all(fitted, rows)
-    print(f"\n## {path.name}: {len(rows)} statements")
-    print(", ".join(f"{name} {scores(gold, p)['accuracy']:.3f}" for name, p in preds.items()))
-    print_table(gold, preds["learned"], "learned, field prior")
-    print_table(gold, preds["learned, text alone"], "learned, text alone")
-    print_table(gold, preds["rules"], "rules alone, field prior")
-    wrong = [(r, p) for r, p in zip(rows, preds["learned"]) if p != r["kind"]]
-    if wrong:
-        print("\nwrong (learned, field prior):")
-        for r, p in wrong:
-            _, rule, cue = fitted["learned"].explain(r["text"], r["field"] or None)
-            print(f"- {r['kind']} → {p} ({rule}: {cue}) [{r['field']}] {r['text']}")
+    texts = [normalize(r["text"]) for r in rows]
+    fields = [r.get("field") or None for r in rows]
+    out = {}
+    for before in (True, False):
+        out[before] = [str(k) for k in kinds_as_run(texts, fields, before)]
+    acc = {b: sum(g == p for g, p in zip(gold, pred)) / len(gold) for b, pred in out.items()}
+    training = " (in the training file)" if path.stem != "kinds_heldout2" else " (held out)"
+    print(f"\n## {path.name}{training}: {len(rows)} statements, field prior; accuracy before {acc[True]:.3f}"
+          f" → after {acc[False]:.3f}")
+    confusion(gold, out[False], list(KINDS))
+    if show:
+        for r, p in zip(rows, out[False]):
+            if p != r["kind"]:
+                print(f"- {r['kind']} → {p} [{r['field']}] {r['text'][:80]}")
+    return acc[False]
 
 
 def cross_validate(folds: int) -> None:
@@ -93,7 +167,8 @@ def cross_validate(folds: int) -> None:
     rows = read(TRAIN)
     gold = np.array([r["kind"] for r in rows])
     source = np.array([r.get("source") or "" for r in rows])
-    preds = {}
+    pred = np.empty(len(rows), dtype=object)
+    before = np.empty(len(rows), dtype=object)
     split = StratifiedKFold(folds, shuffle=True, random_state=0).split(rows, gold)
     with tempfile.TemporaryDirectory() as tmp:
         for n, (train, test) in enumerate(split):
@@ -102,19 +177,16 @@ def cross_validate(folds: int) -> None:
                 out = csv.DictWriter(f, fieldnames=list(rows[0]))
                 out.writeheader()
                 out.writerows(rows[i] for i in train)
-            for name, p in predict_all(models(path), [rows[i] for i in test]).items():
-                preds.setdefault(name, np.empty(len(rows), dtype=object))[test] = p
-            print(f"fold {n + 1}/{folds} done", flush=True)
-    print(f"\n## {folds}-fold cross-validation on {TRAIN.name}: {len(rows)} statements")
-    groups = [("all", np.ones(len(rows), bool)), ("written for the model", source == "written"),
-              ("old sets", source != "written"), ("kinds_last", source == "kinds_last")]
-    print("| model | " + " | ".join(f"{g} (n={m.sum()})" for g, m in groups) + " |")
-    print("| --- " * (len(groups) + 1) + "|")
-    for name, p in preds.items():
-        print(f"| {name} | " + " | ".join(f"{(p[m] == gold[m]).mean():.3f}" for _, m in groups) + " |")
-    print_table(list(gold), list(preds["learned"]), "learned, field prior, all folds")
+            model = StatementKinds(examples=path).fit()
+            texts, fields = [rows[i]["text"] for i in test], [rows[i]["field"] or None for i in test]
+            pred[test] = model.predict(texts, fields)
+            before[test] = model.set_params(evidence=False).predict(texts, fields)
     written = source == "written"
-    print_table(list(gold[written]), list(preds["learned"][written]), "learned, field prior, written for the model")
+    print(f"\n## {folds}-fold cross-validation on {TRAIN.name}: {len(rows)} statements")
+    for name, p in (("before (evidence=False)", before), ("after", pred)):
+        print(f"{name}: accuracy all {(p == gold).mean():.3f}, written for the model "
+              f"{(p[written] == gold[written]).mean():.3f}")
+    confusion(list(gold), list(pred), list(KINDS))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -122,15 +194,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--cv", action="store_true", help="cross-validate on corpus/kinds/train.csv")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--reviews", type=int, default=800, help="shopping reviews sampled (half of each sentiment)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--show", type=int, default=40, help="statements listed per wrong call (0: none)")
     args = parser.parse_args(argv)
+    start = time.perf_counter()
     if args.cv:
         cross_validate(args.folds)
-    if args.files:
-        fitted = models()
+    elif args.files:
         for path in args.files:
-            report(path, fitted)
-    if not args.cv and not args.files:
-        parser.error("give a labelled file (e.g. benchmarks/data/kinds_heldout2.csv) or --cv")
+            round_table(path, args.show)
+    else:
+        for name, run in (("citizen_messages_dev.csv", lambda p: citizen(p, args.show)),
+                          ("online_shopping_reviews.csv", lambda p: shopping(p, args.reviews, args.seed, args.show))):
+            path = shared(name)
+            if path is None:
+                print(f"\n## {name}: not found in {', '.join(map(str, SHARED))}")
+            else:
+                run(path)
+        accs = {name: round_table(DATA / f"{name}.csv", args.show if name == "kinds_heldout2" else 0)
+                for name in ROUND_TABLE}
+        rows = sum(len(read(DATA / f"{n}.csv")) for n in ROUND_TABLE)
+        total = sum(accs[n] * len(read(DATA / f"{n}.csv")) for n in ROUND_TABLE) / rows
+        print(f"\nround-table sets, after: all {rows} statements {total:.3f}; held out (kinds_heldout2) "
+              f"{accs['kinds_heldout2']:.3f}")
+    print(f"\n({time.perf_counter() - start:.0f} s)")
 
 
 if __name__ == "__main__":

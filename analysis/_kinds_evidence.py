@@ -1,0 +1,223 @@
+"""What praise and "nothing to act on" must rest on (issue 24 item 2), for `analysis.kinds`.
+
+On real message-board text the learned model took about one complaint in ten for praise or none:
+greetings and thanks (您好、尊敬的领导、谢谢、感谢您百忙之中), a polite question, a request that
+ends in 谢谢, a long story of a grievance with one good word in it. Its training statements are
+round-table ones, where thanks often is praise. So a praise or none call is kept only on evidence:
+
+- courtesy is taken out before anything is judged: it is neither praise nor content, and a
+  statement that is nothing but courtesy ("尊敬的领导：您好！", "不胜感激！") is none;
+- a question or a request rules out praise and none ("希望继续保持" is praise's own wish);
+- praise needs a cue of something done well (成效明显、做得很好、值得肯定、满意、方便多了…) with
+  no complaint after it (nor before it, unless the complaint is the past: "以前…难，现在…方便多了"),
+  or a weaker cue (the rules' praise words) and no complaint at all, or, for a short plain statement
+  with no negation and no courtesy, the model sure of it (p ≥ SURE); a long statement with a
+  complaint, hearsay ("说是…听起来挺好") and promises are never praise;
+- none needs a short statement (≤ NONE_MAX characters) with a cue of nothing to say: no answer, not
+  informed, agreeing with the others, later in writing, contact details; a self-introduction or a
+  short fragment of a grievance ("熏死树木。") is not none.
+
+What is ruled out falls back to the field's kind, or problem (`StatementKinds._fallback`).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Greetings, addresses, thanks and sign-offs: the politeness of a letter, not an opinion.
+COURTESY = re.compile(
+    r"(?:尊敬|敬爱|亲爱)的[^，,：:！!。；;\s]{0,16}?(?:领导|书记|市长|县长|区长|镇长|局长|厅长|主任|部长|"
+    r"同志|网友|朋友|工作人员|老师|先生|女士|们)(?:们)?(?:及[^，,：:！!。]{0,10})?[：:，,！!。]*"
+    r"|^[^，,：:！!。]{0,6}(?:书记|市长|县长|区长|镇长|局长|厅长|主任|部长|领导)(?:们)?(?:：|:)"
+    r"|(?:各位)?(?:您|你|大家|各位)(?:们)?好[！!，,。.~]*|您(?:辛苦了|忙)[！!，,。]*|(?:领导|同志|各位|大家|你们|您们)?辛苦了[！!，,。]*"
+    r"|(?:在此)?(?:先|提前|再次)?(?:表示)?(?:非常|十分|万分|衷心|真诚|真心|诚挚)?(?:的)?"
+    r"(?:感谢|谢谢|多谢|感激|致谢)(?:您|你|领导|政府|各位|大家)?(?:们)?(?:在)?(?:百忙之中|百忙中)?"
+    r"(?:抽空|抽出时间)?(?:的)?(?:关注|关心|支持|帮助|回复|答复|解答|指导|指教|过问|阅读|查阅|查看|看|阅|处理|倾听|"
+    r"耐心)?(?:了)?(?:我的|本人的|我们的)?(?:留言|来信|信件|反映|问题|诉求)?[！!。.，,~]*"
+    r"|不胜感激[！!。.]*|感激不尽[！!。.]*|(?:此致)?敬礼[！!。.]*|此致|盼复[！!。.]*|望回复[！!。.]*"
+    r"|给您(?:道声|说声)?(?:谢谢|感谢)[！!。.]*")
+COURTESY_WORDS = re.compile(r"感谢|谢谢|多谢|感激|致谢")
+
+# A question asks for something: an answer, an explanation, an action. Never praise, never none.
+QUESTION = re.compile(
+    r"[?？]|请问|想问|问一下|问下|咨询|请教|求问|想了解|了解一下|了解下|为什么|为何|凭什么|怎么(?:办|样|回事|还|没|不|会|能|才|计算|办理)|"
+    r"如何|何时|何地|多久|什么时候|哪里|哪儿|哪些|哪个|是否|能否|可否|有没有|能不能|可不可以|是不是|难道|"
+    r"吗[。.！!，,]*$|呢[。.！!，,]*$")
+# A request: the writer wants someone to act. "希望继续保持" is praise's wish, not a request.
+REQUEST = re.compile(
+    r"(?:^|[，,。！!；;：:\s])请(?!问)|[恳烦敬务]请|请求|要求|希望|期望|盼望|盼|望(?:贵|领导|政府|有关|相关|能|尽快)|"
+    r"恳求|求助|呼吁|建议|应当|应该|应予|必须|应(?:纳入|给予|予以|由|按|当|该|尽快)|麻烦(?:您|你|领导|书记|有关|相关)|尽快|尽早|切盼|督促|责令|严查|查处|"
+    r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|值得(?:推广|借鉴)|推广开|让[^，,。！!]{1,16}吧|还我们?|还[^，。]{0,6}公道")
+_NO_REQUEST = re.compile(r"(?:暂无|暂时没有|无|没有|没什么|没啥)(?:其他|别的|什么|更多)?的?(?:问题|意见|建议)|"
+                         r"(?:如有需要|如需|有需要的话?|详情|具体)?请(?:联系|致电|来电|打)")
+_KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
+                      r"做下去|开展|推行|这样)|保持下去|坚持下去|再接再厉|更上一层楼|越办越好|"
+                      r"多(?:办|搞|举办|开展)(?:这样|类似|此类)")
+# A complaint: something wrong, someone wronged. Enough on its own to rule out praise in a long
+# statement; in a short one only together with no praise cue after it (see `praise_allowed`).
+COMPLAINT = re.compile(
+    r"投诉|举报|扰民|污染|违法|违规|非法|欺诈|诈骗|拖欠|不公|不合理|不作为|乱收费|乱象|强制|强迫|被拒|打不通|"
+    r"没人管|无人管|不管|不发|不给|推诿|踢皮球|搪塞|敷衍|无果|石沉大海|严重|隐患|可怜|委屈|心痛|痛心|愤|"
+    r"气人|无奈|失望|太差|很差|差劲|垃圾|坑|骗|损失|损害|侵害|侵占|霸占|克扣|罚款|不合格|不达标|不到位|"
+    r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
+    r"烦|吵|臭|脏|乱|堵|贵|慢|差|苦|难(?!得|忘|能可贵)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
+    r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太[高低长多少慢难贵远挤脏乱差小吵]|不是很|不太|不正常|不见|不出现|不清|伤害|受害|"
+    r"受伤|吃亏|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?|不怎么|不实用|买错|不了|不行|不好")
+# after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
+COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
+# "反映的问题基本都有回音": a problem raised and answered is no complaint
+_RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|回应)(?:了|的|过)?[^，,。！!？?]{0,6}问题")
+# Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
+PRAISE_EVIDENCE = re.compile(
+    r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
+    r"值得点赞|值得学习|成效|效果(?:很|非常|比较)?(?:明显|显著|好|不错)|明显(?:改善|提高|提升|加快|增强|好转|改观)|"
+    r"(?:改善|提高|提升|进步|改观|好转|变化)(?:很大|明显|显著|不少|了很多|了不少)|大有改善|有了?(?:很大|明显|显著)的?(?:改善|提高|提升|进步|改观|好转|变化)|"
+    r"(?:快|好|方便|舒服|便捷|快捷|省事|省心|干净|整洁|规范|顺畅)(?:了)?(?:很多|不少|许多|多了)|好多了|"
+    r"(?:很|挺|非常|特别|十分|真|越来越|更加?)(?:方便|便捷|便利|满意|认可|舒服|舒心|省心|放心|暖心|贴心|干净|整洁|"
+    r"漂亮|热情|耐心|细致|周到|及时|高效|规范|专业|给力|靠谱|实在|有效|顺畅|实用|实惠|负责|到位|扎实|受欢迎|仔细|用心|认真|"
+    r"默契|迅速|有吸引力|有帮助|有收获|有意义|有效果)|越来越(?:好|方便|规范|干净|漂亮|完善)|"
+    r"(?:做|办|建|搞|管|落实|开|讲|改造|修|组织|安排|处理|打扫|整治|配合)得(?:很|非常|比较|挺|相当|十分)?"
+    r"(?:好|不错|扎实|到位|出色|漂亮|及时|干净|整洁|默契)|满分|有问必答|发挥了(?:很?大的?|重要的?)作用|减轻了|都说好|"
+    r"雪中送炭|(?:实打实|件)的?好事|帮(?:我|我们)[^，,。！!？?]{1,10}(?:回|好|成|下来|解决)了|"
+    r"有目共睹|受益|获得感|幸福感|安全感|帮了(?:我们)?(?:大忙|很大的忙)|解决了|落实了|兑现了|到位了|到账了|"
+    r"(?:亮|通|修好|建好|开通|装好|办好|建成)了|(?:已经|已|都|全部|基本)(?:完成|实现|解决|落实|到位|兑现)|"
+    r"缓解了|少跑(?:腿|路)?|最多跑一次|一次都没跑|不用(?:再)?(?:跑|开|排队|来回|交|带|等)|有了(?:着落|保障|盼头|好去处)|"
+    r"不用再|再也不用|不再(?:跑|排队|来回|发愁|担心)|终于(?:能|可以|有了|不用|解决|通了|办成)|家门口就能|一次(?:就)?办(?:好|成|完)|"
+    r"(?:很|挺|真|超|非常|特别|蛮|十分|相当|太)(?:好吃|好喝|好用|好看|新鲜|合适|值|划算|精致|温馨|人性化|清晰|流畅|稳定|"
+    r"结实|耐用|帅气?|高兴|开心|愉快|合理|赞|棒)|太(?:好|棒|合适|给力|划算|值)了|[超很真]?赞|棒棒|杠杠|没得说|没话说|"
+    r"(?<!不)喜欢|物超所值|物美价廉|性价比(?:很|挺|非常|超)?高|值得(?:信赖|购买|推荐|一住|拥有|一看|一读)|推荐|信赖|"
+    r"(?:容易|快|近|便宜|清楚|简单|安全|宽敞|安静|亮堂|顺畅)多了|(?:很|特别|非常|十分|挺|深)受?(?:群众|老百姓|大家)?欢迎|"
+    r"变化(?:挺|很|非常|特别|真)大|天壤之别|"
+    r"比(?:以前|过去|前几年|原来|往年|去年)(?:好|强|快|方便|规范|干净|多|省)|竖(?:起)?大拇指|继续(?:坚持|保持)|"
+    r"感谢.{1,20}(?:帮|为|让|给)(?:我们|我|大家|群众|企业|老百姓)|对.{1,20}(?:工作|付出|服务|支持|帮助)表示(?:衷心的?)?感谢")
+# Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
+# writing, who is speaking, how to reach them. What none must show besides being short.
+NONE_EVIDENCE = re.compile(
+    r"^(?:目前|暂时|其他|别的|其它|我|我们|本人)?没(?:有|什么|啥)|没(?:有|什么|啥)(?:什么|别的|其他|其它|更多)?(?:好|可|要)?(?:问题|意见|建议|补充|说|讲|想法|看法|了)|暂(?:无|时没|未)|[未没]发现|差不多|说得(?:很|比较|挺)?(?:全面|清楚|透)|^无|无(?:意见|建议|补充|其他|问题)|"
+    r"不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|"
+    r"不好(?:评价|说|乱说)|没准备|旁听|来[^，,。]{0,4}(?:学习|听听|开会|旁听)|听听|不(?:多)?(?:重复|展开|评价|说了|说)|陪同|是(?:来|陪|替|代)[^，,。]{0,10}的|"
+    r"同上|同前|^(?:同意|赞同|赞成|附议)|(?:同意|赞同|赞成)(?:以上|上述|前面|刚才|大家|其他|.{0,8}(?:意见|发言|看法|说法|内容))|"
+    r"一样[。！!]*$|一个意思|这个看法|回头|会后|到时候|回去|书面|附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|^以上|就这些|这么多|"
+    r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系(?:我|人|方式)|(?:联系|电话|手机|微信|邮箱|qq|QQ)[^。]{0,10}[0-9a-zA-Z_@*]{3}|见上|参见|详见|测试|一时|问题不大|没遇到|^嗯+$")
+# Thanks for a named thing done: an affirmation, unlike thanks for reading (see `_thanks_for`).
+THANKS_FOR = re.compile(
+    r"对[^，,。！!？?]{1,24}(?:工作|付出|服务|支持|帮助|安排|组织|关心|努力)表示(?:衷心的?|诚挚的?|真诚的?)?(?:感谢|谢意)|"
+    r"感谢[^，,。！!？?]{1,20}(?:组织|安排|帮|为|让)(?:了)?(?:我们|我|大家|群众|企业|老百姓|这次)|"
+    r"(?:帮|为|给)(?:我们|我)[^。！!？?]{2,30}[，,]?(?:真的|真是)?(?:非常|十分|特别)?(?:感谢|谢谢)|"
+    # "家庭医生每个月都来看我父亲…我们全家都很感激": gratitude closing an account of what was done
+    r"[^。！!？?]{8,}[，,](?:我们|我|大家|老人们?|群众|全家)?(?:全家)?(?:都|也)?(?:很|非常|十分|特别|由衷地?)(?:感激|感谢)"
+    r"(?:他们|她们|他|她|政府)?[。！!]*$")
+# Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺".
+HEARSAY = re.compile(r"宣布|承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<!来)说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上")
+_NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
+SURE = 0.85     # the model's probability that stands in for a praise cue in a short plain statement
+SHORT = 32      # CJK characters: "short" for that
+# a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
+_TURN = re.compile(r"以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
+                   r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
+_NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
+_NEGATION = re.compile(r"[不没未无别非莫勿]")
+_DEMAND = re.compile(r"必须|应当|应该|才能|才可以|要求|加强|不能光|光喊")
+NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
+
+
+def courtesy_only(text: str) -> bool:
+    """Whether `text` is nothing but greetings, thanks and sign-offs ("尊敬的领导：您好！")."""
+    return not _CJK.search(without_courtesy(text))
+
+
+def without_courtesy(text: str) -> str:
+    """The statement with greetings, thanks and sign-offs taken out."""
+    return COURTESY.sub(" ", text)
+
+
+def cjk_len(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def _thanks_for(text: str) -> str:
+    """Thanks for a named thing done ("对市局这几年的工作表示感谢", "帮我们打赢了官司，非常感谢"):
+    an affirmation, unlike thanks for reading. Looked up in the text with its courtesy."""
+    m = THANKS_FOR.search(text)
+    return m.group(0) if m else ""
+
+
+def praise_evidence(text: str) -> str:
+    """The first cue of something done well that no negation precedes ("不满意" is none)."""
+    m = PRAISE_EVIDENCE.search(text)
+    while m is not None:
+        if not _NEGATED.search(text[max(0, m.start() - 4):m.start()]):
+            return m.group(0)
+        m = PRAISE_EVIDENCE.search(text, m.end())
+    return ""
+
+
+def asks(text: str) -> str:
+    """A question or a request in `text` (courtesy already out), "" if none. "暂无建议" asks nothing."""
+    text = _NO_REQUEST.sub("", text)
+    q = QUESTION.search(text)
+    if q:
+        return q.group(0)
+    r = REQUEST.search(_KEEP_ON.sub("", text))
+    return r.group(0) if r else ""
+
+
+def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = lambda text: "") -> tuple[bool, str]:
+    """Whether a praise call on `text` stands, and why (not). `p`: the model's probability for
+    praise (None when a rule made the call). `weak_cue`: the rules' praise words (放心、顺利、省了…,
+    `analysis.kinds.praise_cue`), weaker evidence than PRAISE_EVIDENCE; courtesy is taken out
+    before it looks."""
+    plain = without_courtesy(text)
+    ask = asks(plain)
+    if ask:
+        return False, f"提问或请求：{ask}"
+    cue = praise_evidence(plain) or _thanks_for(text)
+    complaint = COMPLAINT.search(_RAISED.sub("", plain))
+    if complaint and cjk_len(plain) >= LONG:
+        return False, f"长文含问题：{complaint.group(0)}"
+    hedge = HEARSAY.search(plain)
+    if hedge:
+        return False, f"转述或揣测：{hedge.group(0)}"  # "说是推出了…，听起来是挺好的"
+    if cue:
+        at = plain.find(cue)
+        rest = _RAISED.sub("", plain[at + len(cue):])
+        after = COMPLAINT_AFTER.search(rest)
+        if after and not _NO_LONGER.search(rest[:after.start()]):
+            return False, f"肯定之后有问题：{after.group(0)}"  # "很好，就是太慢" without 但
+        before = COMPLAINT_AFTER.search(_RAISED.sub("", plain[:at]))
+        if before and not _TURN.search(plain[:at]):
+            return False, f"肯定之前有问题：{before.group(0)}"  # "很一般，不太推荐。…很好"
+        return True, cue
+    if not _CJK.search(plain):
+        return False, "仅客套话"
+    # a weaker cue (the rules' praise words: 放心、顺利、省了、开通了…) counts when nothing is wrong
+    weak = weak_cue(COURTESY_WORDS.sub("", plain))
+    if complaint:
+        return False, f"{'肯定依据弱' if weak else '无肯定依据'}且含问题：{complaint.group(0)}"
+    if weak:
+        return True, weak
+    # no cue at all: a short plain account of something that works ("医生看病很仔细，讲解也耐心"),
+    # only when the model is sure and nothing in it is negated or asked for
+    # (and never where courtesy was taken out: thanks are what made the model sure)
+    if p is not None and p >= SURE and plain == text and cjk_len(plain) <= SHORT and not _NEGATION.search(plain) \
+            and not _DEMAND.search(plain):
+        return True, "模型确信（短句，无否定）"
+    return False, "无肯定依据"
+
+
+def none_allowed(text: str, p: float | None) -> tuple[bool, str]:
+    """Whether a none call on `text` stands (`p`: the model's probability, None for a rule)."""
+    plain = without_courtesy(text)
+    if not _CJK.search(plain):
+        return True, "仅客套话或无文字"
+    ask = asks(plain)
+    if ask:
+        return False, f"提问或请求：{ask}"
+    if cjk_len(plain) > NONE_MAX:
+        return False, "内容较长"
+    cue = NONE_EVIDENCE.search(plain.strip())
+    if not cue:
+        return False, "无“无实质内容”依据"
+    return True, cue.group(0)

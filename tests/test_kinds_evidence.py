@@ -1,0 +1,82 @@
+"""Praise and none only on evidence (issue 24 item 2): one test per rule of analysis._kinds_evidence,
+through `StatementKinds` as the pipeline uses it."""
+import pytest
+from sklearn.base import clone
+
+from analysis import StatementKinds
+from analysis._kinds_evidence import courtesy_only, without_courtesy
+
+LONG_COMPLAINT = ("感谢您百忙之中抽空看我的留言。我家楼下的烧烤店每天营业到凌晨三点，油烟和噪音严重扰民，"
+                  "多次向街道反映都没有人管，老人孩子晚上根本睡不好觉，这样的情况已经持续了大半年。非常感谢！")
+
+
+@pytest.fixture(scope="module")
+def kinds():
+    return StatementKinds().fit()
+
+
+@pytest.mark.parametrize("text", ["尊敬的领导您好！感谢您百忙之中阅读我的留言。", "谢谢尊敬的胡书记！", "不胜感激！",
+                                  "此致敬礼", "颜局长： 你好！"])
+def test_courtesy_alone_is_nothing_to_act_on_not_praise(kinds, text):
+    assert courtesy_only(text)
+    assert kinds.predict([text])[0] == "none"
+
+
+def test_courtesy_and_polite_tone_do_not_make_praise(kinds):
+    for text in ["您好，我想反映小区门口的路灯坏了半个月了，谢谢！", "残疾人真的很可怜，请政府支持，谢谢。",
+                 "尊敬的书记：您好！G4县档案局退休干部独生子女补贴多年来一直不发，烦请过问一下，谢谢！"]:
+        assert kinds.predict([text])[0] in ("problem", "suggestion"), text
+    assert "感谢" not in without_courtesy("感谢您百忙之中抽空看我的留言。")
+
+
+def test_a_long_complaint_with_thanks_is_a_problem(kinds):
+    assert kinds.predict([LONG_COMPLAINT])[0] == "problem"
+    assert kinds.predict([LONG_COMPLAINT], ["存在问题"])[0] == "problem"
+    kind, rule, evidence = kinds.explain(LONG_COMPLAINT)
+    assert kind == "problem"
+
+
+@pytest.mark.parametrize("text", ["需要哪些材料？", "请问在哪里办理护照？谢谢！", "有什么补救的办法吗？",
+                                  "我这500元该如何追回", "公积金的理财收益是不是归我们用户所有？"])
+def test_a_question_is_neither_none_nor_praise(kinds, text):
+    assert kinds.predict([text])[0] in ("problem", "suggestion")
+    assert kinds.predict([text], ["存在问题"])[0] == "problem"
+
+
+def test_a_request_is_never_praise(kinds):
+    assert kinds.predict(["服务很好，希望有关部门尽快把路修好。"])[0] != "praise"
+    # but the wish that it go on is praise's own
+    assert kinds.predict(["社区食堂办得很好，希望继续保持。"])[0] == "praise"
+
+
+def test_unsure_praise_falls_back_to_the_fields_kind(kinds):
+    # the model calls this praise (p ≈ 0.6) though nothing in it says something was done well:
+    # the field's kind wins, or problem without one
+    plain = "城市书房开到了家门口，晚上十点还开门，孩子周末都泡在里面。"
+    before = clone(kinds).set_params(evidence=False).fit()  # fitted once per process: cheap
+    assert before.predict([plain], ["存在问题"])[0] == "praise"  # the check is what changed
+    assert list(kinds.predict([plain] * 3, [None, "存在问题", "意见建议"])) == ["problem", "problem", "suggestion"]
+    kind, rule, why = kinds.explain(plain, "意见建议")
+    assert (kind, rule) == ("suggestion", "evidence") and "肯定" in why
+    assert kinds.predict(["现在社会竞争激烈，我们都是这样过来的。"])[0] != "none"  # no "nothing to say" cue
+
+
+@pytest.mark.parametrize("text", ["这项工作成效明显，值得肯定。", "服务很好，非常满意。", "以前办事要跑好几趟，现在一次就办好了，方便多了。",
+                                  "感谢市局这几年的工作，知识产权服务做得很好。", "医生看病很仔细，讲解也耐心。"])
+def test_real_praise_still_is_praise(kinds, text):
+    assert kinds.predict([text], ["存在问题"])[0] == "praise"
+
+
+def test_praise_with_a_complaint_after_it_is_not_praise(kinds):
+    assert kinds.predict(["质量不错，包装很好，就是三天就坏了"])[0] != "praise"
+    assert kinds.predict(["位置还不错，其他真的没有值得推荐的地方，后悔"])[0] != "praise"
+    assert kinds.predict(["听起来是挺好的，说是推出了便民服务"])[0] != "praise"  # hearsay
+
+
+@pytest.mark.parametrize("text, kind", [("暂无", "none"), ("没有", "none"), ("不清楚", "none"), ("……", "none"),
+                                        ("同意前面几位的发言。", "none"), ("我今天是陪同领导来的，就不多说了。", "none"),
+                                        ("熏死树木。", "problem"), ("一直无人管理。", "problem"),
+                                        ("得到学生以及家长的赞同与拥护。", "not none")])
+def test_none_needs_a_contentless_answer(kinds, text, kind):
+    said = kinds.predict([text])[0]
+    assert said != "none" if kind == "not none" else said == kind  # "赞同" alone is no "同意以上意见"

@@ -1,0 +1,68 @@
+"""Quality guard (issue 24 item 2): the kinds stage, as `pingjia analyze` and the web job run it, on
+real text no one here wrote (../shared/data). A later change that takes real complaints for praise
+or nothing-to-say again fails here.
+
+The stage is run the way `analysis.pipeline.analyze` runs it: statements from `to_statements`
+(whole messages as `--no-split`, and split as the CLI's default), the kind model of the
+representation the pipeline picks for that many statements, the field as given. (The full
+`analyze` gives the same kinds — checked in benchmarks/RESULTS.md — but its e5 vectors take minutes
+on a cold cache.)
+"""
+import csv
+import random
+
+import pytest
+from support.shared_data import shared_data
+
+from analysis._kinds_evidence import courtesy_only
+from analysis.embed import choose_representation
+from analysis.pipeline import statement_kinds
+from analysis.text import normalize, to_statements
+
+pytestmark = pytest.mark.slow  # loads the USE sentence encoder
+MAX_OFF = 3  # of 150 messages, every one an issue: the issue's "at most 2%"
+
+
+def read(path):
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def kinds_as_run(texts, field, split):
+    statements = to_statements(texts, split=split)
+    fields = [field] * len(statements) if field else None
+    kinds = statement_kinds([s.text for s in statements], fields, [False] * len(statements),
+                            choose_representation(len(statements)))
+    return list(zip(statements, kinds))
+
+
+@pytest.fixture(scope="module")
+def messages():
+    rows = read(shared_data("citizen_messages_dev.csv"))
+    assert len(rows) == 150 and {r["kind"] for r in rows} == {"issue"}
+    return [r["text"] for r in rows]
+
+
+@pytest.mark.parametrize("field", [None, "存在问题"])
+def test_real_messages_whole_are_not_praise_or_none(messages, field):
+    off = [(s.text[:60], k) for s, k in kinds_as_run(messages, field, split=False) if k in ("praise", "none")]
+    assert len(off) <= MAX_OFF, off
+
+
+@pytest.mark.parametrize("field", [None, "存在问题"])
+def test_real_messages_split_keep_their_substance(messages, field):
+    # a statement that is only "尊敬的领导：您好！" is rightly none: it carries nothing of the message
+    off = {}
+    for s, k in kinds_as_run(messages, field, split=True):
+        if k == "praise" or (k == "none" and not courtesy_only(s.text)):
+            off.setdefault(s.row, (k, s.text[:60]))
+    assert len(off) <= MAX_OFF, off
+
+
+def test_negative_shopping_reviews_are_rarely_praise():
+    rows = [r for r in read(shared_data("online_shopping_reviews.csv")) if 8 <= len((r["text"] or "").strip()) <= 150]
+    random.Random(0).shuffle(rows)
+    negative = [normalize(r["text"]) for r in rows if r["sentiment"] == "0"][:400]
+    kinds = statement_kinds(negative, None, [False] * len(negative), choose_representation(len(negative)))
+    praise = [t[:60] for t, k in zip(negative, kinds) if k == "praise"]
+    assert len(praise) <= 16, praise  # 4%; 8 when this guard was written, some of them mislabelled
