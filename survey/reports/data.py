@@ -24,10 +24,13 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from analysis.consensus import EvaluationConsensus
+from analysis.consensus_text import Voice
 from analysis.kinds import placed_kind
 from analysis.plan import OTHER
 from analysis.plan import Plan as PlanDefinition
 
+from ..consensus import report_consensus
 from ..extensions import db
 from ..models import ORG_TYPES, Evaluation, Response
 from ..review.models import (
@@ -235,6 +238,14 @@ class ReportData:
     # Blocks whose staff text states figures the data no longer bears out (figures.StaleFigure)
     stale: dict[str, list] = field(default_factory=dict)
     views: dict = field(default_factory=dict)  # blocks.BlockView per block, with its claims
+    # Per goal and per problem category, how the plan's declared respondent types rated and
+    # raised it (survey/consensus.py): annex 1's table, （一）'s and （二）'s sentences
+    consensus: EvaluationConsensus | None = None
+
+    @property
+    def voice(self) -> Voice:
+        """How consensus sentences name people: 企业代表 at a round-table, 企业参与者 otherwise."""
+        return Voice(self.occasion.kind == "roundtable")
 
     @property
     def title(self) -> str:
@@ -427,6 +438,8 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
 
     sessions = list(evaluation.sessions)
     participants = participants_of(sessions, responses)
+    # who raised each problem category: the counted problems, as （二） uses them
+    consensus = report_consensus(evaluation, [r for r in counted if r.kind == "problem" and r.category])
     types = [t.name for t in plan.types_for(anonymous=True)]
     return ReportData(
         code=evaluation.code, is_group=evaluation.is_group, plan_title=evaluation.plan.title,
@@ -440,6 +453,6 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
         masked=not unmasked, generated_at=utc_to_local(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)),
         occasion=occasion_for(sessions), organisations=organisations_of(participants),
         answers_by_type=answers_by_type(sessions, responses, types), decisions=decisions_of(evaluation),
-        theme_names=theme_names,
+        theme_names=theme_names, consensus=consensus,
     )
 
