@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
@@ -197,9 +198,7 @@ def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock | None
                                                         ReportBlock.key == key).with_for_update())
     current = block.version if block else 0
     if version != current:
-        who = _who(block.edited_by) if block else ""
-        raise BlockConflict(f"这一段已被{who}在您打开页面之后修改过。您的文字仍在下面，"
-                            "请复制保存后刷新页面，看过最新内容再修改。")
+        raise _conflict(block)
     return block
 
 
@@ -210,6 +209,12 @@ def _new_block(evaluation: Evaluation, key: str) -> ReportBlock:
     return block
 
 
+def _conflict(block: ReportBlock | None) -> BlockConflict:
+    who = _who(block.edited_by) if block is not None and block.edited_by_id else "其他工作人员"
+    return BlockConflict(f"这一段已被{who}在您打开页面之后修改过，您的修改没有保存。您的文字仍在下面，"
+                         "对方保存的内容附在下方；请对照后再保存。")
+
+
 def _record(block: ReportBlock, user: StaffUser, kind: str, text: str | None, draft: str | None) -> ReportBlockChange:
     change = ReportBlockChange(block_id=block.id, user_id=user.id, kind=kind, created_at=utcnow(),
                                before_text=block.text, after_text=text, before_draft=block.draft_text, after_draft=draft)
@@ -217,7 +222,14 @@ def _record(block: ReportBlock, user: StaffUser, kind: str, text: str | None, dr
     block.text, block.draft_text = text, draft
     block.edited_by_id, block.edited_at = user.id, change.created_at
     block.version += 1
-    db.session.flush()
+    block_id = block.id
+    try:
+        # UPDATE … WHERE version = <read>: another save committed since we read it (SQLite
+        # has no row lock) matches no row, and this one is refused instead of writing over it
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise _conflict(db.session.get(ReportBlock, block_id)) from None
     return change
 
 
