@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..cleaning import strip_invisible
 from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
 from .claim_store import claim_changes, snapshot, stale_figures, stored_claims, sync
@@ -128,7 +129,7 @@ def block_views(evaluation: Evaluation, data: ReportData, *, history: bool = Fal
         block, draft = stored.get(key), block_text(drafts.get(key, []))
         is_edited = key in edited
         view = BlockView(
-            key=key, heading=heading, text=block.text if is_edited else draft, draft=draft, edited=is_edited,
+            key=key, heading=heading, text=strip_invisible(block.text) if is_edited else draft, draft=draft, edited=is_edited,
             stale=is_edited and (block.draft_text or "") != draft, edited_against=block.draft_text if is_edited else None,
             edited_by=_who(block.edited_by) if block and block.edited_at else "", edited_at=block.edited_at if block else None,
             version=block.version if block else 0,
@@ -175,7 +176,10 @@ def editor_state(code: str) -> tuple[Evaluation, ReportData, list[BlockView]]:
 # ---- changes -------------------------------------------------------------------------------------
 
 def clean_text(text: str) -> str:
-    lines = [line.strip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """One line per paragraph, no blank lines, no invisible or direction-changing marks (they
+    would reach the Word file: U+202E reverses what follows, U+200B hides inside a word)."""
+    text = strip_invisible(text or "")
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(line for line in lines if line)
 
 
