@@ -23,11 +23,11 @@ from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
 from .claim_store import claim_changes, snapshot, stale_figures, stored_claims, sync
 from .claims import Claim, block_text, every
-from .contacts import has_contact
 from .data import ReportData, build_report, evaluation_for_code
 from .drafts import BLOCKS, HEADINGS, draft_claims
 from .figures import StaleFigure
 from .models import ReportBlock, ReportBlockChange
+from .privacy import contact_spans
 
 TEXT_MAX = 20_000
 KINDS = {"save": "修改", "restore": "恢复为程序草稿", "keep": "保留修改（已看过新草稿）", "undo": "撤销"}
@@ -189,9 +189,17 @@ def check_text(text: str) -> str:
         raise BlockError("内容不能为空。要使用程序草稿，请点“恢复为程序草稿”。")
     if len(text) > TEXT_MAX:
         raise BlockError(f"内容太长：{len(text)} 字，一段最多 {TEXT_MAX} 字。")
-    if has_contact(text):
-        raise BlockError("内容中有电话号码、邮箱或身份证号。报告会交出本单位，请删去这些联系方式后再保存。")
+    found = contact_spans(text)
+    if found:
+        raise BlockError(contact_message(text, found, "报告"))
     return text
+
+
+def contact_message(text: str, spans: list[tuple[int, int]], where: str) -> str:
+    """Why staff's text is refused, naming what was found (their own words, shown to them)."""
+    shown = "、".join(f"“{text[s:e]}”" for s, e in spans[:3]) + ("等" if len(spans) > 3 else "")
+    return (f"内容中有联系方式：{shown}（电话号码、邮箱、身份证号、QQ号、微信号或银行卡号，"
+            f"含用汉字、[at] 等方式书写的）。{where}会交出本单位，请删去后再保存。")
 
 
 def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock | None:

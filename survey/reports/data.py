@@ -48,7 +48,14 @@ from .claim_store import decisions_of
 from .claims import Decision
 from .contacts import has_contact, outside_text
 from .occasion import Occasion, occasion_for
-from .people import UNSTATED_TYPE, Participant, answers_by_type, organisations_of, participants_of
+from .people import (
+    UNSTATED_TYPE,
+    Participant,
+    answers_by_type,
+    organisation_key,
+    organisations_of,
+    participants_of,
+)
 from .photos import PhotoItem, photos_for
 from .privacy import Masker, NoMasking
 
@@ -196,6 +203,9 @@ class StatementRow:
     goal: str | None = None  # the plan goal it speaks of (praise; set by the analysis job)
     # The text fit to leave the office: masked, contact details cut out; None: leave it out
     outside_text: str | None = None
+    # Who answered, for counting distinct organisations only (never printed): `organisation` is
+    # masked like the text (people without an organisation write their own name and number)
+    organisation_key: str = ""
 
     @property
     def reviewed(self) -> bool:
@@ -309,7 +319,8 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
         theme = resolve_theme(s.theme, themes)
         rows.append(StatementRow(
             id=s.id, response_id=s.response_id, field=s.field, field_label=FIELDS.get(s.field, s.field),
-            text=mask(s.text), organisation=s.response.organisation,
+            text=mask(s.text), organisation=mask.organisation(s.response.organisation),
+            organisation_key=organisation_key(s.response.organisation),
             organisation_type=s.response.organisation_type, category=s.category,
             category_name=names.get(s.category, s.category) if s.category else f"不计入（{KINDS.get(s.kind, s.kind)}）",
             theme_id=theme.id if theme else None, theme_label=mask(theme.label) if theme else "", theme_machine_label=bool(theme and not theme.staff_label),
@@ -438,6 +449,10 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
 
     sessions = list(evaluation.sessions)
     participants = participants_of(sessions, responses)
+    organisations = organisations_of(participants)  # counted before masking can merge two
+    for p in participants:
+        if not p.on_roster:  # typed by whoever answered: masked like their text
+            p.organisation = mask.organisation(p.organisation)
     # who raised each problem category: the counted problems, as （二） uses them
     consensus = report_consensus(evaluation, [r for r in counted if r.kind == "problem" and r.category])
     types = [t.name for t in plan.types_for(anonymous=True)]
@@ -451,7 +466,7 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
         unmatched_suggestions=unmatched, statements=counted, counted=total,
         reviewed=sum(r.reviewed for r in counted), reviewed_only=reviewed_only,
         masked=not unmasked, generated_at=utc_to_local(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)),
-        occasion=occasion_for(sessions), organisations=organisations_of(participants),
+        occasion=occasion_for(sessions), organisations=organisations,
         answers_by_type=answers_by_type(sessions, responses, types), decisions=decisions_of(evaluation),
         theme_names=theme_names, consensus=consensus,
     )

@@ -202,7 +202,7 @@ def new_issue_groups(data: ReportData) -> list[Group]:
             themes.setdefault(r.theme_id, []).append(r)
     kept = set()
     for theme, rows in themes.items():
-        speakers = {r.organisation or f"#{r.response_id}" for r in rows}
+        speakers = {r.organisation_key or f"#{r.response_id}" for r in rows}
         if is_new_issue(len(rows), len(speakers)) or not rows[0].theme_machine_label or any(r.reviewed for r in rows):
             kept.add(theme)
     return [g for g in groups_of([r for r in data.statements if r.category == OTHER], "problem") if g.theme in kept]

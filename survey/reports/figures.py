@@ -37,8 +37,8 @@ def organisations_by_type(rows) -> dict[str, int]:
     """Distinct organisations per respondent type (named sessions), most first."""
     seen: dict[str, set[str]] = {}
     for r in rows:
-        if r.organisation:
-            seen.setdefault(r.organisation_type or "", set()).add(r.organisation)
+        if r.organisation:  # counted by what was typed: two masked names may read alike
+            seen.setdefault(r.organisation_type or "", set()).add(r.organisation_key or r.organisation)
     return {k: len(v) for k, v in sorted(seen.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
 
 
