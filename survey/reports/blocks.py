@@ -223,8 +223,8 @@ def _new_block(evaluation: Evaluation, key: str) -> ReportBlock:
 
 def _conflict(block: ReportBlock | None) -> BlockConflict:
     who = _who(block.edited_by) if block is not None and block.edited_by_id else "其他工作人员"
-    return BlockConflict(f"这一段已被{who}在您打开页面之后修改过，您的修改没有保存。您的文字仍在下面，"
-                         "对方保存的内容附在下方；请对照后再保存。")
+    return BlockConflict(f"这一段已被{who}在您打开页面之后修改过，您的修改没有保存。下面先列出对方保存的内容，"
+                         "输入框里仍是您的文字；请对照后再保存。")
 
 
 def _record(block: ReportBlock, user: StaffUser, kind: str, text: str | None, draft: str | None) -> ReportBlockChange:

@@ -20,8 +20,10 @@ SUBJECT = "此项"  # the sentence follows the goal's own rating sentence
 
 
 def _of(data, args: dict, lead: str) -> list[Figure]:
-    """"{lead}10人中3人认可" as two figures: raters and how many of them agree."""
-    return [figure("cs_rated", args, data, f"{lead}{{v}}人中"), figure("cs_agree", args, data, "中{v}人认可")]
+    """"{lead}10人中3人认可" as one figure, raters and how many of them agree: two figures would
+    have overlapping words ("8人认可" inside "18人认可"), and a stale one reads as a whole
+    ("9人中3人认可" now "11人中3人认可")."""
+    return [figure("cs_of", args, data, f"{lead}{{v}}")]
 
 
 def _goal_figures(goal: GoalConsensus, data) -> list[Figure]:
@@ -68,7 +70,7 @@ def _topic_figures(topic: TopicSpread, data) -> list[Figure]:
     voice, args = data.voice, {"topic": topic.key, "type": topic.concern_type}
     who = voice.who(topic.concern_type)
     return [figure("topic_people", args, data, "反映此问题的{v}人中"),
-            figure("topic_type_people", args, data, f"中{{v}}人为{who}"),
+            figure("topic_type_people", args, data, f"{{v}}人为{who}"),
             figure("topic_participants", args, data, "全部{v}名"),
             figure("type_participants", args, data, "中的{v}名")]
 

@@ -108,8 +108,8 @@ def block_action(code: str, key: str):
                        status=409 if conflict else 400, theirs=frozenset({key}) if conflict else frozenset())
     except IntegrityError:  # two first saves of one block at once: the other one won
         db.session.rollback()
-        return _render(code, errors={key: "这一段刚被别人保存过，您的修改没有保存。您的文字仍在下面，对方保存的内容附在下方；"
-                                          "请对照后再保存。"},
+        return _render(code, errors={key: "这一段刚被别人保存过，您的修改没有保存。下面先列出对方保存的内容，"
+                                          "输入框里仍是您的文字；请对照后再保存。"},
                        typed={key: typed}, status=409, theirs=frozenset({key}))
     flash(f"{HEADINGS[key]}：{DONE[action] if changed else NOTHING[action]}", "success" if changed else "info")
     return redirect(url_for("reports.editor", code=evaluation.code) + f"#block-{key}")

@@ -101,8 +101,7 @@ FIGURES = {
     "organisations_of_type": lambda data, a: str(organisations_by_type(group_rows(data, a)).get(a.get("type"), 0)),
     "people_of_type": lambda data, a: str(people_by_type(group_rows(data, a)).get(a.get("type"), 0)),
     # consensus and divergence (consensus_claims.py): the cells of annex 1's table
-    "cs_rated": lambda data, a: str(consensus_tally(data, a).n),
-    "cs_agree": lambda data, a: str(consensus_tally(data, a).agree),
+    "cs_of": lambda data, a: f"{(t := consensus_tally(data, a)).n}人中{t.agree}人认可",
     "cs_answered": lambda data, a: str(consensus_tally(data, a).answered),
     "cs_neutral": lambda data, a: str(consensus_tally(data, a).neutral),
     "cs_unknown": lambda data, a: str(consensus_tally(data, a).unknown),

@@ -174,9 +174,8 @@ def photo_upload(code: str):
     caption = request.form.get("caption", "")
     try:  # before any file is read: one refusal, the caption kept for the form
         check_caption(caption)
-    except PhotoError as exc:
-        flash(str(exc), "error")
-        flask_session[KEPT_CAPTION] = caption[:CAPTION_MAX * 2]
+    except PhotoError as exc:  # shown in the photo card, where the redirect lands
+        flask_session[KEPT_CAPTION] = {"caption": caption[:CAPTION_MAX * 2], "error": str(exc)}
         return back
     added, errors = 0, []
     for f in files:
@@ -224,7 +223,8 @@ def _session_photos_global(session):
     return session_photos(session)
 
 
-@bp.app_template_global("kept_photo_caption")
-def _kept_photo_caption() -> str:
-    """The caption of a refused upload, so staff fix it rather than type it again."""
-    return flask_session.pop(KEPT_CAPTION, "")
+@bp.app_template_global("refused_caption")
+def _refused_caption() -> dict:
+    """A refused caption and why (once), so staff fix it rather than type it again."""
+    kept = flask_session.pop(KEPT_CAPTION, None)
+    return kept if isinstance(kept, dict) else {"caption": "", "error": ""}
