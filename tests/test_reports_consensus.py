@@ -197,11 +197,16 @@ def test_the_html_report_carries_the_same_table(app, round_table, client):
 
 
 def test_too_few_ratings_give_no_sentence(app):
-    """The report's test session: three answers, 样本不足 on every goal: no consensus sentence."""
-    from support.report import make_evaluation
-
-    code = make_evaluation(app)
+    """Three answers: 样本不足 on every goal, so no consensus sentence and no concern note."""
+    code = make_session(app, status="open")
+    with app.app_context():
+        session = by_code(code)
+        for n, (kind, score) in enumerate([("企业", 1), ("企业", 2), ("高校/科研院所", 5)]):
+            db.session.add(Response(session=session, submission_id=f"few-{n}", organisation=f"单位{n}",
+                                    organisation_type=kind, problems="", suggestions="",
+                                    ratings=[Rating(goal_id="creation", score=score)]))
+        db.session.commit()
     data = _document(app, code)
     claims = [c for block in draft_claims(data).values() for c in every(block)]
     assert not [c for c in claims if c.key.startswith(("consensus:", "concern:"))]
-    assert "认可（" not in data.blocks["achievements"]
+    assert "认可（" not in data.blocks["achievements"] and "3位参会代表对此项打分" in data.blocks["achievements"]

@@ -60,7 +60,7 @@ def type_table(goals: list[GoalSection]) -> tuple[list[str], list[list[str]]]:
 # 附件1's part on the respondent types (analysis.consensus_text writes the rows and the note)
 CONSENSUS_HEAD = "各类参与者对各项目标的评价（按规划确定的参与者类型）："
 CONSENSUS_HEADER = ANNEX_HEADER
-CONSENSUS_WIDTHS = [2.5, 2.1, 1.2, 1.7, 1.5, 1.7, 1.2, 3.7]  # cm, 15.6 in all
+CONSENSUS_WIDTHS = [2.4, 2.0, 1.5, 1.6, 1.4, 1.6, 1.3, 3.8]  # cm, 15.6 in all
 
 
 def consensus_goals(data: ReportData) -> list[GoalConsensus]:
