@@ -11,12 +11,17 @@ no sentence calls them groups the program found.
 from __future__ import annotations
 
 from analysis.consensus import CONCERN, CONSENSUS, DIVERGENCE, UNCERTAIN, GoalConsensus, TopicSpread
-from analysis.consensus_text import goal_sentence, problem_note
+from analysis.consensus_text import Voice, goal_sentence, problem_note
 
 from .claims import Claim, Figure
 from .figures import figure
 
 SUBJECT = "此项"  # the sentence follows the goal's own rating sentence
+
+
+def voice_of(data) -> Voice:
+    """How the sentences name people: 企业代表 at a round-table, 企业参与者 otherwise."""
+    return Voice(data.occasion.kind == "roundtable")
 
 
 def _of(data, args: dict, lead: str) -> list[Figure]:
@@ -27,7 +32,7 @@ def _of(data, args: dict, lead: str) -> list[Figure]:
 
 
 def _goal_figures(goal: GoalConsensus, data) -> list[Figure]:
-    voice, g = data.voice, {"goal": goal.goal_id}
+    voice, g = voice_of(data), {"goal": goal.goal_id}
     out: list[Figure] = []
     if goal.has(CONSENSUS):
         for t in goal.compared:
@@ -57,7 +62,7 @@ def goal_claim(data, goal_id: str) -> Claim | None:
     样本不足: too little data to say anything, or no one rated it: the rating sentence already
     says everyone answered 不了解)."""
     goal = next((g for g in data.consensus.goals if g.goal_id == goal_id), None) if data.consensus else None
-    text = goal_sentence(goal, data.voice, SUBJECT) if goal and goal.overall.n else ""
+    text = goal_sentence(goal, voice_of(data), SUBJECT) if goal and goal.overall.n else ""
     if not text:
         return None
     decision = data.decisions.get(("achievements", f"consensus:{goal_id}"))
@@ -67,7 +72,7 @@ def goal_claim(data, goal_id: str) -> Claim | None:
 
 
 def _topic_figures(topic: TopicSpread, data) -> list[Figure]:
-    voice, args = data.voice, {"topic": topic.key, "type": topic.concern_type}
+    voice, args = voice_of(data), {"topic": topic.key, "type": topic.concern_type}
     who = voice.who(topic.concern_type)
     return [figure("topic_people", args, data, "反映此问题的{v}人中"),
             figure("topic_type_people", args, data, f"{{v}}人为{who}"),
@@ -82,6 +87,6 @@ def concern_claim(data, category_id: str, statements: tuple[int, ...], *, droppe
     if topic is None or topic.flag != CONCERN:
         return None
     decision = data.decisions.get(("problems", f"concern:{category_id}"))
-    return Claim(key=f"concern:{category_id}", text=problem_note(topic, data.voice), basis="statements",
+    return Claim(key=f"concern:{category_id}", text=problem_note(topic, voice_of(data)), basis="statements",
                  statements=statements, figures=tuple(_topic_figures(topic, data)), droppable=True,
                  dropped=dropped or bool(decision and decision.dropped), extra={"consensus": True})

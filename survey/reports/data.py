@@ -25,7 +25,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from analysis.consensus import EvaluationConsensus
-from analysis.consensus_text import Voice
 from analysis.kinds import placed_kind
 from analysis.plan import OTHER
 from analysis.plan import Plan as PlanDefinition
@@ -48,15 +47,9 @@ from .claim_store import decisions_of
 from .claims import Decision
 from .contacts import has_contact, outside_text
 from .occasion import Occasion, occasion_for
-from .people import (
-    UNSTATED_TYPE,
-    Participant,
-    answers_by_type,
-    organisation_key,
-    organisations_of,
-    participants_of,
-)
+from .people import UNSTATED_TYPE, Participant, answers_by_type, mask_unlisted, organisations_of, participants_of
 from .photos import PhotoItem, photos_for
+from .plan_names import generic_short_title
 from .privacy import Masker, NoMasking
 
 SCORES = (1, 2, 3, 4, 5)
@@ -253,11 +246,6 @@ class ReportData:
     consensus: EvaluationConsensus | None = None
 
     @property
-    def voice(self) -> Voice:
-        """How consensus sentences name people: 企业代表 at a round-table, 企业参与者 otherwise."""
-        return Voice(self.occasion.kind == "roundtable")
-
-    @property
     def title(self) -> str:
         return f"关于《{self.plan_title}》的政策评价情况"
 
@@ -320,7 +308,7 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
         rows.append(StatementRow(
             id=s.id, response_id=s.response_id, field=s.field, field_label=FIELDS.get(s.field, s.field),
             text=mask(s.text), organisation=mask.organisation(s.response.organisation),
-            organisation_key=organisation_key(s.response.organisation),
+            organisation_key=(s.response.organisation or "").strip(),
             organisation_type=s.response.organisation_type, category=s.category,
             category_name=names.get(s.category, s.category) if s.category else f"不计入（{KINDS.get(s.kind, s.kind)}）",
             theme_id=theme.id if theme else None, theme_label=mask(theme.label) if theme else "", theme_machine_label=bool(theme and not theme.staff_label),
@@ -339,16 +327,6 @@ def counted_kind(s: Statement) -> str | None:
     """The kind the report goes by: for a statement staff placed in a category, the kind the
     next analysis run will write (`analysis.kinds.placed_kind`), counted at once."""
     return placed_kind(s.kind, s.field) if s.status in PLACED_BY_STAFF and s.category is not None else s.kind
-
-
-_DOCUMENT_KINDS = ("规划", "方案", "计划", "意见", "办法", "措施", "纲要", "政策", "条例", "细则")
-
-
-def generic_short_title(title: str) -> str:
-    """What the document calls the plan after its first mention when the plan file gives no
-    short title: 《方案》 for a …行动方案, 《规划》 for a …规划; else its full title."""
-    kind = next((k for k in _DOCUMENT_KINDS if title.rstrip("》").endswith(k)), None)
-    return f"《{kind}》" if kind else f"《{title.strip('《》')}》"
 
 
 def _ratings(plan: PlanDefinition, responses: list[Response]) -> list[GoalSection]:
@@ -450,9 +428,7 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     sessions = list(evaluation.sessions)
     participants = participants_of(sessions, responses)
     organisations = organisations_of(participants)  # counted before masking can merge two
-    for p in participants:
-        if not p.on_roster:  # typed by whoever answered: masked like their text
-            p.organisation = mask.organisation(p.organisation)
+    mask_unlisted(participants, mask)
     # who raised each problem category: the counted problems, as （二） uses them
     consensus = report_consensus(evaluation, [r for r in counted if r.kind == "problem" and r.category])
     types = [t.name for t in plan.types_for(anonymous=True)]
