@@ -194,6 +194,8 @@ def test_the_html_report_carries_the_same_table(app, round_table, client):
     assert "各类参与者对各项目标的评价" in html and "分歧：企业偏低" in html
     assert "偏低（其他各类23人中17人认可）" in html and 'class="wide"' in html
     assert "不是程序划分的意见群体" in html
+    # the sentence's evidence: the goal's counts per declared type
+    assert "“知识产权创造”按参与者填写的单位类型：高校/科研院所10人打分、7人认可（4–5分）；企业9人打分、3人认可" in html
 
 
 def test_too_few_ratings_give_no_sentence(app):

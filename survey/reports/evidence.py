@@ -63,8 +63,10 @@ def evidence_of(claim: Claim, data: ReportData, anchor: str) -> Evidence:
     items = [_item(rows[i]) for i in claim.statements if i in rows]
     others = [_item(rows[i]) for i in claim.candidates if i in rows and i not in claim.statements]
     ratings, note = "", ""
-    if claim.extra.get("consensus") and claim.goal and data.consensus:
-        ratings = _by_type(claim.goal, data)
+    # a stored claim (an edited block's) keeps its figures, not its goal: read it from them
+    by_type = next((f.args.get("goal") for f in claim.figures if f.name.startswith("cs_")), None)
+    if by_type and data.consensus:
+        ratings = _by_type(by_type, data)
     elif claim.basis == "ratings" and claim.goal:
         goal = next((g for g in data.goals if g.id == claim.goal), None)
         if goal:
