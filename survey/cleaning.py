@@ -33,6 +33,17 @@ def clean_text(value: str) -> str:
     return _UNWANTED.sub("", value)
 
 
+# Marks that change how text reads without being seen: bidi overrides and isolates (U+202E turns
+# "定价" round), zero-width spaces and joiners, the BOM, soft hyphen, interlinear annotation marks.
+# Kept in what participants wrote (the record is theirs); stripped from what staff name or write
+# for a document: theme names (review/payload.py) and the report's blocks and captions.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def strip_invisible(value: str) -> str:
+    return _INVISIBLE.sub("", value)
+
+
 def clean_json(value):
     """Every string in decoded JSON (keys and values, at any depth) cleaned."""
     if isinstance(value, str):

@@ -16,16 +16,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
+from ..cleaning import strip_invisible
 from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
 from .claim_store import claim_changes, snapshot, stale_figures, stored_claims, sync
 from .claims import Claim, block_text, every
-from .contacts import has_contact
 from .data import ReportData, build_report, evaluation_for_code
 from .drafts import BLOCKS, HEADINGS, draft_claims
 from .figures import StaleFigure
 from .models import ReportBlock, ReportBlockChange
+from .privacy import contact_spans
 
 TEXT_MAX = 20_000
 KINDS = {"save": "修改", "restore": "恢复为程序草稿", "keep": "保留修改（已看过新草稿）", "undo": "撤销"}
@@ -127,7 +129,7 @@ def block_views(evaluation: Evaluation, data: ReportData, *, history: bool = Fal
         block, draft = stored.get(key), block_text(drafts.get(key, []))
         is_edited = key in edited
         view = BlockView(
-            key=key, heading=heading, text=block.text if is_edited else draft, draft=draft, edited=is_edited,
+            key=key, heading=heading, text=strip_invisible(block.text) if is_edited else draft, draft=draft, edited=is_edited,
             stale=is_edited and (block.draft_text or "") != draft, edited_against=block.draft_text if is_edited else None,
             edited_by=_who(block.edited_by) if block and block.edited_at else "", edited_at=block.edited_at if block else None,
             version=block.version if block else 0,
@@ -174,7 +176,10 @@ def editor_state(code: str) -> tuple[Evaluation, ReportData, list[BlockView]]:
 # ---- changes -------------------------------------------------------------------------------------
 
 def clean_text(text: str) -> str:
-    lines = [line.strip() for line in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    """One line per paragraph, no blank lines, no invisible or direction-changing marks (they
+    would reach the Word file: U+202E reverses what follows, U+200B hides inside a word)."""
+    text = strip_invisible(text or "")
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return "\n".join(line for line in lines if line)
 
 
@@ -184,9 +189,17 @@ def check_text(text: str) -> str:
         raise BlockError("内容不能为空。要使用程序草稿，请点“恢复为程序草稿”。")
     if len(text) > TEXT_MAX:
         raise BlockError(f"内容太长：{len(text)} 字，一段最多 {TEXT_MAX} 字。")
-    if has_contact(text):
-        raise BlockError("内容中有电话号码、邮箱或身份证号。报告会交出本单位，请删去这些联系方式后再保存。")
+    found = contact_spans(text)
+    if found:
+        raise BlockError(contact_message(text, found, "报告"))
     return text
+
+
+def contact_message(text: str, spans: list[tuple[int, int]], where: str) -> str:
+    """Why staff's text is refused, naming what was found (their own words, shown to them)."""
+    shown = "、".join(f"“{text[s:e]}”" for s, e in spans[:3]) + ("等" if len(spans) > 3 else "")
+    return (f"内容中有联系方式：{shown}（电话号码、邮箱、身份证号、QQ号、微信号或银行卡号，"
+            f"含用汉字、[at] 等方式书写的）。{where}会交出本单位，请删去后再保存。")
 
 
 def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock | None:
@@ -197,9 +210,7 @@ def _block(evaluation: Evaluation, key: str, version: int) -> ReportBlock | None
                                                         ReportBlock.key == key).with_for_update())
     current = block.version if block else 0
     if version != current:
-        who = _who(block.edited_by) if block else ""
-        raise BlockConflict(f"这一段已被{who}在您打开页面之后修改过。您的文字仍在下面，"
-                            "请复制保存后刷新页面，看过最新内容再修改。")
+        raise _conflict(block)
     return block
 
 
@@ -210,6 +221,12 @@ def _new_block(evaluation: Evaluation, key: str) -> ReportBlock:
     return block
 
 
+def _conflict(block: ReportBlock | None) -> BlockConflict:
+    who = _who(block.edited_by) if block is not None and block.edited_by_id else "其他工作人员"
+    return BlockConflict(f"这一段已被{who}在您打开页面之后修改过，您的修改没有保存。下面先列出对方保存的内容，"
+                         "输入框里仍是您的文字；请对照后再保存。")
+
+
 def _record(block: ReportBlock, user: StaffUser, kind: str, text: str | None, draft: str | None) -> ReportBlockChange:
     change = ReportBlockChange(block_id=block.id, user_id=user.id, kind=kind, created_at=utcnow(),
                                before_text=block.text, after_text=text, before_draft=block.draft_text, after_draft=draft)
@@ -217,7 +234,14 @@ def _record(block: ReportBlock, user: StaffUser, kind: str, text: str | None, dr
     block.text, block.draft_text = text, draft
     block.edited_by_id, block.edited_at = user.id, change.created_at
     block.version += 1
-    db.session.flush()
+    block_id = block.id
+    try:
+        # UPDATE … WHERE version = <read>: another save committed since we read it (SQLite
+        # has no row lock) matches no row, and this one is refused instead of writing over it
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise _conflict(db.session.get(ReportBlock, block_id)) from None
     return change
 
 

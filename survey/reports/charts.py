@@ -71,3 +71,13 @@ def add_charts(goals: list[GoalSection]) -> None:
     for g in goals:
         if g.overall.rated or g.overall.unknown:
             g.chart_png = goal_chart(g)
+
+
+def consensus_charts(data) -> dict[str, bytes]:
+    """Annex 1's chart per compared goal: agree / neutral / disagree by declared type
+    (analysis.consensus_chart), goal id → PNG."""
+    from analysis.consensus_chart import goal_chart as type_chart
+
+    from .wording import charted_goals
+
+    return {g.goal_id: type_chart(g) for g in charted_goals(data)}

@@ -24,10 +24,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from analysis.consensus import EvaluationConsensus
 from analysis.kinds import placed_kind
 from analysis.plan import OTHER
 from analysis.plan import Plan as PlanDefinition
 
+from ..consensus import report_consensus
 from ..extensions import db
 from ..models import ORG_TYPES, Evaluation, Response
 from ..review.models import (
@@ -45,8 +47,9 @@ from .claim_store import decisions_of
 from .claims import Decision
 from .contacts import has_contact, outside_text
 from .occasion import Occasion, occasion_for
-from .people import UNSTATED_TYPE, Participant, answers_by_type, organisations_of, participants_of
+from .people import UNSTATED_TYPE, Participant, answers_by_type, mask_unlisted, organisations_of, participants_of
 from .photos import PhotoItem, photos_for
+from .plan_names import generic_short_title
 from .privacy import Masker, NoMasking
 
 SCORES = (1, 2, 3, 4, 5)
@@ -193,6 +196,9 @@ class StatementRow:
     goal: str | None = None  # the plan goal it speaks of (praise; set by the analysis job)
     # The text fit to leave the office: masked, contact details cut out; None: leave it out
     outside_text: str | None = None
+    # Who answered, for counting distinct organisations only (never printed): `organisation` is
+    # masked like the text (people without an organisation write their own name and number)
+    organisation_key: str = ""
 
     @property
     def reviewed(self) -> bool:
@@ -235,6 +241,9 @@ class ReportData:
     # Blocks whose staff text states figures the data no longer bears out (figures.StaleFigure)
     stale: dict[str, list] = field(default_factory=dict)
     views: dict = field(default_factory=dict)  # blocks.BlockView per block, with its claims
+    # Per goal and per problem category, how the plan's declared respondent types rated and
+    # raised it (survey/consensus.py): annex 1's table, （一）'s and （二）'s sentences
+    consensus: EvaluationConsensus | None = None
 
     @property
     def title(self) -> str:
@@ -298,7 +307,8 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
         theme = resolve_theme(s.theme, themes)
         rows.append(StatementRow(
             id=s.id, response_id=s.response_id, field=s.field, field_label=FIELDS.get(s.field, s.field),
-            text=mask(s.text), organisation=s.response.organisation,
+            text=mask(s.text), organisation=mask.organisation(s.response.organisation),
+            organisation_key=(s.response.organisation or "").strip(),
             organisation_type=s.response.organisation_type, category=s.category,
             category_name=names.get(s.category, s.category) if s.category else f"不计入（{KINDS.get(s.kind, s.kind)}）",
             theme_id=theme.id if theme else None, theme_label=mask(theme.label) if theme else "", theme_machine_label=bool(theme and not theme.staff_label),
@@ -317,16 +327,6 @@ def counted_kind(s: Statement) -> str | None:
     """The kind the report goes by: for a statement staff placed in a category, the kind the
     next analysis run will write (`analysis.kinds.placed_kind`), counted at once."""
     return placed_kind(s.kind, s.field) if s.status in PLACED_BY_STAFF and s.category is not None else s.kind
-
-
-_DOCUMENT_KINDS = ("规划", "方案", "计划", "意见", "办法", "措施", "纲要", "政策", "条例", "细则")
-
-
-def generic_short_title(title: str) -> str:
-    """What the document calls the plan after its first mention when the plan file gives no
-    short title: 《方案》 for a …行动方案, 《规划》 for a …规划; else its full title."""
-    kind = next((k for k in _DOCUMENT_KINDS if title.rstrip("》").endswith(k)), None)
-    return f"《{kind}》" if kind else f"《{title.strip('《》')}》"
 
 
 def _ratings(plan: PlanDefinition, responses: list[Response]) -> list[GoalSection]:
@@ -427,6 +427,10 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
 
     sessions = list(evaluation.sessions)
     participants = participants_of(sessions, responses)
+    organisations = organisations_of(participants)  # counted before masking can merge two
+    mask_unlisted(participants, mask)
+    # who raised each problem category: the counted problems, as （二） uses them
+    consensus = report_consensus(evaluation, [r for r in counted if r.kind == "problem" and r.category])
     types = [t.name for t in plan.types_for(anonymous=True)]
     return ReportData(
         code=evaluation.code, is_group=evaluation.is_group, plan_title=evaluation.plan.title,
@@ -438,8 +442,8 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
         unmatched_suggestions=unmatched, statements=counted, counted=total,
         reviewed=sum(r.reviewed for r in counted), reviewed_only=reviewed_only,
         masked=not unmasked, generated_at=utc_to_local(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)),
-        occasion=occasion_for(sessions), organisations=organisations_of(participants),
+        occasion=occasion_for(sessions), organisations=organisations,
         answers_by_type=answers_by_type(sessions, responses, types), decisions=decisions_of(evaluation),
-        theme_names=theme_names,
+        theme_names=theme_names, consensus=consensus,
     )
 

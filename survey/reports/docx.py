@@ -5,7 +5,8 @@ organisation that answered (an anonymous consultation: answers per respondent ty
 photos, 六 with （一） to （四） from the report blocks (staff's text, else the program's draft),
 then the annex note. A section with nothing to show keeps its heading and nothing under it,
 as the seed's 五 does: no placeholder text. The annexes, each on its own pages and all optional: 附件1 评分统计 (tables and
-one chart per goal, by organisation type), 附件2 意见摘编 (themes with a few quotes attributed
+one chart per goal, by organisation type; then consensus and divergence across the plan's
+declared types: the table, its note and a chart per compared goal), 附件2 意见摘编 (themes with a few quotes attributed
 by organisation type), 附件3 意见明细表. Nothing staff-only is written: no draft note, no
 review marks; quotes never carry contact details.
 """
@@ -84,6 +85,22 @@ def _ratings_annex(d: Writer, data: ReportData) -> None:
     for goal in data.goals:
         if goal.chart_png:
             d.picture(goal.chart_png, Cm(14.5))
+    _consensus(d, data)
+
+
+def _consensus(d: Writer, data: ReportData) -> None:
+    """Annex 1's second part: per goal how each declared respondent type rated it, its flags,
+    the note saying what the types are, and a chart per compared goal."""
+    from .charts import consensus_charts
+
+    rows = w.consensus_rows(data)
+    if not rows:
+        return
+    d.body(w.CONSENSUS_HEAD, indent=False)
+    d.table(w.CONSENSUS_HEADER, rows, w.CONSENSUS_WIDTHS)
+    d.body(w.consensus_note())
+    for png in consensus_charts(data).values():
+        d.picture(png, Cm(14.5))
 
 
 def _quotes_annex(d: Writer, data: ReportData) -> None:

@@ -4,11 +4,13 @@ as claims (claims.py): every sentence with the statements it stands on and its f
 Pure functions of `ReportData` (no query, no model). The occasion (occasion.py) chooses the
 words: 座谈/参会代表 for a round-table, 征求意见/问卷/参与者 for a consultation.
 （一） introduces the plan, says how many took part (the count 四 lists), then 一是… per goal:
-the goal in the plan's words, its rating with the number of raters, the praise placed under
-that goal; the office adds its own achievements after each. Praise placed under no goal closes
+the goal in the plan's words, its rating with the number of raters, how the plan's declared
+respondent types agree or differ on it when they do (consensus_claims.py), the praise placed
+under that goal; the office adds its own achievements after each. Praise placed under no goal closes
 it. （二） a lead-in, then 一是… per plan category in plan order: the problem as the plan
-states it and up to POINT_VOICES voices whose examples fit it; then the new issues (themes
-outside the categories that enough people raised, or that staff kept). （三） per plan measure
+states it and up to POINT_VOICES voices whose examples fit it, and a note when one declared
+type raised it far beyond its share; then the new issues (themes outside the categories that
+enough people raised, or that staff kept). （三） per plan measure
 the measure as a commitment and the suggestion voices that fit it; the rest under 此外.
 （四） a default paragraph. No quotation marks and no percentages: quotes go to the annexes.
 A statement is used by its counted kind only: problems in （二）, suggestions in （三）, praise
@@ -22,6 +24,7 @@ from analysis.plan import OTHER
 
 from ..review.models import is_new_issue
 from .claims import Claim, Paragraph, block_text
+from .consensus_claims import concern_claim, goal_claim
 from .data import ReportData
 from .figures import figure
 from .speech import problem_sentence
@@ -165,7 +168,8 @@ def achievements(data: ReportData) -> list[Paragraph]:
         text = f"{ordinal(n)}{goal.name}。" + (f"{short}在这方面的目标是：{aim}。" if aim else "")
         paragraph = [_fixed(f"goal:{goal.id}", text, goal=goal.id)]
         rating = _rating(data, goal)
-        paragraphs.append(paragraph + ([rating] if rating else []) + praise.get(goal.id, []))
+        agreement = goal_claim(data, goal.id)  # how the declared types differ, if they do
+        paragraphs.append(paragraph + [c for c in (rating, agreement) if c] + praise.get(goal.id, []))
     if rest:
         paragraphs.append(rest)
     return paragraphs
@@ -198,7 +202,7 @@ def new_issue_groups(data: ReportData) -> list[Group]:
             themes.setdefault(r.theme_id, []).append(r)
     kept = set()
     for theme, rows in themes.items():
-        speakers = {r.organisation or f"#{r.response_id}" for r in rows}
+        speakers = {r.organisation_key or f"#{r.response_id}" for r in rows}
         if is_new_issue(len(rows), len(speakers)) or not rows[0].theme_machine_label or any(r.reviewed for r in rows):
             kept.add(theme)
     return [g for g in groups_of([r for r in data.statements if r.category == OTHER], "problem") if g.theme in kept]
@@ -213,9 +217,11 @@ def problems(data: ReportData) -> list[Paragraph]:
         voices = _voices("problems", groups_of(members, "problem"), data, POINT_VOICES,
                          fit={"category": category.id}, use_name=True)
         if voices:
+            dropped = all(v.dropped for v in voices)
+            concern = concern_claim(data, category.id, tuple(r.id for r in members), dropped=dropped)
             points.append([Claim(key=f"point:{category.id}", text=point, basis="plan",
                                  statements=tuple(i for v in voices if not v.dropped for i in v.statements),
-                                 dropped=all(v.dropped for v in voices)), *voices])
+                                 dropped=dropped), *voices, *([concern] if concern else [])])
     n = 0
     for point in points:
         if not point[0].dropped:

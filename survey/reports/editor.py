@@ -23,6 +23,8 @@ BLOCK_BODY_MAX = 12 * rules.TEXT_MAX + 64 * 1024
 DONE = {"save": "已保存", "restore": "已恢复为程序草稿", "keep": "已保留您的文字", "undo": "已撤销上次修改"}
 NOTHING = {"save": "没有修改，未保存。", "restore": "这一段本来就是程序草稿。", "keep": "这一段没有需要确认的新草稿。",
            "undo": "这一段没有可以撤销的修改。"}
+NO_VERSION = ("页面缺少这一段的版本信息，无法确认您打开页面之后是否有人修改过，没有保存。"
+              "您的文字仍在下面，请复制后刷新页面再保存。")
 HISTORY = {**rules.KINDS, **{f"claim-{k}": v for k, v in claim_store.ACTIONS.items()}}
 
 
@@ -48,7 +50,8 @@ def _notes(data) -> dict[str, str]:
             "achievements": f"每个“X是”之后请补充本项工作取得的成效和数据；打分情况见附件1；肯定的意见 {kinds['praise']} 条。"}
 
 
-def _render(code: str, *, errors: dict | None = None, typed: dict | None = None, status: int = 200):
+def _render(code: str, *, errors: dict | None = None, typed: dict | None = None, status: int = 200,
+            theirs: frozenset = frozenset()):
     evaluation, data, views = _state(code)
     texts = {v.key: (typed or {}).get(v.key, v.text) for v in views}
     body = sum(len(t) for t in texts.values())
@@ -60,7 +63,7 @@ def _render(code: str, *, errors: dict | None = None, typed: dict | None = None,
                            errors=errors or {}, notes=_notes(data), body_chars=body,
                            problems_chars=len(texts["problems"]), body_target=BODY_TARGET,
                            problems_target=PROBLEMS_TARGET, rows=rows, w=wording, kinds=HISTORY,
-                           evidence=evidence, headings=HEADINGS)
+                           evidence=evidence, headings=HEADINGS, theirs=theirs)
     return page, status
 
 
@@ -84,8 +87,8 @@ def block_action(code: str, key: str):
     typed = request.form.get("text", "")
     try:
         version = int(request.form.get("version", ""))
-    except ValueError:
-        abort(400)
+    except ValueError:  # without it a save could not tell whether someone saved since
+        return _render(code, errors={key: NO_VERSION}, typed={key: typed}, status=400)
     evaluation, data, views = _state(code)
     drafts = {v.key: v.draft for v in views}
     try:
@@ -100,12 +103,14 @@ def block_action(code: str, key: str):
         db.session.commit()
     except rules.BlockError as exc:
         db.session.rollback()
-        status = 409 if isinstance(exc, rules.BlockConflict) else 400
-        return _render(code, errors={key: str(exc)}, typed={key: typed} if action == "save" else None, status=status)
+        conflict = isinstance(exc, rules.BlockConflict)
+        return _render(code, errors={key: str(exc)}, typed={key: typed} if action == "save" else None,
+                       status=409 if conflict else 400, theirs=frozenset({key}) if conflict else frozenset())
     except IntegrityError:  # two first saves of one block at once: the other one won
         db.session.rollback()
-        return _render(code, errors={key: "这一段刚被别人保存过。您的文字仍在下面，请复制保存后刷新页面再修改。"},
-                       typed={key: typed}, status=409)
+        return _render(code, errors={key: "这一段刚被别人保存过，您的修改没有保存。下面先列出对方保存的内容，"
+                                          "输入框里仍是您的文字；请对照后再保存。"},
+                       typed={key: typed}, status=409, theirs=frozenset({key}))
     flash(f"{HEADINGS[key]}：{DONE[action] if changed else NOTHING[action]}", "success" if changed else "info")
     return redirect(url_for("reports.editor", code=evaluation.code) + f"#block-{key}")
 

@@ -63,7 +63,11 @@ def evidence_of(claim: Claim, data: ReportData, anchor: str) -> Evidence:
     items = [_item(rows[i]) for i in claim.statements if i in rows]
     others = [_item(rows[i]) for i in claim.candidates if i in rows and i not in claim.statements]
     ratings, note = "", ""
-    if claim.basis == "ratings" and claim.goal:
+    # a stored claim (an edited block's) keeps its figures, not its goal: read it from them
+    by_type = next((f.args.get("goal") for f in claim.figures if f.name.startswith("cs_")), None)
+    if by_type and data.consensus:
+        ratings = _by_type(by_type, data)
+    elif claim.basis == "ratings" and claim.goal:
         goal = next((g for g in data.goals if g.id == claim.goal), None)
         if goal:
             parts = [f"{s}分{goal.overall.distribution[s]}人" for s in reversed(SCORES)]
@@ -75,6 +79,15 @@ def evidence_of(claim: Claim, data: ReportData, anchor: str) -> Evidence:
     elif claim.basis == "session":
         note = SESSION_NOTE
     return Evidence(anchor, claim, items, others, ratings, note)
+
+
+def _by_type(goal_id: str, data: ReportData) -> str:
+    """A consensus sentence's evidence: the goal's counts per declared type, as annex 1 lists them."""
+    goal = next((g for g in data.consensus.goals if g.goal_id == goal_id), None)
+    if goal is None:
+        return ""
+    parts = [f"{t.type}{t.tally.n}人打分、{t.tally.agree}人认可（4–5分）" for t in goal.types if t.tally.n]
+    return f"“{goal.goal_name}”按参与者填写的单位类型：{'；'.join(parts)}。"
 
 
 # ---- marking the sentences of a block --------------------------------------------------------------

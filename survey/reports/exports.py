@@ -74,7 +74,7 @@ def answers_table(evaluation: Evaluation, mask) -> Table:
         ratings = [("" if g.id not in scores else UNKNOWN if scores[g.id].score is None else scores[g.id].score)
                    for g in plan.goals]
         # `source` arrives with imports from other survey platforms (branch imports)
-        rows.append([_local(r.created_at), r.session.code, r.organisation, r.organisation_type, *ratings,
+        rows.append([_local(r.created_at), r.session.code, mask.organisation(r.organisation), r.organisation_type, *ratings,
                      mask(r.problems), mask(r.suggestions), getattr(r, "source", None) or "问卷"])
     widths = [17, 10, 28, 14, *[max(8, len(g.name) * 2 + 2) for g in plan.goals], 60, 60, 10]
     return Table("答卷", header, rows, widths)

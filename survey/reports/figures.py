@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from analysis.consensus import Tally, total
+
 from .claims import Claim, Figure
 from .speech import fitting, point_terms
 
@@ -35,8 +37,8 @@ def organisations_by_type(rows) -> dict[str, int]:
     """Distinct organisations per respondent type (named sessions), most first."""
     seen: dict[str, set[str]] = {}
     for r in rows:
-        if r.organisation:
-            seen.setdefault(r.organisation_type or "", set()).add(r.organisation)
+        if r.organisation:  # counted by what was typed: two masked names may read alike
+            seen.setdefault(r.organisation_type or "", set()).add(r.organisation_key or r.organisation)
     return {k: len(v) for k, v in sorted(seen.items(), key=lambda kv: (-len(kv[1]), kv[0]))}
 
 
@@ -55,6 +57,37 @@ def _mean(goal) -> str:
     return "—" if goal is None or goal.overall.mean is None else f"{goal.overall.mean:.1f}"
 
 
+def _consensus_goal(data, args):
+    found = data.consensus.goals if data.consensus else []
+    return next((g for g in found if g.goal_id == args.get("goal")), None)
+
+
+def consensus_tally(data, args: dict) -> Tally:
+    """The tally a consensus figure speaks of: one type's ("type"), the other declared types
+    pooled ("rest": the type set apart), several types together ("types"), else the goal's."""
+    goal = _consensus_goal(data, args)
+    if goal is None:
+        return Tally()
+    if "type" in args:
+        return total(t.tally for t in goal.types if t.type == args["type"])
+    if "rest" in args:
+        return total(t.tally for t in goal.types if t.declared and t.type != args["rest"])
+    if "types" in args:
+        return total(t.tally for t in goal.types if t.type in set(args["types"]))
+    return goal.overall
+
+
+def _topic(data, args):
+    found = data.consensus.themes if data.consensus else []
+    return next((t for t in found if t.key == args.get("topic")), None)
+
+
+def _topic_type(data, args, attr: str) -> str:
+    topic = _topic(data, args)
+    share = topic.of(args.get("type")) if topic else None
+    return str(getattr(share, attr)) if share else "0"
+
+
 FIGURES = {
     "responses": lambda data, a: str(data.response_count),
     "answers_of_type": lambda data, a: str(data.answers_by_type.get(a.get("type"), 0)),
@@ -67,6 +100,15 @@ FIGURES = {
     "people": lambda data, a: str(people(group_rows(data, a))),
     "organisations_of_type": lambda data, a: str(organisations_by_type(group_rows(data, a)).get(a.get("type"), 0)),
     "people_of_type": lambda data, a: str(people_by_type(group_rows(data, a)).get(a.get("type"), 0)),
+    # consensus and divergence (consensus_claims.py): the cells of annex 1's table
+    "cs_of": lambda data, a: f"{(t := consensus_tally(data, a)).n}人中{t.agree}人认可",
+    "cs_answered": lambda data, a: str(consensus_tally(data, a).answered),
+    "cs_neutral": lambda data, a: str(consensus_tally(data, a).neutral),
+    "cs_unknown": lambda data, a: str(consensus_tally(data, a).unknown),
+    "topic_people": lambda data, a: str(t.people) if (t := _topic(data, a)) else "0",
+    "topic_participants": lambda data, a: str(t.participants) if (t := _topic(data, a)) else "0",
+    "topic_type_people": lambda data, a: _topic_type(data, a, "people"),
+    "type_participants": lambda data, a: _topic_type(data, a, "participants"),
 }
 
 

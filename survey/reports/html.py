@@ -21,15 +21,16 @@ def render_html(data: ReportData, *, links: dict | None = None, style_nonce: str
                 annexes: bool = True) -> str:
     """links: staff-only toolbar (download and switch links, the scope note), left out of a
     published page."""
-    from .charts import add_charts
+    from .charts import add_charts, consensus_charts
     from .drafts import HEADINGS
     from .evidence import block_lines
 
-    charts = {}
+    charts, type_charts = {}, {}
     if annexes:
         add_charts(data.goals)
         charts = {g.id: data_uri(g.chart_png) for g in data.goals if g.chart_png}
+        type_charts = {k: data_uri(v) for k, v in consensus_charts(data).items()}
     photos = [(data_uri(p.path.read_bytes(), p.content_type), p.caption) for p in data.photos]
-    return render_template("reports/report.html", r=data, w=wording, charts=charts, photos=photos,
+    return render_template("reports/report.html", r=data, w=wording, charts=charts, type_charts=type_charts, photos=photos,
                            links=links, style_nonce=style_nonce, lines=block_lines(data), headings=HEADINGS,
                            annexes=annexes)

@@ -39,7 +39,8 @@ class ReportBlock(db.Model):
     current data each time. `text` set: staff's own words, which nothing but staff changes;
     `draft_text` is the program draft they edited against, so a later draft that differs
     (after a re-analysis or more answers) is shown beside it as "依据的数据已更新".
-    `version` goes up with every save: a save made on an older version is refused, not merged.
+    `version` goes up with every save: a save made on an older version is refused, not merged,
+    also when two saves read the same version at once (the UPDATE checks it).
     """
 
     __tablename__ = "report_block"
@@ -52,6 +53,10 @@ class ReportBlock(db.Model):
     edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     edited_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(default=0)
+    # Every UPDATE says "WHERE version = <the version read>" and fails when no row matches: a
+    # row lock alone (SELECT … FOR UPDATE) is no lock on SQLite, where two saves read the same
+    # version and both wrote (one text lost in 14 of 30, issue 21). blocks.py sets the new value.
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     evaluation: Mapped[Evaluation] = relationship()
     edited_by: Mapped[StaffUser | None] = relationship()

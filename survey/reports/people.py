@@ -52,6 +52,14 @@ def participants_of(sessions, responses) -> list[Participant]:
     return list(rows.values())
 
 
+def mask_unlisted(participants: list[Participant], mask) -> None:
+    """Organisations typed by whoever answered (not on the roster) masked like their text:
+    people without one write their own name and number."""
+    for p in participants:
+        if not p.on_roster:
+            p.organisation = mask.organisation(p.organisation)
+
+
 def organisations_of(participants: list[Participant]) -> list[str]:
     """The distinct organisations 四 lists (one per organisation, however many people)."""
     seen: dict[str, str] = {}

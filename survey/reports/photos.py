@@ -21,10 +21,12 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..cleaning import strip_invisible
 from ..extensions import db
 from ..limits import PHOTO_MAX
 from ..models import EvaluationSession, StaffUser
 from .models import SessionPhoto
+from .privacy import contact_spans
 
 MAX_BYTES = PHOTO_MAX  # one photo as uploaded (10 MB); phones take 3-8 MB
 MAX_PIXELS = 50_000_000  # a JPEG (decoded at 1/2-1/8 scale: at most ~50 MB of pixels in memory)
@@ -127,13 +129,24 @@ def photo_dir(session: EvaluationSession, base: Path | None = None) -> Path:
     return (base or Path(current_app.instance_path) / "photos") / str(session.id)
 
 
+def check_caption(caption: str) -> str:
+    """The caption as stored (no invisible marks), or PhotoError: it is printed under the photo
+    in the report, so it carries no contact details however they are written."""
+    caption = strip_invisible(caption or "").strip()
+    if len(caption) > CAPTION_MAX:
+        raise PhotoError(f"图片说明不超过 {CAPTION_MAX} 字")
+    found = contact_spans(caption)
+    if found:
+        shown = "、".join(f"“{caption[s:e]}”" for s, e in found[:3])
+        raise PhotoError(f"图片说明中有联系方式：{shown}。说明会印在报告的图片下方，请删去后重新选择图片上传。")
+    return caption
+
+
 def add_photo(session: EvaluationSession, raw: bytes, *, original_name: str = "", caption: str = "",
               user: StaffUser | None = None) -> SessionPhoto:
     """Store one upload; the caller commits (the file is written first, a failed commit leaves
     an orphan file, never a row without its file)."""
-    caption = (caption or "").strip()
-    if len(caption) > CAPTION_MAX:
-        raise PhotoError(f"图片说明不超过 {CAPTION_MAX} 字")
+    caption = check_caption(caption)
     image = clean_image(raw)
     folder = photo_dir(session)
     folder.mkdir(parents=True, exist_ok=True)
@@ -166,5 +179,7 @@ def photos_for(sessions: Iterable[EvaluationSession], base: Path | None = None):
         for p in session_photos(session):
             path = photo_dir(session, base) / p.filename
             if path.is_file():
-                items.append(PhotoItem(path, p.caption, p.width, p.height, p.content_type))
+                # a caption stored before captions were checked prints nothing rather than a number
+                caption = "" if contact_spans(p.caption) else strip_invisible(p.caption or "")
+                items.append(PhotoItem(path, caption, p.width, p.height, p.content_type))
     return items

@@ -12,6 +12,7 @@ import io
 import secrets
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import session as flask_session
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -21,10 +22,11 @@ from ..sessions import by_code
 from .blocks import document_for
 from .data import ReportError
 from .models import SessionPhoto
-from .photos import MAX_BYTES, PhotoError, add_photo, delete_photo, photo_dir
+from .photos import CAPTION_MAX, MAX_BYTES, PhotoError, add_photo, check_caption, delete_photo, photo_dir
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
 MAX_PHOTOS_PER_UPLOAD = PHOTOS_PER_UPLOAD
+KEPT_CAPTION = "photo_caption"  # a refused caption, put back into the form once
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -170,6 +172,11 @@ def photo_upload(code: str):
         flash(f"一次最多上传 {MAX_PHOTOS_PER_UPLOAD} 张图片。", "error")
         return back
     caption = request.form.get("caption", "")
+    try:  # before any file is read: one refusal, the caption kept for the form
+        check_caption(caption)
+    except PhotoError as exc:  # shown in the photo card, where the redirect lands
+        flask_session[KEPT_CAPTION] = {"caption": caption[:CAPTION_MAX * 2], "error": str(exc)}
+        return back
     added, errors = 0, []
     for f in files:
         try:
@@ -214,3 +221,10 @@ def _session_photos_global(session):
     from .photos import session_photos
 
     return session_photos(session)
+
+
+@bp.app_template_global("refused_caption")
+def _refused_caption() -> dict:
+    """A refused caption and why (once), so staff fix it rather than type it again."""
+    kept = flask_session.pop(KEPT_CAPTION, None)
+    return kept if isinstance(kept, dict) else {"caption": "", "error": ""}

@@ -5,6 +5,9 @@ in the annexes (and a note says so), or left out when staff chose to list only t
 (`data.theme_names == "confirmed"`)."""
 from __future__ import annotations
 
+from analysis.consensus import TOO_FEW, GoalConsensus
+from analysis.consensus_text import ANNEX_HEADER, annex_note, annex_rows
+
 from .data import SCORES, CategorySection, GoalSection, Quote, ReportData, ThemeSection
 
 _DIGITS = "零一二三四五六七八九"
@@ -52,6 +55,32 @@ def type_table(goals: list[GoalSection]) -> tuple[list[str], list[list[str]]]:
     rows = [[g.name, *[f"{g.by_type[k].mean_text}（{g.by_type[k].rated}）" if k in g.by_type and g.by_type[k].rated
                        else "—" for k in kinds]] for g in goals]
     return ["目标", *kinds], rows
+
+
+# 附件1's part on the respondent types (analysis.consensus_text writes the rows and the note)
+CONSENSUS_HEAD = "各类参与者对各项目标的评价（按规划确定的参与者类型）："
+CONSENSUS_HEADER = ANNEX_HEADER
+CONSENSUS_WIDTHS = [2.4, 2.0, 1.5, 1.6, 1.4, 1.6, 1.3, 3.8]  # cm, 15.6 in all
+
+
+def consensus_goals(data: ReportData) -> list[GoalConsensus]:
+    """The goals annex 1's table lists: those anyone answered."""
+    return [g for g in data.consensus.goals if g.overall.answered] if data.consensus else []
+
+
+def consensus_rows(data: ReportData) -> list[list[str]]:
+    """annex_rows with the goal named once, on its 全部 row."""
+    rows = annex_rows(consensus_goals(data))
+    return [row if row[1] == "全部" else ["", *row[1:]] for row in rows]
+
+
+def consensus_note() -> str:
+    return annex_note()
+
+
+def charted_goals(data: ReportData) -> list[GoalConsensus]:
+    """Goals with a chart by type: those compared (样本不足 has only the table)."""
+    return [g for g in consensus_goals(data) if not g.has(TOO_FEW)]
 
 
 # ---- 附件2 意见摘编 -----------------------------------------------------------------------------

@@ -200,7 +200,9 @@ def test_edit_two_blocks_rerun_the_analysis_and_download(live_server, demo, desk
     assert axe_violations(page) == []  # no serious or critical accessibility violation
     # the mean staff's text states is no longer the data's: flagged beside the sentence
     expect(stale.locator("p.re-figures")).to_contain_text("“平均4.0分”现为")
-    expect(stale.locator("details.re-figure-stale .re-tag-stale")).to_have_count(1)
+    # … and so is the pair of the consensus sentence whose type's agree count fell
+    expect(stale.locator("p.re-figures")).to_contain_text("人认可”现为")
+    expect(stale.locator("details.re-figure-stale .re-tag-stale")).to_have_count(2)
     stale.get_by_role("button", name="保留我的文字").click()
     expect(page.locator(".flash")).to_contain_text("已保留您的文字")
     expect(page.locator("#block-achievements .re-compare")).to_have_count(0)
