@@ -44,26 +44,26 @@ from sklearn.linear_model import LogisticRegression
 
 from . import _kinds_evidence as _evidence
 from . import _kinds_learned as _learned
+
+# the vocabulary lives in a module without numpy (the web app imports it); re-exported here
+from .kind_names import (  # noqa: F401
+    FIELD_PRIORS,
+    KIND_NAMES,
+    KINDS,
+    NONE,
+    PRAISE,
+    PROBLEM,
+    SUGGESTION,
+    placed_kind,
+)
 from .privacy import MASK, mask_text
 from .text import normalize
 from .tokenize import ChineseTokenizer, word_tag
 
-PROBLEM, SUGGESTION, PRAISE, NONE = "problem", "suggestion", "praise", "none"
-KINDS = (PROBLEM, SUGGESTION, PRAISE, NONE)
-KIND_NAMES = {PROBLEM: "问题", SUGGESTION: "建议", PRAISE: "肯定", NONE: "无实质内容"}
 # The rules that decide alone (they were right on every training statement they decided): nothing
 # to say, praise then a contrast, and a statement that opens with 建议/希望/恳请/呼吁.
 SURE_RULES = ("none", "contrast")
 _FITTED: dict[tuple, tuple] = {}  # fit key → (vectorizer_, model_): fitted once per process
-# The fields of the phone form and imports (survey.review.models.FIELDS), by key or by name.
-FIELD_PRIORS = {"problems": PROBLEM, "存在问题": PROBLEM, "suggestions": SUGGESTION, "意见建议": SUGGESTION}
-
-
-def placed_kind(kind: str | None, field: str | None) -> str | None:
-    """The kind of a statement staff placed in a category: an issue whatever the model said —
-    praise or none becomes a problem, or a suggestion when typed under 意见建议."""
-    return FIELD_PRIORS.get(field or "", PROBLEM) if kind in (PRAISE, NONE) else kind
-
 _PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]]+")
 _NO_CONTENT = re.compile(
     r"^(?:目前|暂时|暂|现在|其他|其它|别的|另外)?(?:我|我们|本人|本单位)?(?:没有|没|无|暂无|尚无|并无)"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clouds import find_cjk_font, render_wordcloud
-from .kinds import KIND_NAMES, NONE, PRAISE
+from .kind_names import KIND_NAMES, NONE, PRAISE
 from .plan import OTHER
 from .privacy import mask_text
 from .tokenize import ChineseTokenizer, is_keyword

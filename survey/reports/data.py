@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from analysis.consensus import EvaluationConsensus
-from analysis.kinds import placed_kind
+from analysis.kind_names import placed_kind
 from analysis.plan import OTHER
 from analysis.plan import Plan as PlanDefinition
 
