@@ -13,8 +13,7 @@ import click
 from .clouds import FontNotFoundError
 from .io import InputError, read_confirmed, read_table
 from .plan import PlanError, load_plan
-from .resources import bundled_plans
-from .tokenize import CorpusFileError
+from .resources import CorpusFileError, bundled_plans
 
 USER_ERRORS = (InputError, PlanError, CorpusFileError, FontNotFoundError)
 

@@ -23,3 +23,13 @@ def corpus_path(*parts: str) -> Path:
 
 def bundled_plans() -> list[Path]:
     return sorted(corpus_path("plans").glob("*.toml"))
+
+
+# Here, not in analysis.tokenize, so that naming the error (the CLI's list of user errors) imports
+# no scikit-learn.
+class CorpusFileError(ValueError):
+    """A dictionary or stopword file that cannot be used; the message names file and reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")

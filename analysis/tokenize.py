@@ -35,20 +35,13 @@ from pathlib import Path
 
 from sklearn.base import BaseEstimator
 
-from .resources import corpus_path
+from .resources import CorpusFileError, corpus_path  # noqa: F401  (re-exported)
 from .text import normalize
 
 DEFAULT_FREQ = 300  # beats the split into parts, below common neighbours (cf. 知识产权 716)
 _TAG = re.compile(r"^[A-Za-z]+$")
 _NUMBER = re.compile(r"^[0-9.,%．·+\-]+$")
 
-
-class CorpusFileError(ValueError):
-    """A dictionary or stopword file that cannot be used; the message names file and reason."""
-
-    def __init__(self, path: str | Path, reason: str):
-        self.path, self.reason = str(path), reason
-        super().__init__(f"{path}: {reason}")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The shape of the code: no import cycles in survey/ or analysis/ (imports at module level and
 inside functions alike), analysis/ imports no web or database code, the participant side loads
-no analysis models, review, reports, imports or jobs, and no source file is over 450 lines."""
+no analysis models, review, reports, imports or jobs, starting the app or a command imports no
+model library, and no source file is over 450 lines."""
 from __future__ import annotations
 
 import ast
@@ -131,3 +132,23 @@ def test_no_source_file_over_450_lines():
     long = {str(p.relative_to(ROOT)): n for package in PACKAGES for p in (ROOT / package).rglob("*.py")
             if "migrations" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+MODEL_LIBRARIES = ("numpy", "sklearn", "scipy", "jieba", "matplotlib", "wordcloud")
+
+
+def test_starting_the_app_or_a_command_loads_no_model_library():
+    """The app factory, every blueprint, and `pingjia --help` (which names every command,
+    `analyze` included) import no model library: they load where analysis runs (issue 25)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\n"
+             "from click.testing import CliRunner\n"
+             "from survey import create_app\n"
+             "from survey.cli.main import cli\n"
+             "create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})\n"
+             "assert CliRunner().invoke(cli, ['--help']).exit_code == 0\n"
+             f"print(','.join(m for m in {MODEL_LIBRARIES!r} if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""

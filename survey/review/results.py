@@ -8,18 +8,20 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-
-from analysis.report import Source, cloud_name, write_report
 
 from ..evaluations import evaluation_responses
 from ..extensions import db
 from ..instance import make_private_dir, make_private_tree
 from ..models import Evaluation
 from .models import FIELDS, KINDS, Statement, Theme
+
+if TYPE_CHECKING:  # analysis.report brings jieba's tokenizer and scikit-learn: imported where used
+    from analysis.report import Source
 
 Progress = Callable[[str, int, int], None]
 QUOTES = 3
@@ -108,6 +110,8 @@ def write_derived_files(evaluation: Evaluation, *, wordclouds: bool = True,
                         progress: Progress | None = None) -> Path | None:
     """summary.md, analysis.json and word clouds under instance/analysis/<code>/, from the
     stored state; call again after staff decisions to refresh them."""
+    from analysis.report import write_report
+
     result = stored_result(evaluation)
     if result is None:
         return None
@@ -137,6 +141,8 @@ def write_summary(evaluation: Evaluation) -> Path | None:
 
 
 def _source(evaluation: Evaluation) -> Source:
+    from analysis.report import Source
+
     names = "、".join(s.code for s in evaluation.sessions)
     return Source(input_name=f"评价 {evaluation.code}：{evaluation.title}（活动 {names}）",
                   text_column="存在问题、意见建议", rows=len(evaluation_input(evaluation).texts), split=True,
@@ -145,6 +151,8 @@ def _source(evaluation: Evaluation) -> Source:
 
 def page_view(result: dict, out: Path) -> list[dict]:
     """Categories in plan order (未归类/新问题 last), each with its themes, largest first."""
+    from analysis.report import cloud_name
+
     def cloud(kind: str, ident: str) -> str | None:
         name = cloud_name(kind, ident)
         return name if (out / "wordclouds" / name).is_file() else None
