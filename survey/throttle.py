@@ -92,8 +92,12 @@ class LoginBackoff:
         return f"{prefix}/login-failures/{pair}", f"{prefix}/login-wait/{pair}"
 
     def _storage(self) -> Storage:
-        storage = self.limiter.storage
+        if not throttling_enabled():
+            # Flask-Limiter builds no storage when it is off (PINGJIA_RATELIMIT_ENABLED=false,
+            # a load test): asking for it is an AssertionError, which made the login a 500.
+            return self._fallback
         try:
+            storage = self.limiter.storage
             if storage.check():
                 return storage
         except Exception:  # noqa: BLE001 - any storage error means: count in memory
@@ -103,7 +107,7 @@ class LoginBackoff:
 
     def wait(self, username: str) -> float:
         """Seconds this pair must still wait (0: it may try)."""
-        if not current_app.config.get("RATELIMIT_ENABLED", True):
+        if not throttling_enabled():
             return 0.0
         storage = self._storage()
         _, wait_key = self._keys(username)
@@ -113,7 +117,7 @@ class LoginBackoff:
 
     def failed(self, username: str) -> float:
         """Count a failure; the seconds the pair must now wait."""
-        if not current_app.config.get("RATELIMIT_ENABLED", True):
+        if not throttling_enabled():
             return 0.0
         config = current_app.config
         storage = self._storage()
@@ -129,9 +133,15 @@ class LoginBackoff:
         return delay
 
     def succeeded(self, username: str) -> None:
+        if not throttling_enabled():
+            return
         storage = self._storage()
         for key in self._keys(username):
             storage.clear(key)
+
+
+def throttling_enabled() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
 
 
 def login_backoff() -> LoginBackoff:

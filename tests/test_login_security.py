@@ -109,6 +109,23 @@ def test_successful_logins_are_not_counted(app):
         assert attempt(client, "amy", "correct horse").status_code == 302
 
 
+def test_logins_work_with_throttling_turned_off(tmp_path):
+    # PINGJIA_RATELIMIT_ENABLED=false (a load test) made every login a 500: Flask-Limiter builds
+    # no storage when it is off and the backoff asked for it (survey/throttle.py).
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'off.sqlite3'}"})
+    assert app.config["RATELIMIT_ENABLED"] is False
+    with app.app_context():
+        upgrade()
+    add_staff(app)
+    client = app.test_client()
+    for _ in range(3):
+        assert attempt(client, "amy", "wrong").status_code == 200  # refused, never slowed or a 500
+    assert attempt(client, "amy", "correct horse").status_code == 302
+    with app.app_context():
+        db.engine.dispose()
+
+
 def _redis_or_skip(url: str) -> None:
     import redis
 
