@@ -44,6 +44,10 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_BACKOFF_MAX_SECONDS": 300,  # the longest wait
         "LOGIN_FAILURE_MEMORY_SECONDS": 3600,  # failures are forgotten this long after the first
         "SUBMIT_ADDRESS_LIMIT": "120 per minute;1000 per hour",  # answers stored from one address
+        # answers one session stores from one address (a venue's Wi-Fi: thirty phones in minutes)
+        "SUBMIT_SESSION_ADDRESS_LIMIT": "40 per minute;300 per hour",
+        "REPEAT_WINDOW_SECONDS": 600,  # the same text from one device or address within this counts once
+        "REPEAT_MIN_CHARS": 8,  # shorter texts ("无") are compared per device only
         "SESSION_RESPONSE_MAX": 2000,  # answers one session accepts
         "RATELIMIT_STORAGE_URI": None,  # None: REDIS_URL, else memory
         "RATELIMIT_KEY_PREFIX": "pingjia",

@@ -20,7 +20,7 @@ import logging
 import math
 import time
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from limits.storage import MemoryStorage, Storage
@@ -47,9 +47,14 @@ def init_app(app: Flask) -> Limiter:
     app.extensions["pingjia_limiter"] = limiter
 
     app.extensions["pingjia_login_backoff"] = LoginBackoff(limiter)
+    stored = _flag_set("response_stored")
     _limit(app, limiter, "participate.survey",
            limiter.limit(lambda: current_app.config["SUBMIT_ADDRESS_LIMIT"], key_func=_address("submit"),
-                         methods=["POST"], deduct_when=_flag_set("response_stored")))
+                         methods=["POST"], deduct_when=stored),
+           # One session's share of an address: a script aimed at one open session is stopped
+           # long before it fills the session, while the address may still answer other sessions.
+           limiter.limit(lambda: current_app.config["SUBMIT_SESSION_ADDRESS_LIMIT"], key_func=_session_address,
+                         methods=["POST"], deduct_when=stored))
     return limiter
 
 
@@ -67,6 +72,11 @@ def _flag_set(name: str):
 
 def _address(kind: str):
     return lambda: f"{kind}-addr:{get_remote_address()}"
+
+
+def _session_address() -> str:
+    code = (request.view_args or {}).get("code", "")
+    return f"submit-session:{code}:{get_remote_address()}"
 
 
 def retry_after() -> tuple[int, str]:
@@ -142,6 +152,11 @@ class LoginBackoff:
 
 def throttling_enabled() -> bool:
     return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+def throttle_storage() -> Storage:
+    """The counts' storage (memory or Redis), for counters of other rules (repeated answers)."""
+    return login_backoff()._storage()
 
 
 def login_backoff() -> LoginBackoff:

@@ -106,14 +106,14 @@ def test_sqlite_writers_queue_in_the_process_not_in_sqlite(app, open_code, monke
     inside, most, entered = [0], [0], threading.Event()
     real = routes.store_response
 
-    def store(session, form):
+    def store(session, form, **options):
         inside[0] += 1
         most[0] = max(most[0], inside[0])
         if inside[0] > 1:
             entered.set()
         entered.wait(0.5)  # the first writer waits for a second one to get in beside it
         try:
-            return real(session, form)
+            return real(session, form, **options)
         finally:
             inside[0] -= 1
 
@@ -124,7 +124,8 @@ def test_sqlite_writers_queue_in_the_process_not_in_sqlite(app, open_code, monke
         html = client.get(f"/s/{open_code}").get_data(as_text=True)
         with app.app_context():
             session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
-            data = valid_answer(session, csrf_token=csrf_token(html), submission_id=str(uuid.uuid4()))
+            data = valid_answer(session, csrf_token=csrf_token(html), submission_id=str(uuid.uuid4()),
+                                problems=f"第{uuid.uuid4().hex[:6]}号意见")  # the same text would count once
         assert client.post(f"/s/{open_code}", data=data).status_code == 303
 
     phones = [threading.Thread(target=phone) for _ in range(3)]

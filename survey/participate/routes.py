@@ -7,9 +7,12 @@ Nothing a person typed may be lost or stored twice:
   also when two copies of the request race each other; a changed answer under a stored id
   is shown again with a question rather than dropped or stored twice;
 - an over-large body gets a page that says the draft is still in the browser;
-- an address that stores answers faster than any round-table (survey/throttle.py) gets the
-  form back with its text and a time to try again; a session that reached its cap of
-  answers says so and shows the text for copying.
+- an address that stores answers faster than any round-table (survey/throttle.py, per address
+  and per session and address) gets the form back with its text and a time to try again;
+- the same text again from one device or address within minutes is that submit again
+  (repeats.py): its thank-you page, nothing stored;
+- a session that reached its cap of answers says so and shows the text for copying; the cap
+  is checked under a lock on the session's row, so simultaneous submits never pass it.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..answers import (
     ORGANISATION_MAX,
     TEXT_MAX,
+    SessionFull,
     SurveyFormBase,
     find_response,
     new_submission_id,
@@ -32,8 +36,9 @@ from ..answers import (
 )
 from ..extensions import csrf, db
 from ..models import EvaluationSession, Response
-from ..sessions import by_code, response_count
+from ..sessions import by_code
 from ..throttle import retry_after
+from . import repeats
 
 bp = Blueprint("participate", __name__)
 
@@ -102,6 +107,7 @@ def survey(code: str):
 
     expired, previous = False, None
     if request.method == "GET":
+        repeats.device_token()  # so this phone's repeated text is recognised (repeats.py)
         form.submission_id.data = _fallback_submission_id(session.code)
         return _plain_page(session, form)
     else:
@@ -115,9 +121,21 @@ def survey(code: str):
             previous = existing
             form.submission_id.data = new_submission_id()
         elif valid:
-            if response_count(session) >= current_app.config["SESSION_RESPONSE_MAX"]:
-                return _unavailable(session, 403, full=True)
-            response, created = _store(session, form)
+            earlier = repeats.claim(session, form)
+            if isinstance(earlier, Response):
+                # The same text from this device or address a moment ago: that submit again.
+                cookie_session[_sent_key(session.code)] = earlier.submission_id
+                return _to_thanks(session.code, earlier, repeated=True)
+            try:
+                response, created = _store(session, form)
+            except BaseException as exc:
+                if earlier is not None:
+                    earlier.release()
+                if isinstance(exc, SessionFull):
+                    return _unavailable(session, 403, full=True)
+                raise
+            if earlier is not None:
+                earlier.remember(response)
             g.response_stored = created  # counted by the per-address throttle
             cookie_session[_sent_key(session.code)] = response.submission_id
             return _to_thanks(session.code, response, repeated=not created)
@@ -133,10 +151,11 @@ _SQLITE_WRITER = threading.Lock()
 
 
 def _store(session: EvaluationSession, form: SurveyFormBase):
+    cap = current_app.config["SESSION_RESPONSE_MAX"]
     if db.engine.dialect.name != "sqlite":
-        return store_response(session, form)
+        return store_response(session, form, cap=cap)
     with _SQLITE_WRITER:
-        return store_response(session, form)
+        return store_response(session, form, cap=cap)
 
 
 def _survey_page(session: EvaluationSession, form: SurveyFormBase, organisations=None, **notices):
