@@ -431,7 +431,8 @@ def test_results_first_then_word_clouds_in_a_task_of_their_own(app):
     page = client.get(f"/staff/evaluations/{code}/review").get_data(as_text=True)
     token = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
     response = client.post(f"/staff/evaluations/{code}/review/actions", json={
-        "action": "exclude", "statements": [first.id], "reason": "off_topic"}, headers={"X-CSRFToken": token})
+        "action": "exclude", "statements": [first.id], "versions": {str(first.id): first.version},
+        "reason": "off_topic"}, headers={"X-CSRFToken": token})
     assert response.status_code == 200, response.get_json()
     with app.app_context():
         after = {p.name: p.stat().st_mtime_ns for p in (output_dir(_evaluation(code)) / "wordclouds").glob("*.png")}

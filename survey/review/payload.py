@@ -95,8 +95,14 @@ def small_int(value, what: str, low: int, high: int) -> int:
     return value
 
 
+# A request from the page carries the version of every row it changes; one without them could
+# not tell a colleague's decision made since the page loaded from none, and overwrote it (issue
+# 21: 200, not 409, on both databases). The CLI and the job call the decisions directly.
+MISSING_VERSIONS = "请求没有带上页面显示时的版本，无法确认其他工作人员是否已修改这些内容，未做任何修改。请刷新页面后重试。"
+
+
 def versions(value) -> dict[int, int]:
-    """{"<id>": version} as the page showed it; absent → no check (the CLI and tests)."""
+    """{"<id>": version} as the page showed it; absent → empty (`require_versions` refuses)."""
     if value is None:
         return {}
     if not isinstance(value, dict) or len(value) > IDS_MAX:
@@ -107,6 +113,12 @@ def versions(value) -> dict[int, int]:
             raise ReviewError(BAD)
         out[an_id(int(key))] = an_id(version)
     return out
+
+
+def require_versions(ids, shown: dict[int, int]) -> None:
+    """Every row the request changes must come with the version the page showed."""
+    if any(i not in shown for i in ids):
+        raise ReviewError(MISSING_VERSIONS)
 
 
 @dataclass
@@ -123,7 +135,9 @@ class Selection:
 def selection(payload: dict) -> Selection:
     everything = payload.get("all")
     if everything is None:
-        return Selection(ids(payload.get("statements") or []), versions(payload.get("versions")))
+        chosen = Selection(ids(payload.get("statements") or []), versions(payload.get("versions")))
+        require_versions(chosen.ids, chosen.versions)
+        return chosen
     if not isinstance(everything, dict):
         raise ReviewError(BAD)
     query = everything.get("filter", "")
@@ -134,6 +148,8 @@ def selection(payload: dict) -> Selection:
     if state is not None and not isinstance(state, str):
         raise ReviewError(BAD)
     count = everything.get("count")
+    if state is None or count is None:  # what the page showed: without it, no way to see a change
+        raise ReviewError(MISSING_VERSIONS)
     return Selection(filter=args, count=None if count is None else small_int(count, "条数", 0, 10**7), state=state)
 
 

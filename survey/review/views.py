@@ -171,7 +171,7 @@ def theme_list(code: str):
                                                           Statement.status != "excluded")
         .group_by(Statement.theme_id)).all())
     themes = sorted(queries.live_themes(evaluation), key=lambda t: (order.get(t.category, 99), -sizes.get(t.id, 0)))
-    return jsonify(themes=[{"id": t.id, "label": t.label, "category": t.category,
+    return jsonify(themes=[{"id": t.id, "version": t.version, "label": t.label, "category": t.category,
                             "category_name": names.get(t.category, t.category), "size": sizes.get(t.id, 0)}
                            for t in themes],
                    categories=[{"key": k, "id": i, "name": n} for k, i, n in _keys(evaluation)])
@@ -216,6 +216,10 @@ def _dispatch(evaluation: Evaluation, payload: dict):
     theme = payload.get("theme")
     theme = None if theme is None else payload_rules.an_id(theme, "主题编号")
     versions = payload_rules.versions(payload.get("theme_versions"))
+    if kind in ("rename", "split"):
+        payload_rules.require_versions([theme], versions)
+    elif kind == "merge":
+        payload_rules.require_versions([theme, *payload_rules.ids(payload.get("themes"), "主题编号")], versions)
     if kind == "rename":
         return decisions.rename_theme(user, evaluation, theme, payload_rules.text(payload.get("label"), required=True),
                                       version=versions.get(theme))

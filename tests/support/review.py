@@ -32,3 +32,36 @@ def session_with_answers(app, answers=ANSWERS, **overrides) -> str:
     code = make_session(app, status="open", **overrides)
     add_answers(app, code, answers)
     return code
+
+
+def as_the_page_sends(app, code: str, payload: dict) -> dict:
+    """The payload with what review.js adds: the version of every statement and theme it names
+    as the database holds them now, and for "select all" the digest of what the filter shows.
+    Fields the test already gives are kept (a stale version stays stale)."""
+    from urllib.parse import parse_qs
+
+    from werkzeug.datastructures import MultiDict
+
+    from survey.models import Evaluation
+    from survey.review import payload as payload_rules
+    from survey.review.models import Statement, Theme
+    from survey.review.queries import Filters, find_statements
+
+    payload = dict(payload)
+    with app.app_context():
+        statements = [i for i in payload.get("statements") or [] if isinstance(i, int)]
+        if statements and "versions" not in payload:
+            payload["versions"] = {str(s.id): s.version for s in
+                                   db.session.scalars(select(Statement).where(Statement.id.in_(statements)))}
+        themes = [i for i in [payload.get("theme"), *(payload.get("themes") or [])] if isinstance(i, int)]
+        if themes and "theme_versions" not in payload:
+            payload["theme_versions"] = {str(t.id): t.version for t in
+                                         db.session.scalars(select(Theme).where(Theme.id.in_(themes)))}
+        everything = payload.get("all")
+        if isinstance(everything, dict) and "state" not in everything:
+            evaluation = db.session.scalar(select(Evaluation).where(Evaluation.code == code))
+            args = MultiDict([(k, v) for k, vs in parse_qs(everything.get("filter", "")).items() for v in vs])
+            rows = find_statements(evaluation, Filters.from_args(args))
+            payload["all"] = {"count": len(rows), **everything,
+                              "state": payload_rules.digest(sorted((s.id, s.version) for s in rows))}
+    return payload

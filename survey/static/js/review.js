@@ -197,20 +197,35 @@
     var ids = targets();
     if (!ids.length) { toast("请先选择意见（j/k 移动，空格选中）", true); return; }
     payload.statements = ids;
-    // The version of each row as this page shows it: a row changed since is refused.
-    payload.versions = {};
-    ids.forEach(function (id) { var r = rowById(String(id)); if (r) payload.versions[id] = Number(r.dataset.version); });
+    payload.versions = statementVersions(ids);
     var single = !selected.size && ids.length === 1;
     send(payload, { advanceFrom: single ? String(ids[0]) : null });
   }
 
-  function themeVersions(ids) {
+  function statementVersions(ids) {
+    // The version of each row as this page shows it: a row changed since is refused, and the
+    // server refuses a request without the version of every row it changes.
     var out = {};
+    ids.forEach(function (id) { var r = rowById(String(id)); if (r) out[id] = Number(r.dataset.version); });
+    return out;
+  }
+
+  function sendWithThemes(payload, ids) {
+    // Each theme's version as the board shows it; a theme not on the board (the queue, a
+    // filtered board) as the theme list gives it now. The server refuses a theme action
+    // without the version of every theme it changes.
+    var out = {}, missing = [];
     ids.forEach(function (id) {
       var article = main.querySelector('.rv-theme[data-theme="' + id + '"]');
       if (article && article.dataset.version) out[id] = Number(article.dataset.version);
+      else missing.push(id);
     });
-    return out;
+    payload.theme_versions = out;
+    if (!missing.length) { send(payload); return; }
+    loadThemes().then(function (data) {
+      data.themes.forEach(function (t) { if (missing.indexOf(t.id) >= 0) out[t.id] = t.version; });
+      send(payload);
+    }).catch(function () { toast("无法读取主题列表，请刷新页面", true); });
   }
 
   function selectAll() {
@@ -408,7 +423,7 @@
     if (!sources.length) { toast("所选意见不属于任何主题", true); return; }
     var title = sources.length === 1 ? "把当前主题合并到…" : "把所选意见所在的 " + sources.length + " 个主题合并到…";
     themePicker(title, sources, [], function (target) {
-      send({ action: "merge", theme: target, themes: sources, theme_versions: themeVersions(sources.concat([target])) });
+      sendWithThemes({ action: "merge", theme: target, themes: sources }, sources.concat([target]));
     });
   }
 
@@ -425,7 +440,7 @@
       label.appendChild(document.createTextNode(" 个主题"));
       row.appendChild(label);
       var go = el("button", { type: "button", "class": "btn-small" }, "拆分");
-      go.addEventListener("click", function () { closeDialog(); send({ action: "split", theme: theme.id, k: Number(k.value), theme_versions: themeVersions([theme.id]) }); });
+      go.addEventListener("click", function () { closeDialog(); sendWithThemes({ action: "split", theme: theme.id, k: Number(k.value) }, [theme.id]); });
       k.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); go.click(); } });
       row.appendChild(go);
       body.appendChild(row);
@@ -434,7 +449,7 @@
       var row2 = el("p");
       var name = el("input", { type: "text", placeholder: "新主题名称（可不填，由程序命名）", "aria-label": "新主题名称" });
       var go2 = el("button", { type: "button", "class": "btn-small" }, "把所选 " + ids.length + " 条拆为新主题");
-      go2.addEventListener("click", function () { closeDialog(); send({ action: "new_theme", statements: ids, label: name.value }); });
+      go2.addEventListener("click", function () { closeDialog(); send({ action: "new_theme", statements: ids, versions: statementVersions(ids), label: name.value }); });
       name.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); go2.click(); } });
       row2.appendChild(name);
       row2.appendChild(go2);
@@ -452,7 +467,7 @@
       var input = el("input", { type: "text", maxlength: "200", "aria-label": "主题名称" });
       input.value = t.label;
       var go = el("button", { type: "button", "class": "btn-small" }, "保存名称");
-      go.addEventListener("click", function () { closeDialog(); send({ action: "rename", theme: t.id, label: input.value, theme_versions: themeVersions([t.id]) }); });
+      go.addEventListener("click", function () { closeDialog(); sendWithThemes({ action: "rename", theme: t.id, label: input.value }, [t.id]); });
       input.addEventListener("keydown", function (e) { if (e.key === "Enter") { e.preventDefault(); go.click(); } });
       body.appendChild(input);
       body.appendChild(go);
