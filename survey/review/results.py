@@ -14,6 +14,8 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from analysis.privacy import Masker, roster_names  # rules only: no model library
+
 from ..evaluations import evaluation_responses
 from ..extensions import db
 from ..instance import make_private_dir, make_private_tree
@@ -73,6 +75,7 @@ def stored_result(evaluation: Evaluation) -> dict | None:
         if s.theme_id is not None:
             members[s.theme_id].append(s)
     themes = db.session.scalars(select(Theme).where(Theme.id.in_(list(members))).order_by(Theme.id)).all()
+    mask = Masker.for_people(evaluation.roster_people)
     return {
         "statements": [{"id": s.id, "response_id": s.response_id, "text": s.text, "category": s.category,
                         "confidence": s.machine_confidence,
@@ -81,20 +84,25 @@ def stored_result(evaluation: Evaluation) -> dict | None:
                         "organisation_type": s.response.organisation_type} for s in kept],
         "categories": [{"id": ident, "name": name, "count": tally.get(ident, 0)}
                        for ident, name in plan.category_choices()],
-        "themes": [_theme_dict(t, members[t.id]) for t in themes],
+        "themes": [_theme_dict(t, members[t.id], mask) for t in themes],
         "kinds": [{"id": k, "name": name, "count": sum(s.kind == k for s in kept)} for k, name in KINDS.items()],
         "excluded": len(rows) - len(kept),
     }
 
 
-def _theme_dict(theme: Theme, statements: list[Statement]) -> dict:
-    texts = {s.text for s in statements}
-    quotes = [q for q in theme.representatives if q in texts]
+def _theme_dict(theme: Theme, statements: list[Statement], mask: Masker) -> dict:
+    # The quotes are shown on the analysis page and in summary.md: masked (personal data and the
+    # roster's names). The machine stores them masked, so they are matched against the members'
+    # masked text; comparing them with the raw text matched none that held a name or a phone,
+    # and the raw statements filled their place (issue 21). Quotes stored raw by an older run
+    # are masked here as well.
+    texts = {mask(s.text) for s in statements}
+    quotes = list(dict.fromkeys(q for q in map(mask, theme.representatives) if q in texts))
     for s in sorted(statements, key=lambda s: -s.machine_confidence):  # staff moved the quotes away
         if len(quotes) >= QUOTES:
             break
-        if s.text not in quotes:
-            quotes.append(s.text)
+        if mask(s.text) not in quotes:
+            quotes.append(mask(s.text))
     groups = Counter(s.response.organisation_type for s in statements)
     return {"id": str(theme.id), "category": theme.category, "label": theme.label,
             "machine_label": theme.machine_label, "staff_label": theme.staff_label,
@@ -118,7 +126,8 @@ def write_derived_files(evaluation: Evaluation, *, wordclouds: bool = True,
     out = output_dir(evaluation)
     make_private_dir(out)  # answers quoted in the outputs are for staff only
     shutil.rmtree(out / "wordclouds", ignore_errors=True)  # themes that ended leave no picture
-    write_report(result, out, _source(evaluation), wordclouds=wordclouds, progress=progress)
+    write_report(result, out, _source(evaluation), wordclouds=wordclouds, progress=progress,
+                 names=roster_names(evaluation.roster_people))  # no roster name in a cloud or quote
     make_private_tree(out.parent)  # files 0600, folders 0700, whatever the umask
     return out
 
@@ -135,7 +144,9 @@ def write_summary(evaluation: Evaluation) -> Path | None:
     make_private_dir(out)
     write_json(result, out / "analysis.json")
     clouds = sorted((out / "wordclouds").glob("*.png"))
-    (out / "summary.md").write_text(summary_markdown(result, _source(evaluation), clouds=clouds), encoding="utf-8")
+    (out / "summary.md").write_text(summary_markdown(result, _source(evaluation), clouds=clouds,
+                                                     names=roster_names(evaluation.roster_people)),
+                                    encoding="utf-8")
     make_private_tree(out.parent)
     return out
 
