@@ -18,6 +18,9 @@ def defaults(instance_path: str) -> dict:
         # and how long a page read (GET) is retried before "正在保存分析结果，请稍候" (503).
         "SQLITE_BUSY_TIMEOUT_SECONDS": 5,
         "SQLITE_READ_WAIT_SECONDS": 12,
+        # The analysis job's save pauses this long between its short transactions (survey.review.store),
+        # longer than the busy handler's 100 ms sleeps, so waiting staff actions get the lock.
+        "SQLITE_SAVE_PAUSE_SECONDS": 0.15,
         # A phone form is small; anything bigger is a mistake or an attack. Staff pages get
         # STAFF_MAX_CONTENT_LENGTH (the session form carries a roster), see CleanRequest.
         "MAX_CONTENT_LENGTH": PARTICIPANT_BODY_MAX,

@@ -125,18 +125,43 @@ def test_staff_action_past_the_timeout_is_503_not_a_false_409(app, client, revie
     assert confirm(client, code, token, seeded.statements[0]).status_code == 200  # lock gone: it works
 
 
-def test_a_read_is_retried_until_the_lock_goes(app, client, reviewer):
+def dead_run(app, seeded) -> None:
+    """A run whose worker died: the next page load or poll writes to mark it failed."""
+    from survey.review.models import AnalysisRun
+
+    with app.app_context():
+        db.session.add(AnalysisRun(evaluation_id=seeded.evaluation_id, status="running", heartbeat_at=None,
+                                   active_evaluation_id=seeded.evaluation_id))
+        db.session.commit()
+
+
+def test_polls_and_the_page_only_read_while_an_analysis_saves(app, client, reviewer):
+    # issue 21: the dead-run check wrote on every poll, so each poll queued behind the save.
     only_sqlite(app)
     _, code, _ = reviewer
-    # the status poll writes (it marks dead runs failed): it meets the lock, waits, retries
+    with write_lock(app):
+        started = time.monotonic()
+        page = client.get(f"/staff/sessions/{code}/analysis")
+        status = client.get(f"/staff/sessions/{code}/analysis/status", headers={"Accept": "application/json"})
+        waited = time.monotonic() - started
+    assert page.status_code == 200 and status.status_code == 200 and status.get_json()["status"] == "none"
+    assert waited < 1.0  # never waited for the lock (the busy timeout here is 1 s)
+
+
+def test_a_read_is_retried_until_the_lock_goes(app, client, reviewer):
+    only_sqlite(app)
+    seeded, code, _ = reviewer
+    dead_run(app, seeded)
+    # the status poll writes (it marks the dead run failed): it meets the lock, waits, retries
     with write_lock(app, seconds=2.0):
         response = client.get(f"/staff/sessions/{code}/analysis/status", headers={"Accept": "application/json"})
-    assert response.status_code == 200 and response.get_json()["status"] == "none"
+    assert response.status_code == 200 and response.get_json()["status"] == "failed"
 
 
 def test_a_read_past_the_wait_is_a_503_page_that_reloads_itself(app, client, reviewer):
     only_sqlite(app)
-    _, code, _ = reviewer
+    seeded, code, _ = reviewer
+    dead_run(app, seeded)
     with write_lock(app):
         page = client.get(f"/staff/sessions/{code}/analysis")
         status = client.get(f"/staff/sessions/{code}/analysis/status", headers={"Accept": "application/json"})

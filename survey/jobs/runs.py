@@ -18,7 +18,7 @@ import threading
 import time
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,14 @@ def reap_stale(evaluation: Evaluation | None = None) -> int:
     stale = now - dt.timedelta(seconds=setting("ANALYSIS_STALE_SECONDS"))
     unclaimed = now - dt.timedelta(seconds=setting("ANALYSIS_QUEUE_SECONDS"))
     where = [] if evaluation is None else [AnalysisRun.evaluation_id == evaluation.id]
+    # Every page load and status poll asks; almost always nothing is dead. Look first: an UPDATE
+    # that changes nothing still takes SQLite's write lock, so each poll queued behind the
+    # analysis saving its results and failed with "database is locked" (issue 21).
+    dead = or_(and_(AnalysisRun.status == "running",
+                    or_(AnalysisRun.heartbeat_at.is_(None), AnalysisRun.heartbeat_at < stale)),
+               and_(AnalysisRun.status == "queued", AnalysisRun.created_at < unclaimed))
+    if db.session.scalar(select(AnalysisRun.id).where(dead, *where).limit(1)) is None:
+        return 0
     died = db.session.execute(
         update(AnalysisRun).where(AnalysisRun.status == "running", *where,
                                   or_(AnalysisRun.heartbeat_at.is_(None), AnalysisRun.heartbeat_at < stale))

@@ -21,12 +21,20 @@ Persistence rules (see review/models.py):
 - confirmed and moved statements are the training labels of the next run.
 - the job writes through Core UPDATEs (no ORM version check, and `version` is bumped only
   where the job moved a statement), so a job never fails because staff acted meanwhile.
+- the job saves in short transactions (`SaveBatches`: at most SAVE_BATCH rows each, the run
+  checked to be still wanted before each commit, progress reported, a pause on SQLite): SQLite
+  has one writer at a time, and one transaction for a 2,000-answer save held it for over a
+  minute under load, so staff actions waited past the busy timeout (issue 21). Every rule above
+  is checked by the statement that writes, so a staff action between two batches is safe; a run
+  stopped between batches leaves the batches already saved, which the next run redoes.
 """
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
+from flask import current_app
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
 
 from analysis.plan import OTHER
@@ -49,6 +57,50 @@ from .results import (  # noqa: F401  (the store's public reading API lives in r
 
 Progress = Callable[[str, int, int], None]
 ST, TH = Statement.__table__, Theme.__table__
+SAVE_BATCH = 200  # rows a save transaction writes at most
+
+
+class SaveBatches:
+    """The job's save in short transactions (see the module docstring). Without one (tests,
+    `save_result` called alone) everything is written in the caller's transaction."""
+
+    def __init__(self, run: AnalysisRun, total: int, *, progress: Progress | None = None,
+                 still_wanted: Callable[[AnalysisRun], None] | None = None, pause: float = 0.0):
+        self.run, self.total, self.progress, self.still_wanted = run, max(total, 1), progress, still_wanted
+        self.pause, self.done, self.pending = pause, 0, 0
+
+    def commit(self) -> None:
+        """End this batch: a run no longer wanted raises here and saves no more."""
+        if self.still_wanted is not None:
+            self.still_wanted(self.run)
+        db.session.commit()
+        self.pending = 0
+        if self.progress is not None:
+            self.progress("save", min(self.done, self.total), self.total)
+        if self.pause:
+            # SQLite's busy handler sleeps between tries (up to 100 ms): a pause longer than
+            # that lets a waiting staff action or page take the lock before the next batch.
+            time.sleep(self.pause)
+
+    def wrote(self, rows: int = 1) -> None:
+        self.done += rows
+        self.pending += rows
+        if self.pending >= SAVE_BATCH:
+            self.commit()
+
+
+def _executemany(stmt, params: list[dict], batches: SaveBatches | None) -> None:
+    if batches is None:
+        if params:
+            db.session.execute(stmt, params)
+        return
+    start = 0
+    while start < len(params):
+        size = max(1, SAVE_BATCH - batches.pending)
+        chunk = params[start:start + size]
+        db.session.execute(stmt, chunk)
+        batches.wrote(len(chunk))
+        start += size
 
 
 def training_labels(evaluation: Evaluation) -> dict[str, str]:
@@ -100,8 +152,16 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
                          confirmed=training_labels(evaluation), progress=progress, representation=representation)
         if progress is not None:
             progress("save", 0, len(result["statements"]))
-        new_ids = save_result(evaluation, result, todo.rows, run, only_new=kind == "update")
-        assign_measures(evaluation, representation=representation, only=new_ids if kind == "update" else None)
+        batches = None
+        if still_wanted is not None:  # the job: short transactions (the CLI keeps one)
+            n = len(result["statements"])
+            suggestions = sum(todo.rows[item["row"]][1] == "suggestions" for item in result["statements"])
+            pause = current_app.config["SQLITE_SAVE_PAUSE_SECONDS"] if db.engine.dialect.name == "sqlite" else 0.0
+            batches = SaveBatches(run, 3 * n + suggestions, progress=progress, still_wanted=still_wanted,
+                                  pause=float(pause))
+        new_ids = save_result(evaluation, result, todo.rows, run, only_new=kind == "update", batches=batches)
+        assign_measures(evaluation, representation=representation, only=new_ids if kind == "update" else None,
+                        batches=batches)
         run.representation = representation if representation != "auto" else \
             choose_representation(len(result["statements"]))
     run.kind = kind
@@ -121,11 +181,14 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     return run
 
 
-def assign_measures(evaluation: Evaluation, *, representation: str = "auto", only: list[int] | None = None) -> None:
+def assign_measures(evaluation: Evaluation, *, representation: str = "auto", only: list[int] | None = None,
+                    batches: SaveBatches | None = None) -> None:
     """Each suggestion statement → the plan measure it supports (None: fits none); `only`:
     just these statements (an update)."""
     from analysis.measures import map_to_measures
 
+    if batches is not None:
+        batches.commit()  # the model below runs with no write lock held
     db.session.flush()
     query = select(Statement.id, Statement.text).where(Statement.evaluation_id == evaluation.id,
                                                        Statement.field == "suggestions")
@@ -136,15 +199,17 @@ def assign_measures(evaluation: Evaluation, *, representation: str = "auto", onl
         return
     targets = map_to_measures([r.text for r in rows], evaluation.plan.definition.measures,
                               representation=representation)
-    db.session.execute(update(ST).where(ST.c.id == bindparam("sid")).values(measure=bindparam("m")),
-                       [{"sid": r.id, "m": t} for r, t in zip(rows, targets)])
+    _executemany(update(ST).where(ST.c.id == bindparam("sid")).values(measure=bindparam("m")),
+                 [{"sid": r.id, "m": t} for r, t in zip(rows, targets)], batches)
 
 
 def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], run: AnalysisRun, *,
-                only_new: bool = False) -> list[int]:
+                only_new: bool = False, batches: SaveBatches | None = None) -> list[int]:
     """Upsert the result's statements and themes (rules in the module docstring); returns
     the ids of the statements this result added. `update`: the result covers only new
-    answers (`only_new`), so existing statements and themes are left as they are."""
+    answers (`only_new`), so existing statements and themes are left as they are.
+    `batches`: commit every SAVE_BATCH rows (the job); without, the caller commits."""
+    wrote = batches.wrote if batches is not None else (lambda rows=1: None)
     existing = {(r.response_id, r.field, r.position): r for r in db.session.execute(
         select(ST).where(ST.c.evaluation_id == evaluation.id))}
     themes = {t.id: t for t in db.session.execute(select(TH).where(TH.c.evaluation_id == evaluation.id))}
@@ -169,23 +234,23 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
                 status="machine", theme_pinned=False, category=item["category"], **values)
                 .returning(ST.c.id)).scalar_one()
             placed.append((sid, item, True))
+            wrote()
         else:
             machine_rows.append({"sid": old.id, **values})
             placed.append((old.id, item, False))
     if machine_rows:
-        db.session.execute(update(ST).where(ST.c.id == bindparam("sid"))
-                           .values({k: bindparam("v_" + k) for k in values}),
-                           [{"sid": r.pop("sid"), **{"v_" + k: v for k, v in r.items()}} for r in machine_rows])
+        _executemany(update(ST).where(ST.c.id == bindparam("sid")).values({k: bindparam("v_" + k) for k in values}),
+                     [{"sid": r.pop("sid"), **{"v_" + k: v for k, v in r.items()}} for r in machine_rows], batches)
     if only_new:
-        _offset_ranks(evaluation, placed)
+        _offset_ranks(evaluation, placed, batches)
     new = [(sid, item) for sid, item, is_new in placed if is_new and item["category"] is not None]
     homes = placement.nearest_homes(evaluation.id, themes, new, staff_only=not only_new)
     old_members = placement.machine_members(evaluation.id, themes)
     theme_of_cluster = _match_clusters(evaluation, result["themes"], [p for p in placed if p[0] not in homes],
-                                       themes, old_members, run, keep_existing=only_new)
+                                       themes, old_members, run, keep_existing=only_new, wrote=wrote)
     machine_theme = {sid: homes.get(sid, theme_of_cluster.get(item["theme"])) for sid, item, _ in placed}
-    db.session.execute(update(ST).where(ST.c.id == bindparam("sid")).values(machine_theme_id=bindparam("tid")),
-                       [{"sid": sid, "tid": tid} for sid, tid in machine_theme.items()])
+    _executemany(update(ST).where(ST.c.id == bindparam("sid")).values(machine_theme_id=bindparam("tid")),
+                 [{"sid": sid, "tid": tid} for sid, tid in machine_theme.items()], batches)
     themes = {t.id: t for t in db.session.execute(select(TH).where(TH.c.evaluation_id == evaluation.id))}
     targets = []
     for sid, item, _ in placed:
@@ -194,22 +259,22 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
             targets.append({"sid": sid, "cat": themes[home].category, "tid": home})
         else:
             targets.append({"sid": sid, "cat": item["category"], "tid": placement.follow(machine_theme[sid], themes)})
-    _follow(targets)
+    _follow(targets, batches)
     if not only_new:
         _drop_stale(evaluation, existing, seen)
     placement.distinct_labels(evaluation.id)
     return [sid for sid, _, new in placed if new]
 
 
-def _offset_ranks(evaluation: Evaluation, placed) -> None:
+def _offset_ranks(evaluation: Evaluation, placed, batches: SaveBatches | None = None) -> None:
     """An update ranks its new statements after the ones already queued."""
     top = db.session.scalar(select(func.max(Statement.review_rank)).where(
         Statement.evaluation_id == evaluation.id, Statement.id.notin_([sid for sid, _, _ in placed] or [-1]))) or 0
-    db.session.execute(update(ST).where(ST.c.id == bindparam("sid")).values(review_rank=bindparam("rank")),
-                       [{"sid": sid, "rank": top + (item.get("review_rank") or 0)} for sid, item, _ in placed])
+    _executemany(update(ST).where(ST.c.id == bindparam("sid")).values(review_rank=bindparam("rank")),
+                 [{"sid": sid, "rank": top + (item.get("review_rank") or 0)} for sid, item, _ in placed], batches)
 
 
-def _follow(targets: list[dict]) -> None:
+def _follow(targets: list[dict], batches: SaveBatches | None = None) -> None:
     """Put statements still in the machine's hands where the run says. The WHERE clause is
     the rule: re-checked by the database at the moment of writing, so a statement staff
     confirmed, moved, excluded or placed in a staff theme while the job ran is left alone.
@@ -224,10 +289,11 @@ def _follow(targets: list[dict]) -> None:
                              or_(ST.c.category.is_distinct_from(bindparam("cat")),
                                  ST.c.theme_id.is_distinct_from(bindparam("tid"))))
             .values(category=bindparam("cat"), theme_id=bindparam("tid"), version=ST.c.version + 1))
-    db.session.execute(stmt, targets)
+    _executemany(stmt, targets, batches)
 
 
-def _match_clusters(evaluation, clusters, placed, themes, old_members, run, *, keep_existing=False) -> dict[str, int]:
+def _match_clusters(evaluation, clusters, placed, themes, old_members, run, *, keep_existing=False,
+                    wrote=lambda rows=1: None) -> dict[str, int]:
     """Cluster id → theme id. A full run matches clusters to the themes the machine held
     before; an update only adds themes for the clusters its new statements form."""
     from analysis.theme_edit import match_themes
@@ -255,10 +321,12 @@ def _match_clusters(evaluation, clusters, placed, themes, old_members, run, *, k
                     label = theme.machine_label
                 db.session.execute(update(TH).where(TH.c.id == theme.id).values(machine_label=label, **described))
                 out[c["id"]] = theme.id
+                wrote()
             else:
                 out[c["id"]] = db.session.execute(insert(TH).values(
                     evaluation_id=evaluation.id, category=category, origin="machine", machine_label=label,
                     **described).returning(TH.c.id)).scalar_one()
+                wrote()
     return out
 
 
@@ -283,5 +351,5 @@ def _drop_stale(evaluation, existing, seen) -> None:
         ~exists().where(ReviewChange.__table__.c.theme_id == TH.c.id)))
 
 
-__all__ = ["AnalysisError", "EvaluationInput", "analyse", "assign_measures", "evaluation_input", "output_dir",
+__all__ = ["AnalysisError", "EvaluationInput", "SaveBatches", "analyse", "assign_measures", "evaluation_input", "output_dir",
            "page_view", "save_result", "stored_result", "training_labels", "write_derived_files", "write_summary"]
