@@ -150,3 +150,39 @@ def test_an_anonymous_session_never_stores_a_posted_organisation(app):
         assert db.session.scalar(select(func.count()).select_from(Response)
                                  .where(Response.organisation != "")) == 0
     assert [x.organisation for x in stored(app, code)] == [""]
+
+
+def test_repeats_are_recognised_across_processes_through_redis(tmp_path):
+    # With PINGJIA_REDIS_URL the claims live in Redis, shared by every server process: two apps
+    # (two processes' worth of memory) on one database store the text once.
+    import os
+
+    import redis
+    from flask_migrate import upgrade
+
+    from survey import create_app
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("TEST_REDIS_URL"):
+            raise
+        pytest.skip(f"Redis does not answer at {url}: {exc}")
+    prefix = f"pingjia-test-{uuid.uuid4().hex}"
+    config = {"TESTING": True, "SECRET_KEY": "x", "REDIS_URL": url, "RATELIMIT_KEY_PREFIX": prefix,
+              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'redis.sqlite3'}"}
+    first, second = create_app(config), create_app(config)
+    with first.app_context():
+        upgrade()
+        code = make_session("open").code
+    for app in (first, second):
+        assert answer(app, code, app.test_client(), problems=TEXT).status_code == 303
+    assert len(stored(first, code)) == 1
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"*{prefix}*"))
+    assert any(b"/repeat/" in k for k in keys)
+    client.delete(*keys)
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
