@@ -214,6 +214,27 @@ def main() -> int:
     return 0
 
 
+def check_flood(folder: Path, database: str, check) -> None:
+    """benchmarks/serve_checks.py's check 8: a fresh instance, one flood of each kind, one cap race."""
+    env, codes = prepare(folder, database)
+    limit = 40 + 4  # SUBMIT_SESSION_ADDRESS_LIMIT a minute, plus the flood's threads in flight
+    for code, same_text in ((codes[0], True), (codes[1], False)):
+        server, base = serve(folder, env)
+        try:
+            n, statuses, seconds = flood(base, database, code, 1000, same_text=same_text)
+        finally:
+            stop(server)
+        most = 1 if same_text else limit
+        check(f"1,000 {'identical' if same_text else 'different'} answers from one client", n <= most,
+              f"{n} stored (at most {most}) in {seconds:.1f} s; {dict(sorted(statuses.items()))}")
+    server, base = serve(folder, {**env, "PINGJIA_SESSION_RESPONSE_MAX": "20", "PINGJIA_RATELIMIT_ENABLED": "false"})
+    try:
+        n, statuses = race(base, database, codes[2], 60)
+    finally:
+        stop(server)
+    check("60 simultaneous submits against a cap of 20", n == 20, f"{n} stored; {dict(sorted(statuses.items()))}")
+
+
 def prepare_more(folder: Path, env: dict) -> str:
     out = pingjia("create-session", "--plan", "taian-ip-14th-fyp", "--title", "网上征求意见（上限）",
                   "--organiser", "检查", "--starts-at", "2026-12-07 09:00", "--place", "网上",

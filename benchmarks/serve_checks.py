@@ -20,6 +20,9 @@ login) is served in a subprocess. Then, as staff over HTTP:
    page, summary.md, analysis.json (benchmarks/serve_masking.py);
 7. a 2,000-answer analysis on SQLite with the page polling and two staff acting while it saves:
    no 500 and no false 409 (benchmarks/serve_locking.py; --skip-locking leaves it out).
+8. open sessions cannot be flooded: 1,000 identical answers from one client store 1, 1,000
+   different ones at most the per-session rate, 60 simultaneous submits against a cap of 20
+   store 20 (benchmarks/flood.py; a fresh instance).
 
 Prints one line per check and exits 1 if any fails. Loopback only; not part of the test run.
 """
@@ -275,6 +278,10 @@ def main() -> int:
 
         locking = Path(tempfile.mkdtemp(prefix="serve-locking-"))
         check_under_save(locking, f"sqlite:///{locking / 'locking.sqlite3'}", 2000, 1800, check)
+    from flood import check_flood
+
+    flooded = Path(tempfile.mkdtemp(prefix="serve-flood-"))
+    check_flood(flooded, f"sqlite:///{flooded / 'flood.sqlite3'}", check)
     print("all checks passed" if not failed else f"failed: {', '.join(failed)}")
     return 1 if failed else 0
 
