@@ -23,7 +23,8 @@ integrity check (SQLite: PRAGMA integrity_check and foreign_key_check; PostgreSQ
 no orphan or missing ratings, no duplicate submission ids).
 
 The participant throttles (per-address answers, per-session cap) are set far above the run's
-size through their config keys (PINGJIA_SUBMIT_ADDRESS_LIMIT, PINGJIA_SESSION_RESPONSE_MAX):
+size through their config keys (PINGJIA_SUBMIT_ADDRESS_LIMIT, PINGJIA_SUBMIT_SESSION_ADDRESS_LIMIT,
+PINGJIA_SESSION_RESPONSE_MAX), and repeated texts are not compared (PINGJIA_REPEAT_WINDOW_SECONDS=0):
 every simulated phone comes from 127.0.0.1, which a real venue never concentrates like this.
 Loopback only, bounded: at most 5,000 participants and 200 concurrent, each phase stops after
 --timeout seconds. Not part of the test run.
@@ -56,7 +57,11 @@ HOST = "127.0.0.1"  # loopback only
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PLAN_ID = "taian-ip-14th-fyp"
 NO_THROTTLE = {"PINGJIA_SUBMIT_ADDRESS_LIMIT": "1000000 per minute",
-               "PINGJIA_SESSION_RESPONSE_MAX": "1000000"}
+               "PINGJIA_SUBMIT_SESSION_ADDRESS_LIMIT": "1000000 per minute",
+               "PINGJIA_SESSION_RESPONSE_MAX": "1000000",
+               # the simulated phones draw their texts from a short list, all from 127.0.0.1:
+               # the same text from one address would count once (survey/participate/repeats.py)
+               "PINGJIA_REPEAT_WINDOW_SECONDS": "0"}
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 PROBLEMS = ["高校与企业之间缺乏有效的专利技术信息沟通，成果转化渠道不畅。",
