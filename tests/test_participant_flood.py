@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from support.participate import BUSINESS_PLAN_FILE, csrf_token, make_session, valid_answer
 
+from survey.answers import rating_field_name
 from survey.extensions import db
 from survey.models import EvaluationSession, Response
 
@@ -41,16 +42,22 @@ def stored(app, code: str) -> list[Response]:
 
 def test_the_same_text_from_one_device_is_stored_once(app, open_code):
     phone = app.test_client()
-    first = answer(app, open_code, phone, problems="无")  # short texts too, from the same device
+    first = answer(app, open_code, phone, problems="无", suggestions="")  # short texts too, from one device
     assert first.status_code == 303
     for _ in range(5):
-        again = answer(app, open_code, phone, problems="无")
+        again = answer(app, open_code, phone, problems="无", suggestions="")
         assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"] + "?again=1"
     assert len(stored(app, open_code)) == 1
     page = phone.get(again.headers["Location"]).get_data(as_text=True)
     assert "本次重复提交没有再次保存" in page
     assert answer(app, open_code, phone, problems="另一条意见").status_code == 303  # a new text is new
     assert len(stored(app, open_code)) == 2
+    # A phone passed round the table: the next person's "无" with other ratings is theirs.
+    with app.app_context():
+        goals = [g.id for g in db.session.scalar(select(EvaluationSession).filter_by(code=open_code)).plan.definition.goals]
+    other = {rating_field_name(g): "1" for g in goals}
+    assert answer(app, open_code, phone, problems="无", suggestions="", **other).status_code == 303
+    assert len(stored(app, open_code)) == 3
 
 
 def test_the_same_text_from_one_address_is_stored_once_but_short_answers_are_not_compared(app, open_code):

@@ -2,9 +2,10 @@
 
 A script that posts one text with a fresh submission id each time stored 120 identical answers
 in 2.2 s (issue 21). The submission id cannot catch it (the script makes new ones), so the text
-is compared too: the same written answer to the same session, from the same device (the cookie
-the form page hands out) or the same address, within REPEAT_WINDOW_SECONDS, is the submit already
-stored, answered with its thank-you page and stored nothing. From one address the text must be at
+is compared too: the same answer to the same session from the same device (the cookie the form
+page hands out; text, type and ratings all the same) or the same written text from the same
+address, within REPEAT_WINDOW_SECONDS, is the submit already stored, answered with its thank-you
+page and stored nothing. From one address the text must be at
 least REPEAT_MIN_CHARS long: two people behind one venue Wi-Fi may both write "无", never the same
 sentence; short answers from a flooding address are left to the rate limit (survey/throttle.py).
 
@@ -47,6 +48,10 @@ def _significant(text: str) -> str:
     return "".join(_WORDS.findall(text)).lower()
 
 
+def _digest(session: EvaluationSession, value: str) -> str:
+    return hashlib.sha256(f"{session.id}\x1e{value}".encode()).hexdigest()[:32]
+
+
 @dataclass
 class Claim:
     keys: list[str]
@@ -75,11 +80,13 @@ def claim(session: EvaluationSession, form: SurveyFormBase) -> Response | Claim 
     text = "\x1f".join(_significant(form[name].data or "") for name in ("organisation", "problems", "suggestions"))
     if window <= 0 or not text.strip("\x1f"):
         return None
-    digest = hashlib.sha256(f"{session.id}\x1e{text}".encode()).hexdigest()[:32]
+    # From one device the whole answer must repeat (a phone passed round a table may carry two
+    # people's "无" with different ratings); from one address the written text is enough.
+    whole = f"{text}\x1e{form.organisation_type.data or ''}\x1e{sorted(form.scores().items())}"
     prefix = f"{config['RATELIMIT_KEY_PREFIX']}/repeat/{session.id}"
-    keys = [f"{prefix}/device/{device_token()}/{digest}"]
+    keys = [f"{prefix}/device/{device_token()}/{_digest(session, whole)}"]
     if len(text.replace("\x1f", "")) >= int(config["REPEAT_MIN_CHARS"]):
-        keys.append(f"{prefix}/address/{get_remote_address()}/{digest}")
+        keys.append(f"{prefix}/address/{get_remote_address()}/{_digest(session, text)}")
     storage = throttle_storage()
     claimed = [storage.incr(f"{key}/claim", window) for key in keys]
     if all(n == 1 for n in claimed):
