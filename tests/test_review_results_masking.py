@@ -86,7 +86,6 @@ def test_the_jobs_derived_files_get_the_roster_names(app, seeded, monkeypatch):
     # write_derived_files is what the job's refresh task calls: the clouds mask roster names
     # (and parts of them) only when it passes them on.
     import analysis.report
-
     from survey.review import results
 
     seen = {}
