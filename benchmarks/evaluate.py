@@ -171,6 +171,34 @@ def evaluate_in_domain(path: Path, args) -> list[dict]:
                     "categories": f"{len(plan.categories)} (seed plan)", **scores}]
 
 
+def pipeline_scores(texts, y, plan, label_of, representation: str, seed: int, k: int | None = None,
+                    fields=None) -> dict:
+    """The pipeline as the CLI and the job run it (`analyze`: kinds first, then mapping and
+    themes), each text one answer. Accuracy at the defaults: a statement the pipeline leaves in
+    no category ("none") or sends to 未归类 counts as wrong. NMI of the themes (`n_themes=k`)
+    against the labels, statements in no theme forming one cluster of their own; `left_out`:
+    statements with content (kind not "none") in no theme — the issue says none may be."""
+    started = time.perf_counter()
+    result = analyze(texts, plan, split=False, n_themes=k, representation=representation,
+                     random_state=seed, fields=fields)
+    seconds = time.perf_counter() - started
+    category = [None] * len(texts)
+    theme = ["(none)"] * len(texts)
+    kind = ["none"] * len(texts)
+    for s in result["statements"]:
+        category[s["row"]], kind[s["row"]] = s["category"], s["kind"]
+        theme[s["row"]] = s["theme"] or "(none)"
+    pred = [label_of.get(c, OTHER) if c else OTHER for c in category]
+    out = {"pipe_s": seconds, "kinds": {k_: kind.count(k_) for k_ in ("problem", "suggestion", "praise", "none")},
+           "no_category": sum(c is None for c in category),
+           "left_out": sum(1 for t, k_ in zip(theme, kind) if k_ != "none" and t == "(none)")}
+    if y is not None:
+        out["pipe_acc"] = accuracy_score(y, pred)
+        out["pipe_f1"] = f1_score(y, pred, average="macro")
+        out["pipe_nmi"] = normalized_mutual_info_score(y, theme)
+    return out
+
+
 def evaluate_set(data: Path, plan_stem: str, args) -> dict:
     texts, y = load_sample(data, args.n, args.seed)
     plan, label_of = plan_with_labels(plan_stem)
@@ -197,6 +225,7 @@ def evaluate_set(data: Path, plan_stem: str, args) -> dict:
     out["kw_f1"] = f1_score(y, kw, average="macro")
 
     k = len(set(y))
+    out.update(pipeline_scores(texts, y, plan, label_of, args.representation, args.seed, k))
     labels = cluster(X, k, random_state=args.seed)
     out["nmi"] = normalized_mutual_info_score(y, labels)
     out["ari"] = adjusted_rand_score(y, labels)

@@ -16,9 +16,13 @@ Persistence rules (see review/models.py):
   in them (`analysis.theme_edit.match_themes`, per category): a matched theme keeps its id
   and, while most of its members stay, its label (`placement.py`); no two themes of one
   category share a label.
-- an update (`kind="update"`) analyses only answers without statements and places their
-  statements into the themes in force; a full run re-clusters every machine statement.
-- confirmed and moved statements are the training labels of the next run.
+- an update (`kind="update"`) saves only the statements of answers without statements and
+  places them into the themes in force; a full run re-clusters every machine statement. Both
+  run the pipeline over every answer, with the same representation (chosen by the number of
+  answers read) and the same staff decisions, so with nothing else changed an update gives a
+  new statement the category a full run would (issue 24: they agree on ≥ 95%).
+- confirmed and moved statements are the training labels of the next run; a kind staff set
+  (`kind_by_staff`) is kept by every run and taught to the kind model.
 - the job writes through Core UPDATEs (no ORM version check, and `version` is bumped only
   where the job moved a statement), so a job never fails because staff acted meanwhile.
 """
@@ -62,6 +66,13 @@ def training_labels(evaluation: Evaluation) -> dict[str, str]:
     return {text: category for text, category in rows if category in known}
 
 
+def training_kinds(evaluation: Evaluation) -> dict[str, str]:
+    """Every statement whose kind staff set: its text → that kind (kept, and taught)."""
+    rows = db.session.execute(select(Statement.text, Statement.kind).where(
+        Statement.evaluation_id == evaluation.id, Statement.kind_by_staff.is_(True)).order_by(Statement.id))
+    return dict(rows.all())
+
+
 class AnalysisError(ValueError):
     """Why an evaluation cannot be analysed, worded for staff."""
 
@@ -91,19 +102,29 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
         Statement.evaluation_id == evaluation.id)).all())
     if kind == "update" and not have:
         kind = "full"
-    todo = data if kind == "full" else data.subset([i for i, r in enumerate(data.rows) if tuple(r) not in have])
+    fresh = [i for i, r in enumerate(data.rows) if kind == "full" or tuple(r) not in have]
     new_ids: list[int] | None = None
-    if todo.texts:
+    if fresh:
         names = roster_names(evaluation.roster_people)
-        result = analyze(todo.texts, evaluation.plan.definition, groups=todo.groups,
-                         fields=[name for _, name in todo.rows], names=names,
-                         confirmed=training_labels(evaluation), progress=progress, representation=representation)
+        # Every answer, on an update too: the mapper and the kind model see what a full run sees
+        # (same texts, representation, staff decisions, random_state), so a new statement gets
+        # the category a full run would give it; only the new answers' statements are saved.
+        result = analyze(data.texts, evaluation.plan.definition, groups=data.groups,
+                         fields=[name for _, name in data.rows], names=names,
+                         confirmed=training_labels(evaluation), kinds_confirmed=training_kinds(evaluation),
+                         progress=progress, representation=representation)
+        analysed = len(result["statements"])
+        if kind == "update":
+            keep = set(fresh)
+            result = {**result, "statements": [s for s in result["statements"] if s["row"] in keep]}
         if progress is not None:
             progress("save", 0, len(result["statements"]))
-        new_ids = save_result(evaluation, result, todo.rows, run, only_new=kind == "update")
-        assign_measures(evaluation, representation=representation, only=new_ids if kind == "update" else None)
+        new_ids = save_result(evaluation, result, data.rows, run, only_new=kind == "update")
+        only = new_ids if kind == "update" else None
+        assign_measures(evaluation, representation=representation, only=only)
+        assign_goals(evaluation, representation=representation, only=only)
         run.representation = representation if representation != "auto" else \
-            choose_representation(len(result["statements"]))
+            choose_representation(analysed)
     run.kind = kind
     run.statement_count = db.session.scalar(select(func.count()).select_from(Statement).where(
         Statement.evaluation_id == evaluation.id)) or 0
@@ -127,8 +148,9 @@ def assign_measures(evaluation: Evaluation, *, representation: str = "auto", onl
     from analysis.measures import map_to_measures
 
     db.session.flush()
+    # by kind, not by field: a suggestion typed under 存在问题 supports a measure too
     query = select(Statement.id, Statement.text).where(Statement.evaluation_id == evaluation.id,
-                                                       Statement.field == "suggestions")
+                                                       Statement.kind == "suggestion")
     if only is not None:
         query = query.where(Statement.id.in_(only or [-1]))
     rows = db.session.execute(query.order_by(Statement.id)).all()
@@ -138,6 +160,26 @@ def assign_measures(evaluation: Evaluation, *, representation: str = "auto", onl
                               representation=representation)
     db.session.execute(update(ST).where(ST.c.id == bindparam("sid")).values(measure=bindparam("m")),
                        [{"sid": r.id, "m": t} for r, t in zip(rows, targets)])
+
+
+def assign_goals(evaluation: Evaluation, *, representation: str = "auto", only: list[int] | None = None) -> None:
+    """Each praise statement → the plan goal it praises (None: fits none), for the report's
+    （一）; every other statement → None. `only`: just these statements (an update)."""
+    from analysis.measures import map_to_measures
+
+    db.session.flush()
+    query = select(Statement.id, Statement.text, Statement.kind).where(Statement.evaluation_id == evaluation.id)
+    if only is not None:
+        query = query.where(Statement.id.in_(only or [-1]))
+    rows = db.session.execute(query.order_by(Statement.id)).all()
+    praise = [r for r in rows if r.kind == "praise"]
+    goals = list(evaluation.plan.definition.goals)
+    targets = map_to_measures([r.text for r in praise], goals, representation=representation) \
+        if praise and goals else [None] * len(praise)
+    goal_of = {r.id: t for r, t in zip(praise, targets)}
+    if rows:
+        db.session.execute(update(ST).where(ST.c.id == bindparam("sid")).values(goal=bindparam("g")),
+                           [{"sid": r.id, "g": goal_of.get(r.id)} for r in rows])
 
 
 def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], run: AnalysisRun, *,
@@ -152,30 +194,36 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
     seen: set[tuple] = set()
     position: Counter = Counter()
     placed: list[tuple[int, dict, bool]] = []  # (statement id, item, new?)
-    machine_rows = []
+    machine_rows, kind_rows = [], []
     for item in result["statements"]:
         response_id, field_name = rows[item["row"]]
         key = (response_id, field_name, position[item["row"]])
         position[item["row"]] += 1
         seen.add(key)
-        # kind: problem, suggestion, praise or none; praise and none have no category (None)
-        values = {"text": item["text"], "run_id": run.id, "kind": item.get("kind", "problem"),
+        # kind: problem, suggestion, praise or none; only none has no category (None). A kind
+        # staff set is kept: written below, only where staff have not set it
+        values = {"text": item["text"], "run_id": run.id,
                   "machine_category": item["category"],
                   "machine_confidence": float(item["confidence"]), "review_rank": item.get("review_rank")}
         old = existing.get(key)
         if old is None:
             sid = db.session.execute(insert(ST).values(
                 evaluation_id=evaluation.id, response_id=response_id, field=field_name, position=key[2],
-                status="machine", theme_pinned=False, category=item["category"], **values)
+                status="machine", theme_pinned=False, category=item["category"],
+                kind=item.get("kind", "problem"), kind_by_staff=False, **values)
                 .returning(ST.c.id)).scalar_one()
             placed.append((sid, item, True))
         else:
             machine_rows.append({"sid": old.id, **values})
+            kind_rows.append({"sid": old.id, "k": item.get("kind", "problem")})
             placed.append((old.id, item, False))
     if machine_rows:
         db.session.execute(update(ST).where(ST.c.id == bindparam("sid"))
                            .values({k: bindparam("v_" + k) for k in values}),
                            [{"sid": r.pop("sid"), **{"v_" + k: v for k, v in r.items()}} for r in machine_rows])
+    if kind_rows:  # the WHERE clause is the rule: a kind staff set (even while the job ran) stays
+        db.session.execute(update(ST).where(ST.c.id == bindparam("sid"), ST.c.kind_by_staff.is_(False))
+                           .values(kind=bindparam("k")), kind_rows)
     if only_new:
         _offset_ranks(evaluation, placed)
     new = [(sid, item) for sid, item, is_new in placed if is_new and item["category"] is not None]
@@ -241,6 +289,8 @@ def _match_clusters(evaluation, clusters, placed, themes, old_members, run, *, k
     for c in clusters:
         by_category[c["category"]].append(c)
     for category, group in by_category.items():
+        if keep_existing:  # an update: only the clusters its new statements form (not homed)
+            group = [c for c in group if new_members[c["id"]]]
         matched = {}
         if not keep_existing:
             old = {str(t.id): old_members.get(t.id, set()) for t in themes.values() if t.category == category}
@@ -283,5 +333,5 @@ def _drop_stale(evaluation, existing, seen) -> None:
         ~exists().where(ReviewChange.__table__.c.theme_id == TH.c.id)))
 
 
-__all__ = ["AnalysisError", "EvaluationInput", "analyse", "assign_measures", "evaluation_input", "output_dir",
-           "page_view", "save_result", "stored_result", "training_labels", "write_derived_files", "write_summary"]
+__all__ = ["AnalysisError", "EvaluationInput", "analyse", "assign_goals", "assign_measures", "evaluation_input", "output_dir",
+           "page_view", "save_result", "stored_result", "training_kinds", "training_labels", "write_derived_files", "write_summary"]
