@@ -164,6 +164,9 @@ def _follow_machine(statement: Statement) -> None:
     since the action being undone), through any merge of its machine theme."""
     if statement.status != "machine" or statement.theme_pinned:
         return
+    if statement.kind_by_staff and statement.kind == "none":  # staff said: nothing to act on
+        statement.category = statement.theme_id = None
+        return
     statement.category = statement.machine_category
     theme = follow_merges(db.session.get(Theme, statement.machine_theme_id) if statement.machine_theme_id else None)
     statement.theme_id = theme.id if theme is not None else None
