@@ -119,10 +119,11 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
             result = {**result, "statements": [s for s in result["statements"] if s["row"] in keep]}
         if progress is not None:
             progress("save", 0, len(result["statements"]))
-        new_ids = save_result(evaluation, result, data.rows, run, only_new=kind == "update")
-        only = new_ids if kind == "update" else None
-        assign_measures(evaluation, representation=representation, only=only)
-        assign_goals(evaluation, representation=representation, only=only)
+        if result["statements"] or kind == "full":  # an update whose new answers gave no statement: nothing
+            new_ids = save_result(evaluation, result, data.rows, run, only_new=kind == "update")
+            only = new_ids if kind == "update" else None
+            assign_measures(evaluation, representation=representation, only=only)
+            assign_goals(evaluation, representation=representation, only=only)
         run.representation = representation if representation != "auto" else \
             choose_representation(analysed)
     run.kind = kind
@@ -251,6 +252,8 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
 
 def _offset_ranks(evaluation: Evaluation, placed) -> None:
     """An update ranks its new statements after the ones already queued."""
+    if not placed:  # the new answers gave no statement (e.g. "无")
+        return
     top = db.session.scalar(select(func.max(Statement.review_rank)).where(
         Statement.evaluation_id == evaluation.id, Statement.id.notin_([sid for sid, _, _ in placed] or [-1]))) or 0
     db.session.execute(update(ST).where(ST.c.id == bindparam("sid")).values(review_rank=bindparam("rank")),
