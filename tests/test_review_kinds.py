@@ -147,3 +147,30 @@ def test_the_workspace_shows_kinds_mixes_and_new_issues_and_takes_the_kind_key(s
     bad = staff.post(url + "/actions", json={"action": "set_kind", "kind": "?", "statements": [sid]},
                      headers={"X-CSRFToken": token})
     assert bad.status_code == 400 and "意见性质" in bad.get_json()["error"]
+
+
+def test_a_run_keeps_the_kinds_staff_set_and_learns_from_them(app, seeded, monkeypatch):
+    """The next run (the real pipeline, TF-IDF) keeps staff's kinds — praise with its category and
+    theme, none out of every category — and fits the kind model on them."""
+    from analysis import pipeline
+    from survey.review.store import analyse
+
+    taught = []
+    real = pipeline.statement_kinds
+
+    def spy(texts, fields, placed, rep, cache_dir=None, given=None):
+        taught.append({t: g for t, g in zip(texts, given or []) if g})
+        return real(texts, fields, placed, rep, cache_dir, given=given)
+
+    monkeypatch.setattr(pipeline, "statement_kinds", spy)
+    with app.app_context():
+        evaluation, user, s = _ctx(seeded)
+        decisions.set_kind(user, evaluation, [s(0).id], "praise")
+        decisions.set_kind(user, evaluation, [s(6).id], "none")
+        _reload()
+        analyse(evaluation, wordclouds=False, representation="tfidf")
+        _reload()
+        assert (s(0).kind, s(0).kind_by_staff) == ("praise", True)
+        assert s(0).category is not None and s(0).theme_id is not None
+        assert (s(6).kind, s(6).category, s(6).theme_id) == ("none", None, None)
+        assert taught[0] == {s(0).text: "praise", s(6).text: "none"}
