@@ -37,7 +37,9 @@ def test_update_and_full_run_agree_on_categories(app, representation):
         run = analyse(evaluation, wordclouds=False, representation=representation, kind="update")
         assert run.kind == "update"
         updated = _categories(demo.evaluation_id)
-        assert set(first) < set(updated) and all(updated[i] == first[i] for i in first)  # old ones stay
+        assert set(first) < set(updated)
+        kept = sum(updated[i] == first[i] for i in first)  # old ones stay unless mapped differently
+        assert kept >= 0.8 * len(first)
 
         analyse(evaluation, wordclouds=False, representation=representation, kind="full")
         full = _categories(demo.evaluation_id)
@@ -46,6 +48,7 @@ def test_update_and_full_run_agree_on_categories(app, representation):
         # the new statements: exactly what a full run gives them (same texts, representation,
         # staff decisions and random_state)
         assert all(updated[i] == full[i] for i in new), [(i, updated[i], full[i]) for i in new if updated[i] != full[i]]
+        # every statement: the old ones the run maps differently were placed again by the update
         agree = sum(updated[i][0] == full[i][0] for i in full) / len(full)
         assert agree >= 0.95, f"更新分析与全部重新分析的类别一致率 {agree:.1%}"
 

@@ -16,11 +16,13 @@ Persistence rules (see review/models.py):
   in them (`analysis.theme_edit.match_themes`, per category): a matched theme keeps its id
   and, while most of its members stay, its label (`placement.py`); no two themes of one
   category share a label.
-- an update (`kind="update"`) saves only the statements of answers without statements and
-  places them into the themes in force; a full run re-clusters every machine statement. Both
-  run the pipeline over every answer, with the same representation (chosen by the number of
-  answers read) and the same staff decisions, so with nothing else changed an update gives a
-  new statement the category a full run would (issue 24: they agree on ≥ 95%).
+- an update (`kind="update"`) saves the statements of answers without statements and places
+  them into the themes in force; a full run re-clusters every machine statement. Both run the
+  pipeline over every answer, with the same representation (chosen by the number of answers
+  read) and the same staff decisions, so with nothing else changed an update gives a new
+  statement the category a full run would; a stored statement whose category that run gives
+  differently is placed again too (`_update_statements`), so the two agree on every machine
+  statement's category (issue 24: at least 95%); the others keep their place and theme.
 - confirmed and moved statements are the training labels of the next run; a kind staff set
   (`kind_by_staff`) is kept by every run and taught to the kind model.
 - the job writes through Core UPDATEs (no ORM version check, and `version` is bumped only
@@ -115,8 +117,7 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
                          progress=progress, representation=representation)
         analysed = len(result["statements"])
         if kind == "update":
-            keep = set(fresh)
-            result = {**result, "statements": [s for s in result["statements"] if s["row"] in keep]}
+            result = {**result, "statements": _update_statements(evaluation, result, data.rows, set(fresh))}
         if progress is not None:
             progress("save", 0, len(result["statements"]))
         if result["statements"] or kind == "full":  # an update whose new answers gave no statement: nothing
@@ -141,6 +142,23 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     else:  # the pictures are the refresh task's: leave them (it may be drawing them right now)
         write_summary(evaluation)
     return run
+
+
+def _update_statements(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], fresh: set[int]) -> list[dict]:
+    """What an update saves: the new answers' statements, and the stored statements whose
+    category the run (over every answer, as a full run) now gives differently — those are
+    placed again like new ones (while in the machine's hands), so an update and a full run
+    agree on every machine statement's category; the rest keep their place and theme."""
+    stored = {(r.response_id, r.field, r.position): r.machine_category for r in db.session.execute(
+        select(ST.c.response_id, ST.c.field, ST.c.position, ST.c.machine_category)
+        .where(ST.c.evaluation_id == evaluation.id))}
+    out, position = [], Counter()
+    for item in result["statements"]:
+        key = (*rows[item["row"]], position[item["row"]])
+        position[item["row"]] += 1
+        if item["row"] in fresh or (key in stored and stored[key] != item["category"]):
+            out.append(item)
+    return out
 
 
 def assign_measures(evaluation: Evaluation, *, representation: str = "auto", only: list[int] | None = None) -> None:
@@ -227,7 +245,8 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
                            .values(kind=bindparam("k")), kind_rows)
     if only_new:
         _offset_ranks(evaluation, placed)
-    new = [(sid, item) for sid, item, is_new in placed if is_new and item["category"] is not None]
+    # an update places its new statements and the ones whose category changed (all it was given)
+    new = [(sid, item) for sid, item, is_new in placed if (is_new or only_new) and item["category"] is not None]
     homes = placement.nearest_homes(evaluation.id, themes, new, staff_only=not only_new)
     old_members = placement.machine_members(evaluation.id, themes)
     theme_of_cluster = _match_clusters(evaluation, result["themes"], [p for p in placed if p[0] not in homes],
