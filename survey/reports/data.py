@@ -328,11 +328,8 @@ def counted_kind(s: Statement) -> str | None:
     placed in a category, the kind the next analysis run will write (`analysis.kinds.placed_kind`:
     the field's), counted at once; else the machine's. Praise placed in a category stays praise
     (a kind is a label, not a partition)."""
-    if s.kind_by_staff:
-        return s.kind
-    if s.kind == "none" and s.status in PLACED_BY_STAFF and s.category is not None:
-        return placed_kind(s.kind, s.field)
-    return s.kind
+    placed = not s.kind_by_staff and s.kind == "none" and s.status in PLACED_BY_STAFF and s.category is not None
+    return placed_kind(s.kind, s.field) if placed else s.kind
 
 
 def _ratings(plan: PlanDefinition, responses: list[Response]) -> list[GoalSection]:
