@@ -324,10 +324,8 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
 
 
 def counted_kind(s: Statement) -> str | None:
-    """The kind the report goes by: the kind staff set as set; for a "none" statement staff
-    placed in a category, the kind the next analysis run will write (`analysis.kinds.placed_kind`:
-    the field's), counted at once; else the machine's. Praise placed in a category stays praise
-    (a kind is a label, not a partition)."""
+    """The kind the report goes by: staff's as set; a "none" staff placed in a category: the kind the
+    next run will write (`placed_kind`: the field's); else the machine's (praise stays praise)."""
     placed = not s.kind_by_staff and s.kind == "none" and s.status in PLACED_BY_STAFF and s.category is not None
     return placed_kind(s.kind, s.field) if placed else s.kind
 

@@ -2,7 +2,7 @@
 it and the kind model learns from it
 
 Revision ID: f3a9c2d7e5b1
-Revises: e8b2c4d6f1a3
+Revises: f3a9c1d7e5b2
 Create Date: 2026-12-07 02:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'f3a9c2d7e5b1'
-down_revision = 'e8b2c4d6f1a3'
+down_revision = 'f3a9c1d7e5b2'
 branch_labels = None
 depends_on = None
 
