@@ -23,9 +23,9 @@ from analysis.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE, SEED, THEMES = 1000, 0, 10
-# Reached on branch `label` (issue 24), 2026-12-07 (e5+use, 45 titles taken as "none" by the kind model):
-# the guard is these less 0.02.
-REACHED_ACCURACY, REACHED_NMI = 0.599, 0.510
+# Reached on branch `label` (issue 24) rebased on main with the kinds helper's evidence rules, 2026-12-07
+# (e5+use; 3 titles "none"): the guard is these less 0.02.
+REACHED_ACCURACY, REACHED_NMI = 0.623, 0.539
 SLACK = 0.02
 
 
