@@ -204,8 +204,9 @@ def assign_goals(evaluation: Evaluation, *, representation: str = "auto", only: 
 def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], run: AnalysisRun, *,
                 only_new: bool = False) -> list[int]:
     """Upsert the result's statements and themes (rules in the module docstring); returns
-    the ids of the statements this result added. `update`: the result covers only new
-    answers (`only_new`), so existing statements and themes are left as they are."""
+    the ids of the statements this result added (an update, `only_new`: and those it placed
+    again). An update's result covers only new answers' statements and the stored ones it maps
+    differently (`_update_statements`); the other statements and themes are left as they are."""
     existing = {(r.response_id, r.field, r.position): r for r in db.session.execute(
         select(ST).where(ST.c.evaluation_id == evaluation.id))}
     themes = {t.id: t for t in db.session.execute(select(TH).where(TH.c.evaluation_id == evaluation.id))}
@@ -266,7 +267,7 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
     if not only_new:
         _drop_stale(evaluation, existing, seen)
     placement.distinct_labels(evaluation.id)
-    return [sid for sid, _, new in placed if new]
+    return [sid for sid, _, new in placed if new or only_new]  # measures and goals follow them
 
 
 def _offset_ranks(evaluation: Evaluation, placed) -> None:
