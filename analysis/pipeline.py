@@ -21,7 +21,7 @@ from .embed import (  # noqa: F401
     choose_representation,
     make_embedder,
 )
-from .kinds import KIND_NAMES, KINDS, NONE, PRAISE, StatementKinds, placed_kind
+from .kinds import KIND_NAMES, KINDS, NONE, StatementKinds, placed_kind
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
 from .privacy import mask_text
@@ -37,9 +37,9 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
             confirmed: Mapping[str, str] | None = None, random_state: int = 0,
             progress: Progress | None = None, representation: str = "auto",
             cache_dir=None, fields: Sequence[str | None] | None = None,
-            names: Sequence[str] = ()) -> dict:
-    """Say what each statement is, map problems and suggestions to the plan's problem
-    categories and group them into themes.
+            names: Sequence[str] = (), kinds_confirmed: Mapping[str, str] | None = None) -> dict:
+    """Say what each statement is, map every statement with something to act on to the plan's
+    problem categories and group them into themes by topic.
 
     texts: one answer per row (None/empty rows give no statement). groups[i]: row i's
     organisation type. fields[i]: the form field row i was written in ("存在问题"/"problems"
@@ -49,9 +49,14 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     `CategoryMapper.fit` owns that rule. names: the roster's personal names, masked with
     phones, IDs and e-mails (analysis.privacy) before anything is built from the text.
 
-    Each statement gets a `kind` (analysis.kinds): problem, suggestion, praise or none.
-    Praise and none are no problems: `category` None and no theme, unless staff placed the
-    statement in a category (`confirmed`). Keywords, labels, quotes and word clouds are built
+    kinds_confirmed: statement text → kind, staff decisions on what a statement is: kept as
+    given and taught to the kind model, so statements like them move too.
+
+    Each statement gets a `kind` (analysis.kinds): problem, suggestion, praise or none. A kind
+    is a label, not a partition: every statement but "none" (nothing to act on) gets a category
+    (or "other") and a theme by its topic, whatever its kind, so a problem and a suggestion
+    about one issue share a theme; each theme says its mix of kinds (`kinds`). A "none"
+    statement staff placed in a category (`confirmed`) is an issue (`placed_kind`). Keywords, labels, quotes and word clouds are built
     from masked text; a statement's `text` stays as written (staff review it).
     representation: "auto" (by size, see `choose_representation`), "tfidf", "use", "e5"
     or "e5+use". cache_dir: where sentence vectors are cached (None: the default, False: off).
@@ -59,8 +64,9 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     Returns ``{"statements": [{"row", "text", "kind", "category", "confidence", "theme",
     "review_rank"}], "categories": [{"id", "name", "count"}] (plan order, then "other"),
     "kinds": [{"id", "name", "count"}] (problem, suggestion, praise, none),
-    "themes": [{"id", "category", "kind", "label", "label_words", "keywords", "size",
-    "representatives", "groups"}]}``. review_rank: 1 is the statement whose confirmation
+    "themes": [{"id", "category", "kind", "kinds", "label", "label_words", "keywords", "size",
+    "representatives", "groups"}]}``; a theme's `kind` is its members' most common kind,
+    `kinds` how many of each (problem, suggestion, praise). review_rank: 1 is the statement whose confirmation
     would teach the mapper most (see `CategoryMapper`), ranks 1..n distinct; statements
     with no category come last. theme "" means none.
     """
@@ -80,11 +86,12 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     categories = list(plan.categories) if plan is not None else []
     rep = choose_representation(n) if representation == "auto" else representation
     confirmed = {mask_text(t, names, whole=True): c for t, c in (confirmed or {}).items()}
+    given_kinds = {mask_text(t, names, whole=True): k for t, k in (kinds_confirmed or {}).items() if k in KINDS}
     kinds = statement_kinds(originals, [fields[s.row] for s in statements] if fields is not None else None,
-                            [sentences[i] in confirmed for i in range(n)], rep, cache_dir)
-    # what is mapped and clustered: problems and suggestions, and whatever staff placed
-    content = np.array([kinds[i] in ("problem", "suggestion") or sentences[i] in confirmed
-                        for i in range(n)], dtype=bool)
+                            [sentences[i] in confirmed for i in range(n)], rep, cache_dir,
+                            given=[given_kinds.get(sentences[i]) for i in range(n)])
+    # what is mapped and clustered: everything with something to act on, whatever its kind
+    content = np.array([kinds[i] != NONE for i in range(n)], dtype=bool)
     idx = np.flatnonzero(content)
 
     tokenizer = ChineseTokenizer.for_plan(plan)  # the plan's own words and stopwords on top
@@ -167,17 +174,34 @@ def kind_model(rep: str, cache_dir=None) -> StatementKinds:
 
 
 def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: list[bool], rep: str,
-                    cache_dir=None) -> np.ndarray:
-    """Each statement's kind. A statement staff placed in a category is an issue whatever the
-    model says (`placed_kind`); when the model had called such statements praise or none, they
-    join its training examples and it is fitted again, so staff's corrections also move the
-    call on statements like them."""
+                    cache_dir=None, given: list[str | None] | None = None) -> np.ndarray:
+    """Each statement's kind. `given[i]`: the kind staff gave statement i (None: the model's
+    call), kept as given. A statement staff placed in a category has something to act on: the
+    model's "none" becomes the field's kind (`placed_kind`); praise stays praise (a kind is a
+    label, praise has a topic too). Where the model disagrees with staff, those statements join
+    its training examples and it is fitted again, so staff's corrections also move the call on
+    statements like them (the next run learns)."""
     fields = list(fields) if fields is not None else [None] * len(texts)
+    given = list(given) if given is not None else [None] * len(texts)
     model = kind_model(rep, cache_dir)
     kinds = model.fit().predict(texts, fields, normalized=True)
-    wrong = [i for i, p in enumerate(placed) if p and kinds[i] in (PRAISE, NONE)]
+
+    def wanted(i: int) -> str | None:
+        if given[i] is not None:
+            return given[i]
+        return placed_kind(NONE, fields[i]) if placed[i] and kinds[i] == NONE else None
+
+    wrong = [i for i in range(len(texts)) if wanted(i) is not None and wanted(i) != kinds[i]]
     if wrong:
-        kinds = model.fit([texts[i] for i in wrong], [placed_kind(kinds[i], fields[i]) for i in wrong],
+        teach = [wanted(i) for i in wrong]
+        kinds = model.fit([texts[i] for i in wrong], teach,
                           [fields[i] for i in wrong]).predict(texts, fields, normalized=True)
+    out = []
+    for i, k in enumerate(kinds):
+        if given[i] is not None:
+            k = given[i]
+        elif placed[i] and k == NONE:
+            k = placed_kind(k, fields[i])
+        out.append(k)
     # an object array: a fixed-width str array would cut "suggestion"
-    return np.array([placed_kind(k, f) if p else k for k, f, p in zip(kinds, fields, placed)], dtype=object)
+    return np.array(out, dtype=object)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .clouds import find_cjk_font, render_wordcloud
-from .kind_names import KIND_NAMES, NONE, PRAISE
+from .kind_names import KIND_NAMES, NONE, PRAISE, PROBLEM, SUGGESTION
 from .plan import OTHER
 from .privacy import mask_text
 from .tokenize import ChineseTokenizer, is_keyword
@@ -161,7 +161,7 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
         if not themes and category["count"]:
             quotes = [s["text"] for s in statements if s["category"] == category["id"]][:QUOTES]
             lines += [_quote(mask_text(q, names)) for q in quotes] + [""]
-    praise = [s["text"] for s in statements if s.get("kind") == PRAISE and s["category"] is None]
+    praise = [s["text"] for s in statements if s.get("kind") == PRAISE]
     if praise:
         lines += [f"## {KIND_NAMES[PRAISE]}", "", f"共 {len(praise)} 条。", ""]
         lines += [_quote(mask_text(q, names)) for q in praise[:QUOTES]] + [""]
@@ -171,9 +171,15 @@ def summary_markdown(result: Mapping, source: Source, *, clouds: Iterable[Path] 
     return "\n".join(lines).rstrip() + "\n"
 
 
+def kind_mix(counts: Mapping[str, int]) -> str:
+    """A theme's mix of kinds as staff read it: "问题 3 · 建议 2 · 肯定 1" (kinds with none left out)."""
+    return " · ".join(f"{KIND_NAMES[k]} {counts[k]}" for k in (PROBLEM, SUGGESTION, PRAISE)
+                      if counts.get(k))
+
+
 def _theme_lines(theme: Mapping, cloud_files: set[str]) -> list[str]:
-    kind = f"{KIND_NAMES[theme['kind']]}，" if theme.get("kind") in KIND_NAMES else ""
-    lines = [f"### {_md(theme['label'])}（{kind}{theme['size']} 条）", ""]
+    mix = kind_mix(theme.get("kinds") or {})
+    lines = [f"### {_md(theme['label'])}（{theme['size']} 条{'：' + mix if mix else ''}）", ""]
     if theme.get("keywords"):
         lines += [f"关键词：{'、'.join(_md(k) for k in theme['keywords'][:KEYWORDS_SHOWN])}", ""]
     groups = theme.get("groups") or {}

@@ -38,7 +38,7 @@ from .theme_names import theme_name
 from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
-_KIND_ORDER = ("problem", "suggestion", None)  # problem themes first within a category
+MIX_KINDS = ("problem", "suggestion", "praise")  # a theme's kind mix, in this order
 
 
 def reduce(X, n_components: int | None = None, random_state: int = 0) -> np.ndarray:
@@ -179,30 +179,27 @@ class ThemeClusterer(BaseEstimator):
         texts are embedded with `embedder`); `groups[i]` its organisation type; `order`
         the category order for the output; `counts`/`vocabulary`: a word count matrix of
         the texts already segmented (else the texts are segmented here for the keywords);
-        `kinds[i]`: "problem" or "suggestion" (analysis.kinds): problems and suggestions of a
-        category form themes of their own, problems first, and each theme says its `kind`
-        (None without kinds); `quotes[i]`: the text shown as statement i's quote
+        `kinds[i]`: statement i's kind (analysis.kinds): a label, not a partition — themes are
+        found by topic within each category, whatever the kinds; each theme says its mix
+        (`kinds`: problem/suggestion/praise → count) and its `kind`, the most common one
+        (problem on a tie; None without kinds); `quotes[i]`: the text shown as statement i's quote
         (default: `texts[i]`).
         """
         texts = list(texts)
         n = len(texts)
         X = embeddings if embeddings is not None or not n else self._embed(texts)
         cats = np.array(list(categories) if categories is not None else ["other"] * n, dtype=object)
-        # praise a staff member placed in a category is clustered with its problems
-        sorts = np.array([None if kinds is None else "suggestion" if kinds[i] == "suggestion" else "problem"
-                          for i in range(n)], dtype=object)
         R = reduce(X, random_state=self.random_state) if n else np.zeros((0, 1))
         self.spectral_ = not sp.issparse(X) and n <= self.spectral_max
         present = list(dict.fromkeys(order or [])) + sorted(set(cats) - set(order or []))
         present = [c for c in present if np.any(cats == c)]
-        blocks_in = [(c, k) for c in present for k in _KIND_ORDER if np.any((cats == c) & (sorts == k))]
-        sizes = {b: int(np.sum((cats == b[0]) & (sorts == b[1]))) for b in blocks_in}
-        quota = _allocate(sizes, self.n_themes) if self.n_themes and blocks_in else None
+        sizes = {c: int(np.sum(cats == c)) for c in present}
+        quota = _allocate(sizes, self.n_themes) if self.n_themes and present else None
 
         local = np.zeros(n, dtype=int)
         blocks = []
-        for block in blocks_in:
-            idx = np.flatnonzero((cats == block[0]) & (sorts == block[1]))
+        for block in present:
+            idx = np.flatnonzero(cats == block)
             if quota is not None:
                 k = quota[block]
                 labels = cluster_candidates(R[idx], [k], spectral=self.spectral_,
@@ -219,11 +216,11 @@ class ThemeClusterer(BaseEstimator):
         theme_of = np.zeros(n, dtype=int)
         ids, owners = [], []
         numbered: Counter = Counter()
-        for (c, kind), idx, k in blocks:
+        for c, idx, k in blocks:
             theme_of[idx] = len(ids) + local[idx]
             ids.extend(f"{c}-{numbered[c] + j + 1}" for j in range(k))
             numbered[c] += k
-            owners.extend([(c, kind)] * k)
+            owners.extend([c] * k)
         self.labels_ = np.array([ids[t] for t in theme_of], dtype=object)
 
         keywords = self._keywords(texts, theme_of, len(ids), counts, vocabulary)
@@ -231,8 +228,10 @@ class ThemeClusterer(BaseEstimator):
         used: dict[str, list[str]] = {}
         cut = (self.tokenizer if self.tokenizer is not None else ChineseTokenizer()).cut  # one for all names
         self.themes_ = []
-        for t, (tid, (owner, kind)) in enumerate(zip(ids, owners)):
+        for t, (tid, owner) in enumerate(zip(ids, owners)):
             members = np.flatnonzero(theme_of == t)
+            mix = Counter(kinds[i] for i in members) if kinds is not None else Counter()
+            kind = max(MIX_KINDS, key=lambda k: (mix[k], k == "problem")) if kinds is not None else None
             central = self._central(R, members, texts, most=members.size)  # all, for the name
             # quotes: the central statements that hold no personal data first (masked text has *)
             near = self._central(R, members, shown, most=10)
@@ -240,7 +239,8 @@ class ThemeClusterer(BaseEstimator):
             label, label_words = theme_name([texts[i] for i in central], keywords[t], cut=cut,
                                             kind=kind, avoid=used.get(owner, []))
             used.setdefault(owner, []).append(label)
-            theme = {"id": tid, "category": owner, "kind": kind, "label": label, "label_words": label_words,
+            theme = {"id": tid, "category": owner, "kind": kind,
+                     "kinds": {k: mix[k] for k in MIX_KINDS} if kinds is not None else {}, "label": label, "label_words": label_words,
                      "keywords": keywords[t], "size": int(members.size),
                      "representatives": reps, "groups": {}}
             if groups is not None:

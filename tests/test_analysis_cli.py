@@ -208,7 +208,7 @@ def check_contract(result: dict, rows: list[str | None]) -> None:
     for s in result["statements"]:
         assert set(s) == {"row", "text", "kind", "category", "confidence", "theme", "review_rank"}
         assert isinstance(s["row"], int) and isinstance(s["confidence"], float)
-        if s["kind"] in ("praise", "none"):  # no problem: in no category, no theme
+        if s["kind"] == "none":  # nothing to act on: in no category, no theme (a kind is a label)
             assert s["category"] is None and s["theme"] == ""
         else:
             assert s["category"] in category_ids and s["theme"] in theme_ids
@@ -221,9 +221,10 @@ def check_contract(result: dict, rows: list[str | None]) -> None:
     for k in result["kinds"]:
         assert k["count"] == sum(s["kind"] == k["id"] for s in result["statements"])
     for t in result["themes"]:
-        assert set(t) == {"id", "category", "kind", "label", "label_words", "keywords", "size",
+        assert set(t) == {"id", "category", "kind", "kinds", "label", "label_words", "keywords", "size",
                           "representatives", "groups"}
-        assert t["kind"] in ("problem", "suggestion")
+        assert t["kind"] in ("problem", "suggestion", "praise")
+        assert sum(t["kinds"].values()) == t["size"]
         assert all(w in t["label"] for w in t["label_words"])
         assert t["category"] in category_ids and isinstance(t["label"], str)
         assert all(isinstance(k, str) for k in t["keywords"]) and len(t["representatives"]) <= t["size"]

@@ -23,7 +23,7 @@ ANSWERS = [
 ]
 GROUPS = ["企业", None, "高校", "企业", "企业", "企业", "服务机构", "高校", "企业", "企业", None, "高校"]
 STATEMENT_KEYS = {"row", "text", "kind", "category", "confidence", "theme", "review_rank"}
-THEME_KEYS = {"id", "category", "kind", "label", "label_words", "keywords", "size", "representatives", "groups"}
+THEME_KEYS = {"id", "category", "kind", "kinds", "label", "label_words", "keywords", "size", "representatives", "groups"}
 
 
 @pytest.fixture(scope="module")
@@ -128,20 +128,47 @@ def kinds_result(plan):
     return analyze(KIND_ANSWERS, plan, fields=KIND_FIELDS, names=["王丽"], representation="tfidf")
 
 
-def test_praise_and_none_are_in_no_category(kinds_result):
+def test_a_kind_is_a_label_not_a_partition(kinds_result):
+    """Praise keeps its category and theme; only "none" (nothing to act on) stays out."""
     by_text = {s["text"]: s for s in kinds_result["statements"]}
     praise = by_text["总体感觉营商环境改善明显，审批速度快了很多。"]
-    assert praise["kind"] == "praise" and praise["category"] is None and praise["theme"] == ""
+    assert praise["kind"] == "praise" and praise["category"] is not None and praise["theme"]
     assert by_text["没有问题"]["kind"] == "none" and by_text["没有问题"]["category"] is None
+    assert by_text["没有问题"]["theme"] == ""
     assert "同上" not in by_text  # a bare no-answer is no statement at all (analysis.text)
     contact = next(s for s in kinds_result["statements"] if s["row"] == 3)
     assert contact["kind"] == "none" and contact["category"] is None and contact["theme"] == ""
     assert by_text["建议建立技术调查官制度。"]["kind"] == "suggestion"
+    for s in kinds_result["statements"]:  # everything with content has a category and a theme
+        assert (s["category"] is not None and s["theme"] != "") == (s["kind"] != "none"), s
     counted = sum(c["count"] for c in kinds_result["categories"])
-    assert counted == sum(1 for s in kinds_result["statements"] if s["kind"] in ("problem", "suggestion"))
+    assert counted == sum(1 for s in kinds_result["statements"] if s["kind"] != "none")
     assert sorted(s["review_rank"] for s in kinds_result["statements"]) == \
         list(range(1, len(kinds_result["statements"]) + 1))
-    assert {t["kind"] for t in kinds_result["themes"]} <= {"problem", "suggestion"}
+    for theme in kinds_result["themes"]:  # each theme carries its mix of kinds
+        members = [s for s in kinds_result["statements"] if s["theme"] == theme["id"]]
+        assert theme["kinds"] == {k: sum(s["kind"] == k for s in members) for k in ("problem", "suggestion", "praise")}
+        assert sum(theme["kinds"].values()) == theme["size"]
+        assert theme["kind"] == max(theme["kinds"], key=lambda k: (theme["kinds"][k], k == "problem"))
+
+
+def test_problems_and_suggestions_about_one_issue_share_a_theme():
+    """Themes are found by topic, never split by kind: two topics, each said as a problem and as
+    a suggestion, give two themes, each with both kinds."""
+    from analysis.themes import ThemeClusterer
+
+    texts = ["专利评估机构太少", "专利评估机构少，专利评估难", "缺少专利评估机构",
+             "建议培育专利评估机构", "建议多培育专利评估机构",
+             "商标侵权维权周期长", "商标侵权维权难、周期长", "建议缩短商标侵权维权周期",
+             "希望缩短商标侵权维权周期"]
+    kinds = ["problem"] * 3 + ["suggestion"] * 2 + ["problem"] * 2 + ["suggestion"] * 2
+    model = ThemeClusterer(n_themes=2, embedder="tfidf").fit(texts, kinds=kinds)
+    assert len(model.themes_) == 2
+    assert len(set(model.labels_[:5])) == 1 and len(set(model.labels_[5:])) == 1
+    assert {t["kinds"]["problem"] > 0 and t["kinds"]["suggestion"] > 0 for t in model.themes_} == {True}
+    # with no number of themes given, kinds do not split a category either
+    auto = ThemeClusterer(embedder="tfidf").fit(texts[:5], kinds=kinds[:5])
+    assert len(auto.themes_) == 1 and auto.themes_[0]["kinds"] == {"problem": 3, "suggestion": 2, "praise": 0}
 
 
 def test_no_personal_data_in_keywords_labels_or_quotes(kinds_result):
@@ -154,21 +181,35 @@ def test_no_personal_data_in_keywords_labels_or_quotes(kinds_result):
     assert not any(ch.isdigit() for t in kinds_result["themes"] for w in t["keywords"] for ch in w)
 
 
-def test_staff_can_place_praise_in_a_category(plan):
-    """Placing a statement in a category says it is an issue: its kind follows the field."""
+def test_staff_placing_a_statement_keeps_praise_and_makes_none_an_issue(plan):
+    """Placing praise in a category keeps it praise (praise has a topic too); placing a "none"
+    statement says it has something to act on: its kind follows the field."""
     text = "总体感觉营商环境改善明显，审批速度快了很多。"
     out = analyze(KIND_ANSWERS, plan, representation="tfidf", confirmed={text: "service-talent"})
     hit = next(s for s in out["statements"] if s["text"] == text)
-    assert hit["kind"] == "problem" and hit["category"] == "service-talent" and hit["theme"]
-    fields = ["意见建议" if t == text else f for t, f in zip(KIND_ANSWERS, KIND_FIELDS)]
-    out = analyze(KIND_ANSWERS, plan, fields=fields, representation="tfidf", confirmed={text: "other"})
-    hit = next(s for s in out["statements"] if s["text"] == text)
-    assert (hit["kind"], hit["category"]) == ("suggestion", "other")
-    assert next(s for s in out["statements"] if s["text"] == "没有问题")["kind"] == "none"  # the rest stand
+    assert hit["kind"] == "praise" and hit["category"] == "service-talent" and hit["theme"]
+    fields = ["意见建议" if t == "没有问题" else f for t, f in zip(KIND_ANSWERS, KIND_FIELDS)]
+    out = analyze(KIND_ANSWERS, plan, fields=fields, representation="tfidf", confirmed={"没有问题": "other"})
+    hit = next(s for s in out["statements"] if s["text"] == "没有问题")
+    assert (hit["kind"], hit["category"]) == ("suggestion", "other") and hit["theme"]
+
+
+def test_staff_kinds_are_kept_and_taught(plan):
+    """A kind staff gave is kept as given, in either direction, and does not cost the statement
+    its place unless it is "none"."""
+    praise = "总体感觉营商环境改善明显，审批速度快了很多。"
+    problem = "企业不知道有哪些高校成果可以用。"
+    out = analyze(KIND_ANSWERS, plan, fields=KIND_FIELDS, representation="tfidf",
+                  kinds_confirmed={praise: "problem", problem: "none"})
+    by_text = {s["text"]: s for s in out["statements"]}
+    assert by_text[praise]["kind"] == "problem" and by_text[praise]["category"] is not None
+    assert by_text[problem]["kind"] == "none" and by_text[problem]["category"] is None
+    assert by_text[problem]["theme"] == ""
 
 
 def test_staff_corrections_teach_the_kind_model(monkeypatch):
-    """Statements staff placed although the model said praise or none are fitted as examples."""
+    """Statements whose kind staff gave (or that staff placed although the model said none) are
+    fitted as examples when the model disagrees: the next run learns from them."""
     from analysis import pipeline
 
     fitted = []
@@ -179,13 +220,18 @@ def test_staff_corrections_teach_the_kind_model(monkeypatch):
         return real_fit(self, texts, kinds, fields)
 
     monkeypatch.setattr(pipeline.StatementKinds, "fit", fit)
-    texts = ["服务很好，非常满意。", "专利侵权取证难。"]
+    texts = ["没有问题", "专利侵权取证难。"]
     kinds = pipeline.statement_kinds(texts, ["意见建议", "存在问题"], [True, False], "tfidf")
     assert list(kinds) == ["suggestion", "problem"]
-    assert fitted[-1] == (["服务很好，非常满意。"], ["suggestion"], ["意见建议"])
+    assert fitted[-1] == (["没有问题"], ["suggestion"], ["意见建议"])
+    fitted.clear()
+    kinds = pipeline.statement_kinds(["服务很好，非常满意。", "专利侵权取证难。"], ["存在问题", "存在问题"],
+                                     [False, False], "tfidf", given=["problem", None])
+    assert list(kinds) == ["problem", "problem"]
+    assert fitted[-1] == (["服务很好，非常满意。"], ["problem"], ["存在问题"])
     fitted.clear()
     pipeline.statement_kinds(texts, None, [False, False], "tfidf")
-    assert fitted == [(None, None, None)]  # nothing placed: the bundled model, fitted once per process
+    assert fitted == [(None, None, None)]  # nothing given: the bundled model, fitted once per process
 
 
 def test_word_clouds_are_counted_from_masked_text(kinds_result):

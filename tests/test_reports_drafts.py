@@ -131,8 +131,10 @@ def test_a_suggestion_that_fits_no_measure_goes_under_the_others(app, code):
     assert "加大知识产权宣传普及。" in measures and "多开展知识产权宣传进企业活动" in measures
 
 
-def test_staff_placing_praise_in_a_category_makes_it_a_problem(app, code):
-    """Staff's placement wins over the machine's kind at once, before the next run."""
+def test_the_kind_decides_where_the_report_uses_a_statement(app, code):
+    """A kind is a label (issue 24): praise placed in a category stays praise, in （一）, never a
+    plan problem; staff saying it is a problem (the kind key) puts it in （二） at once, before the
+    next run; a "none" statement staff placed in a category counts as its field's kind."""
     with app.app_context():
         s = db.session.scalars(select(Statement).where(Statement.status == "moved",
                                                        Statement.field == "problems")).first()
@@ -141,9 +143,21 @@ def test_staff_placing_praise_in_a_category_makes_it_a_problem(app, code):
         data = build_report(code)
         row = next(r for r in data.statements if r.id == s.id)
         drafts = draft_blocks(data)
-    assert row.kind == "problem"
-    assert "肯定" not in drafts["achievements"]
-    assert "企业对知识产权不够重视" in drafts["problems"]
+        assert row.kind == "praise"
+        assert "企业对知识产权不够重视" not in drafts["problems"]
+        placed = sum(c.count for c in data.categories) + (data.new_issues.count if data.new_issues else 0)
+        assert placed == sum(1 for r in data.statements if r.category and r.kind not in ("praise", "none"))
+        s.kind, s.kind_by_staff = "problem", True  # staff: it is a problem after all
+        db.session.commit()
+        data = build_report(code)
+        row = next(r for r in data.statements if r.id == s.id)
+        drafts = draft_blocks(data)
+        assert row.kind == "problem"
+        assert "企业对知识产权不够重视" in drafts["problems"]
+        s.kind, s.kind_by_staff = "none", False  # the machine said none, staff placed it
+        db.session.commit()
+        row = next(r for r in build_report(code).statements if r.id == s.id)
+        assert row.kind == "problem"
 
 
 def test_an_anonymous_consultation_is_not_a_round_table(app):

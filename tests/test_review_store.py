@@ -236,9 +236,10 @@ def test_training_labels_leave_out_a_category_the_plan_no_longer_has(app):
         assert db.session.get(Statement, stale.id).category == "a-category-removed-from-the-plan"
 
 
-def test_praise_and_nothing_to_say_are_stored_with_their_kind_and_no_category(app):
-    """A praise or an empty answer is no problem: stored with its kind, in no category (not
-    even 未归类/新问题), also when a re-run finds a stored statement has become praise."""
+def test_praise_keeps_its_place_and_nothing_to_say_has_none(app):
+    """A kind is a label: praise is stored with its kind AND a category and a theme by its topic
+    (and the plan goal it praises, for （一）); only an empty answer ("none") is in no category,
+    not even 未归类/新问题. Themes carry their kind mix."""
     code = session_with_answers(app)
     add_answers(app, code, [("泰山学院", "高校/科研院所", "没有问题", "总体感觉服务改善明显，审批速度快了很多，点赞！")],
                 start=10)
@@ -247,20 +248,22 @@ def test_praise_and_nothing_to_say_are_stored_with_their_kind_and_no_category(ap
         analyse(evaluation, wordclouds=False, representation="tfidf")
         rows = {s.text: s for s in db.session.scalars(select(Statement))}
         praise = next(s for t, s in rows.items() if "点赞" in t)
-        assert (praise.kind, praise.category, praise.machine_category, praise.theme_id) == ("praise", None, None, None)
-        assert not any(t.startswith("没有问题") for t in rows) or rows["没有问题"].kind == "none"
+        assert praise.kind == "praise" and praise.category is not None and praise.theme_id is not None
+        assert praise.machine_category == praise.category
+        goals = {g.id for g in evaluation.plan.definition.goals}
+        assert praise.goal is None or praise.goal in goals
+        assert all(s.goal is None for s in rows.values() if s.kind != "praise")
+        if "没有问题" in rows:
+            assert rows["没有问题"].kind == "none" and rows["没有问题"].category is None
+            assert rows["没有问题"].theme_id is None
         problem = next(s for t, s in rows.items() if "意识不强" in t)
         assert problem.kind == "problem" and problem.category == ENT
-        # A stored statement the next run calls praise: its category is cleared, not refused.
-        problem.kind, praise.machine_category = "problem", ENT
-        db.session.commit()
-        analyse(evaluation, wordclouds=False, representation="tfidf")
-        db.session.refresh(praise)
-        assert (praise.kind, praise.machine_category) == ("praise", None)
         result = stored_result(evaluation)
         kinds = {k["id"]: k["count"] for k in result["kinds"]}
         assert kinds["praise"] >= 1
-        assert sum(c["count"] for c in result["categories"]) == kinds["problem"] + kinds["suggestion"]
+        assert sum(c["count"] for c in result["categories"]) == len(result["statements"]) - kinds["none"]
+        for theme in result["themes"]:
+            assert sum(theme["kinds"].values()) == theme["size"]
 
 
 def test_the_job_never_writes_over_a_decision_staff_made_while_it_ran(app):

@@ -44,7 +44,7 @@ def test_chooses_the_number_of_themes_and_recovers_them(fitted):
 def test_theme_fields(fitted):
     model, texts, truth = fitted
     for theme in model.themes_:
-        assert set(theme) == {"id", "category", "kind", "label", "label_words", "keywords", "size",
+        assert set(theme) == {"id", "category", "kind", "kinds", "label", "label_words", "keywords", "size",
                               "representatives", "groups"}
         assert theme["kind"] is None  # no kinds given
         assert theme["category"] == "other"

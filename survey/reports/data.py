@@ -324,9 +324,10 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
 
 
 def counted_kind(s: Statement) -> str | None:
-    """The kind the report goes by: for a statement staff placed in a category, the kind the
-    next analysis run will write (`analysis.kinds.placed_kind`), counted at once."""
-    return placed_kind(s.kind, s.field) if s.status in PLACED_BY_STAFF and s.category is not None else s.kind
+    """The kind the report goes by: staff's as set; a "none" staff placed in a category: the kind the
+    next run will write (`placed_kind`: the field's); else the machine's (praise stays praise)."""
+    placed = not s.kind_by_staff and s.kind == "none" and s.status in PLACED_BY_STAFF and s.category is not None
+    return placed_kind(s.kind, s.field) if placed else s.kind
 
 
 def _ratings(plan: PlanDefinition, responses: list[Response]) -> list[GoalSection]:
@@ -402,8 +403,8 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     total = len(counted)
     per_category: dict[str, list[StatementRow]] = defaultdict(list)
     for r in counted:
-        if r.category is None or r.kind == "none":
-            continue  # nothing to act on: in no category, not even 新问题
+        if r.category is None or r.kind in ("none", "praise"):
+            continue  # nothing to act on, or praise (（一）'s, by its goal): in no problem category
         per_category[r.category if r.category in {c.id for c in plan.categories} else OTHER].append(r)
     categories = [_category_section(c.id, c.name, c.description, per_category.get(c.id, []), total, theme_of,
                                     c.keywords) for c in plan.categories]

@@ -19,6 +19,7 @@ from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
 from .models import (
     EXCLUDE_REASONS,
+    KINDS,
     STATEMENT_STATUSES,
     AnalysisRun,
     ReviewAction,
@@ -30,14 +31,15 @@ from .models import (
 from .queries import ReviewError, StaleError, category_name
 
 STATEMENT_COLUMNS = ("category", "theme_id", "status", "exclude_reason", "theme_pinned",
-                     "reviewed_by_id", "reviewed_at")
+                     "reviewed_by_id", "reviewed_at", "kind", "kind_by_staff")
 THEME_COLUMNS = ("category", "machine_label", "staff_label", "label_words", "keywords", "representatives",
                  "origin", "merged_into_id")
 # What only staff write: undo requires them still as the action left them.
 STAFF_COLUMNS = {"category", "theme_id", "status", "exclude_reason", "theme_pinned", "staff_label", "origin",
-                 "merged_into_id"}
+                 "merged_into_id", "kind", "kind_by_staff"}
 ACTION_KINDS = {"rename": "重命名主题", "merge": "合并主题", "split": "拆分主题", "new_theme": "新建主题",
-                "move": "移动意见", "confirm": "确认", "exclude": "排除", "include": "恢复"}
+                "move": "移动意见", "confirm": "确认", "exclude": "排除", "include": "恢复",
+                "kind": "更改性质"}
 
 def _plain(value):
     return value.isoformat() if isinstance(value, dt.datetime) else value
@@ -162,6 +164,9 @@ def _follow_machine(statement: Statement) -> None:
     since the action being undone), through any merge of its machine theme."""
     if statement.status != "machine" or statement.theme_pinned:
         return
+    if statement.kind_by_staff and statement.kind == "none":  # staff said: nothing to act on
+        statement.category = statement.theme_id = None
+        return
     statement.category = statement.machine_category
     theme = follow_merges(db.session.get(Theme, statement.machine_theme_id) if statement.machine_theme_id else None)
     statement.theme_id = theme.id if theme is not None else None
@@ -193,10 +198,12 @@ def _describe_value(evaluation: Evaluation, column: str, value) -> str:
         return STATEMENT_STATUSES.get(value, value)
     if column == "exclude_reason":
         return EXCLUDE_REASONS.get(value, value)
+    if column == "kind":
+        return KINDS.get(value, value)
     return str(value)
 
 
-_COLUMN_NAMES = {"category": "类别", "theme_id": "主题", "status": "状态", "exclude_reason": "排除原因"}
+_COLUMN_NAMES = {"kind": "性质", "category": "类别", "theme_id": "主题", "status": "状态", "exclude_reason": "排除原因"}
 
 
 def history(evaluation: Evaluation, statement: Statement) -> list[HistoryEntry]:

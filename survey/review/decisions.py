@@ -23,11 +23,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 
+from analysis.plan import OTHER
+
 from ..extensions import db
 from ..limits import LABEL_MAX
 from ..models import Evaluation, StaffUser, utcnow
 from .audit import Recorder, reviewed
-from .models import EXCLUDE_REASONS, ReviewAction, Statement, Theme
+from .models import EXCLUDE_REASONS, KINDS, ReviewAction, Statement, Theme
 from .payload import text as clean_text
 from .queries import (
     ReviewError,
@@ -365,3 +367,39 @@ def include(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int
     skipped = len(statements) - len(todo)
     return recorder.save("include", f"恢复 {len(todo)} 条已排除的意见"
                                     + (f"，另 {skipped} 条本未排除" if skipped else ""))
+
+
+KIND_ORDER = ("problem", "suggestion", "praise", "none")  # the order the kind key steps through
+
+
+def set_kind(user: StaffUser, evaluation: Evaluation, statement_ids: Iterable[int], kind: str, *,
+             versions: Mapping[int, int] | None = None) -> ReviewAction:
+    """Staff say what statements are (问题/建议/肯定/无实质内容), in any direction. The kind is a
+    label: a statement keeps its category and theme unless it becomes "none" (nothing to act
+    on: out of every category); one that stops being "none" joins the nearest theme of
+    未归类/新问题 until the next run places it. Every run keeps the kind and the kind model
+    learns from it (`store.training_kinds`)."""
+    if kind not in KINDS:
+        raise ReviewError(f"请选择意见性质（{'、'.join(KINDS.values())}）")
+    statements = statements_by_id(evaluation, statement_ids, versions)
+    todo = [s for s in statements if not (s.kind == kind and s.kind_by_staff)]
+    if not todo:
+        raise ReviewError(f"所选意见已是“{KINDS[kind]}”")
+    recorder = Recorder(user, evaluation)
+    now = utcnow()
+    for statement in todo:
+        recorder.touch(statement)
+    coming_back = [s for s in todo if kind != "none" and s.category is None]
+    homes = _nearest_theme(evaluation, OTHER, coming_back) if coming_back else {}
+    for statement in todo:
+        statement.kind, statement.kind_by_staff = kind, True
+        if kind == "none":
+            statement.category, statement.theme_id = None, None
+        elif statement.category is None:
+            statement.category = OTHER
+            home = homes.get(statement.id)
+            statement.theme_id = home.id if home is not None else None
+        reviewed(statement, user, now)
+    skipped = len(statements) - len(todo)
+    return recorder.save("kind", f"{len(todo)} 条意见的性质改为“{KINDS[kind]}”"
+                                 + (f"，另 {skipped} 条已是“{KINDS[kind]}”" if skipped else ""))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -40,6 +41,19 @@ NEW_ISSUE_MIN_ORGANISATIONS = 2
 def is_new_issue(statements: int, organisations: int) -> bool:
     """The new-issue threshold, in one place: the review workspace and the report ask it."""
     return statements >= NEW_ISSUE_MIN_STATEMENTS or organisations >= NEW_ISSUE_MIN_ORGANISATIONS
+
+
+ISSUE_KINDS = ("problem", "suggestion")  # what makes a theme outside the plan a new issue
+
+
+def kind_mix(kinds) -> str:
+    """A theme's mix of kinds as staff read it: "问题 3 · 建议 2 · 肯定 1" (absent kinds left out;
+    "none" is in no theme)."""
+    tally = {k: 0 for k in ("problem", "suggestion", "praise")}
+    for k in kinds:
+        if k in tally:
+            tally[k] += 1
+    return " · ".join(f"{KINDS[k]} {n}" for k, n in tally.items() if n)
 
 
 class AnalysisRun(db.Model):
@@ -124,9 +138,12 @@ class Statement(db.Model):
     text: Mapped[str] = mapped_column(Text)
     # What the machine said in the latest run.
     run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id", ondelete="SET NULL"))
-    # What the statement is (analysis.kinds): problem, suggestion, praise or none. Praise and
-    # none have no machine category: they count in no problem category, not even "other".
+    # What the statement is (analysis.kinds): problem, suggestion, praise or none. A kind is a
+    # label, not a partition: every statement but "none" has a category and a theme by its
+    # topic; the kind decides where the report uses it. "none" counts in no category.
     kind: Mapped[str] = mapped_column(String(16), default="problem")
+    # Staff set the kind: a run keeps it (and the kind model learns from it).
+    kind_by_staff: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     machine_category: Mapped[str | None] = mapped_column(String(64))
     machine_confidence: Mapped[float] = mapped_column(Float, default=0.0)
     machine_theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))

@@ -104,7 +104,9 @@ def _theme_dict(theme: Theme, statements: list[Statement], mask: Masker) -> dict
         if mask(s.text) not in quotes:
             quotes.append(mask(s.text))
     groups = Counter(s.response.organisation_type for s in statements)
+    mix = {k: sum(s.kind == k for s in statements) for k in ("problem", "suggestion", "praise")}
     return {"id": str(theme.id), "category": theme.category, "label": theme.label,
+            "kind": max(mix, key=lambda k: (mix[k], k == "problem")), "kinds": mix,
             "machine_label": theme.machine_label, "staff_label": theme.staff_label,
             "label_words": theme.label_words, "keywords": theme.keywords, "size": len(statements),
             "representatives": quotes, "groups": dict(sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])))}

@@ -16,9 +16,15 @@ Persistence rules (see review/models.py):
   in them (`analysis.theme_edit.match_themes`, per category): a matched theme keeps its id
   and, while most of its members stay, its label (`placement.py`); no two themes of one
   category share a label.
-- an update (`kind="update"`) analyses only answers without statements and places their
-  statements into the themes in force; a full run re-clusters every machine statement.
-- confirmed and moved statements are the training labels of the next run.
+- an update (`kind="update"`) saves the statements of answers without statements and places
+  them into the themes in force; a full run re-clusters every machine statement. Both run the
+  pipeline over every answer, with the same representation (chosen by the number of answers
+  read) and the same staff decisions, so with nothing else changed an update gives a new
+  statement the category a full run would; a stored statement whose category that run gives
+  differently is placed again too (`_update_statements`), so the two agree on every machine
+  statement's category (issue 24: at least 95%); the others keep their place and theme.
+- confirmed and moved statements are the training labels of the next run; a kind staff set
+  (`kind_by_staff`) is kept by every run and taught to the kind model.
 - the job writes through Core UPDATEs (no ORM version check, and `version` is bumped only
   where the job moved a statement), so a job never fails because staff acted meanwhile.
 - the job saves in short transactions (`SaveBatches`: at most SAVE_BATCH rows each, the run
@@ -114,6 +120,13 @@ def training_labels(evaluation: Evaluation) -> dict[str, str]:
     return {text: category for text, category in rows if category in known}
 
 
+def training_kinds(evaluation: Evaluation) -> dict[str, str]:
+    """Every statement whose kind staff set: its text → that kind (kept, and taught)."""
+    rows = db.session.execute(select(Statement.text, Statement.kind).where(
+        Statement.evaluation_id == evaluation.id, Statement.kind_by_staff.is_(True)).order_by(Statement.id))
+    return dict(rows.all())
+
+
 class AnalysisError(ValueError):
     """Why an evaluation cannot be analysed, worded for staff."""
 
@@ -143,27 +156,36 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
         Statement.evaluation_id == evaluation.id)).all())
     if kind == "update" and not have:
         kind = "full"
-    todo = data if kind == "full" else data.subset([i for i, r in enumerate(data.rows) if tuple(r) not in have])
+    fresh = [i for i, r in enumerate(data.rows) if kind == "full" or tuple(r) not in have]
     new_ids: list[int] | None = None
-    if todo.texts:
+    if fresh:
         names = roster_names(evaluation.roster_people)
-        result = analyze(todo.texts, evaluation.plan.definition, groups=todo.groups,
-                         fields=[name for _, name in todo.rows], names=names,
-                         confirmed=training_labels(evaluation), progress=progress, representation=representation)
+        # Every answer, on an update too: the mapper and the kind model see what a full run sees
+        # (same texts, representation, staff decisions, random_state), so a new statement gets
+        # the category a full run would give it; only the new answers' statements are saved.
+        result = analyze(data.texts, evaluation.plan.definition, groups=data.groups,
+                         fields=[name for _, name in data.rows], names=names,
+                         confirmed=training_labels(evaluation), kinds_confirmed=training_kinds(evaluation),
+                         progress=progress, representation=representation)
+        analysed = len(result["statements"])
+        if kind == "update":
+            result = {**result, "statements": _update_statements(evaluation, result, data.rows, set(fresh))}
         if progress is not None:
             progress("save", 0, len(result["statements"]))
-        batches = None
-        if still_wanted is not None:  # the job: short transactions (the CLI keeps one)
-            n = len(result["statements"])
-            suggestions = sum(todo.rows[item["row"]][1] == "suggestions" for item in result["statements"])
-            pause = current_app.config["SQLITE_SAVE_PAUSE_SECONDS"] if db.engine.dialect.name == "sqlite" else 0.0
-            batches = SaveBatches(run, 3 * n + suggestions, progress=progress, still_wanted=still_wanted,
-                                  pause=float(pause))
-        new_ids = save_result(evaluation, result, todo.rows, run, only_new=kind == "update", batches=batches)
-        assign_measures(evaluation, representation=representation, only=new_ids if kind == "update" else None,
-                        batches=batches)
+        if result["statements"] or kind == "full":  # an update whose new answers gave no statement: nothing
+            batches = None
+            if still_wanted is not None:  # the job: short transactions (the CLI keeps one)
+                n = len(result["statements"])
+                suggestions = sum(item.get("kind") == "suggestion" for item in result["statements"])
+                pause = current_app.config["SQLITE_SAVE_PAUSE_SECONDS"] if db.engine.dialect.name == "sqlite" else 0.0
+                batches = SaveBatches(run, 5 * n + suggestions, progress=progress, still_wanted=still_wanted,
+                                      pause=float(pause))
+            new_ids = save_result(evaluation, result, data.rows, run, only_new=kind == "update", batches=batches)
+            only = new_ids if kind == "update" else None
+            assign_measures(evaluation, representation=representation, only=only, batches=batches)
+            assign_goals(evaluation, representation=representation, only=only, batches=batches)
         run.representation = representation if representation != "auto" else \
-            choose_representation(len(result["statements"]))
+            choose_representation(analysed)
     run.kind = kind
     run.statement_count = db.session.scalar(select(func.count()).select_from(Statement).where(
         Statement.evaluation_id == evaluation.id)) or 0
@@ -181,6 +203,23 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     return run
 
 
+def _update_statements(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], fresh: set[int]) -> list[dict]:
+    """What an update saves: the new answers' statements, and the stored statements whose
+    category the run (over every answer, as a full run) now gives differently — those are
+    placed again like new ones (while in the machine's hands), so an update and a full run
+    agree on every machine statement's category; the rest keep their place and theme."""
+    stored = {(r.response_id, r.field, r.position): r.machine_category for r in db.session.execute(
+        select(ST.c.response_id, ST.c.field, ST.c.position, ST.c.machine_category)
+        .where(ST.c.evaluation_id == evaluation.id))}
+    out, position = [], Counter()
+    for item in result["statements"]:
+        key = (*rows[item["row"]], position[item["row"]])
+        position[item["row"]] += 1
+        if item["row"] in fresh or (key in stored and stored[key] != item["category"]):
+            out.append(item)
+    return out
+
+
 def assign_measures(evaluation: Evaluation, *, representation: str = "auto", only: list[int] | None = None,
                     batches: SaveBatches | None = None) -> None:
     """Each suggestion statement → the plan measure it supports (None: fits none); `only`:
@@ -190,8 +229,9 @@ def assign_measures(evaluation: Evaluation, *, representation: str = "auto", onl
     if batches is not None:
         batches.commit()  # the model below runs with no write lock held
     db.session.flush()
+    # by kind, not by field: a suggestion typed under 存在问题 supports a measure too
     query = select(Statement.id, Statement.text).where(Statement.evaluation_id == evaluation.id,
-                                                       Statement.field == "suggestions")
+                                                       Statement.kind == "suggestion")
     if only is not None:
         query = query.where(Statement.id.in_(only or [-1]))
     rows = db.session.execute(query.order_by(Statement.id)).all()
@@ -203,11 +243,34 @@ def assign_measures(evaluation: Evaluation, *, representation: str = "auto", onl
                  [{"sid": r.id, "m": t} for r, t in zip(rows, targets)], batches)
 
 
+def assign_goals(evaluation: Evaluation, *, representation: str = "auto", only: list[int] | None = None,
+                 batches: SaveBatches | None = None) -> None:
+    """Each praise statement → the plan goal it praises (None: fits none), for the report's
+    （一）; every other statement → None. `only`: just these statements (an update)."""
+    from analysis.measures import map_to_measures
+
+    if batches is not None:
+        batches.commit()  # the model below runs with no write lock held
+    db.session.flush()
+    query = select(Statement.id, Statement.text, Statement.kind).where(Statement.evaluation_id == evaluation.id)
+    if only is not None:
+        query = query.where(Statement.id.in_(only or [-1]))
+    rows = db.session.execute(query.order_by(Statement.id)).all()
+    praise = [r for r in rows if r.kind == "praise"]
+    goals = list(evaluation.plan.definition.goals)
+    targets = map_to_measures([r.text for r in praise], goals, representation=representation) \
+        if praise and goals else [None] * len(praise)
+    goal_of = {r.id: t for r, t in zip(praise, targets)}
+    _executemany(update(ST).where(ST.c.id == bindparam("sid")).values(goal=bindparam("g")),
+                 [{"sid": r.id, "g": goal_of.get(r.id)} for r in rows], batches)
+
+
 def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], run: AnalysisRun, *,
                 only_new: bool = False, batches: SaveBatches | None = None) -> list[int]:
     """Upsert the result's statements and themes (rules in the module docstring); returns
-    the ids of the statements this result added. `update`: the result covers only new
-    answers (`only_new`), so existing statements and themes are left as they are.
+    the ids of the statements this result added (an update, `only_new`: and those it placed
+    again). An update's result covers only new answers' statements and the stored ones it maps
+    differently (`_update_statements`); the other statements and themes are left as they are.
     `batches`: commit every SAVE_BATCH rows (the job); without, the caller commits."""
     wrote = batches.wrote if batches is not None else (lambda rows=1: None)
     existing = {(r.response_id, r.field, r.position): r for r in db.session.execute(
@@ -217,33 +280,40 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
     seen: set[tuple] = set()
     position: Counter = Counter()
     placed: list[tuple[int, dict, bool]] = []  # (statement id, item, new?)
-    machine_rows = []
+    machine_rows, kind_rows = [], []
     for item in result["statements"]:
         response_id, field_name = rows[item["row"]]
         key = (response_id, field_name, position[item["row"]])
         position[item["row"]] += 1
         seen.add(key)
-        # kind: problem, suggestion, praise or none; praise and none have no category (None)
-        values = {"text": item["text"], "run_id": run.id, "kind": item.get("kind", "problem"),
+        # kind: problem, suggestion, praise or none; only none has no category (None). A kind
+        # staff set is kept: written below, only where staff have not set it
+        values = {"text": item["text"], "run_id": run.id,
                   "machine_category": item["category"],
                   "machine_confidence": float(item["confidence"]), "review_rank": item.get("review_rank")}
         old = existing.get(key)
         if old is None:
             sid = db.session.execute(insert(ST).values(
                 evaluation_id=evaluation.id, response_id=response_id, field=field_name, position=key[2],
-                status="machine", theme_pinned=False, category=item["category"], **values)
+                status="machine", theme_pinned=False, category=item["category"],
+                kind=item.get("kind", "problem"), kind_by_staff=False, **values)
                 .returning(ST.c.id)).scalar_one()
             placed.append((sid, item, True))
             wrote()
         else:
             machine_rows.append({"sid": old.id, **values})
+            kind_rows.append({"sid": old.id, "k": item.get("kind", "problem")})
             placed.append((old.id, item, False))
     if machine_rows:
         _executemany(update(ST).where(ST.c.id == bindparam("sid")).values({k: bindparam("v_" + k) for k in values}),
                      [{"sid": r.pop("sid"), **{"v_" + k: v for k, v in r.items()}} for r in machine_rows], batches)
+    if kind_rows:  # the WHERE clause is the rule: a kind staff set (even while the job ran) stays
+        _executemany(update(ST).where(ST.c.id == bindparam("sid"), ST.c.kind_by_staff.is_(False))
+                     .values(kind=bindparam("k")), kind_rows, batches)
     if only_new:
         _offset_ranks(evaluation, placed, batches)
-    new = [(sid, item) for sid, item, is_new in placed if is_new and item["category"] is not None]
+    # an update places its new statements and the ones whose category changed (all it was given)
+    new = [(sid, item) for sid, item, is_new in placed if (is_new or only_new) and item["category"] is not None]
     homes = placement.nearest_homes(evaluation.id, themes, new, staff_only=not only_new)
     old_members = placement.machine_members(evaluation.id, themes)
     theme_of_cluster = _match_clusters(evaluation, result["themes"], [p for p in placed if p[0] not in homes],
@@ -263,11 +333,13 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
     if not only_new:
         _drop_stale(evaluation, existing, seen)
     placement.distinct_labels(evaluation.id)
-    return [sid for sid, _, new in placed if new]
+    return [sid for sid, _, new in placed if new or only_new]  # measures and goals follow them
 
 
 def _offset_ranks(evaluation: Evaluation, placed, batches: SaveBatches | None = None) -> None:
     """An update ranks its new statements after the ones already queued."""
+    if not placed:  # the new answers gave no statement (e.g. "无")
+        return
     top = db.session.scalar(select(func.max(Statement.review_rank)).where(
         Statement.evaluation_id == evaluation.id, Statement.id.notin_([sid for sid, _, _ in placed] or [-1]))) or 0
     _executemany(update(ST).where(ST.c.id == bindparam("sid")).values(review_rank=bindparam("rank")),
@@ -307,6 +379,8 @@ def _match_clusters(evaluation, clusters, placed, themes, old_members, run, *, k
     for c in clusters:
         by_category[c["category"]].append(c)
     for category, group in by_category.items():
+        if keep_existing:  # an update: only the clusters its new statements form (not homed)
+            group = [c for c in group if new_members[c["id"]]]
         matched = {}
         if not keep_existing:
             old = {str(t.id): old_members.get(t.id, set()) for t in themes.values() if t.category == category}
@@ -351,5 +425,6 @@ def _drop_stale(evaluation, existing, seen) -> None:
         ~exists().where(ReviewChange.__table__.c.theme_id == TH.c.id)))
 
 
-__all__ = ["AnalysisError", "EvaluationInput", "SaveBatches", "analyse", "assign_measures", "evaluation_input", "output_dir",
-           "page_view", "save_result", "stored_result", "training_labels", "write_derived_files", "write_summary"]
+__all__ = ["AnalysisError", "EvaluationInput", "SaveBatches", "analyse", "assign_goals", "assign_measures",
+           "evaluation_input", "output_dir", "page_view", "save_result", "stored_result", "training_kinds",
+           "training_labels", "write_derived_files", "write_summary"]

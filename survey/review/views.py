@@ -20,7 +20,17 @@ from ..models import Evaluation
 from . import audit, decisions, queries
 from . import payload as payload_rules
 from .coverage import late_answers
-from .models import EXCLUDE_REASONS, FIELDS, KINDS, STATEMENT_STATUSES, Statement, Theme
+from .models import (
+    EXCLUDE_REASONS,
+    FIELDS,
+    ISSUE_KINDS,
+    KINDS,
+    STATEMENT_STATUSES,
+    Statement,
+    Theme,
+    is_new_issue,
+    kind_mix,
+)
 from .queries import STALE, Filters, ReviewError, StaleError
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
@@ -53,6 +63,13 @@ def _late_answers_helper():
 class ThemeView:
     theme: Theme | None  # None: statements of the category that have no theme
     statements: list[Statement] = field(default_factory=list)
+    new_issue: bool = False  # a theme outside the plan raised by enough people (is_new_issue)
+    organisations: int = 0  # how many organisations raised it (new issues)
+
+    @property
+    def mix(self) -> str:
+        """问题 n · 建议 m · 肯定 k of the statements counted (not excluded)."""
+        return kind_mix(s.kind for s in self.statements if s.status != "excluded")
 
 
 @dataclass
@@ -66,6 +83,19 @@ class CategoryView:
     @property
     def count(self) -> int:
         return sum(len(t.statements) for t in self.themes)
+
+    @property
+    def new_issues(self) -> list[ThemeView]:
+        return [t for t in self.themes if t.new_issue]
+
+
+def _mark_new_issue(view: ThemeView) -> None:
+    """A theme of 未归类/新问题 counts as a new issue once raised by enough statements or
+    organisations (review.models.is_new_issue, which the report asks too); excluded statements
+    and praise count for nothing."""
+    issues = [s for s in view.statements if s.status != "excluded" and s.kind in ISSUE_KINDS]
+    view.organisations = len({s.response.organisation or f"#{s.response_id}" for s in issues})
+    view.new_issue = view.theme is not None and is_new_issue(len(issues), view.organisations)
 
 
 def _keys(evaluation: Evaluation) -> list[tuple[str, str, str]]:
@@ -86,8 +116,9 @@ NOT_COUNTED = "不计入问题类别"
 def _org_types(evaluation: Evaluation) -> tuple[str, ...]:
     """The types the evaluation's sessions offer (the plan's, 个人/群众 when anonymous)."""
     return tuple(dict.fromkeys(t for s in evaluation.sessions for t in s.type_names))
-KIND_NOTES = {"praise": "程序判断为肯定意见，不计入任何问题类别；判断有误的可移到相应类别（按 1–9、0）",
-              "none": "程序判断为无实质内容（如“没有问题”“同上”、只留联系方式）；判断有误的可移到相应类别"}
+KIND_NOTES = {"praise": "较早一次分析判断为肯定意见、未归类；重新分析后按主题归入相应类别，也可按 1–9、0 移动",
+              "none": "判断为无实质内容（如“没有问题”“同上”、只留联系方式），不计入任何类别；"
+                      "判断有误的可按 e 改为问题、建议或肯定，或按 1–9、0 移到相应类别"}
 
 
 def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> list[CategoryView]:
@@ -104,6 +135,11 @@ def board_view(evaluation: Evaluation, filters: Filters, live: list[Theme]) -> l
         found = [(tid, members) for (cat, tid), members in by_theme.items() if cat == ident]
         found.sort(key=lambda item: (item[0] is None, -len(item[1]), item[0] or 0))
         category.themes = [ThemeView(themes.get(tid) if tid else None, members) for tid, members in found]
+        if ident == OTHER:
+            for tv in category.themes:
+                _mark_new_issue(tv)
+            # the new issues first (largest first), then the rest of 未归类
+            category.themes.sort(key=lambda tv: not tv.new_issue)
         if category.themes or not filters.active:
             view.append(category)
     # Praise and "nothing to say" count in no category: shown under their kind, where staff
@@ -249,12 +285,14 @@ def _dispatch(evaluation: Evaluation, payload: dict):
                                           theme_id=theme, versions=expected)
     if kind == "confirm":
         return decisions.confirm(user, evaluation, ids, versions=expected)
+    if kind == "set_kind":
+        return decisions.set_kind(user, evaluation, ids, payload_rules.text(payload.get("kind")), versions=expected)
     if kind == "exclude":
         return decisions.exclude(user, evaluation, ids, payload_rules.text(payload.get("reason")), versions=expected)
     return decisions.include(user, evaluation, ids, versions=expected)
 
 
-STATEMENT_ACTIONS = {"new_theme", "move_theme", "move_category", "confirm", "exclude", "include"}
+STATEMENT_ACTIONS = {"new_theme", "move_theme", "move_category", "confirm", "exclude", "include", "set_kind"}
 # A concurrent action won the row (or the lock), or a run removed the theme meanwhile.
 CONFLICT = (StaleDataError, OperationalError, IntegrityError)
 

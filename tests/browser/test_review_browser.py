@@ -246,6 +246,23 @@ def test_review_flow_at_1280(live_server, demo, desktop, output_dir):
     assert theme(live_server, s.theme_id).origin == "staff" and s.theme_pinned and s.category == "other"
     expect(page.locator(f'.rv-theme[data-theme="{s.theme_id}"] .rv-st[data-id="{moved_id}"]')).to_have_count(1)
 
+    # the kind key: e steps forward, Shift+E back; the statement keeps its theme (a kind is a label)
+    names = {"problem": "问题", "suggestion": "建议", "praise": "肯定", "none": "无实质内容"}
+    order = list(names)
+    focus_statement(page, moved_id)
+    before = statement(live_server, moved_id).kind
+    after = order[(order.index(before) + 1) % 4]
+    page.keyboard.press("e")
+    wait_toast(page, f"性质改为“{names[after]}”")
+    s = statement(live_server, moved_id)
+    assert s.kind == after and s.kind_by_staff
+    assert s.kind == "none" or s.theme_id is not None
+    expect(page.locator(f'.rv-st[data-id="{moved_id}"]')).to_have_attribute("data-kind", after)  # redrawn
+    focus_statement(page, moved_id)
+    page.keyboard.press("Shift+E")
+    wait_toast(page, f"性质改为“{names[before]}”")
+    assert statement(live_server, moved_id).kind == before
+
 
 def test_queue_and_touch_at_768(live_server, demo, browser, output_dir):
     code, evaluation_id = demo

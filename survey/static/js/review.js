@@ -202,6 +202,17 @@
     send(payload, { advanceFrom: single ? String(ids[0]) : null });
   }
 
+  // The kind key: e steps 问题 → 建议 → 肯定 → 无实质内容 → 问题, Shift+E the other way, from
+  // the kind of the first statement it applies to.
+  var KIND_ORDER = ["problem", "suggestion", "praise", "none"];
+  function stepKind(step) {
+    var ids = targets();
+    if (!ids.length) { toast("请先选择意见（j/k 移动，空格选中）", true); return; }
+    var row = everything ? rows()[0] : rowById(String(ids[0]));
+    var at = Math.max(0, KIND_ORDER.indexOf(row ? row.dataset.kind : "problem"));
+    onStatements({ action: "set_kind", kind: KIND_ORDER[(at + step + KIND_ORDER.length) % KIND_ORDER.length] });
+  }
+
   function statementVersions(ids) {
     // The version of each row as this page shows it: a row changed since is refused, and the
     // server refuses a request without the version of every row it changes.
@@ -515,6 +526,8 @@
     else if (key === "g") pendingG = true;
     else if (key === "a") selectAll();
     else if (key === "c") onStatements({ action: "confirm" });
+    else if (key === "e") stepKind(1);
+    else if (key === "E") stepKind(-1);
     else if (key === "x") excludeDialog();
     else if (key === "i") onStatements({ action: "include" });
     else if (key === "u") send({ action: "undo" }, { keepSelection: true });
@@ -578,6 +591,7 @@
     else if (act === "theme") themeDialog();
     else if (act === "exclude") excludeDialog();
     else if (act === "include") onStatements({ action: "include" });
+    else if (act === "kind") stepKind(1);
     else if (act === "undo") send({ action: "undo" }, { keepSelection: true });
   });
 
