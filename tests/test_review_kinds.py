@@ -144,8 +144,10 @@ def test_the_workspace_shows_kinds_mixes_and_new_issues_and_takes_the_kind_key(s
         assert db.session.scalar(select(ReviewAction.kind).order_by(ReviewAction.id.desc()).limit(1)) == "kind"
     board = staff.get(url + "/board").get_data(as_text=True)
     assert "肯定 ✓" in board
-    bad = staff.post(url + "/actions", json={"action": "set_kind", "kind": "?", "statements": [sid]},
-                     headers={"X-CSRFToken": token})
+    with app.app_context():
+        version = db.session.get(Statement, sid).version
+    bad = staff.post(url + "/actions", json={"action": "set_kind", "kind": "?", "statements": [sid],
+                                             "versions": {str(sid): version}}, headers={"X-CSRFToken": token})
     assert bad.status_code == 400 and "意见性质" in bad.get_json()["error"]
 
 
