@@ -42,6 +42,7 @@ from collections.abc import Callable
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, exists, func, insert, or_, select, update
+from sqlalchemy.exc import OperationalError
 
 from analysis.plan import OTHER
 from analysis.privacy import roster_names
@@ -64,6 +65,10 @@ from .results import (  # noqa: F401  (the store's public reading API lives in r
 Progress = Callable[[str, int, int], None]
 ST, TH = Statement.__table__, Theme.__table__
 SAVE_BATCH = 200  # rows a save transaction writes at most
+
+
+# deadlock detected, serialization failure: the save is tried again
+RETRY_STATES = ("40P01", "40001")
 
 
 class SaveBatches:
@@ -96,6 +101,9 @@ class SaveBatches:
 
 
 def _executemany(stmt, params: list[dict], batches: SaveBatches | None) -> None:
+    # Rows in id order, the order the ORM flushes staff changes in: two transactions that take
+    # row locks in one order cannot deadlock over them (PostgreSQL once did, mid-save).
+    params = sorted(params, key=lambda row: row.get("sid", 0))
     if batches is None:
         if params:
             db.session.execute(stmt, params)
@@ -180,10 +188,20 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
                 pause = current_app.config["SQLITE_SAVE_PAUSE_SECONDS"] if db.engine.dialect.name == "sqlite" else 0.0
                 batches = SaveBatches(run, 5 * n + suggestions, progress=progress, still_wanted=still_wanted,
                                       pause=float(pause))
-            new_ids = save_result(evaluation, result, data.rows, run, only_new=kind == "update", batches=batches)
-            only = new_ids if kind == "update" else None
-            assign_measures(evaluation, representation=representation, only=only, batches=batches)
-            assign_goals(evaluation, representation=representation, only=only, batches=batches)
+            for attempt in range(3):
+                try:
+                    new_ids = save_result(evaluation, result, data.rows, run, only_new=kind == "update",
+                                          batches=batches)
+                    only = new_ids if kind == "update" else None
+                    assign_measures(evaluation, representation=representation, only=only, batches=batches)
+                    assign_goals(evaluation, representation=representation, only=only, batches=batches)
+                    break
+                except OperationalError as exc:
+                    # PostgreSQL ends one side of a deadlock with a staff action: the job (whose
+                    # batches so far are committed) saves again; every rule is re-checked as it writes
+                    if batches is None or attempt == 2 or getattr(exc.orig, "sqlstate", None) not in RETRY_STATES:
+                        raise
+                    db.session.rollback()
         run.representation = representation if representation != "auto" else \
             choose_representation(analysed)
     run.kind = kind

@@ -23,6 +23,8 @@ from flask_migrate import upgrade
 from survey import create_app
 from survey.extensions import db
 
+PHONE = {"width": 375, "height": 812}  # as tests/browser/conftest.py (a bare `conftest` import is ambiguous under xdist)
+
 pytestmark = pytest.mark.browser
 sync_api = pytest.importorskip("playwright.sync_api", reason="未安装 playwright")
 expect = sync_api.expect
@@ -128,8 +130,6 @@ def log_in(page, url: str) -> None:
 
 def answer(browser, url: str, code: str, problems: str) -> None:
     """One phone: the participant form filled and sent as a person would."""
-    from conftest import PHONE
-
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
     page = context.new_page()
     page.goto(f"{url}/s/{code}")
