@@ -4,7 +4,7 @@
                                    [--backend sqlite|postgresql] [--threads 8] [--stream-seconds N]
                                    [--processes 2 --redis redis://127.0.0.1:6379/6]
 
-A fresh database (benchmarks/load.py's: SQLite in a temporary folder, or a new schema of
+A fresh database (benchmarks/load_database.py's: SQLite in a temporary folder, or a new schema of
 $TEST_DATABASE_URL) gets the schema, the seed plan, one open session and a staff account; then
 `pingjia serve --no-worker` (waitress, --threads plus LIVE_STREAMS_MAX for streams) runs in a
 subprocess on a free loopback port (--processes N: N of them sharing events through Redis; pages
@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-import load  # noqa: E402  (benchmarks/load.py: the database, the plan, the free port)
+import load_database  # noqa: E402  (the database, the plan, the free port)
 
 USER, PASSWORD = "wall-bench", "wall-bench-password"
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -103,7 +103,8 @@ def phone(base: str, code: str, goals: list[str], run: Run, seed: int) -> None:
             t1 = time.perf_counter()
             fields = dict(re.findall(r'name="(csrf_token|submission_id)" type="hidden" value="([^"]+)"', form))
             data = {**fields, "organisation": f"单位{seed}", "organisation_type": "企业",
-                    "problems": rng.choice(load.PROBLEMS), "suggestions": rng.choice(load.SUGGESTIONS)}
+                    "problems": rng.choice(load_database.PROBLEMS),
+                    "suggestions": rng.choice(load_database.SUGGESTIONS)}
             data.update({g: str(rng.randint(1, 5)) for g in goals})
             t2 = time.perf_counter()
             try:
@@ -227,8 +228,8 @@ def prepare(db) -> tuple[str, list[str], int]:
     from survey.extensions import db as sqla
     from survey.models import EvaluationSession, StaffUser
 
-    code, goals = load.prepare(db)
-    app = load.app_for(db)
+    code, goals = load_database.prepare(db)
+    app = load_database.app_for(db)
     with app.app_context():
         user = StaffUser(username=USER, display_name="压测")
         user.set_password(PASSWORD)
@@ -259,7 +260,7 @@ def main() -> None:
         parser.error("at most 200 phones, 16 open pages, 30 minutes, 4 processes")
 
     with tempfile.TemporaryDirectory() as folder:
-        db = load.fresh_database(args.backend, Path(folder))
+        db = load_database.fresh_database(args.backend, Path(folder))
         servers: list[subprocess.Popen] = []
         try:
             code, goals, session_id = prepare(db)
@@ -273,12 +274,12 @@ def main() -> None:
                 env["PINGJIA_LIVE_CHANNEL"] = f"pingjia:live:bench:{uuid.uuid4().hex}"
             bases = []
             for i in range(args.processes):
-                port = load.free_port()
-                bases.append(f"http://{load.HOST}:{port}")
+                port = load_database.free_port()
+                bases.append(f"http://{load_database.HOST}:{port}")
                 log = open(Path(folder) / f"serve{i}.log", "w")  # noqa: SIM115  (closed with the folder)
                 servers.append(subprocess.Popen(
-                    [str(Path(sys.executable).with_name("pingjia")), "serve", "--no-worker", "--host", load.HOST,
-                     "--port", str(port), "--threads", str(args.threads)],
+                    [str(Path(sys.executable).with_name("pingjia")), "serve", "--no-worker",
+                     "--host", load_database.HOST, "--port", str(port), "--threads", str(args.threads)],
                     env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT))
             report = drive(bases, code, goals, session_id, [p.pid for p in servers], args)
             report["server_log_lines"] = sum(len((Path(folder) / f"serve{i}.log").read_text().splitlines())

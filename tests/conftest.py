@@ -189,3 +189,15 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def redis_available():
+    """Skips a job test when the Redis of support.jobs.REDIS_URL does not answer."""
+    from support.jobs import REDIS_URL
+
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"Redis does not answer at {REDIS_URL}: {exc}")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from support.jobs import REDIS_URL, free_port
 from support.review import session_by_code, session_with_answers
 
 from survey.evaluations import evaluation_for_session
@@ -23,8 +23,6 @@ from survey.jobs import enqueue_analysis, get_huey
 from survey.jobs.queue import STOPPED, _running, running_here, stop_running_jobs
 from survey.models import utcnow
 from survey.review.models import AnalysisRun
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 def running_run(app, **values) -> int:
@@ -93,21 +91,6 @@ def test_a_saving_run_that_does_not_finish_is_failed_after_the_grace(app):
     assert state(app, run_id)[:2] == ("failed", STOPPED)
 
 
-@pytest.fixture
-def redis_available():
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"Redis does not answer at {REDIS_URL}: {exc}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("command", ["worker", "serve"])
 def test_sigterm_leaves_no_run_running_and_fails_no_committed_result(app, backend, redis_available, tmp_path,
                                                                      command):
@@ -120,7 +103,7 @@ def test_sigterm_leaves_no_run_running_and_fails_no_committed_result(app, backen
            "PINGJIA_REDIS_URL": REDIS_URL, "PINGJIA_HUEY_NAME": app.config["HUEY_NAME"],
            "PINGJIA_ANALYSIS_REPRESENTATION": "tfidf", "PINGJIA_SECRET_KEY": "stop-test"}
     pingjia = str(Path(sys.executable).with_name("pingjia"))
-    args = [pingjia, "worker"] if command == "worker" else [pingjia, "serve", "--port", str(_free_port())]
+    args = [pingjia, "worker"] if command == "worker" else [pingjia, "serve", "--port", str(free_port())]
     process = subprocess.Popen(args, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
     try:
