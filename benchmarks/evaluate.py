@@ -37,13 +37,9 @@ import tomllib
 from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from sklearn.cluster import KMeans  # noqa: E402
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from sklearn.metrics import (  # noqa: E402
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import (
     accuracy_score,
     adjusted_rand_score,
     f1_score,
@@ -52,13 +48,15 @@ from sklearn.metrics import (  # noqa: E402
     recall_score,
 )
 
-from analysis.embed import make_embedder  # noqa: E402
-from analysis.mapping import OTHER, CategoryMapper  # noqa: E402
-from analysis.pipeline import BEST_REPRESENTATION, analyze  # noqa: E402
-from analysis.plan import load_plan  # noqa: E402
-from analysis.text import normalize  # noqa: E402
-from analysis.themes import cluster  # noqa: E402
-from analysis.tokenize import ChineseTokenizer  # noqa: E402
+from analysis.embed import make_embedder
+from analysis.mapping import OTHER, CategoryMapper
+from analysis.pipeline import BEST_REPRESENTATION, analyze
+from analysis.plan import load_plan
+from analysis.text import normalize
+from analysis.themes import cluster
+from analysis.tokenize import ChineseTokenizer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DEMO = ROOT / "benchmarks" / "data" / "demo_statements.csv"
 DEVS = (ROOT / "benchmarks" / "data" / "ip_dev_statements.csv",  # in domain, written for tuning

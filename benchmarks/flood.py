@@ -29,10 +29,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from serve_checks import Client, free_port  # noqa: E402
+from serve_checks import Client, free_port  # beside this script: its folder is on the path
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 _CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')

@@ -1,6 +1,8 @@
 """How long does importing a large 问卷星 export take, next to just reading the file?
 
-    python benchmarks/imports.py [N] [--database URL]
+    PYTHONPATH=tests python benchmarks/imports.py [N] [--database URL]
+
+Run from the repository root: PYTHONPATH=tests lets it build its files with tests/support/.
 
 Builds a 问卷星-shaped .xlsx of N answers (default 5,000; tests/support/import_files.py's shape, each
 row made distinct), then times in one run: reading the file alone (`read_sheet`, the floor any
@@ -14,14 +16,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 
 def main() -> None:

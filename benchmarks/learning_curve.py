@@ -28,16 +28,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from evaluate import SETS, _write, load_sample, plan_with_labels  # beside this script: its folder is on the path
+
+from analysis.embed import BEST_REPRESENTATION, make_embedder
+from analysis.mapping import OTHER, CategoryMapper
+from analysis.tokenize import ChineseTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from evaluate import SETS, _write, load_sample, plan_with_labels  # noqa: E402
-
-from analysis.embed import BEST_REPRESENTATION, make_embedder  # noqa: E402
-from analysis.mapping import OTHER, CategoryMapper  # noqa: E402
-from analysis.tokenize import ChineseTokenizer  # noqa: E402
 
 
 def scores(mapper, gold_ids: np.ndarray, rest: np.ndarray) -> tuple[float, ...]:

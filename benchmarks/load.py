@@ -52,7 +52,6 @@ from pathlib import Path
 from load_database import HOST, PROBLEMS, SUGGESTIONS, check_database, free_port, fresh_database, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')

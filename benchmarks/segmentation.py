@@ -14,11 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+import jieba
 
-import jieba  # noqa: E402
-
-from analysis.tokenize import ChineseTokenizer  # noqa: E402
+from analysis.tokenize import ChineseTokenizer
 
 DATA = Path("/work/shared/data/online_shopping_reviews.csv")
 

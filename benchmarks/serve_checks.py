@@ -1,6 +1,9 @@
 """Issue 17's "done when", against a real `pingjia serve` (waitress, embedded worker) on loopback.
 
-    python benchmarks/serve_checks.py [--cell-mb 300]
+    PYTHONPATH=tests python benchmarks/serve_checks.py [--cell-mb 300]
+
+Run from the repository root: PYTHONPATH=tests lets it reuse tests/support/import_files.py and
+tests/test_privacy.py's table.
 
 A fresh instance in a temporary folder (SQLite, the demo plan and session, the demo staff
 login) is served in a subprocess. Then, as staff over HTTP:
@@ -44,10 +47,6 @@ import urllib.request
 import uuid
 import zipfile
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
 _CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 

@@ -1,7 +1,10 @@
 """Issue 21 item 1: staff and the analysis page while a 2,000-answer analysis saves, against a
 real `pingjia serve` (waitress, embedded worker) on SQLite or PostgreSQL.
 
-    python benchmarks/serve_locking.py [--answers 2000] [--backend sqlite|postgresql] [--load 0]
+    PYTHONPATH=tests python benchmarks/serve_locking.py [--answers 2000] [--backend sqlite|postgresql] [--load 0]
+
+Run from the repository root: PYTHONPATH=tests lets it find the shared data as the tests do
+(tests/support/shared_data.py).
 
 A fresh instance in a temporary folder gets the demo (plan, session, staff login) and answers up
 to --answers, each a pair of real online shopping reviews (read from ../shared/data at run time,
@@ -34,11 +37,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from serve_checks import Client, free_port  # noqa: E402
+from serve_checks import Client, free_port  # beside this script: its folder is on the path
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 _META_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')

@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 DATA = ROOT.parent / "shared" / "data" / "online_shopping_reviews.csv"
 PLAN = ROOT / "benchmarks" / "plans" / "shopping.toml"

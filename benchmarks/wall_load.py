@@ -43,11 +43,9 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+import load_database  # the database, the plan, the free port (benchmarks/load_database.py)
 
-import load_database  # noqa: E402  (the database, the plan, the free port)
+ROOT = Path(__file__).resolve().parent.parent
 
 USER, PASSWORD = "wall-bench", "wall-bench-password"
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -1,7 +1,8 @@
 """The shape of the code: no import cycles in survey/ or analysis/ (imports at module level and
 inside functions alike), analysis/ imports no web or database code, the participant side loads
 no analysis models, review, reports, imports or jobs, starting the app or a command imports no
-model library, and no source file (tests and benchmarks included) is over 450 lines."""
+model library, no source file (tests and benchmarks included) is over 450 lines, and no benchmark
+edits the import path."""
 from __future__ import annotations
 
 import ast
@@ -134,6 +135,31 @@ def test_no_source_file_over_450_lines():
             for p in (ROOT / folder).rglob("*.py")
             if "migrations" not in p.parts and (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def _import_path_uses(source: str) -> list[int]:
+    """The lines that touch the import path: `sys.path…` or `from sys import path`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr == "path" and getattr(node.value, "id", None) == "sys":
+            found.append(node.lineno)
+        elif isinstance(node, ast.ImportFrom) and node.module == "sys" and any(a.name == "path" for a in node.names):
+            found.append(node.lineno)
+    return sorted(found)
+
+
+def test_the_checker_finds_an_import_path_edit():
+    source = "import sys\nsys.path.insert(0, 'tests')\nfrom sys import path\nprint(sys.argv)\n"
+    assert _import_path_uses(source) == [2, 3]
+
+
+def test_benchmarks_edit_no_import_path():
+    """The package is installed (editable) and a script's own folder is on the path, so a benchmark
+    imports `survey`, `analysis` and its neighbours as they are; one that reuses tests/support/
+    says in its docstring to run it with PYTHONPATH=tests (issue 25)."""
+    edits = {p.name: lines for p in sorted((ROOT / "benchmarks").rglob("*.py"))
+             if (lines := _import_path_uses(p.read_text(encoding="utf-8")))}
+    assert edits == {}
 
 
 MODEL_LIBRARIES = ("numpy", "sklearn", "scipy", "jieba", "matplotlib", "wordcloud")
