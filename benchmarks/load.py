@@ -57,8 +57,6 @@ _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 
 
-
-
 # ---------------------------------------------------------------- the server (a subprocess)
 
 def bare_app():
@@ -93,7 +91,6 @@ def serve(kind: str, port: int, threads: int) -> None:
 
         app = create_app()
     create_server(app, host=HOST, port=port, threads=threads).run()
-
 
 
 class Server:
