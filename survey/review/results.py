@@ -127,9 +127,19 @@ def write_derived_files(evaluation: Evaluation, *, wordclouds: bool = True,
         return None
     out = output_dir(evaluation)
     make_private_dir(out)  # answers quoted in the outputs are for staff only
-    shutil.rmtree(out / "wordclouds", ignore_errors=True)  # themes that ended leave no picture
-    write_report(result, out, _source(evaluation), wordclouds=wordclouds, progress=progress,
+    # Drawn in a folder of their own, then put in place at once: the analysis page counts the
+    # clouds to know whether they are still coming, and a half-drawn set read as "done".
+    drawing = out / ".wordclouds-drawing"
+    shutil.rmtree(drawing, ignore_errors=True)
+    make_private_dir(drawing)
+    write_report(result, drawing, _source(evaluation), wordclouds=wordclouds, progress=progress,
                  names=roster_names(evaluation.roster_people))  # no roster name in a cloud or quote
+    for name in ("analysis.json", "summary.md"):
+        (drawing / name).replace(out / name)
+    shutil.rmtree(out / "wordclouds", ignore_errors=True)  # themes that ended leave no picture
+    if (drawing / "wordclouds").is_dir():
+        (drawing / "wordclouds").rename(out / "wordclouds")
+    shutil.rmtree(drawing, ignore_errors=True)
     make_private_tree(out.parent)  # files 0600, folders 0700, whatever the umask
     return out
 

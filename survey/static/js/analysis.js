@@ -62,9 +62,9 @@
         .then(function (r) { return r.json(); })
         .then(function (s) {
           if (s.clouds > 0 && !s.active) window.location.reload();
-          else if (++tries < 120) window.setTimeout(look, 1000);
+          else if (++tries < 600) window.setTimeout(look, 1000);  // a busy machine draws slowly
         })
-        .catch(function () { if (++tries < 120) window.setTimeout(look, 2000); });
+        .catch(function () { if (++tries < 600) window.setTimeout(look, 2000); });
     }
     window.setTimeout(look, 1000);
   }
