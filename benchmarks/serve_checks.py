@@ -1,9 +1,9 @@
 """Issue 17's "done when", against a real `pingjia serve` (waitress, embedded worker) on loopback.
 
-    PYTHONPATH=tests python benchmarks/serve_checks.py [--cell-mb 300]
+    PYTHONPATH=tests python benchmarks/serve_checks.py [--cell-mb 300] [--backend sqlite|postgresql] [--skip-locking]
 
 Run from the repository root: PYTHONPATH=tests lets it reuse tests/support/import_files.py and
-tests/test_privacy.py's table.
+tests/test_privacy.py's and tests/test_reports_staff_contacts.py's tables.
 
 A fresh instance in a temporary folder (SQLite, the demo plan and session, the demo staff
 login) is served in a subprocess. Then, as staff over HTTP:
@@ -26,6 +26,14 @@ login) is served in a subprocess. Then, as staff over HTTP:
 8. open sessions cannot be flooded: 1,000 identical answers from one client store 1, 1,000
    different ones at most the per-session rate, 60 simultaneous submits against a cap of 20
    store 20 (benchmarks/flood.py; a fresh instance).
+9. report blocks and captions (benchmarks/serve_reports.py), as two staff accounts: contact
+   details typed into a block or a photo caption refused; U+202E/U+200B never reach the Word
+   file; review requests and block saves without versions get 400; two simultaneous saves of one
+   block give one 302 and one 409, 30 of 30, an undo racing a save likewise, no forked history;
+   seven blocks of 10,000 one-character lines make report.docx in under 10 s.
+
+--backend postgresql runs every instance in a fresh schema of TEST_DATABASE_URL (default
+postgresql://postgres@127.0.0.1:5432/test_checks), dropped afterwards.
 
 Prints one line per check and exits 1 if any fails. Loopback only; not part of the test run.
 """
@@ -49,6 +57,7 @@ import zipfile
 from pathlib import Path
 
 _CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test_checks")
 
 
 class Client:
@@ -167,13 +176,53 @@ def store_answers(database: str, code: str, texts: list[str]) -> None:
         db.engine.dispose()
 
 
+class Databases:
+    """A database for each instance: a file in its folder, or a fresh PostgreSQL schema."""
+
+    def __init__(self, backend: str):
+        self.backend, self.schemas = backend, []
+
+    def _engine(self):
+        from sqlalchemy import create_engine
+
+        return create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
+
+    def url(self, folder: Path, name: str) -> str:
+        if self.backend == "sqlite":
+            return f"sqlite:///{folder / (name + '.sqlite3')}"
+        from sqlalchemy import text
+
+        schema = f"{name}_{uuid.uuid4().hex[:8]}"
+        with self._engine().begin() as c:
+            c.execute(text(f"create schema {schema}"))
+        self.schemas.append(schema)
+        return f"{PG_URL}?options=-csearch_path%3D{schema}"
+
+    def drop(self) -> None:
+        from sqlalchemy import text
+
+        for schema in self.schemas:
+            with self._engine().begin() as c:
+                c.execute(text(f"drop schema {schema} cascade"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cell-mb", type=int, default=300)
     parser.add_argument("--skip-locking", action="store_true", help="leave out check 7 (two analyses, minutes)")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
+    print(f"backend {args.backend}; load average {os.getloadavg()[0]:.1f} at the start", flush=True)
+    databases = Databases(args.backend)
+    try:
+        return run(args, databases)
+    finally:
+        databases.drop()
+
+
+def run(args, databases: Databases) -> int:
     folder = Path(tempfile.mkdtemp(prefix="serve-checks-"))
-    database = f"sqlite:///{folder / 'checks.sqlite3'}"
+    database = databases.url(folder, "checks")
     env = {**os.environ, "DATABASE_URL": database, "PINGJIA_SECRET_KEY": "serve-checks",
            "PINGJIA_ANALYSIS_WARM_UP": "false"}
     pingjia = str(Path(sys.executable).with_name("pingjia"))
@@ -189,6 +238,9 @@ def main() -> int:
                               "--organiser", "检查", "--starts-at", "2023-11-15 14:30", "--place", "会议室",
                               "--roster", str(roster)], env=env, cwd=folder, capture_output=True, text=True, check=True)
     masked_code = re.search(r"已创建活动 ([0-9a-z]+)", created.stdout).group(1)
+    colleague = "serve-checks-colleague"  # a second member of staff for the block races
+    subprocess.run([pingjia, "create-staff", "colleague", "--password", colleague, "--display-name", "同事"],
+                   env=env, cwd=folder, capture_output=True, text=True, check=True)
     port = free_port()
     server = subprocess.Popen([pingjia, "serve", "--port", str(port)], env=env, cwd=folder,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -269,6 +321,15 @@ def main() -> int:
         from serve_masking import check_masking
 
         check_masking(client, database, masked_code, check)
+
+        from serve_locking import Database
+        from serve_reports import check_reports
+
+        bob = Client(client.base)
+        status, _, _ = bob.post("/staff/login", {"csrf_token": bob.token("/staff/login"),
+                                                 "username": "colleague", "password": colleague})
+        check("second staff login", status == 302, f"HTTP {status}")
+        check_reports(client, bob, Database(database), code, masked_code, check)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -276,11 +337,12 @@ def main() -> int:
         from serve_locking import check_under_save
 
         locking = Path(tempfile.mkdtemp(prefix="serve-locking-"))
-        check_under_save(locking, f"sqlite:///{locking / 'locking.sqlite3'}", 2000, 1800, check)
+        check_under_save(locking, databases.url(locking, "locking"), 2000, 1800, check)
     from flood import check_flood
 
     flooded = Path(tempfile.mkdtemp(prefix="serve-flood-"))
-    check_flood(flooded, f"sqlite:///{flooded / 'flood.sqlite3'}", check)
+    check_flood(flooded, databases.url(flooded, "flood"), check)
+    print(f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())} at the end (1 / 5 / 15 min)")
     print("all checks passed" if not failed else f"failed: {', '.join(failed)}")
     return 1 if failed else 0
 
