@@ -23,6 +23,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.shared import Cm, Mm, Pt, RGBColor
 from lxml import etree
 
@@ -119,6 +120,7 @@ def declare_fonts(doc) -> None:
 class Writer:
     def __init__(self):
         self.doc = Document()
+        self._shape_id = 0  # the next picture's id once counted (see picture)
         self._page_setup()
         self._styles()
         declare_fonts(self.doc)
@@ -249,7 +251,15 @@ class Writer:
         source = io.BytesIO(data) if isinstance(data, bytes) else str(data)
         run = p.add_run()
         set_run_font(run, BODY_FONT)  # even a picture's run: "every run" is what Word/WPS checkers look for
-        run.add_picture(source, width=width)
+        # python-docx's add_picture finds a free id by scanning the whole document for every
+        # picture: after seven blocks of 10,000 lines each of 17 pictures took 0.4 s. One scan,
+        # then counted (a picture adds only its own id).
+        part = self.doc.part
+        rid, image = part.get_or_add_image(source)
+        cx, cy = image.scaled_dimensions(width, None)
+        self._shape_id = self._shape_id or part.next_id
+        run._r.add_drawing(CT_Inline.new_pic_inline(self._shape_id, rid, image.filename, cx, cy))
+        self._shape_id += 1
         if caption:
             c = _paragraph(self.doc, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=6)
             set_run_font(c.add_run(caption), H2_FONT, Pt(14))
