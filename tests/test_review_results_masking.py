@@ -98,3 +98,24 @@ def test_the_jobs_derived_files_get_the_roster_names(app, seeded, monkeypatch):
     with app.app_context():
         results.write_derived_files(db.session.get(Evaluation, seeded.evaluation_id), wordclouds=True)
     assert "宋庆军" in seen["names"]
+
+
+def test_analysis_json_as_downloaded_and_as_the_job_writes_it_is_masked(app, client, seeded):
+    # it holds every statement: serve_checks found 17 of 18 personal details in it verbatim
+    import json
+
+    from survey.review.results import output_dir, write_derived_files
+
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, seeded.evaluation_id)
+        code = evaluation.code
+        write_derived_files(evaluation, wordclouds=False)
+        written = (output_dir(evaluation) / "analysis.json").read_text(encoding="utf-8")
+    log_in(client, "reviewer")
+    with client.get(f"/staff/sessions/{code}/analysis/analysis.json") as reply:  # a file: closed here
+        assert reply.status_code == 200
+        downloaded = reply.get_data(as_text=True)
+    for text in (written, downloaded):
+        assert not [leak for leak in LEAKS if leak in text]
+    statements = json.loads(downloaded)["statements"]
+    assert len(statements) == len(ROWS) and any(s["text"].startswith("宋**教授说") for s in statements)

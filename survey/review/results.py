@@ -120,7 +120,7 @@ def write_derived_files(evaluation: Evaluation, *, wordclouds: bool = True,
                         progress: Progress | None = None) -> Path | None:
     """summary.md, analysis.json and word clouds under instance/analysis/<code>/, from the
     stored state; call again after staff decisions to refresh them."""
-    from analysis.report import write_report
+    from analysis.report import write_json, write_report
 
     result = stored_result(evaluation)
     if result is None:
@@ -132,8 +132,10 @@ def write_derived_files(evaluation: Evaluation, *, wordclouds: bool = True,
     drawing = out / ".wordclouds-drawing"
     shutil.rmtree(drawing, ignore_errors=True)
     make_private_dir(drawing)
+    names = roster_names(evaluation.roster_people)
     write_report(result, drawing, _source(evaluation), wordclouds=wordclouds, progress=progress,
-                 names=roster_names(evaluation.roster_people))  # no roster name in a cloud or quote
+                 names=names)  # no roster name in a cloud or quote
+    write_json(masked_result(result, names), drawing / "analysis.json")
     for name in ("analysis.json", "summary.md"):
         (drawing / name).replace(out / name)
     shutil.rmtree(out / "wordclouds", ignore_errors=True)  # themes that ended leave no picture
@@ -154,13 +156,27 @@ def write_summary(evaluation: Evaluation) -> Path | None:
         return None
     out = output_dir(evaluation)
     make_private_dir(out)
-    write_json(result, out / "analysis.json")
+    names = roster_names(evaluation.roster_people)
+    write_json(masked_result(result, names), out / "analysis.json")
     clouds = sorted((out / "wordclouds").glob("*.png"))
-    (out / "summary.md").write_text(summary_markdown(result, _source(evaluation), clouds=clouds,
-                                                     names=roster_names(evaluation.roster_people)),
+    (out / "summary.md").write_text(summary_markdown(result, _source(evaluation), clouds=clouds, names=names),
                                     encoding="utf-8")
     make_private_tree(out.parent)
     return out
+
+
+def masked_result(result: dict, names) -> dict:
+    """analysis.json as it leaves the server: every statement's text, quote and label masked as
+    the Excel export's are (it holds every statement: 17 of 18 personal details were verbatim)."""
+    from analysis.privacy import mask_text
+
+    def themed(theme: dict) -> dict:
+        texts = {k: mask_text(theme[k], names) if isinstance(theme.get(k), str) else theme.get(k)
+                 for k in ("label", "machine_label", "staff_label")}
+        return {**theme, **texts, "representatives": [mask_text(q, names) for q in theme.get("representatives", [])]}
+
+    return {**result, "statements": [{**s, "text": mask_text(s.get("text"), names)} for s in result.get("statements", [])],
+            "themes": [themed(t) for t in result.get("themes", [])]}
 
 
 def _source(evaluation: Evaluation) -> Source:
