@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlencode
 
-from serve_checks import Client, free_port  # beside this script: its folder is on the path
+from serve_checks import Client, free_port, own_queue  # beside this script: its folder is on the path
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 _CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
@@ -44,7 +44,7 @@ def pingjia(*args: str, env: dict, cwd: Path) -> str:
 
 def prepare(folder: Path, database: str) -> tuple[dict, list[str]]:
     env = {**os.environ, "DATABASE_URL": database, "PINGJIA_SECRET_KEY": "flood",
-           "PINGJIA_ANALYSIS_WARM_UP": "false"}
+           "PINGJIA_ANALYSIS_WARM_UP": "false", **own_queue()}
     pingjia("demo", "--no-serve", "--no-analyze", env=env, cwd=folder)
     codes = []
     for n in range(3):

@@ -105,6 +105,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def own_queue() -> dict[str, str]:
+    """The task queue's name for one instance: every server started from this folder shares
+    instance/huey.sqlite3, and a task must not reach another instance's worker."""
+    return {"PINGJIA_HUEY_NAME": f"checks-{uuid.uuid4().hex[:8]}"}
+
+
+def instance_folder() -> Path:
+    """Where `pingjia serve` keeps uploads and analysis files (Flask's instance path)."""
+    from survey import create_app
+
+    return Path(create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x",
+                            "ANALYSIS_WARM_UP": False}).instance_path)
+
+
 def memory_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -224,7 +238,7 @@ def run(args, databases: Databases) -> int:
     folder = Path(tempfile.mkdtemp(prefix="serve-checks-"))
     database = databases.url(folder, "checks")
     env = {**os.environ, "DATABASE_URL": database, "PINGJIA_SECRET_KEY": "serve-checks",
-           "PINGJIA_ANALYSIS_WARM_UP": "false"}
+           "PINGJIA_ANALYSIS_WARM_UP": "false", **own_queue()}
     pingjia = str(Path(sys.executable).with_name("pingjia"))
     demo = subprocess.run([pingjia, "demo", "--no-serve", "--no-analyze"], env=env, cwd=folder,
                           capture_output=True, text=True, check=True).stdout
@@ -241,6 +255,7 @@ def run(args, databases: Databases) -> int:
     colleague = "serve-checks-colleague"  # a second member of staff for the block races
     subprocess.run([pingjia, "create-staff", "colleague", "--password", colleague, "--display-name", "同事"],
                    env=env, cwd=folder, capture_output=True, text=True, check=True)
+    instance = instance_folder()
     port = free_port()
     server = subprocess.Popen([pingjia, "serve", "--port", str(port)], env=env, cwd=folder,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -280,6 +295,8 @@ def run(args, databases: Databases) -> int:
         check("3 MB photo", status == 302 and "已上传 1 张图片" in page, f"{len(jpeg) / 1e6:.2f} MB → HTTP {status}")
 
         path = bomb(folder, args.cell_mb)
+        uploads = instance / "imports"  # one folder per upload awaiting its preview
+        kept = {p.name for p in uploads.iterdir()} if uploads.is_dir() else set()
         before = memory_kb(server.pid, "VmRSS")
         url = f"/staff/sessions/{code}/import"
         started = time.monotonic()
@@ -291,8 +308,8 @@ def run(args, databases: Databases) -> int:
         check(f"{args.cell_mb} MB cell refused", bool(message) and seconds < 30 and grown < 400,
               f"{path.stat().st_size / 1e6:.2f} MB file, {seconds:.1f} s, server grew {grown:.0f} MB at most, "
               f"message: {message.group(0) if message else '(none)'}")
-        left = [p for p in (folder / "instance").rglob("*") if p.is_file() and "bomb" in p.name]
-        check("refused upload deleted", not left, f"{len(left)} file(s) left")
+        left = [p for p in uploads.iterdir() if p.name not in kept] if uploads.is_dir() else []
+        check("refused upload deleted", not left, f"{len(left)} upload folder(s) left in {uploads}")
 
         store_answers(database, code, ["审批太慢\uffff", "\ufffe材料太多"])
         status, _, body = client.request(f"/staff/reports/{code}/export.xlsx")

@@ -37,7 +37,7 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from serve_checks import Client, free_port  # beside this script: its folder is on the path
+from serve_checks import Client, free_port, own_queue  # beside this script: its folder is on the path
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
 _META_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
@@ -200,7 +200,7 @@ def serve(folder: Path, env: dict, port: int) -> subprocess.Popen:
 
 def instance(folder: Path, database: str, answers: int) -> tuple[dict, str, str]:
     env = {**os.environ, "DATABASE_URL": database, "PINGJIA_SECRET_KEY": "serve-locking",
-           "PINGJIA_ANALYSIS_WARM_UP": "false"}
+           "PINGJIA_ANALYSIS_WARM_UP": "false", **own_queue()}
     pingjia = str(Path(sys.executable).with_name("pingjia"))
     demo = subprocess.run([pingjia, "demo", "--no-serve", "--no-analyze"], env=env, cwd=folder,
                           capture_output=True, text=True, check=True).stdout
