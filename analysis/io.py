@@ -359,3 +359,23 @@ def read_confirmed(path: str | Path, category_ids: Sequence[str]) -> dict[str, s
                              f"可用：{'、'.join(allowed)}")
         out[text] = category
     return out
+
+
+def labelled_sample(path: Path, n: int, seed: int) -> tuple[list[str], list[str]]:
+    """`n` rows of a labelled CSV (columns text, label), as the quality figures read them: texts
+    normalised, exact duplicates dropped, shuffled with `seed` — one sampler for the evaluation
+    script and the quality guards, so a guard checks the figure RESULTS.md reports."""
+    import random
+
+    from .text import normalize
+
+    seen, rows = set(), []
+    with Path(path).open(encoding="utf-8-sig", newline="") as f:
+        for row in csv.DictReader(f):
+            text = normalize(row.get("text") or "")
+            if text and text not in seen:
+                seen.add(text)
+                rows.append((text, row["label"].strip()))
+    random.Random(seed).shuffle(rows)
+    rows = rows[:n]
+    return [t for t, _ in rows], [y for _, y in rows]

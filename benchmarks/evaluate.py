@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 import sys
 import time
 import tomllib
@@ -49,6 +48,7 @@ from sklearn.metrics import (
 )
 
 from analysis.embed import make_embedder
+from analysis.io import labelled_sample
 from analysis.mapping import OTHER, CategoryMapper
 from analysis.pipeline import BEST_REPRESENTATION, analyze
 from analysis.plan import load_plan
@@ -69,17 +69,7 @@ SETS = {  # data file stem → plan file stem
 }
 
 
-def load_sample(path: Path, n: int, seed: int) -> tuple[list[str], list[str]]:
-    seen, rows = set(), []
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        for row in csv.DictReader(f):
-            text = normalize(row.get("text") or "")
-            if text and text not in seen:
-                seen.add(text)
-                rows.append((text, row["label"].strip()))
-    random.Random(seed).shuffle(rows)
-    rows = rows[:n]
-    return [t for t, _ in rows], [y for _, y in rows]
+load_sample = labelled_sample  # analysis.io: the guards in tests/ read the same sample
 
 
 def plan_with_labels(stem: str):

@@ -7,8 +7,6 @@ fall below what issue 24 reached less 0.02, and no title with content may be lef
 Figures and how they were measured: benchmarks/RESULTS.md."""
 from __future__ import annotations
 
-import csv
-import random
 import time
 import tomllib
 from pathlib import Path
@@ -17,9 +15,9 @@ import pytest
 from sklearn.metrics import accuracy_score, normalized_mutual_info_score
 from support.shared_data import shared_data
 
+from analysis.io import labelled_sample
 from analysis.pipeline import analyze
 from analysis.plan import OTHER, load_plan
-from analysis.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE, SEED, THEMES = 1000, 0, 10
@@ -29,23 +27,9 @@ REACHED_ACCURACY, REACHED_NMI = 0.623, 0.539
 SLACK = 0.02
 
 
-def _sample(path: Path) -> tuple[list[str], list[str]]:
-    """As benchmarks/evaluate.py samples: exact duplicates dropped, shuffled with the seed."""
-    seen, rows = set(), []
-    with path.open(encoding="utf-8-sig", newline="") as f:
-        for row in csv.DictReader(f):
-            text = normalize(row.get("text") or "")
-            if text and text not in seen:
-                seen.add(text)
-                rows.append((text, row["label"].strip()))
-    random.Random(SEED).shuffle(rows)
-    rows = rows[:SAMPLE]
-    return [t for t, _ in rows], [y for _, y in rows]
-
-
 @pytest.fixture(scope="module")
 def run():
-    texts, gold = _sample(shared_data("thucnews_titles_dev.csv"))
+    texts, gold = labelled_sample(shared_data("thucnews_titles_dev.csv"), SAMPLE, SEED)
     plan_file = ROOT / "benchmarks" / "plans" / "thucnews.toml"
     label_of = tomllib.loads(plan_file.read_text(encoding="utf-8")).get("benchmark", {}).get("labels", {})
     plan = load_plan(plan_file)
