@@ -121,3 +121,23 @@ def test_analysis_json_as_downloaded_and_as_the_job_writes_it_is_masked(app, cli
         assert not [leak for leak in LEAKS if leak in text]
     statements = json.loads(downloaded)["statements"]
     assert len(statements) == len(ROWS) and any(s["text"].startswith("宋**教授说") for s in statements)
+
+
+def test_themes_staff_split_are_described_without_roster_names_or_contacts(app, seeded):
+    """A split (or a new theme) is described by `analysis.theme_edit` with the roster's names,
+    as the job's themes are: no name or contact in its label, keywords or quotes."""
+    from survey.models import StaffUser
+    from survey.review.decisions import split_theme
+
+    with app.app_context():
+        evaluation = db.session.get(Evaluation, seeded.evaluation_id)
+        user = db.session.get(StaffUser, seeded.user_id)
+        # a roster name with no title or self-introduction: only the roster tells it is a name
+        for statement in db.session.scalars(db.select(Statement).where(Statement.theme_id == seeded.themes["channel"])):
+            statement.text = f"宋庆军反映{statement.text}"
+        split_theme(user, evaluation, seeded.themes["channel"], 2)
+        db.session.commit()
+        themes = db.session.scalars(db.select(Theme).where(Theme.evaluation_id == seeded.evaluation_id)).all()
+        described = [" ".join([t.machine_label or "", *(t.keywords or []), *(t.label_words or []),
+                               *(t.representatives or [])]) for t in themes]
+    assert not [d for d in described if any(leak in d for leak in LEAKS)], described

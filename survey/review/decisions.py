@@ -68,12 +68,16 @@ def _check_label(label) -> str:
     return label
 
 def _describe(statements: Sequence[Statement]) -> dict:
+    from analysis.privacy import roster_names
     from analysis.theme_edit import describe_theme  # jieba and sklearn: only when needed
 
     live = [s for s in statements if s.status != "excluded"] or list(statements)
     texts = [s.text for s in live]
     groups = [s.response.organisation_type for s in live]
-    return describe_theme(texts, groups=groups)
+    # the roster's names masked in the label, keywords and quotes, as the job's themes are
+    evaluation = db.session.get(Evaluation, live[0].evaluation_id) if live else None
+    names = roster_names(evaluation.roster_people) if evaluation is not None else ()
+    return describe_theme(texts, groups=groups, kinds=[s.kind for s in live], names=names)
 
 
 def _new_theme(evaluation: Evaluation, category: str, statements: Sequence[Statement],
