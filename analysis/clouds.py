@@ -11,6 +11,7 @@ dependency, so the same font on every machine), else whatever fontconfig knows f
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import subprocess
 from collections.abc import Iterable, Mapping
@@ -114,3 +115,9 @@ def render_wordcloud(frequencies: Mapping[str, float], path: str | Path, *, font
     ).generate_from_frequencies(words)
     cloud.to_file(str(path))
     return path
+
+
+def cloud_name(kind: str, ident: str) -> str:
+    """File name of a word cloud inside `wordclouds/`: category-<id>.png, theme-<id>.png (here,
+    with no tokenizer around, so the analysis page can name them without loading scikit-learn)."""
+    return f"{kind}-{re.sub(r'[^A-Za-z0-9_-]+', '_', str(ident)) or '_'}.png"

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .clouds import find_cjk_font, render_wordcloud
+from .clouds import cloud_name, find_cjk_font, render_wordcloud
 from .kind_names import KIND_NAMES, NONE, PRAISE, PROBLEM, SUGGESTION
 from .plan import OTHER
 from .privacy import mask_text
@@ -39,15 +38,6 @@ class Source:
 def write_json(result: Mapping, path: Path) -> Path:
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
-
-
-def _safe(ident: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "_", str(ident)) or "_"
-
-
-def cloud_name(kind: str, ident: str) -> str:
-    """File name of a word cloud inside `wordclouds/`: category-<id>.png, theme-<id>.png."""
-    return f"{kind}-{_safe(ident)}.png"
 
 
 def token_counts(texts: Iterable[str], tokenizer: Callable[[str], list[str]]) -> Counter:

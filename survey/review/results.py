@@ -190,7 +190,7 @@ def _source(evaluation: Evaluation) -> Source:
 
 def page_view(result: dict, out: Path) -> list[dict]:
     """Categories in plan order (未归类/新问题 last), each with its themes, largest first."""
-    from analysis.report import cloud_name
+    from analysis.clouds import cloud_name
 
     def cloud(kind: str, ident: str) -> str | None:
         name = cloud_name(kind, ident)
