@@ -70,14 +70,23 @@
 
   // On the projector the comments column is as high as the screen: a comment that would be cut
   // at the bottom edge is left out whole (the newest are at the top) rather than shown half.
+  // The theme tiles under the goals likewise: a row the screen would cut is left out whole.
   function fit() {
     var section = document.querySelector(".wall-comments");
     var items = section.querySelectorAll("li");
+    var tiles = document.querySelectorAll("#wall-themes li");
     items.forEach(function (li) { li.hidden = false; });
-    if (getComputedStyle(section).overflow !== "hidden") return;
+    tiles.forEach(function (li) { li.hidden = false; });
+    if (getComputedStyle(section).overflow !== "hidden") return;  // a phone: the page scrolls
     var bottom = section.getBoundingClientRect().bottom;
     items.forEach(function (li) {
       if (li.getBoundingClientRect().bottom > bottom) li.hidden = true;
+    });
+    var wall = document.querySelector(".wall");
+    var edge = Math.min(window.innerHeight,
+      wall.getBoundingClientRect().bottom - parseFloat(getComputedStyle(wall).paddingBottom || "0"));
+    tiles.forEach(function (li) {
+      if (li.getBoundingClientRect().bottom > edge) li.hidden = true;
     });
   }
 
