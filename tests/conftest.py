@@ -3,8 +3,9 @@
 SQLite in a temporary folder by default; set TEST_DATABASE_URL (CI does) to run the same
 tests against PostgreSQL, inside a schema of this test run's own (several people and CI jobs
 share one test database; a run that drops tables must not pull them from under another run).
-The schema is built by the Alembic migrations, as in production,
-so a model change without a migration fails the suite (about 60 ms per test on SQLite).
+The schema is built by the Alembic migrations, as in production, so a model change without a
+migration fails the suite; they run once per process (a template SQLite file each test copies, the
+process's PostgreSQL schema emptied between tests), not once per test, which was most of the time.
 """
 from __future__ import annotations
 
@@ -106,18 +107,18 @@ def database_config(backend, tmp_path, request) -> dict:
             "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"options": f"-csearch_path={schema}"}}}
 
 
+def _test_app(database_config: dict, tmp_path: Path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", **database_config})
+    app.instance_path = str(tmp_path / "instance")
+    return app
+
+
 @pytest.fixture
 def empty_app(backend, database_config, tmp_path):
     """An app whose database has no tables yet (for migration and init-db tests)."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret",
-        **database_config,
-    })
-    app.instance_path = str(tmp_path / "instance")
+    app = _test_app(database_config, tmp_path)
     with app.app_context():
         drop_everything()
-    _pg_migrated["yes"] = False
     yield app
     with app.app_context():
         db.session.remove()
@@ -139,20 +140,16 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-# Whether this process's PostgreSQL schema holds the migrated tables (a test of the migrations
-# drops them; the next test then migrates again).
-_pg_migrated = {"yes": False}
-
-
 def _empty_migrated_pg(app) -> None:
-    """The migrated schema with no rows: migrate once, afterwards empty every table."""
+    """The migrated schema with no rows: migrate when the process's schema has no Alembic table
+    (the first test, or after a migration test dropped everything), else empty every table."""
     with app.app_context():
-        if not _pg_migrated["yes"]:
+        tables = db.inspect(db.engine).get_table_names()
+        if "alembic_version" not in tables:
             drop_everything()
             upgrade()
-            _pg_migrated["yes"] = True
             return
-        tables = [name for name in db.inspect(db.engine).get_table_names() if name != "alembic_version"]
+        tables.remove("alembic_version")
         if tables:
             with db.engine.begin() as conn:
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
@@ -164,8 +161,7 @@ def app(backend, database_config, tmp_path, request):
     process's own schema emptied on PostgreSQL)."""
     if backend == "sqlite":
         shutil.copyfile(request.getfixturevalue("sqlite_template"), tmp_path / "test.sqlite3")
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", **database_config})
-    app.instance_path = str(tmp_path / "instance")
+    app = _test_app(database_config, tmp_path)
     if backend == "postgresql":
         _empty_migrated_pg(app)
     yield app
