@@ -90,13 +90,11 @@ def test_the_jobs_derived_files_get_the_roster_names(app, seeded, monkeypatch):
 
     seen = {}
 
-    def write_report(result, out, source, **options):
+    def write_wordclouds(result, folder, **options):
         seen.update(options)
-        for name in ("analysis.json", "summary.md"):  # what the real one leaves for the caller to move
-            (out / name).write_text("{}", encoding="utf-8")
-        return {}
+        return []
 
-    monkeypatch.setattr(analysis.report, "write_report", write_report)  # imported where it is used
+    monkeypatch.setattr(analysis.report, "write_wordclouds", write_wordclouds)  # imported where it is used
     with app.app_context():
         results.write_derived_files(db.session.get(Evaluation, seeded.evaluation_id), wordclouds=True)
     assert "宋庆军" in seen["names"]

@@ -120,49 +120,49 @@ def write_derived_files(evaluation: Evaluation, *, wordclouds: bool = True,
                         progress: Progress | None = None) -> Path | None:
     """summary.md, analysis.json and word clouds under instance/analysis/<code>/, from the
     stored state; call again after staff decisions to refresh them."""
-    from analysis.report import write_json, write_report
+    from analysis.report import write_wordclouds
 
     result = stored_result(evaluation)
     if result is None:
         return None
     out = output_dir(evaluation)
     make_private_dir(out)  # answers quoted in the outputs are for staff only
+    names = roster_names(evaluation.roster_people)
     # Drawn in a folder of their own, then put in place at once: the analysis page counts the
     # clouds to know whether they are still coming, and a half-drawn set read as "done".
     drawing = out / ".wordclouds-drawing"
     shutil.rmtree(drawing, ignore_errors=True)
-    make_private_dir(drawing)
-    names = roster_names(evaluation.roster_people)
-    write_report(result, drawing, _source(evaluation), wordclouds=wordclouds, progress=progress,
-                 names=names)  # no roster name in a cloud or quote
-    write_json(masked_result(result, names), drawing / "analysis.json")
-    for name in ("analysis.json", "summary.md"):
-        (drawing / name).replace(out / name)
+    if wordclouds:
+        make_private_dir(drawing)
+        write_wordclouds(result, drawing, progress=progress, names=names)  # no roster name in a cloud
     shutil.rmtree(out / "wordclouds", ignore_errors=True)  # themes that ended leave no picture
-    if (drawing / "wordclouds").is_dir():
-        (drawing / "wordclouds").rename(out / "wordclouds")
-    shutil.rmtree(drawing, ignore_errors=True)
-    make_private_tree(out.parent)  # files 0600, folders 0700, whatever the umask
+    if drawing.is_dir():
+        drawing.rename(out / "wordclouds")
+    _write_summary(evaluation, result, out, names)
     return out
 
 
 def write_summary(evaluation: Evaluation) -> Path | None:
     """summary.md and analysis.json afresh from the stored state, staff decisions included
     (no model, no drawing: cheap enough to run on each download); word clouds are kept."""
-    from analysis.report import summary_markdown, write_json
-
     result = stored_result(evaluation)
     if result is None:
         return None
     out = output_dir(evaluation)
     make_private_dir(out)
-    names = roster_names(evaluation.roster_people)
+    _write_summary(evaluation, result, out, roster_names(evaluation.roster_people))
+    return out
+
+
+def _write_summary(evaluation: Evaluation, result: dict, out: Path, names) -> None:
+    """analysis.json (masked: it leaves the server) and summary.md next to the clouds drawn."""
+    from analysis.report import summary_markdown, write_json
+
     write_json(masked_result(result, names), out / "analysis.json")
     clouds = sorted((out / "wordclouds").glob("*.png"))
     (out / "summary.md").write_text(summary_markdown(result, _source(evaluation), clouds=clouds, names=names),
                                     encoding="utf-8")
-    make_private_tree(out.parent)
-    return out
+    make_private_tree(out.parent)  # files 0600, folders 0700, whatever the umask
 
 
 def masked_result(result: dict, names) -> dict:
