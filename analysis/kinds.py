@@ -302,7 +302,9 @@ class StatementKinds(BaseEstimator):
 
     def _features(self, texts: list[str], fields: list[str | None], rules: list[tuple[str, str, str]]):
         use = self.use_field
-        alone = [self._explain(t, None) for t in texts] if use else rules
+        # the rules without the field: a statement with no field already has them
+        alone = [r if f is None else self._explain(t, None) for t, f, r in zip(texts, fields, rules)] \
+            if use else rules
         priors = [FIELD_PRIORS.get((f or "").strip()) if use else None for f in fields]
         onehot = _learned.rule_features(rules, alone, priors)
         return _learned.features(self.vectorizer_, self.embedder_, _learned.masked(texts), onehot)
