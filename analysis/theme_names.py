@@ -19,10 +19,12 @@ rules scores for its key words' share and distinctiveness (the theme's c-TF-IDF 
 reading as an issue (problem theme) or a proposal (suggestion theme) and for being short. When
 no phrase of the members meets them (a broad theme whose members share words but no clause),
 the name is composed from the one or two words that cover most members: "A、B方面的问题"
-(problem), "A、B方面的建议" (suggestion), "A、B" (no kind), with 等 (A、B等方面的问题) when even
-those words are said by fewer than two thirds (a theme with no shared words: the name cannot be
-true of it, and says so). Staff names are never made here:
-the web app keeps a staff name as given (`survey.review.store`).
+(problem), "A、B方面的建议" (suggestion), "A、B方面的肯定意见" (praise), "A、B" (no kind). When
+even those words are said by fewer than two thirds, the theme mixes topics (its statements share
+no words): no name can be true of it, so the name says so plainly, "A、B等多方面的问题" (its most
+said words, then 等多方面). Two themes of a category never share a name: the second of two themes
+about A is "A方面的其他问题". Staff names are never made here: the web app keeps a staff name as
+given (`survey.review.store`).
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 
-from .kinds import PROBLEM, PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS, SUGGESTION
+from .kinds import PRAISE, PROBLEM, PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS, SUGGESTION, praise_cue
 from .labels import _clauses, _spans  # the candidate phrases: clauses and runs of whole words
 from .privacy import MASK
 from .tokenize import ChineseTokenizer, is_keyword, word_tag
@@ -48,11 +50,18 @@ GENERIC = frozenset(
     "方面 一些 这个 那个 这些 我们 他们 大家 现在 目前 已经 还是 就是 可以 需要 应该 能够 没有 不是 觉得 认为 "
     "感觉 比较 非常 特别 存在 出现 一定 有些 很多 各种 东西 事情 时候 地方 今年 去年 一个 一下 以及 还有 力度 "
     "水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 不能 可能 严重 "
-    "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么".split())
+    "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么 肯定".split())
+# How a composed name ends, by the theme's kind: a topic (方面的…), a mixed theme (等多方面…), and
+# the second theme of a category about the same words (方面的其他…).
+_TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", None: ""}
+_MIXED = {PROBLEM: "等多方面的问题", SUGGESTION: "等多方面的建议", PRAISE: "等多方面的肯定意见", None: "等多方面意见"}
+_OTHER = {PROBLEM: "方面的其他问题", SUGGESTION: "方面的其他建议", PRAISE: "方面的其他肯定意见", None: "方面的其他意见"}
 # A name never starts on these (a modal or an auxiliary before the verb: 能及时反馈, 要加强…).
-_BAD_START = frozenset("能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
+_BAD_START = frozenset("是 能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
                        "但 但是 也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 虽然 以 为 等 更".split())
-_BAD_END = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而".split())
+# …方面 without its head (专利侵权判定方面) is cut too
+_BAD_END = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而 "
+                     "方面".split())
 # conjunction, preposition, particle, modal particle, adverb, pronoun: 还没…, 这些…
 _START_TAGS = frozenset("cpuydr")
 # a verb cut from its object: 能|提供, 把|…, 给|…
@@ -135,7 +144,11 @@ def _clean_cut(name: str, member: str, cut) -> bool:
             before = tokens[i - 1] if i > 0 else ""
             after = tokens[j + 1] if j + 1 < len(tokens) else ""
             nounish = [word_tag(t).startswith(_NOUNISH) for t in (before, tokens[i], tokens[j], after)]
-            if not (nounish[0] and nounish[1]) and not (nounish[2] and nounish[3]) and after not in _HEAD_FOLLOWS:
+            # a phrase ending on a verb whose object follows it in the member is cut from it
+            # (侵权提高|处罚力度); one word alone is a topic (停车 in 停车收费)
+            verb_cut = j > i and word_tag(tokens[j]) == "v" and word_tag(after).startswith(("n", "v"))
+            if not (nounish[0] and nounish[1]) and not (nounish[2] and nounish[3]) and after not in _HEAD_FOLLOWS \
+                    and not verb_cut:
                 return True
         pos = member.find(name, pos + 1)
     return False
@@ -157,7 +170,7 @@ def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *
     share = _word_share(sample, cut)
     rank = {k: j for j, k in enumerate(k for k in keywords if k)}
     taken = [a for a in avoid if a]
-    kind = kind if kind in (PROBLEM, SUGGESTION) else None
+    kind = kind if kind in (PROBLEM, SUGGESTION, PRAISE) else None
 
     best, best_score = None, float("-inf")
     seen: set[str] = set()
@@ -171,8 +184,28 @@ def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *
                 if score > best_score:
                     best, best_score = span, score
     if best is not None:
-        return best, key_words(best, cut)
+        return _framed(best, kind, cut), key_words(best, cut)
     return _composed(sample, share, rank, kind, taken, cut)
+
+
+def _framed(phrase: str, kind: str | None, cut) -> str:
+    """A shared phrase as the theme's name: as it is when it reads as the theme's kind (停车位太少
+    for problems, 建立技术专家库 for suggestions), else as its topic (高校专利 → 高校专利方面的建议),
+    so staff never read a bare noun as the name of a theme of problems."""
+    if kind is None or _reads_as(phrase, kind, cut):
+        return phrase
+    return phrase + _TOPIC[kind]
+
+
+def _reads_as(phrase: str, kind: str, cut) -> bool:
+    if kind == PROBLEM:
+        tokens = [t for t in cut(phrase) if t.strip()]
+        # a problem word (难、不足、侵权), or a predicate adjective at the end (审批慢, 饭菜太咸)
+        return PROBLEM_CUES.search(phrase) is not None or (
+            len(tokens) > 1 and (word_tag(tokens[-1]).startswith("a") or tokens[-2] in _DEGREE))
+    if kind == SUGGESTION:
+        return PROPOSAL_VERBS.search(phrase) is not None
+    return praise_cue(phrase) != ""
 
 
 def _memo(cut):
@@ -212,7 +245,7 @@ def _said_enough(w: str, share: dict[str, float], members: Sequence[str]) -> boo
 
 
 def _score(span, where, central, kind, members, share, rank, cut, taken) -> float:
-    if any(span in a or a in span for a in taken):
+    if any(span in a or a in span for a in taken) or len(_framed(span, kind, cut)) > NAME_MAX + 5:
         return float("-inf")
     words = key_words(span, cut)
     if not words or not all(_said_enough(w, share, members) for w in words):
@@ -225,7 +258,8 @@ def _score(span, where, central, kind, members, share, rank, cut, taken) -> floa
     score = covered + 0.5 * min(1.0, distinct) + 0.15 * min(len(words), 3)
     problem = PROBLEM_CUES.search(span) is not None
     proposal = 1.0 if PROPOSAL_START.search(span) else 0.5 if PROPOSAL_VERBS.search(span) else 0.0
-    score += {PROBLEM: 0.6 * problem, SUGGESTION: 0.6 * proposal}.get(kind, 0.3 * (problem or proposal > 0))
+    score += {PROBLEM: 0.6 * problem, SUGGESTION: 0.6 * proposal, PRAISE: -0.3 * (problem or proposal > 0)}.get(
+        kind, 0.3 * (problem or proposal > 0))
     score += {"whole": 0.2, "end": 0.1}.get(where, 0.0) - 0.01 * central - 0.02 * max(0, len(span) - 10)
     return score
 
@@ -239,23 +273,33 @@ def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
     # the best-covering words first; ties: the more distinctive (c-TF-IDF rank), then shorter
     words.sort(key=lambda w: (-share[w], rank.get(w, len(rank)), len(w), w))
     words = words[:12]
-    options = [(w,) for w in words] + [(a, b) for i, a in enumerate(words) for b in words[i + 1:]]
-    suffix = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议"}.get(kind, "")
+    # no pair of which one word holds the other (高校、校企 is fine, 专利、专利权 says one thing twice)
+    options = [(w,) for w in words] + [(a, b) for i, a in enumerate(words) for b in words[i + 1:]
+                                       if a not in b and b not in a]
+
+    def covered(option) -> float:
+        return sum(any(w in m for w in option) for m in members) / n
 
     def value(option):
-        covered = sum(any(w in m for w in option) for m in members) / n
         # past two thirds, more coverage adds nothing: then nouns ("A、B方面" reads as a topic,
         # 了解、保护 less so), distinctive words, and one word rather than two
         nouns = all(word_tag(w).startswith(("n", "vn")) for w in option)
         distinct = sum(1.0 / (1 + rank[w]) for w in option if w in rank)
-        return (round(min(covered, SHARE), 6), nouns, min(distinct, 1.0) - 0.3 * len(option))
+        return (round(min(covered(option), SHARE), 6), nouns, min(distinct, 1.0) - 0.3 * len(option))
 
+    taken_names = set(taken)
     for option in sorted(options, key=value, reverse=True):
-        # fewer than two thirds say it: "等" tells staff the theme holds more than its name
-        more = "等" if sum(any(w in m for w in option) for m in members) < SHARE * n else ""
-        name = "、".join(option) + more + suffix
-        if len(name) <= NAME_MAX + 2 and not any(name == a for a in taken):
-            return name, list(option)
-    if words:
-        return words[0] + suffix, words[:1]
-    return {PROBLEM: "其他问题", SUGGESTION: "其他建议"}.get(kind, "其他意见"), []
+        listed = "、".join(option)
+        if covered(option) < SHARE:
+            # the best words are said by fewer than two thirds: the theme mixes topics, and its
+            # name says so rather than present a few members' topic as the theme's
+            names = [listed + _MIXED[kind]]
+        else:
+            names = [listed + _TOPIC[kind], listed + _OTHER[kind]]
+        for name in names:
+            if len(name) <= NAME_MAX + 4 and name not in taken_names:
+                return name, list(option)
+    plain = {PROBLEM: "其他问题", SUGGESTION: "其他建议", PRAISE: "其他肯定意见"}.get(kind, "其他意见")
+    if words and plain in taken_names:
+        return words[0] + _MIXED[kind], words[:1]
+    return plain, []
