@@ -106,7 +106,7 @@ def complete(name: str, cut, members: Sequence[str] = ()) -> bool:
     if not tokens:
         return False
     first, last = tokens[0], tokens[-1]
-    if first in _BAD_START or word_tag(first)[:1] in _START_TAGS or first[0] in "的了着过":
+    if first in _BAD_START or (word_tag(first)[:1] in _START_TAGS and first != "其他") or first[0] in "的了着过":
         return False
     if last in _BAD_END or not _ends_phrase(last, tokens[-2] if len(tokens) > 1 else "") or (len(tokens) > 1 and tokens[-2] in _BEFORE_OBJECT):
         return False

@@ -21,7 +21,7 @@ clouds) and every theme of the analysis.json is judged. A name passes when it me
 4. **tells the theme apart**: no other theme of its category has the same name.
 
 A name that fails (2) is one of two things: **honest about a mixed theme** when it says so
-(…等多方面的问题/建议/意见) and indeed no one or two words are said by two thirds of the members,
+(…等多方面的问题/建议/意见, or 其他问题) and indeed no one or two words are said by two thirds of the members,
 or **misleading** (it presents as the theme's topic what most members do not say). Both fail;
 the counts are printed apart. A further column, not a rule of the issue, says whether the name's
 key words are **distinct**: said by the members at least 1.5 times as often as by the statements
@@ -59,7 +59,9 @@ START_WORDS = frozenset("是 能 会 要 可 可以 应 应该 应当 需要 得
 END_WORDS = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而 "
                       "方面".split())
 NOUNISH = ("n", "vn", "nz", "ng", "an")
-MIXED = "多方面"  # the builder's word for a theme whose members share no topic (A、B等多方面的问题)
+# the builder's words for a theme whose members share no topic: A、B等多方面的问题, or 其他问题
+# when not even two members say one word
+MIXED = "多方面"
 DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
 BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 把 被 将 对 给 让 使".split())
 
@@ -118,7 +120,7 @@ def fragment(phrase: str, cut) -> bool:
     tokens = [t for t in cut(phrase) if t.strip()]
     return (not tokens or "*" in phrase or any(c.isdigit() for c in phrase)
             or re.search(r"[()（）\[\]【】<>《》]", phrase) is not None
-            or tokens[0] in START_WORDS or word_tag(tokens[0]).startswith(tuple("cpuydr"))
+            or tokens[0] in START_WORDS or (word_tag(tokens[0]).startswith(tuple("cpuydr")) and tokens[0] != "其他")
             or tokens[-1] in END_WORDS or not ends_on_content(tokens[-1], tokens[-2] if len(tokens) > 1 else "")
             or (len(tokens) > 1 and tokens[-2] in BEFORE_OBJECT)
             or any(word_tag(t).startswith(("p", "t")) or t in ("了", "过", "着", "我", "我们") for t in tokens))
@@ -238,7 +240,7 @@ def verdict(theme: dict, faults: list[str], best: int) -> str:
     or fail."""
     if not faults:
         return "pass"
-    mixed = MIXED in theme["label"] and 3 * best < 2 * theme["size"]
+    mixed = (MIXED in theme["label"] or theme["label"].startswith("其他")) and 3 * best < 2 * theme["size"]
     shared_only = all(f.startswith("shared by") for f in faults)
     return "mixed" if mixed and shared_only else "fail"
 

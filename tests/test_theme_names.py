@@ -102,3 +102,76 @@ def test_a_word_counts_wherever_it_stands_in_a_member():
     name, words = theme_name(members, ["停车"], CUT)
     assert words == ["停车"] and "停车" in name
     assert rubric().judge(name, members, CUT) == []
+
+
+# Statements about six different things: no word is said by two thirds of them.
+MIXED = ["小区门口占道经营，噪音扰民。", "小区学区划分不合理，孩子上学远。", "公交车班次太少，等车要一个小时。",
+         "社保转移手续太复杂。", "菜市场周边垃圾没人清理。", "医院挂号难，排队时间长。"]
+
+
+def test_a_theme_that_mixes_topics_says_so():
+    name, words = theme_name(MIXED, [], CUT, kind="problem")
+    assert name == "小区等多方面的问题" and words == ["小区"]  # its most said word (2 of 6), then 等多方面
+    faults = rubric().judge(name, MIXED, CUT)
+    assert faults == ["shared by 2/6"]  # honest, and still no pass
+    best, _ = rubric().best_cover(MIXED, CUT)
+    assert rubric().verdict({"label": name, "size": len(MIXED)}, faults, best) == "mixed"
+    # the same name over a theme whose members do share a word is no honest mixed name
+    shared = [m + "小区" for m in MIXED]
+    faults = rubric().judge("公交、社保等多方面的问题", shared, CUT)
+    best, _ = rubric().best_cover(shared, CUT)
+    assert rubric().verdict({"label": "公交、社保等多方面的问题", "size": 6}, faults, best) == "fail"
+    # a theme whose members share not one word: a plain name, never one member's words
+    alone = ["噪音扰民。", "学区划分不合理。", "公交车班次太少。", "社保手续太复杂。"]
+    assert theme_name(alone, [], CUT, kind="suggestion") == ("其他建议", [])
+    assert rubric().judge("其他建议", alone, CUT) == ["shared by 0/4"]
+
+
+def test_a_name_says_the_theme_kind():
+    patents = ["建立高校专利清单，定期发布。", "对在本地转化的高校专利给予奖补。", "高校专利统一上架，协会负责推介。",
+               "高校专利转化要有专人对接。"]
+    assert theme_name(patents, ["高校", "专利"], CUT, kind="suggestion")[0] == "高校专利方面的建议"
+    assert theme_name(patents, ["高校", "专利"], CUT, kind="problem")[0] == "高校专利方面的问题"
+    assert theme_name(patents, ["高校", "专利"], CUT)[0] == "高校专利"
+    praise = ["专利服务中心服务很好。", "专利代办窗口效率高，点赞。", "专利补贴发放及时，感谢。"]
+    name, _ = theme_name(praise, ["专利"], CUT, kind="praise")
+    assert name == "专利方面的肯定意见" and rubric().judge(name, praise, CUT) == []
+    # a phrase that reads as a problem is kept as it is
+    assert theme_name(["停车位太少。"] * 3, ["停车位"], CUT, kind="problem")[0] == "停车位太少"
+
+
+def test_no_two_themes_of_a_category_share_a_name():
+    members = ["专利年费太贵。", "专利代理费高。", "专利申请流程长。"]
+    first, _ = theme_name(members, ["专利"], CUT, kind="problem")
+    second, _ = theme_name(members[:2], ["专利"], CUT, kind="problem", avoid=[first])
+    assert (first, second) == ("专利方面的问题", "专利方面的其他问题")
+    assert rubric().judge(first, members, CUT, siblings=[second]) == []
+    assert rubric().judge(first, members, CUT, siblings=[first]) == ["same name as another theme"]
+
+
+PENALTIES = ["加大对电商平台侵权的打击力度", "加强跨区域执法协作", "对恶意侵权、重复侵权提高处罚力度。"]
+
+
+def test_a_phrase_never_stops_before_its_verb_object():
+    # 侵权提高|处罚力度: the verb's object was cut off
+    assert not complete("侵权提高", CUT, PENALTIES)
+    assert rubric().judge("侵权提高", PENALTIES, CUT) == ["cut word"]
+    name, _ = theme_name(PENALTIES, ["侵权", "协作"], CUT, kind="suggestion")
+    assert "提高" not in name and rubric().judge(name, PENALTIES, CUT) == []
+    # the rubric judges the phrase before a frame too: no fragment laundered by …方面的建议
+    assert rubric().judge("侵权提高方面的建议", PENALTIES, CUT) == ["cut word"]
+    assert rubric().judge("子女、户口等方面的问题", ["子女户口"] * 3, CUT) == []
+
+
+@pytest.mark.parametrize("fragment,member", [("专利侵权判定方面", "特别是发明专利侵权判定方面，"),
+                                             ("是发明专利侵权", "特别是发明专利侵权判定方面，")])
+def test_a_name_neither_starts_on_the_copula_nor_ends_on_a_headless_fangmian(fragment, member):
+    assert not complete(fragment, CUT)
+    assert "fragment" in rubric().judge(fragment, [member] * 3, CUT)
+
+
+def test_a_detail_of_a_few_stories_among_many_is_no_key_word():
+    members = ["停车位太少。"] * 28 + ["停车位太少，张家湾那边更少。", "张家湾停车位太少。"]
+    # 张家湾: said by 2 of 30, under a tenth
+    assert rubric().judge("张家湾停车位太少", members, CUT) == ["one member's: 张家湾"]
+    assert theme_name(members, ["停车位", "张家湾"], CUT, kind="problem")[0] == "停车位太少"
