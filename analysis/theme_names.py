@@ -50,7 +50,9 @@ GENERIC = frozenset(
     "方面 一些 这个 那个 这些 我们 他们 大家 现在 目前 已经 还是 就是 可以 需要 应该 能够 没有 不是 觉得 认为 "
     "感觉 比较 非常 特别 存在 出现 一定 有些 很多 各种 东西 事情 时候 地方 今年 去年 一个 一下 以及 还有 力度 "
     "水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 不能 可能 严重 "
-    "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么 肯定".split())
+    "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么 肯定 "
+    # what a letter to the authorities asks for, not what it is about
+    "解答 答复 回复 疑问 解决问题 是不是 您们好 你们好 只能".split())
 # How a composed name ends, by the theme's kind: a topic (方面的…), a mixed theme (等多方面…), and
 # the second theme of a category about the same words (方面的其他…).
 _TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", None: ""}
@@ -126,7 +128,8 @@ def _ends_phrase(last: str, before: str = "") -> bool:
         # 慢, 难, or any one character after a degree word (太多, 太咸, 偏高); a one-character
         # noun or verb otherwise is cut (到底值|多少钱, 还没)
         return tag.startswith("a") or before in _DEGREE
-    return tag == "" or tag.startswith(_NOUNISH) or tag.startswith(("v", "a"))
+    # j: an abbreviation (社保, 医保, 农行), s: a place word (路口)
+    return tag == "" or tag.startswith(_NOUNISH) or tag.startswith(("v", "a", "j", "s"))
 
 
 def _clean_cut(name: str, member: str, cut) -> bool:
@@ -268,8 +271,8 @@ def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
     """A name composed from the one or two words that cover most members (see the docstring)."""
     n = len(members)
     # topics are things and actions: no adjective (一般、严重) stands in a list name
-    words = [w for w, s in share.items() if s * n >= min(2, n) and not word_tag(w).startswith(("a", "d"))
-             or word_tag(w) == "an"]
+    words = [w for w, s in share.items() if s * n >= min(2, n) and complete(w, cut)
+             and (not word_tag(w).startswith(("a", "d")) or word_tag(w) == "an")]
     # the best-covering words first; ties: the more distinctive (c-TF-IDF rank), then shorter
     words.sort(key=lambda w: (-share[w], rank.get(w, len(rank)), len(w), w))
     words = words[:12]

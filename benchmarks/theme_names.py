@@ -4,6 +4,7 @@
     PYTHONPATH=. python benchmarks/theme_names.py citizen                 # shared citizen_messages_dev.csv
     PYTHONPATH=. python benchmarks/theme_names.py news --sample 2000      # shared thucnews_titles_dev.csv, --themes 10
     PYTHONPATH=. python benchmarks/theme_names.py --json analysis.json    # judge an analysis already written
+    PYTHONPATH=. python benchmarks/theme_names.py citizen --themes 30     # finer themes (a secondary line)
 
 Each set is run through the CLI (`python -m analysis INPUT --out DIR …`, kinds included, no word
 clouds) and every theme of the analysis.json is judged. A name passes when it meets all of:
@@ -53,7 +54,7 @@ GENERIC = frozenset("问题 工作 方面 情况 建议 希望 意见 加强 推
                     "有关 相关 一些 我们 大家 现在 目前 已经 还是 就是 可以 需要 应该 没有 觉得 认为 比较 存在 "
                     "力度 水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 "
                     "不能 可能 严重 不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 "
-                    "为何 为什么 肯定".split())
+                    "为何 为什么 肯定 解答 答复 回复 疑问 解决问题".split())
 START_WORDS = frozenset("是 能 会 要 可 可以 应 应该 应当 需要 得 必须 把 被 将 对 对于 和 与 及 或 以及 并 而 但 但是 "
                         "也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 以 为 等 更".split())
 END_WORDS = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而 "
@@ -72,12 +73,12 @@ def content_words(text: str, cut) -> list[str]:
 
 
 def ends_on_content(word: str, before: str = "") -> bool:
-    """A noun, verb or adjective of two characters or more; a one-character adjective (慢, 难) or
+    """A noun, verb, adjective, abbreviation or place word of two characters or more; a one-character adjective (慢, 难) or
     any one character after a degree word (太多, 偏高)."""
     tag = word_tag(word)
     if len(word) == 1:
         return tag.startswith("a") or before in DEGREE
-    return tag == "" or tag.startswith(("n", "v", "a"))
+    return tag == "" or tag.startswith(("n", "v", "a", "j", "s"))  # j 社保, s 路口
 
 
 def _sits_well(name: str, member: str, cut) -> bool:
@@ -142,9 +143,13 @@ def judge(name: str, members: list[str], cut, siblings: list[str] = ()) -> list[
     said = sum(sum(k in m for k in keys) >= need for m in members) if keys else 0
     if not keys or said * 3 < 2 * len(members):
         faults.append(f"shared by {said}/{len(members)}")
-    lone = [k for k in keys if sum(k in m for m in members) < max(min(2, len(members)), len(members) / 10)]
+    said_by = {k: sum(k in m for m in members) for k in keys}
+    lone = [k for k in keys if said_by[k] < min(2, len(members))]
+    few = [k for k in keys if k not in lone and said_by[k] < len(members) / 10]
     if lone:
         faults.append("one member's: " + "、".join(lone))
+    if few:
+        faults.append("a few members': " + "、".join(few))
     if name in siblings:
         faults.append("same name as another theme")
     return faults
@@ -204,18 +209,20 @@ def sample_csv(src: Path, path: Path, n: int, column: str) -> None:
         w.writerows([r[column]] for r in rows)
 
 
-def analysis_for(which: str, tmp: Path, sample: int) -> dict:
+def analysis_for(which: str, tmp: Path, sample: int, themes: int | None = None) -> dict:
+    more = ("--themes", str(themes)) if themes else ()
     if which == "demo":
         demo_csv(tmp / "demo.csv")
         return run_cli(tmp / "demo.csv", tmp / "out", "--plan", "taian-ip-14th-fyp", "--text-column", "意见",
                        "--field-column", "栏目", "--group-column", "单位类型")
     if which == "citizen":
-        return run_cli(SHARED / "citizen_messages_dev.csv", tmp / "out", "--text-column", "text")
+        return run_cli(SHARED / "citizen_messages_dev.csv", tmp / "out", "--text-column", "text", *more)
     if which == "news":
         with (SHARED / "thucnews_titles_dev.csv").open(encoding="utf-8") as f:
             column = next(csv.reader(f))[0]
         sample_csv(SHARED / "thucnews_titles_dev.csv", tmp / "news.csv", sample, column)
-        return run_cli(tmp / "news.csv", tmp / "out", "--text-column", column, "--no-split", "--themes", "10")
+        return run_cli(tmp / "news.csv", tmp / "out", "--text-column", column, "--no-split",
+                       *(more or ("--themes", "10")))
     raise SystemExit(f"unknown set {which}")
 
 
@@ -241,7 +248,8 @@ def verdict(theme: dict, faults: list[str], best: int) -> str:
     if not faults:
         return "pass"
     mixed = (MIXED in theme["label"] or theme["label"].startswith("其他")) and 3 * best < 2 * theme["size"]
-    shared_only = all(f.startswith("shared by") for f in faults)
+    # a mixed theme's name lists its most said words as examples: under a tenth is allowed there
+    shared_only = all(f.startswith(("shared by", "a few members'")) for f in faults)
     return "mixed" if mixed and shared_only else "fail"
 
 
@@ -251,12 +259,13 @@ def main() -> None:
     ap.add_argument("--json", help="judge an analysis.json already written")
     ap.add_argument("--sample", type=int, default=2000)
     ap.add_argument("--save", help="keep the analysis.json here")
+    ap.add_argument("--themes", type=int, help="the CLI's --themes (a secondary line: users' runs use the default)")
     args = ap.parse_args()
     if args.json:
         result = json.loads(Path(args.json).read_text(encoding="utf-8"))
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            result = analysis_for(args.set, Path(tmp), args.sample)
+            result = analysis_for(args.set, Path(tmp), args.sample, args.themes)
     if args.save:
         Path(args.save).write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
     rows = judged(result)

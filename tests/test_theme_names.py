@@ -173,5 +173,5 @@ def test_a_name_neither_starts_on_the_copula_nor_ends_on_a_headless_fangmian(fra
 def test_a_detail_of_a_few_stories_among_many_is_no_key_word():
     members = ["停车位太少。"] * 28 + ["停车位太少，张家湾那边更少。", "张家湾停车位太少。"]
     # 张家湾: said by 2 of 30, under a tenth
-    assert rubric().judge("张家湾停车位太少", members, CUT) == ["one member's: 张家湾"]
+    assert rubric().judge("张家湾停车位太少", members, CUT) == ["a few members': 张家湾"]
     assert theme_name(members, ["停车位", "张家湾"], CUT, kind="problem")[0] == "停车位太少"
