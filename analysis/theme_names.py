@@ -52,7 +52,7 @@ GENERIC = frozenset(
     "水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 不能 可能 严重 "
     "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么 肯定 "
     # what a letter to the authorities asks for, not what it is about
-    "解答 答复 回复 疑问 解决问题 是不是 您们好 你们好 只能".split())
+    "解答 答复 回复 疑问 解决问题 是不是 您们好 你们好 只能 多方面".split())
 # How a composed name ends, by the theme's kind: a topic (方面的…), a mixed theme (等多方面…), and
 # the second theme of a category about the same words (方面的其他…).
 _TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", None: ""}
@@ -66,6 +66,8 @@ _BAD_END = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从
                      "方面".split())
 # conjunction, preposition, particle, modal particle, adverb, pronoun: 还没…, 这些…
 _START_TAGS = frozenset("cpuydr")
+# function words: conjunction, preposition, particle, modal, adverb, pronoun, interjection, onomatopoeia
+_FUNCTION_TAGS = frozenset("cpuydreo")
 # a verb cut from its object: 能|提供, 把|…, 给|…
 _BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 把 被 将 对 给 让 使".split())
 # after the name in its statement, these say it was cut from its head: 有资质|的机构
@@ -84,6 +86,13 @@ def key_words(name: str, cut) -> list[str]:
                 and not any(c.isdigit() for c in w):
             out.append(w)
     return list(dict.fromkeys(out))
+
+
+def detail_words(name: str, cut) -> list[str]:
+    """The name's other words that say something of one story: a modifier, a number or a name
+    (二期 in 二期基金, 张家湾): they too must be said by enough members."""
+    return [w for w in dict.fromkeys(cut(name)) if len(w) >= 2 and w not in GENERIC
+            and word_tag(w)[:1] not in _FUNCTION_TAGS and not is_keyword(w)]
 
 
 def says(member: str, words: Sequence[str]) -> bool:
@@ -251,7 +260,7 @@ def _score(span, where, central, kind, members, share, rank, cut, taken) -> floa
     if any(span in a or a in span for a in taken) or len(_framed(span, kind, cut)) > NAME_MAX + 5:
         return float("-inf")
     words = key_words(span, cut)
-    if not words or not all(_said_enough(w, share, members) for w in words):
+    if not words or not all(_said_enough(w, share, members) for w in words + detail_words(span, cut)):
         return float("-inf")
     covered = support(words, members)
     if covered < SHARE or not complete(span, cut, members):

@@ -54,7 +54,7 @@ GENERIC = frozenset("问题 工作 方面 情况 建议 希望 意见 加强 推
                     "有关 相关 一些 我们 大家 现在 目前 已经 还是 就是 可以 需要 应该 没有 觉得 认为 比较 存在 "
                     "力度 水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 "
                     "不能 可能 严重 不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 "
-                    "为何 为什么 肯定 解答 答复 回复 疑问 解决问题".split())
+                    "为何 为什么 肯定 解答 答复 回复 疑问 解决问题 多方面".split())
 START_WORDS = frozenset("是 能 会 要 可 可以 应 应该 应当 需要 得 必须 把 被 将 对 对于 和 与 及 或 以及 并 而 但 但是 "
                         "也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 以 为 等 更".split())
 END_WORDS = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而 "
@@ -143,9 +143,12 @@ def judge(name: str, members: list[str], cut, siblings: list[str] = ()) -> list[
     said = sum(sum(k in m for k in keys) >= need for m in members) if keys else 0
     if not keys or said * 3 < 2 * len(members):
         faults.append(f"shared by {said}/{len(members)}")
-    said_by = {k: sum(k in m for m in members) for k in keys}
-    lone = [k for k in keys if said_by[k] < min(2, len(members))]
-    few = [k for k in keys if k not in lone and said_by[k] < len(members) / 10]
+    # every word that can tell one story, key word or not (二期 in 二期基金: a modifier)
+    telling = keys + [w for w in dict.fromkeys(cut(name)) if len(w) >= 2 and w not in keys and w not in GENERIC
+                      and word_tag(w)[:1] not in "cpuydreo" and not is_keyword(w) and w != "其他"]
+    said_by = {k: sum(k in m for m in members) for k in telling}
+    lone = [k for k in telling if said_by[k] < min(2, len(members))]
+    few = [k for k in telling if k not in lone and said_by[k] < len(members) / 10]
     if lone:
         faults.append("one member's: " + "、".join(lone))
     if few:

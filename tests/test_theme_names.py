@@ -175,3 +175,12 @@ def test_a_detail_of_a_few_stories_among_many_is_no_key_word():
     # 张家湾: said by 2 of 30, under a tenth
     assert rubric().judge("张家湾停车位太少", members, CUT) == ["a few members': 张家湾"]
     assert theme_name(members, ["停车位", "张家湾"], CUT, kind="problem")[0] == "停车位太少"
+
+
+def test_a_modifier_of_one_story_is_no_part_of_a_name():
+    # 二期 (a modifier, no key word) is said by one title of six: 二期基金 is that title's fund
+    funds = ["中比基金否认拟募集二期基金", "基金净值普遍上涨", "债券基金发行提速", "货币基金收益回落", "基金经理变更频繁",
+             "指数基金规模创新高"]
+    assert "one member's: 二期" in rubric().judge("二期基金", funds, CUT)
+    name, _ = theme_name(funds, ["基金", "二期"], CUT, kind="problem")
+    assert "二期" not in name and rubric().judge(name, funds, CUT) == []
