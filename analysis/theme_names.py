@@ -209,6 +209,12 @@ def _framed(phrase: str, kind: str | None, cut) -> str:
     return phrase + _TOPIC[kind]
 
 
+def _noun_phrase(phrase: str, cut) -> bool:
+    """A phrase ending on a noun (高校专利, 执行工作): a topic, which 方面的问题 can frame."""
+    tokens = [t for t in cut(phrase) if t.strip()]
+    return bool(tokens) and word_tag(tokens[-1]).startswith(("n", "j", "s"))
+
+
 def _reads_as(phrase: str, kind: str, cut) -> bool:
     if kind == PROBLEM:
         tokens = [t for t in cut(phrase) if t.strip()]
@@ -259,6 +265,8 @@ def _said_enough(w: str, share: dict[str, float], members: Sequence[str]) -> boo
 def _score(span, where, central, kind, members, share, rank, cut, taken) -> float:
     if any(span in a or a in span for a in taken) or len(_framed(span, kind, cut)) > NAME_MAX + 5:
         return float("-inf")
+    if kind is not None and not _reads_as(span, kind, cut) and not _noun_phrase(span, cut):
+        return float("-inf")  # a clause that is no issue (补课早已存在): …方面的问题 cannot frame it
     words = key_words(span, cut)
     if not words or not all(_said_enough(w, share, members) for w in words + detail_words(span, cut)):
         return float("-inf")

@@ -184,3 +184,10 @@ def test_a_modifier_of_one_story_is_no_part_of_a_name():
     assert "one member's: 二期" in rubric().judge("二期基金", funds, CUT)
     name, _ = theme_name(funds, ["基金", "二期"], CUT, kind="problem")
     assert "二期" not in name and rubric().judge(name, funds, CUT) == []
+
+
+def test_a_clause_that_is_no_issue_is_not_framed_as_one():
+    # 补课早已存在 is a clause about tutoring: "补课早已存在方面的问题" is no Chinese
+    tutoring = ["补课早已存在，屡禁不止。", "补课早已存在，家长负担重。", "学校暑假违规补课。", "老师在家办班补课。"]
+    name, _ = theme_name(tutoring, ["补课"], CUT, kind="problem")
+    assert name == "补课方面的问题" and rubric().judge(name, tutoring, CUT) == []
