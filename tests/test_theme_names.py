@@ -191,3 +191,10 @@ def test_a_clause_that_is_no_issue_is_not_framed_as_one():
     tutoring = ["补课早已存在，屡禁不止。", "补课早已存在，家长负担重。", "学校暑假违规补课。", "老师在家办班补课。"]
     name, _ = theme_name(tutoring, ["补课"], CUT, kind="problem")
     assert name == "补课方面的问题" and rubric().judge(name, tutoring, CUT) == []
+
+
+def test_a_mixed_name_is_honest_only_when_it_is_well_formed():
+    faults = rubric().judge("是不是、疑问等多方面的问题", MIXED, CUT)  # 是不是: no topic word
+    assert "fragment" in faults
+    best, _ = rubric().best_cover(MIXED, CUT)
+    assert rubric().verdict({"label": "是不是、疑问等多方面的问题", "size": 6}, faults, best) == "fail"
