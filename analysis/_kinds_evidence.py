@@ -62,11 +62,12 @@ COMPLAINT = re.compile(
     r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
     r"烦|吵|臭|脏|乱|堵|贵|慢|差|苦|难(?!得|忘|能可贵)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
     r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太[高低长多少慢难贵远挤脏乱差小吵]|不是很|不太|不正常|不见|不出现|不清|伤害|受害|"
-    r"受伤|吃亏|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?|不怎么|不实用|买错|不了|不行|不好")
+    r"受伤|吃亏|够呛|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?|不怎么|不实用|买错|不了|不行|不好")
 # after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
 COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
 # "反映的问题基本都有回音": a problem raised and answered is no complaint
-_RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|回应)(?:了|的|过)?[^，,。！!？?]{0,6}问题")
+_RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|回应)(?:了|的|过)?[^，,。！!？?]{0,6}问题|"
+                     r"(?:渡过|度过|闯过|挺过|解决)了?[^，,。！!？?]{0,4}(?:难关|难题|困难)")
 # Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
 PRAISE_EVIDENCE = re.compile(
     r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
@@ -85,11 +86,18 @@ PRAISE_EVIDENCE = re.compile(
     r"不用再|再也不用|不再(?:跑|排队|来回|发愁|担心)|终于(?:能|可以|有了|不用|解决|通了|办成)|家门口就能|一次(?:就)?办(?:好|成|完)|"
     r"(?:很|挺|真|超|非常|特别|蛮|十分|相当|太)(?:好吃|好喝|好用|好看|新鲜|合适|值|划算|精致|温馨|人性化|清晰|流畅|稳定|"
     r"结实|耐用|帅气?|高兴|开心|愉快|合理|赞|棒)|太(?:好|棒|合适|给力|划算|值)了|[超很真]?赞|棒棒|杠杠|没得说|没话说|"
-    r"(?<!不)喜欢|物超所值|物美价廉|性价比(?:很|挺|非常|超)?高|值得(?:信赖|购买|推荐|一住|拥有|一看|一读)|推荐|信赖|"
+    r"(?<![不总老就])喜欢|物超所值|物美价廉|性价比(?:很|挺|非常|超)?高|值得(?:信赖|购买|推荐|一住|拥有|一看|一读)|推荐|信赖|"
     r"(?:容易|快|近|便宜|清楚|简单|安全|宽敞|安静|亮堂|顺畅)多了|(?:很|特别|非常|十分|挺|深)受?(?:群众|老百姓|大家)?欢迎|"
     r"变化(?:挺|很|非常|特别|真)大|天壤之别|"
     r"比(?:以前|过去|前几年|原来|往年|去年)(?:好|强|快|方便|规范|干净|多|省)|竖(?:起)?大拇指|继续(?:坚持|保持)|"
-    r"感谢.{1,20}(?:帮|为|让|给)(?:我们|我|大家|群众|企业|老百姓)|对.{1,20}(?:工作|付出|服务|支持|帮助)表示(?:衷心的?)?感谢")
+    r"感谢.{1,20}(?:帮|为|让|给)(?:我们|我|大家|群众|企业|老百姓)|对.{1,20}(?:工作|付出|服务|支持|帮助)表示(?:衷心的?)?感谢|"
+    # what people say of a thing that now works, in words the cues above lack
+    r"(?<!不)太(?:方便|便捷|快|好|及时|省心|暖心|贴心|实惠|便宜)了|(?:稳当|踏实|宽敞|平整|亮堂|通畅|便宜|实惠|省事|热闹|舒心|安心|放心)多了|"
+    r"(?:充分|高度|非常|很)(?:认可|肯定)|(?:大|实打实的?|真正的?)?(?:好事|实事|大好事|大实事)[。！!啊呀]*$|深得民心|"
+    r"(?:更|很|非常|更加)?有(?:信心|底气|盼头)|增添了[^，,。]{0,6}信心|(?:一次|一趟)都(?:没|不用)跑|"
+    r"(?:用|吃|喝|住|坐)上了|都服气|没得挑|"
+    r"(?:到位|发放|拨付|兑现|办理|答复|回复|处理|接通|审批|办结|到账|响应)(?:得)?(?:很|非常|比较|挺|十分|特别)?(?:及时|快|迅速)(?![^，,。]{0,3}(?:不|没))|"
+    r"(?:都|基本都?)有(?:回音|回复|答复|着落|结果)|(?:开|建|修|办|送)到了?(?:家门口|村里|小区里?|身边)")
 # Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
 # writing, who is speaking, how to reach them. What none must show besides being short.
 NONE_EVIDENCE = re.compile(
@@ -99,6 +107,51 @@ NONE_EVIDENCE = re.compile(
     r"同上|同前|^(?:同意|赞同|赞成|附议)|(?:同意|赞同|赞成)(?:以上|上述|前面|刚才|大家|其他|.{0,8}(?:意见|发言|看法|说法|内容))|"
     r"一样[。！!]*$|一个意思|这个看法|回头|会后|到时候|回去|书面|附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|^以上|就这些|这么多|"
     r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系(?:我|人|方式)|(?:联系|电话|手机|微信|邮箱|qq|QQ)[^。]{0,10}[0-9a-zA-Z_@*]{3}|见上|参见|详见|测试|一时|问题不大|没遇到|^嗯+$")
+# A change for the better told as such: before → now ("以前…难，现在…方便多了"), a result after something
+# was done ("治理以后水清了"), or what a report of achievements says ("同比增长45.65%", "入选…", "基本形成").
+# What follows the turn must name a benefit and no complaint (`improvement`).
+_BEFORE = re.compile(r"以前|过去|原来|原先|之前|以往|那时候?|前几年|当初")
+_NOW = re.compile(r"[，,。；;！!\s](?:但|可|而)?(?:现在|如今|眼下|这几年|近几年|今年|后来|目前)")
+_AFTER_DONE = re.compile(r"(?:以后|之后|以来)[，,]?|后[，,]")
+BENEFIT = re.compile(
+    r"方便|便利|便捷|便宜|实惠|省(?:了|钱|事|心|时|力)|干净|整洁|平整|宽敞|稳当|踏实|放心|安心|舒心|舒服|暖心|贴心|热闹|"
+    r"好了|好多了|快了|快多了|不用(?:再)?(?:跑|排队|交|带|等|开|来回|操心|发愁|担心|花钱|出门|先)|不再(?:跑|排队|来回|发愁|担心)|没跑|一次就|半天就|当天就|就办|就能|用上|吃上|喝上|住上|有了|拿到|办完|办好|办成|办结|"
+    r"解决了|渡过了?难关|帮了[^，,。]{0,4}忙|都说好|服气|满意|点赞|好事|实事|充足|清了|亮了|通了|少了(?:很多|不少)|"
+    r"[宽平新快好净美亮]了")
+ACHIEVED = re.compile(
+    r"(?:实现|取得)了?(?:快速|较快|稳步|显著|明显|长足)?(?:增长|突破|进展|成效)|同比增长|增长\d|增幅|居全[省市国]第|"
+    r"(?:获评|荣获|入选)|获得[^，,。]{0,12}(?:奖|称号|支持|认定)|零的突破|基本形成|全覆盖|走在[^，,。]{0,6}前列|"
+    r"成功(?:调解|承办|举办|申报|创建|入选)|(?:扎实|深入|有序|稳步)推进[。]?$|(?:更加|日益|不断|进一步)(?:完善|优化|健全|浓厚|规范)[。]?$|"
+    r"(?:快速|显著|大幅|明显|持续|稳步)(?:提升|提高|增长|改善)[。]?$|被[^，,。]{0,16}(?:确定为|评为|列为|推广)")
+_NOT_YET = re.compile(r"(?:需要|需|有待|亟待|亟需|应|要|应当|应该|力争|争取|努力|着力|确保|目标)[^，,。]{0,24}$")
+
+
+def improvement(text: str) -> str:
+    """A change for the better in `text` (courtesy out), "" if none: before → now with a benefit after the
+    turn and no complaint after it; a result after something done ("…以后水清了"); or an achievement as a
+    report states it, with no complaint anywhere and nothing still to do ("需要进一步提升" is no achievement)."""
+    if asks(text):
+        return ""
+    turn = _NOW.search(text) if _BEFORE.search(text) else None
+    done = None if turn else _AFTER_DONE.search(text)
+    for start in (turn, done):
+        if start is None:
+            continue
+        tail = _RAISED.sub("", text[start.end():])
+        good = BENEFIT.search(tail)
+        if good and not COMPLAINT_AFTER.search(tail) and not _NEGATED.search(tail[max(0, good.start() - 4):good.start()]):
+            return good.group(0)
+    m = ACHIEVED.search(text)
+    if m and not _NOT_YET.search(text[:m.start()]) and not COMPLAINT.search(_RAISED.sub("", text)):
+        return m.group(0)
+    return ""
+
+
+def turned(text: str) -> bool:
+    """Whether `text` tells of a before and a now (the complaint of before is the past)."""
+    return _BEFORE.search(text) is not None and _NOW.search(text) is not None
+
+
 # Thanks for a named thing done: an affirmation, unlike thanks for reading (see `_thanks_for`).
 THANKS_FOR = re.compile(
     r"对[^，,。！!？?]{1,24}(?:工作|付出|服务|支持|帮助|安排|组织|关心|努力)表示(?:衷心的?|诚挚的?|真诚的?)?(?:感谢|谢意)|"
@@ -108,14 +161,14 @@ THANKS_FOR = re.compile(
     r"[^。！!？?]{8,}[，,](?:我们|我|大家|老人们?|群众|全家)?(?:全家)?(?:都|也)?(?:很|非常|十分|特别|由衷地?)(?:感激|感谢)"
     r"(?:他们|她们|他|她|政府)?[。！!]*$")
 # Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺".
-HEARSAY = re.compile(r"宣布|承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<!来)说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上")
+HEARSAY = re.compile(r"意味着|宣布|承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<!来)说是|据说|号称|宣称|自称|表面上|看似|名义上|口头上")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
 SURE = 0.85     # the model's probability that stands in for a praise cue in a short plain statement
 SHORT = 32      # CJK characters: "short" for that
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
-_TURN = re.compile(r"以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
+_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总体(?:来看|上)|以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
                    r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
 _NEGATION = re.compile(r"[不没未无别非莫勿]")
@@ -173,8 +226,10 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     ask = asks(plain)
     if ask:
         return False, f"提问或请求：{ask}"
-    cue = praise_evidence(plain) or _thanks_for(text)
-    complaint = COMPLAINT.search(_RAISED.sub("", plain))
+    cue = praise_evidence(plain) or _thanks_for(text) or improvement(plain)
+    # in "以前…难，现在…方便多了" the complaint is the past: only what follows the turn counts
+    now = _NOW.search(plain) if turned(plain) else None
+    complaint = COMPLAINT.search(_RAISED.sub("", plain[now.end():] if now and cue else plain))
     if complaint and cjk_len(plain) >= LONG:
         return False, f"长文含问题：{complaint.group(0)}"
     hedge = HEARSAY.search(plain)

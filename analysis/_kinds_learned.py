@@ -22,7 +22,7 @@ from .privacy import mask_text
 from .resources import corpus_path
 
 KINDS = ("problem", "suggestion", "praise", "none")
-RULES = ("none", "contrast", "suggestion", "praise", "problem", "field", "default")
+RULES = ("none", "contrast", "better", "suggestion", "praise", "problem", "field", "default")
 EMBED_WEIGHT = 2.0  # the sentence vector (unit length) against the n-grams (unit length)
 
 

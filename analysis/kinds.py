@@ -61,8 +61,9 @@ from .text import normalize
 from .tokenize import ChineseTokenizer, word_tag
 
 # The rules that decide alone (they were right on every training statement they decided): nothing
-# to say, praise then a contrast, and a statement that opens with 建议/希望/恳请/呼吁.
-SURE_RULES = ("none", "contrast")
+# to say, praise then a contrast, a change for the better told as such (before → now, a result after
+# something done, an achievement as a report states it) and a statement that opens with 建议/希望/恳请/呼吁.
+SURE_RULES = ("none", "contrast", "better")
 _FITTED: dict[tuple, tuple] = {}  # fit key → (vectorizer_, model_): fitted once per process
 _PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]]+")
 _NO_CONTENT = re.compile(
@@ -344,9 +345,16 @@ class StatementKinds(BaseEstimator):
         prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
         strong = _strong_problem(text)
         wish = _SUGGEST_ANY.search(text)
+        better = _evidence.improvement(text)  # "以前…难，现在…方便多了": the complaint is the past
+        if better and (not wish or _KEEP_ON.search(text)):
+            return PRAISE, "better", better
         praise = praise_cue(text)
         if praise and (not (strong or wish) or _KEEP_ON.search(text)):
             return PRAISE, "praise", praise  # "提高了不少" holds 少: only a strong cue outweighs praise
+        # praise the evidence check clears, in words the rules' list lacks ("老人们都说好") or past a problem
+        # word ("虽然还有一些不足，但…老百姓是满意的", "帮了我们大忙…渡过了难关"): the praise stands
+        if not wish and (praise or _evidence.praise_evidence(text)) and _evidence.praise_allowed(text, None, praise_cue)[0]:
+            return PRAISE, "praise", praise or _evidence.praise_evidence(text)
         problem = _PROBLEM.search(opened)
         # an opening verb is weaker evidence than a wish: under 存在问题 a named problem wins,
         # and the part-of-speech guess is only used where the field does not say problem

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import os
 import random
 import tempfile
@@ -50,6 +51,12 @@ SHARED = [Path(p) for p in (os.environ.get("PINGJIA_SHARED_DATA", ""), ROOT.pare
 ROUND_TABLE = ["kinds_heldout2", "kinds_dev", "kinds_holdout", "kinds_test", "kinds_final", "kinds_fresh",
                "kinds_last"]
 OFF = ("praise", "none")  # what takes a statement off the issues
+SEED = [Path(p) for p in (os.environ.get("PINGJIA_SEED", ""), ROOT.parent / "shared" / "seed",
+                          "/work/shared/seed") if p]
+SEED_LABELS = DATA / "kinds_seed_labels.csv"
+# quotes from published reports of round tables, consultations and public comment, labelled by reading;
+# third-party text, so kept outside the repository (RESULTS.md lists the sources)
+WEB = Path(os.environ.get("PINGJIA_KINDS_REAL", Path.home() / "kinds_real" / "roundtable_web.csv"))
 
 
 def read(path: Path) -> list[dict]:
@@ -161,6 +168,48 @@ def round_table(path: Path, show: int) -> float:
     return acc[False]
 
 
+def seed_statements() -> tuple[list[str], list[str]] | None:
+    """The published seed's statements of achievements, problems and measures (its sections (一)–(三)),
+    split as the CLI splits, with the kind read for each (`kinds_seed_labels.csv`, keyed by the
+    statement's SHA-1: the labels hold no text)."""
+    path = next((d / "000_910e96933d33c806.txt" for d in SEED if (d / "000_910e96933d33c806.txt").is_file()), None)
+    if path is None:
+        return None
+    text = path.read_text(encoding="utf-8")
+    body = text[text.index("(一)政策实施情况"):text.index("(四)政策评价运用情况")]
+    paragraphs = [p for p in body.split("\n") if p.strip() and not p.startswith("(")]
+    labels = {r["sha1"]: r["kind"] for r in read(SEED_LABELS)}
+    out = [(s.text, labels.get(hashlib.sha1(s.text.encode()).hexdigest()[:12]))
+           for s in to_statements(paragraphs)]
+    return [t for t, k in out if k], [k for t, k in out if k]
+
+
+def real_round_table(show: int) -> None:
+    """Real round-table text no one here wrote, labelled by reading, never tuned on: the seed's
+    statements and quotes from published round-table reports (no field: the text alone)."""
+    sets = []
+    seed = seed_statements()
+    if seed is not None:
+        sets.append(("seed (泰安 policy evaluation, (一)–(三))", *seed))
+    if WEB.is_file():
+        rows = read(WEB)
+        sets.append((f"round-table quotes ({WEB.name})", [normalize(r["text"]) for r in rows], [r["kind"] for r in rows]))
+    for name, texts, gold in sets + ([("both", sum((s[1] for s in sets), []), sum((s[2] for s in sets), []))]
+                                     if len(sets) > 1 else []):
+        out = {b: [str(k) for k in kinds_as_run(texts, None, b)] for b in (True, False)}
+        acc = {b: sum(g == p for g, p in zip(gold, pred)) / len(gold) for b, pred in out.items()}
+        lost = sum(g in OFF and p == "problem" for g, p in zip(gold, out[False]))
+        print(f"\n## real round-table text, {name}: {len(gold)} statements (held out, never tuned on); "
+              f"accuracy before {acc[True]:.3f} → after {acc[False]:.3f}; praise or none taken as a problem: {lost}")
+        for before in (True, False):
+            print(f"\n{'before' if before else 'after'}:")
+            confusion(gold, out[before], list(KINDS))
+        if show and name != "both":
+            for t, g, p in zip(texts, gold, out[False]):
+                if g != p:
+                    print(f"- {g} → {p}: {t[:80]}")
+
+
 def cross_validate(folds: int) -> None:
     from sklearn.model_selection import StratifiedKFold
 
@@ -193,6 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--cv", action="store_true", help="cross-validate on corpus/kinds/train.csv")
+    parser.add_argument("--real", action="store_true", help="only the real round-table text (seed, quotes)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--reviews", type=int, default=800, help="shopping reviews sampled (half of each sentiment)")
     parser.add_argument("--seed", type=int, default=0)
@@ -201,6 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     if args.cv:
         cross_validate(args.folds)
+    elif args.real:
+        real_round_table(args.show)
     elif args.files:
         for path in args.files:
             round_table(path, args.show)
@@ -212,6 +264,7 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"\n## {name}: not found in {', '.join(map(str, SHARED))}")
             else:
                 run(path)
+        real_round_table(args.show)
         accs = {name: round_table(DATA / f"{name}.csv", args.show if name == "kinds_heldout2" else 0)
                 for name in ROUND_TABLE}
         rows = sum(len(read(DATA / f"{n}.csv")) for n in ROUND_TABLE)
