@@ -130,8 +130,11 @@ def improvement(text: str) -> str:
     """A change for the better in `text` (courtesy out), "" if none: before → now with a benefit after the
     turn and no complaint after it; a result after something done ("…以后水清了"); or an achievement as a
     report states it, with no complaint anywhere and nothing still to do ("需要进一步提升" is no achievement)."""
-    if asks(text):
-        return ""
+    cue = _improved(text)
+    return cue if cue and not asks(text) else ""  # a question or request is never praise (asked last: it costs most)
+
+
+def _improved(text: str) -> str:
     turn = _NOW.search(text) if _BEFORE.search(text) else None
     done = None if turn else _AFTER_DONE.search(text)
     for start in (turn, done):

@@ -35,8 +35,10 @@ to the field's kind, or problem. `explain` names the check ("evidence") and why 
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -176,6 +178,7 @@ class StatementKinds(BaseEstimator):
     C : the regression's inverse regularisation strength.
     cache_dir : where sentence vectors are cached (None: the default, False: off).
     random_state : passed to the regression (the lbfgs solver is deterministic anyway).
+    model_cache : where fitted models are kept between processes (None: the cache root's kinds/, False: off).
     evidence : keep a praise or none call only on evidence (analysis._kinds_evidence): courtesy
         is no praise, a question, request or long complaint is never praise or none, and what
         fails falls back to the field's kind (or problem). False: the calls as made (before
@@ -188,7 +191,7 @@ class StatementKinds(BaseEstimator):
     """
 
     def __init__(self, use_field=True, default=PROBLEM, learned=True, examples=None, encoder="use",
-                 C=10.0, cache_dir=None, random_state=0, evidence=True):
+                 C=10.0, cache_dir=None, random_state=0, evidence=True, model_cache=None):
         self.use_field = use_field
         self.default = default
         self.learned = learned
@@ -198,6 +201,7 @@ class StatementKinds(BaseEstimator):
         self.cache_dir = cache_dir
         self.random_state = random_state
         self.evidence = evidence
+        self.model_cache = model_cache
 
     def fit(self, texts=None, kinds=None, fields=None):
         if self.default not in KINDS:
@@ -213,29 +217,49 @@ class StatementKinds(BaseEstimator):
             from .embed import SentenceEmbedder  # the encoder loads on first use only
 
             self.embedder_ = SentenceEmbedder(self.encoder, cache_dir=self.cache_dir).fit()
-        # the analysis job fits on the bundled examples every run: once per process is enough
-        key = None if texts is not None else _learned.fit_key(
-            self.examples, (self.use_field, self.default, self.encoder, self.C, self.random_state))
-        if key in _FITTED:
-            self.vectorizer_, self.model_ = _FITTED[key]
-            return self
-        ex_texts, ex_fields, ex_kinds = _learned.load_examples(self.examples)
         if texts is not None:
             if kinds is None or len(kinds) != len(texts) or (fields is not None and len(fields) != len(texts)):
                 raise ValueError("texts、kinds（和 fields）的长度应相同")
             if any(k not in KINDS for k in kinds):
                 raise ValueError(f"kinds 应为 {'/'.join(KINDS)} 之一")
+        # every run fits on the same examples: once per process, and once per machine (kept on disk, keyed
+        # by the examples' bytes, the code and the parameters), so a run loads instead of fitting
+        extra = () if texts is None else ([t or "" for t in texts], list(kinds),
+                                          list(fields) if fields is not None else [None] * len(texts))
+        key = _learned.fit_key(self.examples, (self.use_field, self.default, self.encoder, self.C,
+                                               self.random_state), extra)
+        cache = self._model_cache()
+        fitted = _FITTED.get(key) if key else None
+        fitted = fitted or _learned.load_fitted(cache, key)
+        if fitted is not None:
+            self.vectorizer_, self.model_ = _FITTED[key] = fitted
+            return self
+        ex_texts, ex_fields, ex_kinds = _learned.load_examples(self.examples)
+        if texts is not None:
             ex_texts += [t or "" for t in texts]
             ex_fields += list(fields) if fields is not None else [None] * len(texts)
             ex_kinds += list(kinds)
         norm = [normalize(t) for t in ex_texts]
         self.vectorizer_ = _learned.new_vectorizer().fit(_learned.masked(norm))
-        X = self._features(norm, ex_fields, [self._explain(t, f) for t, f in zip(norm, ex_fields)])
+        memo: dict = {}
+        X = self._features(norm, ex_fields, [self._explain(t, f, memo) for t, f in zip(norm, ex_fields)], memo)
         self.model_ = LogisticRegression(C=self.C, max_iter=3000, random_state=self.random_state)
         self.model_.fit(X, ex_kinds)
         if key is not None:
             _FITTED[key] = (self.vectorizer_, self.model_)
+            _learned.save_fitted(cache, key, _FITTED[key])
         return self
+
+    def _model_cache(self):
+        """Where fitted models are kept: `model_cache` (False: nowhere), else the sentence vectors' cache
+        root (`analysis.embed.default_cache_dir`) / kinds."""
+        if self.model_cache is False:
+            return None
+        if self.model_cache:
+            return Path(self.model_cache)
+        from .embed import default_cache_dir
+
+        return default_cache_dir() / "kinds"
 
     def predict(self, texts: Sequence[str | None], fields: Sequence[str | None] | None = None, *,
                 normalized: bool = False) -> np.ndarray:
@@ -243,7 +267,16 @@ class StatementKinds(BaseEstimator):
         (the pipeline's statements have)."""
         if fields is not None and len(fields) != len(texts):
             raise ValueError(f"fields 的长度（{len(fields)}）应与 texts（{len(texts)}）相同")
-        return self._decide(texts, fields, normalized)[0]
+        # a statement's kind depends on its text and field alone: each distinct pair is decided once
+        pairs = list(zip(texts, fields if fields is not None else [None] * len(texts)))
+        first: dict[tuple, int] = {}
+        back = np.array([first.setdefault(p, len(first)) for p in pairs], dtype=np.intp)
+        if len(first) == len(pairs):
+            return self._decide(texts, fields, normalized)[0]
+        unique = list(first)
+        kinds = self._decide([t for t, _ in unique], [f for _, f in unique] if fields is not None else None,
+                             normalized)[0]
+        return kinds[back]
 
     def explain(self, text: str | None, field: str | None = None) -> tuple[str, str, str]:
         """(kind, rule, evidence): a sure rule (none / contrast) and its cue, "learned" and the
@@ -261,7 +294,8 @@ class StatementKinds(BaseEstimator):
     def _decide(self, texts, fields, normalized: bool):
         texts = [t or "" for t in texts] if normalized else [normalize(t or "") for t in texts]
         fields = list(fields) if fields is not None else [None] * len(texts)
-        rules = [self._explain(t, f) for t, f in zip(texts, fields)]
+        memo: dict = {}  # a statement's field-free rules, for its features' "text alone" too
+        rules = [self._explain(t, f, memo) for t, f in zip(texts, fields)]
         kinds = np.array([r[0] for r in rules], dtype=object)
         proba: dict[int, float] = {}
         X, open_ = None, []
@@ -269,7 +303,7 @@ class StatementKinds(BaseEstimator):
             open_ = [i for i, (t, r) in enumerate(zip(texts, rules)) if not _sure(t, r[1])]
             if open_:
                 X = self._features([texts[i] for i in open_], [fields[i] for i in open_],
-                                   [rules[i] for i in open_])
+                                   [rules[i] for i in open_], memo)
                 P = self.model_.predict_proba(X)
                 kinds[open_] = self.model_.classes_[P.argmax(axis=1)]
                 proba = {i: float(P[j].max()) for j, i in enumerate(open_)}
@@ -301,10 +335,11 @@ class StatementKinds(BaseEstimator):
             return prior
         return SUGGESTION if _evidence.REQUEST.search(text) else PROBLEM
 
-    def _features(self, texts: list[str], fields: list[str | None], rules: list[tuple[str, str, str]]):
+    def _features(self, texts: list[str], fields: list[str | None], rules: list[tuple[str, str, str]],
+                  memo: dict | None = None):
         use = self.use_field
         # the rules without the field: a statement with no field already has them
-        alone = [r if f is None else self._explain(t, None) for t, f, r in zip(texts, fields, rules)] \
+        alone = [r if f is None else self._explain(t, None, memo) for t, f, r in zip(texts, fields, rules)] \
             if use else rules
         priors = [FIELD_PRIORS.get((f or "").strip()) if use else None for f in fields]
         onehot = _learned.rule_features(rules, alone, priors)
@@ -323,38 +358,55 @@ class StatementKinds(BaseEstimator):
         top = [names[i] for i in np.argsort(scores)[::-1][:3] if scores[i] > 0]
         return "、".join(top)
 
-    def _explain(self, text: str, field: str | None) -> tuple[str, str, str]:
-        """The rules alone: (kind, rule, cue)."""
+    def _explain(self, text: str, field: str | None, memo: dict | None = None) -> tuple[str, str, str]:
+        """The rules alone: (kind, rule, cue). `memo` (text → what the rules settle whatever the field):
+        a statement judged with its field and on its text alone is looked at once."""
+        state = memo.get(text) if memo is not None else None
+        if state is None:
+            state = self._settle(text)
+            if memo is not None:
+                memo[text] = state
+        return state[0] or self._by_field(field, *state[1:])
+
+    def _settle(self, text: str) -> tuple:
+        """What the rules decide whatever the field: (decision, …), or (None, what `_by_field` needs)."""
         bare = _bare(text)
         if not bare or (len(bare) <= 40 and _NO_CONTENT.search(bare)):  # nothing-to-say is short
-            return NONE, "none", bare
+            return (NONE, "none", bare), "", False, None
         if self._contact_only(text):
-            return NONE, "none", "联系方式"
+            return (NONE, "none", "联系方式"), "", False, None
         contrast = _CONTRAST.search(text)
         if contrast and praise_cue(text[:contrast.start()]):
             tail = text[contrast.end():]
             if len(_CJK.findall(tail)) >= 3:
                 kind, _, cue = self._content(tail, field=None)
                 said = contrast.group(0).strip("，,；;。 ")
-                return (kind if kind != PRAISE else PROBLEM), "contrast", f"{said}…{cue}"
-        return self._content(text, field)
+                return ((kind if kind != PRAISE else PROBLEM), "contrast", f"{said}…{cue}"), "", False, None
+        return self._cues(text)
 
     def _content(self, text: str, field: str | None) -> tuple[str, str, str]:
+        state = self._cues(text)
+        return state[0] or self._by_field(field, *state[1:])
+
+    def _cues(self, text: str) -> tuple:
         # cues are looked up only when the decision needs them: this runs on every statement
         opened = _OPENERS.sub("", text.strip())
-        prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
         strong = _strong_problem(text)
         wish = _SUGGEST_ANY.search(text)
         better = _evidence.improvement(text)  # "以前…难，现在…方便多了": the complaint is the past
         if better and (not wish or _KEEP_ON.search(text)):
-            return PRAISE, "better", better
+            return (PRAISE, "better", better), opened, strong, wish
         praise = praise_cue(text)
         if praise and (not (strong or wish) or _KEEP_ON.search(text)):
-            return PRAISE, "praise", praise  # "提高了不少" holds 少: only a strong cue outweighs praise
+            return (PRAISE, "praise", praise), opened, strong, wish  # "提高了不少" holds 少: a strong cue outweighs praise
         # praise the evidence check clears, in words the rules' list lacks ("老人们都说好") or past a problem
         # word ("虽然还有一些不足，但…老百姓是满意的", "帮了我们大忙…渡过了难关"): the praise stands
         if not wish and (praise or _evidence.praise_evidence(text)) and _evidence.praise_allowed(text, None, praise_cue)[0]:
-            return PRAISE, "praise", praise or _evidence.praise_evidence(text)
+            return (PRAISE, "praise", praise or _evidence.praise_evidence(text)), opened, strong, wish
+        return None, opened, strong, wish, text
+
+    def _by_field(self, field: str | None, opened: str, strong: bool, wish, text: str) -> tuple[str, str, str]:
+        prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
         problem = _PROBLEM.search(opened)
         # an opening verb is weaker evidence than a wish: under 存在问题 a named problem wins,
         # and the part-of-speech guess is only used where the field does not say problem
@@ -399,7 +451,13 @@ def _sure(text: str, rule: str) -> bool:
 def _imperative(text: str) -> str:
     """A statement that opens with a verb and names nothing wrong reads as a proposal
     ("组建海外纠纷应对工作站"); the dictionary's part of speech decides what a verb is."""
-    words = _cut(text[:8])
+    return _opening_verb(text[:8])
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _opening_verb(head: str) -> str:
+    # statements often open alike ("这个手机", "建议加强"): each opening is segmented once
+    words = _cut(head)
     return words[0] if words and len(words[0]) >= 2 and word_tag(words[0]) == "v" else ""
 
 

@@ -210,6 +210,53 @@ def real_round_table(show: int) -> None:
                     print(f"- {g} → {p}: {t[:80]}")
 
 
+def speed(n: int, dump: Path | None, compare: Path | None, profile: bool) -> None:
+    """The kind stage's time on n statements of shopping reviews (split as the CLI splits, the model of
+    the representation the pipeline picks), its first call in the process (the model's fit included)
+    and a second, against plain `jieba.lcut` over the same statements in the same run. `dump` writes
+    the kinds (one a line), `compare` checks them against such a file (the kinds must not change)."""
+    import cProfile
+    import pstats
+
+    import jieba
+
+    path = shared("online_shopping_reviews.csv")
+    statements: list[str] = []
+    for row in read(path):
+        statements += [s.text for s in to_statements([row["text"]])]
+        if len(statements) >= n:
+            break
+    statements = statements[:n]
+    rep = choose_representation(len(statements))
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    started = time.perf_counter()
+    for s in statements:
+        jieba.lcut(s)
+    seg = time.perf_counter() - started
+    times = []
+    prof = cProfile.Profile() if profile else None
+    for run in range(2):
+        started = time.perf_counter()
+        if prof and run == 0:
+            prof.enable()
+        kinds = statement_kinds(statements, None, [False] * len(statements), rep)
+        if prof and run == 0:
+            prof.disable()
+        times.append(time.perf_counter() - started)
+    print(f"\n## kind stage speed: {len(statements):,} statements ({rep}); plain jieba.lcut {seg:.2f} s; "
+          f"statement_kinds first call {times[0]:.2f} s ({times[0] / seg:.2f}x jieba), second {times[1]:.2f} s "
+          f"({times[1] / seg:.2f}x); kinds {dict(Counter(map(str, kinds)))}")
+    if prof:
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+    if dump:
+        dump.write_text("\n".join(map(str, kinds)) + "\n", encoding="utf-8")
+    if compare:
+        old = compare.read_text(encoding="utf-8").split()
+        same = sum(a == str(b) for a, b in zip(old, kinds))
+        print(f"kinds identical to {compare}: {same} of {len(old)} ({'all' if same == len(old) == len(kinds) else 'NOT all'})")
+
+
 def cross_validate(folds: int) -> None:
     from sklearn.model_selection import StratifiedKFold
 
@@ -243,6 +290,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--cv", action="store_true", help="cross-validate on corpus/kinds/train.csv")
     parser.add_argument("--real", action="store_true", help="only the real round-table text (seed, quotes)")
+    parser.add_argument("--speed", type=int, metavar="N", help="time the kind stage on N review statements")
+    parser.add_argument("--dump", type=Path, help="--speed: write the kinds to this file")
+    parser.add_argument("--compare", type=Path, help="--speed: check the kinds against this file")
+    parser.add_argument("--profile", action="store_true", help="--speed: profile the first call")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--reviews", type=int, default=800, help="shopping reviews sampled (half of each sentiment)")
     parser.add_argument("--seed", type=int, default=0)
@@ -251,6 +302,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     if args.cv:
         cross_validate(args.folds)
+    elif args.speed:
+        speed(args.speed, args.dump, args.compare, args.profile)
     elif args.real:
         real_round_table(args.show)
     elif args.files:
