@@ -18,6 +18,7 @@ import os
 import pickle
 import re
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +43,9 @@ def default_examples() -> Path:
 
 # The code a fitted model depends on (its rules make features; masking and normalising its text):
 # a change to any of them is a new model.
-_MODEL_CODE = ("kinds.py", "_kinds_evidence.py", "_kinds_learned.py", "kind_names.py", "privacy.py", "text.py",
-               "tokenize.py", "embed.py")
+_MODEL_CODE = ("kinds.py", "_kinds_cues.py", "_kinds_evidence.py", "_kinds_learned.py", "kind_names.py", "privacy.py",
+               "_names.py", "_contacts.py", "text.py", "tokenize.py", "embed.py")
+_MODEL_DATA = (("dict", "userdict.txt"), ("privacy", "t2s.txt"), ("stopwords.txt",))  # the rules' dictionary, masking
 
 
 def fit_key(path, params: tuple, extra: tuple = ()) -> tuple | None:
@@ -61,7 +63,9 @@ def fit_key(path, params: tuple, extra: tuple = ()) -> tuple | None:
     here = Path(__file__).resolve().parent
     for name in _MODEL_CODE:
         digest.update((here / name).read_bytes())
-    digest.update(json.dumps([list(map(list, extra)), [str(p) for p in params], sklearn.__version__,
+    for parts in _MODEL_DATA:
+        digest.update(corpus_path(*parts).read_bytes())
+    digest.update(json.dumps([list(map(list, extra)), [str(p) for p in params], sklearn.__version__, version("jieba"),
                               np.__version__], ensure_ascii=False).encode())
     return digest.hexdigest()[:32], params
 
