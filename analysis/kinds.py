@@ -8,9 +8,13 @@ made it (`StatementKinds.explain`):
    data is masked ("如需进一步了解情况可联系我 138…");
 2. praise followed by a contrast (但、不过、就是…) judges the part after it: "态度很好，但停车位太少"
    is a problem;
+2b. praise: a change for the better told as such (rule "better"): before → now with a benefit after
+   the turn ("以前…难，现在一次就办好了"), a result after something done ("治理以后水清了"), an
+   achievement as a report states it ("实现全覆盖", "同比增长8%"), never a question or request;
 3. suggestion: a proposal cue (建议、希望、应当、可否…) or a statement that opens with a
    policy verb (加强、优化、建立、简化…);
-4. praise: a praise cue (满意、点赞、改善明显…) not negated (不满意 is no praise) and no problem cue;
+4. praise: a praise cue (满意、点赞、改善明显…) not negated (不满意 is no praise) and no problem cue,
+   or a problem word the evidence check clears ("虽然还有不足，但…群众是满意的");
 5. problem: a problem cue (难、不足、缺乏、不够、偏高…);
 6. otherwise the field the statement was written in (存在问题 → problem, 意见建议 → suggestion),
    and without a field, problem: most of what participants write there is an issue.
@@ -19,7 +23,7 @@ The field is a prior, not a verdict: "建议…" typed under 存在问题 is a s
 under 意见建议 a problem, but the field decides what the cues leave open.
 
 The rules alone reached 0.80 on fresh text: praise and nothing-to-say in words the cue lists lack
-fell to the field's kind. So `StatementKinds` keeps only the sure rules (1, 2 and a statement
+fell to the field's kind. So `StatementKinds` keeps only the sure rules (1, 2, 2b and a statement
 opening with 建议/希望) and hands the rest to a logistic regression trained on the hand-labelled
 examples in `corpus/kinds/train.csv`, over character n-grams, a sentence vector, the rules'
 verdicts and the field (analysis._kinds_learned). `learned=False` gives the rules alone.
@@ -32,6 +36,12 @@ question, request or complaint beside it (a long statement with a complaint is n
 none only for a short statement with a no-answer cue or nothing but courtesy; the rest falls back
 to the field's kind, or problem. `explain` names the check ("evidence") and why it failed.
 `evidence=False` gives the calls as made before, for comparison.
+
+Speed (issue 25): the fitted model is kept on disk, keyed by the examples' bytes, the code and the
+parameters (`analysis._kinds_learned.fit_key`), so a run loads it instead of fitting; each distinct
+(text, field) is decided once; a statement's field-free rules serve both its call and its features'
+"text alone"; the n-grams are counted in one pass (`_kinds_learned.ngrams`). Same kinds as before
+(tests/test_kinds_speed.py).
 """
 from __future__ import annotations
 

@@ -56,7 +56,9 @@ SEED = [Path(p) for p in (os.environ.get("PINGJIA_SEED", ""), ROOT.parent / "sha
 SEED_LABELS = DATA / "kinds_seed_labels.csv"
 # quotes from published reports of round tables, consultations and public comment, labelled by reading;
 # third-party text, so kept outside the repository (RESULTS.md lists the sources)
-WEB = Path(os.environ.get("PINGJIA_KINDS_REAL", Path.home() / "kinds_real" / "roundtable_web.csv"))
+# (a folder of `text,kind,source` CSVs: roundtable_web.csv, then roundtable_web_b.csv, collected after the changes
+# it measures and scored once)
+WEB = Path(os.environ.get("PINGJIA_KINDS_REAL", Path.home() / "kinds_real"))
 
 
 def read(path: Path) -> list[dict]:
@@ -191,10 +193,10 @@ def real_round_table(show: int) -> None:
     seed = seed_statements()
     if seed is not None:
         sets.append(("seed (泰安 policy evaluation, (一)–(三))", *seed))
-    if WEB.is_file():
-        rows = read(WEB)
-        sets.append((f"round-table quotes ({WEB.name})", [normalize(r["text"]) for r in rows], [r["kind"] for r in rows]))
-    for name, texts, gold in sets + ([("both", sum((s[1] for s in sets), []), sum((s[2] for s in sets), []))]
+    for path in sorted(WEB.glob("*.csv")) if WEB.is_dir() else []:
+        rows = read(path)
+        sets.append((f"round-table quotes ({path.name})", [normalize(r["text"]) for r in rows], [r["kind"] for r in rows]))
+    for name, texts, gold in sets + ([("all", sum((s[1] for s in sets), []), sum((s[2] for s in sets), []))]
                                      if len(sets) > 1 else []):
         out = {b: [str(k) for k in kinds_as_run(texts, None, b)] for b in (True, False)}
         acc = {b: sum(g == p for g, p in zip(gold, pred)) / len(gold) for b, pred in out.items()}
@@ -204,7 +206,7 @@ def real_round_table(show: int) -> None:
         for before in (True, False):
             print(f"\n{'before' if before else 'after'}:")
             confusion(gold, out[before], list(KINDS))
-        if show and name != "both":
+        if show and name != "all":
             for t, g, p in zip(texts, gold, out[False]):
                 if g != p:
                     print(f"- {g} → {p}: {t[:80]}")
