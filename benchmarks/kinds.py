@@ -3,6 +3,10 @@
     python benchmarks/kinds.py                     real text + the round-table sets (the default run)
     python benchmarks/kinds.py FILE.csv [...]      these labelled sets only (`text,field,kind`)
     python benchmarks/kinds.py --cv [--folds 5]    cross-validation on corpus/kinds/train.csv
+    python benchmarks/kinds.py --real              real round-table text only (the seed; quotes in ~/kinds_real)
+    python benchmarks/kinds.py --speed N [--dump F] [--compare F] [--profile]
+                                                   the kind stage's time on N review statements against
+                                                   plain jieba in the same run; the kinds written or compared
     (from the repository root; PYTHONPATH=. in a worktree)
 
 The kinds come from `analysis.pipeline.statement_kinds`, the stage `pingjia analyze` and the web job
