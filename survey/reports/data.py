@@ -40,7 +40,6 @@ from ..review.models import (
     STATEMENT_STATUSES,
     Statement,
     Theme,
-    follow_merges,
 )
 from ..timefmt import format_chinese_datetime, utc_to_local
 from .claim_store import decisions_of
@@ -290,11 +289,6 @@ def masker_for(evaluation: Evaluation, *, unmasked: bool = False):
     return Masker.for_people(evaluation.roster_people)
 
 
-def resolve_theme(theme: Theme | None, themes: dict[int, Theme]) -> Theme | None:
-    """A merged theme's statements belong to the theme that absorbed it."""
-    return follow_merges(theme, themes)
-
-
 def category_names(plan: PlanDefinition) -> dict[str, str]:
     return dict(plan.category_choices())
 
@@ -304,7 +298,7 @@ def statement_rows(evaluation: Evaluation, statements: list[Statement], mask) ->
     themes = themes_of(evaluation)
     rows = []
     for s in statements:
-        theme = resolve_theme(s.theme, themes)
+        theme = Theme.follow_merges(s.theme, themes)
         rows.append(StatementRow(
             id=s.id, response_id=s.response_id, field=s.field, field_label=FIELDS.get(s.field, s.field),
             text=mask(s.text), organisation=mask.organisation(s.response.organisation),
@@ -398,7 +392,7 @@ def build_report(code: str, *, reviewed_only: bool = False, unmasked: bool = Fal
     counted = [r for r in all_rows if not r.excluded and (r.reviewed or not reviewed_only)]
     themes = themes_of(evaluation)
     by_id = {s.id: s for s in statements}
-    theme_of = {r.id: resolve_theme(by_id[r.id].theme, themes) for r in counted}
+    theme_of = {r.id: Theme.follow_merges(by_id[r.id].theme, themes) for r in counted}
 
     total = len(counted)
     per_category: dict[str, list[StatementRow]] = defaultdict(list)

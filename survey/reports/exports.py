@@ -20,6 +20,7 @@ from analysis.consensus_text import goal_note, topic_mark, type_note
 from ..cleaning import clean_text
 from ..consensus import consensus_of
 from ..models import Evaluation
+from ..review.models import Theme
 from ..timefmt import format_datetime, utc_to_local
 from .data import (
     SCORES,
@@ -28,7 +29,6 @@ from .data import (
     category_names,
     evaluation_for_code,
     masker_for,
-    resolve_theme,
     responses_of,
     statement_rows,
     statements_of,
@@ -97,7 +97,7 @@ def themes_table(evaluation: Evaluation, mask) -> Table:
     counts: Counter = Counter()
     kinds: dict[int, Counter] = defaultdict(Counter)
     for s in statements_of(evaluation):
-        theme = resolve_theme(s.theme, themes)
+        theme = Theme.follow_merges(s.theme, themes)
         if theme is not None and s.status != "excluded":
             counts[theme.id] += 1
             kinds[theme.id][s.response.organisation_type] += 1
@@ -147,7 +147,7 @@ def consensus_table(evaluation: Evaluation, mask) -> Table:
             continue
         if s.category:
             pairs.append((f"c{s.category}", s.response_id))
-        theme = resolve_theme(s.theme, themes)
+        theme = Theme.follow_merges(s.theme, themes)
         if theme is not None:
             pairs.append((f"t{theme.id}", s.response_id))
             used.add(theme.id)

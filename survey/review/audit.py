@@ -26,7 +26,6 @@ from .models import (
     ReviewChange,
     Statement,
     Theme,
-    follow_merges,
 )
 from .queries import ReviewError, StaleError, category_name
 
@@ -168,7 +167,7 @@ def _follow_machine(statement: Statement) -> None:
         statement.category = statement.theme_id = None
         return
     statement.category = statement.machine_category
-    theme = follow_merges(db.session.get(Theme, statement.machine_theme_id) if statement.machine_theme_id else None)
+    theme = Theme.follow_merges(db.session.get(Theme, statement.machine_theme_id) if statement.machine_theme_id else None)
     statement.theme_id = theme.id if theme is not None else None
 
 def who_name(user: StaffUser | None) -> str:

@@ -10,9 +10,12 @@ history and what undo replays backwards.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Protocol, TypeVar
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, Float, ForeignKey, String, Text, UniqueConstraint, or_
 from sqlalchemy import false as sa_false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -44,6 +47,19 @@ def is_new_issue(statements: int, organisations: int) -> bool:
 
 
 ISSUE_KINDS = ("problem", "suggestion")  # what makes a theme outside the plan a new issue
+
+
+class _ThemeLike(Protocol):
+    """What following merges reads of a theme: a loaded Theme or a Core row of its table."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def merged_into_id(self) -> int | None: ...
+
+
+_T = TypeVar("_T", bound=_ThemeLike)
 
 
 def kind_mix(kinds) -> str:
@@ -119,11 +135,43 @@ class Theme(db.Model):
     def label(self) -> str:
         return self.staff_label or self.machine_label
 
-    @property
+    # The theme rules, each in one place and usable both on a loaded theme and in a query
+    # (`select(Theme).where(Theme.in_force)`, or on a Core row of the table: the job's
+    # `select(TH, Theme.by_staff.label("by_staff"))`).
+    @hybrid_property
     def by_staff(self) -> bool:
         """Named or made by staff (merge targets and split parts are made `staff` by the
         merge/split): a re-run never empties, drops or renames it."""
         return self.origin == "staff" or self.staff_label is not None
+
+    @by_staff.inplace.expression
+    @classmethod
+    def _by_staff_expression(cls) -> ColumnElement[bool]:
+        return or_(cls.origin == "staff", cls.staff_label.is_not(None))
+
+    @hybrid_property
+    def in_force(self) -> bool:
+        """Not merged into another theme: its statements count under it (a merged theme stays
+        in the table, for undo and to recognise a re-run's cluster, see `follow_merges`)."""
+        return self.merged_into_id is None
+
+    @in_force.inplace.expression
+    @classmethod
+    def _in_force_expression(cls) -> ColumnElement[bool]:
+        return cls.merged_into_id.is_(None)
+
+    @staticmethod
+    def follow_merges(theme: _T | None, themes: Mapping[int, _T] | None = None) -> _T | Theme | None:
+        """The theme in force for `theme`: a merged theme's statements belong to the theme that
+        absorbed it (followed through chains of merges, safe against a loop). `themes`: the
+        evaluation's themes by id, loaded (ORM objects or Core rows); a theme not among them
+        is read from the database."""
+        seen: set[int] = set()
+        found: _T | Theme | None = theme
+        while found is not None and found.merged_into_id is not None and found.id not in seen:
+            seen.add(found.id)
+            found = (themes or {}).get(found.merged_into_id) or db.session.get(Theme, found.merged_into_id)
+        return found
 
 
 class Statement(db.Model):
@@ -214,13 +262,3 @@ class ReviewChange(db.Model):
     after: Mapped[dict] = mapped_column(JSON, default=dict)
 
     action: Mapped[ReviewAction] = relationship(back_populates="changes")
-
-
-def follow_merges(theme: Theme | None, themes: dict[int, Theme] | None = None) -> Theme | None:
-    """The theme in force for `theme`: a merged theme's statements belong to the theme that
-    absorbed it (followed through chains of merges, safe against a loop)."""
-    seen: set[int] = set()
-    while theme is not None and theme.merged_into_id is not None and theme.id not in seen:
-        seen.add(theme.id)
-        theme = (themes or {}).get(theme.merged_into_id) or db.session.get(Theme, theme.merged_into_id)
-    return theme

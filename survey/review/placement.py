@@ -26,22 +26,22 @@ MIN_SIMILARITY = 0.2  # cosine to a theme's members for a new statement to join 
 ORDINALS = "二三四五六七八九十"
 
 
-def is_staff(theme) -> bool:
-    return theme.origin == "staff" or theme.staff_label is not None
+def theme_rows(evaluation_id: int) -> dict:
+    """The evaluation's themes as Core rows by id, each with the model's rules as columns
+    (`by_staff`, `in_force`: Theme's hybrid properties, so the rule stays written once)."""
+    return {t.id: t for t in db.session.execute(
+        select(TH, Theme.by_staff.label("by_staff"), Theme.in_force.label("in_force"))
+        .where(TH.c.evaluation_id == evaluation_id))}
 
 
 def staff_theme_ids(themes: dict) -> set[int]:
-    return {t.id for t in themes.values() if is_staff(t)}
+    return {t.id for t in themes.values() if t.by_staff}
 
 
 def follow(theme_id: int | None, themes: dict) -> int | None:
-    """The theme in force for `theme_id` (through merges; safe against a loop)."""
-    seen: set[int] = set()
-    while theme_id is not None and theme_id in themes and themes[theme_id].merged_into_id is not None \
-            and theme_id not in seen:
-        seen.add(theme_id)
-        theme_id = themes[theme_id].merged_into_id
-    return theme_id
+    """The theme in force for `theme_id` (`Theme.follow_merges`), by id."""
+    theme = Theme.follow_merges(themes.get(theme_id), themes)
+    return theme.id if theme is not None else theme_id
 
 
 def machine_members(evaluation_id: int, themes: dict) -> dict[int, set[int]]:
@@ -67,8 +67,7 @@ def nearest_homes(evaluation_id: int, themes: dict, new: list[tuple[int, dict]],
 
     if not new:
         return {}
-    candidates = {t.id for t in themes.values() if t.merged_into_id is None
-                  and (is_staff(t) or not staff_only)}
+    candidates = {t.id for t in themes.values() if t.in_force and (t.by_staff or not staff_only)}
     if not candidates:
         return {}
     new_ids = [sid for sid, _ in new]
@@ -102,7 +101,7 @@ def distinct_labels(evaluation_id: int) -> int:
     """Give each theme in force a label no other theme of its category has: a machine-named
     duplicate gets a keyword of its own added (or an ordinal). Returns how many changed."""
     live = select(ST.c.theme_id).where(ST.c.evaluation_id == evaluation_id, ST.c.theme_id.is_not(None))
-    rows = db.session.execute(select(TH).where(TH.c.evaluation_id == evaluation_id, TH.c.merged_into_id.is_(None),
+    rows = db.session.execute(select(TH).where(TH.c.evaluation_id == evaluation_id, Theme.in_force,
                                                TH.c.id.in_(live)).order_by(TH.c.id)).all()
     changed = 0
     by_category: dict[str, list] = defaultdict(list)

@@ -72,7 +72,7 @@ def theme_by_id(evaluation: Evaluation, theme_id: int, version: int | None = Non
         raise ReviewError("找不到该主题，请刷新页面")
     if version is not None and version != theme.version:
         raise StaleError(STALE_THEME)
-    if theme.merged_into_id is not None:
+    if not theme.in_force:
         raise ReviewError(f"主题“{theme.label}”已合并到其他主题")
     return theme
 
@@ -185,5 +185,5 @@ def live_themes(evaluation: Evaluation) -> list[Theme]:
     creation was undone stays in the table for the audit log, empty), in creation order."""
     has_statements = select(Statement.id).where(Statement.theme_id == Theme.id).exists()
     return list(db.session.scalars(select(Theme).where(Theme.evaluation_id == evaluation.id,
-                                                       Theme.merged_into_id.is_(None), has_statements)
+                                                       Theme.in_force, has_statements)
                                    .order_by(Theme.id)))

@@ -293,7 +293,7 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
     wrote = batches.wrote if batches is not None else (lambda rows=1: None)
     existing = {(r.response_id, r.field, r.position): r for r in db.session.execute(
         select(ST).where(ST.c.evaluation_id == evaluation.id))}
-    themes = {t.id: t for t in db.session.execute(select(TH).where(TH.c.evaluation_id == evaluation.id))}
+    themes = placement.theme_rows(evaluation.id)
 
     seen: set[tuple] = set()
     position: Counter = Counter()
@@ -339,7 +339,7 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
     machine_theme = {sid: homes.get(sid, theme_of_cluster.get(item["theme"])) for sid, item, _ in placed}
     _executemany(update(ST).where(ST.c.id == bindparam("sid")).values(machine_theme_id=bindparam("tid")),
                  [{"sid": sid, "tid": tid} for sid, tid in machine_theme.items()], batches)
-    themes = {t.id: t for t in db.session.execute(select(TH).where(TH.c.evaluation_id == evaluation.id))}
+    themes = placement.theme_rows(evaluation.id)
     targets = []
     for sid, item, _ in placed:
         home = homes.get(sid)
@@ -372,8 +372,7 @@ def _follow(targets: list[dict], batches: SaveBatches | None = None) -> None:
     refused when it acts on it)."""
     if not targets:
         return
-    in_staff_theme = exists().where(TH.c.id == ST.c.theme_id,
-                                    or_(TH.c.origin == "staff", TH.c.staff_label.is_not(None)))
+    in_staff_theme = exists().where(TH.c.id == ST.c.theme_id, Theme.by_staff)
     stmt = (update(ST).where(ST.c.id == bindparam("sid"), ST.c.status == "machine",
                              ST.c.theme_pinned.is_(False), ~in_staff_theme,
                              or_(ST.c.category.is_distinct_from(bindparam("cat")),
@@ -436,8 +435,7 @@ def _drop_stale(evaluation, existing, seen) -> None:
             ReviewAction.evaluation_id == evaluation.id, ReviewChange.statement_id.is_not(None))):
         named |= {v.get("theme_id") for v in (before or {}, after or {})} - {None}
     db.session.execute(delete(TH).where(TH.c.id.notin_(named or [-1]),
-        TH.c.evaluation_id == evaluation.id, TH.c.origin == "machine", TH.c.staff_label.is_(None),
-        TH.c.merged_into_id.is_(None),
+        TH.c.evaluation_id == evaluation.id, ~Theme.by_staff, Theme.in_force,
         ~exists().where(or_(ST.c.theme_id == TH.c.id, ST.c.machine_theme_id == TH.c.id)),
         ~exists().where(other.c.merged_into_id == TH.c.id),
         ~exists().where(ReviewChange.__table__.c.theme_id == TH.c.id)))

@@ -80,7 +80,7 @@ def _themes(session: EvaluationSession) -> tuple[bool, list[dict]]:
         return False, []
     rows = db.session.execute(
         select(Theme, Statement.kind, func.count()).join(Statement, Statement.theme_id == Theme.id)
-        .where(Theme.evaluation_id == evaluation.id, Theme.merged_into_id.is_(None),
+        .where(Theme.evaluation_id == evaluation.id, Theme.in_force,
                Statement.status != "excluded")
         .group_by(Theme.id, Statement.kind)).all()
     tiles: dict[int, dict] = {}
