@@ -1,4 +1,4 @@
 """Review: analysis results in the database, staff decisions on them, and the workspace."""
-from .views import bp
+from .routes import bp
 
 __all__ = ["bp"]
