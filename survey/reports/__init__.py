@@ -7,9 +7,9 @@ draft as claims (`claims`: each sentence with the statements it stands on and it
 in reported speech (`speech`, `voices`), in the occasion's words (`occasion`), with who took
 part from `people`); `claim_store` keeps the claims and staff's decisions on them, `evidence`
 shows what a sentence stands on; `blocks` keeps the blocks staff finished (the `editor`
-page); `views`, `editor` and `commands` are thin callers.
+page); `routes`, `editor` and `commands` are thin callers.
 """
 from . import editor  # noqa: F401  (its routes join the blueprint)
-from .views import bp
+from .routes import bp
 
 __all__ = ["bp"]

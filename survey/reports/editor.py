@@ -16,7 +16,7 @@ from . import claim_store, wording
 from .data import ReportError
 from .drafts import HEADINGS
 from .evidence import evidence_of
-from .views import bp
+from .routes import bp
 
 BODY_TARGET, PROBLEMS_TARGET = 6000, 1500
 BLOCK_BODY_MAX = 12 * rules.TEXT_MAX + 64 * 1024
