@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import abort, url_for
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -59,6 +59,14 @@ def _unused_code() -> str:
 
 def by_code(code: str) -> EvaluationSession | None:
     return db.session.scalar(select(EvaluationSession).where(EvaluationSession.code == code.strip().lower()))
+
+
+def session_or_404(code: str) -> EvaluationSession:
+    """The session a staff page's URL names, or 404 (every staff area looks it up this way)."""
+    session = by_code(code)
+    if session is None:
+        abort(404)
+    return session
 
 
 def set_status(session: EvaluationSession, status: str) -> None:

@@ -49,6 +49,17 @@ def test_every_staff_url_redirects_to_login_when_logged_out(app, client):
         assert response.headers["Location"].startswith("/staff/login?next="), (method, path)
 
 
+
+def test_every_staff_blueprint_registers_the_one_login_guard(app):
+    """One guard (survey.guard.staff_only) for every blueprint behind the staff login, and the
+    blueprints with it are the ones the larger form limits are for (survey.cleaning)."""
+    from survey.cleaning import STAFF_BLUEPRINTS
+    from survey.guard import staff_only
+
+    guarded = {name for name, funcs in app.before_request_funcs.items() if staff_only in funcs}
+    assert guarded == set(STAFF_BLUEPRINTS)
+    assert {"auth", "participate"} <= set(app.blueprints) - guarded
+
 def test_login_logout_and_safe_next(app, client):
     add_staff(app)
     bad = log_in(client, password="wrong horse")

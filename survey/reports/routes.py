@@ -13,28 +13,25 @@ import secrets
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask import session as flask_session
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..extensions import db
+from ..guard import staff_only
 from ..limits import PHOTOS_BODY_MAX, PHOTOS_PER_UPLOAD, body_limit
 from ..security import csp_allowing_style
-from ..sessions import by_code
+from ..sessions import session_or_404
 from .blocks import document_for
 from .data import ReportError
 from .models import SessionPhoto
 from .photos import CAPTION_MAX, MAX_BYTES, PhotoError, add_photo, check_caption, delete_photo, photo_dir
 
 bp = Blueprint("reports", __name__, url_prefix="/staff")
+bp.before_request(staff_only)  # every page here requires a staff login
 MAX_PHOTOS_PER_UPLOAD = PHOTOS_PER_UPLOAD
 KEPT_CAPTION = "photo_caption"  # a refused caption, put back into the form once
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every report page requires a logged-in user."""
 
 
 def _flag(name: str) -> bool:
@@ -152,17 +149,11 @@ def export_csv(code: str):
 
 # ---- photos ------------------------------------------------------------------------------------
 
-def _session_or_404(code: str):
-    session = by_code(code)
-    if session is None:
-        abort(404)
-    return session
-
 
 @bp.route("/sessions/<code>/photos", methods=["POST"])
 @body_limit(PHOTOS_BODY_MAX)  # five photos of up to 10 MB each
 def photo_upload(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     files = [f for f in request.files.getlist("photos") if f and f.filename]
     back = redirect(url_for("staff.session_detail", code=session.code) + "#photos")
     if not files:
@@ -196,7 +187,7 @@ def photo_upload(code: str):
 
 @bp.route("/sessions/<code>/photos/<int:photo_id>")
 def photo_file(code: str, photo_id: int):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     photo = db.session.get(SessionPhoto, photo_id)
     if photo is None or photo.session_id != session.id:
         abort(404)
@@ -205,7 +196,7 @@ def photo_file(code: str, photo_id: int):
 
 @bp.route("/sessions/<code>/photos/<int:photo_id>/delete", methods=["POST"])
 def photo_delete(code: str, photo_id: int):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     photo = db.session.get(SessionPhoto, photo_id)
     if photo is None or photo.session_id != session.id:
         abort(404)

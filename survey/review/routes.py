@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -16,6 +16,7 @@ from analysis.plan import OTHER
 
 from ..evaluations import find_by_code
 from ..extensions import db
+from ..guard import staff_only
 from ..models import Evaluation
 from . import audit, decisions, queries
 from . import payload as payload_rules
@@ -34,12 +35,8 @@ from .models import (
 from .queries import STALE, Filters, ReviewError, StaleError
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
+bp.before_request(staff_only)  # every page here requires a staff login
 
-
-@bp.before_request
-@login_required
-def _require_login():
-    """Every review page requires a logged-in user."""
 
 
 def _evaluation_or_404(code: str) -> Evaluation:

@@ -20,13 +20,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from ..evaluations import find_by_code
 from ..extensions import db
+from ..guard import staff_only
 from ..models import EvaluationSession
 from ..qr import qr_svg
-from ..sessions import by_code, participant_url
+from ..sessions import participant_url, session_or_404
 from . import moderation
 from .events import hub, publish
 from .hub import HEARTBEAT_SECONDS, STREAM_SECONDS
@@ -34,20 +35,10 @@ from .models import ACTIONS, COMMENT_STATUSES
 from .state import wall_state
 
 bp = Blueprint("wall", __name__, url_prefix="/staff")
+bp.before_request(staff_only)  # every page here requires a staff login
 POLL_SECONDS = 3  # the fallback when no stream can be held (a proxy that buffers, a full hub)
 
 
-@bp.before_request
-@login_required
-def _require_login():
-    """Every wall page requires a logged-in user."""
-
-
-def _session_or_404(code: str) -> EvaluationSession:
-    session = by_code(code)
-    if session is None:
-        abort(404)
-    return session
 
 
 def _live_urls(session_ids: list[int], state_url: str) -> dict:
@@ -57,7 +48,7 @@ def _live_urls(session_ids: list[int], state_url: str) -> dict:
 
 @bp.route("/sessions/<code>/wall")
 def wall(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     link = participant_url(session)
     return render_template("wall/wall.html", session=session, state=wall_state(session), link=link,
                            qr=qr_svg(link), live=_live_urls([session.id], url_for(".state", code=code)))
@@ -65,7 +56,7 @@ def wall(code: str):
 
 @bp.route("/sessions/<code>/wall/state.json")
 def state(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     return jsonify(wall_state(session).as_json())
 
 
@@ -106,7 +97,7 @@ def _queue_context(session: EvaluationSession) -> dict:
 
 @bp.route("/sessions/<code>/moderation")
 def queue(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     return render_template("wall/moderation.html", **_queue_context(session),
                            live=_live_urls([session.id], url_for(".queue_list", code=code,
                                                                  status=request.args.get("status", "pending"))))
@@ -115,12 +106,12 @@ def queue(code: str):
 @bp.route("/sessions/<code>/moderation/list")
 def queue_list(code: str):
     """The queue as an HTML fragment: what moderation.js swaps in when something changed."""
-    return render_template("wall/_queue.html", **_queue_context(_session_or_404(code)))
+    return render_template("wall/_queue.html", **_queue_context(session_or_404(code)))
 
 
 @bp.route("/sessions/<code>/moderation/<int:comment_id>", methods=["POST"])
 def decide(code: str, comment_id: int):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     wants_json = request.accept_mimetypes.best == "application/json"
     version = request.form.get("version", "")
     try:
@@ -149,6 +140,6 @@ def banner(code: str):
 
     evaluation = find_by_code(code, create=False)
     if evaluation is None:
-        _session_or_404(code)
+        session_or_404(code)
         return ""  # a session never analysed or reviewed has no banner
     return render_template("wall/_banner.html", late=late_answers(evaluation))

@@ -1,0 +1,14 @@
+"""The staff login guard, in one place: every staff blueprint registers it
+(`bp.before_request(staff_only)` where the area creates its blueprint), so no staff page can
+be reached without a login and no area writes the rule again. The blueprints behind it are
+named in survey.cleaning.STAFF_BLUEPRINTS (larger form limits); a test checks the two agree."""
+from __future__ import annotations
+
+from flask_login import login_required
+
+
+@login_required
+def staff_only() -> None:
+    """Before every request of a staff blueprint: a visitor who is not logged in is sent to the
+    login page (Flask-Login's `login_view`, set in survey.register_extensions); a logged-in
+    staff user passes (None lets the view run)."""
