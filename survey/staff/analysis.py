@@ -28,9 +28,8 @@ from ..models import Evaluation
 from ..review.coverage import late_answers
 from ..review.store import output_dir, page_view, stored_result, write_summary
 from ..sessions import by_code
-from .blueprint import bp
 from .forms import GroupForm
-from .routes import index
+from .routes import bp, index
 
 FILES = ("summary.md", "analysis.json")
 

@@ -1,15 +1,15 @@
 """Staff pages (login required): sessions, their status, the participant link and QR code."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..evaluations import all_groups, groups_of
 from ..extensions import db
+from ..guard import staff_only
 from ..models import EvaluationSession, Plan
 from ..qr import qr_svg, qr_svg_file
 from ..sessions import (
-    by_code,
     create_session,
     latest_responses,
     only_reachable_from_this_machine,
@@ -17,17 +17,15 @@ from ..sessions import (
     response_count,
     response_counts,
     response_sources,
+    session_or_404,
     set_status,
 )
-from .blueprint import bp
 from .forms import GroupForm, SessionForm
 
+# The area's one blueprint: these pages and the analysis pages (staff/analysis.py) are on it.
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+bp.before_request(staff_only)  # every page here requires a staff login
 
-def _session_or_404(code: str) -> EvaluationSession:
-    session = by_code(code)
-    if session is None:
-        abort(404)
-    return session
 
 
 @bp.route("/")
@@ -57,7 +55,7 @@ def session_new():
 
 @bp.route("/sessions/<code>")
 def session_detail(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     url = participant_url(session)
     return render_template("staff/session.html", session=session, participant_url=url,
                            loopback=only_reachable_from_this_machine(url),
@@ -68,7 +66,7 @@ def session_detail(code: str):
 
 @bp.route("/sessions/<code>/open", methods=["POST"])
 def session_open(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     set_status(session, "open")
     db.session.commit()
     flash("已开放填写，参会人员现在可以扫码提交。", "success")
@@ -77,7 +75,7 @@ def session_open(code: str):
 
 @bp.route("/sessions/<code>/close", methods=["POST"])
 def session_close(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     set_status(session, "closed")
     db.session.commit()
     flash("已结束填写，之后扫码将看到“活动已结束”。", "success")
@@ -86,7 +84,7 @@ def session_close(code: str):
 
 @bp.route("/sessions/<code>/poster")
 def session_poster(code: str):
-    session = _session_or_404(code)
+    session = session_or_404(code)
     url = participant_url(session)
     return render_template("staff/poster.html", session=session, participant_url=url, qr=qr_svg(url))
 
@@ -94,7 +92,7 @@ def session_poster(code: str):
 @bp.route("/sessions/<code>/qr.svg")
 def session_qr(code: str):
     """The bare QR code, to drop into slides or a printed agenda."""
-    session = _session_or_404(code)
+    session = session_or_404(code)
     return Response(qr_svg_file(participant_url(session)), mimetype="image/svg+xml",
                     headers={"Content-Disposition": f'inline; filename="qr-{session.code}.svg"'})
 
