@@ -7,13 +7,13 @@ exports, any CSV or XLSX, and paper forms typed in by staff.
 - `columns`: the fields an import fills and the automatic column matching
 - `rules`: check rows with the phone form's own validation, fingerprints, store once
 - `uploads`: uploaded files kept between the preview and the import
-- `blueprint`, `routes`, `paper`: the staff pages (upload → preview → import; the paper form and its
+- `routes` (the blueprint), `paper`: the staff pages (upload → preview → import; the paper form and its
   entry page)
 - `commands`: `pingjia import`
 """
-from . import paper, routes  # noqa: F401  (their routes are on the blueprint)
-from .blueprint import bp
+from . import paper  # noqa: F401  (its routes are on the blueprint)
 from .readers import ImportFileError, Sheet, read_sheet
+from .routes import bp
 from .rules import Checked, ImportRefused, ImportReport, check, prepare, store
 
 __all__ = ["Checked", "bp", "ImportFileError", "ImportRefused", "ImportReport", "Sheet", "check", "prepare",

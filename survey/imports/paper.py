@@ -21,9 +21,9 @@ from ..answers import (
     same_answer,
     store_response,
 )
-from ..sessions import response_sources
+from ..sessions import response_sources, session_or_404
 from . import values
-from .blueprint import bp, session_or_404
+from .routes import bp
 from .rules import transcribed_form_class
 
 PAPER = "纸质"
