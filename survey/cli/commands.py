@@ -16,10 +16,10 @@ from sqlalchemy import select
 from analysis.plan import PlanError
 
 from ..cleaning import clean_command_params
+from ..commandline import CommandError, migrate_to_latest, session_or_fail
 from ..extensions import db
 from ..limits import DISPLAY_NAME_MAX, PASSWORD_MAX, USERNAME_MAX
 from ..models import SESSION_FORMS, EvaluationSession, StaffUser
-from .base import CommandError, migrate_to_latest, session_or_fail
 
 MIN_PASSWORD = 8
 

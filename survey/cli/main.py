@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup
 from sqlalchemy.exc import OperationalError
 
 from .. import create_app
-from .base import CommandError
+from ..commandline import CommandError
 from .zh import ChineseContext, in_chinese, version_text
 
 # Flask's and Flask-Limiter's commands: for developers (README, Development), not listed.

@@ -7,9 +7,9 @@ from flask.cli import with_appcontext
 
 from analysis.plan import PlanError
 
+from ..commandline import CommandError, migrate_to_latest
 from ..extensions import db
 from ..hosts import lan_address
-from .base import CommandError, migrate_to_latest
 
 
 @click.command("serve", help="用 waitress 启动网站，并在同一进程内运行后台分析（正式使用时；演示用 pingjia demo）。")

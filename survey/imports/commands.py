@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from ..cli.base import CommandError, session_or_fail
+from ..commandline import CommandError, session_or_fail
 from ..extensions import db
 from . import columns, values
 from .readers import ImportFileError

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from ..cli.base import CommandError
+from ..commandline import CommandError
 from ..extensions import db
 
 

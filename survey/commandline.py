@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..models import EvaluationSession
+from .models import EvaluationSession
 
 
 class CommandError(click.ClickException):
@@ -23,7 +23,7 @@ def migrate_to_latest() -> None:
 
 
 def session_or_fail(code: str) -> EvaluationSession:
-    from ..sessions import by_code
+    from .sessions import by_code
 
     session = by_code(code)
     if session is None:
