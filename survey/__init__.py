@@ -143,6 +143,11 @@ def register_template_filters(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    """The core's commands here; each area registers its own commands (and the job area its
+    queue behind the core's background hook) from its `init_app`."""
+    from . import imports, jobs, reports, review
     from .cli.commands import register
 
     register(app)
+    for area in (review, jobs, imports, reports):
+        area.init_app(app)

@@ -1,8 +1,8 @@
 """`pingjia` management commands of the core: database, staff accounts, plans, sessions.
 
-Registered on the app's CLI (flaskr db.py pattern) together with each area's own commands
-(review, jobs, imports, reports, serving). Each command is a thin caller of the rules in
-survey.plans / survey.sessions / survey.demo.
+Registered on the app's CLI (flaskr db.py pattern) with `serve` and `demo` (cli.serving); each
+area registers its own commands from its `init_app` (review, jobs, imports, reports). Each
+command is a thin caller of the rules in survey.plans / survey.sessions / survey.demo.
 """
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from sqlalchemy import select
 
 from analysis.plan import PlanError
 
-from ..cleaning import clean_command_params
-from ..commandline import CommandError, migrate_to_latest, session_or_fail
+from ..commandline import CommandError, add_commands, migrate_to_latest, session_or_fail
 from ..extensions import db
 from ..limits import DISPLAY_NAME_MAX, PASSWORD_MAX, USERNAME_MAX
 from ..models import SESSION_FORMS, EvaluationSession, StaffUser
@@ -25,20 +24,11 @@ MIN_PASSWORD = 8
 
 
 def register(app: Flask) -> None:
-    # add_command (unlike @app.cli.command) doesn't push an app context: each command is
-    # wrapped in with_appcontext itself, so they work under `pingjia` and test_cli_runner().
-    from ..imports.commands import import_command
-    from ..jobs.commands import worker
-    from ..reports.commands import export as export_command
-    from ..reports.commands import report as report_command
-    from ..review.commands import analyze_session, group_sessions
+    """The core's commands and serving; each area registers its own (its `init_app`)."""
     from .serving import demo, serve
 
-    for command in (init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
-                    close_session, list_sessions, analyze_session, group_sessions, import_command, worker, serve,
-                    demo, report_command, export_command):
-        clean_command_params(command)  # arguments are cleaned like form fields (survey.cleaning)
-        app.cli.add_command(command)
+    add_commands(app, init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
+                 close_session, list_sessions, serve, demo)
 
 
 @click.command("init-db", help="创建或升级数据库结构（执行全部数据库迁移）。可重复运行。")

@@ -4,7 +4,7 @@
 for, so `pingjia --help` and the web commands don't pay for loading the text pipeline.
 
 Everything a user reads is Chinese: usage errors (cli.zh), every other error as one
-"错误：…" line with exit status 2 (cli.base.CommandError), the help screens (cli.zh's
+"错误：…" line with exit status 2 (survey.commandline.CommandError), the help screens (cli.zh's
 formatter), and `--version` says Pingjia's version, not Flask's. Flask's developer commands
 (db, routes, run, shell, limiter) still work but are not listed.
 """

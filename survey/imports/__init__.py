@@ -11,10 +11,21 @@ exports, any CSV or XLSX, and paper forms typed in by staff.
   entry page)
 - `commands`: `pingjia import`
 """
+from flask import Flask
+
 from . import paper  # noqa: F401  (its routes are on the blueprint)
 from .readers import ImportFileError, Sheet, read_sheet
 from .routes import bp
 from .rules import Checked, ImportRefused, ImportReport, check, prepare, store
 
-__all__ = ["Checked", "bp", "ImportFileError", "ImportRefused", "ImportReport", "Sheet", "check", "prepare",
+
+def init_app(app: Flask) -> None:
+    """The area's own command: `pingjia import`."""
+    from ..commandline import add_commands
+    from .commands import import_command
+
+    add_commands(app, import_command)
+
+
+__all__ = ["Checked", "bp", "init_app", "ImportFileError", "ImportRefused", "ImportReport", "Sheet", "check", "prepare",
            "read_sheet", "store"]

@@ -5,8 +5,19 @@ PINGJIA_REDIS_URL is set), its consumers, and `enqueue_analysis` (enqueue once);
 holds the rules of an AnalysisRun: run the task, report progress, fail with a Chinese
 reason, never stay "running" forever; `commands.py` is `pingjia worker`.
 """
+from flask import Flask
+
 from .queue import enqueue_analysis, get_huey, schedule_refresh, start_embedded_consumer
 from .runs import current_run, last_done_run, run_status
 
-__all__ = ["current_run", "enqueue_analysis", "get_huey", "last_done_run", "run_status", "schedule_refresh",
-           "start_embedded_consumer"]
+
+def init_app(app: Flask) -> None:
+    """The area's command `pingjia worker`."""
+    from ..commandline import add_commands
+    from .commands import worker
+
+    add_commands(app, worker)
+
+
+__all__ = ["current_run", "enqueue_analysis", "get_huey", "init_app", "last_done_run", "run_status",
+           "schedule_refresh", "start_embedded_consumer"]

@@ -9,7 +9,18 @@ part from `people`); `claim_store` keeps the claims and staff's decisions on the
 shows what a sentence stands on; `blocks` keeps the blocks staff finished (the `editor`
 page); `routes`, `editor` and `commands` are thin callers.
 """
+from flask import Flask
+
 from . import editor  # noqa: F401  (its routes join the blueprint)
 from .routes import bp
 
-__all__ = ["bp"]
+
+def init_app(app: Flask) -> None:
+    """The area's own commands: `pingjia report`, `pingjia export`."""
+    from ..commandline import add_commands
+    from .commands import export, report
+
+    add_commands(app, report, export)
+
+
+__all__ = ["bp", "init_app"]
