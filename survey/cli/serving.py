@@ -38,12 +38,9 @@ def _bind(host: str, port: int, *, threads: int = 8):
 
 def _run(server, *, embedded: bool = True) -> None:
     """Serve until stopped, with the background analysis worker in this process."""
-    from ..jobs.queue import start_embedded_consumer, warm_up
+    from ..background import start_worker
 
-    app = current_app._get_current_object()
-    consumer = start_embedded_consumer(app) if embedded else None
-    if embedded and app.config["ANALYSIS_WARM_UP"]:
-        warm_up(app)
+    consumer = start_worker(current_app._get_current_object()) if embedded else None
     try:
         server.run()
     finally:
@@ -110,7 +107,7 @@ def demo(host: str, port: int, serve: bool, analyze: bool) -> None:
     if server is not None:
         if evaluation is not None:
             # The embedded worker analyses while the site is already up; the page shows progress.
-            from ..jobs.queue import enqueue_analysis
+            from ..background import enqueue_analysis
 
             enqueue_analysis(evaluation)
             click.echo("已在后台开始分析演示意见，分析结果页面会显示进度。")

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from analysis.plan import OTHER
 
+from ..background import schedule_refresh
 from ..evaluations import find_by_code
 from ..extensions import db
 from ..guard import staff_only
@@ -313,8 +314,6 @@ def act(code: str):
         db.session.rollback()
         return jsonify(error=STALE, stale=True), 409
     progress = queries.progress(evaluation)
-    from ..jobs.queue import schedule_refresh  # here: survey.jobs imports this package's models
-
     schedule_refresh(evaluation)
     return jsonify(ok=True, message=f"已撤销：{summary}" if undone else summary, action_id=action_id,
                    progress={"reviewed": progress.reviewed, "total": progress.total, "text": progress.text},

@@ -20,10 +20,11 @@ from flask import (
 )
 from flask_login import current_user
 
+from ..background import enqueue_analysis
 from ..consensus import consensus_of
 from ..evaluations import EvaluationError, evaluation_for_session, group_by_code, group_by_codes, groups_of
 from ..extensions import db
-from ..jobs import current_run, enqueue_analysis, last_done_run, run_status
+from ..jobs.runs import current_run, last_done_run, run_status
 from ..models import Evaluation
 from ..review.coverage import late_answers
 from ..review.store import output_dir, page_view, stored_result, write_summary
