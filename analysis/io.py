@@ -1,6 +1,10 @@
 """Reading the answers staff export: CSV (UTF-8 with or without BOM, GB18030, Big5, UTF-16 and
-UTF-32 with a BOM) or XLSX, both within a `ReadBudget` (rows, columns, cells, cell length,
-time; for XLSX also the decompressed size and shared strings, see analysis.budget).
+UTF-32 with a BOM), XLSX or .xls (问卷星's older download), all within a `ReadBudget` (rows,
+columns, cells, cell length, time; for XLSX also the decompressed size and shared strings, see
+analysis.budget).
+
+`read_grid` is the one public spreadsheet reader (a file → rows of text cells): `read_table`
+(the analysis CLI) and survey.imports.readers (imports) both read through it.
 
 Every problem a user can cause (wrong path, wrong column, empty, undecodable, over-budget or
 broken file) raises `InputError` with a one-line Chinese message, so callers can print it
@@ -9,7 +13,6 @@ without a traceback.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 import time
@@ -17,12 +20,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._sheets import InputError, read_xls, read_xlsx
 from .budget import (
     DEFAULT_BUDGET,
     LOCAL_FILE_BUDGET,
-    OverBudget,
     ReadBudget,
-    check_xlsx,
     column_letter,
     too_long_cell,
     too_many_cells,
@@ -37,10 +39,6 @@ TEXT_COLUMN_NAMES = ("text", "内容", "意见", "建议", "问题", "意见建�
 _TEXT_NAME_PARTS = ("意见", "建议", "问题", "内容", "看法", "评价")
 _LONG = 8  # characters; shorter values (names, dates, scores) do not make a text column
 _NUMERIC = re.compile(r"^[\d\s.,:/%+\-]*$")
-
-
-class InputError(ValueError):
-    """Input the analysis cannot use; the message is one line of Chinese for the user."""
 
 
 @dataclass(frozen=True)
@@ -60,16 +58,28 @@ class Table:
         return [row.get(column) for row in self.rows]
 
 
+def read_grid(path: str | Path, budget: ReadBudget = DEFAULT_BUDGET, name: str | None = None) -> list[list[str | None]]:
+    """The first sheet of an .xlsx/.xlsm/.xls file, or a CSV (any other name), as rows of text
+    cells (None: empty), read within `budget`. `name`: the file's name as the user knows it
+    (an upload is stored under another), used in every message. InputError (one line of
+    Chinese) for anything that cannot be read."""
+    path = Path(path)
+    name = name or path.name
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return read_xlsx(path, budget, name)
+    if suffix == ".xls":
+        return read_xls(path, budget, name)
+    return _read_csv(path, budget, name)
+
+
 def read_table(path: str | Path, text_column: str | None = None, budget: ReadBudget = LOCAL_FILE_BUDGET) -> Table:
-    """Read a CSV or XLSX file and choose its text column (given, else guessed), within
+    """Read a CSV, XLSX or XLS file and choose its text column (given, else guessed), within
     `budget` (by default one for files on this machine, larger than a web upload's)."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"找不到输入文件：{path}")
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise InputError(f"{path.name} 是旧版 Excel（.xls）格式，请另存为 .xlsx 或 CSV 后再试")
-    grid = _read_xlsx(path, budget) if suffix in (".xlsx", ".xlsm") else _read_csv(path, budget)
+    grid = read_grid(path, budget)
 
     while grid and not any(_filled(c) for c in grid[0]):  # blank lines above the header
         grid.pop(0)
@@ -198,12 +208,12 @@ def _decode(raw: bytes, name: str) -> str:
     return best
 
 
-def _read_csv(path: Path, budget: ReadBudget = DEFAULT_BUDGET) -> list[list[str | None]]:
+def _read_csv(path: Path, budget: ReadBudget, name: str) -> list[list[str | None]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"无法读取 {path.name}：{exc.strerror or exc}") from exc
-    text = _decode(raw, path.name)
+        raise InputError(f"无法读取 {name}：{exc.strerror or exc}") from exc
+    text = _decode(raw, name)
     if not text.strip().strip("\ufeff"):
         return []
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
@@ -212,14 +222,14 @@ def _read_csv(path: Path, budget: ReadBudget = DEFAULT_BUDGET) -> list[list[str 
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             grid.append(row)
-            _within(path.name, budget, grid, row, deadline)
+            _within(name, budget, grid, row, deadline)
             width = max(width, len(row))
             if len(grid) * width > budget.cells:
-                raise InputError(str(too_many_cells(path.name, len(grid), width, budget)))
+                raise InputError(str(too_many_cells(name, len(grid), width, budget)))
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            raise InputError(str(too_long_cell(path.name, f"第 {len(grid) + 1} 行有单元格", budget))) from None
-        raise InputError(f"{path.name} 不是有效的 CSV 文件：第 {len(grid) + 1} 行格式有误") from None
+            raise InputError(str(too_long_cell(name, f"第 {len(grid) + 1} 行有单元格", budget))) from None
+        raise InputError(f"{name} 不是有效的 CSV 文件：第 {len(grid) + 1} 行格式有误") from None
     return grid
 
 
@@ -233,98 +243,6 @@ def _within(name: str, budget: ReadBudget, grid: list, row: list, deadline: floa
             raise InputError(str(too_long_cell(name, f"单元格 {column_letter(i + 1)}{len(grid)} ", budget)))
     if len(grid) % 512 == 0 and time.monotonic() > deadline:
         raise InputError(str(too_slow(name, budget)))
-
-
-# --- XLSX ----------------------------------------------------------------------------------
-
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return str(value)
-
-
-_FORMULAS_LISTED = 10
-
-
-def _read_xlsx(path: Path, budget: ReadBudget = DEFAULT_BUDGET, name: str | None = None) -> list[list[str | None]]:
-    """The active sheet as rows of text, read within `budget` (see analysis.budget): the
-    archive and its XML are checked before openpyxl builds anything, then the rows are read
-    one by one with the clock and the grid's size watched."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    name = name or path.name
-    deadline = budget.deadline()
-    try:
-        check_xlsx(path, name, budget)
-        book = load_workbook(path, read_only=True, data_only=True)
-    except OverBudget as exc:
-        raise InputError(str(exc)) from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, KeyError, OSError, ValueError,
-            TypeError, AttributeError, IndexError, EOFError, SyntaxError) as exc:
-        raise InputError(f"{name} 不是有效的 Excel（.xlsx）文件") from exc
-    try:
-        # The sheet Excel opens on. A formula's result is only in the file if the program
-        # that saved it computed one; without it the cell would silently read as empty.
-        sheet = book.active or book.worksheets[0]
-        grid: list[list[str | None]] = []
-        uncomputed: list[str] = []
-        width = 0
-        for number, cells in _sheet_rows(sheet):
-            while len(grid) < number - 1:  # rows the file leaves out are blank
-                grid.append([])
-            row: list[str | None] = []
-            for cell in cells:
-                column, value = cell["column"], cell["value"]
-                if value is None and cell.get("uncomputed"):
-                    uncomputed.append(f"{column_letter(column)}{number}")
-                if value is not None:
-                    row.extend([None] * (column - 1 - len(row)))
-                    row.append(_cell_text(value))
-            grid.append(row)
-            width = max(width, len(row))
-            if len(grid) * width > budget.cells:
-                raise too_many_cells(name, len(grid), width, budget)
-            if number % 512 == 0 and time.monotonic() > deadline:
-                raise too_slow(name, budget)
-    except OverBudget as exc:
-        raise InputError(str(exc)) from None
-    except (KeyError, ValueError, TypeError, IndexError, AttributeError, SyntaxError) as exc:
-        raise InputError(f"{name} 的工作表内容无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from exc
-    finally:
-        book.close()
-    if uncomputed:
-        shown = "、".join(uncomputed[:_FORMULAS_LISTED]) + ("等" if len(uncomputed) > _FORMULAS_LISTED else "")
-        raise InputError(f"{name} 中有 {len(uncomputed)} 个公式单元格没有保存计算结果（{shown}），"
-                         f"无法读取其内容。请用 Excel 或 WPS 打开后保存一次，或把这些单元格复制后“选择性粘贴为数值”，再重试")
-    return grid
-
-
-def _sheet_rows(sheet):
-    """(row number, cell dicts) of a read-only worksheet, straight from openpyxl's parser:
-    no padding to the sheet's claimed dimension, and a formula without a saved result marked."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-    from openpyxl.xml.constants import SHEET_MAIN_NS
-
-    formula_tag = f"{{{SHEET_MAIN_NS}}}f"
-
-    class Parser(WorkSheetParser):
-        def parse_cell(self, element):
-            cell = super().parse_cell(element)
-            if cell["value"] is None and element.find(formula_tag) is not None:
-                cell["uncomputed"] = True
-            return cell
-
-    book = sheet.parent
-    with sheet._get_source() as source:
-        parser = Parser(source, sheet._shared_strings, data_only=True, epoch=book.epoch,
-                        date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
-        yield from parser.parse()
 
 
 # --- staff decisions -----------------------------------------------------------------------

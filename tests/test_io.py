@@ -114,3 +114,20 @@ def test_xlsx_formula_without_cached_value_is_named_not_dropped(tmp_path):
     message = str(info.value)
     assert "formulas.xlsx 中有 2 个公式单元格没有保存计算结果（B3、B4）" in message
     assert "选择性粘贴为数值" in message
+
+
+def test_one_reader_for_every_spreadsheet_format_xls_included(tmp_path):
+    """read_grid is the one public reader: the analysis CLI's read_table and the web app's
+    imports read .xls (问卷星's older download) through it like .xlsx and CSV."""
+    from support.import_files import write_xls, write_xlsx
+
+    from analysis.io import read_grid
+
+    header, rows = ["单位", "意见"], [list(r) for r in ROWS]
+    for path in (write_xls(tmp_path / "a.xls", header, rows), write_xlsx(tmp_path / "a.xlsx", header, rows),
+                 write_csv(tmp_path / "a.csv", "gb18030")):
+        assert read_grid(path) == [header, *rows], path.name
+        assert read_table(path).texts == [r[1] for r in ROWS], path.name
+    (tmp_path / "page.xls").write_text("<html><table><tr><td>1</td></tr></table></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="上传的.xls 实际是网页"):
+        read_grid(tmp_path / "page.xls", name="上传的.xls")
