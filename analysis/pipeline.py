@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -25,6 +26,7 @@ from .kinds import KIND_NAMES, KINDS, NONE, StatementKinds, placed_kind
 from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
 from .privacy import mask_text
+from .result import AnalysisResult, CategoryCount, ThemeResult
 from .text import to_statements
 from .themes import ThemeClusterer
 from .tokenize import ChineseTokenizer
@@ -37,7 +39,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
             confirmed: Mapping[str, str] | None = None, random_state: int = 0,
             progress: Progress | None = None, representation: str = "auto",
             cache_dir=None, fields: Sequence[str | None] | None = None,
-            names: Sequence[str] = (), kinds_confirmed: Mapping[str, str] | None = None) -> dict:
+            names: Sequence[str] = (), kinds_confirmed: Mapping[str, str] | None = None) -> AnalysisResult:
     """Say what each statement is, map every statement with something to act on to the plan's
     problem categories and group them into themes by topic.
 
@@ -61,14 +63,9 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     representation: "auto" (by size, see `choose_representation`), "tfidf", "use", "e5"
     or "e5+use". cache_dir: where sentence vectors are cached (None: the default, False: off).
 
-    Returns ``{"statements": [{"row", "text", "kind", "category", "confidence", "theme",
-    "review_rank"}], "categories": [{"id", "name", "count"}] (plan order, then "other"),
-    "kinds": [{"id", "name", "count"}] (problem, suggestion, praise, none),
-    "themes": [{"id", "category", "kind", "kinds", "label", "label_words", "keywords", "size",
-    "representatives", "groups"}]}``; a theme's `kind` is its members' most common kind,
-    `kinds` how many of each (problem, suggestion, praise). review_rank: 1 is the statement whose confirmation
-    would teach the mapper most (see `CategoryMapper`), ranks 1..n distinct; statements
-    with no category come last. theme "" means none.
+    Returns an `AnalysisResult` (analysis/result.py documents every field). review_rank: 1 is
+    the statement whose confirmation would teach the mapper most (see `CategoryMapper`);
+    statements with no category come last.
     """
     def tick(stage: str, done: int, total: int) -> None:
         if progress is not None:
@@ -120,7 +117,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
         labels[idx], confidence[idx], review_rank[idx] = mapper.labels_, mapper.confidence_, mapper.review_rank_
     tick("map", n, n)
 
-    themes = []
+    themes: list[ThemeResult] = []
     theme_of = np.array([""] * n, dtype=object)
     if idx.size:
         row_groups = [groups[statements[i].row] for i in idx] if groups is not None else None
@@ -129,7 +126,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
                       order=[c.id for c in categories] + [OTHER],
                       counts=counts[idx] if counts is not None else None, vocabulary=vocabulary,
                       kinds=[kinds[i] for i in idx], quotes=[mask_text(originals[i], names) for i in idx])
-        themes = clusterer.themes_
+        themes = cast(list[ThemeResult], clusterer.themes_)
         theme_of[idx] = clusterer.labels_
     tick("themes", n, n)
 
@@ -141,8 +138,8 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
                         "confidence": round(float(confidence[i]), 4), "theme": str(theme_of[i]),
                         "review_rank": int(review_rank[i])}
                        for i, s in enumerate(statements)],
-        "categories": [{"id": c.id, "name": c.name, "count": tally.get(c.id, 0)} for c in categories]
-        + [{"id": OTHER, "name": OTHER_NAME, "count": tally.get(OTHER, 0)}],
+        "categories": [CategoryCount(id=c.id, name=c.name, count=tally.get(c.id, 0)) for c in categories]
+        + [CategoryCount(id=OTHER, name=OTHER_NAME, count=tally.get(OTHER, 0))],
         "kinds": [{"id": k, "name": KIND_NAMES[k], "count": kind_tally.get(k, 0)} for k in KINDS],
         "themes": themes,
     }
@@ -159,7 +156,7 @@ def analyze_to_folder(texts: Sequence[str | None], plan: Plan | None, out_dir: P
     Returns the result and the paths written."""
     from .report import write_report  # the word-cloud stack: only when writing
 
-    result = analyze(texts, plan, progress=progress, **options)
+    result = dict(analyze(texts, plan, progress=progress, **options))  # a plain dict: `extra` joins it
     if extra:
         result.update(extra)
     paths = write_report(result, Path(out_dir), source, wordclouds=wordclouds, progress=progress,

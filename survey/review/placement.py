@@ -17,6 +17,8 @@ from collections import defaultdict
 
 from sqlalchemy import func, select, update
 
+from analysis.result import StatementResult
+
 from ..extensions import db
 from ..limits import LABEL_MAX
 from .models import Statement, Theme
@@ -59,7 +61,7 @@ def machine_members(evaluation_id: int, themes: dict) -> dict[int, set[int]]:
     return members
 
 
-def nearest_homes(evaluation_id: int, themes: dict, new: list[tuple[int, dict]], *,
+def nearest_homes(evaluation_id: int, themes: dict, new: list[tuple[int, StatementResult]], *,
                   staff_only: bool) -> dict[int, int]:
     """Statement id → the theme in force it joins, for the new statements close enough to
     one of their category's themes (staff themes only, or every theme in force)."""
@@ -77,7 +79,7 @@ def nearest_homes(evaluation_id: int, themes: dict, new: list[tuple[int, dict]],
             ST.c.id.notin_(new_ids)).order_by(ST.c.id)):
         members[theme_id].append(text)
     out: dict[int, int] = {}
-    by_category: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    by_category: dict[str | None, list[tuple[int, str]]] = defaultdict(list)
     for sid, item in new:
         by_category[item["category"]].append((sid, item["text"]))
     for category, items in by_category.items():

@@ -46,6 +46,7 @@ from sqlalchemy.exc import OperationalError
 
 from analysis.plan import OTHER
 from analysis.privacy import roster_names
+from analysis.result import AnalysisResult, StatementResult, ThemeResult
 
 from ..extensions import db
 from ..limits import LABEL_MAX
@@ -156,7 +157,7 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     if not data.texts:
         raise AnalysisError("还没有收到意见，暂时无法分析。")
     own_run = run is None
-    if own_run:
+    if run is None:
         run = AnalysisRun(evaluation=evaluation, status="running", started_at=utcnow(), kind=kind)
         db.session.add(run)
         db.session.flush()
@@ -221,7 +222,8 @@ def analyse(evaluation: Evaluation, run: AnalysisRun | None = None, *, progress:
     return run
 
 
-def _update_statements(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], fresh: set[int]) -> list[dict]:
+def _update_statements(evaluation: Evaluation, result: AnalysisResult, rows: list[tuple[int, str]],
+                       fresh: set[int]) -> list[StatementResult]:
     """What an update saves: the new answers' statements, and the stored statements whose
     category the run (over every answer, as a full run) now gives differently — those are
     placed again like new ones (while in the machine's hands), so an update and a full run
@@ -229,7 +231,8 @@ def _update_statements(evaluation: Evaluation, result: dict, rows: list[tuple[in
     stored = {(r.response_id, r.field, r.position): r.machine_category for r in db.session.execute(
         select(ST.c.response_id, ST.c.field, ST.c.position, ST.c.machine_category)
         .where(ST.c.evaluation_id == evaluation.id))}
-    out, position = [], Counter()
+    out: list[StatementResult] = []
+    position: Counter[int] = Counter()
     for item in result["statements"]:
         key = (*rows[item["row"]], position[item["row"]])
         position[item["row"]] += 1
@@ -283,7 +286,7 @@ def assign_goals(evaluation: Evaluation, *, representation: str = "auto", only: 
                  [{"sid": r.id, "g": goal_of.get(r.id)} for r in rows], batches)
 
 
-def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]], run: AnalysisRun, *,
+def save_result(evaluation: Evaluation, result: AnalysisResult, rows: list[tuple[int, str]], run: AnalysisRun, *,
                 only_new: bool = False, batches: SaveBatches | None = None) -> list[int]:
     """Upsert the result's statements and themes (rules in the module docstring); returns
     the ids of the statements this result added (an update, `only_new`: and those it placed
@@ -296,8 +299,8 @@ def save_result(evaluation: Evaluation, result: dict, rows: list[tuple[int, str]
     themes = placement.theme_rows(evaluation.id)
 
     seen: set[tuple] = set()
-    position: Counter = Counter()
-    placed: list[tuple[int, dict, bool]] = []  # (statement id, item, new?)
+    position: Counter[int] = Counter()
+    placed: list[tuple[int, StatementResult, bool]] = []  # (statement id, item, new?)
     machine_rows, kind_rows = [], []
     for item in result["statements"]:
         response_id, field_name = rows[item["row"]]
@@ -381,8 +384,9 @@ def _follow(targets: list[dict], batches: SaveBatches | None = None) -> None:
     _executemany(stmt, targets, batches)
 
 
-def _match_clusters(evaluation, clusters, placed, themes, old_members, run, *, keep_existing=False,
-                    wrote=lambda rows=1: None) -> dict[str, int]:
+def _match_clusters(evaluation: Evaluation, clusters: list[ThemeResult], placed: list[tuple[int, StatementResult, bool]],
+                    themes: dict, old_members: dict[int, set[int]], run: AnalysisRun, *, keep_existing: bool = False,
+                    wrote: Callable[..., None] = lambda rows=1: None) -> dict[str, int]:
     """Cluster id → theme id. A full run matches clusters to the themes the machine held
     before; an update only adds themes for the clusters its new statements form."""
     from analysis.theme_edit import match_themes
@@ -392,7 +396,7 @@ def _match_clusters(evaluation, clusters, placed, themes, old_members, run, *, k
         if item["theme"]:
             new_members[item["theme"]].add(sid)
     out: dict[str, int] = {}
-    by_category: dict[str, list[dict]] = defaultdict(list)
+    by_category: dict[str, list[ThemeResult]] = defaultdict(list)
     for c in clusters:
         by_category[c["category"]].append(c)
     for category, group in by_category.items():
