@@ -2,7 +2,7 @@
 mapping before anything is stored, change the mapping, import. The rules are in `rules`."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from ..extensions import csrf
-from ..guard import staff_only
+from ..guard import staff_blueprint
 from ..limits import UPLOAD_MAX, body_limit
 from ..sessions import session_or_404
 from . import columns, platforms, uploads
@@ -20,8 +20,7 @@ from .readers import SUFFIXES, ImportFileError
 from .rules import IMPORT_SOURCES, Checked, ImportRefused, already_imported, check, default_source, is_numbered, store
 
 # The area's one blueprint: the upload pages here and the paper form (imports/paper.py).
-bp = Blueprint("imports", __name__, url_prefix="/staff/sessions/<code>")
-bp.before_request(staff_only)  # every page here requires a staff login
+bp = staff_blueprint("imports", __name__, url_prefix="/staff/sessions/<code>")
 MAX_UPLOAD_BYTES = UPLOAD_MAX
 PREVIEW_ROWS = 10
 SHOWN_BAD_ROWS = 200

@@ -11,12 +11,12 @@ from __future__ import annotations
 import io
 import secrets
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask import session as flask_session
 from flask_login import current_user
 
 from ..extensions import db
-from ..guard import staff_only
+from ..guard import staff_blueprint
 from ..limits import PHOTOS_BODY_MAX, PHOTOS_PER_UPLOAD, body_limit
 from ..security import csp_allowing_style
 from ..sessions import session_or_404
@@ -25,8 +25,7 @@ from .data import ReportError
 from .models import SessionPhoto
 from .photos import CAPTION_MAX, MAX_BYTES, PhotoError, add_photo, check_caption, delete_photo, photo_dir
 
-bp = Blueprint("reports", __name__, url_prefix="/staff")
-bp.before_request(staff_only)  # every page here requires a staff login
+bp = staff_blueprint("reports", __name__)
 MAX_PHOTOS_PER_UPLOAD = PHOTOS_PER_UPLOAD
 KEPT_CAPTION = "photo_caption"  # a refused caption, put back into the form once
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

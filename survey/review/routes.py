@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, jsonify, make_response, render_template, request, url_for
+from flask import abort, jsonify, make_response, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -17,7 +17,7 @@ from analysis.plan import OTHER
 from ..background import schedule_refresh
 from ..evaluations import find_by_code
 from ..extensions import db
-from ..guard import staff_only
+from ..guard import staff_blueprint
 from ..models import Evaluation
 from . import audit, decisions, queries
 from . import payload as payload_rules
@@ -35,8 +35,7 @@ from .models import (
 )
 from .queries import STALE, Filters, ReviewError, StaleError
 
-bp = Blueprint("review", __name__, url_prefix="/staff")
-bp.before_request(staff_only)  # every page here requires a staff login
+bp = staff_blueprint("review", __name__)
 
 
 

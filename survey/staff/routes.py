@@ -1,12 +1,12 @@
 """Staff pages (login required): sessions, their status, the participant link and QR code."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ..evaluations import all_groups, groups_of
 from ..extensions import db
-from ..guard import staff_only
+from ..guard import staff_blueprint
 from ..models import EvaluationSession, Plan
 from ..qr import qr_svg, qr_svg_file
 from ..sessions import (
@@ -23,8 +23,7 @@ from ..sessions import (
 from .forms import GroupForm, SessionForm
 
 # The area's one blueprint: these pages and the analysis pages (staff/analysis.py) are on it.
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-bp.before_request(staff_only)  # every page here requires a staff login
+bp = staff_blueprint("staff", __name__)
 
 
 

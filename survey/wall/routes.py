@@ -9,7 +9,6 @@ no database connection.
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     Response,
     abort,
     current_app,
@@ -24,7 +23,7 @@ from flask_login import current_user
 
 from ..evaluations import find_by_code
 from ..extensions import db
-from ..guard import staff_only
+from ..guard import staff_blueprint
 from ..models import EvaluationSession
 from ..qr import qr_svg
 from ..sessions import participant_url, session_or_404
@@ -34,8 +33,7 @@ from .hub import HEARTBEAT_SECONDS, STREAM_SECONDS
 from .models import ACTIONS, COMMENT_STATUSES
 from .state import wall_state
 
-bp = Blueprint("wall", __name__, url_prefix="/staff")
-bp.before_request(staff_only)  # every page here requires a staff login
+bp = staff_blueprint("wall", __name__)
 POLL_SECONDS = 3  # the fallback when no stream can be held (a proxy that buffers, a full hub)
 
 
