@@ -1,10 +1,13 @@
-"""The Excel formats behind analysis.io's one reader (`read_grid`): XLSX (openpyxl, after
-analysis.budget has checked the archive) and .xls (xlrd, 问卷星's older download), each the first
-sheet as rows of text cells within a `ReadBudget`. Private: callers use analysis.io."""
+"""The file formats behind analysis.io's one reader (`read_grid`): CSV (its encodings guessed),
+XLSX (openpyxl, after analysis.budget has checked the archive) and .xls (xlrd, 问卷星's older
+download), each the first sheet as rows of text cells within a `ReadBudget`. Private: callers
+use analysis.io."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import re
 import time
 from pathlib import Path
 from struct import error as struct_error
@@ -25,6 +28,108 @@ from .budget import (
 class InputError(ValueError):
     """Input the analysis cannot use; the message is one line of Chinese for the user
     (defined here, below analysis.io, which re-exports it as its own)."""
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8"), (b"\xff\xfe\x00\x00", "utf-32", "UTF-32"),
+         (b"\x00\x00\xfe\xff", "utf-32", "UTF-32"), (b"\xff\xfe", "utf-16", "UTF-16"),
+         (b"\xfe\xff", "utf-16", "UTF-16"))
+_TRIED = "UTF-8、GB18030、Big5（UTF-16、UTF-32 需带 BOM）"
+_PUNCT = re.compile(r"[\u2000-\u206f\u3000-\u303f\uff00-\uffef]")
+_MIN_SCORED = 8  # below this many CJK characters, a clean decode is trusted as it is
+
+
+def _plausible(text: str, encoding: str) -> float:
+    """The share of CJK characters that are common in that encoding's texts: GB2312's hanzi
+    for GB18030, Big5's first level for Big5. A Big5 file read as GB18030 decodes without an
+    error but into kana, Cyrillic and rare hanzi, and scores low; 1.0 without enough CJK."""
+    seen = common = 0
+    for ch in text:
+        if ch < "\u0080":
+            continue
+        seen += 1
+        if _PUNCT.match(ch):
+            common += 1
+        elif "\u4e00" <= ch <= "\u9fff":
+            try:
+                raw = ch.encode("gb2312" if encoding == "gb18030" else "big5")
+            except UnicodeEncodeError:
+                continue
+            common += encoding == "gb18030" or 0xA4 <= raw[0] <= 0xC6
+    return 1.0 if seen < _MIN_SCORED else common / seen
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), UTF-16/UTF-32 with a BOM, GB18030 (GBK, GB2312) or Big5;
+    a decode that only succeeds into garbled text is refused, naming what was tried."""
+    for bom, encoding, label in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError as exc:
+                line = raw[:exc.start].count(b"\n") + 1  # approximate for UTF-16/32
+                raise InputError(f"{name} 以 {label} 的 BOM 开头，但第 {line} 行附近的字节不是 {label} 编码，"
+                                 "请另存为 UTF-8 CSV") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+    if raw[:4096].count(b"\x00") > 64:  # UTF-16/32 without a BOM
+        raise InputError(f"{name} 的编码无法识别（已尝试 {_TRIED}），请在 Excel 或 WPS 中另存为“CSV UTF-8”后再导入")
+    best, best_score = None, 0.0
+    for encoding in ("gb18030", "big5"):  # gb18030 is a superset of GBK and GB2312
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _plausible(text, encoding)
+        if score > best_score:
+            best, best_score = text, score
+    if best is None:
+        raise InputError(f"{name} 第 {line} 行附近有无法识别的字节，编码无法识别（已尝试 {_TRIED}），"
+                         "请在 Excel 或 WPS 中另存为“CSV UTF-8”后再导入")
+    if best_score < 0.8:
+        raise InputError(f"{name} 的编码无法识别：按 {_TRIED} 解码都是乱码，"
+                         "请在 Excel 或 WPS 中另存为“CSV UTF-8”后再导入")
+    return best
+
+
+def read_csv(path: Path, budget: ReadBudget, name: str) -> list[list[str | None]]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取 {name}：{exc.strerror or exc}") from exc
+    text = _decode(raw, name)
+    if not text.strip().strip("\ufeff"):
+        return []
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    deadline, grid, width = budget.deadline(), [], 0
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            grid.append(row)
+            _within(name, budget, grid, row, deadline)
+            width = max(width, len(row))
+            if len(grid) * width > budget.cells:
+                raise InputError(str(too_many_cells(name, len(grid), width, budget)))
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(str(too_long_cell(name, f"第 {len(grid) + 1} 行有单元格", budget))) from None
+        raise InputError(f"{name} 不是有效的 CSV 文件：第 {len(grid) + 1} 行格式有误") from None
+    return grid
+
+
+def _within(name: str, budget: ReadBudget, grid: list, row: list, deadline: float) -> None:
+    if len(grid) > budget.rows:
+        raise InputError(str(too_many_rows(name, budget)))
+    if len(row) > budget.columns:
+        raise InputError(str(too_many_columns(name, len(row), budget)))
+    for i, cell in enumerate(row):
+        if cell is not None and len(cell) > budget.cell_chars:
+            raise InputError(str(too_long_cell(name, f"单元格 {column_letter(i + 1)}{len(grid)} ", budget)))
+    if len(grid) % 512 == 0 and time.monotonic() > deadline:
+        raise InputError(str(too_slow(name, budget)))
 
 
 # --- XLSX ----------------------------------------------------------------------------------
