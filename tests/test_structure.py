@@ -129,6 +129,26 @@ def test_participant_side_loads_only_the_core(area):
     assert not [m for m in reached if m.startswith(heavy)]
 
 
+
+AREAS = ("auth", "staff", "participate", "review", "reports", "imports", "wall", "jobs", "cli")
+
+
+def test_the_core_imports_no_area():
+    """survey's own modules (the vocabulary every area shares: models, sessions, the staff guard,
+    the background hook, the command errors) import no area; only the app factory names the
+    areas, to let each register itself (issue 25)."""
+    graph = import_graph()
+    core = [m for m in graph if m.count(".") == 1 and m.startswith("survey.") and m.split(".")[1] not in AREAS]
+    assert "survey.guard" in core and "survey.commandline" in core
+    reached = {m: sorted(t for t in graph[m] if t.count(".") and t.split(".")[1] in AREAS) for m in core}
+    assert {m: t for m, t in reached.items() if t} == {}
+
+
+def test_jobs_are_started_through_the_core_hook():
+    """Only the job area imports its queue; pages and commands start jobs through survey.background."""
+    importers = sorted(m for m, targets in import_graph().items() if "survey.jobs.queue" in targets)
+    assert importers and all(m.startswith("survey.jobs") for m in importers), importers
+
 def test_no_source_file_over_450_lines():
     """The packages, the tests and the benchmarks alike (issue 25): a long file is split by topic."""
     long = {str(p.relative_to(ROOT)): n for folder in PACKAGES + ("tests", "benchmarks")
