@@ -89,7 +89,7 @@ def resolve_plan(value: str | None):
 @click.option("--quiet", is_flag=True, help="不显示进度条")
 def analyze(input_path, out_dir, plan_ref, text_column, no_split, n_themes, no_wordcloud, group_column,
             field_column, confirmed_path, quiet):
-    """分析 INPUT（CSV 或 XLSX）中的意见：拆句、归类、提炼主题，写出汇总和词云。"""
+    """分析 INPUT（CSV、XLSX 或 XLS）中的意见：拆句、归类、提炼主题，写出汇总和词云。"""
     from .report import Source
 
     try:
