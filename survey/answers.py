@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
@@ -128,8 +129,16 @@ def survey_form_class(goals: Iterable[Item], types: Sequence[str] = ORG_TYPES, *
                       anonymous: bool = False) -> type[SurveyFormBase]:
     """A form class with one required rating per plan goal and the given respondent types
     (a class per plan and session kind, since WTForms fields are declared on the class)."""
-    goals = tuple(goals)
-    attrs: dict = {"goals": goals, "types": tuple(types), "anonymous": anonymous}
+    return _form_class(tuple(goals), tuple(types), anonymous)
+
+
+# Building the class (a dozen field declarations and a metaclass) was 1.6 ms of every phone's
+# request (benchmarks/phone_profile.py). A class holds no request data, only its declarations,
+# so one is kept per (goals, types, named or anonymous): an edited plan gives other goals and
+# so another class.
+@lru_cache(maxsize=64)
+def _form_class(goals: tuple[Item, ...], types: tuple[str, ...], anonymous: bool) -> type[SurveyFormBase]:
+    attrs: dict = {"goals": goals, "types": types, "anonymous": anonymous}
     attrs["organisation_type"] = RadioField(
         "身份类别（选填）" if anonymous else "单位类型",
         choices=[SelectChoice(t) for t in types],
@@ -165,9 +174,14 @@ def session_form_class(session: EvaluationSession, goals: Iterable[Item] | None 
 
     An anonymous session's page never asks for an organisation, so one POSTed anyway (a script,
     an old page) is dropped at input rather than stored as personal data no one agreed to give."""
-    form_class = survey_form_class(session.plan.definition.goals if goals is None else goals,
-                                   session.type_names, anonymous=session.anonymous)
-    if session.anonymous:
+    goals = tuple(session.plan.definition.goals if goals is None else goals)
+    return _session_form_class(goals, session.type_names, session.anonymous)
+
+
+@lru_cache(maxsize=64)
+def _session_form_class(goals: tuple[Item, ...], types: tuple[str, ...], anonymous: bool) -> type[SurveyFormBase]:
+    form_class = _form_class(goals, types, anonymous)
+    if anonymous:
         form_class = type("AnonymousSurveyForm", (form_class,),
                           {"organisation": StringField("单位名称", filters=[_not_asked])})
     return form_class
@@ -223,10 +237,16 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
         suggestions=form.suggestions.data or "",
         source=source,
         is_demo=session.is_demo,
-        ratings=[Rating(goal_id=goal_id, score=score) for goal_id, score in form.scores().items()],
     )
     db.session.add(response)
     try:
+        db.session.flush()
+        # The ratings in one statement: as ORM objects each was an INSERT … RETURNING of its own
+        # (7 statements a phone on SQLite), for ids nothing here reads.
+        scores = [{"response_id": response.id, "goal_id": goal_id, "score": score}
+                  for goal_id, score in form.scores().items()]
+        if scores:
+            db.session.execute(insert(Rating.__table__), scores)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

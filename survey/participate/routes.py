@@ -21,6 +21,9 @@ import threading
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_limiter.errors import RateLimitExceeded
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import and_, inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..answers import (
@@ -35,7 +38,7 @@ from ..answers import (
     store_response,
 )
 from ..extensions import csrf, db
-from ..models import EvaluationSession, Response
+from ..models import EvaluationSession, Response, RosterEntry
 from ..sessions import by_code
 from ..throttle import retry_after
 from . import repeats
@@ -45,11 +48,10 @@ bp = Blueprint("participate", __name__)
 EXPIRED_MESSAGE = "页面已过期，已为您保留填写内容，请再次点击提交。"
 
 
-def _to_thanks(code: str, response: Response, repeated: bool):
+def _to_thanks(code: str, submission_id: str, repeated: bool):
     # 303 so a reload of the thank-you page never re-posts the form.
     args = {"again": 1} if repeated else {}
-    return redirect(url_for(".thanks", code=code, submission_id=response.submission_id, **args),
-                    code=303)
+    return redirect(url_for(".thanks", code=code, submission_id=submission_id, **args), code=303)
 
 
 def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: bool = False):
@@ -87,60 +89,73 @@ def _fallback_submission_id(code: str) -> str:
     return new_submission_id()
 
 
+def _session_and_answer(code: str, submission_id: str | None = None
+                        ) -> tuple[EvaluationSession | None, Response | None]:
+    """The session with its plan and, given a submission id, the answer stored under it (with
+    its ratings), in one query: a GET and a new answer's POST each sent three before."""
+    query = (select(EvaluationSession).options(joinedload(EvaluationSession.plan))
+             .where(EvaluationSession.code == code.strip().lower()))
+    if not submission_id:
+        return db.session.scalar(query), None
+    query = (query.add_columns(Response)
+             .outerjoin(Response, and_(Response.session_id == EvaluationSession.id,
+                                       Response.submission_id == submission_id))
+             .options(selectinload(Response.ratings)))  # only sent when an answer was found
+    row = db.session.execute(query).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token below, so an expired one can be re-rendered
 def survey(code: str):
-    session = by_code(code)
-    existing = None
-    if request.method == "POST" and session is not None:
-        existing = find_response(session, request.form.get("submission_id", ""))
-        if existing is not None and not session.is_open:
-            return _to_thanks(session.code, existing, repeated=True)
+    posted = request.method == "POST"
+    session, existing = _session_and_answer(code, request.form.get("submission_id", "") if posted else None)
+    if existing is not None and not session.is_open:
+        return _to_thanks(session.code, existing.submission_id, repeated=True)
     if session is None or not session.is_open:
         return _unavailable(session)
+    if not posted:
+        repeats.device_token()  # so this phone's repeated text is recognised (repeats.py)
+        return _plain_page(session)
 
     form = session_form_class(session)()
     if existing is not None and same_answer(existing, form):
         # A retry of a submit that already went through: double tap, dropped connection,
         # back and resubmit. Same thank-you page, nothing stored again.
-        return _to_thanks(session.code, existing, repeated=True)
+        return _to_thanks(session.code, existing.submission_id, repeated=True)
 
-    expired, previous = False, None
-    if request.method == "GET":
-        repeats.device_token()  # so this phone's repeated text is recognised (repeats.py)
-        form.submission_id.data = _fallback_submission_id(session.code)
-        return _plain_page(session, form)
-    else:
-        valid = form.validate()
-        # Flask-WTF's token error is English and names no field; say what happened instead.
-        expired = bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
-        if existing is not None:
-            # The same page sent a different answer after its first was stored (edited after
-            # going back, or a second person on a no-JS phone). Keep the text and ask once
-            # before storing it as a new answer: never dropped silently, never stored twice.
-            previous = existing
-            form.submission_id.data = new_submission_id()
-        elif valid:
-            earlier = repeats.claim(session, form)
-            if isinstance(earlier, Response):
-                # The same text from this device or address a moment ago: that submit again.
-                cookie_session[_sent_key(session.code)] = earlier.submission_id
-                return _to_thanks(session.code, earlier, repeated=True)
-            try:
-                response, created = _store(session, form)
-            except BaseException as exc:
-                if earlier is not None:
-                    earlier.release()
-                if isinstance(exc, SessionFull):
-                    return _unavailable(session, 403, full=True)
-                raise
+    previous = None
+    valid = form.validate()
+    # Flask-WTF's token error is English and names no field; say what happened instead.
+    expired = bool(getattr(form, "csrf_token", None) and form.csrf_token.errors)
+    if existing is not None:
+        # The same page sent a different answer after its first was stored (edited after
+        # going back, or a second person on a no-JS phone). Keep the text and ask once
+        # before storing it as a new answer: never dropped silently, never stored twice.
+        previous = existing
+        form.submission_id.data = new_submission_id()
+    elif valid:
+        code = session.code
+        earlier = repeats.claim(session, form)
+        if isinstance(earlier, Response):
+            # The same text from this device or address a moment ago: that submit again.
+            cookie_session[_sent_key(code)] = earlier.submission_id
+            return _to_thanks(code, earlier.submission_id, repeated=True)
+        try:
+            response, created = _store(session, form)
+        except BaseException as exc:
             if earlier is not None:
-                earlier.remember(response)
-            g.response_stored = created  # counted by the per-address throttle
-            cookie_session[_sent_key(session.code)] = response.submission_id
-            return _to_thanks(session.code, response, repeated=not created)
-        elif form.submission_id.errors:
-            form.submission_id.data = new_submission_id()
+                earlier.release()
+            if isinstance(exc, SessionFull):
+                return _unavailable(session, 403, full=True)
+            raise
+        if earlier is not None:
+            earlier.remember(response)
+        g.response_stored = created  # counted by the per-address throttle
+        cookie_session[_sent_key(code)] = response.submission_id
+        return _to_thanks(code, response.submission_id, repeated=not created)
+    elif form.submission_id.errors:
+        form.submission_id.data = new_submission_id()
     return _survey_page(session, form, expired=expired, previous=previous)
 
 
@@ -152,6 +167,9 @@ _SQLITE_WRITER = threading.Lock()
 
 def _store(session: EvaluationSession, form: SurveyFormBase):
     cap = current_app.config["SESSION_RESPONSE_MAX"]
+    # What this request reads after the commit (the code, the stored id) is what it just read or
+    # wrote: kept rather than expired, so the redirect sends no queries to read them back.
+    db.session().expire_on_commit = False
     if db.engine.dialect.name != "sqlite":
         return store_response(session, form, cap=cap)
     with _SQLITE_WRITER:
@@ -177,22 +195,19 @@ _PAGE_CACHE_SIZE = 64
 _TOKEN_SLOT, _ID_SLOT = "\x00csrf\x00", "\x00sid\x00"
 
 
-def _plain_page(session: EvaluationSession, form: SurveyFormBase):
-    from flask_wtf.csrf import generate_csrf
-    from sqlalchemy import inspect
-
-    token = generate_csrf()  # this request's token (also what the form renders)
+def _plain_page(session: EvaluationSession):
+    token = generate_csrf()  # this request's token (also what a rendered form would carry)
+    submission_id = _fallback_submission_id(session.code)
     if "_user_id" in cookie_session or "_flashes" in cookie_session:
-        return _survey_page(session, form)
+        return _survey_page(session, _blank_form(session, submission_id))
     organisations = _organisations(session)
     columns = tuple(getattr(session, attr.key) for attr in inspect(session).mapper.column_attrs)
     plan = session.plan
     key = (columns, plan.id, plan.source_text, tuple(organisations))
     pages = current_app.extensions.setdefault(_PAGE_CACHE, {})
     page = pages.get(key)
-    submission_id = form.submission_id.data
     if page is None:
-        html = _survey_page(session, form, organisations=organisations)
+        html = _survey_page(session, _blank_form(session, submission_id), organisations=organisations)
         if html.count(token) != 1 or html.count(submission_id) != 1:
             return html  # not the shape this cache expects: never serve a page it cannot personalise
         page = html.replace(token, _TOKEN_SLOT).replace(submission_id, _ID_SLOT)
@@ -202,9 +217,18 @@ def _plain_page(session: EvaluationSession, form: SurveyFormBase):
     return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id)
 
 
+def _blank_form(session: EvaluationSession, submission_id: str) -> SurveyFormBase:
+    form = session_form_class(session)()
+    form.submission_id.data = submission_id
+    return form
+
+
 def _organisations(session: EvaluationSession) -> list[tuple[str, str]]:
     # Roster order (as staff entered it, usually the seating list), each organisation once.
-    return list(dict.fromkeys((e.organisation, e.organisation_type) for e in session.roster))
+    # Two columns rather than the roster's rows: this runs on every phone's GET.
+    rows = db.session.execute(select(RosterEntry.organisation, RosterEntry.organisation_type)
+                              .where(RosterEntry.session_id == session.id).order_by(RosterEntry.id))
+    return list(dict.fromkeys((name, kind) for name, kind in rows))
 
 
 @bp.errorhandler(RateLimitExceeded)
