@@ -131,6 +131,14 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError("server did not start in 60 s")
 
+    def cpu_seconds(self) -> float | None:
+        """The server process's CPU time so far (user + system; Linux), read from /proc."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
@@ -152,6 +160,7 @@ class Tally:
     statuses: dict[int, int] = field(default_factory=dict)
     acknowledged: set[str] = field(default_factory=set)
     sent: set[str] = field(default_factory=set)
+    server_cpu: float | None = None  # CPU seconds the server process spent on the burst
     errors: int = 0  # connection refused/reset (the kill)
     failed: int = 0  # participants who gave up
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -254,6 +263,10 @@ class Run:
         return percentile(self.tally.latencies, q) * 1000
 
     @property
+    def cpu_ms(self) -> float:
+        return float("nan") if self.tally.server_cpu is None else self.tally.server_cpu * 1000 / self.requests
+
+    @property
     def errors_5xx(self) -> int:
         return sum(n for s, n in self.tally.statuses.items() if s >= 500)
 
@@ -263,6 +276,7 @@ def burst(server: Server, path: str, goals: list[str], args, bare: bool, on_prog
     rng = random.Random(0)
     retry_flags = [rng.random() < args.retries for _ in range(args.participants)]
     deadline = time.monotonic() + args.timeout
+    cpu, proc = server.cpu_seconds(), server.proc
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         futures = [pool.submit(participant, i, server.port, path, goals, retry_flags[i], tally, deadline, bare)
@@ -271,7 +285,12 @@ def burst(server: Server, path: str, goals: list[str], args, bare: bool, on_prog
             on_progress(tally)
         for f in futures:
             f.result()
-    return time.perf_counter() - start, tally
+    seconds = time.perf_counter() - start
+    # CPU per request hardly depends on what else runs on the machine (unlike requests/s); not
+    # measured across a kill -9, where the process is replaced.
+    if cpu is not None and server.proc is proc and (now := server.cpu_seconds()) is not None:
+        tally.server_cpu = now - cpu
+    return seconds, tally
 
 
 def run_backend(backend: str, args) -> Run:
@@ -335,22 +354,23 @@ def report(runs: list[Run], ceilings: list[Run], args) -> None:
     print(f"{args.participants} participants, concurrency {args.concurrency}, "
           f"{args.retries:.0%} resend their POST, `pingjia serve --threads {args.threads}`, {os.cpu_count()} CPUs")
     print()
-    print("| run | requests | req/s | ratio to bare | p50 ms | p95 ms | p99 ms | p95 ratio | acknowledged | stored "
-          "| lost | duplicated | 5xx | client errors | gave up | integrity | load average |")
-    print("| --- " * 18 + "|")
+    print("| run | requests | req/s | ratio to bare | p50 ms | p95 ms | p99 ms | p95 ratio | server CPU ms/request "
+          "| acknowledged | stored | lost | duplicated | 5xx | client errors | gave up | integrity | load average |")
+    print("| --- " * 19 + "|")
     ratios = []
     order = [(ceilings[0], None)] + [pair for i, run in enumerate(runs)
                                      for pair in ((run, i), (ceilings[i + 1], None))]
     for run, i in order:
         bare = i is None
         if bare:
-            rps, p95 = run.rps, run.p(95)
+            rps, p95, cpu = run.rps, run.p(95), run.cpu_ms
         else:
             rps = (ceilings[i].rps + ceilings[i + 1].rps) / 2
             p95 = (ceilings[i].p(95) + ceilings[i + 1].p(95)) / 2
+            cpu = (ceilings[i].cpu_ms + ceilings[i + 1].cpu_ms) / 2
             ratios.append(run.rps / rps)
         print(f"| {run.name} | {run.requests} | {run.rps:.0f} | {run.rps / rps:.2f}x | {run.p(50):.0f} | "
-              f"{run.p(95):.0f} | {run.p(99):.0f} | {run.p(95) / p95:.1f}x | "
+              f"{run.p(95):.0f} | {run.p(99):.0f} | {run.p(95) / p95:.1f}x | {run.cpu_ms:.2f} ({run.cpu_ms / cpu:.0f}x) | "
               f"{'–' if bare else len(run.tally.acknowledged)} | {'–' if bare else run.stored} | "
               f"{'–' if bare else run.lost} | {'–' if bare else run.duplicated} | {run.errors_5xx} | "
               f"{run.tally.errors} | {run.tally.failed} | "

@@ -14,6 +14,7 @@ from .cleaning import CleanRequest
 from .config import defaults, normalise_db_url
 from .instance import make_private_dir, protect_sqlite_file, read_or_create_secret
 from .paths import STATIC_DIR, templates_dir
+from .serve import size_pool
 
 
 class PingjiaFlask(Flask):
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
     protect_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.instance_path))
     sqlite_connect_args(app)
+    size_pool(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = read_or_create_secret(Path(app.instance_path) / "secret_key")
     _configure_transport(app)

@@ -1,4 +1,5 @@
-"""Serving the app with waitress, with the body limit and a Chinese message for a busy port."""
+"""Serving the app with waitress, with the body limit and a Chinese message for a busy port, and
+a database connection pool as large as the server's threads."""
 from __future__ import annotations
 
 import errno
@@ -8,12 +9,38 @@ from flask import Flask
 
 from .limits import LIVE_STREAMS_MAX, SERVER_BODY_MAX
 
+DEFAULT_THREADS = 8  # `pingjia serve --threads`
+# The connections one server process keeps open: one for each thread that may hold one at once
+# (the serving threads, the live pages', the embedded analysis worker's two and its warm-up), so
+# no request waits for a connection and none is opened and closed per request. SQLAlchemy's
+# default keeps 5 and opens up to 10 more only to close them again when they are returned: in a
+# burst of 50 phones most requests opened a new connection (the server's CPU per request
+# 5.8 → 4.2 ms on SQLite, 4.8 → 4.2 ms on PostgreSQL, where each is also a new backend process;
+# benchmarks/load.py, issue 25). The overflow covers a few `--threads` above the default.
+POOL_SIZE = DEFAULT_THREADS + LIVE_STREAMS_MAX + 4
+POOL_OVERFLOW = 8
+
+
+def size_pool(app: Flask) -> None:
+    """Set the pool's size in the engine options (call before the database extension starts),
+    unless the configuration names one; not for an in-memory SQLite database (one connection)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if "poolclass" not in options:
+        options.setdefault("pool_size", POOL_SIZE)
+        options.setdefault("max_overflow", POOL_OVERFLOW)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
 
 class ServeError(RuntimeError):
     """The server could not start; the message says why in Chinese."""
 
 
-def make_server(app: Flask, host: str, port: int, *, threads: int = 8):
+def make_server(app: Flask, host: str, port: int, *, threads: int = DEFAULT_THREADS):
     """Bind now (so a busy port is reported before anything else happens); `.run()` serves."""
     from waitress import create_server
 

@@ -82,7 +82,7 @@ class SweptMemoryStorage(MemoryStorage):
         if now - self._swept >= self.SWEEP_SECONDS and self._sweeping.acquire(blocking=False):
             try:
                 self._swept = now
-                self._MemoryStorage__expire_events()
+                self._MemoryStorage__expire_events()  # type: ignore[attr-defined]  # the base's private sweep
             finally:
                 self._sweeping.release()
 

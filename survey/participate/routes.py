@@ -22,8 +22,8 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import and_, inspect, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..answers import (
@@ -38,10 +38,10 @@ from ..answers import (
     store_response,
 )
 from ..extensions import csrf, db
-from ..models import EvaluationSession, Response, RosterEntry
+from ..models import EvaluationSession, Response
 from ..sessions import by_code
 from ..throttle import retry_after
-from . import repeats
+from . import page, repeats
 
 bp = Blueprint("participate", __name__)
 
@@ -50,8 +50,8 @@ EXPIRED_MESSAGE = "页面已过期，已为您保留填写内容，请再次点�
 
 def _to_thanks(code: str, submission_id: str, repeated: bool):
     # 303 so a reload of the thank-you page never re-posts the form.
-    args = {"again": 1} if repeated else {}
-    return redirect(url_for(".thanks", code=code, submission_id=submission_id, **args), code=303)
+    return redirect(url_for(".thanks", code=code, submission_id=submission_id, again=1 if repeated else None),
+                    code=303)
 
 
 def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: bool = False):
@@ -74,34 +74,21 @@ def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: 
                            message=message, typed=typed), status
 
 
-def _sent_key(code: str) -> str:
-    return f"sent-{code}"
-
-
-def _fallback_submission_id(code: str) -> str:
-    # Without JS, going back from the thank-you page re-fetches the form and the browser
-    # refills only the visible fields: hand out the id of the answer already stored, so
-    # a resubmit of it is recognised. "?new=1" (the thank-you page's link) starts afresh.
-    if not request.args.get("new"):
-        remembered = cookie_session.get(_sent_key(code))
-        if remembered:
-            return remembered
-    return new_submission_id()
+# Built once: composing the statements was a measurable part of a request that does little else.
+_SESSION = (select(EvaluationSession).options(joinedload(EvaluationSession.plan))
+            .where(EvaluationSession.code == bindparam("code")))
+_SESSION_AND_ANSWER = _SESSION.add_columns(Response).outerjoin(
+    Response, and_(Response.session_id == EvaluationSession.id, Response.submission_id == bindparam("submission_id")))
 
 
 def _session_and_answer(code: str, submission_id: str | None = None
                         ) -> tuple[EvaluationSession | None, Response | None]:
-    """The session with its plan and, given a submission id, the answer stored under it (with
-    its ratings), in one query: a GET and a new answer's POST each sent three before."""
-    query = (select(EvaluationSession).options(joinedload(EvaluationSession.plan))
-             .where(EvaluationSession.code == code.strip().lower()))
+    """The session with its plan and, given a submission id, the answer stored under it, in one
+    query (a POST sent three before)."""
+    code = code.strip().lower()
     if not submission_id:
-        return db.session.scalar(query), None
-    query = (query.add_columns(Response)
-             .outerjoin(Response, and_(Response.session_id == EvaluationSession.id,
-                                       Response.submission_id == submission_id))
-             .options(selectinload(Response.ratings)))  # only sent when an answer was found
-    row = db.session.execute(query).first()
+        return db.session.scalar(_SESSION, {"code": code}), None
+    row = db.session.execute(_SESSION_AND_ANSWER, {"code": code, "submission_id": submission_id}).first()
     return (row[0], row[1]) if row is not None else (None, None)
 
 
@@ -109,8 +96,11 @@ def _session_and_answer(code: str, submission_id: str | None = None
 @csrf.exempt  # the form checks its own token below, so an expired one can be re-rendered
 def survey(code: str):
     posted = request.method == "POST"
+    if not posted and (cached := page.from_cache(code)) is not None:
+        repeats.device_token()  # so this phone's repeated text is recognised (repeats.py)
+        return cached
     session, existing = _session_and_answer(code, request.form.get("submission_id", "") if posted else None)
-    if existing is not None and not session.is_open:
+    if existing is not None and session is not None and not session.is_open:
         return _to_thanks(session.code, existing.submission_id, repeated=True)
     if session is None or not session.is_open:
         return _unavailable(session)
@@ -139,7 +129,7 @@ def survey(code: str):
         earlier = repeats.claim(session, form)
         if isinstance(earlier, Response):
             # The same text from this device or address a moment ago: that submit again.
-            cookie_session[_sent_key(code)] = earlier.submission_id
+            cookie_session[page.sent_key(code)] = earlier.submission_id
             return _to_thanks(code, earlier.submission_id, repeated=True)
         try:
             response, created = _store(session, form)
@@ -152,7 +142,7 @@ def survey(code: str):
         if earlier is not None:
             earlier.remember(response)
         g.response_stored = created  # counted by the per-address throttle
-        cookie_session[_sent_key(code)] = response.submission_id
+        cookie_session[page.sent_key(code)] = response.submission_id
         return _to_thanks(code, response.submission_id, repeated=not created)
     elif form.submission_id.errors:
         form.submission_id.data = new_submission_id()
@@ -178,57 +168,24 @@ def _store(session: EvaluationSession, form: SurveyFormBase):
 
 def _survey_page(session: EvaluationSession, form: SurveyFormBase, organisations=None, **notices):
     if organisations is None:
-        organisations = _organisations(session)
+        organisations = page.organisations(session.id)
     return render_template("participate/survey.html", session=session, form=form,
                            expired_message=EXPIRED_MESSAGE, organisations=organisations,
                            organisation_max=ORGANISATION_MAX, text_max=TEXT_MAX, **notices)
 
 
-# The plain form page (a GET without notices) is the same for every phone but for its CSRF token
-# and submission id, and rendering its rating buttons was half of a GET's time (profiled for
-# issue 17). It is rendered once per state of the session, its plan and its roster (every
-# column of the session is in the key, so any change renders afresh) and the two per-request
-# values are put into a copy. Not cached for a logged-in member of staff or pending messages,
-# whose header and notices are their own.
-_PAGE_CACHE = "pingjia.survey_pages"
-_PAGE_CACHE_SIZE = 64
-_TOKEN_SLOT, _ID_SLOT = "\x00csrf\x00", "\x00sid\x00"
-
-
 def _plain_page(session: EvaluationSession):
-    token = generate_csrf()  # this request's token (also what a rendered form would carry)
-    submission_id = _fallback_submission_id(session.code)
-    if "_user_id" in cookie_session or "_flashes" in cookie_session:
-        return _survey_page(session, _blank_form(session, submission_id))
-    organisations = _organisations(session)
-    columns = tuple(getattr(session, attr.key) for attr in inspect(session).mapper.column_attrs)
-    plan = session.plan
-    key = (columns, plan.id, plan.source_text, tuple(organisations))
-    pages = current_app.extensions.setdefault(_PAGE_CACHE, {})
-    page = pages.get(key)
-    if page is None:
-        html = _survey_page(session, _blank_form(session, submission_id), organisations=organisations)
-        if html.count(token) != 1 or html.count(submission_id) != 1:
-            return html  # not the shape this cache expects: never serve a page it cannot personalise
-        page = html.replace(token, _TOKEN_SLOT).replace(submission_id, _ID_SLOT)
-        if len(pages) >= _PAGE_CACHE_SIZE:
-            pages.clear()
-        pages[key] = page
-    return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id)
-
-
-def _blank_form(session: EvaluationSession, submission_id: str) -> SurveyFormBase:
+    """The form as a phone first sees it, rendered and kept for the next phones (page.py)."""
+    token = generate_csrf()  # this request's token (what the form renders)
+    submission_id = page.submission_id(session.code)
     form = session_form_class(session)()
     form.submission_id.data = submission_id
-    return form
-
-
-def _organisations(session: EvaluationSession) -> list[tuple[str, str]]:
-    # Roster order (as staff entered it, usually the seating list), each organisation once.
-    # Two columns rather than the roster's rows: this runs on every phone's GET.
-    rows = db.session.execute(select(RosterEntry.organisation, RosterEntry.organisation_type)
-                              .where(RosterEntry.session_id == session.id).order_by(RosterEntry.id))
-    return list(dict.fromkeys((name, kind) for name, kind in rows))
+    if page.own_page():
+        return _survey_page(session, form)
+    roster = page.organisations(session.id)
+    html = _survey_page(session, form, organisations=roster)
+    page.keep(session, roster, html, token, submission_id)
+    return html
 
 
 @bp.errorhandler(RateLimitExceeded)

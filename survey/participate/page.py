@@ -1,0 +1,100 @@
+"""The plain survey page (a phone's GET, no notices): rendered once per state of its session,
+plan and roster, then personalised per phone.
+
+The page is the same for every phone but for its CSRF token and submission id, and rendering its
+rating buttons was half of a GET's time (profiled for issue 17). The cache key is every column of
+the session and of its plan and the roster's organisations, so any change staff make renders
+afresh; on a hit they are read as plain columns in two small queries and no ORM object is made
+(issue 25: the session and plan as objects were a third of a cached GET's CPU time). Not cached
+for a logged-in member of staff or pending messages, whose header and notices are their own.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from flask import session as cookie_session  # plain `session` here is an EvaluationSession
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, inspect, select
+
+from ..answers import new_submission_id
+from ..extensions import db
+from ..models import EvaluationSession, Plan, RosterEntry
+
+CACHE = "pingjia.survey_pages"  # in app.extensions: {key: page with two slots}
+CACHE_SIZE = 64
+_TOKEN_SLOT, _ID_SLOT = "\x00csrf\x00", "\x00sid\x00"
+
+_SESSION_COLUMNS = tuple(EvaluationSession.__table__.columns)
+_PLAN_COLUMNS = tuple(Plan.__table__.columns)
+# Built once: composing the statement was a measurable part of a request that does little else.
+_STATE = (select(*_SESSION_COLUMNS, *_PLAN_COLUMNS)
+          .join_from(EvaluationSession.__table__, Plan.__table__)
+          .where(EvaluationSession.__table__.c.code == bindparam("code")))
+_ROSTER = (select(RosterEntry.organisation, RosterEntry.organisation_type)
+           .where(RosterEntry.session_id == bindparam("session_id")).order_by(RosterEntry.id))
+
+
+def sent_key(code: str) -> str:
+    """The cookie-session key of the answer this browser last stored in the session `code`."""
+    return f"sent-{code}"
+
+
+def submission_id(code: str) -> str:
+    """The submission id the page carries: a new one, or after a stored answer that one."""
+    # Without JS, going back from the thank-you page re-fetches the form and the browser
+    # refills only the visible fields: hand out the id of the answer already stored, so
+    # a resubmit of it is recognised. "?new=1" (the thank-you page's link) starts afresh.
+    from flask import request
+
+    if not request.args.get("new"):
+        remembered = cookie_session.get(sent_key(code))
+        if remembered:
+            return remembered
+    return new_submission_id()
+
+
+def own_page() -> bool:
+    """A logged-in member of staff, or messages waiting to be shown: a page of their own."""
+    return "_user_id" in cookie_session or "_flashes" in cookie_session
+
+
+def organisations(session_id: int) -> list[tuple[str, str]]:
+    """The roster's organisations and types in roster order (as staff entered it, usually the
+    seating list), each once."""
+    rows = db.session.execute(_ROSTER, {"session_id": session_id})
+    return list(dict.fromkeys((name, kind) for name, kind in rows))
+
+
+def from_cache(code: str) -> str | None:
+    """This phone's copy of the cached page, or None: the session is unknown or not open, the
+    page is its own (own_page), or it has not been rendered in this state yet."""
+    if own_page():
+        return None
+    row = db.session.execute(_STATE, {"code": code.strip().lower()}).first()
+    if row is None or row.status != "open":
+        return None
+    page = _pages().get((tuple(row), tuple(organisations(row.id))))
+    if page is None:
+        return None
+    token = generate_csrf()
+    return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id(row.code))
+
+
+def keep(session: EvaluationSession, roster: list[tuple[str, str]], html: str, token: str, sid: str) -> None:
+    """Keep a page just rendered for `session` with `roster`, carrying `token` and `sid`."""
+    if html.count(token) != 1 or html.count(sid) != 1:
+        return  # not the shape this cache expects: never serve a page it cannot personalise
+    # The key as from_cache reads it, from the objects the page was rendered from.
+    state = (tuple(getattr(session, _attribute(EvaluationSession, c)) for c in _SESSION_COLUMNS)
+             + tuple(getattr(session.plan, _attribute(Plan, c)) for c in _PLAN_COLUMNS))
+    pages = _pages()
+    if len(pages) >= CACHE_SIZE:
+        pages.clear()
+    pages[(state, tuple(roster))] = html.replace(token, _TOKEN_SLOT).replace(sid, _ID_SLOT)
+
+
+def _attribute(model, column) -> str:
+    return inspect(model).get_property_by_column(column).key
+
+
+def _pages() -> dict:
+    return current_app.extensions.setdefault(CACHE, {})
