@@ -1,0 +1,160 @@
+"""What each phone request costs stays small (issue 25's phone path), without losing a guarantee:
+the cached page and the cached form class follow an edited plan, a cached GET and a new answer
+send a fixed handful of statements, the stored answer is the whole answer, the limiter's memory
+counts still expire without a thread per count, and the connection pool covers the server's
+threads. Figures: benchmarks/phone_profile.py and benchmarks/load.py (benchmarks/RESULTS.md)."""
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+
+import pytest
+from sqlalchemy import event, select
+from support.participate import csrf_token, make_session, valid_answer
+
+from survey import create_app
+from survey.answers import rating_field_name, session_form_class
+from survey.extensions import db
+from survey.models import EvaluationSession, Plan, Rating, Response
+from survey.serve import POOL_SIZE
+from survey.throttle import SweptMemoryStorage
+
+_SID = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def open_code(app):
+    with app.app_context():
+        return make_session("open").code
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements the app's engine sends while the test runs."""
+    sent: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement.split()[0].upper())
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def _rename_first_goal(app, code: str, new_name: str) -> str:
+    """Edit the plan's text as staff reloading a changed plan file would; the goal's id."""
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=code))
+        plan = db.session.get(Plan, session.plan_id)
+        goal = session.plan.definition.goals[0]
+        assert plan.source_text.count(f'"{goal.name}"') == 1
+        plan.source_text = plan.source_text.replace(f'"{goal.name}"', f'"{new_name}"')
+        db.session.commit()
+        return goal.id
+
+
+def test_the_cached_page_follows_an_edited_plan(app, open_code):
+    phone = app.test_client()
+    assert "改过名的目标" not in phone.get(f"/s/{open_code}").get_data(as_text=True)
+    assert "改过名的目标" not in app.test_client().get(f"/s/{open_code}").get_data(as_text=True)  # cached
+    _rename_first_goal(app, open_code, "改过名的目标")
+    assert "改过名的目标" in app.test_client().get(f"/s/{open_code}").get_data(as_text=True)
+
+
+def test_the_cached_form_class_follows_the_plan_and_the_session_kind(app, open_code):
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        first = session_form_class(session)
+        assert session_form_class(session) is first  # kept, not rebuilt per request
+        goals = session.plan.definition.goals
+        assert session_form_class(session, goals=goals[:-1]) is not first
+        session.anonymous = True
+        assert session_form_class(session) is not first
+        session.anonymous = False
+    _rename_first_goal(app, open_code, "改过名的目标")
+    with app.test_request_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        edited = session_form_class(session)
+        assert edited is not first
+        assert edited().rating_fields()[0][1].label.text == "改过名的目标"
+
+
+def test_a_cached_get_and_a_new_answer_send_few_statements(app, open_code, statements, backend):
+    app.test_client().get(f"/s/{open_code}")  # renders and keeps the page
+    phone = app.test_client()
+    statements.clear()
+    html = phone.get(f"/s/{open_code}").get_data(as_text=True)
+    assert statements == ["SELECT", "SELECT"]  # the session with its plan, the roster
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=_SID.search(html).group(1))
+    statements.clear()
+    assert phone.post(f"/s/{open_code}", data=data).status_code == 303
+    # The session, its plan and any answer already under this id in one SELECT; the answer, its
+    # ratings in one statement, the cap's count (after locking the session's row on PostgreSQL).
+    expected = ["SELECT", "INSERT", "INSERT"] + (["UPDATE"] if backend == "postgresql" else []) + ["SELECT"]
+    assert statements == expected
+    statements.clear()
+    assert phone.post(f"/s/{open_code}", data=data).status_code == 303  # the resend
+    assert statements == ["SELECT", "SELECT"]  # the session and the answer; its ratings
+    with app.app_context():
+        response = db.session.scalar(select(Response).filter_by(submission_id=data["submission_id"]))
+        scores = {r.goal_id: r.score for r in response.ratings}
+        ids = [g.id for g in session.plan.definition.goals]
+        assert scores == {g: (None if data[rating_field_name(g)] == "na" else int(data[rating_field_name(g)]))
+                          for g in ids}
+        assert (response.organisation, response.problems, response.source) == (
+            data["organisation"], data["problems"], "手机")
+        assert db.session.query(Rating).count() == len(ids)
+
+
+def test_a_changed_answer_under_a_stored_id_is_still_asked_about(app, open_code):
+    phone = app.test_client()
+    html = phone.get(f"/s/{open_code}").get_data(as_text=True)
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=str(uuid.uuid4()))
+        first_goal = rating_field_name(session.plan.definition.goals[0].id)
+    assert phone.post(f"/s/{open_code}", data=data).status_code == 303
+    changed = {**data, first_goal: "1" if data[first_goal] != "1" else "2"}  # only a rating differs
+    again = phone.post(f"/s/{open_code}", data=changed)
+    assert again.status_code == 200 and 'id="resubmit"' in again.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Response).count() == 1
+
+
+def test_the_limiters_memory_counts_expire_without_a_thread_per_count():
+    storage = SweptMemoryStorage("pingjia-memory://")
+    before = threading.active_count()
+    for _ in range(200):
+        storage.incr("phone", 1)
+    assert storage.get("phone") == 200
+    assert threading.active_count() <= before  # the library started a timer thread for counts
+    time.sleep(1.1)
+    storage.incr("other", 60)  # any later count sweeps what has expired
+    assert storage.get("phone") == 0
+    assert storage.incr("phone", 1) == 1  # a fresh window, not 201
+
+
+def test_the_app_counts_in_the_swept_storage_without_redis(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x",
+                      "REDIS_URL": None, "RATELIMIT_STORAGE_URI": None})
+    assert isinstance(app.extensions["pingjia_limiter"].storage, SweptMemoryStorage)
+
+
+def test_the_connection_pool_covers_the_servers_threads(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x"})
+    with app.app_context():
+        assert db.engine.pool.size() == POOL_SIZE
+    chosen = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'y.sqlite3'}", "SECRET_KEY": "x",
+                         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 3}})
+    with chosen.app_context():
+        assert db.engine.pool.size() == 3  # a configured size is kept
+    memory = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    with memory.app_context():
+        assert "pool_size" not in memory.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        db.engine.connect().close()  # one shared connection, as before
