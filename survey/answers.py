@@ -133,8 +133,8 @@ def survey_form_class(goals: Iterable[Item], types: Sequence[str] = ORG_TYPES, *
     return _form_class(tuple(goals), tuple(types), anonymous)
 
 
-# Building the class (a dozen field declarations and a metaclass) was 1.6 ms of every phone's
-# request (benchmarks/phone_profile.py). A class holds no request data, only its declarations,
+# Building the class (a dozen field declarations and a metaclass) was 0.5 ms of CPU in every
+# phone's request (1.6 ms under load; benchmarks/phone_profile.py). A class holds no request data, only its declarations,
 # so one is kept per (goals, types, named or anonymous): an edited plan gives other goals and
 # so another class.
 @lru_cache(maxsize=64)
