@@ -112,6 +112,22 @@ def test_a_cached_get_and_a_new_answer_send_few_statements(app, open_code, state
         assert db.session.query(Rating).count() == len(ids)
 
 
+def test_a_phones_answer_is_announced_to_the_live_wall_once_committed(app, open_code, monkeypatch):
+    from survey.wall import events
+
+    announced = []
+    monkeypatch.setattr(events, "publish", lambda kind, session_id, **data: announced.append((kind, session_id)))
+    phone = app.test_client()
+    html = phone.get(f"/s/{open_code}").get_data(as_text=True)
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=_SID.search(html).group(1))
+    assert phone.post(f"/s/{open_code}", data=data).status_code == 303
+    assert announced == [("answers", session.id)]
+    assert phone.post(f"/s/{open_code}", data=data).status_code == 303  # the resend stores nothing
+    assert announced == [("answers", session.id)]
+
+
 def test_a_changed_answer_under_a_stored_id_is_still_asked_about(app, open_code):
     phone = app.test_client()
     html = phone.get(f"/s/{open_code}").get_data(as_text=True)
