@@ -80,15 +80,32 @@ def keyword_hits(texts, keywords, weight: float) -> np.ndarray:
     return weight * np.log1p(H.reshape(len(low), len(keywords)))
 
 
-def smooth(E, Z: np.ndarray, n_neighbors: int) -> np.ndarray:
-    """Scores averaged over each statement's nearest neighbours, twice: short texts are
-    noisy and the clear ones speak for the vague. Only with a few dozen statements per
-    category: in a handful, neighbours differ in topic."""
-    n, n_cat = Z.shape
+def neighbours(E, n_cat: int, n_neighbors: int) -> np.ndarray | None:
+    """Each row's nearest neighbours (itself first), or None: only with a few dozen statements
+    per category, since in a handful neighbours differ in topic."""
+    n = E.shape[0]
     k = min(n_neighbors, n // (20 * n_cat))
     if k < 1:
-        return Z
+        return None
     nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute").fit(E)
-    idx = nn.kneighbors(E, return_distance=False)
+    return nn.kneighbors(E, return_distance=False)
+
+
+def smooth(E, Z: np.ndarray, n_neighbors: int, idx: np.ndarray | None = None) -> np.ndarray:
+    """Scores averaged over each statement's nearest neighbours, twice: short texts are
+    noisy and the clear ones speak for the vague. `idx`: `neighbours` already found."""
+    idx = idx if idx is not None else neighbours(E, Z.shape[1], n_neighbors)
+    if idx is None:
+        return Z
     once = Z[idx].mean(axis=1)
     return Z + once + once[idx].mean(axis=1)
+
+
+def neighbourhood_relevance(Z: np.ndarray, idx: np.ndarray | None) -> np.ndarray:
+    """How relevant each statement is to the plan, for the floor below which it is "other": its
+    best score, half its own and half its neighbours' mean (`idx` from `neighbours`). A short
+    title says too little to clear the floor alone ("纽约市场油价9日微幅上扬") though every
+    neighbour is clearly about one category; a new issue among new issues stays below it."""
+    if idx is None or idx.shape[1] < 2:
+        return Z.max(axis=1)
+    return (0.5 * (Z + Z[idx[:, 1:]].mean(axis=1))).max(axis=1)

@@ -19,7 +19,8 @@ live in private modules, as BERTopic keeps its `_module.py` files:
    scores are also standardised against this run's statements that lean to another
    category, and "other" competes as a constant score of `open_set` spreads; statements
    for which it wins become "other" seeds, so the classifier learns "other" like any
-   category. A statement whose best background-standardised score stays below
+   category. A statement whose best background-standardised score (half its own, half its
+   nearest neighbours' mean: `_zero_shot.neighbourhood_relevance`) stays below
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
    "other" too. Other statements are clustered into new themes.
 5. Staff confirmations keep their label and are seeds of every self-training round,
@@ -242,11 +243,16 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
 
         self.keywords_ = _zero_shot.keyword_sets(cats)
         Z, Zv = self._raw_scores(every, E)
+        # found once: the smoothing and the relevance floor share them
+        self.neighbours_ = _zero_shot.neighbours(E, 2 * len(cats), self.n_neighbors) if self.dense_ else None
         Zs = self._scores(E, Z, Zv)
         # what the final self-training starts from: staff labels also speak for their neighbours;
         # the "other" calibration keeps the plain scores (a label never shapes its own call)
         boost = self.confirmed_boost and self.dense_ and (confirmed >= 0).any()
         Zb = self._scores(E, Z, Zv, confirmed) if boost else Zs
+        # the floor reads the neighbourhood too (the competitor's yardstick above kept each
+        # statement's own best score): a vague title among clear ones is not small talk
+        self.relevance_ = _zero_shot.neighbourhood_relevance(Z, self.neighbours_)
         examples = [(e, index[c.id]) for c in cats for e in c.examples]
         if examples:
             Ex = self.embedder_.transform([e for e, _ in examples])
@@ -287,7 +293,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             Z[rows, confirmed[rows]] = Z[rows].max(axis=1) + self.confirmed_boost
         Zs = np.hstack([Z, Zv])
         if self.dense_:
-            Zs = _zero_shot.smooth(E, Zs, self.n_neighbors)
+            Zs = _zero_shot.smooth(E, Zs, self.n_neighbors, self.neighbours_)
         Zs, Zv = Zs[:, :n_cat], Zs[:, n_cat:]
         if self.open_:
             on_topic = self.relevance_ >= self.min_relevance
