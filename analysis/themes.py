@@ -2,10 +2,10 @@
 
 `ThemeClusterer` clusters each category's statements on their representation and
 describes every theme the way BERTopic and Pol.is do: c-TF-IDF keywords, a short label
-(an issue phrase or proposal in the participants' words, see `analysis.labels`) with the
+(an issue phrase or proposal in the participants' words, see `analysis.theme_names`) with the
 keywords behind it, its size, the statements closest to its centre (as given in `quotes`)
-and, when organisation types are given, how many statements came from each. Given each
-statement's kind, problems and suggestions form themes of their own.
+and, when organisation types are given, how many statements came from each. Kinds are labels:
+problems and suggestions about one issue share a theme, which counts its mix.
 
 Clustering: spectral clustering on a cosine k-nearest-neighbour graph for dense
 representations up to `spectral_max` statements (short texts form curved, uneven
@@ -14,6 +14,15 @@ or sparse TF-IDF (reduced by truncated SVD first). The number of themes per cate
 chosen by the cosine silhouette over 2..`max_themes`; a category stays one theme when no
 split beats `min_silhouette`. `n_themes` fixes the total instead, distributed across
 categories in proportion to their size (every category keeps at least one).
+
+New issues (未归类/新问题, up to `new_issue_max` statements on sentence vectors, number of themes
+not fixed) are found otherwise: each theme there is one issue staff may act on, so it must hold
+one topic, and adding or removing an answer should not redraw them all. The silhouette over a
+few dozen statements of one domain is nearly flat, so its best k jumped (the demo's 40
+statements: 5 themes; leaving out any one statement, anywhere from 2 to 8) and its themes mixed
+topics. They are cut at a fixed similarity instead (`new_issue_themes`): average-linkage
+clusters of the vectors centred on the block's mean (what every statement of the domain shares
+taken out, what tells issues apart left). An issue raised once is a theme of one.
 """
 from __future__ import annotations
 
@@ -24,7 +33,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.cluster import KMeans, MiniBatchKMeans
+from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.manifold import spectral_embedding
@@ -34,6 +43,7 @@ from sklearn.preprocessing import normalize
 
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
+from .plan import OTHER
 from .theme_names import theme_name
 from .tokenize import ChineseTokenizer, is_keyword
 
@@ -93,6 +103,20 @@ def cluster(X, k: int, *, random_state: int = 0, spectral_max: int = 6000) -> np
                               random_state=random_state)[k]
 
 
+def new_issue_themes(X: np.ndarray, distance: float = 0.85) -> np.ndarray:
+    """New-issue themes of the rows of X (dense, unit rows): average-linkage clusters on the
+    cosine of the vectors centred on their mean, cut at `distance` (centred cosine distance; 0.85
+    keeps members about 0.15 alike after the shared direction is removed). Chosen on the demo's
+    未归类 statements for topic coherence and for how little leaving one answer out changes them
+    (benchmarks/RESULTS.md, "New-issue themes")."""
+    n = X.shape[0]
+    centred = normalize(X - X.mean(axis=0))
+    if n < 2 or not np.any(centred):
+        return np.zeros(n, dtype=int)
+    return AgglomerativeClustering(n_clusters=None, distance_threshold=distance, metric="cosine",
+                                   linkage="average").fit_predict(centred)
+
+
 def _allocate(sizes: dict[str, int], total: int) -> dict[str, int]:
     """Split `total` themes over categories in proportion to size (largest remainder)."""
     share = {c: total * s / sum(sizes.values()) for c, s in sizes.items()}
@@ -125,6 +149,9 @@ class ThemeClusterer(BaseEstimator):
     max_themes : most themes per category when choosing automatically.
     min_size : a category needs twice this many statements before it is split.
     min_silhouette : the best split must beat this cosine silhouette, else one theme.
+    new_issue_distance : where new-issue themes (未归类) are cut, see `new_issue_themes`.
+    new_issue_max : new-issue themes by that cut up to this many statements on sentence vectors
+        (above, or on TF-IDF, as any category's: the cut's distance is the sentence vectors').
     spectral_max : spectral clustering for dense inputs up to this many statements in
         all; beyond (or for sparse TF-IDF, the fast path) mini-batch k-means.
     embedder : used by `fit` when no embeddings are passed: an embedder from
@@ -133,12 +160,14 @@ class ThemeClusterer(BaseEstimator):
     """
 
     def __init__(self, n_themes=None, max_themes=8, min_size=3, min_silhouette=0.02,
-                 n_keywords=8, n_representatives=3, spectral_max=6000, embedder=None,
+                 new_issue_distance=0.85, new_issue_max=1500, n_keywords=8, n_representatives=3, spectral_max=6000, embedder=None,
                  tokenizer=None, random_state=0):
         self.n_themes = n_themes
         self.max_themes = max_themes
         self.min_size = min_size
         self.min_silhouette = min_silhouette
+        self.new_issue_distance = new_issue_distance
+        self.new_issue_max = new_issue_max
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
         self.spectral_max = spectral_max
@@ -204,6 +233,8 @@ class ThemeClusterer(BaseEstimator):
                 k = quota[block]
                 labels = cluster_candidates(R[idx], [k], spectral=self.spectral_,
                                             random_state=self.random_state)[k]
+            elif block == OTHER and not sp.issparse(X) and idx.size <= self.new_issue_max:
+                labels = new_issue_themes(R[idx], self.new_issue_distance)
             else:
                 labels = self._choose(R[idx])
             # number themes by size, largest first, ties by first statement

@@ -140,3 +140,58 @@ def test_theme_label_without_keywords_falls_back():
     from analysis.themes import theme_label
     assert theme_label(["一是会场太冷，二是茶歇不好。"], []) == ("会场太冷", [])
     assert theme_label([], ["停车", "收费"]) == ("停车、收费", ["停车", "收费"])
+
+
+def domain_statements(seed=0, per_topic=(6, 4, 3, 2), loners=3):
+    """New issues of one domain: every vector shares a strong domain direction (what statements
+    about one plan all have in common), topics differ only in a weaker one; `loners` statements
+    each about something nobody else raised."""
+    rng = np.random.default_rng(seed)
+    dim = 24
+    domain = np.eye(1, dim, 0)[0] * 5
+    X, truth = [], []
+    for t, size in enumerate(per_topic):
+        for _ in range(size):
+            X.append(domain + np.eye(1, dim, t + 1)[0] * 1.5 + rng.normal(scale=0.3, size=dim))
+            truth.append(f"t{t}")
+    for j in range(loners):
+        X.append(domain + np.eye(1, dim, 10 + j)[0] * 1.5 + rng.normal(scale=0.3, size=dim))
+        truth.append(f"alone{j}")
+    return np.array(X), [f"意见{i}" for i in range(len(truth))], truth
+
+
+def test_new_issues_hold_one_topic_each_and_lone_issues_join_none():
+    X, texts, truth = domain_statements()
+    model = ThemeClusterer().fit(texts, ["other"] * len(texts), embeddings=X)
+    for topic in ("t0", "t1", "t2", "t3"):  # the pair t3 included
+        theme = {label for label, t in zip(model.labels_, truth) if t == topic}
+        assert len(theme) == 1  # not cut in two
+        assert {t for label, t in zip(model.labels_, truth) if label in theme} == {topic}  # nothing else in it
+    # the silhouette over all of them would have made a few large mixed themes; here 4 topics + loners
+    assert 4 < len(model.themes_) <= 4 + 3
+
+
+def test_new_issues_do_not_move_when_one_answer_is_left_out():
+    """Leaving out any one statement redraws little (adjusted Rand index of the rest's themes
+    against theirs with every statement): far less than the silhouette's choice does."""
+    from sklearn.metrics import adjusted_rand_score
+
+    X, texts, truth = domain_statements(seed=3)
+
+    def agreement(block):
+        full = ThemeClusterer().fit(texts, [block] * len(texts), embeddings=X).labels_
+        scores = []
+        for left in range(len(texts)):
+            keep = [i for i in range(len(texts)) if i != left]
+            part = ThemeClusterer().fit([texts[i] for i in keep], [block] * len(keep), embeddings=X[keep]).labels_
+            scores.append(adjusted_rand_score([full[i] for i in keep], part))
+        return float(np.mean(scores))
+
+    new_issues, silhouette = agreement("other"), agreement("c1")
+    assert new_issues >= 0.9 and new_issues > silhouette, (new_issues, silhouette)
+
+
+def test_plan_categories_keep_the_silhouette_choice():
+    X, texts, truth = domain_statements()
+    model = ThemeClusterer().fit(texts, ["c1"] * len(texts), embeddings=X)
+    assert len(model.themes_) <= ThemeClusterer().max_themes  # not one theme per issue raised
