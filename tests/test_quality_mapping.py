@@ -22,8 +22,8 @@ from analysis.plan import OTHER, load_plan
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE, SEED, THEMES = 1000, 0, 10
 # Reached on branch `cluster` (issue 24: the relevance floor reads the neighbourhood), 2026-12-07
-# (e5+use; 3 titles "none"; before it 0.623 / 0.539): the guard is these less 0.02.
-REACHED_ACCURACY, REACHED_NMI = 0.643, 0.564
+# rebased on main (e5+use; 1 title "none"; before it 0.623 / 0.539): the guard is these less 0.02.
+REACHED_ACCURACY, REACHED_NMI = 0.645, 0.568
 SLACK = 0.02
 
 
