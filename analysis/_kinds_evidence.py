@@ -99,14 +99,15 @@ PRAISE_EVIDENCE = re.compile(
     r"(?:到位|发放|拨付|兑现|办理|答复|回复|处理|接通|审批|办结|到账|响应)(?:得)?(?:很|非常|比较|挺|十分|特别)?(?:及时|快|迅速)(?![^，,。]{0,3}(?:不|没))|"
     r"(?:都|基本都?)有(?:回音|回复|答复|着落|结果)|(?:开|建|修|办|送)到了?(?:家门口|村里|小区里?|身边)")
 # Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
-# writing, who is speaking, how to reach them. What none must show besides being short.
+# writing, who is speaking, how to reach them, a test submission ("测试", not a title that
+# mentions a test). What none must show besides being short.
 NONE_EVIDENCE = re.compile(
     r"^(?:目前|暂时|其他|别的|其它|我|我们|本人)?没(?:有|什么|啥)|没(?:有|什么|啥)(?:什么|别的|其他|其它|更多)?(?:好|可|要)?(?:问题|意见|建议|补充|说|讲|想法|看法|了)|暂(?:无|时没|未)|[未没]发现|差不多|说得(?:很|比较|挺)?(?:全面|清楚|透)|^无|无(?:意见|建议|补充|其他|问题)|"
     r"不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|"
     r"不好(?:评价|说|乱说)|没准备|旁听|来[^，,。]{0,4}(?:学习|听听|开会|旁听)|听听|不(?:多)?(?:重复|展开|评价|说了|说)|陪同|是(?:来|陪|替|代)[^，,。]{0,10}的|"
     r"同上|同前|^(?:同意|赞同|赞成|附议)|(?:同意|赞同|赞成)(?:以上|上述|前面|刚才|大家|其他|.{0,8}(?:意见|发言|看法|说法|内容))|"
     r"一样[。！!]*$|一个意思|这个看法|回头|会后|到时候|回去|书面|附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|^以上|就这些|这么多|"
-    r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系(?:我|人|方式)|(?:联系|电话|手机|微信|邮箱|qq|QQ)[^。]{0,10}[0-9a-zA-Z_@*]{3}|见上|参见|详见|测试|一时|问题不大|没遇到|^嗯+$")
+    r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系(?:我|人|方式)|(?:联系|电话|手机|微信|邮箱|qq|QQ)[^。]{0,10}[0-9a-zA-Z_@*]{3}|见上|参见|详见|^(?:测试|test)(?:一下)?[。！!.]*$|一时|问题不大|没遇到|^嗯+$")
 # A change for the better told as such: before → now ("以前…难，现在…方便多了"), a result after something
 # was done ("治理以后水清了"), or what a report of achievements says ("同比增长45.65%", "入选…", "基本形成").
 # What follows the turn must name a benefit and no complaint (`improvement`).
