@@ -22,7 +22,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -75,19 +76,31 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
     def fit_transform(self, texts, y=None):
         return self.fit_transform_counts(texts)[0]
 
-    def fit_transform_counts(self, texts):
+    def fit_transform_counts(self, texts, counted: Iterable[WordCounts] | None = None):
         """Fit; return the TF-IDF rows and the word count matrix (columns: `vocabulary()`),
-        so a caller that also needs counts (c-TF-IDF keywords) segments only once."""
+        so a caller that also needs counts (c-TF-IDF keywords) segments only once.
+
+        `counted`: the texts already segmented and counted, in order, in parts (`WordCounts`,
+        perhaps filled in worker processes by this embedder's tokenizer); the result is the one
+        segmenting `texts` here gives, to the bit."""
         texts = list(texts)
         tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
         self.words_ = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False,
                                       min_df=self.min_df, max_features=self.max_features,
                                       dtype=np.float32)
-        try:
-            counts = self.words_.fit_transform(texts)
-        except ValueError:  # empty vocabulary (only stopwords): one never-seen column
-            self.words_.fit(["\u3007"])
-            counts = self.words_.transform(texts)
+        counts = None
+        if counted is not None and self.min_df == 1 and self.max_features is None:
+            counts, vocabulary = merge_counts(counted)
+            if vocabulary:
+                self.words_.vocabulary_, self.words_.fixed_vocabulary_ = vocabulary, False
+            else:
+                counts = None
+        if counts is None:
+            try:
+                counts = self.words_.fit_transform(texts)
+            except ValueError:  # empty vocabulary (only stopwords): one never-seen column
+                self.words_.fit(["\u3007"])
+                counts = self.words_.transform(texts)
         self.idf_ = TfidfTransformer(sublinear_tf=self.sublinear_tf).fit(counts)
         blocks = [self.idf_.transform(counts)]
         self.chars_ = None
@@ -111,6 +124,60 @@ class TfidfEmbedder(TransformerMixin, BaseEstimator):
 
     def transform_queries(self, texts):
         return self.transform(texts)
+
+
+class WordCounts:
+    """Token counts of consecutive texts, in their own vocabulary numbered in order of first
+    appearance: what `CountVectorizer` builds while it fits, so that parts counted apart (in
+    worker processes) merge into exactly its matrix (`merge_counts`)."""
+
+    def __init__(self, tokenizer):
+        self.tokenizer = tokenizer
+        self.vocabulary: dict[str, int] = {}
+        self.indices, self.values, self.indptr = array("i"), array("i"), array("q", [0])
+
+    def add(self, text: str) -> None:
+        vocabulary, counter = self.vocabulary, {}  # type: dict[str, int], dict[int, int]
+        for token in self.tokenizer(text):
+            j = vocabulary.get(token)
+            if j is None:
+                j = vocabulary[token] = len(vocabulary)
+            counter[j] = counter.get(j, 0) + 1
+        self.indices.extend(counter.keys())
+        self.values.extend(counter.values())
+        self.indptr.append(len(self.indices))
+
+    def __getstate__(self):  # what crosses back from a worker: the counts, not the tokenizer
+        return {k: v for k, v in self.__dict__.items() if k != "tokenizer"}
+
+
+def merge_counts(parts: Iterable[WordCounts]) -> tuple[sp.csr_matrix, dict[str, int]]:
+    """The count matrix and vocabulary `CountVectorizer(min_df=1).fit_transform` gives for the
+    texts of `parts` in order: columns in alphabetical order, each row's entries in the order of
+    the columns' first appearance (its sort, then its renumbering: the order later sums follow)."""
+    seen: dict[str, int] = {}
+    indices, values, indptr = [], [], [np.zeros(1, dtype=np.int64)]
+    for part in parts:
+        local = np.fromiter((seen.setdefault(w, len(seen)) for w in part.vocabulary), dtype=np.int64,
+                            count=len(part.vocabulary))
+        indices.append(local[np.frombuffer(part.indices, dtype=np.int32)] if len(part.indices)
+                       else np.zeros(0, dtype=np.int64))
+        values.append(np.frombuffer(part.values, dtype=np.int32))
+        indptr.append(np.frombuffer(part.indptr, dtype=np.int64)[1:] + indptr[-1][-1])
+    if not seen:
+        return sp.csr_matrix((sum(len(p) for p in indptr) - 1, 0), dtype=np.float32), {}
+    pointers = np.concatenate(indptr)
+    wide = pointers[-1] > np.iinfo(np.int32).max
+    index_type = np.int64 if wide else np.int32
+    X = sp.csr_matrix((np.concatenate(values).astype(np.float32), np.concatenate(indices).astype(index_type),
+                       pointers.astype(index_type)), shape=(len(pointers) - 1, len(seen)))
+    X.sort_indices()
+    order = sorted(seen)
+    renumber = np.empty(len(order), dtype=X.indices.dtype)
+    renumber[[seen[w] for w in order]] = np.arange(len(order), dtype=X.indices.dtype)
+    X.indices = renumber.take(X.indices, mode="clip")
+    vocabulary = {w: i for i, w in enumerate(order)}
+    return X[:, np.arange(len(order))], vocabulary
 
 
 class _VectorCache:

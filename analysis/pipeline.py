@@ -6,13 +6,16 @@ CLI (`pingjia analyze`) and the web app share: analyze, then `report.write_repor
 """
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
+from . import _batch
 from .embed import (  # noqa: F401
     BEST_REPRESENTATION,
     FAST_REPRESENTATION,
@@ -27,7 +30,6 @@ from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
 from .privacy import mask_text
 from .result import AnalysisResult, CategoryCount, ThemeResult
-from .text import to_statements
 from .themes import ThemeClusterer
 from .tokenize import ChineseTokenizer
 
@@ -39,7 +41,8 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
             confirmed: Mapping[str, str] | None = None, random_state: int = 0,
             progress: Progress | None = None, representation: str = "auto",
             cache_dir=None, fields: Sequence[str | None] | None = None,
-            names: Sequence[str] = (), kinds_confirmed: Mapping[str, str] | None = None) -> AnalysisResult:
+            names: Sequence[str] = (), kinds_confirmed: Mapping[str, str] | None = None,
+            workers: int | None = None) -> AnalysisResult:
     """Say what each statement is, map every statement with something to act on to the plan's
     problem categories and group them into themes by topic.
 
@@ -62,6 +65,8 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     from masked text; a statement's `text` stays as written (staff review it).
     representation: "auto" (by size, see `choose_representation`), "tfidf", "use", "e5"
     or "e5+use". cache_dir: where sentence vectors are cached (None: the default, False: off).
+    workers: processes for the per-statement work (`_batch`; None: every core for a large input
+    on the TF-IDF path, else one); the result does not depend on it.
 
     Returns an `AnalysisResult` (analysis/result.py documents every field). review_rank: 1 is
     the statement whose confirmation would teach the mapper most (see `CategoryMapper`);
@@ -74,33 +79,83 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     for name, given in (("groups", groups), ("fields", fields)):
         if given is not None and len(given) != len(texts):
             raise ValueError(f"{name} 的长度（{len(given)}）应与 texts（{len(texts)}）相同")
-    statements = to_statements(texts, split=split)
-    tick("split", len(texts), len(texts))
-    originals = [s.text for s in statements]
-    # every model sees masked text: no number or address becomes a keyword, label or cloud
-    sentences = [mask_text(t, names, whole=True) for t in originals]
-    n = len(sentences)
     categories = list(plan.categories) if plan is not None else []
-    rep = choose_representation(n) if representation == "auto" else representation
+    tokenizer = ChineseTokenizer.for_plan(plan)  # the plan's own words and stopwords on top
+    with contextlib.ExitStack() as threads:  # see ONE_THREAD
+        # The per-statement work (`_batch`): split and mask; the kind model's call and (TF-IDF)
+        # segmenting, in the same pass when the representation is known before splitting (it goes by
+        # the statement count: more rows than SENTENCE_MAX make more statements but for empty rows).
+        guess = representation if representation != "auto" else \
+            FAST_REPRESENTATION if len(texts) > SENTENCE_MAX else None
+        if guess == FAST_REPRESENTATION:
+            threads.enter_context(threadpool_limits(limits=1))
+        # (sentence encoders stay in this process: copies would cost load time and memory)
+        model = kind_model(guess, cache_dir).fit() if guess == FAST_REPRESENTATION else None
+        batch = _batch.statements(texts, split=split, names=names, fields=fields, kind_model=model,
+                                  tokenizer=tokenizer if guess == FAST_REPRESENTATION else None,
+                                  workers=_batch.workers_for(len(texts)) if workers is None else workers,
+                                  progress=lambda done, total: tick("split", done, total) if done < total else None)
+        tick("split", len(texts), len(texts))
+        rows, n = batch.rows, len(batch.sentences)
+        rep = choose_representation(n) if representation == "auto" else representation
+        embedder = make_embedder(rep, cache_dir=cache_dir, tokenizer=tokenizer,
+                                 progress=lambda done, total: tick("embed", done, total))
+        fast = isinstance(embedder, TfidfEmbedder)
+        if workers is None:
+            workers = _batch.workers_for(n) if fast else 1
+        statement_fields = [fields[r] for r in rows] if fields is not None else None
+        if model is None or rep != guess:  # not known before, or a guess missed (many empty rows)
+            threads.close()
+            if fast:
+                threads.enter_context(threadpool_limits(limits=1))
+            model = kind_model(rep, cache_dir).fit()
+            batch.kinds, batch.counts = [], []
+            _batch.kinds_and_counts(batch, fields=statement_fields, kind_model=model,
+                                    tokenizer=tokenizer if fast else None, workers=workers)
+        return _models(batch, model, embedder, categories, tokenizer, rep, n_themes=n_themes, groups=groups,
+                       confirmed=confirmed, random_state=random_state, tick=tick, cache_dir=cache_dir,
+                       fields=statement_fields, names=names, kinds_confirmed=kinds_confirmed, workers=workers)
+
+
+# ONE_THREAD: on the TF-IDF path of large inputs, BLAS and OpenMP (k-means) run on one thread.
+# Their matrices there are small or thin (a block's k-means fits a few thousand rows; the SVD's
+# dense blocks are n x 42), where a second thread mostly waits at barriers, and on a busy machine
+# those waits cost 7-60x (five mini-batch k-means: 6.3 s on two threads against 0.1 s on one; the
+# SVD of 100,000 statements 8.6 s against 1.0 s, load average 12); the second core goes to worker
+# processes instead (`_batch`). k-means sums in a fixed order, whatever its threads; BLAS does
+# not, so the TF-IDF path's result is now the one-thread result on every machine (before, it
+# changed with the number of cores: see tests/support/golden.py). The sentence-vector paths keep
+# every thread, as before: the e5 encoder runs on OpenMP, and encoding is where they spend their time.
+
+
+def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories, tokenizer, rep: str, *,
+            n_themes, groups, confirmed, random_state, tick, cache_dir, fields, names, kinds_confirmed,
+            workers) -> AnalysisResult:
+    """Kinds, vectors, categories and themes of the statements `batch` holds (`analyze`)."""
+    rows, originals, sentences = batch.rows, batch.originals, batch.sentences
+    n = len(sentences)
     confirmed = {mask_text(t, names, whole=True): c for t, c in (confirmed or {}).items()}
     given_kinds = {mask_text(t, names, whole=True): k for t, k in (kinds_confirmed or {}).items() if k in KINDS}
-    kinds = statement_kinds(originals, [fields[s.row] for s in statements] if fields is not None else None,
-                            [sentences[i] in confirmed for i in range(n)], rep, cache_dir,
-                            given=[given_kinds.get(sentences[i]) for i in range(n)])
+    kinds = statement_kinds(originals, fields, [sentences[i] in confirmed for i in range(n)], rep, cache_dir,
+                            given=[given_kinds.get(sentences[i]) for i in range(n)],
+                            model=model, called=batch.kinds, workers=workers)
     # what is mapped and clustered: everything with something to act on, whatever its kind
     content = np.array([kinds[i] != NONE for i in range(n)], dtype=bool)
     idx = np.flatnonzero(content)
 
-    tokenizer = ChineseTokenizer.for_plan(plan)  # the plan's own words and stopwords on top
-    embedder = make_embedder(rep, cache_dir=cache_dir, tokenizer=tokenizer,
-                             progress=lambda done, total: tick("embed", done, total))
-    counts = vocabulary = None
+    # Only the content rows are mapped and clustered: their vectors, counts and texts are taken
+    # once, and what holds every row goes (a million statements' matrices are hundreds of MB).
+    X = counts = vocabulary = None
     if n:
-        if isinstance(embedder, TfidfEmbedder):  # segment once: TF-IDF and keywords share it
-            X, counts = embedder.fit_transform_counts(sentences)
+        if isinstance(embedder, TfidfEmbedder):  # segmented once, by `_batch`: TF-IDF and keywords share it
+            X, counts = embedder.fit_transform_counts(sentences, batch.counts)
+            batch.counts = []
             vocabulary = embedder.vocabulary()
+            counts = counts[idx]
         else:
             X = embedder.fit_transform(sentences)
+        X = X[idx]
+    texts_c = [sentences[i] for i in idx]
     tick("embed", n, n)
 
     labels = np.array([None] * n, dtype=object)
@@ -113,31 +168,33 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     review_rank[rest] = np.arange(idx.size + 1, n + 1)
     if categories and idx.size:
         mapper = CategoryMapper(categories, embedder=embedder, random_state=random_state)
-        mapper.fit([sentences[i] for i in idx], confirmed or None, embeddings=X[idx])
+        mapper.fit(texts_c, confirmed or None, embeddings=X)
         labels[idx], confidence[idx], review_rank[idx] = mapper.labels_, mapper.confidence_, mapper.review_rank_
+        del mapper
     tick("map", n, n)
 
     themes: list[ThemeResult] = []
     theme_of = np.array([""] * n, dtype=object)
     if idx.size:
-        row_groups = [groups[statements[i].row] for i in idx] if groups is not None else None
+        row_groups = [groups[rows[i]] for i in idx] if groups is not None else None
         clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state)
-        clusterer.fit([sentences[i] for i in idx], labels[idx], embeddings=X[idx], groups=row_groups,
-                      order=[c.id for c in categories] + [OTHER],
-                      counts=counts[idx] if counts is not None else None, vocabulary=vocabulary,
-                      kinds=[kinds[i] for i in idx], quotes=[mask_text(originals[i], names) for i in idx])
+        clusterer.fit(texts_c, labels[idx], embeddings=X, groups=row_groups,
+                      order=[c.id for c in categories] + [OTHER], counts=counts, vocabulary=vocabulary,
+                      kinds=[kinds[i] for i in idx], quotes=[batch.quotes[i] for i in idx])
         themes = cast(list[ThemeResult], clusterer.themes_)
         theme_of[idx] = clusterer.labels_
+        del clusterer
+    del X, counts, texts_c
     tick("themes", n, n)
 
     tally = Counter(labels.tolist())
     kind_tally = Counter(kinds.tolist())
     return {
-        "statements": [{"row": s.row, "text": s.text, "kind": str(kinds[i]),
+        "statements": [{"row": rows[i], "text": originals[i], "kind": str(kinds[i]),
                         "category": None if labels[i] is None else str(labels[i]),
                         "confidence": round(float(confidence[i]), 4), "theme": str(theme_of[i]),
                         "review_rank": int(review_rank[i])}
-                       for i, s in enumerate(statements)],
+                       for i in range(n)],
         "categories": [CategoryCount(id=c.id, name=c.name, count=tally.get(c.id, 0)) for c in categories]
         + [CategoryCount(id=OTHER, name=OTHER_NAME, count=tally.get(OTHER, 0))],
         "kinds": [{"id": k, "name": KIND_NAMES[k], "count": kind_tally.get(k, 0)} for k in KINDS],
@@ -171,17 +228,22 @@ def kind_model(rep: str, cache_dir=None) -> StatementKinds:
 
 
 def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: list[bool], rep: str,
-                    cache_dir=None, given: list[str | None] | None = None) -> np.ndarray:
+                    cache_dir=None, given: list[str | None] | None = None, *, model: StatementKinds | None = None,
+                    called: Sequence[str] | None = None, workers: int = 1) -> np.ndarray:
     """Each statement's kind. `given[i]`: the kind staff gave statement i (None: the model's
     call), kept as given. A statement staff placed in a category has something to act on: the
     model's "none" becomes the field's kind (`placed_kind`); praise stays praise (a kind is a
     label, praise has a topic too). Where the model disagrees with staff, those statements join
     its training examples and it is fitted again, so staff's corrections also move the call on
-    statements like them (the next run learns)."""
+    statements like them (the next run learns).
+
+    model: `kind_model(rep, cache_dir)` already fitted, and `called` its call on `texts` already
+    made (`_batch.prepare`); workers: processes for a second call after a re-fit."""
     fields = list(fields) if fields is not None else [None] * len(texts)
     given = list(given) if given is not None else [None] * len(texts)
-    model = kind_model(rep, cache_dir)
-    kinds = model.fit().predict(texts, fields, normalized=True)
+    model = model if model is not None else kind_model(rep, cache_dir).fit()
+    kinds = np.asarray(called if called is not None and len(called) == len(texts)
+                       else _batch.predict_kinds(model, texts, fields, workers), dtype=object)
 
     def wanted(i: int) -> str | None:
         if given[i] is not None:
@@ -191,8 +253,8 @@ def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: l
     wrong = [i for i in range(len(texts)) if wanted(i) is not None and wanted(i) != kinds[i]]
     if wrong:
         teach = [wanted(i) for i in wrong]
-        kinds = model.fit([texts[i] for i in wrong], teach,
-                          [fields[i] for i in wrong]).predict(texts, fields, normalized=True)
+        model = model.fit([texts[i] for i in wrong], teach, [fields[i] for i in wrong])
+        kinds = np.asarray(_batch.predict_kinds(model, texts, fields, workers), dtype=object)
     out = []
     for i, k in enumerate(kinds):
         if given[i] is not None:

@@ -43,8 +43,24 @@ _SPACES = re.compile(r"[^\S\n]+")
 _NEWLINES = re.compile(r" *\n[\s]*")
 
 
+# Whatever `normalize` would change: without any of it a text is returned as it is (most
+# statements: they are normalised already, and each is normalised again where it is segmented).
+# A superset is fine (the full pass then changes nothing), a miss is not. One character class
+# (alternatives would cost more than the pass they save) and three substrings.
+_OTHER_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace() and c not in " \n\u3000")
+_DIRTY = re.compile("[" + re.escape(_OTHER_SPACES + "".join(map(chr, _WIDTH)))
+                    + _INVISIBLE.pattern[1:-1] + _EMOJI.pattern[1:-1] + _CONTROL.pattern[1:-1] + "]")
+
+
+def _clean_already(text: str) -> bool:
+    return not (_DIRTY.search(text) or "  " in text or " \n" in text or "\n\n" in text or "\n " in text
+                or text[:1].isspace() or text[-1:].isspace())
+
+
 def normalize(text: str) -> str:
     """Clean one answer; see the module docstring for what changes and why."""
+    if _clean_already(text):
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = _INVISIBLE.sub("", text)
     text = _EMOJI.sub(" ", text)
@@ -144,7 +160,11 @@ def split_statements(text: str) -> list[str]:
     Fragments too short to stand alone are merged into a neighbour; a lead-in that ends in a
     colon ("主要问题：一是……") is prefixed to the first item it introduces.
     """
-    text = normalize(text)
+    return _split(normalize(text))
+
+
+def _split(text: str) -> list[str]:
+    """`split_statements` of a text already normalised."""
     pieces: list[str] = []
     carry = ""  # a lead-in waiting for the item it introduces
     for raw, before_marker in _pieces(text):
@@ -205,12 +225,12 @@ def to_statements(texts: Sequence[str | None], split: bool = True) -> list[State
         text = _as_text(value)
         if text is None:
             continue
-        if normalize(text).lower().rstrip("。.！!") in _NO_ANSWER:
+        whole = normalize(text)
+        if whole.lower().rstrip("。.！!") in _NO_ANSWER:
             continue
         if split:
-            parts = split_statements(text)
+            parts = _split(whole)
         else:
-            whole = normalize(text)
             parts = [whole] if _CONTENT.search(whole) else []
         seen: set[str] = set()
         for part in parts:

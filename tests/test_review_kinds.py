@@ -160,9 +160,9 @@ def test_a_run_keeps_the_kinds_staff_set_and_learns_from_them(app, seeded, monke
     taught = []
     real = pipeline.statement_kinds
 
-    def spy(texts, fields, placed, rep, cache_dir=None, given=None):
+    def spy(texts, fields, placed, rep, cache_dir=None, given=None, **more):
         taught.append({t: g for t, g in zip(texts, given or []) if g})
-        return real(texts, fields, placed, rep, cache_dir, given=given)
+        return real(texts, fields, placed, rep, cache_dir, given=given, **more)
 
     monkeypatch.setattr(pipeline, "statement_kinds", spy)
     with app.app_context():

@@ -1,0 +1,176 @@
+"""The analysis's per-statement work, in chunks of rows, in worker processes for large inputs.
+
+Splitting a row into statements, masking them, the kind model's call and segmenting and counting
+their words each depend on one statement alone (the kind model and the tokenizer are fitted
+before), so `prepare` cuts the rows into chunks, runs them in `workers` processes and joins the
+results in row order: what one process gives, to the bit (tests/test_analysis_identity.py; the
+word counts are merged by `embed.merge_counts` into `CountVectorizer`'s own matrix).
+
+The workers are forked: they inherit the texts, the fitted kind model and the tokenizer's
+dictionary, so nothing is loaded, fitted or sent to them, and only the results come back. They
+run regular expressions, the segmenter and sparse products; no OpenMP (a forked child must not
+start the OpenMP runtime its parent already ran) and no sentence encoder: workers serve only the
+TF-IDF fast path of large inputs (`workers_for`), where encoders are not used.
+
+Chunks are bounded (`CHUNK`) in one process too: the kind model's n-gram features for a
+million statements at once would cost gigabytes.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from .embed import WordCounts
+from .privacy import mask_text
+from .text import to_statements
+
+CHUNK = 10_000  # rows or statements per chunk: bounds a chunk's memory, balances the workers
+PARALLEL_MIN = 8_000  # fewer: forking costs more than it saves
+
+
+@dataclass
+class Prepared:
+    """Every statement of the input, in order (row, its text, masked): see `prepare`."""
+
+    rows: list[int] = field(default_factory=list)
+    originals: list[str] = field(default_factory=list)  # as written
+    sentences: list[str] = field(default_factory=list)  # masked whole: what every model sees
+    quotes: list[str] = field(default_factory=list)  # masked for readers
+    kinds: list[str] = field(default_factory=list)  # the kind model's call ([] without a model)
+    counts: list[WordCounts] = field(default_factory=list)  # word counts of `sentences`, by chunk
+
+
+@dataclass
+class _Job:
+    texts: Sequence[str | None]  # rows, or statements for the second pass
+    split: bool = True
+    names: tuple[str, ...] = ()
+    fields: Sequence[str | None] | None = None  # one per text
+    kind_model: object | None = None
+    tokenizer: Callable | None = None
+    masked: Sequence[str] = ()  # the statements masked whole (second pass)
+
+
+_JOB: _Job | None = None  # what forked workers read: set before the pool forks
+
+
+def workers_for(n: int) -> int:
+    """How many processes for `n` rows or statements: every core (at most 4) for a large input."""
+    if n < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 4))
+
+
+def _statements(start: int, stop: int) -> Prepared:
+    job = _JOB
+    assert job is not None
+    out = Prepared()
+    for s in to_statements(job.texts[start:stop], split=job.split):
+        out.rows.append(s.row + start)
+        out.originals.append(s.text)
+    for text in out.originals:
+        whole = mask_text(text, job.names, whole=True)
+        out.sentences.append(whole)
+        # unchanged when masked whole means nothing was found: no second search
+        out.quotes.append(text if whole == text else mask_text(text, job.names))
+    if job.kind_model is not None or job.tokenizer is not None:  # in the same process: masks cached
+        fields = [job.fields[r] for r in out.rows] if job.fields is not None else None
+        more = _kinds_and_counts_of(job, out.originals, fields, out.sentences)
+        out.kinds, out.counts = more.kinds, more.counts
+    return out
+
+
+def _kinds_and_counts(start: int, stop: int) -> Prepared:
+    job = _JOB
+    assert job is not None
+    fields = list(job.fields[start:stop]) if job.fields is not None else None
+    return _kinds_and_counts_of(job, list(job.texts[start:stop]), fields, job.masked[start:stop])
+
+
+def _kinds_and_counts_of(job: _Job, texts: list, fields: list | None, masked: Sequence[str]) -> Prepared:
+    out = Prepared()
+    if job.kind_model is not None and texts:
+        out.kinds = list(job.kind_model.predict(texts, fields, normalized=True))  # type: ignore[attr-defined]
+    if job.tokenizer is not None:
+        counts = WordCounts(job.tokenizer)
+        for text in masked:
+            counts.add(text)
+        out.counts = [counts]
+    return out
+
+
+# Statements that take the kind model through all its rules (its lazy dictionaries load): run
+# once before the workers fork, so that each does not load them again.
+_WARM_UP = ("组建海外纠纷应对工作站", "服务很好，但是停车位太少", "建议简化专利申请流程", "没有问题")
+
+
+def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None):
+    """`work(start, stop)` over chunks of range(n), in order; in `workers` forked processes."""
+    global _JOB
+    spans = [(start, min(start + CHUNK, n)) for start in range(0, n, CHUNK)]
+    _JOB = job
+    try:
+        if workers > 1 and len(spans) > 1:  # what each would load: loaded once, here
+            if job.tokenizer is not None:
+                job.tokenizer(_WARM_UP[0])
+            if job.kind_model is not None:
+                job.kind_model.predict(list(_WARM_UP), None, normalized=True)  # type: ignore[attr-defined]
+        if workers <= 1 or len(spans) <= 1:
+            for start, stop in spans:
+                yield work(start, stop)
+                if progress is not None:
+                    progress(stop, n)
+            return
+        with warnings.catch_warnings():
+            # Python 3.12 warns on fork in a process with threads: the workers run no other thread's code
+            warnings.simplefilter("ignore", DeprecationWarning)
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for (_, stop), result in zip(spans, pool.map(work, *zip(*spans))):
+                    yield result
+                    if progress is not None:
+                        progress(stop, n)
+    finally:
+        _JOB = None
+
+
+def statements(texts: Sequence[str | None], *, split: bool = True, names: Sequence[str] = (),
+               fields: Sequence[str | None] | None = None, kind_model=None, tokenizer=None,
+               workers: int = 1, progress: Callable[[int, int], None] | None = None) -> Prepared:
+    """Statements of `texts` (`text.to_statements`) with their rows, masked (`privacy.mask_text`:
+    whole for the models, for readers as quotes); with a kind model (or a tokenizer), what
+    `kinds_and_counts` adds, in the same pass (`fields[row]`: a row's field). `progress(rows
+    done, rows)` after each chunk."""
+    out = Prepared()
+    job = _Job(texts, split, tuple(names), fields, kind_model, tokenizer)
+    for part in _run(job, _statements, len(texts), workers, progress):
+        out.rows += part.rows
+        out.originals += part.originals
+        out.sentences += part.sentences
+        out.quotes += part.quotes
+        out.kinds += part.kinds
+        out.counts += part.counts
+    return out
+
+
+def kinds_and_counts(prepared: Prepared, *, fields: Sequence[str | None] | None = None, kind_model=None,
+                     tokenizer=None, workers: int = 1) -> Prepared:
+    """`prepared` with `kind_model.predict`'s call on each statement (fitted; `fields[i]` statement
+    i's field) and the word counts of its masked text by `tokenizer` (None: not counted)."""
+    job = _Job(prepared.originals, fields=fields, kind_model=kind_model, tokenizer=tokenizer,
+               masked=prepared.sentences)
+    for part in _run(job, _kinds_and_counts, len(prepared.originals), workers, None):
+        prepared.kinds += part.kinds
+        prepared.counts += part.counts
+    return prepared
+
+
+def predict_kinds(kind_model, texts: Sequence[str], fields: Sequence[str | None] | None,
+                  workers: int = 1) -> list[str]:
+    """`kind_model.predict(texts, fields, normalized=True)`, in chunks (in `workers` processes)."""
+    return kinds_and_counts(Prepared(originals=list(texts)), fields=fields, kind_model=kind_model,
+                            workers=workers).kinds
