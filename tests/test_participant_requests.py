@@ -5,14 +5,13 @@ counts still expire without a thread per count, and the connection pool covers t
 threads. Figures: benchmarks/phone_profile.py and benchmarks/load.py (benchmarks/RESULTS.md)."""
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
 
 import pytest
 from sqlalchemy import event, select
-from support.participate import csrf_token, make_session, valid_answer
+from support.participate import csrf_token, make_session, submission_id, valid_answer
 
 from survey import create_app
 from survey.answers import rating_field_name, session_form_class
@@ -20,8 +19,6 @@ from survey.extensions import db
 from survey.models import EvaluationSession, Plan, Rating, Response
 from survey.serve import POOL_SIZE
 from survey.throttle import SweptMemoryStorage
-
-_SID = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -91,7 +88,7 @@ def test_a_cached_get_and_a_new_answer_send_few_statements(app, open_code, state
     assert statements == ["SELECT", "SELECT"]  # the session with its plan, the roster
     with app.app_context():
         session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
-        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=_SID.search(html).group(1))
+        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=submission_id(html))
     statements.clear()
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303
     # The session, its plan and any answer already under this id in one SELECT; the answer, its
@@ -121,7 +118,7 @@ def test_a_phones_answer_is_announced_to_the_live_wall_once_committed(app, open_
     html = phone.get(f"/s/{open_code}").get_data(as_text=True)
     with app.app_context():
         session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
-        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=_SID.search(html).group(1))
+        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=submission_id(html))
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303
     assert announced == [("answers", session.id)]
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303  # the resend stores nothing

@@ -3,19 +3,16 @@
 and submission id, every change staff make shows at once, and staff get their own page."""
 from __future__ import annotations
 
-import re
 import uuid
 
 import pytest
 from flask import template_rendered
 from sqlalchemy import select
-from support.participate import csrf_token, make_session, valid_answer
+from support.participate import csrf_token, make_session, submission_id, valid_answer
 from support.staff import add_staff, log_in
 
 from survey.extensions import db
 from survey.models import EvaluationSession, Response, RosterEntry
-
-_SID = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 
 
 @pytest.fixture
@@ -40,10 +37,10 @@ def test_phones_share_one_rendering_but_not_their_token_or_id(app, open_code, re
     pages = [app.test_client().get(f"/s/{open_code}").get_data(as_text=True) for _ in range(3)]
     assert renders == ["participate/survey.html"]  # rendered once, served three times
     tokens = {csrf_token(p) for p in pages}
-    ids = {_SID.search(p).group(1) for p in pages}
+    ids = {submission_id(p) for p in pages}
     assert len(tokens) == 3 and len(ids) == 3
     assert "\x00" not in pages[1]
-    normalised = {p.replace(csrf_token(p), "T").replace(_SID.search(p).group(1), "S") for p in pages}
+    normalised = {p.replace(csrf_token(p), "T").replace(submission_id(p), "S") for p in pages}
     assert len(normalised) == 1
 
 
@@ -53,7 +50,7 @@ def test_a_cached_page_posts_and_stores(app, open_code):
     html = phone.get(f"/s/{open_code}").get_data(as_text=True)
     with app.app_context():
         session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
-        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=_SID.search(html).group(1))
+        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=submission_id(html))
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303
     with app.app_context():
         assert db.session.scalar(select(Response)).submission_id == data["submission_id"]
@@ -90,7 +87,7 @@ def test_a_returning_phone_gets_the_id_it_stored(app, open_code):
         data = valid_answer(session, csrf_token=csrf_token(html), submission_id=str(uuid.uuid4()))
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303
     again = phone.get(f"/s/{open_code}").get_data(as_text=True)
-    assert _SID.search(again).group(1) == data["submission_id"]
+    assert submission_id(again) == data["submission_id"]
 
 
 def test_sqlite_writers_queue_in_the_process_not_in_sqlite(app, open_code, monkeypatch, backend):

@@ -66,3 +66,11 @@ def csrf_token(html: str) -> str:
     """The form's token, or "" when the app runs with CSRF off."""
     match = _TOKEN.search(html)
     return match.group(1) if match else ""
+
+
+_SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
+
+
+def submission_id(html: str) -> str:
+    """The no-JS fallback submission id the survey page carries (the page always has one)."""
+    return _SUBMISSION.search(html).group(1)
