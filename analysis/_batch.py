@@ -17,6 +17,7 @@ million statements at once would cost gigabytes.
 """
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import warnings
@@ -55,7 +56,10 @@ class _Job:
     masked: Sequence[str] = ()  # the statements masked whole (second pass)
 
 
-_JOB: _Job | None = None  # what forked workers read: set before the pool forks
+# What forked workers read, by run: registered before the pool forks. Keyed, not one global,
+# because two analyses may run at once in one process (the job queue's worker threads).
+_JOBS: dict[int, _Job] = {}
+_KEYS = itertools.count()
 
 
 def workers_for(n: int) -> int:
@@ -66,9 +70,8 @@ def workers_for(n: int) -> int:
     return max(1, min(cores, 4))
 
 
-def _statements(start: int, stop: int) -> Prepared:
-    job = _JOB
-    assert job is not None
+def _statements(key: int, start: int, stop: int) -> Prepared:
+    job = _JOBS[key]
     out = Prepared()
     for s in to_statements(job.texts[start:stop], split=job.split):
         out.rows.append(s.row + start)
@@ -85,9 +88,8 @@ def _statements(start: int, stop: int) -> Prepared:
     return out
 
 
-def _kinds_and_counts(start: int, stop: int) -> Prepared:
-    job = _JOB
-    assert job is not None
+def _kinds_and_counts(key: int, start: int, stop: int) -> Prepared:
+    job = _JOBS[key]
     fields = list(job.fields[start:stop]) if job.fields is not None else None
     return _kinds_and_counts_of(job, list(job.texts[start:stop]), fields, job.masked[start:stop])
 
@@ -110,10 +112,10 @@ _WARM_UP = ("组建海外纠纷应对工作站", "服务很好，但是停车位
 
 
 def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None):
-    """`work(start, stop)` over chunks of range(n), in order; in `workers` forked processes."""
-    global _JOB
+    """`work(key, start, stop)` over chunks of range(n), in order; in `workers` forked processes."""
     spans = [(start, min(start + CHUNK, n)) for start in range(0, n, CHUNK)]
-    _JOB = job
+    key = next(_KEYS)
+    _JOBS[key] = job
     try:
         if workers > 1 and len(spans) > 1:  # what each would load: loaded once, here
             if job.tokenizer is not None:
@@ -122,7 +124,7 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
                 job.kind_model.predict(list(_WARM_UP), None, normalized=True)  # type: ignore[attr-defined]
         if workers <= 1 or len(spans) <= 1:
             for start, stop in spans:
-                yield work(start, stop)
+                yield work(key, start, stop)
                 if progress is not None:
                     progress(stop, n)
             return
@@ -130,12 +132,12 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
             # Python 3.12 warns on fork in a process with threads: the workers run no other thread's code
             warnings.simplefilter("ignore", DeprecationWarning)
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for (_, stop), result in zip(spans, pool.map(work, *zip(*spans))):
+                for (_, stop), result in zip(spans, pool.map(work, itertools.repeat(key), *zip(*spans))):
                     yield result
                     if progress is not None:
                         progress(stop, n)
     finally:
-        _JOB = None
+        del _JOBS[key]
 
 
 def statements(texts: Sequence[str | None], *, split: bool = True, names: Sequence[str] = (),

@@ -46,3 +46,17 @@ def test_worker_processes_give_the_same_result(samples, name, monkeypatch):
     want = json.loads(golden.GOLDEN.read_text(encoding="utf-8"))[name]
     got = golden.digest(golden.run(samples[name], workers=2))
     assert not _differences(got, want)
+
+
+def test_two_analyses_at_once_in_one_process_keep_their_own_rows(monkeypatch):
+    """The job queue runs analyses in threads of one process: the chunks of one run never read
+    another run's rows (what forked workers read is kept per run, not in one global)."""
+    from analysis import _batch
+
+    monkeypatch.setattr(_batch, "CHUNK", 2)
+    first, second = ["甲一", "甲二", "甲三", "甲四"], ["乙一", "乙二", "乙三", "乙四"]
+    a = _batch._run(_batch._Job(first), _batch._statements, len(first), 1, None)
+    b = _batch._run(_batch._Job(second), _batch._statements, len(second), 1, None)
+    parts = [next(a), next(b), next(a), next(b)]  # interleaved, as two threads may run them
+    assert [t for p in parts[::2] for t in p.originals] == first
+    assert [t for p in parts[1::2] for t in p.originals] == second
