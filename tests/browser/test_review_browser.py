@@ -101,6 +101,8 @@ def focus_statement(page, statement_id: int) -> None:
 
 def wait_toast(page, text: str) -> None:
     expect(page.locator("#rv-toast")).to_contain_text(text)
+    # the toast comes before the board is redrawn: a key pressed before that reaches the old board
+    expect(page.locator("body")).not_to_have_class(re.compile("rv-busy"))
 
 
 def sideways_overflow(page) -> int:

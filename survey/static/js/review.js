@@ -144,6 +144,7 @@
       if (at >= 0 && at + 1 < list.length) nextId = list[at + 1].dataset.id;
     }
     var ticket = ++reload.latest;
+    var focusAtStart = focusId;
     return Promise.all([get(urls.board + query()), get(urls.recent)]).then(function (pages) {
       if (ticket !== reload.latest) return;  // a newer refresh (another filter, an action) is on its way
       main.innerHTML = pages[0];
@@ -158,7 +159,9 @@
       selected.forEach(function (id) { var r = rowById(id); if (r) { keep.add(id); r.classList.add("is-selected"); r.querySelector(".rv-check input").checked = true; } });
       selected = keep;
       var fresh = rows();
-      var target = rowById(nextId) || rowById(focusId) || fresh[Math.min(Math.max(index, 0), fresh.length - 1)];
+      // a statement the user went to while the board was loading wins over the one after the decision
+      var moved = focusId !== focusAtStart && rowById(focusId);
+      var target = moved || rowById(nextId) || rowById(focusId) || fresh[Math.min(Math.max(index, 0), fresh.length - 1)];
       focusId = null;
       if (target) setFocus(target); else updateBar();
     }).catch(function () { toast("无法刷新页面内容，请检查网络后刷新页面", true); });
