@@ -69,6 +69,15 @@ def session_or_404(code: str) -> EvaluationSession:
     return session
 
 
+def owned_or_404(model, row_id: int, **owner: int):
+    """Row `row_id` of `model` if it belongs to the parent in the URL (owner: its foreign key and
+    the parent's id), else 404: a staff URL may not reach another session's photo or statement."""
+    row = db.session.get(model, row_id)
+    if row is None or any(getattr(row, key) != value for key, value in owner.items()):
+        abort(404)
+    return row
+
+
 def set_status(session: EvaluationSession, status: str) -> None:
     if status not in ("open", "closed"):
         raise SessionError(f"未知状态：{status}")

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from PIL import ExifTags, Image
 from support.report import PHONE, make_evaluation
-from support.staff import add_staff, csrf_token, log_in
+from support.staff import add_staff, csrf_token, log_in, make_session
 
 from survey.extensions import db
 from survey.reports.models import SessionPhoto
@@ -147,6 +147,9 @@ def test_photo_upload_show_delete(app, client, code):
         photo_id = photo.id
     with client.get(f"{url}/photos/{photo_id}") as image:
         assert image.status_code == 200 and not Image.open(io.BytesIO(image.data)).getexif()
+    other = make_session(app, status="open")  # another session's URL does not reach this photo
+    assert client.get(f"/staff/sessions/{other}/photos/{photo_id}").status_code == 404
+    assert client.post(f"/staff/sessions/{other}/photos/{photo_id}/delete", data={"csrf_token": token}).status_code == 404
     docx = client.get(f"/staff/reports/{code}/report.docx").data
     assert any(n.startswith("word/media/") for n in zipfile.ZipFile(io.BytesIO(docx)).namelist())
     report = client.get(f"/staff/reports/{code}").get_data(as_text=True)

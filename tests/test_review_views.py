@@ -155,6 +155,7 @@ def test_filters_queue_history_and_theme_list(staff, app, seeded):
     post(staff, url, token, {"action": "move_category", "statements": [seeded.statements[4]], "category": "other"})
     history = staff.get(url + f"/statements/{seeded.statements[4]}/history").get_data(as_text=True)
     assert "程序" in history and "置信度 62%" in history and "王审核" in history and "未归类/新问题" in history
+    assert staff.get(url + "/statements/999999/history").status_code == 404
     assert "最近操作" in staff.get(url).get_data(as_text=True)
     assert "移到类别" in staff.get(url + "/recent").get_data(as_text=True)
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..guard import staff_blueprint
 from ..limits import PHOTOS_BODY_MAX, PHOTOS_PER_UPLOAD, body_limit
 from ..security import csp_allowing_style
-from ..sessions import session_or_404
+from ..sessions import owned_or_404, session_or_404
 from .blocks import document_for
 from .data import ReportError
 from .models import SessionPhoto
@@ -187,18 +187,14 @@ def photo_upload(code: str):
 @bp.route("/sessions/<code>/photos/<int:photo_id>")
 def photo_file(code: str, photo_id: int):
     session = session_or_404(code)
-    photo = db.session.get(SessionPhoto, photo_id)
-    if photo is None or photo.session_id != session.id:
-        abort(404)
+    photo = owned_or_404(SessionPhoto, photo_id, session_id=session.id)
     return send_file(photo_dir(session) / photo.filename, mimetype=photo.content_type)
 
 
 @bp.route("/sessions/<code>/photos/<int:photo_id>/delete", methods=["POST"])
 def photo_delete(code: str, photo_id: int):
     session = session_or_404(code)
-    photo = db.session.get(SessionPhoto, photo_id)
-    if photo is None or photo.session_id != session.id:
-        abort(404)
+    photo = owned_or_404(SessionPhoto, photo_id, session_id=session.id)
     delete_photo(photo)
     db.session.commit()
     flash("已删除图片。", "success")

@@ -19,6 +19,7 @@ from ..evaluations import find_by_code
 from ..extensions import db
 from ..guard import staff_blueprint
 from ..models import Evaluation
+from ..sessions import owned_or_404
 from . import audit, decisions, queries
 from . import payload as payload_rules
 from .coverage import late_answers
@@ -219,9 +220,7 @@ def recent(code: str):
 @bp.route("/evaluations/<code>/review/statements/<int:statement_id>/history")
 def statement_history(code: str, statement_id: int):
     evaluation = _evaluation_or_404(code)
-    statement = db.session.get(Statement, statement_id)
-    if statement is None or statement.evaluation_id != evaluation.id:
-        abort(404)
+    statement = owned_or_404(Statement, statement_id, evaluation_id=evaluation.id)
     return render_template("review/_history.html", statement=statement,
                            entries=audit.history(evaluation, statement))
 
