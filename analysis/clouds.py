@@ -113,7 +113,8 @@ def render_wordcloud(frequencies: Mapping[str, float], path: str | Path, *, font
         max_font_size=max(10, height * 3 // 10),
         random_state=0,  # the same data gives the same picture
     ).generate_from_frequencies(words)
-    cloud.to_file(str(path))
+    # WordCloud.to_file saves with optimize=True: a third of a cloud's time for a file 2% smaller
+    cloud.to_image().save(path, "PNG")
     return path
 
 
