@@ -38,9 +38,9 @@ _OPENERS = re.compile(r"^(?:[一二三四五六七八九十]是|首先|其次|�
                       r"我们|我|本人|个人|单位|企业|公司)+[，,：:]?")
 # Proposal cues anywhere in the statement.
 _SUGGEST_ANY = re.compile(
-    r"建议|希望|期望|期待|盼望|呼吁|应当|应该|应予|亟需|亟待|需要(?:进一步|加强|加大|建立|完善|出台)|"
+    r"(?<![条项件见生化])建议|希望|期望|期待|盼望|呼吁|应当|应该|应予|亟需|亟待|需要(?:进一步|加强|加大|建立|完善|出台)|"
     r"可否|能否|能不能|可不可以|是否可以|是否能|可以考虑|可考虑|最好|务必|请求|恳请|尽快|尽早|"
-    r"要是.{1,30}就好了|如果能.{1,30}(?:就好了|更好)|如能|若能|"
+    r"要是.{1,30}就好了|如果能.{1,30}(?:就好了|更好|再好不过)|如能|若能|"
     r"(?:能|能够|可以|再|多)[^。！？!?]{1,30}就(?:好了|更好了)|"  # a wish: "…能提供一次排查就好了"
     r"有关部门要|政府要|市里要|部门要")
 # Policy verbs that make a proposal when the statement opens with them ("加强监管").
@@ -82,14 +82,19 @@ _PROBLEM = re.compile(
     r"少|慢|差|低|滞后|薄弱|困难|问题|矛盾|隐患|繁琐|复杂|混乱|严重|突出|重复|拖欠|乱|堵|扰民|负担|"
     r"单一|陈旧|有限|参差不齐|流于形式|形式主义|石沉大海|停留在|刚起步|观望|抽贷|断贷|被抢注|侵权|"
     r"套牌|投诉|占用|挤占|门槛|壁垒|卡脖子|瓶颈|短板|弱|贵|远|挤|脏|差距|下降|减少了|浪费|漏洞|风险|"
-    r"重数量轻质量|躺在|等不起|跑不|接不住|留不住|用不上|对不上|看不懂|落不了地|落地难")
+    r"重数量轻质量|躺在|等不起|跑不|接不住|留不住|用不上|对不上|看不懂|落不了地|落地难|"
+    # something promised or due not done, a wrong that is found ("承诺不兑现", "存在强行要求…的现象")
+    r"不(?:兑现|认账|作为|执行|回应|理睬)|存在[^，,。；;]{0,20}(?:现象|情况|隐患|风险)")
 
 
 # For labels (analysis.labels): what makes a phrase read as an issue or as a proposal.
 PROBLEM_CUES = _PROBLEM
 PROPOSAL_START = _SUGGEST_START
 PROPOSAL_VERBS = re.compile(_SUGGEST_START.pattern.replace("^", "", 1))
-_OPENING_WISH = re.compile(r"^(?:我们|我|个人|本人)?(?:建议|希望|恳请|呼吁)")
+# a proposal the rules decide alone: one that opens with 建议/希望/恳请/呼吁, or a wish told as "if only"
+# ("如果能装上电梯…就再好不过了", "要是…就好了"), which no complaint is phrased as
+_OPENING_WISH = re.compile(r"^(?:(?:我们|我|个人|本人)?(?:建议|希望|恳请|呼吁)|"
+                           r"[^。！!？?]*?(?:要是|如果能|如能|若能)[^。！!？?]{1,30}(?:就好了|就更好了|再好不过))")
 
 
 def praise_cue(text: str) -> str:
