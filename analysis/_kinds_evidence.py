@@ -147,15 +147,20 @@ _DOING = ("建立|建设|建成|出台|印发|制定|开展|成立|组建|举办
           "走访|收集|整治|改造|修建|安装|配备|增设|搭建|构建|打造|创建|上线|开通|落实|推动|促进|扭转|加大|拓宽|提供|"
           "派驻|邀请|联合|刊发|听取|学习|研究|部署|发布|举行|开办|兑现|拨付|认定|保障|送去|解读|帮扶")
 _COUNT = r"(?<![第、\d])\d+[多余万亿]*(?:件|项|家|人次|场|期|次|所|名|份|条|户|元|批|个|万|亿|篇|座|处)"
+# (one scan: a lookahead on the characters a report's cue can start with lets the engine skip every other position)
+_STARTS = "".join(sorted({w[0] for w in _DOING.split("|")} | set("已先累相陆多分均共出印制发修获荣商专奖品标案成实开建高奠打筑稳保突")))
 REPORTED = re.compile(
-    rf"(?:{_DOING})了|(?:已经?|先后|累计|累积|相继|陆续|多次|分别|均已|共)[\u4e00-\u9fff]{{0,2}}(?:{_DOING})|"
+    rf"(?=[{_STARTS}\d])(?:(?:{_DOING})了|(?:已经?|先后|累计|累积|相继|陆续|多次|分别|均已|共)[\u4e00-\u9fff]{{0,2}}(?:{_DOING})|"
     rf"(?:{_DOING})[^，,。；;！!？?]{{0,16}}{_COUNT}|{_COUNT}[^，,。；;！!？?]{{0,12}}(?:{_DOING})|"
     rf"(?:{_DOING})(?:多|数)(?:期|场|次|批|轮)|(?:累计|累积|共计|合计)[^，,。；;]{{0,8}}\d|(?:出台|印发|制定|发布|修订)了?《|"
-    rf"(?:获|荣获)[^，,。；;]{{0,10}}奖|(?:商标|专利|奖|品牌|标准|案件|成果)\d+(?:件|项|个)|(?:实施|开展|成立|建立|出台)以来|"
-    rf"^(?:\d{{4}}年|\d{{1,2}}月\d{{1,2}}日|今年以来|近年来|近几年|一年来|去年)[，,]?(?:全[市县区省]|[我本][市县区省]|[市县区省镇乡]|在|"
-    rf"党和国家|国家|[^，,。；;]{{0,10}}(?:局|委|办|院|中心|政府|部门))[^。；;]{{0,40}}(?:{_DOING})|高度重视|"
-    rf"^(?:[市县区省](?:委|政府)|[市县区省][^，,。；;]{{1,8}}局)[^，,。；;]{{0,6}}(?:{_DOING}|发挥|召开|出席)|"
-    rf"^(?:村里|村内|社区|街道|镇里)[还也已均]?(?:{_DOING})")
+    rf"(?:获|荣获)[^，,。；;]{{0,10}}奖|(?:商标|专利|奖|品牌|标准|案件|成果)\d+(?:件|项|个)|(?:实施|开展|成立|建立|出台)以来|高度重视)")
+# a dated report opening with its actor ("2023年，市政府印发…", "4月26日，在东区设立…"), or an institution that
+# opens the statement with what it did ("市政府召开…", "村内开设了…"): looked up at the start only
+REPORT_OPENING = re.compile(
+    rf"(?:\d{{4}}年|\d{{1,2}}月\d{{1,2}}日|今年以来|近年来|近几年|一年来|去年)[，,]?(?:全[市县区省]|[我本][市县区省]|[市县区省镇乡]|在|"
+    rf"党和国家|国家|[^，,。；;]{{0,10}}(?:局|委|办|院|中心|政府|部门))[^。；;]{{0,40}}(?:{_DOING})|"
+    rf"(?:[市县区省](?:委|政府)|[市县区省][^，,。；;]{{1,8}}局)[^，,。；;]{{0,6}}(?:{_DOING}|发挥|召开|出席)|"
+    rf"(?:村里|村内|社区|街道|镇里)[还也已均]?(?:{_DOING})")
 _TITLE = re.compile(r"《[^》]{0,60}》")
 _FIRST = re.compile(r"我(?![市省区县局镇乡国院校委办厅])|俺|咱|本人")
 _TO_DO = re.compile(r"需要|有待|亟待|亟需|应当|应该|(?<![主重需只])要(?![求素])|力争|争取|计划|拟|将要|即将|准备|下一步|今后|未来|如何|是否|"
@@ -183,7 +188,7 @@ def _improved(text: str) -> str:
     m = ACHIEVED.search(text)
     if m and not _NOT_YET.search(text[:m.start()]) and not COMPLAINT.search(_RAISED.sub("", text)):
         return m.group(0)
-    m = REPORTED.search(text)
+    m = REPORTED.search(text) or REPORT_OPENING.match(text)
     if m and not _FIRST.search(text):
         told = _TITLE.sub("", text)  # a document's title ("《…严重失信主体…》") is no complaint
         if not _TO_DO.search(told) and not COMPLAINT.search(_RAISED.sub("", told)):
