@@ -73,6 +73,7 @@ _RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|�
                      # feared ("不用再担心", "没受什么影响"): no complaint
                      r"(?:解决|破解|扭转|改变|告别|摆脱|根治)了[^，,。！!？?；;]{0,20}(?:问题|难题|困难|局面|面貌|状况|现象)|"
                      r"(?:不用|不必|不再|再也不用?)再?(?:担心|发愁|操心|害怕)|没(?:有)?受?(?:什么|多大|太大)?影响|"
+                     r"[^，,。；;！!？?]{0,12}(?:看不到|看不见|见不到|不见|消失)了|"
                      # problems a report says it took on ("聚焦企业反映强烈的举证难…等问题，积极建立…")
                      r"(?:聚焦|针对|围绕)[^，,。；;]{0,40}(?:问题|难题|痛点|堵点|难点)")
 # Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
@@ -181,9 +182,10 @@ def _improved(text: str) -> str:
     for start in (turn, done):
         if start is None:
             continue
-        tail = _RAISED.sub("", text[start.end():])
-        good = BENEFIT.search(tail)
-        if good and not COMPLAINT_AFTER.search(tail) and not _NEGATED.search(tail[max(0, good.start() - 4):good.start()]):
+        raw = text[start.end():]
+        good = BENEFIT.search(raw)  # the benefit as told; what is set right or gone is no complaint
+        if good and not COMPLAINT_AFTER.search(_RAISED.sub("", raw)) and \
+                not _NEGATED.search(raw[max(0, good.start() - 4):good.start()]):
             return good.group(0)
     m = ACHIEVED.search(text)
     if m and not _NOT_YET.search(text[:m.start()]) and not COMPLAINT.search(_RAISED.sub("", text)):
