@@ -59,9 +59,9 @@ SEED = [Path(p) for p in (os.environ.get("PINGJIA_SEED", ""), ROOT.parent / "sha
                           "/work/shared/seed") if p]
 SEED_LABELS = DATA / "kinds_seed_labels.csv"
 # quotes from published reports of round tables, consultations and public comment, labelled by reading;
-# third-party text, so kept outside the repository (RESULTS.md lists the sources)
-# (a folder of `text,kind,source` CSVs: roundtable_web.csv, then roundtable_web_b.csv, collected after the changes
-# it measures and scored once)
+# third-party text, so kept outside the repository (RESULTS.md lists the sources): a folder of `text,kind,source`
+# CSVs, every one read (roundtable_web.csv, the development quotes); its subfolder heldout/ (quotes from other
+# sources, collected before any change and scored once) is read only when PINGJIA_KINDS_REAL names it
 WEB = Path(os.environ.get("PINGJIA_KINDS_REAL", Path.home() / "kinds_real"))
 
 
