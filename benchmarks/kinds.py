@@ -205,7 +205,7 @@ def real_round_table(show: int) -> None:
         out = {b: [str(k) for k in kinds_as_run(texts, None, b)] for b in (True, False)}
         acc = {b: sum(g == p for g, p in zip(gold, pred)) / len(gold) for b, pred in out.items()}
         lost = sum(g in OFF and p == "problem" for g, p in zip(gold, out[False]))
-        print(f"\n## real round-table text, {name}: {len(gold)} statements (held out, never tuned on); "
+        print(f"\n## real round-table text, {name}: {len(gold)} statements (labelled by reading, never trained on); "
               f"accuracy before {acc[True]:.3f} → after {acc[False]:.3f}; praise or none taken as a problem: {lost}")
         for before in (True, False):
             print(f"\n{'before' if before else 'after'}:")
