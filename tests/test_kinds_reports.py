@@ -22,6 +22,8 @@ def rules():
     "联合区妇联举办多期家政技能培训。",                         # a doing verb + 多期
     "市文旅局印发《乡村民宿管理办法》，规范了民宿审批流程。",   # a document issued
     "村里开设了老年食堂，每天中午供应热饭。",                   # an institution opens with what it did
+    "截至目前，我辖区3个口袋公园已建成开放，共计投资12万元。",   # 我辖区 is the institution speaking
+    "厂里投入80万元加装了除臭设备。",                           # 除臭 removes the nuisance, names none
     "全市获省科技进步奖3项。",                                  # a prize won
 ])
 def test_an_account_of_measures_taken_is_praise(rules, text):
@@ -62,6 +64,8 @@ def test_nouns_are_no_request_or_question():
     "从晴天一身土的小路，变成了如今干净平整的大路。",             # 从 … 变成了如今
     "以前河里到处漂着垃圾，如今这些垃圾几乎看不到了。",           # the wrong is gone
     "托管班切实解决了双职工家庭接孩子难的问题。",                 # a wrong set right
+    "养殖场整改以后，现在那股异味基本闻不到了。",                 # a nuisance gone
+    "巡逻队成立后，邻里纠纷少了，笑声多了。",                     # the bad fewer, the good more
 ])
 def test_a_wrong_set_right_is_praise(rules, text):
     assert rules.predict([text])[0] == "praise", rules.explain(text)
