@@ -72,7 +72,10 @@ def test_a_wrong_set_right_is_praise(rules, text):
 
 
 @pytest.mark.parametrize("text", ["对企业的帮助很大，收益颇多。", "医生们肯定了志愿者的付出。",
-                                  "多数家长对课后服务还是认可的。"])
+                                  "多数家长对课后服务还是认可的。",
+                                  "午饭在这吃了三年了，饭菜可口，价格便宜，服务周到。",   # no degree word
+                                  "必须点赞！家门口开了便民菜店，真是大好事。",             # 必须 asks nothing here
+                                  "问起他们有什么意见，大家都说网格员很负责，很满意。"])    # a question told
 def test_approval_as_a_report_states_it_is_praise(rules, text):
     assert rules.predict([text])[0] == "praise", rules.explain(text)
 
