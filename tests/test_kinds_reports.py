@@ -75,7 +75,12 @@ def test_a_wrong_set_right_is_praise(rules, text):
                                   "多数家长对课后服务还是认可的。",
                                   "午饭在这吃了三年了，饭菜可口，价格便宜，服务周到。",   # no degree word
                                   "必须点赞！家门口开了便民菜店，真是大好事。",             # 必须 asks nothing here
-                                  "问起他们有什么意见，大家都说网格员很负责，很满意。"])    # a question told
+                                  "问起他们有什么意见，大家都说网格员很负责，很满意。",    # a question told
+                                  "新桥通车以后去镇上只要十分钟，我打心眼里高兴。",         # joy
+                                  "本以为要跑好几趟，没想到半天就办好了。",                 # surprise
+                                  "修了排污管，再也没有污水横流、蚊蝇乱飞的情况了。",       # the wrong gone for good
+                                  "现在村里晚上亮堂堂的，跟城里没什么两样了。",
+                                  "窗口人员态度和蔼，文明用语，必须给他们点个赞！"])
 def test_approval_as_a_report_states_it_is_praise(rules, text):
     assert rules.predict([text])[0] == "praise", rules.explain(text)
 
