@@ -92,6 +92,10 @@ def test_an_if_only_wish_is_a_suggestion_that_decides_alone(rules):
     assert not _sure("快递柜太少，取件要排很久。", "problem")
 
 
+def test_praise_words_inside_other_words_are_no_praise(rules):
+    assert rules.predict(["停车场不宜收费过高，才能口碑和赞誉双丰收。"])[0] == "suggestion"
+
+
 @pytest.mark.parametrize("text", ["招商时答应的优惠，落地后不兑现。", "个别窗口存在推诿扯皮的现象。"])
 def test_a_promise_not_kept_or_a_wrong_found_is_a_problem(rules, text):
     assert rules.predict([text])[0] == "problem", rules.explain(text)
