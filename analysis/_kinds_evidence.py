@@ -75,10 +75,19 @@ _RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|�
                      r"(?:解决|破解|扭转|改变|告别|摆脱|根治)了[^，,。！!？?；;]{0,20}(?:问题|难题|困难|局面|面貌|状况|现象)|"
                      r"有效(?:解决|破解|缓解)[^，,。！!？?；;]{0,30}(?:问题|难题|困难)|"
                      r"(?:不用|不必|不再|再也不用?)再?(?:担心|发愁|操心|害怕)|没(?:有)?受?(?:什么|多大|太大)?影响|"
-                     r"[^，,。；;！!？?]{0,12}(?:[看闻听]不(?:到|见|着)|见不到|不见|消失)了|"
                      r"再也(?:没有|不会|不用|不)[^，,。！!？?]{0,24}了|"  # "再也没有过去…道路泥泞的情况了"
                      # problems a report says it took on ("聚焦企业反映强烈的举证难…等问题，积极建立…")
                      r"(?:聚焦|针对|围绕)[^，,。；;]{0,40}(?:问题|难题|痛点|堵点|难点)")
+# a wrong named as gone ("这些水坑几乎看不到了"): its clause says nothing wrong; looked up only where such an
+# ending is in the text (a scan that starts a clause at every character costs)
+_GONE = re.compile(r"[^，,。；;！!？?]{0,12}(?:[看闻听]不(?:到|见|着)|见不到|不见|消失)了")
+_GONE_ENDS = ("不到了", "不见了", "不着了", "见不到了", "消失了")
+
+
+def _raised(text: str) -> str:
+    """`text` without what is said of problems raised, solved or gone (no complaint there)."""
+    text = _RAISED.sub("", text)
+    return _GONE.sub("", text) if any(end in text for end in _GONE_ENDS) else text
 # Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
 PRAISE_EVIDENCE = re.compile(
     r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
@@ -206,16 +215,16 @@ def _improved(text: str) -> str:
             continue
         raw = text[start.end():]
         good = BENEFIT.search(raw)  # the benefit as told; what is set right or gone is no complaint
-        if good and not COMPLAINT_AFTER.search(_RAISED.sub("", raw)) and \
+        if good and not COMPLAINT_AFTER.search(_raised(raw)) and \
                 not _NEGATED.search(raw[max(0, good.start() - 4):good.start()]):
             return good.group(0)
     m = ACHIEVED.search(text)
-    if m and not _NOT_YET.search(text[:m.start()]) and not COMPLAINT.search(_RAISED.sub("", text)):
+    if m and not _NOT_YET.search(text[:m.start()]) and not COMPLAINT.search(_raised(text)):
         return m.group(0)
     m = REPORTED.search(text) or REPORT_OPENING.match(text)
     if m and not _FIRST.search(text):
         told = _TITLE.sub("", text)  # a document's title ("《…严重失信主体…》") is no complaint
-        if not _TO_DO.search(told) and not COMPLAINT.search(_RAISED.sub("", told)):
+        if not _TO_DO.search(told) and not COMPLAINT.search(_raised(told)):
             return m.group(0)
     return ""
 
@@ -303,7 +312,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     cue = praise_evidence(plain) or _thanks_for(text) or improvement(plain)
     # in "以前…难，现在…方便多了" the complaint is the past: only what follows the turn counts
     now = _NOW.search(plain) if turned(plain) else None
-    complaint = COMPLAINT.search(_RAISED.sub("", plain[now.end():] if now and cue else plain))
+    complaint = COMPLAINT.search(_raised(plain[now.end():] if now and cue else plain))
     if complaint and cjk_len(plain) >= LONG:
         return False, f"长文含问题：{complaint.group(0)}"
     hedge = HEARSAY.search(plain)
@@ -311,11 +320,11 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
         return False, f"转述或揣测：{hedge.group(0)}"  # "说是推出了…，听起来是挺好的"
     if cue:
         at = plain.find(cue)
-        rest = _RAISED.sub("", plain[at:])  # from the cue on: "解决了…难的问题" is one thing set right
+        rest = _raised(plain[at:])  # from the cue on: "解决了…难的问题" is one thing set right
         after = COMPLAINT_AFTER.search(rest)
         if after and not _NO_LONGER.search(rest[:after.start()]):
             return False, f"肯定之后有问题：{after.group(0)}"  # "很好，就是太慢" without 但
-        before = COMPLAINT_AFTER.search(_RAISED.sub("", plain[:at]))
+        before = COMPLAINT_AFTER.search(_raised(plain[:at]))
         if before and not _TURN.search(plain[:at]):
             return False, f"肯定之前有问题：{before.group(0)}"  # "很一般，不太推荐。…很好"
         return True, cue
