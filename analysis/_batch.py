@@ -12,6 +12,12 @@ run regular expressions, the segmenter and sparse products; no OpenMP (a forked 
 start the OpenMP runtime its parent already ran) and no sentence encoder: workers serve only the
 TF-IDF fast path of large inputs (`workers_for`), where encoders are not used.
 
+Workers are forked only from a process with one thread (`can_fork`). A child of a fork holds
+only the thread that forked: a lock another thread held at that moment (jieba's, the logging
+module's, a database driver's, the allocator's) stays held in the child for ever, and the child can
+hang on it. Under `pingjia serve` and the job queue the analysis runs in a thread of a process with
+many, so there the work runs in the calling process, in the same chunks, with the same result.
+
 Chunks are bounded (`CHUNK`) in one process too: the kind model's n-gram features for a
 million statements at once would cost gigabytes.
 """
@@ -20,7 +26,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
-import warnings
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -62,9 +68,16 @@ _JOBS: dict[int, _Job] = {}
 _KEYS = itertools.count()
 
 
+def can_fork() -> bool:
+    """Whether worker processes may be forked here: the platform forks and this process runs one
+    thread (see the module docstring: a fork from a process with threads can hang the child)."""
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
 def workers_for(n: int) -> int:
-    """How many processes for `n` rows or statements: every core (at most 4) for a large input."""
-    if n < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods():
+    """How many processes for `n` rows or statements: every core (at most 4) for a large input,
+    one when forking is not safe here (`can_fork`)."""
+    if n < PARALLEL_MIN or not can_fork():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(cores, 4))
@@ -112,8 +125,11 @@ _WARM_UP = ("组建海外纠纷应对工作站", "服务很好，但是停车位
 
 
 def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None):
-    """`work(key, start, stop)` over chunks of range(n), in order; in `workers` forked processes."""
+    """`work(key, start, stop)` over chunks of range(n), in order; in `workers` forked processes
+    (in this one when forking is not safe here: `can_fork`)."""
     spans = [(start, min(start + CHUNK, n)) for start in range(0, n, CHUNK)]
+    if workers > 1 and not can_fork():
+        workers = 1
     key = next(_KEYS)
     _JOBS[key] = job
     try:
@@ -128,14 +144,11 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
                 if progress is not None:
                     progress(stop, n)
             return
-        with warnings.catch_warnings():
-            # Python 3.12 warns on fork in a process with threads: the workers run no other thread's code
-            warnings.simplefilter("ignore", DeprecationWarning)
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for (_, stop), result in zip(spans, pool.map(work, itertools.repeat(key), *zip(*spans))):
-                    yield result
-                    if progress is not None:
-                        progress(stop, n)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for (_, stop), result in zip(spans, pool.map(work, itertools.repeat(key), *zip(*spans))):
+                yield result
+                if progress is not None:
+                    progress(stop, n)
     finally:
         del _JOBS[key]
 

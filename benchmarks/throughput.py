@@ -8,10 +8,11 @@
    clouds) with the representation it picks for that size, and plain `jieba.lcut` runs over the
    same N statements. Each runs in its own subprocess: its time, its CPU time (with its worker
    processes), its peak RSS and the peak of all its processes' PSS (a page forked workers share
-   with the parent counts once), sampled every 0.1 s.
+   with the parent counts once), sampled every 0.1 s from this process.
 2. Interactive scale: `analyze` on M (default 2,000; 0: skipped) statements with the
    representation it picks for that size, end to end, sentence-vector cache off (a first run).
-3. `--profile`: `analyze` on the N statements again, in one process, each stage timed.
+3. `--profile`: `analyze` on the N statements again, in one process, each stage timed (its time
+   and its CPU time).
 
 Prints the times, their ratio (and the ratio of CPU times: on a busy machine, where processes
 share the cores, the time a run takes says as much about the others as about it), the load
@@ -89,16 +90,19 @@ def _family(pid: int) -> list[int]:
 
 
 class MemorySampler:
-    """The largest PSS sum of this process and its worker processes, sampled every 0.1 s."""
+    """The largest PSS sum of process `pid` and its worker processes, sampled every 0.1 s from
+    another process (a thread in the analysis's own process would keep it from forking its
+    workers: `analysis._batch.can_fork`)."""
 
-    def __init__(self):
+    def __init__(self, pid: int):
+        self.pid = pid
         self.peak_kb = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
         while not self._stop.wait(0.1):
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _family(os.getpid())))
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _family(self.pid)))
 
     def __enter__(self):
         self._thread.start()
@@ -133,11 +137,12 @@ PROFILED = [
 
 def _timed(spent: dict, stage: str, fn):
     def timed(*args, **kwargs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
-            spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - start
+            was = spent.get(stage, (0.0, 0.0))
+            spent[stage] = (was[0] + time.perf_counter() - start, was[1] + time.process_time() - cpu)
     return timed
 
 
@@ -180,20 +185,22 @@ def child(job: str, n: int, data: Path, plan_path: Path) -> dict:
         if done == total:
             stages[stage] = round(time.perf_counter() - started, 2)
 
-    with MemorySampler() as memory:
-        result = analyze(reviews, plan, progress=progress, cache_dir=False,
-                         workers=1 if job == "profile" else None)
+    result = analyze(reviews, plan, progress=progress, cache_dir=False, workers=1 if job == "profile" else None)
     return {"seconds": time.perf_counter() - started, "cpu": _cpu_seconds() - cpu, "peak_mb": _peak_mb(),
-            "all_mb": memory.peak_kb / 1024, "profile": {k: round(v, 2) for k, v in spent.items()},
+            "profile": {k: [round(x, 2) for x in v] for k, v in spent.items()},
             "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "statements": len(result["statements"]), "themes": len(result["themes"]),
             "stages": stages}
 
 
 def run_child(job: str, n: int, args) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", job, str(n), "--data", str(args.data),
-                          "--plan", str(args.plan)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    with subprocess.Popen([sys.executable, __file__, "--child", job, str(n), "--data", str(args.data),
+                           "--plan", str(args.plan)], stdout=subprocess.PIPE, text=True) as process:
+        with MemorySampler(process.pid) as memory:
+            out, _ = process.communicate()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args, out)
+    return {**json.loads(out.strip().splitlines()[-1]), "all_mb": memory.peak_kb / 1024}
 
 
 def main(argv=None) -> int:
@@ -246,12 +253,14 @@ def main(argv=None) -> int:
         + (f"; interactive run: {small['stages']}." if small else "."),
     ]
     if profile:
-        total = profile["seconds"]
+        total, jieba_s, jieba_cpu = profile["seconds"], jieba_run["seconds"], jieba_run["cpu"]
         lines += ["", f"Stages in one process (`--profile`, {profile['statements']:,} statements, {total:.1f} s, "
-                  f"jieba {jieba_run['seconds']:.1f} s in the same run):", "",
-                  "| stage | seconds | share | / jieba |", "| --- | --- | --- | --- |"]
-        lines += [f"| {stage} | {sec:.2f} | {sec / total:.0%} | {sec / jieba_run['seconds']:.2f}x |"
-                  for stage, sec in profile["profile"].items()]
+                  f"{profile['cpu']:.1f} CPU s; jieba {jieba_s:.1f} s, {jieba_cpu:.1f} CPU s in the same run):", "",
+                  "| stage | seconds | / jieba | CPU seconds | / jieba's CPU |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {stage} | {sec:.2f} | {sec / jieba_s:.2f}x | {cpu:.2f} | {cpu / jieba_cpu:.2f}x |"
+                  for stage, (sec, cpu) in profile["profile"].items()]
+        lines.append(f"| whole analysis | {total:.2f} | {total / jieba_s:.2f}x | {profile['cpu']:.2f} | "
+                     f"{profile['cpu'] / jieba_cpu:.2f}x |")
     text = "\n".join(lines)
     print(text)
     if args.out:

@@ -1,0 +1,57 @@
+"""The analysis's worker processes are forked only from a process with one thread: a child of a
+fork holds only the forking thread, and a lock another thread held then (jieba's, logging's, a
+database driver's) would stay held in the child for ever. Under `pingjia serve` the job runs in a
+thread of a process with many, so there the chunks run in the calling process, same result."""
+import threading
+
+import pytest
+
+from analysis import _batch
+
+TEXTS = ["停车位太少，排队时间长。", "建议增加窗口", None, "服务很好", "网上办理很方便，但是系统经常卡顿。", "无"]
+
+
+@pytest.fixture
+def pools(monkeypatch):
+    """The process pools `_batch` opens (with their worker count), the real pool still used."""
+    opened = []
+    real = _batch.ProcessPoolExecutor
+
+    def spy(workers, **kwargs):
+        opened.append(workers)
+        return real(workers, **kwargs)
+
+    monkeypatch.setattr(_batch, "ProcessPoolExecutor", spy)
+    monkeypatch.setattr(_batch, "CHUNK", 2)
+    return opened
+
+
+@pytest.fixture
+def other_thread():
+    """A second thread alive in this process while the test runs (as the job queue's are)."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join()
+
+
+def _plain(prepared: _batch.Prepared) -> tuple:
+    return prepared.rows, prepared.originals, prepared.sentences, prepared.quotes
+
+
+def test_one_thread_forks_workers(pools):
+    assert threading.active_count() == 1 and _batch.can_fork()
+    forked = _batch.statements(TEXTS, names=["王伟"], workers=2)
+    assert pools == [2]
+    assert _plain(forked) == _plain(_batch.statements(TEXTS, names=["王伟"], workers=1))
+
+
+def test_with_another_thread_the_work_stays_in_this_process(pools, other_thread):
+    assert not _batch.can_fork()
+    assert _batch.workers_for(1_000_000) == 1
+    # asked for two workers all the same (analyze(workers=2) from a job's thread): no fork
+    here = _batch.statements(TEXTS, names=["王伟"], workers=2)
+    assert pools == []
+    assert _plain(here) == _plain(_batch.statements(TEXTS, names=["王伟"], workers=1))
