@@ -79,7 +79,7 @@ def test_the_field_free_rules_looked_at_once_are_the_rules(real):
 
 def test_ngram_counts_in_one_pass_are_scikit_learns(real):
     vectorizer = StatementKinds(encoder=None).fit().vectorizer_
-    texts = _kinds_learned.masked(real) + ["", " ", "A  B\tc", "ＡＢ  ａ"]
+    texts = _kinds_learned.masked(real) + ["", " ", "A  B\tc", "ＡＢ  ａ", "好😀好😀", "a\ud800b", "一"]
     fast, slow = _kinds_learned.ngrams(vectorizer, texts), vectorizer.transform(texts)
     assert fast.shape == slow.shape and (fast != slow).nnz == 0
     assert np.array_equal(fast.indptr, slow.indptr) and np.array_equal(fast.indices, slow.indices)
