@@ -267,15 +267,15 @@ class StatementKinds(BaseEstimator):
             if not ok:
                 # praise without evidence that says nothing ("不胜感激！", "我就不重复了") is none
                 nothing = kind == PRAISE and _evidence.none_allowed(texts[i], None)[0]
-                kinds[i] = NONE if nothing else self._fallback(texts[i], fields[i])
+                kinds[i] = NONE if nothing else self._fallback(texts[i], fields[i], memo)
                 vetoed[i] = (str(kind), why)
         return kinds, rules, X, open_, vetoed
 
-    def _fallback(self, text: str, field: str | None) -> str:
+    def _fallback(self, text: str, field: str | None, memo: dict | None = None) -> str:
         """The kind of a statement whose praise or none call lacked evidence: what the rules say
         of it without its courtesy if that is an issue, else the field's kind, else problem (a
-        request without a field: suggestion)."""
-        kind = self._content(_evidence.without_courtesy(text), field)[0]
+        request without a field: suggestion). `memo`: `_explain`'s, whose cues it reuses."""
+        kind = self._content(_evidence.without_courtesy(text), field, memo)[0]
         if kind in (PROBLEM, SUGGESTION):
             return kind
         prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
@@ -311,12 +311,12 @@ class StatementKinds(BaseEstimator):
         a statement judged with its field and on its text alone is looked at once."""
         state = memo.get(text) if memo is not None else None
         if state is None:
-            state = self._settle(text)
+            state = self._settle(text, memo)
             if memo is not None:
                 memo[text] = state
         return state[0] or self._by_field(field, *state[1:])
 
-    def _settle(self, text: str) -> tuple:
+    def _settle(self, text: str, memo: dict | None = None) -> tuple:
         """What the rules decide whatever the field: (decision, …), or (None, what `_by_field` needs)."""
         bare = _bare(text)
         if not bare or (len(bare) <= 40 and _NO_CONTENT.search(bare)):  # nothing-to-say is short
@@ -327,16 +327,26 @@ class StatementKinds(BaseEstimator):
         if contrast and praise_cue(text[:contrast.start()]):
             tail = text[contrast.end():]
             if len(_CJK.findall(tail)) >= 3:
-                kind, _, cue = self._content(tail, field=None)
+                kind, _, cue = self._content(tail, None, memo)
                 said = contrast.group(0).strip("，,；;。 ")
                 return ((kind if kind != PRAISE else PROBLEM), "contrast", f"{said}…{cue}"), "", False, None
-        return self._cues(text)
+        return self._cues(text, memo)
 
-    def _content(self, text: str, field: str | None) -> tuple[str, str, str]:
-        state = self._cues(text)
+    def _content(self, text: str, field: str | None, memo: dict | None = None) -> tuple[str, str, str]:
+        state = self._cues(text, memo)
         return state[0] or self._by_field(field, *state[1:])
 
-    def _cues(self, text: str) -> tuple:
+    def _cues(self, text: str, memo: dict | None = None) -> tuple:
+        """The cues' decision, or what `_by_field` needs; once per text in `memo` (under (text,): a
+        statement's cues serve its call and the fallback of a call that lacked evidence)."""
+        state = memo.get((text,)) if memo is not None else None
+        if state is None:
+            state = self._look_up_cues(text)
+            if memo is not None:
+                memo[(text,)] = state
+        return state
+
+    def _look_up_cues(self, text: str) -> tuple:
         # cues are looked up only when the decision needs them: this runs on every statement
         opened = _OPENERS.sub("", text.strip())
         strong = _strong_problem(text)
@@ -349,8 +359,9 @@ class StatementKinds(BaseEstimator):
             return (PRAISE, "praise", praise), opened, strong, wish  # "提高了不少" holds 少: a strong cue outweighs praise
         # praise the evidence check clears, in words the rules' list lacks ("老人们都说好") or past a problem
         # word ("虽然还有一些不足，但…老百姓是满意的", "帮了我们大忙…渡过了难关"): the praise stands
-        if not wish and (praise or _evidence.praise_evidence(text)) and _evidence.praise_allowed(text, None, praise_cue)[0]:
-            return (PRAISE, "praise", praise or _evidence.praise_evidence(text)), opened, strong, wish
+        evidence = "" if wish else praise or _evidence.praise_evidence(text)
+        if evidence and _evidence.praise_allowed(text, None, praise_cue)[0]:
+            return (PRAISE, "praise", evidence), opened, strong, wish
         return None, opened, strong, wish, text
 
     def _by_field(self, field: str | None, opened: str, strong: bool, wish, text: str) -> tuple[str, str, str]:
