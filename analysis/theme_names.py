@@ -251,7 +251,13 @@ def _word_share(members: Sequence[str], cut) -> dict[str, float]:
     words: Counter = Counter()
     for m in members:
         words.update(set(key_words(m, cut)))
-    return {w: sum(w in m for m in members) / len(members) for w in words}
+    # each member's substrings of the words' lengths, against the words: `w in m` for every pair, faster
+    said = dict.fromkeys(words, 0)
+    lengths = sorted({len(w) for w in words})
+    for m in members:
+        for w in said.keys() & {m[i:i + n] for n in lengths for i in range(len(m) - n + 1)}:
+            said[w] += 1
+    return {w: said[w] / len(members) for w in words}
 
 
 def _said_enough(w: str, share: dict[str, float], members: Sequence[str]) -> bool:
@@ -297,8 +303,10 @@ def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
     options = [(w,) for w in words] + [(a, b) for i, a in enumerate(words) for b in words[i + 1:]
                                        if a not in b and b not in a]
 
+    said_by = {w: {i for i, m in enumerate(members) if w in m} for w in words}  # members that say each word
+
     def covered(option) -> float:
-        return sum(any(w in m for w in option) for m in members) / n
+        return len(set().union(*(said_by[w] for w in option))) / n
 
     def value(option):
         # past two thirds, more coverage adds nothing: then nouns ("A、B方面" reads as a topic,

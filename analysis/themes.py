@@ -293,12 +293,15 @@ class ThemeClusterer(BaseEstimator):
             vocab = vec.get_feature_names_out()
         vocab = np.asarray(vocab)
         scores = c_tf_idf(counts, theme_of, n_themes)
-        keep = np.fromiter((is_keyword(str(w)) for w in vocab), dtype=bool, count=len(vocab))
-        scores[:, ~keep] = 0
-        out = []
+        out = []  # is_keyword asked of the words looked at (each theme's best), not of the whole vocabulary
         for row in scores:
-            top = np.argsort(-row, kind="stable")[: self.n_keywords]
-            out.append([str(vocab[j]) for j in top if row[j] > 0])
+            words: list[str] = []
+            for j in np.argsort(-row, kind="stable"):  # best first; the first n_keywords keywords that score
+                if not row[j] > 0 or len(words) == self.n_keywords:
+                    break
+                if is_keyword(str(vocab[j])):
+                    words.append(str(vocab[j]))
+            out.append(words)
         return out
 
     def _cut(self, text: str) -> list[str]:
