@@ -35,7 +35,8 @@ from .embed import WordCounts
 from .privacy import mask_text
 from .text import to_statements
 
-CHUNK = 10_000  # rows or statements per chunk: bounds a chunk's memory, balances the workers
+CHUNK = 10_000  # rows or statements per chunk at most: bounds a chunk's memory
+SPREAD = 8  # chunks per worker at least: the workers finish together (5 chunks on 2 workers left one idle for a fifth)
 PARALLEL_MIN = 8_000  # fewer: forking costs more than it saves
 
 
@@ -127,9 +128,10 @@ _WARM_UP = ("组建海外纠纷应对工作站", "服务很好，但是停车位
 def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None):
     """`work(key, start, stop)` over chunks of range(n), in order; in `workers` forked processes
     (in this one when forking is not safe here: `can_fork`)."""
-    spans = [(start, min(start + CHUNK, n)) for start in range(0, n, CHUNK)]
     if workers > 1 and not can_fork():
         workers = 1
+    size = CHUNK if workers <= 1 else max(1, min(CHUNK, -(-n // (workers * SPREAD))))
+    spans = [(start, min(start + size, n)) for start in range(0, n, size)]
     key = next(_KEYS)
     _JOBS[key] = job
     try:
