@@ -16,7 +16,7 @@ Workers are forked only from a process with one thread (`can_fork`). A child of 
 only the thread that forked: a lock another thread held at that moment (jieba's, the logging
 module's, a database driver's, the allocator's) stays held in the child for ever, and the child can
 hang on it. Under `pingjia serve` and the job queue the analysis runs in a thread of a process with
-many, so there the work runs in the calling process, in the same chunks, with the same result.
+many, so there the work runs in the calling process, chunk by chunk, with the same result.
 
 Chunks are bounded (`CHUNK`) in one process too: the kind model's n-gram features for a
 million statements at once would cost gigabytes.

@@ -12,7 +12,6 @@ A multinomial logistic regression over these decides what the sure rules leave o
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import json
 import os
@@ -158,14 +157,23 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
 
 
-@functools.lru_cache(maxsize=4)
+_GRAMS: dict[int, tuple[dict, list]] = {}  # id(vocabulary_) → (that vocabulary, its keys): a few fitted models a process
+
+
 def _gram_columns(vectorizer: TfidfVectorizer) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For n = 1, 2, 3: the vocabulary's n-grams as sorted keys (`_key`) and their columns."""
+    """For n = 1, 2, 3: the vocabulary's n-grams as sorted keys (`_key`) and their columns; made once
+    per vocabulary (kept with it, so that its id stays its own)."""
+    vocabulary = vectorizer.vocabulary_
+    kept = _GRAMS.get(id(vocabulary))
+    if kept is not None and kept[0] is vocabulary:
+        return kept[1]
     out = []
     for n in (1, 2, 3):
-        grams = [(int(_key(_codes(g), n)[0]), j) for g, j in vectorizer.vocabulary_.items() if len(g) == n]
-        grams.sort()
+        grams = sorted((int(_key(_codes(g), n)[0]), j) for g, j in vocabulary.items() if len(g) == n)
         out.append((np.array([k for k, _ in grams], dtype=np.int64), np.array([j for _, j in grams], dtype=np.int64)))
+    if len(_GRAMS) >= 4:
+        _GRAMS.clear()
+    _GRAMS[id(vocabulary)] = (vocabulary, out)
     return out
 
 
