@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from ._regex_guard import guarded
+
 _PUNCT = re.compile(r"[\s，,。.！!？?；;：:、…~\-—/\\\"'“”‘’()（）【】\[\]]+")
 _NO_CONTENT = re.compile(
     r"^(?:目前|暂时|暂|现在|其他|其它|别的|另外)?(?:我|我们|本人|本单位)?(?:没有|没|无|暂无|尚无|并无)"
@@ -91,6 +93,8 @@ _PROBLEM = re.compile(
 PROBLEM_CUES = _PROBLEM
 PROPOSAL_START = _SUGGEST_START
 PROPOSAL_VERBS = re.compile(_SUGGEST_START.pattern.replace("^", "", 1))
+# searched in every statement: each with a look-ahead for what it can start with (same matches)
+_NO_CONTENT, _SUGGEST_ANY, _PRAISE, PROPOSAL_VERBS = map(guarded, (_NO_CONTENT, _SUGGEST_ANY, _PRAISE, PROPOSAL_VERBS))
 # a proposal the rules decide alone: one that opens with 建议/希望/恳请/呼吁, or a wish told as "if only"
 # ("如果能装上电梯…就再好不过了", "要是…就好了"), which no complaint is phrased as
 _OPENING_WISH = re.compile(r"^(?:(?:我们|我|个人|本人)?(?:建议|希望|恳请|呼吁)|"

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ._regex_guard import guarded
+
 # Greetings, addresses, thanks and sign-offs: the politeness of a letter, not an opinion.
 COURTESY = re.compile(
     r"(?:尊敬|敬爱|亲爱)的[^，,：:！!。；;\s]{0,16}?(?:领导|书记|市长|县长|区长|镇长|局长|厅长|主任|部长|"
@@ -256,6 +258,10 @@ _TURN = re.compile(r"虽然|虽说|尽管|总的来说|总体(?:来看|上)|以�
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
 _NEGATION = re.compile(r"[不没未无别非莫勿]")
 _DEMAND = re.compile(r"必须|应当|应该|才能|才可以|要求|加强|不能光|光喊")
+# searched in (nearly) every statement: each with a look-ahead for what it can start with (same matches)
+PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED, HEARSAY, _TO_DO, \
+    _RAISED = map(guarded, (PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON,
+                            ACHIEVED, HEARSAY, _TO_DO, _RAISED))
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
 
 
@@ -276,6 +282,8 @@ def cjk_len(text: str) -> int:
 def _thanks_for(text: str) -> str:
     """Thanks for a named thing done ("对市局这几年的工作表示感谢", "帮我们打赢了官司，非常感谢"):
     an affirmation, unlike thanks for reading. Looked up in the text with its courtesy."""
+    if "谢" not in text and "感" not in text:  # every branch thanks (感谢, 谢意, 感激, 谢谢)
+        return ""
     m = THANKS_FOR.search(text)
     return m.group(0) if m else ""
 
