@@ -79,13 +79,11 @@ _NOUNISH = ("n", "vn", "nz", "ng", "an")
 
 def key_words(name: str, cut) -> list[str]:
     """The content words of a name, in order: what its members must say."""
-    out = []
-    for w in cut(name):
-        w = w.strip()
-        if len(w) >= 2 and is_keyword(w) and w not in GENERIC and MASK not in w \
-                and not any(c.isdigit() for c in w):
-            out.append(w)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(w for w in (w.strip() for w in cut(name)) if _key(w)))
+
+
+def _key(w: str) -> bool:
+    return len(w) >= 2 and is_keyword(w) and w not in GENERIC and MASK not in w and not any(c.isdigit() for c in w)
 
 
 def detail_words(name: str, cut) -> list[str]:
@@ -290,12 +288,21 @@ def _score(span, where, central, kind, members, share, rank, cut, taken) -> floa
     return score
 
 
+def topic_word(word: str, cut) -> bool:
+    """A word a composed name can list (A、B方面的问题): a key word, complete alone, and a thing or
+    an action: no adjective or adverb (一般、严重) stands in a list name. `analysis.themes` cuts
+    themes where their members share such words."""
+    return _key(word) and _listable(word, cut)
+
+
+def _listable(word: str, cut) -> bool:
+    return complete(word, cut) and (not word_tag(word).startswith(("a", "d")) or word_tag(word) == "an")
+
+
 def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
     """A name composed from the one or two words that cover most members (see the docstring)."""
     n = len(members)
-    # topics are things and actions: no adjective (一般、严重) stands in a list name
-    words = [w for w, s in share.items() if s * n >= min(2, n) and complete(w, cut)
-             and (not word_tag(w).startswith(("a", "d")) or word_tag(w) == "an")]
+    words = [w for w, s in share.items() if s * n >= min(2, n) and _listable(w, cut)]
     # the best-covering words first; ties: the more distinctive (c-TF-IDF rank), then shorter
     words.sort(key=lambda w: (-share[w], rank.get(w, len(rank)), len(w), w))
     words = words[:12]
