@@ -3,6 +3,7 @@
     PYTHONPATH=. python benchmarks/theme_names.py demo                    # corpus/demo, seed plan, fields
     PYTHONPATH=. python benchmarks/theme_names.py citizen                 # shared citizen_messages_dev.csv
     PYTHONPATH=. python benchmarks/theme_names.py news --sample 2000      # shared thucnews_titles_dev.csv, --themes 10
+    PYTHONPATH=. python benchmarks/theme_names.py shopping --sample 1000  # shared shopping reviews, their plan
     PYTHONPATH=. python benchmarks/theme_names.py --json analysis.json    # judge an analysis already written
     PYTHONPATH=. python benchmarks/theme_names.py citizen --themes 30     # finer themes (a secondary line)
 
@@ -64,6 +65,7 @@ NOUNISH = ("n", "vn", "nz", "ng", "an")
 # when not even two members say one word
 MIXED = "多方面"
 DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
+HEAD_FOLLOWS = frozenset("的 之 地 得 们".split())  # after a phrase cut from its head: 有资质|的机构
 BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 把 被 将 对 给 让 使".split())
 
 
@@ -97,7 +99,8 @@ def _sits_well(name: str, member: str, cut) -> bool:
             # a phrase ending on a verb with its object after it in the member (提高|处罚力度) is cut
             # (one word alone is a topic: 停车 in 停车收费)
             cut_object = j > i and word_tag(tokens[j]) == "v" and word_tag(after).startswith(("n", "v"))
-            if not (tag[0] and tag[1]) and not (tag[2] and tag[3]) and after not in "的之地得们" and not cut_object:
+            # (a phrase at the member's end has nothing after it: "" is in every string, not in this set)
+            if not (tag[0] and tag[1]) and not (tag[2] and tag[3]) and after not in HEAD_FOLLOWS and not cut_object:
                 return True
         pos = member.find(name, pos + 1)
     return False
@@ -220,6 +223,10 @@ def analysis_for(which: str, tmp: Path, sample: int, themes: int | None = None) 
                        "--field-column", "栏目", "--group-column", "单位类型")
     if which == "citizen":
         return run_cli(SHARED / "citizen_messages_dev.csv", tmp / "out", "--text-column", "text", *more)
+    if which == "shopping":
+        sample_csv(SHARED / "online_shopping_reviews.csv", tmp / "shopping.csv", sample, "text")
+        return run_cli(tmp / "shopping.csv", tmp / "out", "--text-column", "text", "--plan",
+                       str(Path(__file__).resolve().parent / "plans" / "shopping.toml"), *more)
     if which == "news":
         with (SHARED / "thucnews_titles_dev.csv").open(encoding="utf-8") as f:
             column = next(csv.reader(f))[0]
@@ -258,9 +265,9 @@ def verdict(theme: dict, faults: list[str], best: int) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("set", nargs="?", choices=["demo", "citizen", "news"])
+    ap.add_argument("set", nargs="?", choices=["demo", "citizen", "shopping", "news"])
     ap.add_argument("--json", help="judge an analysis.json already written")
-    ap.add_argument("--sample", type=int, default=2000)
+    ap.add_argument("--sample", type=int, default=2000, help="rows sampled (news, shopping)")
     ap.add_argument("--save", help="keep the analysis.json here")
     ap.add_argument("--themes", type=int, help="the CLI's --themes (a secondary line: users' runs use the default)")
     args = ap.parse_args()
