@@ -53,6 +53,10 @@ GENERIC = frozenset(
     "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么 肯定 "
     # what a letter to the authorities asks for, not what it is about
     "解答 答复 回复 疑问 解决问题 是不是 您们好 你们好 只能 多方面".split())
+# Generic words that still claim something of a theme's topic (a negation, a judgement, what one
+# knows or feels): a name holds one only when enough members say it (酒店也没有 over 14 members of
+# whom one says 没有 is that member's complaint).
+CLAIMS = frozenset("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是".split())
 # How a composed name ends, by the theme's kind: a topic (方面的…), a mixed theme (等多方面…), and
 # the second theme of a category about the same words (方面的其他…).
 _TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", None: ""}
@@ -88,9 +92,10 @@ def _key(w: str) -> bool:
 
 def detail_words(name: str, cut) -> list[str]:
     """The name's other words that say something of one story: a modifier, a number or a name
-    (二期 in 二期基金, 张家湾): they too must be said by enough members."""
-    return [w for w in dict.fromkeys(cut(name)) if len(w) >= 2 and w not in GENERIC
-            and word_tag(w)[:1] not in _FUNCTION_TAGS and not is_keyword(w)]
+    (二期 in 二期基金, 张家湾), or what it claims of its topic (酒店也没有, 知道酒店房间小): they
+    too must be said by enough members."""
+    return [w for w in dict.fromkeys(cut(name)) if w in CLAIMS or (
+        len(w) >= 2 and w not in GENERIC and word_tag(w)[:1] not in _FUNCTION_TAGS and not is_keyword(w))]
 
 
 def says(member: str, words: Sequence[str]) -> bool:
