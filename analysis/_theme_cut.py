@@ -122,12 +122,3 @@ def pool_strays(labels: np.ndarray, C: np.ndarray, coherence: Coherence, min_siz
             out[i] = kept[max(fits, key=lambda k: near[j, k])]
     return out
 
-
-def pool_mute(labels: np.ndarray, coherence: Coherence) -> np.ndarray:
-    """Statements alone in their theme that say no word a name can be built from (很好, 还行)
-    pooled into one theme (labelled -1): no name can say what each of them is about."""
-    out = labels.copy()
-    sizes = np.bincount(labels)
-    mute = np.asarray(coherence.said.sum(axis=1)).ravel() == 0
-    out[(sizes[labels] == 1) & mute] = -1
-    return out

@@ -24,9 +24,10 @@ share no words (citizen messages: 3 themes of 200-300). So the themes are cut at
 similarity where their members share words (`analysis._theme_cut.coherent_cut`): average-linkage
 clusters of the vectors centred on the block's mean (what every statement of the domain shares
 taken out, what tells issues apart left), a cluster split again while its members share no 1-2
-words said by two thirds of them. In 未归类 an issue raised once is a theme of one (those that
-say nothing a name can hold, 很好, form one theme); in a plan category a statement left alone
-joins the theme whose shared words it says, else the category's one "其他" theme, listed last.
+words said by two thirds of them. In 未归类 an issue raised once is a theme of one (pooled, those
+that say no word a name can hold would reach staff as one new issue "其他问题" of dozens); in a plan
+category a statement left alone joins the theme whose shared words it says, else the category's
+one "其他" theme, listed last.
 Larger categories, sparse TF-IDF (the fast path) and a fixed total (`n_themes`) keep the
 silhouette or the given k.
 """
@@ -47,7 +48,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
-from ._theme_cut import Coherence, centred, coherent_cut, pool_mute, pool_strays
+from ._theme_cut import Coherence, centred, coherent_cut, pool_strays
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
 from .plan import OTHER
@@ -248,9 +249,8 @@ class ThemeClusterer(BaseEstimator):
             elif not sp.issparse(X) and idx.size <= self.new_issue_max:
                 coherence = coherence or self._coherence(counts, vocabulary)
                 said = Coherence(coherence.said[idx])
-                if block == OTHER:  # a new issue raised once is a theme, unless it says nothing to name
+                if block == OTHER:  # a new issue raised once is a theme of one
                     labels = coherent_cut(R[idx], said, self.new_issue_distance)
-                    labels = pool_mute(labels, said)
                 else:  # in a plan category, strays go to "其他"
                     labels = coherent_cut(R[idx], said, self.theme_distance)
                     labels = pool_strays(labels, centred(R[idx]), said, self.min_theme)
