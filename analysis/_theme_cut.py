@@ -16,6 +16,7 @@ it says (the nearest of them); the rest form one theme of the category's other s
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import scipy.sparse as sp
@@ -122,3 +123,28 @@ def pool_strays(labels: np.ndarray, C: np.ndarray, coherence: Coherence, min_siz
             out[i] = kept[max(fits, key=lambda k: near[j, k])]
     return out
 
+
+
+def join_answers(labels: np.ndarray, rows: np.ndarray, coherence: Coherence) -> np.ndarray:
+    """A statement that says no word a name can be built from (期待回复, 三个坏了两个) and is alone
+    (a theme of one) or in "其他" (-1) joins the theme of another statement of its own answer
+    (`rows[i]`: the answer statement i was split from), when that theme of two or more still
+    shares its words with it: it is part of what its answer says there."""
+    out = labels.copy()
+    sizes = Counter(labels.tolist())
+    mute = np.asarray(coherence.said.sum(axis=1)).ravel() == 0
+    by_row: dict = {}
+    for i, r in enumerate(rows):
+        by_row.setdefault(r, []).append(i)
+    for i in np.flatnonzero(mute):
+        if labels[i] >= 0 and sizes[labels[i]] > 1:
+            continue
+        for j in by_row[rows[i]]:
+            t = labels[j]
+            if j == i or t < 0 or sizes[t] < 2:
+                continue
+            members = np.append(np.flatnonzero(out == t), i)
+            if coherence.cover(members):
+                out[i] = t
+                break
+    return out

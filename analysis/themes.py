@@ -48,7 +48,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
-from ._theme_cut import Coherence, centred, coherent_cut, pool_strays
+from ._theme_cut import Coherence, centred, coherent_cut, join_answers, pool_strays
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
 from .plan import OTHER
@@ -210,7 +210,8 @@ class ThemeClusterer(BaseEstimator):
     def fit(self, texts: Sequence[str], categories: Sequence[str] | None = None, *,
             embeddings=None, groups: Sequence[str | None] | None = None,
             order: Sequence[str] | None = None, counts=None, vocabulary=None,
-            kinds: Sequence[str] | None = None, quotes: Sequence[str] | None = None):
+            kinds: Sequence[str] | None = None, quotes: Sequence[str] | None = None,
+            rows: Sequence[int] | None = None):
         """Cluster `texts` (the statements' text, personal data already masked) within each category.
 
         `categories[i]`: statement i's category id (None: everything is "other");
@@ -222,7 +223,8 @@ class ThemeClusterer(BaseEstimator):
         found by topic within each category, whatever the kinds; each theme says its mix
         (`kinds`: problem/suggestion/praise → count) and its `kind`, the most common one
         (problem on a tie; None without kinds); `quotes[i]`: the text shown as statement i's quote
-        (default: `texts[i]`).
+        (default: `texts[i]`); `rows[i]`: the answer statement i was split from (a statement that
+        says nothing a name can hold joins its answer's theme, `_theme_cut.join_answers`).
         """
         texts = list(texts)
         n = len(texts)
@@ -254,6 +256,8 @@ class ThemeClusterer(BaseEstimator):
                 else:  # in a plan category, strays go to "其他"
                     labels = coherent_cut(R[idx], said, self.theme_distance)
                     labels = pool_strays(labels, centred(R[idx]), said, self.min_theme)
+                if rows is not None:
+                    labels = join_answers(labels, np.asarray(rows)[idx], said)
             else:
                 labels = self._choose(R[idx])
             # number themes by size, largest first, ties by first statement; "其他" (-1) last

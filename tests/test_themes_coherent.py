@@ -85,3 +85,17 @@ def test_each_theme_name_passes_the_rubric_when_members_share_words():
         assert rubric.judge(theme["label"], members, CUT) == [], (theme["label"], members)
     assert theme_name(["加强跨区域执法协作"], [], CUT)[0] == "加强跨区域执法协作"
     assert rubric.judge("加强跨区域执法协作", ["加强跨区域执法协作"], CUT) == []  # a phrase at the end is not cut
+
+
+def test_a_statement_that_says_nothing_nameable_joins_its_own_answer_theme():
+    """期待回复 split from a message about 停车 goes with that message's theme, not alone as a new
+    issue named 其他问题; with no answer given, it stays alone."""
+    X, texts, truth = domain_statements(per_topic=(6, 4), loners=1, apart=5.0)
+    texts[-1] = "期待回复。"
+    rows = list(range(len(texts)))
+    rows[-1] = rows[2]  # the same answer as a 停车 statement
+    alone = ThemeClusterer().fit(texts, ["other"] * len(texts), embeddings=X)
+    joined = ThemeClusterer().fit(texts, ["other"] * len(texts), embeddings=X, rows=rows)
+    assert alone.labels_[-1] not in (alone.labels_[0], alone.labels_[6])
+    assert joined.labels_[-1] == joined.labels_[2]
+    assert list(joined.labels_[:-1]) == list(alone.labels_[:-1])
