@@ -134,8 +134,8 @@ def join_answers(labels: np.ndarray, rows: np.ndarray, coherence: Coherence) -> 
     sizes = Counter(labels.tolist())
     mute = np.asarray(coherence.said.sum(axis=1)).ravel() == 0
     by_row: dict = {}
-    for i, r in enumerate(rows):
-        by_row.setdefault(r, []).append(i)
+    for k, r in enumerate(rows):
+        by_row.setdefault(r, []).append(k)
     for i in np.flatnonzero(mute):
         if labels[i] >= 0 and sizes[labels[i]] > 1:
             continue
