@@ -180,7 +180,8 @@ def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories,
         clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state)
         clusterer.fit(texts_c, labels[idx], embeddings=X, groups=row_groups,
                       order=[c.id for c in categories] + [OTHER], counts=counts, vocabulary=vocabulary,
-                      kinds=[kinds[i] for i in idx], quotes=[batch.quotes[i] for i in idx])
+                      kinds=[kinds[i] for i in idx], quotes=[batch.quotes[i] for i in idx],
+                      rows=[rows[i] for i in idx])
         themes = cast(list[ThemeResult], clusterer.themes_)
         theme_of[idx] = clusterer.labels_
         del clusterer

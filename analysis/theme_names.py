@@ -53,6 +53,10 @@ GENERIC = frozenset(
     "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么 肯定 "
     # what a letter to the authorities asks for, not what it is about
     "解答 答复 回复 疑问 解决问题 是不是 您们好 你们好 只能 多方面".split())
+# Generic words that still claim something of a theme's topic (a negation, a judgement, what one
+# knows or feels): a name holds one only when enough members say it (酒店也没有 over 14 members of
+# whom one says 没有 is that member's complaint).
+CLAIMS = frozenset("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是".split())
 # How a composed name ends, by the theme's kind: a topic (方面的…), a mixed theme (等多方面…), and
 # the second theme of a category about the same words (方面的其他…).
 _TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", None: ""}
@@ -79,20 +83,19 @@ _NOUNISH = ("n", "vn", "nz", "ng", "an")
 
 def key_words(name: str, cut) -> list[str]:
     """The content words of a name, in order: what its members must say."""
-    out = []
-    for w in cut(name):
-        w = w.strip()
-        if len(w) >= 2 and is_keyword(w) and w not in GENERIC and MASK not in w \
-                and not any(c.isdigit() for c in w):
-            out.append(w)
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(w for w in (w.strip() for w in cut(name)) if _key(w)))
+
+
+def _key(w: str) -> bool:
+    return len(w) >= 2 and is_keyword(w) and w not in GENERIC and MASK not in w and not any(c.isdigit() for c in w)
 
 
 def detail_words(name: str, cut) -> list[str]:
     """The name's other words that say something of one story: a modifier, a number or a name
-    (二期 in 二期基金, 张家湾): they too must be said by enough members."""
-    return [w for w in dict.fromkeys(cut(name)) if len(w) >= 2 and w not in GENERIC
-            and word_tag(w)[:1] not in _FUNCTION_TAGS and not is_keyword(w)]
+    (二期 in 二期基金, 张家湾), or what it claims of its topic (酒店也没有, 知道酒店房间小): they
+    too must be said by enough members."""
+    return [w for w in dict.fromkeys(cut(name)) if w in CLAIMS or (
+        len(w) >= 2 and w not in GENERIC and word_tag(w)[:1] not in _FUNCTION_TAGS and not is_keyword(w))]
 
 
 def says(member: str, words: Sequence[str]) -> bool:
@@ -290,12 +293,21 @@ def _score(span, where, central, kind, members, share, rank, cut, taken) -> floa
     return score
 
 
+def topic_word(word: str, cut) -> bool:
+    """A word a composed name can list (A、B方面的问题): a key word, complete alone, and a thing or
+    an action: no adjective or adverb (一般、严重) stands in a list name. `analysis.themes` cuts
+    themes where their members share such words."""
+    return _key(word) and _listable(word, cut)
+
+
+def _listable(word: str, cut) -> bool:
+    return complete(word, cut) and (not word_tag(word).startswith(("a", "d")) or word_tag(word) == "an")
+
+
 def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
     """A name composed from the one or two words that cover most members (see the docstring)."""
     n = len(members)
-    # topics are things and actions: no adjective (一般、严重) stands in a list name
-    words = [w for w, s in share.items() if s * n >= min(2, n) and complete(w, cut)
-             and (not word_tag(w).startswith(("a", "d")) or word_tag(w) == "an")]
+    words = [w for w, s in share.items() if s * n >= min(2, n) and _listable(w, cut)]
     # the best-covering words first; ties: the more distinctive (c-TF-IDF rank), then shorter
     words.sort(key=lambda w: (-share[w], rank.get(w, len(rank)), len(w), w))
     words = words[:12]

@@ -10,19 +10,26 @@ problems and suggestions about one issue share a theme, which counts its mix.
 Clustering: spectral clustering on a cosine k-nearest-neighbour graph for dense
 representations up to `spectral_max` statements (short texts form curved, uneven
 clusters that k-means on raw vectors cuts badly); mini-batch k-means for larger inputs
-or sparse TF-IDF (reduced by truncated SVD first). The number of themes per category is
-chosen by the cosine silhouette over 2..`max_themes`; a category stays one theme when no
+or sparse TF-IDF (reduced by truncated SVD first). Past `new_issue_max` (below), the number of
+themes per category is chosen by the cosine silhouette over 2..`max_themes`; a category stays one theme when no
 split beats `min_silhouette`. `n_themes` fixes the total instead, distributed across
 categories in proportion to their size (every category keeps at least one).
 
-New issues (未归类/新问题, up to `new_issue_max` statements on sentence vectors, number of themes
-not fixed) are found otherwise: each theme there is one issue staff may act on, so it must hold
-one topic, and adding or removing an answer should not redraw them all. The silhouette over a
-few dozen statements of one domain is nearly flat, so its best k jumped (the demo's 40
-statements: 5 themes; leaving out any one statement, anywhere from 2 to 8) and its themes mixed
-topics. They are cut at a fixed similarity instead (`new_issue_themes`): average-linkage
+Up to `new_issue_max` statements per category on sentence vectors (every interactive run), the
+number of themes is not fixed but found where the themes can be named truly (issue 24 item 4:
+two thirds of the members say the name's words). The silhouette over a few dozen statements of
+one domain is nearly flat, so its best k jumped (the demo's 40 new issues: 5 themes; leaving out
+any one statement, anywhere from 2 to 8), and over hundreds it chose a few heaps whose members
+share no words (citizen messages: 3 themes of 200-300). So the themes are cut at a fixed
+similarity where their members share words (`analysis._theme_cut.coherent_cut`): average-linkage
 clusters of the vectors centred on the block's mean (what every statement of the domain shares
-taken out, what tells issues apart left). An issue raised once is a theme of one.
+taken out, what tells issues apart left), a cluster split again while its members share no 1-2
+words said by two thirds of them. In 未归类 an issue raised once is a theme of one (pooled, those
+that say no word a name can hold would reach staff as one new issue "其他问题" of dozens); in a plan
+category a statement left alone joins the theme whose shared words it says, else the category's
+one "其他" theme, listed last.
+Larger categories, sparse TF-IDF (the fast path) and a fixed total (`n_themes`) keep the
+silhouette or the given k.
 """
 from __future__ import annotations
 
@@ -33,7 +40,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
-from sklearn.cluster import AgglomerativeClustering, KMeans, MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.manifold import spectral_embedding
@@ -41,10 +48,11 @@ from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
+from ._theme_cut import Coherence, centred, coherent_cut, join_answers, pool_strays
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
 from .plan import OTHER
-from .theme_names import theme_name
+from .theme_names import theme_name, topic_word
 from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
@@ -104,17 +112,13 @@ def cluster(X, k: int, *, random_state: int = 0, spectral_max: int = 6000) -> np
 
 
 def new_issue_themes(X: np.ndarray, distance: float = 0.85) -> np.ndarray:
-    """New-issue themes of the rows of X (dense, unit rows): average-linkage clusters on the
-    cosine of the vectors centred on their mean, cut at `distance` (centred cosine distance; 0.85
-    keeps members about 0.15 alike after the shared direction is removed). Chosen on the demo's
-    未归类 statements for topic coherence and for how little leaving one answer out changes them
-    (benchmarks/RESULTS.md, "New-issue themes")."""
-    n = X.shape[0]
-    centred = normalize(X - X.mean(axis=0))
-    if n < 2 or not np.any(centred):
-        return np.zeros(n, dtype=int)
-    return AgglomerativeClustering(n_clusters=None, distance_threshold=distance, metric="cosine",
-                                   linkage="average").fit_predict(centred)
+    """New-issue themes of the rows of X (dense, unit rows) by distance alone: average-linkage
+    clusters on the cosine of the vectors centred on their mean, cut at `distance` (centred cosine
+    distance; 0.85 keeps members about 0.15 alike after the shared direction is removed). Chosen on
+    the demo's 未归类 statements for topic coherence and for how little leaving one answer out
+    changes them (benchmarks/RESULTS.md, "New-issue themes"). `ThemeClusterer` cuts the same tree
+    where members also share words (`analysis._theme_cut.coherent_cut`)."""
+    return coherent_cut(X, None, distance)
 
 
 def _allocate(sizes: dict[str, int], total: int) -> dict[str, int]:
@@ -150,8 +154,12 @@ class ThemeClusterer(BaseEstimator):
     min_size : a category needs twice this many statements before it is split.
     min_silhouette : the best split must beat this cosine silhouette, else one theme.
     new_issue_distance : where new-issue themes (未归类) are cut, see `new_issue_themes`.
-    new_issue_max : new-issue themes by that cut up to this many statements on sentence vectors
-        (above, or on TF-IDF, as any category's: the cut's distance is the sentence vectors').
+    theme_distance : the same for the themes of a plan category.
+    min_theme : in a plan category, a theme of fewer statements is dissolved (its statements join
+        a theme whose words they say, else "其他").
+    new_issue_max : themes by that cut (and by shared words) in a block of up to this many
+        statements on sentence vectors (above, or on TF-IDF, the silhouette: the cut's distance
+        is the sentence vectors').
     spectral_max : spectral clustering for dense inputs up to this many statements in
         all; beyond (or for sparse TF-IDF, the fast path) mini-batch k-means.
     embedder : used by `fit` when no embeddings are passed: an embedder from
@@ -160,13 +168,15 @@ class ThemeClusterer(BaseEstimator):
     """
 
     def __init__(self, n_themes=None, max_themes=8, min_size=3, min_silhouette=0.02,
-                 new_issue_distance=0.85, new_issue_max=1500, n_keywords=8, n_representatives=3, spectral_max=6000, embedder=None,
+                 new_issue_distance=0.85, theme_distance=0.85, min_theme=2, new_issue_max=1500, n_keywords=8, n_representatives=3, spectral_max=6000, embedder=None,
                  tokenizer=None, random_state=0):
         self.n_themes = n_themes
         self.max_themes = max_themes
         self.min_size = min_size
         self.min_silhouette = min_silhouette
         self.new_issue_distance = new_issue_distance
+        self.theme_distance = theme_distance
+        self.min_theme = min_theme
         self.new_issue_max = new_issue_max
         self.n_keywords = n_keywords
         self.n_representatives = n_representatives
@@ -200,7 +210,8 @@ class ThemeClusterer(BaseEstimator):
     def fit(self, texts: Sequence[str], categories: Sequence[str] | None = None, *,
             embeddings=None, groups: Sequence[str | None] | None = None,
             order: Sequence[str] | None = None, counts=None, vocabulary=None,
-            kinds: Sequence[str] | None = None, quotes: Sequence[str] | None = None):
+            kinds: Sequence[str] | None = None, quotes: Sequence[str] | None = None,
+            rows: Sequence[int] | None = None):
         """Cluster `texts` (the statements' text, personal data already masked) within each category.
 
         `categories[i]`: statement i's category id (None: everything is "other");
@@ -212,7 +223,8 @@ class ThemeClusterer(BaseEstimator):
         found by topic within each category, whatever the kinds; each theme says its mix
         (`kinds`: problem/suggestion/praise → count) and its `kind`, the most common one
         (problem on a tie; None without kinds); `quotes[i]`: the text shown as statement i's quote
-        (default: `texts[i]`).
+        (default: `texts[i]`); `rows[i]`: the answer statement i was split from (a statement that
+        says nothing a name can hold joins its answer's theme, `_theme_cut.join_answers`).
         """
         texts = list(texts)
         n = len(texts)
@@ -225,6 +237,9 @@ class ThemeClusterer(BaseEstimator):
         sizes = {c: int(np.sum(cats == c)) for c in present}
         quota = _allocate(sizes, self.n_themes) if self.n_themes and present else None
 
+        if counts is None and n:
+            counts, vocabulary = self._count(texts)
+        coherence = None
         local = np.zeros(n, dtype=int)
         blocks = []
         for block in present:
@@ -233,13 +248,21 @@ class ThemeClusterer(BaseEstimator):
                 k = quota[block]
                 labels = cluster_candidates(R[idx], [k], spectral=self.spectral_,
                                             random_state=self.random_state)[k]
-            elif block == OTHER and not sp.issparse(X) and idx.size <= self.new_issue_max:
-                labels = new_issue_themes(R[idx], self.new_issue_distance)
+            elif not sp.issparse(X) and idx.size <= self.new_issue_max:
+                coherence = coherence or self._coherence(counts, vocabulary)
+                said = Coherence(coherence.said[idx])
+                if block == OTHER:  # a new issue raised once is a theme of one
+                    labels = coherent_cut(R[idx], said, self.new_issue_distance)
+                else:  # in a plan category, strays go to "其他"
+                    labels = coherent_cut(R[idx], said, self.theme_distance)
+                    labels = pool_strays(labels, centred(R[idx]), said, self.min_theme)
+                if rows is not None:
+                    labels = join_answers(labels, np.asarray(rows)[idx], said)
             else:
                 labels = self._choose(R[idx])
-            # number themes by size, largest first, ties by first statement
+            # number themes by size, largest first, ties by first statement; "其他" (-1) last
             size_of = Counter(labels.tolist())
-            ranked = sorted(size_of, key=lambda t: (-size_of[t], int(np.flatnonzero(labels == t)[0])))
+            ranked = sorted(size_of, key=lambda t: (t < 0, -size_of[t], int(np.flatnonzero(labels == t)[0])))
             remap = {t: j for j, t in enumerate(ranked)}
             local[idx] = [remap[t] for t in labels]
             blocks.append((block, idx, len(ranked)))
@@ -280,17 +303,40 @@ class ThemeClusterer(BaseEstimator):
             self.themes_.append(theme)
         return self
 
+    def _count(self, texts):
+        """Word counts of the texts (statements × words) and the words."""
+        tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
+        vec = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False)
+        try:
+            return vec.fit_transform(texts), vec.get_feature_names_out()
+        except ValueError:  # nothing but stopwords
+            return sp.csr_matrix((len(texts), 0)), np.array([], dtype=object)
+
+    def _coherence(self, counts, vocabulary) -> Coherence:
+        """Which statements say which words a theme's name can be built from (`topic_word`),
+        wherever the word stands, as names are judged: 停车 is said inside 停车位 and 停车场 too."""
+        cut = (self.tokenizer if self.tokenizer is not None else ChineseTokenizer()).cut
+        counts = sp.csc_matrix(counts)
+        used = np.flatnonzero(np.diff(counts.indptr))
+        words = {str(vocabulary[j]): j for j in used}
+        keep = {w: k for k, w in enumerate(w for w in words if topic_word(w, cut))}
+        rows, cols = [], []
+        for w, j in words.items():  # each word holds itself and the kept words inside it
+            inside = {w[a:b] for a in range(len(w) - 1) for b in range(a + 2, len(w) + 1)}
+            for part in inside & keep.keys():
+                rows.append(j)
+                cols.append(keep[part])
+        holds = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                              shape=(counts.shape[1], len(keep)))
+        return Coherence(sp.csr_matrix(counts) @ holds)
+
     def _keywords(self, texts, theme_of, n_themes, counts=None, vocab=None) -> list[list[str]]:
         if not texts:
             return []
         if counts is None:
-            tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
-            vec = CountVectorizer(tokenizer=tokenizer, token_pattern=None, lowercase=False)
-            try:
-                counts = vec.fit_transform(texts)
-            except ValueError:  # nothing but stopwords
-                return [[] for _ in range(n_themes)]
-            vocab = vec.get_feature_names_out()
+            counts, vocab = self._count(texts)
+        if not counts.shape[1]:
+            return [[] for _ in range(n_themes)]
         vocab = np.asarray(vocab)
         scores = c_tf_idf(counts, theme_of, n_themes)
         out = []  # is_keyword asked of the words looked at (each theme's best), not of the whole vocabulary

@@ -198,3 +198,13 @@ def test_a_mixed_name_is_honest_only_when_it_is_well_formed():
     assert "fragment" in faults
     best, _ = rubric().best_cover(MIXED, CUT)
     assert rubric().verdict({"label": "是不是、疑问等多方面的问题", "size": 6}, faults, best) == "fail"
+
+
+def test_what_a_name_claims_is_said_by_enough_members():
+    """酒店也没有 over hotel statements of which one says 没有: 酒店 is shared, the claim is not."""
+    members = ["酒店也没有停车场。", "酒店位置很好，离地铁近。", "酒店早餐品种多。", "酒店房间干净。",
+               "酒店前台服务热情。", "酒店隔音一般。"]
+    name, words = theme_name(members, ["酒店"], CUT, kind="problem")
+    assert "没有" not in name and "酒店" in name
+    assert any(f.startswith("one member's") for f in rubric().judge("酒店也没有", members, CUT))
+    assert rubric().judge(name, members, CUT) == []
