@@ -13,11 +13,15 @@ flags that change what a character matches.
 """
 from __future__ import annotations
 
+import importlib
 import re
+from typing import Any
 
-try:  # the parser `re` compiles with (Python 3.11+); without it nothing is guarded
-    from re import _constants as _C
-    from re import _parser as _P
+_C: Any
+_P: Any
+try:  # the parser `re` compiles with (Python 3.11+, private); without it nothing is guarded
+    _C = importlib.import_module("re._constants")
+    _P = importlib.import_module("re._parser")
 except ImportError:  # pragma: no cover
     _C = _P = None
 
@@ -80,8 +84,8 @@ def _node(op, av) -> tuple[set[str] | None, bool]:
         return chars, nullable
     if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
         low, _high, sub = av
-        chars, nullable = _first(sub)
-        return (None, False) if chars is None else (chars, nullable or low == 0)
+        repeated, nullable = _first(sub)
+        return (None, False) if repeated is None else (repeated, nullable or low == 0)
     if op in (_C.AT, _C.ASSERT, _C.ASSERT_NOT):  # zero-width: the match's first character comes after
         return set(), True
     return None, False  # any character, a back reference, a conditional…
