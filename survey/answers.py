@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from sqlalchemy import bindparam, func, insert, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
@@ -198,7 +198,6 @@ class SessionFull(Exception):
     """The session already holds its cap of answers (`store_response(cap=...)`)."""
 
 
-_INSERT_RATINGS = insert(Rating.__table__)
 _COUNT = select(func.count()).select_from(Response.__table__).where(
     Response.__table__.c.session_id == bindparam("session_id"))
 
@@ -216,6 +215,70 @@ def _lock_session_row(session: EvaluationSession) -> None:
     db.session.execute(text("UPDATE evaluation_session SET status = status WHERE id = :id"), {"id": session.id})
 
 
+# The lock, the count and the commit sent together (PostgreSQL through psycopg 3): PL/pgSQL runs
+# each statement of the block with a fresh snapshot, so the count after the row lock sees every
+# answer committed before it, as _lock_session_row's separate statements do. Sent as three round
+# trips, the row lock was held while this thread waited for the interpreter between them: under a
+# burst of 50 phones the answers queued on it (POST p95 0.8 s, GET 0.2 s; benchmarks/load.py,
+# issue 25). Only integers are formatted in (the session's id and the cap).
+_FULL = "pingjia: session full"
+_CAP_AND_COMMIT = (
+    "DO $$BEGIN UPDATE {session} SET status = status WHERE id = {id}; "
+    "IF (SELECT count(*) FROM {response} WHERE session_id = {id}) > {cap} "
+    "THEN RAISE EXCEPTION '" + _FULL + "'; END IF; END$$; COMMIT")
+
+
+def _commit_under_cap_in_one_trip(session: EvaluationSession, cap: int) -> bool:
+    """Lock, count against `cap` and commit in one round trip where the database allows it
+    (False: not here, do it statement by statement). Raises SessionFull (rolled back) when the
+    session holds more than `cap` answers with this one. The ORM's own commit still follows: it
+    sends nothing more and ends the session's transaction as usual (the live wall hears of the
+    answer then)."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+        return False
+    statement = _CAP_AND_COMMIT.format(session=EvaluationSession.__table__.name, response=Response.__table__.name,
+                                       id=int(session.id), cap=int(cap))
+    try:
+        connection.exec_driver_sql(statement)  # no parameters: one simple query, all three statements
+    except DBAPIError as exc:
+        if _FULL not in str(exc.orig):
+            raise
+        db.session.rollback()
+        raise SessionFull() from None
+    return True
+
+
+def new_response(session: EvaluationSession, form: SurveyFormBase, source: str = SOURCE_PHONE) -> Response:
+    """The answer's row as the form gives it (not yet added to the database session)."""
+    return Response(
+        session_id=session.id,
+        submission_id=form.submission_id.data,
+        organisation=form.organisation.data or "",
+        organisation_type=form.organisation_type.data or "",
+        problems=form.problems.data or "",
+        suggestions=form.suggestions.data or "",
+        source=source,
+        is_demo=session.is_demo,
+    )
+
+
+def insert_ratings(answers: Iterable[tuple[Response, SurveyFormBase]]) -> None:
+    """The ratings of answers already flushed (they have ids), in one multi-row INSERT. As ORM
+    objects each was an INSERT … RETURNING of its own (7 statements a phone on SQLite), for ids
+    nothing here reads; as an executemany, on SQLite each row was a step of its own, each handing
+    the interpreter to another thread and waiting to get it back while the phones' write lock
+    (participate/writers.py) was held."""
+    scores = [{"response_id": response.id, "goal_id": goal_id, "score": score}
+              for response, form in answers for goal_id, score in form.scores().items()]
+    if scores:
+        db.session.execute(insert(Rating.__table__).values(scores))
+
+
+def count_answers(session_id: int) -> int:
+    return db.session.scalar(_COUNT, {"session_id": session_id}) or 0
+
+
 def store_response(session: EvaluationSession, form: SurveyFormBase,
                    source: str = SOURCE_PHONE, *, cap: int | None = None) -> tuple[Response, bool]:
     """Insert the answer, or return the one already stored under this submission id;
@@ -229,30 +292,16 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
     includes it): simultaneous answers wait for each other only for the count and the commit,
     not for each other's inserts (on PostgreSQL each statement is a round trip).
     """
-    response = Response(
-        session_id=session.id,
-        submission_id=form.submission_id.data,
-        organisation=form.organisation.data or "",
-        organisation_type=form.organisation_type.data or "",
-        problems=form.problems.data or "",
-        suggestions=form.suggestions.data or "",
-        source=source,
-        is_demo=session.is_demo,
-    )
+    response = new_response(session, form, source)
     # The answer itself goes through the ORM, whose flush is what announces it to the live wall
-    # (survey/wall/events.py); its ratings in one statement: as ORM objects each was an INSERT …
-    # RETURNING of its own (7 statements a phone on SQLite), for ids nothing here reads.
+    # (survey/wall/events.py); its ratings in one statement (insert_ratings).
     db.session.add(response)
     try:
         db.session.flush()
-        scores = [{"response_id": response.id, "goal_id": goal_id, "score": score}
-                  for goal_id, score in form.scores().items()]
-        if scores:
-            db.session.execute(_INSERT_RATINGS, scores)
-        if cap is not None:
+        insert_ratings([(response, form)])
+        if cap is not None and not _commit_under_cap_in_one_trip(session, cap):
             _lock_session_row(session)
-            stored = db.session.scalar(_COUNT, {"session_id": session.id}) or 0
-            if stored > cap:  # this answer is one of them
+            if count_answers(session.id) > cap:  # this answer is one of them
                 db.session.rollback()
                 raise SessionFull()
         db.session.commit()

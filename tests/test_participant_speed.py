@@ -3,6 +3,7 @@
 and submission id, every change staff make shows at once, and staff get their own page."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -90,46 +91,65 @@ def test_a_returning_phone_gets_the_id_it_stored(app, open_code):
     assert submission_id(again) == data["submission_id"]
 
 
-def test_sqlite_writers_queue_in_the_process_not_in_sqlite(app, open_code, monkeypatch, backend):
-    # SQLite's busy handler sleeps in steps of up to 100 ms; in a burst the phones' answers
-    # queue on a lock instead, one writer at a time (PostgreSQL writes concurrently).
+def test_sqlite_writers_take_turns_and_share_a_commit(app, open_code, monkeypatch, backend):
+    # SQLite's busy handler sleeps in steps of up to 100 ms; in a burst the phones' answers take
+    # turns in the process instead, one batch at a time, and the phones that arrive while a batch
+    # is being stored go together into the next one: one commit (one fsync) for them all.
     import threading
 
-    from survey.participate import routes
+    from survey.participate import writers
 
     if backend != "sqlite":
-        pytest.skip("PostgreSQL takes concurrent writers; the lock is for SQLite only")
+        pytest.skip("PostgreSQL takes concurrent writers; the turns are for SQLite only")
 
-    inside, most, entered = [0], [0], threading.Event()
-    real = routes.store_response
+    inside, most, sizes, first_in = [0], [0], [], threading.Event()
+    release = threading.Event()
+    real = writers._store_together
 
-    def store(session, form, **options):
+    def store(batch, cap):
         inside[0] += 1
         most[0] = max(most[0], inside[0])
-        if inside[0] > 1:
-            entered.set()
-        entered.wait(0.5)  # the first writer waits for a second one to get in beside it
+        sizes.append(len(batch))
+        first_in.set()
+        release.wait(10)  # the first batch is held until the other phones are waiting
         try:
-            return real(session, form, **options)
+            return real(batch, cap)
         finally:
             inside[0] -= 1
 
-    monkeypatch.setattr(routes, "store_response", store)
+    monkeypatch.setattr(writers, "_store_together", store)
+    commits = []
+    monkeypatch.setattr(writers.db.session, "commit", _counting(writers.db.session.commit, commits))
 
-    def phone():
+    def phone(n: int) -> None:
         client = app.test_client()
         html = client.get(f"/s/{open_code}").get_data(as_text=True)
         with app.app_context():
             session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
             data = valid_answer(session, csrf_token=csrf_token(html), submission_id=str(uuid.uuid4()),
-                                problems=f"第{uuid.uuid4().hex[:6]}号意见")  # the same text would count once
-        assert client.post(f"/s/{open_code}", data=data).status_code == 303
+                                problems=f"第{n}号意见")  # the same text would count once
+        statuses.append(client.post(f"/s/{open_code}", data=data).status_code)
 
-    phones = [threading.Thread(target=phone) for _ in range(3)]
-    for t in phones:
+    statuses: list[int] = []
+    phones = [threading.Thread(target=phone, args=(n,)) for n in range(4)]
+    phones[0].start()
+    assert first_in.wait(10)
+    for t in phones[1:]:
         t.start()
+    deadline = time.monotonic() + 10
+    while len(writers._WAITING) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
     for t in phones:
         t.join(60)
     with app.app_context():
-        assert db.session.query(Response).count() == 3
-    assert most[0] == 1
+        assert db.session.query(Response).count() == 4
+    assert statuses == [303] * 4
+    assert most[0] == 1 and sizes == [1, 3] and len(commits) == 2
+
+
+def _counting(function, calls: list):
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return function(*args, **kwargs)
+    return counted

@@ -16,8 +16,6 @@ Nothing a person typed may be lost or stored twice:
 """
 from __future__ import annotations
 
-import threading
-
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_limiter.errors import RateLimitExceeded
@@ -42,6 +40,7 @@ from ..models import EvaluationSession, Response
 from ..sessions import by_code
 from ..throttle import retry_after
 from . import page, repeats
+from .writers import store_answer
 
 bp = Blueprint("participate", __name__)
 
@@ -149,12 +148,6 @@ def survey(code: str):
     return _survey_page(session, form, expired=expired, previous=previous)
 
 
-# SQLite lets one connection write at a time; the others wait in its busy handler, which sleeps
-# in steps of up to 100 ms, so in a burst a phone's answer could wait far longer than the write
-# takes. Within one server process the writers queue on a lock instead (measured for issue 17).
-_SQLITE_WRITER = threading.Lock()
-
-
 def _store(session: EvaluationSession, form: SurveyFormBase):
     cap = current_app.config["SESSION_RESPONSE_MAX"]
     # What this request reads after the commit (the code, the stored id) is what it just read or
@@ -162,8 +155,7 @@ def _store(session: EvaluationSession, form: SurveyFormBase):
     db.session().expire_on_commit = False
     if db.engine.dialect.name != "sqlite":
         return store_response(session, form, cap=cap)
-    with _SQLITE_WRITER:
-        return store_response(session, form, cap=cap)
+    return store_answer(session, form, cap)  # several phones' answers to one commit (writers.py)
 
 
 def _survey_page(session: EvaluationSession, form: SurveyFormBase, organisations=None, **notices):
