@@ -83,6 +83,10 @@ def instrument(app, clock: Clock) -> list[str]:
         from survey.participate import page
     except ImportError:  # the code before issue 25 (profiled as the baseline): no page module
         page = None
+    try:
+        from survey.participate import writers
+    except ImportError:  # before the group commit
+        writers = None
 
     stages = [
         ("request in Flask", app, "wsgi_app"),
@@ -105,6 +109,10 @@ def instrument(app, clock: Clock) -> list[str]:
         ("template render", flask.templating, "_render"),
         ("repeat check", repeats, "claim"),
         ("answer: transaction", routes, "_store"),
+        ("answer: the batch (SQLite: group commit)", writers, "_store_together"),
+        ("answer: ratings", answers, "insert_ratings"),
+        ("answer: ratings", writers, "insert_ratings"),
+        ("answer: lock, count, commit in one trip (PostgreSQL)", answers, "_commit_under_cap_in_one_trip"),
         ("answer: lock the session row", answers, "_lock_session_row"),
         ("answer: flush", sqlalchemy.orm.Session, "flush"),
         ("answer: commit", sqlalchemy.orm.Session, "commit"),

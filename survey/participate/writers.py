@@ -55,6 +55,7 @@ class Stored(NamedTuple):
 class _Answer:
     session: EvaluationSession
     form: SurveyFormBase
+    engine: object = None
     done: bool = False
     result: tuple[Stored, bool] | None = None
     error: BaseException | None = None
@@ -67,15 +68,16 @@ def store_answer(session: EvaluationSession, form: SurveyFormBase, cap: int | No
     """answers.store_response for a phone on SQLite, committed together with the answers of the
     phones waiting at the same moment. Raises SessionFull as store_response does."""
     global _busy
-    answer = _Answer(session, form)
+    answer = _Answer(session, form, db.engine)
     with _TURN:
         _WAITING.append(answer)
         while _busy and not answer.done:
             _TURN.wait()
         if not answer.done:
             _busy = True
-            batch = _WAITING[:BATCH_MAX]
-            del _WAITING[:BATCH_MAX]
+            # Only answers to this thread's database (tests run several apps in one process).
+            batch = [a for a in _WAITING if a.engine is answer.engine][:BATCH_MAX]
+            _WAITING[:] = [a for a in _WAITING if a not in batch]
     if not answer.done:
         try:
             _store_batch(batch, cap)
