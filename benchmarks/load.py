@@ -166,10 +166,13 @@ class Tally:
     failed: int = 0  # participants who gave up
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    by_status: dict[int, list[float]] = field(default_factory=dict)
+
     def record(self, status: int, seconds: float) -> None:
         with self.lock:
             self.latencies.append(seconds)
             self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.by_status.setdefault(status, []).append(seconds)
 
 
 def request(port: int, method: str, path: str, tally: Tally, body: str | None = None,
@@ -380,7 +383,11 @@ def report(runs: list[Run], ceilings: list[Run], args) -> None:
     print()
     for run in runs:
         statuses = ", ".join(f"{status}: {n}" for status, n in sorted(run.tally.statuses.items()))
-        print(f"{run.name}: HTTP statuses {statuses}")
+        # The form (200) and the stored answer (303) apart: a tail from answers queueing shows here.
+        kinds = ", ".join(f"{kind} p50/p95 {percentile(run.tally.by_status.get(status, []), 50) * 1000:.0f}/"
+                          f"{percentile(run.tally.by_status.get(status, []), 95) * 1000:.0f} ms"
+                          for kind, status in (("GET", 200), ("POST", 303)))
+        print(f"{run.name}: HTTP statuses {statuses}; {kinds}")
     # Every phone must get its answer acknowledged (a 429 or an error page would not be).
     ok = all(r.lost == 0 and r.duplicated == 0 and r.errors_5xx == 0 and not r.problems and r.tally.failed == 0
              and len(r.tally.acknowledged) == args.participants for r in runs)
