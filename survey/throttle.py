@@ -83,6 +83,12 @@ class SweptMemoryStorage(MemoryStorage):
             try:
                 self._swept = now
                 self._MemoryStorage__expire_events()  # type: ignore[attr-defined]  # the base's private sweep
+            except KeyError:
+                # A key cleared by another request mid-sweep (a repeat claim released as its session
+                # filled up): the sweep lists the keys, then reads each without a lock. In the
+                # library's timer thread this error only ended the timer; in a request it was a 500
+                # (60 simultaneous submits on PostgreSQL, issue 25). The rest is swept next time.
+                pass
             finally:
                 self._sweeping.release()
 

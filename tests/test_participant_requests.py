@@ -155,6 +155,23 @@ def test_the_limiters_memory_counts_expire_without_a_thread_per_count(monkeypatc
     assert storage.incr("phone", 1) == 1  # a fresh window, not 201
 
 
+def test_a_key_cleared_during_the_sweep_does_not_fail_the_count():
+    # Another request clears a key (a repeat claim released) between the sweep listing the keys
+    # and reading one: the count goes on, the rest is swept next time.
+    storage = SweptMemoryStorage("pingjia-memory://")
+    storage.incr("claim", 60)
+
+    class ClearedMidSweep(dict):
+        def keys(self):
+            listed = list(super().keys())
+            self.clear()  # as storage.clear("claim") in another thread would
+            return listed
+
+    storage.expirations = ClearedMidSweep(storage.expirations)
+    storage._swept = 0.0  # due
+    assert storage.incr("phone", 60) == 1
+
+
 def test_the_app_counts_in_the_swept_storage_without_redis(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x",
                       "REDIS_URL": None, "RATELIMIT_STORAGE_URI": None})
