@@ -112,10 +112,11 @@ def test_sixty_simultaneous_submits_against_a_cap_of_twenty_store_twenty(app, op
     # meets the cap mid-batch). "one by one": without the writers' turn, as separate servers
     # would be: the database itself must hold the cap.
     from survey.answers import store_response
-    from survey.participate import routes
+    from survey.participate import routes, writers
 
     if path == "one by one":
         monkeypatch.setattr(routes, "store_answer", lambda session, form, cap: store_response(session, form, cap=cap))
+    monkeypatch.setattr(writers, "BATCH_MAX", 3)  # full batches, more answers waiting than one takes
     app.config.update(SESSION_RESPONSE_MAX=20, RATELIMIT_ENABLED=True, SQLITE_BUSY_TIMEOUT_SECONDS=30)
     phones = [app.test_client() for _ in range(60)]
     tokens = [csrf_token(p.get(f"/s/{open_code}").get_data(as_text=True)) for p in phones]

@@ -68,6 +68,11 @@ def store_answer(session: EvaluationSession, form: SurveyFormBase, cap: int | No
     """answers.store_response for a phone on SQLite, committed together with the answers of the
     phones waiting at the same moment. Raises SessionFull as store_response does."""
     global _busy
+    # End this request's reads before waiting (its objects stay loaded: the caller keeps them on
+    # commit): a phone waiting for its turn holds no pooled connection. With each waiting phone
+    # holding one, 60 at once emptied the pool and the batch's own next query timed out.
+    db.session().expire_on_commit = False
+    db.session.commit()
     answer = _Answer(session, form, db.engine)
     with _TURN:
         _WAITING.append(answer)
@@ -75,8 +80,10 @@ def store_answer(session: EvaluationSession, form: SurveyFormBase, cap: int | No
             _TURN.wait()
         if not answer.done:
             _busy = True
-            # Only answers to this thread's database (tests run several apps in one process).
-            batch = [a for a in _WAITING if a.engine is answer.engine][:BATCH_MAX]
+            # Its own answer first (with more than BATCH_MAX waiting, a batch of the first ones
+            # left it waiting after its thread had gone), then others to the same database (tests
+            # run several apps in one process).
+            batch = [answer] + [a for a in _WAITING if a is not answer and a.engine is answer.engine][:BATCH_MAX - 1]
             _WAITING[:] = [a for a in _WAITING if a not in batch]
     if not answer.done:
         try:
