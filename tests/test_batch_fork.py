@@ -2,7 +2,10 @@
 fork holds only the forking thread, and a lock another thread held then (jieba's, logging's, a
 database driver's) would stay held in the child for ever. Under `pingjia serve` the job runs in a
 thread of a process with many, so there the chunks run in the calling process, same result."""
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -41,11 +44,29 @@ def _plain(prepared: _batch.Prepared) -> tuple:
     return prepared.rows, prepared.originals, prepared.sentences, prepared.quotes
 
 
-def test_one_thread_forks_workers(pools):
-    assert threading.active_count() == 1 and _batch.can_fork()
-    forked = _batch.statements(TEXTS, names=["王伟"], workers=2)
-    assert pools == [2]
-    assert _plain(forked) == _plain(_batch.statements(TEXTS, names=["王伟"], workers=1))
+# In a process of its own: this one may hold threads other tests left (a limiter's sweeper, a queue)
+ONE_THREAD = """
+import threading
+from analysis import _batch
+opened, real = [], _batch.ProcessPoolExecutor
+_batch.ProcessPoolExecutor = lambda workers, **kw: opened.append(workers) or real(workers, **kw)
+_batch.CHUNK = 2
+texts = %r
+assert threading.active_count() == 1 and _batch.can_fork()
+forked = _batch.statements(texts, names=["王伟"], workers=2)
+assert opened == [2], opened
+here = _batch.statements(texts, names=["王伟"], workers=1)
+plain = lambda p: (p.rows, p.originals, p.sentences, p.quotes)
+assert plain(forked) == plain(here)
+print("forked", opened)
+"""
+
+
+def test_one_thread_forks_workers():
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", ONE_THREAD % (TEXTS,)], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "forked [2]" in done.stdout, done.stderr
 
 
 def test_with_another_thread_the_work_stays_in_this_process(pools, other_thread):

@@ -140,22 +140,30 @@ def undo(user: StaffUser, evaluation: Evaluation, action_id: int | None = None) 
                                  .execution_options(synchronize_session="fetch"))
     if claimed.rowcount != 1:
         raise StaleError("该操作刚被其他工作人员撤销，页面已更新")
-    for change in action.changes:
-        if change.statement_id is not None:
-            row, columns = db.session.get(Statement, change.statement_id), STATEMENT_COLUMNS
-        else:
-            row, columns = db.session.get(Theme, change.theme_id), THEME_COLUMNS
-        if any(_plain(getattr(row, c)) != v for c, v in change.after.items() if c in STAFF_COLUMNS):
-            raise StaleError(f"无法撤销“{action.summary}”：这些意见或主题之后又被改动过，页面已更新")
-        for column, value in change.before.items():
-            if column in columns:
-                if column == "reviewed_at" and value is not None:
-                    value = dt.datetime.fromisoformat(value)
-                setattr(row, column, value)
-        if isinstance(row, Statement):
-            _follow_machine(row)
+    # One flush at the end, which writes rows in id order (the order the analysis job saves in):
+    # a get() per change autoflushed the rows changed so far, in the action's order, and such an
+    # undo deadlocked with a save on PostgreSQL.
+    with db.session.no_autoflush:
+        for change in action.changes:
+            _restore(action, change)
     db.session.flush()
     return action
+
+
+def _restore(action: ReviewAction, change) -> None:
+    if change.statement_id is not None:
+        row, columns = db.session.get(Statement, change.statement_id), STATEMENT_COLUMNS
+    else:
+        row, columns = db.session.get(Theme, change.theme_id), THEME_COLUMNS
+    if any(_plain(getattr(row, c)) != v for c, v in change.after.items() if c in STAFF_COLUMNS):
+        raise StaleError(f"无法撤销“{action.summary}”：这些意见或主题之后又被改动过，页面已更新")
+    for column, value in change.before.items():
+        if column in columns:
+            if column == "reviewed_at" and value is not None:
+                value = dt.datetime.fromisoformat(value)
+            setattr(row, column, value)
+    if isinstance(row, Statement):
+        _follow_machine(row)
 
 
 def _follow_machine(statement: Statement) -> None:
