@@ -188,6 +188,7 @@ def test_phone_layout_fits_375_with_big_tap_targets(live_server, phone, desktop,
     phone.get_by_label("存在问题").fill("字" * 300)
     phone.locator("#submit-button").tap()  # everything else missing: errors beside each field
     phone.wait_for_selector("#error-summary")
+    phone.wait_for_load_state()  # the element shows before the stylesheet has loaded: measure the styled page
     assert sideways_overflow(phone) <= 0 and small_tap_targets(phone) == []
     phone.screenshot(path=output_dir / "survey-375-errors.png", full_page=True)
 
