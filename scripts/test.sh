@@ -5,6 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process. An idle
-# worker takes tests queued for the other (worksteal): a few long tests otherwise end the run alone.
-exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-$(nproc)}" --dist worksteal "$@"
+# One test process per core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-$(nproc)}" "$@"
