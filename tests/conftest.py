@@ -197,3 +197,12 @@ def redis_available():
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.exceptions.ConnectionError as exc:
         pytest.skip(f"Redis does not answer at {REDIS_URL}: {exc}")
+
+
+@pytest.fixture
+def open_code(app):
+    """The public code of an open session on the seed plan (the phone path's tests)."""
+    from support.participate import make_session
+
+    with app.app_context():
+        return make_session("open").code

@@ -9,7 +9,6 @@ import uuid
 import pytest
 from sqlalchemy import select
 from support.participate import csrf_token as page_token
-from support.participate import make_session as make_open_session
 from support.participate import valid_answer
 from support.staff import add_staff, csrf_token, log_in, make_session
 
@@ -24,12 +23,6 @@ NASTY = "\x00\x01\x07\x1b\x7f"  # a lone surrogate cannot travel over HTTP; see 
 def test_clean_text_keeps_text_and_line_breaks():
     assert clean_text("单位\x00名称\r\n第二行\t制表\x1b\ud83d") == "单位名称\r\n第二行\t制表"
     assert clean_text("😀 普通文本") == "😀 普通文本"
-
-
-@pytest.fixture
-def open_code(app):
-    with app.app_context():
-        return make_open_session("open").code
 
 
 def test_nul_in_every_participant_field_is_stripped_and_the_answer_stored(app, client, open_code):

@@ -18,12 +18,6 @@ from survey.models import EvaluationSession, Response
 TEXT = "网上办事流程还是太复杂，材料要反复提交，希望能一次办好。"
 
 
-@pytest.fixture
-def open_code(app):
-    with app.app_context():
-        return make_session("open").code
-
-
 def answer(app, code: str, client, address: str = "203.0.113.7", **overrides):
     """One submit as a script sends it: the form opened, a fresh submission id every time."""
     env = {"REMOTE_ADDR": address}

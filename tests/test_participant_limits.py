@@ -19,12 +19,6 @@ from survey.security import HEADERS
 VENUE_WIFI = "203.0.113.7"  # every phone in the room shares the venue's public address
 
 
-@pytest.fixture
-def open_code(app):
-    with app.app_context():
-        return make_session("open").code
-
-
 def phone_submits(app, code: str, address: str = VENUE_WIFI, **overrides):
     """A phone's answer; each its own text unless given (the same text again counts once)."""
     overrides.setdefault("problems", f"第{uuid.uuid4().hex[:6]}号意见：材料要求不清楚。")

@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 from sqlalchemy import event, select
-from support.participate import csrf_token, make_session, submission_id, valid_answer
+from support.participate import csrf_token, submission_id, valid_answer
 
 from survey import create_app
 from survey.answers import rating_field_name, session_form_class
@@ -19,12 +19,6 @@ from survey.extensions import db
 from survey.models import EvaluationSession, Plan, Rating, Response
 from survey.serve import POOL_SIZE
 from survey.throttle import SweptMemoryStorage
-
-
-@pytest.fixture
-def open_code(app):
-    with app.app_context():
-        return make_session("open").code
 
 
 @pytest.fixture

@@ -9,17 +9,11 @@ import uuid
 import pytest
 from flask import template_rendered
 from sqlalchemy import select
-from support.participate import csrf_token, make_session, submission_id, valid_answer
+from support.participate import csrf_token, submission_id, valid_answer
 from support.staff import add_staff, log_in
 
 from survey.extensions import db
 from survey.models import EvaluationSession, Response, RosterEntry
-
-
-@pytest.fixture
-def open_code(app):
-    with app.app_context():
-        return make_session("open").code
 
 
 @pytest.fixture
