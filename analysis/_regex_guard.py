@@ -32,8 +32,8 @@ def guarded(pattern: re.Pattern) -> re.Pattern:
     """`pattern` with a look-ahead for its possible first characters, or `pattern` itself."""
     if _P is None or pattern.flags & (re.IGNORECASE | re.VERBOSE) or not isinstance(pattern.pattern, str):
         return pattern
-    chars, nullable = _first(_P.parse(pattern.pattern, pattern.flags))
-    if chars is None or nullable or not chars:
+    chars = first_chars(pattern)
+    if not chars:
         return pattern
     charset = "".join(re.escape(c) for c in sorted(chars))
     return re.compile(f"(?=[{charset}])(?:{pattern.pattern})", pattern.flags)
