@@ -161,3 +161,36 @@ def test_warm_up_loads_the_encoders_the_first_analysis_will_use(app):
     assert any(model == "use" for model, _ in embed._LOADED)
     from analysis import kinds
     assert any("use" in key[-1] for key in kinds._FITTED)  # the kind model, fitted with its encoder
+
+
+def test_analyze_session_cli_runs_again_after_a_deadlock(app, runner, monkeypatch):
+    """PostgreSQL ends the command's one transaction to break a deadlock: nothing of it stays,
+    the command runs again, and the statements are saved once."""
+    from sqlalchemy.exc import OperationalError
+
+    from survey.review import store
+    from survey.review.models import Statement
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    real, calls = store.save_result, []
+
+    def save_once_deadlocked(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            real(*args, **kwargs)  # written, then ended by the server
+            raise OperationalError("INSERT …", {}, Deadlock("deadlock detected"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "save_result", save_once_deadlocked)
+    code = session_with_answers(app)
+    app.config["ANALYSIS_REPRESENTATION"] = "tfidf"
+    result = runner.invoke(args=["analyze-session", code, "--no-wordcloud"])
+    assert result.exit_code == 0, result.output
+    assert "正在重新分析" in result.output and len(calls) == 2
+    with app.app_context():
+        runs = db.session.scalars(select(AnalysisRun)).all()
+        assert [r.status for r in runs] == ["done"]
+        keys = db.session.execute(select(Statement.response_id, Statement.field, Statement.position)).all()
+        assert len(keys) == len(set(keys)) == runs[0].statement_count >= 6

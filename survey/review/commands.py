@@ -5,9 +5,12 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from ..commandline import CommandError
 from ..extensions import db
+
+SAVE_ATTEMPTS = 3  # a deadlock ends the one transaction; the run starts again at most twice
 
 
 @click.command("analyze-session", help="分析一个评价活动（或合并评价）收到的全部意见：结果存入数据库，"
@@ -21,6 +24,7 @@ def analyze_session(code: str, no_wordcloud: bool) -> None:
     evaluation = find_by_code(code)
     if evaluation is None:
         raise CommandError(f"找不到活动或合并评价代码 {code}（可用 pingjia list-sessions 查看）")
+    db.session.commit()  # a session's evaluation made on first use outlives a retried analysis
     print_analysis(evaluation, wordclouds=not no_wordcloud)
 
 
@@ -28,18 +32,27 @@ def print_analysis(evaluation, *, wordclouds: bool = True) -> None:
     """Analyse synchronously, through the same store code the background job uses."""
     from analysis.cli import TqdmProgress
 
-    from .store import AnalysisError, analyse, output_dir, stored_result, write_derived_files
+    from .store import RETRY_STATES, AnalysisError, analyse, output_dir, stored_result, write_derived_files
 
-    progress = TqdmProgress()
     click.echo(f"正在分析 {evaluation.code}：{evaluation.title}……", err=True)
-    try:  # results first: the word clouds are drawn after the figures are printed
-        run = analyse(evaluation, progress=progress, wordclouds=False,
-                      representation=current_app.config["ANALYSIS_REPRESENTATION"])
-    except AnalysisError as exc:
-        db.session.rollback()
-        raise CommandError(f"{evaluation.code}：{exc}") from exc
-    finally:
-        progress.close()
+    for attempt in range(SAVE_ATTEMPTS):
+        progress = TqdmProgress()
+        try:  # results first: the word clouds are drawn after the figures are printed
+            run = analyse(evaluation, progress=progress, wordclouds=False,
+                          representation=current_app.config["ANALYSIS_REPRESENTATION"])
+            break
+        except AnalysisError as exc:
+            db.session.rollback()
+            raise CommandError(f"{evaluation.code}：{exc}") from exc
+        except OperationalError as exc:
+            # The command saves in one transaction; PostgreSQL may end it to break a deadlock with
+            # a staff action saved meanwhile. Nothing of it was kept: run it again from the start.
+            db.session.rollback()
+            if attempt == SAVE_ATTEMPTS - 1 or getattr(exc.orig, "sqlstate", None) not in RETRY_STATES:
+                raise CommandError(f"{evaluation.code}：保存分析结果时数据库出错（{exc.orig}），请稍后重试") from exc
+            click.echo("保存时与其他操作冲突，正在重新分析……", err=True)
+        finally:
+            progress.close()
     result = stored_result(evaluation)
     click.echo(f"共 {run.statement_count} 条意见，{len(result['themes'])} 个主题（已排除 {result['excluded']} 条）")
     click.echo(f"分析结果：{output_dir(evaluation) / 'summary.md'}")
