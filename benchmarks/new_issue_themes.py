@@ -8,8 +8,10 @@ types, the seed plan, the representation chosen by size), and the 150 real messa
 ../shared/data/citizen_messages_dev.csv (no plan: all of them new issues; field 存在问题, no
 split). On the statements the pipeline puts in 未归类, with the pipeline's own vectors:
 
-- the themes of the rule the pipeline uses (`analysis.themes.new_issue_themes`) and of the
-  silhouette choice used before (and still used within plan categories): number, sizes;
+- the themes of the rule the pipeline uses (`ThemeClusterer` on 未归类: the tree cut where members
+  are close and share words, `analysis._theme_cut.coherent_cut`), of the distance-only cut it
+  grew from (`analysis.themes.new_issue_themes`) and of the silhouette choice used before that:
+  number, sizes;
 - stability: each statement left out in turn (every `--step`-th), the adjusted Rand index of the
   rest's themes against their themes with every statement (1 = nothing moves), and the range of
   the number of themes.
@@ -61,12 +63,22 @@ def silhouette_themes(R: np.ndarray) -> np.ndarray:
     return model._choose(R)
 
 
+def pipeline_themes(texts: list[str], tokenizer: ChineseTokenizer):
+    """The rule as the pipeline applies it to 未归类 (words shared, not distance alone)."""
+    def rule(X: np.ndarray, keep: np.ndarray) -> np.ndarray:
+        model = ThemeClusterer(tokenizer=tokenizer).fit([texts[i] for i in keep], [OTHER] * len(keep),
+                                                        embeddings=X)
+        return np.unique(model.labels_, return_inverse=True)[1]
+    return rule
+
+
 def stability(R: np.ndarray, rule, step: int) -> tuple[np.ndarray, float, float, int, int]:
-    full = rule(R)
+    everything = np.arange(len(R))
+    full = rule(R, everything)
     scores, counts = [], []
     for left in range(0, len(R), step):
-        keep = np.array([i for i in range(len(R)) if i != left])
-        part = rule(R[keep])
+        keep = everything[everything != left]
+        part = rule(R[keep], keep)
         scores.append(adjusted_rand_score(full[keep], part))
         counts.append(len(set(part.tolist())))
     return full, float(np.mean(scores)), float(np.min(scores)), min(counts), max(counts)
@@ -85,9 +97,15 @@ def main() -> None:
         result = analyze(texts, plan, **options)
         other = [s["text"] for s in result["statements"] if s["category"] == OTHER]
         rep = choose_representation(len(result["statements"]))
-        embedder = make_embedder(rep, tokenizer=ChineseTokenizer.for_plan(plan))
-        R = reduce(embedder.fit_transform([mask_text(t, (), whole=True) for t in other]))
-        for rule_name, rule in (("fixed similarity (now)", new_issue_themes), ("silhouette (before)", silhouette_themes)):
+        tokenizer = ChineseTokenizer.for_plan(plan)
+        masked = [mask_text(t, (), whole=True) for t in other]
+        embedder = make_embedder(rep, tokenizer=tokenizer)
+        X = embedder.fit_transform(masked)
+        R = reduce(X)
+        rules = (("close and sharing words (now)", pipeline_themes(masked, tokenizer), X),
+                 ("distance only (first pass)", lambda R, keep: new_issue_themes(R), R),
+                 ("silhouette (before)", lambda R, keep: silhouette_themes(R), R))
+        for rule_name, rule, R in rules:
             full, mean, low, fewest, most = stability(R, rule, step)
             sizes = np.bincount(full)
             print(f"| {name} | {len(other)} | {rule_name} | {sizes.size} ({int((sizes >= 2).sum())}) | {sizes.max()} "
