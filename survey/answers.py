@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -27,7 +28,7 @@ from .extensions import db
 from .forms import PostedForm
 from .limits import ANSWER_MAX as TEXT_MAX
 from .limits import ORGANISATION_MAX
-from .models import ORG_TYPES, SOURCE_PHONE, EvaluationSession, Rating, Response
+from .models import ORG_TYPES, SOURCE_PHONE, EvaluationSession, Rating, Response, utcnow
 
 # 1-5 with a word each, so a screen reader says "5 很好", not just "5".
 SCALE = (("1", "很差"), ("2", "较差"), ("3", "一般"), ("4", "较好"), ("5", "很好"))
@@ -194,6 +195,15 @@ def find_response(session: EvaluationSession, submission_id: str) -> Response | 
         select(Response).filter_by(session_id=session.id, submission_id=submission_id))
 
 
+class Stored(NamedTuple):
+    """What a phone's request reads of its stored answer when no ORM object was made for it (or
+    when the one made belongs to another thread's database session, whose later rollback would
+    expire it)."""
+
+    id: int
+    submission_id: str
+
+
 class SessionFull(Exception):
     """The session already holds its cap of answers (`store_response(cap=...)`)."""
 
@@ -228,6 +238,13 @@ _CAP_AND_COMMIT = (
     "THEN RAISE EXCEPTION '" + _FULL + "'; END IF; END$$; COMMIT")
 
 
+def cap_and_commit(session_id: int, cap: int) -> str:
+    """The lock, the count against `cap` and the commit, as PostgreSQL statements to send as they
+    are (raising "session full" over the cap)."""
+    return _CAP_AND_COMMIT.format(session=EvaluationSession.__table__.name, response=Response.__table__.name,
+                                  id=int(session_id), cap=int(cap))
+
+
 def _commit_under_cap_in_one_trip(session: EvaluationSession, cap: int) -> bool:
     """Lock, count against `cap` and commit in one round trip where the database allows it
     (False: not here, do it statement by statement). Raises SessionFull (rolled back) when the
@@ -237,8 +254,7 @@ def _commit_under_cap_in_one_trip(session: EvaluationSession, cap: int) -> bool:
     connection = db.session.connection()
     if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
         return False
-    statement = _CAP_AND_COMMIT.format(session=EvaluationSession.__table__.name, response=Response.__table__.name,
-                                       id=int(session.id), cap=int(cap))
+    statement = cap_and_commit(session.id, cap)
     try:
         connection.exec_driver_sql(statement)  # no parameters: one simple query, all three statements
     except DBAPIError as exc:
@@ -249,18 +265,30 @@ def _commit_under_cap_in_one_trip(session: EvaluationSession, cap: int) -> bool:
     return True
 
 
+def answer_values(session: EvaluationSession, form: SurveyFormBase, source: str = SOURCE_PHONE) -> dict:
+    """The answer's row as the form gives it: every column but the id, by column name."""
+    now = utcnow()
+    return {"session_id": session.id, "submission_id": form.submission_id.data,
+            "organisation": form.organisation.data or "", "organisation_type": form.organisation_type.data or "",
+            "problems": form.problems.data or "", "suggestions": form.suggestions.data or "",
+            "source": source, "is_demo": session.is_demo, "created_at": now, "updated_at": now}
+
+
 def new_response(session: EvaluationSession, form: SurveyFormBase, source: str = SOURCE_PHONE) -> Response:
-    """The answer's row as the form gives it (not yet added to the database session)."""
-    return Response(
-        session_id=session.id,
-        submission_id=form.submission_id.data,
-        organisation=form.organisation.data or "",
-        organisation_type=form.organisation_type.data or "",
-        problems=form.problems.data or "",
-        suggestions=form.suggestions.data or "",
-        source=source,
-        is_demo=session.is_demo,
-    )
+    """The answer's row as an ORM object (not yet added to the database session)."""
+    return Response(**answer_values(session, form, source))
+
+
+# Answers stored in the database session's open transaction, by session id, announced once it
+# commits (survey/wall/events.py fills it from the ORM's flushes and empties it at commit and
+# rollback). Here in the core, so a path that stores answers without the ORM's flush (a phone's
+# answer as one statement, participate/writers.py) notes them itself.
+STORED_ANSWERS = "pingjia.live.answers"
+
+
+def note_stored(database_session, session_ids: Iterable[int]) -> None:
+    """Note answers stored without the ORM's flush, to be announced when the transaction commits."""
+    database_session.info.setdefault(STORED_ANSWERS, set()).update(session_ids)
 
 
 def insert_ratings(answers: Iterable[tuple[Response, SurveyFormBase]]) -> None:

@@ -33,7 +33,6 @@ from ..answers import (
     new_submission_id,
     same_answer,
     session_form_class,
-    store_response,
 )
 from ..extensions import csrf, db
 from ..models import EvaluationSession, Plan, Response
@@ -160,9 +159,8 @@ def _store(session: EvaluationSession, form: SurveyFormBase):
     # What this request reads after the commit (the code, the stored id) is what it just read or
     # wrote: kept rather than expired, so the redirect sends no queries to read them back.
     db.session().expire_on_commit = False
-    if db.engine.dialect.name != "sqlite":
-        return store_response(session, form, cap=cap)
-    return store_answer(session, form, cap)  # several phones' answers to one commit (writers.py)
+    # SQLite: several phones' answers to one commit; PostgreSQL: each in one round trip (writers.py).
+    return store_answer(session, form, cap)
 
 
 def _survey_page(session: EvaluationSession, form: SurveyFormBase, organisations=None, **notices):

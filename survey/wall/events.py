@@ -2,8 +2,9 @@
 a moderation decision.
 
 Answers are noticed by the ORM (an inserted `Response` seen at flush, published once its
-transaction commits, dropped on rollback), so no path that stores answers has to remember to
-announce them and the phone's submit stays as it was. Only the session's id travels: pages
+transaction commits, dropped on rollback), so a path that stores answers as ORM objects need not
+remember to announce them; the phones' writers, which insert rows without the ORM, note them with
+survey.answers.note_stored, announced the same way. Only the session's id travels: pages
 re-read their figures from the database (debounced), so an event can never show stale or
 unmasked data.
 """
@@ -15,12 +16,13 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..answers import STORED_ANSWERS as _PENDING
+from ..answers import note_stored
 from ..limits import LIVE_STREAMS_MAX
 from ..models import Response
 from .hub import Hub
 
 EXTENSION = "pingjia.live"
-_PENDING = "pingjia.live.answers"
 
 
 _MAKING = threading.Lock()
@@ -66,7 +68,7 @@ def _channel() -> str:
 def _note_answers(session: Session, _context) -> None:
     ids = {obj.session_id for obj in session.new if isinstance(obj, Response)}
     if ids:
-        session.info.setdefault(_PENDING, set()).update(ids)
+        note_stored(session, ids)
 
 
 @event.listens_for(Session, "after_commit")

@@ -1,0 +1,78 @@
+"""A phone's answer on PostgreSQL in one round trip: its row, its ratings, the session's row lock,
+the count against the cap and the commit, sent as one query.
+
+Through the ORM the answer took four round trips (BEGIN, the answer's INSERT … RETURNING, its
+ratings, then lock, count and commit together: answers._commit_under_cap_in_one_trip), and after
+each the thread waited to take the interpreter back from the server's other threads; the ORM's
+flush alone was a quarter of a phone's POST in CPU time (benchmarks/phone_profile.py, issue 25).
+The row and its ratings are one statement (a data-modifying WITH); the lock, the count and the
+commit follow in the same query, with the same PL/pgSQL block as store_response's, so the cap holds
+the same way: each statement of the block reads a fresh snapshot, the count after the row lock
+sees every answer committed before.
+
+The values are bound on the client by psycopg (ClientCursor: its own quoting of each value, the
+only way to send several statements with values in one query); the session's id and the cap, the
+only values inside the block, are integers. Nothing but plain success is handled here: an id
+already stored, a full session or any error is rolled back, and the caller stores the answer the
+usual way (answers.store_response), which says what happened exactly as before.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy.exc import DBAPIError
+
+from ..answers import Stored, SurveyFormBase, answer_values, cap_and_commit, note_stored
+from ..extensions import db
+from ..models import EvaluationSession, Rating, Response
+
+
+def store(session: EvaluationSession, form: SurveyFormBase, cap: int | None) -> tuple[Stored, bool] | None:
+    """Store a new answer in one round trip: (what was stored, True), or None when it was not
+    (rolled back; the caller stores it the usual way). Only with psycopg 3."""
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql" or connection.dialect.driver != "psycopg":
+        return None
+    import psycopg
+
+    values = answer_values(session, form)
+    scores = list(form.scores().items())
+    params = dict(values)
+    for i, (goal_id, score) in enumerate(scores):
+        params[f"goal_{i}"], params[f"score_{i}"] = goal_id, score
+    # psycopg merges the values in (its own quoting); sent without values, as one simple query. The
+    # driver still reads %-placeholders in what it is given (SQLAlchemy passes an empty set of
+    # values), so a % someone typed is doubled.
+    query = psycopg.ClientCursor(connection.connection.driver_connection).mogrify(
+        _query(len(scores), None if cap is None else int(cap), int(session.id)), params)
+    try:
+        response_id = connection.exec_driver_sql(query.replace("%", "%%")).scalar_one()
+    except DBAPIError:
+        db.session.rollback()
+        return None
+    note_stored(db.session, [session.id])
+    db.session.commit()  # sends nothing (committed above); the live wall hears of the answer
+    return Stored(response_id, values["submission_id"]), True
+
+
+_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", "problems", "suggestions",
+            "source", "is_demo", "created_at", "updated_at")
+
+
+@lru_cache(maxsize=64)
+def _query(ratings: int, cap: int | None, session_id: int) -> str:
+    # Built once per (number of goals, cap, session); %(name)s are psycopg's client-side values,
+    # so a literal % in the text would be doubled (there is none).
+    answer, rating = Response.__table__.name, Rating.__table__.name
+    insert = (f"INSERT INTO {answer} ({', '.join(_COLUMNS)}) "
+              f"VALUES ({', '.join(f'%({c})s' for c in _COLUMNS)}) RETURNING id")
+    if ratings:
+        given = ", ".join(f"(%(goal_{i})s, CAST(%(score_{i})s AS integer))" for i in range(ratings))
+        statement = (f"WITH answer AS ({insert}), rated AS (INSERT INTO {rating} (response_id, goal_id, score) "
+                     f"SELECT answer.id, given.goal_id, given.score FROM answer, (VALUES {given}) AS given(goal_id, score)) "
+                     "SELECT id FROM answer")
+    else:
+        statement = insert
+    if cap is None:
+        return f"{statement}; COMMIT"
+    return f"{statement}; {cap_and_commit(session_id, cap)}"
