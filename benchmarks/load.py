@@ -82,14 +82,10 @@ def bare_app():
 
 def serve(kind: str, port: int, threads: int) -> None:
     """Runs in the server subprocess of bare Flask: waitress set up as `pingjia serve` sets it up
-    (survey.serve.make_server: the same threads, the same body limit), so the ceiling and the app
-    differ only by the app."""
-    import logging
-
+    (survey.serve.make_server: the same threads, the same body limit, the same quiet queue log), so
+    the ceiling and the app differ only by the app."""
     from survey.serve import make_server
 
-    # "Task queue depth is N" on every queued request: expected in a burst, noise here.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     make_server(bare_app(), HOST, port, threads=threads).run()
 
 

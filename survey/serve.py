@@ -42,7 +42,14 @@ class ServeError(RuntimeError):
 
 def make_server(app: Flask, host: str, port: int, *, threads: int = DEFAULT_THREADS):
     """Bind now (so a busy port is reported before anything else happens); `.run()` serves."""
+    import logging
+
     from waitress import create_server
+
+    # waitress logs "Task queue depth is N" (English, to the console) for every request that waits
+    # for a thread: in a burst of phones that is most of them, a log record each on the serving
+    # thread (issue 25). Only errors are shown.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
     try:
         # Tried on a socket of our own first: when waitress's bind fails it leaves its sockets open.
