@@ -189,3 +189,28 @@ def test_the_connection_pool_covers_the_servers_threads(tmp_path):
     with memory.app_context():
         assert "pool_size" not in memory.config["SQLALCHEMY_ENGINE_OPTIONS"]
         db.engine.connect().close()  # one shared connection, as before
+
+
+def test_a_posts_session_is_kept_per_state_and_follows_staffs_changes(app, open_code):
+    from survey.participate import current
+
+    with app.test_request_context():
+        first, _ = current.session_and_answer(open_code, None)
+        assert current.session_and_answer(open_code.upper(), None)[0] is first  # kept, no object made
+    phone = app.test_client()
+    html = phone.get(f"/s/{open_code}").get_data(as_text=True)
+    with app.app_context():
+        data = valid_answer(db.session.scalar(select(EvaluationSession).filter_by(code=open_code)),
+                            csrf_token=csrf_token(html), submission_id=submission_id(html), problems="关门后提交的意见")
+    _rename_first_goal(app, open_code, "改过名的目标")
+    with app.test_request_context():
+        edited, _ = current.session_and_answer(open_code, None)
+        assert edited is not first and edited.plan.definition.goals[0].name == "改过名的目标"
+    with app.app_context():
+        db.session.scalar(select(EvaluationSession).filter_by(code=open_code)).status = "closed"
+        db.session.commit()
+    refused = phone.post(f"/s/{open_code}", data=data)
+    assert refused.status_code == 200 and "本次评价已结束" in refused.get_data(as_text=True)
+    assert "关门后提交的意见" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Response).count() == 0

@@ -25,8 +25,10 @@ _TOKEN_SLOT, _ID_SLOT = "\x00csrf\x00", "\x00sid\x00"
 
 _SESSION_COLUMNS = tuple(EvaluationSession.__table__.columns)
 _PLAN_COLUMNS = tuple(Plan.__table__.columns)
-# Built once: composing the statement was a measurable part of a request that does little else.
-_STATE = (select(*_SESSION_COLUMNS, *_PLAN_COLUMNS)
+STATE_WIDTH = len(_SESSION_COLUMNS) + len(_PLAN_COLUMNS)
+# The session's and its plan's every column by the session's code (state_of's order). Built once:
+# composing the statement was a measurable part of a request that does little else.
+STATE = (select(*_SESSION_COLUMNS, *_PLAN_COLUMNS)
           .join_from(EvaluationSession.__table__, Plan.__table__)
           .where(EvaluationSession.__table__.c.code == bindparam("code")))
 _ROSTER = (select(RosterEntry.organisation, RosterEntry.organisation_type)
@@ -69,7 +71,8 @@ def from_cache(code: str) -> str | None:
     page is its own (own_page), or it has not been rendered in this state yet."""
     if own_page():
         return None
-    row = db.session.execute(_STATE, {"code": code.strip().lower()}).first()
+    _reads_outside_a_transaction()
+    row = db.session.execute(STATE, {"code": code.strip().lower()}).first()
     if row is None or row.status != "open":
         return None
     page = _pages().get((tuple(row), tuple(organisations(row.id))))
@@ -79,17 +82,36 @@ def from_cache(code: str) -> str | None:
     return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id(row.code))
 
 
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+def _reads_outside_a_transaction() -> None:
+    """On PostgreSQL, a phone's GET reads without opening a transaction: psycopg sends BEGIN as a
+    round trip of its own, and the pool a ROLLBACK when the connection is returned, two of a
+    cached GET's four; each had handed the interpreter to another of the server's threads and
+    waited to get it back (issue 25). A GET only reads, and at PostgreSQL's default isolation
+    (read committed) each statement reads its own snapshot in or out of a transaction alike.
+    The connection is set back when the request returns it to the pool. (SQLite has neither.)"""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.connection(execution_options=_AUTOCOMMIT)
+
+
 def keep(session: EvaluationSession, roster: list[tuple[str, str]], html: str, token: str, sid: str) -> None:
     """Keep a page just rendered for `session` with `roster`, carrying `token` and `sid`."""
     if html.count(token) != 1 or html.count(sid) != 1:
         return  # not the shape this cache expects: never serve a page it cannot personalise
     # The key as from_cache reads it, from the objects the page was rendered from.
-    state = (tuple(getattr(session, _attribute(EvaluationSession, c)) for c in _SESSION_COLUMNS)
-             + tuple(getattr(session.plan, _attribute(Plan, c)) for c in _PLAN_COLUMNS))
+    state = state_of(session)
     pages = _pages()
     if len(pages) >= CACHE_SIZE:
         pages.clear()
     pages[(state, tuple(roster))] = html.replace(token, _TOKEN_SLOT).replace(sid, _ID_SLOT)
+
+
+def state_of(session: EvaluationSession) -> tuple:
+    """Every column of `session` and of its plan, as STATE reads them."""
+    return (tuple(getattr(session, _attribute(EvaluationSession, c)) for c in _SESSION_COLUMNS)
+            + tuple(getattr(session.plan, _attribute(Plan, c)) for c in _PLAN_COLUMNS))
 
 
 def _attribute(model, column) -> str:

@@ -20,8 +20,6 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..answers import (
@@ -35,10 +33,10 @@ from ..answers import (
     session_form_class,
 )
 from ..extensions import csrf, db
-from ..models import EvaluationSession, Plan, Response
+from ..models import EvaluationSession, Response
 from ..sessions import by_code
 from ..throttle import retry_after
-from . import page, repeats
+from . import current, page, repeats
 from .writers import store_answer
 
 bp = Blueprint("participate", __name__)
@@ -72,31 +70,6 @@ def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: 
                            message=message, typed=typed), status
 
 
-# Built once: composing the statements was a measurable part of a request that does little else.
-# The plan as an entity of its own beside the session, set on it as loaded (so session.plan sends
-# no query), rather than through joinedload, whose eager loader showed under py-spy on a loaded
-# server (the look-up 0.18 → 0.16 ms CPU in a loop of 1,800, issue 25).
-_SESSION = (select(EvaluationSession, Plan).join(EvaluationSession.plan)
-            .where(EvaluationSession.code == bindparam("code")))
-_SESSION_AND_ANSWER = _SESSION.add_columns(Response).outerjoin(
-    Response, and_(Response.session_id == EvaluationSession.id, Response.submission_id == bindparam("submission_id")))
-
-
-def _session_and_answer(code: str, submission_id: str | None = None
-                        ) -> tuple[EvaluationSession | None, Response | None]:
-    """The session with its plan and, given a submission id, the answer stored under it, in one
-    query (a POST sent three before)."""
-    code = code.strip().lower()
-    if submission_id:
-        row = db.session.execute(_SESSION_AND_ANSWER, {"code": code, "submission_id": submission_id}).first()
-    else:
-        row = db.session.execute(_SESSION, {"code": code}).first()
-    if row is None:
-        return None, None
-    set_committed_value(row[0], "plan", row[1])  # held by the session (the identity map's hold is weak)
-    return row[0], (row[2] if submission_id else None)
-
-
 @bp.route("/s/<code>", methods=["GET", "POST"])
 @csrf.exempt  # the form checks its own token below, so an expired one can be re-rendered
 def survey(code: str):
@@ -104,7 +77,7 @@ def survey(code: str):
     if not posted and (cached := page.from_cache(code)) is not None:
         repeats.device_token()  # so this phone's repeated text is recognised (repeats.py)
         return cached
-    session, existing = _session_and_answer(code, request.form.get("submission_id", "") if posted else None)
+    session, existing = current.session_and_answer(code, request.form.get("submission_id", "") if posted else None)
     if existing is not None and session is not None and not session.is_open:
         return _to_thanks(session.code, existing.submission_id, repeated=True)
     if session is None or not session.is_open:
