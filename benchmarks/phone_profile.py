@@ -87,6 +87,10 @@ def instrument(app, clock: Clock) -> list[str]:
         from survey.participate import writers
     except ImportError:  # before the group commit
         writers = None
+    try:
+        from survey.participate import current, one_trip
+    except ImportError:  # before the POST's look-up as columns and PostgreSQL's one-query answer
+        current = one_trip = None
 
     stages = [
         ("request in Flask", app, "wsgi_app"),
@@ -95,6 +99,7 @@ def instrument(app, clock: Clock) -> list[str]:
         ("view (with its limit check)", app.view_functions, "participate.survey"),
         ("Flask-Limiter: limit check", Limiter, "_check_request_limit"),
         ("session + plan (+ stored answer) look-up", routes, "_session_and_answer"),
+        ("session + plan (+ stored answer) look-up", current, "session_and_answer"),
         ("session look-up (by code)", routes, "by_code"),
         ("stored answer look-up", routes, "find_response"),
         ("form class", routes, "session_form_class"),
@@ -110,6 +115,8 @@ def instrument(app, clock: Clock) -> list[str]:
         ("repeat check", repeats, "claim"),
         ("answer: transaction", routes, "_store"),
         ("answer: the batch (SQLite: group commit)", writers, "_store_together"),
+        ("answer: the batch's rows (one INSERT … RETURNING)", writers, "_insert_answers"),
+        ("answer: the whole answer in one query (PostgreSQL)", one_trip, "store"),
         ("answer: ratings", answers, "insert_ratings"),
         ("answer: ratings", writers, "insert_ratings"),
         ("answer: lock, count, commit in one trip (PostgreSQL)", answers, "_commit_under_cap_in_one_trip"),
