@@ -84,9 +84,11 @@ def serve(kind: str, port: int, threads: int) -> None:
     """Runs in the server subprocess of bare Flask: waitress set up as `pingjia serve` sets it up
     (survey.serve.make_server: the same threads, the same body limit, the same quiet queue log), so
     the ceiling and the app differ only by the app."""
-    from survey.serve import make_server
+    from survey.serve import freeze_startup_objects, make_server
 
-    make_server(bare_app(), HOST, port, threads=threads).run()
+    server = make_server(bare_app(), HOST, port, threads=threads)
+    freeze_startup_objects()  # as `pingjia serve` does
+    server.run()
 
 
 class Server:

@@ -39,8 +39,10 @@ def _bind(host: str, port: int, *, threads: int = 8):
 def _run(server, *, embedded: bool = True) -> None:
     """Serve until stopped, with the background analysis worker in this process."""
     from ..background import start_worker
+    from ..serve import freeze_startup_objects
 
     consumer = start_worker(current_app._get_current_object()) if embedded else None
+    freeze_startup_objects()
     try:
         server.run()
     finally:
