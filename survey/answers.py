@@ -204,6 +204,18 @@ class Stored(NamedTuple):
     submission_id: str
 
 
+class StoredAnswer(NamedTuple):
+    """An answer already stored, read as plain columns: what a resend is compared with
+    (same_answer) and what a changed answer under its id shows."""
+
+    id: int
+    submission_id: str
+    organisation: str
+    organisation_type: str
+    problems: str
+    suggestions: str
+
+
 class SessionFull(Exception):
     """The session already holds its cap of answers (`store_response(cap=...)`)."""
 
@@ -291,7 +303,7 @@ def note_stored(database_session, session_ids: Iterable[int]) -> None:
     database_session.info.setdefault(STORED_ANSWERS, set()).update(session_ids)
 
 
-def insert_ratings(answers: Iterable[tuple[Response, SurveyFormBase]]) -> None:
+def insert_ratings(answers: Iterable[tuple[Response | Stored, SurveyFormBase]]) -> None:
     """The ratings of answers already flushed (they have ids), in one multi-row INSERT. As ORM
     objects each was an INSERT … RETURNING of its own (7 statements a phone on SQLite), for ids
     nothing here reads; as an executemany, on SQLite each row was a step of its own, each handing
@@ -357,7 +369,7 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
     return response, True
 
 
-def same_answer(response: Response, form: SurveyFormBase) -> bool:
+def same_answer(response: Response | StoredAnswer, form: SurveyFormBase) -> bool:
     """Whether the posted form says exactly what is already stored (a true retry)."""
     try:
         scores = form.scores()

@@ -11,12 +11,11 @@ read as a tuple of its columns: a resend only compares it, a changed answer only
 """
 from __future__ import annotations
 
-from collections import namedtuple
-
 from flask import current_app
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..answers import StoredAnswer
 from ..extensions import db
 from ..models import EvaluationSession, Plan, Response
 from . import page
@@ -24,8 +23,7 @@ from . import page
 CACHE = "pingjia.phone_sessions"  # in app.extensions: {state: the session, its plan set on it}
 CACHE_SIZE = 64
 
-_ANSWER_COLUMNS = tuple(Response.__table__.columns)
-StoredAnswer = namedtuple("StoredAnswer", [c.key for c in _ANSWER_COLUMNS])
+_ANSWER_COLUMNS = tuple(Response.__table__.c[name] for name in StoredAnswer._fields)
 _POSTED = page.STATE.add_columns(*_ANSWER_COLUMNS).outerjoin(
     Response.__table__, and_(Response.__table__.c.session_id == EvaluationSession.__table__.c.id,
                              Response.__table__.c.submission_id == bindparam("submission_id")))

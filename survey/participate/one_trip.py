@@ -43,7 +43,10 @@ def store(session: EvaluationSession, form: SurveyFormBase, cap: int | None) -> 
     # psycopg merges the values in (its own quoting); sent without values, as one simple query. The
     # driver still reads %-placeholders in what it is given (SQLAlchemy passes an empty set of
     # values), so a % someone typed is doubled.
-    query = psycopg.ClientCursor(connection.connection.driver_connection).mogrify(
+    driver = connection.connection.driver_connection
+    if driver is None:  # no live connection underneath: the usual way
+        return None
+    query = psycopg.ClientCursor(driver).mogrify(
         _query(len(scores), None if cap is None else int(cap), int(session.id)), params)
     try:
         response_id = connection.exec_driver_sql(query.replace("%", "%%")).scalar_one()

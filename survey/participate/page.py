@@ -91,8 +91,10 @@ def _reads_outside_a_transaction() -> None:
     cached GET's four; each had handed the interpreter to another of the server's threads and
     waited to get it back (issue 25). A GET only reads, and at PostgreSQL's default isolation
     (read committed) each statement reads its own snapshot in or out of a transaction alike.
-    The connection is set back when the request returns it to the pool. (SQLite has neither.)"""
-    if db.session.get_bind().dialect.name == "postgresql":
+    The connection is set back when the request returns it to the pool. (SQLite has neither.) A
+    database session already in a transaction (a caller's app context around the request) goes
+    on as it is."""
+    if not db.session().in_transaction() and db.session.get_bind().dialect.name == "postgresql":
         db.session.connection(execution_options=_AUTOCOMMIT)
 
 

@@ -70,7 +70,7 @@ class _Answer:
     result: tuple[Stored, bool] | None = None
     error: BaseException | None = None
 
-    def keep(self, response: Response, created: bool) -> None:
+    def keep(self, response: Response | Stored, created: bool) -> None:
         self.result, self.done = (Stored(response.id, response.submission_id), created), True
 
 
