@@ -20,6 +20,9 @@ many, so there the work runs in the calling process, chunk by chunk, with the sa
 
 Chunks are bounded (`CHUNK`) in one process too: the kind model's n-gram features for a
 million statements at once would cost gigabytes.
+
+`spread` runs other independent pieces the same way (the themes of each category, their names):
+the work reaches the workers by the fork, and BLAS and OpenMP run there on one thread.
 """
 from __future__ import annotations
 
@@ -30,10 +33,12 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .embed import WordCounts
 from .privacy import mask_text
 from .text import to_statements
+from .tokenize import load_tags
 
 CHUNK = 10_000  # rows or statements per chunk at most: bounds a chunk's memory
 SPREAD = 8  # chunks per worker at least: the workers finish together (5 chunks on 2 workers left one idle for a fifth)
@@ -66,7 +71,9 @@ class _Job:
 # What forked workers read, by run: registered before the pool forks. Keyed, not one global,
 # because two analyses may run at once in one process (the job queue's worker threads).
 _JOBS: dict[int, _Job] = {}
+_WORK: dict[int, Callable] = {}  # `spread`'s, the same way
 _KEYS = itertools.count()
+T = TypeVar("T")
 
 
 def can_fork() -> bool:
@@ -139,6 +146,7 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
             if job.tokenizer is not None:
                 job.tokenizer(_WARM_UP[0])
             if job.kind_model is not None:
+                load_tags()  # the kind rules' verbs; this process's theme names and keywords read it after
                 job.kind_model.predict(list(_WARM_UP), None, normalized=True)  # type: ignore[attr-defined]
         if workers <= 1 or len(spans) <= 1:
             for start, stop in spans:
@@ -191,3 +199,42 @@ def predict_kinds(kind_model, texts: Sequence[str], fields: Sequence[str | None]
     """`kind_model.predict(texts, fields, normalized=True)`, in chunks (in `workers` processes)."""
     return kinds_and_counts(Prepared(originals=list(texts)), fields=fields, kind_model=kind_model,
                             workers=workers).kinds
+
+
+def _spread_one(key: int, i: int):
+    return _WORK[key](i)
+
+
+_LIMITS: list = []  # a worker's thread limits, kept for its life
+
+
+def _one_thread() -> None:
+    """A `spread` worker's BLAS and OpenMP on one thread. A forked child that starts an OpenMP
+    team hangs when its parent had already run one (libgomp's threads are not forked with it;
+    k-means runs on OpenMP); with one thread no team is started. One thread is also what the
+    TF-IDF path runs on in the parent (`pipeline`, ONE_THREAD), so the results are the same."""
+    from threadpoolctl import threadpool_limits
+
+    _LIMITS.append(threadpool_limits(limits=1))
+
+
+def spread(work: Callable[[int], T], n: int, workers: int, cost: Sequence[float] | None = None) -> list[T]:
+    """`[work(0), …, work(n - 1)]`, in `workers` forked processes when forking is safe here
+    (`can_fork`; else in this one, one by one). `work` reaches the workers by the fork, not by
+    pickling (a closure over the caller's arrays will do): only `i` and the results travel.
+    `cost[i]`: piece i's expected cost; the costliest are handed out first, so that the workers
+    finish together. Pieces must not depend on each other."""
+    if workers <= 1 or n <= 1 or not can_fork():
+        return [work(i) for i in range(n)]
+    order = sorted(range(n), key=lambda i: -cost[i]) if cost is not None else list(range(n))
+    key = next(_KEYS)
+    _WORK[key] = work
+    out: list = [None] * n
+    try:
+        with ProcessPoolExecutor(min(workers, n), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_one_thread) as pool:
+            for i, result in zip(order, pool.map(_spread_one, itertools.repeat(key), order)):
+                out[i] = result
+    finally:
+        del _WORK[key]
+    return out

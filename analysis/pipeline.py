@@ -177,7 +177,10 @@ def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories,
     theme_of = np.array([""] * n, dtype=object)
     if idx.size:
         row_groups = [groups[rows[i]] for i in idx] if groups is not None else None
-        clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state)
+        # the categories' themes in worker processes too, on the TF-IDF path only: its one BLAS
+        # and OpenMP thread (ONE_THREAD) is what the workers run on
+        clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state,
+                                   workers=workers if isinstance(embedder, TfidfEmbedder) else 1)
         clusterer.fit(texts_c, labels[idx], embeddings=X, groups=row_groups,
                       order=[c.id for c in categories] + [OTHER], counts=counts, vocabulary=vocabulary,
                       kinds=[kinds[i] for i in idx], quotes=[batch.quotes[i] for i in idx],

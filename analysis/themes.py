@@ -48,11 +48,12 @@ from sklearn.metrics import silhouette_score
 from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
+from . import _batch
 from ._theme_cut import Coherence, centred, coherent_cut, join_answers, pool_strays
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
 from .plan import OTHER
-from .theme_names import theme_name, topic_word
+from .theme_names import SUPPORT_MEMBERS, theme_name, topic_word
 from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
@@ -165,11 +166,13 @@ class ThemeClusterer(BaseEstimator):
     embedder : used by `fit` when no embeddings are passed: an embedder from
         `analysis.embed` or its name; None → the pipeline's choice for that many
         statements (`choose_representation`).
+    workers : processes for the categories' themes and their names (`analysis._batch.spread`:
+        forked, on one BLAS and OpenMP thread each); the result does not depend on it.
     """
 
     def __init__(self, n_themes=None, max_themes=8, min_size=3, min_silhouette=0.02,
                  new_issue_distance=0.85, theme_distance=0.85, min_theme=2, new_issue_max=1500, n_keywords=8, n_representatives=3, spectral_max=6000, embedder=None,
-                 tokenizer=None, random_state=0):
+                 tokenizer=None, random_state=0, workers=1):
         self.n_themes = n_themes
         self.max_themes = max_themes
         self.min_size = min_size
@@ -184,6 +187,7 @@ class ThemeClusterer(BaseEstimator):
         self.embedder = embedder
         self.tokenizer = tokenizer
         self.random_state = random_state
+        self.workers = workers
 
     def _choose(self, Xc: np.ndarray) -> np.ndarray:
         n = Xc.shape[0]
@@ -239,17 +243,19 @@ class ThemeClusterer(BaseEstimator):
 
         if counts is None and n:
             counts, vocabulary = self._count(texts)
-        coherence = None
-        local = np.zeros(n, dtype=int)
-        blocks = []
-        for block in present:
-            idx = np.flatnonzero(cats == block)
+        if not sp.issparse(X) and n and any(sizes[c] <= self.new_issue_max for c in present) and quota is None:
+            coherence = self._coherence(counts, vocabulary)  # once, before the blocks (and workers) need it
+        else:
+            coherence = None
+        where = [np.flatnonzero(cats == block) for block in present]
+
+        def block_labels(b: int) -> np.ndarray:
+            """Block b's themes (its own numbering; -1: "其他")."""
+            block, idx = present[b], where[b]
             if quota is not None:
                 k = quota[block]
-                labels = cluster_candidates(R[idx], [k], spectral=self.spectral_,
-                                            random_state=self.random_state)[k]
-            elif not sp.issparse(X) and idx.size <= self.new_issue_max:
-                coherence = coherence or self._coherence(counts, vocabulary)
+                return cluster_candidates(R[idx], [k], spectral=self.spectral_, random_state=self.random_state)[k]
+            if coherence is not None and idx.size <= self.new_issue_max:
                 said = Coherence(coherence.said[idx])
                 if block == OTHER:  # a new issue raised once is a theme of one
                     labels = coherent_cut(R[idx], said, self.new_issue_distance)
@@ -258,8 +264,13 @@ class ThemeClusterer(BaseEstimator):
                     labels = pool_strays(labels, centred(R[idx]), said, self.min_theme)
                 if rows is not None:
                     labels = join_answers(labels, np.asarray(rows)[idx], said)
-            else:
-                labels = self._choose(R[idx])
+                return labels
+            return self._choose(R[idx])
+
+        local = np.zeros(n, dtype=int)
+        blocks = []
+        found = _batch.spread(block_labels, len(present), self.workers, cost=[i.size for i in where])
+        for block, idx, labels in zip(present, where, found):
             # number themes by size, largest first, ties by first statement; "其他" (-1) last
             size_of = Counter(labels.tolist())
             ranked = sorted(size_of, key=lambda t: (t < 0, -size_of[t], int(np.flatnonzero(labels == t)[0])))
@@ -279,29 +290,47 @@ class ThemeClusterer(BaseEstimator):
 
         keywords = self._keywords(texts, theme_of, len(ids), counts, vocabulary)
         shown = list(quotes) if quotes is not None else texts
-        used: dict[str, list[str]] = {}
         cut = (self.tokenizer if self.tokenizer is not None else ChineseTokenizer()).cut  # one for all names
-        self.themes_ = []
-        for t, (tid, owner) in enumerate(zip(ids, owners)):
-            members = np.flatnonzero(theme_of == t)
-            mix = Counter(kinds[i] for i in members) if kinds is not None else Counter()
-            kind = max(MIX_KINDS, key=lambda k: (mix[k], k == "problem")) if kinds is not None else None
-            central = self._central(R, members, texts, most=members.size)  # all, for the name
-            # quotes: the central statements that hold no personal data first (masked text has *)
-            near = self._central(R, members, shown, most=10)
-            reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
-            label, label_words = theme_name([texts[i] for i in central], keywords[t], cut=cut,
-                                            kind=kind, avoid=used.get(owner, []))
-            used.setdefault(owner, []).append(label)
-            theme = {"id": tid, "category": owner, "kind": kind,
-                     "kinds": {k: mix[k] for k in MIX_KINDS} if kinds is not None else {}, "label": label, "label_words": label_words,
-                     "keywords": keywords[t], "size": int(members.size),
-                     "representatives": reps, "groups": {}}
-            if groups is not None:
-                tally = Counter(groups[i] if groups[i] else UNKNOWN_GROUP for i in members)
-                theme["groups"] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
-            self.themes_.append(theme)
+        by_theme = np.argsort(theme_of, kind="stable")  # each theme's members, in order
+        sizes_of = np.bincount(theme_of, minlength=len(ids))
+        ends = np.cumsum(sizes_of)
+        firsts = np.cumsum([0] + [k for _, _, k in blocks])  # block b's themes: firsts[b] ... firsts[b + 1] - 1
+
+        def describe(b: int) -> list[dict]:
+            """Block b's themes, named in order (a name already given in the block is avoided)."""
+            used: list[str] = []
+            out = []
+            for t in range(firsts[b], firsts[b + 1]):
+                members = by_theme[ends[t] - sizes_of[t]:ends[t]]
+                out.append(self._describe(ids[t], owners[t], members, R, texts, shown, keywords[t], kinds, groups,
+                                          cut, used))
+                used.append(out[-1]["label"])
+            return out
+
+        # a name costs by the members it reads (an even sample of SUPPORT_MEMBERS at most) and by theme
+        cost = [sum(min(sizes_of[t], SUPPORT_MEMBERS) + 100 for t in range(firsts[b], firsts[b + 1]))
+                for b in range(len(blocks))]
+        self.themes_ = [theme for part in _batch.spread(describe, len(blocks), self.workers, cost) for theme in part]
         return self
+
+    def _describe(self, tid, owner, members, R, texts, shown, keywords, kinds, groups, cut, used) -> dict:
+        """Theme `tid` of category `owner` (`members`: its statements' indices, ascending), its name
+        not one of `used`."""
+        mix = Counter(kinds[i] for i in members) if kinds is not None else Counter()
+        kind = max(MIX_KINDS, key=lambda k: (mix[k], k == "problem")) if kinds is not None else None
+        central = self._central(R, members, texts, most=members.size)  # all, for the name
+        # quotes: the central statements that hold no personal data first (masked text has *)
+        near = self._central(R, members, shown, most=10)
+        reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
+        label, label_words = theme_name([texts[i] for i in central], keywords, cut=cut, kind=kind, avoid=used)
+        theme = {"id": tid, "category": owner, "kind": kind,
+                 "kinds": {k: mix[k] for k in MIX_KINDS} if kinds is not None else {}, "label": label,
+                 "label_words": label_words, "keywords": keywords, "size": int(members.size),
+                 "representatives": reps, "groups": {}}
+        if groups is not None:
+            tally = Counter(groups[i] if groups[i] else UNKNOWN_GROUP for i in members)
+            theme["groups"] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
+        return theme
 
     def _count(self, texts):
         """Word counts of the texts (statements × words) and the words."""

@@ -240,6 +240,12 @@ def word_tag(word: str) -> str:
     A context-free lookup (no `jieba.posseg` pass over the sentence): cheap enough for
     every vocabulary word, and what a keyword filter needs.
     """
+    return (_TAGS if _TAGS is not None else load_tags()).get(word, "")
+
+
+def load_tags() -> dict[str, str]:
+    """The dictionary's word → tag table `word_tag` reads (349,000 words), read on first use.
+    `analysis._batch` reads it before it forks its workers, so that each does not read it again."""
     global _TAGS
     if _TAGS is None:
         import jieba
@@ -254,7 +260,7 @@ def word_tag(word: str) -> str:
             if w.tag:
                 tags[w.word] = w.tag
         _TAGS = tags
-    return _TAGS.get(word, "")
+    return _TAGS
 
 
 def is_keyword(token: str) -> bool:
