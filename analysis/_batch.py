@@ -79,7 +79,8 @@ T = TypeVar("T")
 def can_fork() -> bool:
     """Whether worker processes may be forked here: the platform forks and this process runs one
     thread (see the module docstring: a fork from a process with threads can hang the child)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
+        and not multiprocessing.current_process().daemon  # a daemonic process may have no children
 
 
 def workers_for(n: int) -> int:
@@ -238,3 +239,62 @@ def spread(work: Callable[[int], T], n: int, workers: int, cost: Sequence[float]
     finally:
         del _WORK[key]
     return out
+
+
+class Ahead:
+    """`fn()` computed in a forked process while this one goes on (see `ahead`)."""
+
+    def __init__(self, fn: Callable, workers: int):
+        self._fn, self._process, self._pipe = fn, None, None
+        if workers > 1 and can_fork():
+            context = multiprocessing.get_context("fork")
+            self._pipe, sending = context.Pipe(duplex=False)
+            self._process = context.Process(target=_ahead_child, args=(fn, sending), daemon=True)
+            self._process.start()
+            sending.close()
+
+    def result(self):
+        """What `fn()` gave (computed here when no process was forked, or when it died)."""
+        fn, self._fn = self._fn, None  # what it holds (the vectors) is not kept past the answer
+        if self._process is None:
+            return fn()
+        try:
+            failed, value = self._pipe.recv()
+        except EOFError:  # the child died (killed, out of memory): compute it here
+            self._stop()
+            return fn()
+        self._stop()
+        if failed:
+            raise value
+        return value
+
+    def _stop(self) -> None:
+        if self._process is not None:
+            self._pipe.close()
+            self._process.terminate()  # done already, or no longer wanted (the caller raised)
+            self._process.join()
+            self._process = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._stop()
+
+
+def _ahead_child(fn: Callable, sending) -> None:
+    _one_thread()
+    try:
+        out = (False, fn())
+    except BaseException as error:  # raised again in the parent, where the caller sees it
+        out = (True, error)
+    sending.send(out)
+    sending.close()
+
+
+def ahead(fn: Callable[[], T], workers: int) -> Ahead:
+    """`with ahead(fn, workers) as later: …; later.result()`: `fn()` starts now in a forked process
+    (when `workers` > 1 and forking is safe here, `can_fork`; else it runs here, in `result()`),
+    while this process does other work; `result()` is what `fn()` gave, and leaving the block ends
+    the child if it still runs. `fn` reaches the child by the fork; its result comes back pickled."""
+    return Ahead(fn, workers)

@@ -7,6 +7,7 @@ CLI (`pingjia analyze`) and the web app share: analyze, then `report.write_repor
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -30,10 +31,11 @@ from .mapping import CategoryMapper
 from .plan import OTHER, OTHER_NAME, Plan
 from .privacy import mask_text
 from .result import AnalysisResult, CategoryCount, ThemeResult
-from .themes import ThemeClusterer
+from .themes import ThemeClusterer, reduce
 from .tokenize import ChineseTokenizer
 
 Progress = Callable[[str, int, int], None]
+AHEAD_MAX = 300_000  # statements: above, the themes' SVD waits for the mapping (`_models`)
 
 
 def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: bool = True,
@@ -166,12 +168,19 @@ def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories,
     review_rank[idx] = np.arange(1, idx.size + 1)
     rest = np.flatnonzero(~content)
     review_rank[rest] = np.arange(idx.size + 1, n + 1)
-    if categories and idx.size:
-        mapper = CategoryMapper(categories, embedder=embedder, random_state=random_state)
-        mapper.fit(texts_c, confirmed or None, embeddings=X)
-        labels[idx], confidence[idx], review_rank[idx] = mapper.labels_, mapper.confidence_, mapper.review_rank_
-        del mapper
-    tick("map", n, n)
+    # The themes' reduced vectors need only X: on the TF-IDF path their SVD runs in a forked
+    # process while this one maps (not past AHEAD_MAX statements: its arrays beside the mapper's
+    # would raise the peak memory of the largest inputs)
+    fast = isinstance(embedder, TfidfEmbedder)
+    with _batch.ahead(functools.partial(reduce, X, random_state=random_state),
+                      workers if fast and categories and 0 < idx.size <= AHEAD_MAX else 1) as reduced:
+        if categories and idx.size:
+            mapper = CategoryMapper(categories, embedder=embedder, random_state=random_state)
+            mapper.fit(texts_c, confirmed or None, embeddings=X)
+            labels[idx], confidence[idx], review_rank[idx] = mapper.labels_, mapper.confidence_, mapper.review_rank_
+            del mapper
+        tick("map", n, n)
+        R = reduced.result() if idx.size else None
 
     themes: list[ThemeResult] = []
     theme_of = np.array([""] * n, dtype=object)
@@ -180,15 +189,15 @@ def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories,
         # the categories' themes in worker processes too, on the TF-IDF path only: its one BLAS
         # and OpenMP thread (ONE_THREAD) is what the workers run on
         clusterer = ThemeClusterer(n_themes=n_themes, tokenizer=tokenizer, random_state=random_state,
-                                   workers=workers if isinstance(embedder, TfidfEmbedder) else 1)
-        clusterer.fit(texts_c, labels[idx], embeddings=X, groups=row_groups,
+                                   workers=workers if fast else 1)
+        clusterer.fit(texts_c, labels[idx], embeddings=X, reduced=R, groups=row_groups,
                       order=[c.id for c in categories] + [OTHER], counts=counts, vocabulary=vocabulary,
                       kinds=[kinds[i] for i in idx], quotes=[batch.quotes[i] for i in idx],
                       rows=[rows[i] for i in idx])
         themes = cast(list[ThemeResult], clusterer.themes_)
         theme_of[idx] = clusterer.labels_
         del clusterer
-    del X, counts, texts_c
+    del X, R, counts, texts_c
     tick("themes", n, n)
 
     tally = Counter(labels.tolist())

@@ -215,7 +215,7 @@ class ThemeClusterer(BaseEstimator):
             embeddings=None, groups: Sequence[str | None] | None = None,
             order: Sequence[str] | None = None, counts=None, vocabulary=None,
             kinds: Sequence[str] | None = None, quotes: Sequence[str] | None = None,
-            rows: Sequence[int] | None = None):
+            rows: Sequence[int] | None = None, reduced: np.ndarray | None = None):
         """Cluster `texts` (the statements' text, personal data already masked) within each category.
 
         `categories[i]`: statement i's category id (None: everything is "other");
@@ -228,13 +228,14 @@ class ThemeClusterer(BaseEstimator):
         (`kinds`: problem/suggestion/praise → count) and its `kind`, the most common one
         (problem on a tie; None without kinds); `quotes[i]`: the text shown as statement i's quote
         (default: `texts[i]`); `rows[i]`: the answer statement i was split from (a statement that
-        says nothing a name can hold joins its answer's theme, `_theme_cut.join_answers`).
+        says nothing a name can hold joins its answer's theme, `_theme_cut.join_answers`);
+        `reduced`: `reduce(embeddings, random_state=self.random_state)`, already computed.
         """
         texts = list(texts)
         n = len(texts)
         X = embeddings if embeddings is not None or not n else self._embed(texts)
         cats = np.array(list(categories) if categories is not None else ["other"] * n, dtype=object)
-        R = reduce(X, random_state=self.random_state) if n else np.zeros((0, 1))
+        R = reduced if reduced is not None else reduce(X, random_state=self.random_state) if n else np.zeros((0, 1))
         self.spectral_ = not sp.issparse(X) and n <= self.spectral_max
         present = list(dict.fromkeys(order or [])) + sorted(set(cats) - set(order or []))
         present = [c for c in present if np.any(cats == c)]
