@@ -203,11 +203,12 @@ def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories,
     tally = Counter(labels.tolist())
     kind_tally = Counter(kinds.tolist())
     return {
-        "statements": [{"row": rows[i], "text": originals[i], "kind": str(kinds[i]),
-                        "category": None if labels[i] is None else str(labels[i]),
-                        "confidence": round(float(confidence[i]), 4), "theme": str(theme_of[i]),
-                        "review_rank": int(review_rank[i])}
-                       for i in range(n)],
+        "statements": [{"row": row, "text": text, "kind": str(kind), "category": None if label is None else str(label),
+                        "confidence": round(conf, 4), "theme": str(theme), "review_rank": rank}
+                       # Python's own floats and ints: one conversion per array, not one per element
+                       for row, text, kind, label, conf, theme, rank in zip(
+                           rows, originals, kinds.tolist(), labels.tolist(), confidence.tolist(), theme_of.tolist(),
+                           review_rank.tolist())],
         "categories": [CategoryCount(id=c.id, name=c.name, count=tally.get(c.id, 0)) for c in categories]
         + [CategoryCount(id=OTHER, name=OTHER_NAME, count=tally.get(OTHER, 0))],
         "kinds": [{"id": k, "name": KIND_NAMES[k], "count": kind_tally.get(k, 0)} for k in KINDS],

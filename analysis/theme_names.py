@@ -28,6 +28,7 @@ given (`survey.review.store`).
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -86,6 +87,7 @@ def key_words(name: str, cut) -> list[str]:
     return list(dict.fromkeys(w for w in (w.strip() for w in cut(name)) if _key(w)))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of every word of every member read: the same words again and again
 def _key(w: str) -> bool:
     return len(w) >= 2 and is_keyword(w) and w not in GENERIC and MASK not in w and not any(c.isdigit() for c in w)
 
@@ -253,13 +255,19 @@ def _word_share(members: Sequence[str], cut) -> dict[str, float]:
     the same word differently in each member)."""
     words: Counter = Counter()
     for m in members:
-        words.update(set(key_words(m, cut)))
-    # each member's substrings of the words' lengths, against the words: `w in m` for every pair, faster
+        words.update({w for w in map(str.strip, cut(m)) if _key(w)})  # key_words(m), as a set
+    # each word looked for only in the members that hold its first two characters: `w in m` for
+    # every pair, faster (every key word has two characters at least)
     said = dict.fromkeys(words, 0)
-    lengths = sorted({len(w) for w in words})
+    by_head: dict[str, list[str]] = {}
+    for w in words:
+        by_head.setdefault(w[:2], []).append(w)
+    heads = by_head.keys()
     for m in members:
-        for w in said.keys() & {m[i:i + n] for n in lengths for i in range(len(m) - n + 1)}:
-            said[w] += 1
+        for head in heads & {m[i:i + 2] for i in range(len(m) - 1)}:
+            for w in by_head[head]:
+                if w in m:
+                    said[w] += 1
     return {w: said[w] / len(members) for w in words}
 
 

@@ -201,8 +201,13 @@ class ChineseTokenizer(BaseEstimator):
         # Filtering, not segmenting, dominated the fast path; a token's verdict is cached
         # (the vocabulary is small next to the token count), bounded in size.
         verdicts = self.__dict__["_verdicts"]
+        tokens = cut_fn(normalize(text))
+        try:  # every token seen before (most statements): the lookups in one pass, no Python loop
+            return [kept for kept in map(verdicts.__getitem__, tokens) if kept]
+        except KeyError:
+            pass
         out = []
-        for token in cut_fn(normalize(text)):
+        for token in tokens:
             kept = verdicts.get(token, _UNSEEN)
             if kept is _UNSEEN:
                 kept = _content(token, stop)
