@@ -127,7 +127,7 @@ PROFILED = [
     ("analysis.embed", "WordCounts.add", "tokenising (segment, filter, count)"),
     ("analysis.embed", "TfidfEmbedder.fit_transform_counts", "TF-IDF from the counts"),
     ("analysis.mapping", "CategoryMapper.fit", "mapping"),
-    ("analysis.themes", "reduce", "themes: SVD"),
+    ("analysis.pipeline", "reduce", "themes: SVD"),  # in a forked process, while the mapping runs (two workers)
     ("analysis.themes", "ThemeClusterer._choose", "themes: per-block clustering"),
     ("analysis.themes", "ThemeClusterer._keywords", "themes: keywords"),
     ("analysis.themes", "theme_name", "themes: names"),
