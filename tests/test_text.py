@@ -112,3 +112,24 @@ def test_statement_is_frozen():
     s = Statement(0, "x")
     with pytest.raises(AttributeError):
         s.row = 1  # type: ignore[misc]
+
+
+def test_the_break_look_ahead_changes_no_match():
+    """`_BREAK` looks at a position's character before its alternation: it must find exactly what
+    the pattern alone finds (a marker or sentence end whose first character the look-ahead lacked
+    would be lost), on every branch and on random text made of the characters the branches use."""
+    import random
+    import re
+
+    from analysis import text
+
+    plain = re.compile(text._BREAK_PATTERN)
+    alphabet = list("一二三四五六七八九十第首先其次再最后点条个方面是、，,：:.。！!？?；;…)）(（”’」 \n\t") + \
+        ["1", "12", "١", "５", "①", "⑴", "⒈", "❶", "a", "停", "车", "v2.0", "10.06"]
+    rng = random.Random(0)
+    texts = ["一是停车难；二是收费高", "1. 停车 2、收费 3)排队", "第一，停车。第2点：收费", "（1）停车（二）收费",
+             "首先，停车。其次收费，最后：排队", "①停车②收费", "版本v2.0很好...真的!!", "\n停车\n收费"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    for t in texts:
+        assert [(m.lastgroup, m.span()) for m in text._BREAK.finditer(t)] == \
+            [(m.lastgroup, m.span()) for m in plain.finditer(t)], t
