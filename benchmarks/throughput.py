@@ -113,6 +113,12 @@ class MemorySampler:
         self._thread.join()
 
 
+def _own_and_workers_cpu() -> tuple[float, float]:
+    """CPU time (user + system) of this process and of its finished worker processes."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, workers.ru_utime + workers.ru_stime
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and its finished worker processes (user + system)."""
     own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -181,16 +187,25 @@ def child(job: str, n: int, data: Path, plan_path: Path) -> dict:
         _profile(spent)
     started, cpu = time.perf_counter(), _cpu_seconds()
 
+    # each stage's CPU time in this process and in its worker processes (counted when they end: the
+    # split's at the split, the SVD's and the themes' at the themes), apart: on a shared machine the
+    # time a stage takes says as much about the others as about it
+    cpu_by_stage: dict[str, list[float]] = {}
+    last = [_own_and_workers_cpu()]
+
     def progress(stage, done, total):
         if done == total:
             stages[stage] = round(time.perf_counter() - started, 2)
+            now = _own_and_workers_cpu()
+            cpu_by_stage[stage] = [round(now[0] - last[0][0], 2), round(now[1] - last[0][1], 2)]
+            last[0] = now
 
     result = analyze(reviews, plan, progress=progress, cache_dir=False, workers=1 if job == "profile" else None)
     return {"seconds": time.perf_counter() - started, "cpu": _cpu_seconds() - cpu, "peak_mb": _peak_mb(),
             "profile": {k: [round(x, 2) for x in v] for k, v in spent.items()},
             "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             "statements": len(result["statements"]), "themes": len(result["themes"]),
-            "stages": stages}
+            "stages": stages, "cpu_by_stage": cpu_by_stage}
 
 
 def run_child(job: str, n: int, args) -> dict:
@@ -251,6 +266,8 @@ def main(argv=None) -> int:
         "",
         f"Stage end times (s), large run: {full['stages']}"
         + (f"; interactive run: {small['stages']}." if small else "."),
+        "CPU seconds by stage, large run (this process / its workers): "
+        + ", ".join(f"{k} {a:.2f} / {b:.2f}" for k, (a, b) in full.get("cpu_by_stage", {}).items()) + ".",
     ]
     if profile:
         total, jieba_s, jieba_cpu = profile["seconds"], jieba_run["seconds"], jieba_run["cpu"]
