@@ -274,7 +274,8 @@ class Ahead:
 
     def _stop(self) -> None:
         if self._process is not None:
-            self._pipe.close()
+            if self._pipe is not None:
+                self._pipe.close()
             self._process.terminate()  # done already, or no longer wanted (the caller raised)
             self._process.join()
             self._process = None

@@ -314,10 +314,13 @@ class ThemeClusterer(BaseEstimator):
         self.themes_ = [theme for part in _batch.spread(describe, len(blocks), self.workers, cost) for theme in part]
         return self
 
-    def _describe(self, tid, owner, members, R, texts, shown, keywords, kinds, groups, cut, used) -> dict:
+    def _describe(self, tid: str, owner: str, members: np.ndarray, R: np.ndarray, texts: list[str],
+                  shown: list[str], keywords: list[str], kinds: Sequence[str] | None,
+                  groups: Sequence[str | None] | None, cut, used: list[str]) -> dict:
         """Theme `tid` of category `owner` (`members`: its statements' indices, ascending), its name
         not one of `used`."""
-        mix = Counter(kinds[i] for i in members) if kinds is not None else Counter()
+        listed = members.tolist()  # Python ints, to index the lists
+        mix = Counter(kinds[i] for i in listed) if kinds is not None else Counter()
         kind = max(MIX_KINDS, key=lambda k: (mix[k], k == "problem")) if kinds is not None else None
         central = self._central(R, members, texts, most=members.size)  # all, for the name
         # quotes: the central statements that hold no personal data first (masked text has *)
@@ -329,7 +332,7 @@ class ThemeClusterer(BaseEstimator):
                  "label_words": label_words, "keywords": keywords, "size": int(members.size),
                  "representatives": reps, "groups": {}}
         if groups is not None:
-            tally = Counter(groups[i] if groups[i] else UNKNOWN_GROUP for i in members)
+            tally = Counter(groups[i] if groups[i] else UNKNOWN_GROUP for i in listed)
             theme["groups"] = dict(sorted(tally.items(), key=lambda kv: (-kv[1], kv[0])))
         return theme
 
