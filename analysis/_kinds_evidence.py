@@ -10,9 +10,12 @@ round-table ones, where thanks often is praise. So a praise or none call is kept
 - a question or a request rules out praise and none ("希望继续保持" is praise's own wish);
 - praise needs a cue of something done well (成效明显、做得很好、值得肯定、满意、方便多了…) with
   no complaint after it (nor before it, unless the complaint is the past: "以前…难，现在…方便多了"),
-  or a weaker cue (the rules' praise words) and no complaint at all, or, for a short plain statement
-  with no negation and no courtesy, the model sure of it (p ≥ SURE); a long statement with a
-  complaint, hearsay ("说是…听起来挺好") and promises are never praise;
+  or a weaker cue (the rules' praise words) and no complaint at all, or no listed cue and the model's
+  probability for praise ≥ MODEL_PRAISE where nothing is wrong now (`wrong_now`: a complaint word
+  negated, "也不臭了", or told as the past before a "now", is none), nothing asked or demanded, no
+  courtesy and no first-person story (issue 24, real round-table text: praise in new words has no
+  listed cue); a complaint word is never negated by the cue lists' own negation ("不方便" stays one);
+  a long statement with a complaint, hearsay ("说是…听起来挺好") and promises are never praise;
 - none needs a short statement (≤ NONE_MAX characters) with a cue of nothing to say: no answer, not
   informed, agreeing with the others, later in writing, contact details; a self-introduction or a
   short fragment of a grievance ("熏死树木。") is not none.
@@ -65,7 +68,7 @@ COMPLAINT = re.compile(
     r"气人|无奈|失望|太差|很差|差劲|(?<![收倒运])垃圾(?![、分兑处清桶箱站房中回治收拣]|的?(?:处理|分类|清运))|(?<![水土泥火])坑|骗|损失|损害|侵害|侵占|霸占|克扣|罚款|不合格|不达标|不到位|"
     r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
     r"烦|吵|(?<![除防去])臭|脏|乱|堵|贵|慢|差(?!不多)|苦|难(?!得|忘|能可贵|处放)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
-    r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太[高低长多少慢难贵远挤脏乱差小吵]|不是很|不太|不正常|不见(?![了面])|不出现|不清|伤害|受害|"
+    r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太(?:高(?!兴)|[低长多少慢难贵远挤脏乱差小吵])|不是很|不太|不正常|不见(?![了面])|不出现|不清|伤害|受害|"
     r"受伤|吃亏|够呛|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?(?=[，,。！!；;\s~吧啊呀]|$)|不怎么|不实用|买错|不了|不行|不好")
 # after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
 COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
@@ -152,6 +155,7 @@ NONE_EVIDENCE = re.compile(
 # What follows the turn must name a benefit and no complaint (`improvement`).
 _BEFORE = re.compile(r"以前|过去|原来|原先|之前|以往|那时候?|前几年|当初|从[^。！!？?]{2,30}(?:变成|变为)")
 _NOW = re.compile(r"[，,。；;！!\s](?:但|可|而)?(?:变成了?|变为)?(?:现在|如今|眼下|这几年|近几年|今年|后来|目前)")
+_BEFORE_GUARDED = guarded(_BEFORE)  # the same matches, a look-ahead on their first characters (`now_part`)
 _AFTER_DONE = re.compile(r"(?:以后|之后|以来)[，,]?|后[，,]")
 BENEFIT = re.compile(
     r"方便|便利|便捷|便宜|实惠|省(?:了|钱|事|心|时|力)|干净|整洁|平整|宽敞|稳当|踏实|放心|安心|舒心|舒服|暖心|贴心|热闹|"
@@ -231,6 +235,15 @@ def _improved(text: str) -> str:
     return ""
 
 
+def now_part(text: str) -> str:
+    """What a statement that tells of a before and a now says of now ("现在排水管换了，再也不淹了"), "" if it
+    tells of no turn. Looked up in every statement the model decides: `_BEFORE_GUARDED` first."""
+    if _BEFORE_GUARDED.search(text) is None:
+        return ""
+    m = _NOW.search(text)
+    return text[m.start() + 1:] if m else ""
+
+
 def turned(text: str) -> bool:
     """Whether `text` tells of a before and a now (the complaint of before is the past)."""
     return _BEFORE.search(text) is not None and _NOW.search(text) is not None
@@ -246,17 +259,21 @@ THANKS_FOR = re.compile(
     r"[^。！!？?]{8,}[，,](?:我们|我|大家|老人们?|群众|全家)?(?:全家)?(?:都|也)?(?:很|非常|十分|特别|由衷地?)(?:感激|感谢)"
     r"(?:他们|她们|他|她|政府)?[。！!]*$")
 # Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺".
-HEARSAY = re.compile(r"意味着|宣布|(?<![并已均])承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<!来)说是|(?<!数)据说|号称|宣称|自称|表面上|看似|名义上|口头上")
+HEARSAY = re.compile(r"意味着|宣布|(?<![并已均])承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<![来以])说是|(?<!数)据说|号称|宣称|自称|表面上|看似|名义上|口头上")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
-SURE = 0.85     # the model's probability that stands in for a praise cue in a short plain statement
-SHORT = 32      # CJK characters: "short" for that
+# the writer's own story, dated or told as the past ("本人2016年在某区买了一套房", "我之前去窗口问过", "毕业后我们…"):
+# how a grievance opens; a report of results told in the first person is no report either (see `_improved`)
+_STORY = re.compile(r"(?:我|本人|俺)(?![市省区县局镇乡国院校委办厅辖])[^。！!？?]{0,30}?(?:\d{2,4}年|\d{1,2}月|之前|以前|当年|那年|当时|曾经|后来)|"
+                    r"(?:\d{2,4}年|\d{1,2}月|之前|以前|当年|那年|当时|曾经|毕业后|退休后)[^。！!？?]{0,30}?(?:我|本人|俺)(?![市省区县局镇乡国院校委办厅辖])")
+MODEL_PRAISE = 0.8  # the model's probability for praise that stands without a listed cue (`wrong_now`: nothing wrong)
+# a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵")
+_GONE_BY_NEGATION = re.compile(r"(?:不|不再|再也不|没有?再?|不用再?|告别了?)$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
 _TURN = re.compile(r"虽然|虽说|尽管|总的来说|总体(?:来看|上)|以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
                    r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
-_NEGATION = re.compile(r"[不没未无别非莫勿]")
 _DEMAND = re.compile(r"必须|应当|应该|才能|才可以|要求|加强|不能光|光喊")
 # searched in (nearly) every statement: each with a look-ahead for what it can start with (same matches)
 PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED, HEARSAY, _TO_DO, \
@@ -320,7 +337,8 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     cue = praise_evidence(plain) or _thanks_for(text) or improvement(plain)
     # in "以前…难，现在…方便多了" the complaint is the past: only what follows the turn counts
     now = _NOW.search(plain) if turned(plain) else None
-    complaint = COMPLAINT.search(_raised(plain[now.end():] if now and cue else plain))
+    sure = p is not None and p >= MODEL_PRAISE  # the model's praise, which `wrong_now` checks below
+    complaint = _unnegated(COMPLAINT, _raised(plain[now.end():] if now and (cue or sure) else plain))
     if complaint and cjk_len(plain) >= LONG:
         return False, f"长文含问题：{complaint.group(0)}"
     hedge = HEARSAY.search(plain)
@@ -329,10 +347,10 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     if cue:
         at = plain.find(cue)
         rest = _raised(plain[at:])  # from the cue on: "解决了…难的问题" is one thing set right
-        after = COMPLAINT_AFTER.search(rest)
+        after = _unnegated(COMPLAINT_AFTER, rest)
         if after and not _NO_LONGER.search(rest[:after.start()]):
             return False, f"肯定之后有问题：{after.group(0)}"  # "很好，就是太慢" without 但
-        before = COMPLAINT_AFTER.search(_raised(plain[:at]))
+        before = _unnegated(COMPLAINT_AFTER, _raised(plain[:at]))
         if before and not _TURN.search(plain[:at]):
             return False, f"肯定之前有问题：{before.group(0)}"  # "很一般，不太推荐。…很好"
         return True, cue
@@ -340,17 +358,39 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
         return False, "仅客套话"
     # a weaker cue (the rules' praise words: 放心、顺利、省了、开通了…) counts when nothing is wrong
     weak = weak_cue(COURTESY_WORDS.sub("", plain))
+    # no listed cue, or one beside a complaint word: the model's call (p ≥ MODEL_PRAISE) stands where nothing in
+    # the statement is wrong now (`wrong_now`: a wrong negated or told as the past is none), asked or demanded, and
+    # it is no first-person story (`_STORY`) and no letter's courtesy: praise in words no list has ("这几年村里变化
+    # 真大，外出打工的年轻人陆续都回来了"); a complaint, a request or a question never becomes praise this way
+    model = sure and plain == text and not _DEMAND.search(plain) \
+        and not _STORY.search(plain) and not wrong_now(plain)
     if complaint:
+        if model:
+            return True, f"模型判为肯定（{complaint.group(0)}已是过去或被否定）"
         return False, f"{'肯定依据弱' if weak else '无肯定依据'}且含问题：{complaint.group(0)}"
     if weak:
         return True, weak
-    # no cue at all: a short plain account of something that works ("医生看病很仔细，讲解也耐心"),
-    # only when the model is sure and nothing in it is negated or asked for
-    # (and never where courtesy was taken out: thanks are what made the model sure)
-    if p is not None and p >= SURE and plain == text and cjk_len(plain) <= SHORT and not _NEGATION.search(plain) \
-            and not _DEMAND.search(plain):
-        return True, "模型确信（短句，无否定）"
+    if model:
+        return True, "模型判为肯定（无问题、请求或提问）"
     return False, "无肯定依据"
+
+
+def _unnegated(pattern, text: str):
+    """The first match of a complaint `pattern` in `text` that no negation says is gone ("也不臭了", "不再堵",
+    "再也不用担心…" are no complaint; "不方便", "没人管" are complaint words of their own), or None."""
+    for m in pattern.finditer(text):
+        if m.group(0)[0] in "不没未无" or not _GONE_BY_NEGATION.search(text[max(0, m.start() - 3):m.start()]):
+            return m
+    return None
+
+
+def wrong_now(text: str) -> str:
+    """A complaint word in `text` that still holds, "" if none: a negated one says the wrong is gone ("也不臭了",
+    "不再堵"), and in a statement that tells of a before and a now only what is said of now counts ("以前一下雨
+    就积水，现在…再也不淹了"; "以前就难，现在还是难" still complains)."""
+    now = _NOW.search(text) if _BEFORE.search(text) else None
+    m = _unnegated(COMPLAINT, _raised(text[now.end():] if now else text))
+    return m.group(0) if m else ""
 
 
 def none_allowed(text: str, p: float | None) -> tuple[bool, str]:

@@ -34,7 +34,10 @@ for praise or none: greetings and thanks, a polite question, a request ending in
 made the call (rule or model), praise stands only with a cue of something done well and no
 question, request or complaint beside it (a long statement with a complaint is never praise), and
 none only for a short statement with a no-answer cue or nothing but courtesy; the rest falls back
-to the field's kind, or problem. `explain` names the check ("evidence") and why it failed.
+to the field's kind, or problem. `explain` names the check ("evidence") and why it failed. Praise
+in words no list has stands on the model's probability alone where nothing in the statement is
+wrong now, asked or demanded (`_kinds_evidence.praise_allowed`); a statement that tells of a before
+and a now is also read by the model for its now alone (`_now_told`), its complaint words being the past.
 `evidence=False` gives the calls as made before, for comparison.
 
 Speed (issue 25): the fitted model is kept on disk, keyed by the examples' bytes, the code and the
@@ -255,6 +258,7 @@ class StatementKinds(BaseEstimator):
                 P = self.model_.predict_proba(X)
                 kinds[open_] = self.model_.classes_[P.argmax(axis=1)]
                 proba = {i: float(P[j].max()) for j, i in enumerate(open_)}
+                self._now_told(texts, fields, kinds, proba, open_, memo)
         # praise and none only on evidence (issue 24): what fails falls back to an issue
         vetoed: dict[int, tuple[str, str]] = {}
         for i, kind in enumerate(kinds if self.evidence else ()):
@@ -270,6 +274,22 @@ class StatementKinds(BaseEstimator):
                 kinds[i] = NONE if nothing else self._fallback(texts[i], fields[i], memo)
                 vetoed[i] = (str(kind), why)
         return kinds, rules, X, open_, vetoed
+
+    def _now_told(self, texts, fields, kinds, proba: dict, open_: list[int], memo: dict) -> None:
+        """A statement that tells of a before and a now ("以前河水又脏又臭，现在河沟变清了，也不臭了"): its
+        complaint words are the past, so the model also reads what is said of now alone, and where that is
+        praise the statement is (the evidence check then looks at the now for anything still wrong)."""
+        told = [(i, m) for i in open_ if kinds[i] != PRAISE and (m := _evidence.now_part(texts[i]))]
+        if not told:
+            return
+        parts = [m for _, m in told]
+        part_fields = [fields[i] for i, _ in told]
+        rules = [self._explain(t, f, memo) for t, f in zip(parts, part_fields)]
+        P = self.model_.predict_proba(self._features(parts, part_fields, rules, memo))
+        column = list(self.model_.classes_).index(PRAISE)
+        for j, (i, _) in enumerate(told):
+            if P[j].argmax() == column:
+                kinds[i], proba[i] = PRAISE, float(P[j, column])
 
     def _fallback(self, text: str, field: str | None, memo: dict | None = None) -> str:
         """The kind of a statement whose praise or none call lacked evidence: what the rules say
