@@ -263,11 +263,11 @@ HEARSAY = re.compile(r"意味着|宣布|(?<![并已均])承诺|许诺|声称|相
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
-# the writer's own story, dated or told as the past ("本人2016年在某区买了一套房", "我之前去窗口问过", "毕业后我们…"):
-# how a grievance opens; a report of results told in the first person is no report either (see `_improved`)
-_STORY = re.compile(r"(?:我|本人|俺)(?![市省区县局镇乡国院校委办厅辖])[^。！!？?]{0,30}?(?:\d{2,4}年|\d{1,2}月|之前|以前|当年|那年|当时|曾经|后来)|"
-                    r"(?:\d{2,4}年|\d{1,2}月|之前|以前|当年|那年|当时|曾经|毕业后|退休后)[^。！!？?]{0,30}?(?:我|本人|俺)(?![市省区县局镇乡国院校委办厅辖])")
-MODEL_PRAISE = 0.8  # the model's probability for praise that stands without a listed cue (`wrong_now`: nothing wrong)
+# the model's probability for praise that stands without a listed cue where nothing is wrong now (`wrong_now`), asked
+# or demanded, and, in the pipeline, nothing in the rest of its answer either (`raises`). Chosen on the development
+# quotes and the seed (0.8 → 0.6: one more praise of 101 on dev, none lost; lower admits praise that is barely the
+# model's first choice)
+MODEL_PRAISE = 0.6
 # a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵")
 _GONE_BY_NEGATION = re.compile(r"(?:不|不再|再也不|没有?再?|不用再?|告别了?)$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
@@ -360,10 +360,12 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     weak = weak_cue(COURTESY_WORDS.sub("", plain))
     # no listed cue, or one beside a complaint word: the model's call (p ≥ MODEL_PRAISE) stands where nothing in
     # the statement is wrong now (`wrong_now`: a wrong negated or told as the past is none), asked or demanded, and
-    # it is no first-person story (`_STORY`) and no letter's courtesy: praise in words no list has ("这几年村里变化
-    # 真大，外出打工的年轻人陆续都回来了"); a complaint, a request or a question never becomes praise this way
-    model = sure and plain == text and not _DEMAND.search(plain) \
-        and not _STORY.search(plain) and not wrong_now(plain)
+    # it opens no letter (a greeting or an address: thanks for what was done is praise's own): praise in words no
+    # list has ("这几年村里变化真大，外出打工的年轻人陆续都回来了"); a complaint, a request or a question never becomes
+    # praise this way. Whether the rest of its answer complains, asks or demands is the pipeline's part
+    # (`StatementKinds.within_answers`): a first-person story or a proud sentence inside a letter of complaint
+    greeting = COURTESY_WORDS.sub("", text)
+    model = sure and without_courtesy(greeting) == greeting and not _DEMAND.search(plain) and not wrong_now(plain)
     if complaint:
         if model:
             return True, f"模型判为肯定（{complaint.group(0)}已是过去或被否定）"
@@ -391,6 +393,15 @@ def wrong_now(text: str) -> str:
     now = _NOW.search(text) if _BEFORE.search(text) else None
     m = _unnegated(COMPLAINT, _raised(text[now.end():] if now else text))
     return m.group(0) if m else ""
+
+
+def raises(text: str) -> str:
+    """What makes an answer one that complains, asks or demands: a complaint word that still holds
+    (`wrong_now`), a question or a request in `text` (courtesy out), "" if none. A praise call on the
+    model's word alone stands only in an answer none of whose other statements `raises` anything
+    (`analysis.kinds.StatementKinds.within_answers`)."""
+    plain = _TITLE.sub("《》", without_courtesy(text))
+    return asks(plain) or wrong_now(plain)
 
 
 def none_allowed(text: str, p: float | None) -> tuple[bool, str]:

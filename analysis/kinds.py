@@ -213,21 +213,56 @@ class StatementKinds(BaseEstimator):
         return default_cache_dir() / "kinds"
 
     def predict(self, texts: Sequence[str | None], fields: Sequence[str | None] | None = None, *,
-                normalized: bool = False) -> np.ndarray:
+                normalized: bool = False, answers: Sequence | None = None) -> np.ndarray:
         """One kind per text. `normalized`: the texts already went through `analysis.text.normalize`
-        (the pipeline's statements have)."""
+        (the pipeline's statements have). `answers[i]`: the answer (row) text i was split from, which
+        praise on the model's word needs (`within_answers`); None: each text alone."""
         if fields is not None and len(fields) != len(texts):
             raise ValueError(f"fields 的长度（{len(fields)}）应与 texts（{len(texts)}）相同")
-        # a statement's kind depends on its text and field alone: each distinct pair is decided once
+        # a statement's kind depends on its text and field alone (its answer comes after): each distinct
+        # pair is decided once
         pairs = list(zip(texts, fields if fields is not None else [None] * len(texts)))
         first: dict[tuple, int] = {}
         back = np.array([first.setdefault(p, len(first)) for p in pairs], dtype=np.intp)
         if len(first) == len(pairs):
-            return self._decide(texts, fields, normalized)[0]
-        unique = list(first)
-        kinds = self._decide([t for t, _ in unique], [f for _, f in unique] if fields is not None else None,
-                             normalized)[0]
-        return kinds[back]
+            kinds = self._decide(texts, fields, normalized)[0]
+        else:
+            unique = list(first)
+            kinds = self._decide([t for t, _ in unique], [f for _, f in unique] if fields is not None else None,
+                                 normalized)[0][back]
+        if answers is None:
+            return kinds
+        return self.within_answers(texts if normalized else [normalize(t or "") for t in texts], fields, kinds,
+                                   answers)
+
+    def within_answers(self, texts: Sequence[str], fields: Sequence[str | None] | None, kinds,
+                       answers: Sequence) -> np.ndarray:
+        """`kinds` (this model's calls on the normalised `texts`) with praise read in its answer: praise on
+        the model's word alone (no listed cue) stands only where no other statement of the same answer
+        (`answers[i]`, the row it was split from) complains, asks or demands (`_evidence.raises`); else
+        it is the answer's, and falls back to the field's kind (or problem). Issue 24 item 2, "a long
+        complaint, a request or a question is never praise": a lone proud or plain sentence inside a
+        letter of complaint ("安全是职工的生命") reads like a report's account of results to the model.
+        A statement alone in its answer (a round-table quote) or in one of praise keeps the model's word."""
+        if len(answers) != len(kinds):
+            raise ValueError(f"answers 的长度（{len(answers)}）应与 texts（{len(kinds)}）相同")
+        kinds = np.array(kinds, dtype=object)
+        if not self.evidence:
+            return kinds
+        members: dict = {}
+        for i, a in enumerate(answers):
+            members.setdefault(a, []).append(i)
+        raised: dict[int, str] = {}  # statement → what it raises, looked up once
+        for i in np.flatnonzero(kinds == PRAISE):
+            others = [j for j in members[answers[i]] if j != i]
+            if not others:
+                continue
+            for j in others:
+                if j not in raised:
+                    raised[j] = _evidence.raises(texts[j])
+            if any(raised[j] for j in others) and not _evidence.praise_allowed(texts[i], None, praise_cue)[0]:
+                kinds[i] = self._fallback(texts[i], fields[i] if fields is not None else None)
+        return kinds
 
     def explain(self, text: str | None, field: str | None = None) -> tuple[str, str, str]:
         """(kind, rule, evidence): a sure rule (none / contrast) and its cue, "learned" and the
