@@ -57,6 +57,7 @@ _NO_REQUEST = re.compile(r"(?:暂无|暂时没有|无|没有|没什么|没啥)(?
                          r"(?:\d+[条项件]|意见[和及与、]?|民生|合理化|代表|收集[到了]?)建议|建议\d+件|"
                          r"问(?:到|起|及)[^，,。！!？?]{0,16}|"  # a question told ("问到他们有没有什么要求，…") asks nothing
                          r"(?:如有需要|如需|有需要的话?|详情|具体)?请(?:联系|致电|来电|打)")
+_NO_REQUEST_CHARS = frozenset("无没议问请")  # one of them is in every match of _NO_REQUEST: the rest skip it
 _KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
                       r"做下去|开展|推行|这样)|保持下去|坚持下去|再接再厉|更上一层楼|越办越好|"
                       r"多(?:办|搞|举办|开展)(?:这样|类似|此类)|(?:希望|期望)?(?:这种|这样|此类|类似)[^，,。]{0,10}多(?:开展|举办|搞|办)")
@@ -277,8 +278,10 @@ _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再
 _DEMAND = re.compile(r"必须|应当|应该|才能|才可以|要求|加强|不能光|光喊")
 # searched in (nearly) every statement: each with a look-ahead for what it can start with (same matches)
 PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED, HEARSAY, _TO_DO, \
-    _RAISED = map(guarded, (PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON,
-                            ACHIEVED, HEARSAY, _TO_DO, _RAISED))
+    _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND, COURTESY_WORDS = map(
+        guarded, (PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED,
+                  HEARSAY, _TO_DO, _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND,
+                  COURTESY_WORDS))
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
 
 
@@ -287,9 +290,14 @@ def courtesy_only(text: str) -> bool:
     return not _CJK.search(without_courtesy(text))
 
 
+# a character every match of COURTESY holds (尊敬/敬爱/亲爱, an address's colon, …好, 您忙, 辛苦, the thanks words,
+# 敬礼/此致, 盼复/望回复): a statement with none of them holds no courtesy, and skips the long alternation
+_COURTESY_CHARS = frozenset("敬爱：:好您辛谢激致复")
+
+
 def without_courtesy(text: str) -> str:
     """The statement with greetings, thanks and sign-offs taken out."""
-    return COURTESY.sub(" ", text)
+    return text if _COURTESY_CHARS.isdisjoint(text) else COURTESY.sub(" ", text)
 
 
 def cjk_len(text: str) -> int:
@@ -317,7 +325,8 @@ def praise_evidence(text: str) -> str:
 
 def asks(text: str) -> str:
     """A question or a request in `text` (courtesy already out), "" if none. "暂无建议" asks nothing."""
-    text = _NO_REQUEST.sub("", text)
+    if not _NO_REQUEST_CHARS.isdisjoint(text):
+        text = _NO_REQUEST.sub("", text)
     q = QUESTION.search(text)
     if q:
         return q.group(0)
@@ -325,16 +334,18 @@ def asks(text: str) -> str:
     return r.group(0) if r else ""
 
 
-def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = lambda text: "") -> tuple[bool, str]:
+def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = lambda text: "", *,
+                   asked: bool = True) -> tuple[bool, str]:
     """Whether a praise call on `text` stands, and why (not). `p`: the model's probability for
     praise (None when a rule made the call). `weak_cue`: the rules' praise words (放心、顺利、省了…,
     `analysis.kinds.praise_cue`), weaker evidence than PRAISE_EVIDENCE; courtesy is taken out
-    before it looks."""
+    before it looks. `asked=False`: `text` is known to ask nothing (a statement whose praise call
+    stood), so that is not looked up again."""
     plain = _TITLE.sub("《》", without_courtesy(text))  # a document's title ("《…严重失信主体…》") says nothing
-    ask = asks(plain)
+    ask = asks(plain) if asked else ""
     if ask:
         return False, f"提问或请求：{ask}"
-    cue = praise_evidence(plain) or _thanks_for(text) or improvement(plain)
+    cue = praise_evidence(plain) or _thanks_for(text) or (improvement(plain) if asked else _improved(plain))
     # in "以前…难，现在…方便多了" the complaint is the past: only what follows the turn counts
     now = _NOW.search(plain) if turned(plain) else None
     sure = p is not None and p >= MODEL_PRAISE  # the model's praise, which `wrong_now` checks below
@@ -401,7 +412,7 @@ def raises(text: str) -> str:
     model's word alone stands only in an answer none of whose other statements `raises` anything
     (`analysis.kinds.StatementKinds.within_answers`)."""
     plain = _TITLE.sub("《》", without_courtesy(text))
-    return asks(plain) or wrong_now(plain)
+    return wrong_now(plain) or asks(plain)  # (the complaint first: it is cheaper to look up)
 
 
 def none_allowed(text: str, p: float | None) -> tuple[bool, str]:

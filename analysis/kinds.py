@@ -252,15 +252,19 @@ class StatementKinds(BaseEstimator):
         members: dict = {}
         for i, a in enumerate(answers):
             members.setdefault(a, []).append(i)
-        raised: dict[int, str] = {}  # statement → what it raises, looked up once
-        for i in np.flatnonzero(kinds == PRAISE):
-            others = [j for j in members[answers[i]] if j != i]
-            if not others:
-                continue
-            for j in others:
-                if j not in raised:
-                    raised[j] = _evidence.raises(texts[j])
-            if any(raised[j] for j in others) and not _evidence.praise_allowed(texts[i], None, praise_cue)[0]:
+        raised: dict[int, str] = {}  # statement → what it raises, looked up once and only while needed
+
+        def raises(j: int) -> str:
+            if j not in raised:
+                raised[j] = _evidence.raises(texts[j])
+            return raised[j]
+
+        called = list(kinds)  # the other statements as the model called them (a praise call raises nothing: its
+        for i in [i for i, kind in enumerate(called) if kind == PRAISE]:  # check ruled out what holds)
+            others = [j for j in members[answers[i]] if called[j] != PRAISE]
+            # (a praise call that stood asks nothing: its listed cues are looked up without that)
+            if others and any(raises(j) for j in others) \
+                    and not _evidence.praise_allowed(texts[i], None, praise_cue, asked=False)[0]:
                 kinds[i] = self._fallback(texts[i], fields[i] if fields is not None else None)
         return kinds
 
