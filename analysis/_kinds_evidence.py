@@ -12,9 +12,10 @@ round-table ones, where thanks often is praise. So a praise or none call is kept
   no complaint after it (nor before it, unless the complaint is the past: "以前…难，现在…方便多了"),
   or a weaker cue (the rules' praise words) and no complaint at all, or no listed cue and the model's
   probability for praise ≥ MODEL_PRAISE where nothing is wrong now (`wrong_now`: a complaint word
-  negated, "也不臭了", or told as the past before a "now", is none), nothing asked or demanded, no
-  courtesy and no first-person story (issue 24, real round-table text: praise in new words has no
-  listed cue); a complaint word is never negated by the cue lists' own negation ("不方便" stays one);
+  negated, "也不臭了", or told as the past before a "now", is none), nothing asked or demanded and
+  no letter's greeting (issue 24, real round-table text: praise in new words has no listed cue) —
+  and, in the pipeline, nothing of the kind in the rest of its answer (`raises`; a first-person
+  story or a proud sentence inside a letter of complaint is the letter's); a complaint word is never negated by the cue lists' own negation ("不方便" stays one);
   a long statement with a complaint, hearsay ("说是…听起来挺好") and promises are never praise;
 - none needs a short statement (≤ NONE_MAX characters) with a cue of nothing to say: no answer, not
   informed, agreeing with the others, later in writing, contact details; a self-introduction or a

@@ -36,8 +36,12 @@ question, request or complaint beside it (a long statement with a complaint is n
 none only for a short statement with a no-answer cue or nothing but courtesy; the rest falls back
 to the field's kind, or problem. `explain` names the check ("evidence") and why it failed. Praise
 in words no list has stands on the model's probability alone where nothing in the statement is
-wrong now, asked or demanded (`_kinds_evidence.praise_allowed`); a statement that tells of a before
-and a now is also read by the model for its now alone (`_now_told`), its complaint words being the past.
+wrong now, asked or demanded (`_kinds_evidence.praise_allowed`), and, given each statement's answer
+(the row it was split from: `predict(answers=…)`, `within_answers`, as the pipeline passes it), only
+where no other statement of that answer complains, asks or demands: a proud or plain sentence inside a
+letter of complaint is the letter's; a round-table quote alone, or among praise, keeps the model's word.
+A statement that tells of a before and a now is also read by the model for its now alone (`_now_told`),
+its complaint words being the past.
 `evidence=False` gives the calls as made before, for comparison.
 
 Speed (issue 25): the fitted model is kept on disk, keyed by the examples' bytes, the code and the
