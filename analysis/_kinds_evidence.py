@@ -376,8 +376,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     # list has ("这几年村里变化真大，外出打工的年轻人陆续都回来了"); a complaint, a request or a question never becomes
     # praise this way. Whether the rest of its answer complains, asks or demands is the pipeline's part
     # (`StatementKinds.within_answers`): a first-person story or a proud sentence inside a letter of complaint
-    greeting = COURTESY_WORDS.sub("", text)
-    model = sure and without_courtesy(greeting) == greeting and not _DEMAND.search(plain) and not wrong_now(plain)
+    model = sure and not _DEMAND.search(plain) and not wrong_now(plain) and not _greets(text)
     if complaint:
         if model:
             return True, f"模型判为肯定（{complaint.group(0)}已是过去或被否定）"
@@ -387,6 +386,12 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     if model:
         return True, "模型判为肯定（无问题、请求或提问）"
     return False, "无肯定依据"
+
+
+def _greets(text: str) -> bool:
+    """Whether `text` holds a letter's greeting or address (尊敬的…, 您好, 此致): courtesy other than thanks."""
+    text = COURTESY_WORDS.sub("", text)
+    return without_courtesy(text) != text
 
 
 def _unnegated(pattern, text: str):
