@@ -52,7 +52,6 @@ parameters (`analysis._kinds_learned.fit_key`), so a run loads it instead of fit
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -60,6 +59,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 
+from . import _kinds_answers as _answers
 from . import _kinds_evidence as _evidence
 from . import _kinds_learned as _learned
 from ._kinds_cues import (  # noqa: F401  (PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS: for labels and theme names)
@@ -85,6 +85,7 @@ from ._kinds_cues import (  # noqa: F401  (PROBLEM_CUES, PROPOSAL_START, PROPOSA
     _strong_problem,
     praise_cue,
 )
+from ._kinds_verbs import opening_verb as _imperative
 
 # the vocabulary lives in a module without numpy (the web app imports it); re-exported here
 from .kind_names import (  # noqa: F401
@@ -99,7 +100,6 @@ from .kind_names import (  # noqa: F401
 )
 from .privacy import MASK, mask_text
 from .text import normalize
-from .tokenize import ChineseTokenizer, word_tag
 
 # The rules that decide alone (they were right on every training statement they decided): nothing
 # to say, praise then a contrast, a change for the better told as such (before → now, a result after
@@ -223,8 +223,7 @@ class StatementKinds(BaseEstimator):
         praise on the model's word needs (`within_answers`); None: each text alone."""
         if fields is not None and len(fields) != len(texts):
             raise ValueError(f"fields 的长度（{len(fields)}）应与 texts（{len(texts)}）相同")
-        # a statement's kind depends on its text and field alone (its answer comes after): each distinct
-        # pair is decided once
+        # a statement's kind depends on its text and field alone (its answer after): each pair is decided once
         pairs = list(zip(texts, fields if fields is not None else [None] * len(texts)))
         first: dict[tuple, int] = {}
         back = np.array([first.setdefault(p, len(first)) for p in pairs], dtype=np.intp)
@@ -234,43 +233,14 @@ class StatementKinds(BaseEstimator):
             unique = list(first)
             kinds = self._decide([t for t, _ in unique], [f for _, f in unique] if fields is not None else None,
                                  normalized)[0][back]
-        if answers is None:
-            return kinds
-        return self.within_answers(texts if normalized else [normalize(t or "") for t in texts], fields, kinds,
-                                   answers)
+        return kinds if answers is None else self.within_answers(
+            texts if normalized else [normalize(t or "") for t in texts], fields, kinds, answers)
 
     def within_answers(self, texts: Sequence[str], fields: Sequence[str | None] | None, kinds,
                        answers: Sequence) -> np.ndarray:
-        """`kinds` (this model's calls on the normalised `texts`) with praise read in its answer: praise on
-        the model's word alone (no listed cue) stands only where no other statement of the same answer
-        (`answers[i]`, the row it was split from) complains, asks or demands (`_evidence.raises`); else
-        it is the answer's, and falls back to the field's kind (or problem). Issue 24 item 2, "a long
-        complaint, a request or a question is never praise": a lone proud or plain sentence inside a
-        letter of complaint ("安全是职工的生命") reads like a report's account of results to the model.
-        A statement alone in its answer (a round-table quote) or in one of praise keeps the model's word."""
-        if len(answers) != len(kinds):
-            raise ValueError(f"answers 的长度（{len(answers)}）应与 texts（{len(kinds)}）相同")
-        kinds = np.array(kinds, dtype=object)
-        if not self.evidence:
-            return kinds
-        members: dict = {}
-        for i, a in enumerate(answers):
-            members.setdefault(a, []).append(i)
-        raised: dict[int, str] = {}  # statement → what it raises, looked up once and only while needed
-
-        def raises(j: int) -> str:
-            if j not in raised:
-                raised[j] = _evidence.raises(texts[j])
-            return raised[j]
-
-        called = list(kinds)  # the other statements as the model called them (a praise call raises nothing: its
-        for i in [i for i, kind in enumerate(called) if kind == PRAISE]:  # check ruled out what holds)
-            others = [j for j in members[answers[i]] if called[j] != PRAISE]
-            # (a praise call that stood asks nothing: its listed cues are looked up without that)
-            if others and any(raises(j) for j in others) \
-                    and not _evidence.praise_allowed(texts[i], None, praise_cue, asked=False)[0]:
-                kinds[i] = self._fallback(texts[i], fields[i] if fields is not None else None)
-        return kinds
+        """`kinds` (this model's calls on the normalised `texts`) with praise on the model's word read in its
+        answer, `answers[i]` the row text i was split from (`analysis._kinds_answers`)."""
+        return _answers.within_answers(texts, fields, kinds, answers, self._fallback, self.evidence)
 
     def explain(self, text: str | None, field: str | None = None) -> tuple[str, str, str]:
         """(kind, rule, evidence): a sure rule (none / contrast) and its cue, "learned" and the
@@ -462,34 +432,9 @@ class StatementKinds(BaseEstimator):
         return len(_CJK.findall(rest)) <= 3
 
 
-
-
 def _sure(text: str, rule: str) -> bool:
     """Whether the rules' decision stands without the learned model."""
     return rule in SURE_RULES or (rule == "suggestion" and _OPENING_WISH.match(_OPENERS.sub("", text.strip())) is not None)
-
-
-def _imperative(text: str) -> str:
-    """A statement that opens with a verb and names nothing wrong reads as a proposal
-    ("组建海外纠纷应对工作站"); the dictionary's part of speech decides what a verb is."""
-    return _opening_verb(text[:8])
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _opening_verb(head: str) -> str:
-    # statements often open alike ("这个手机", "建议加强"): each opening is segmented once
-    words = _cut(head)
-    return words[0] if words and len(words[0]) >= 2 and word_tag(words[0]) == "v" else ""
-
-
-def _cut(text: str) -> list[str]:
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        _TOKENIZER = ChineseTokenizer()
-    return _TOKENIZER.cut(text)
-
-
-_TOKENIZER = None
 
 
 def kind_names() -> dict[str, str]:
