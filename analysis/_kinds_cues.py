@@ -118,7 +118,7 @@ _STRONG_PROBLEM = re.compile(r"难|不足|缺乏|缺少|欠缺|不够|不到位|
 # "很实用", "特别多": a degree word before anything but a complaint or a "must" reads as approval
 # once no problem or proposal cue was found
 _DEGREE_GOOD = re.compile(
-    r"(?:很|挺|蛮|特别|非常|十分|相当|真心|确实)(?!难|少|多|高|低|慢|贵|差|大|长|乱|远|挤|小|短|弱|累|忙|重|"
+    r"(?:很|挺|蛮|特别|非常|十分|相当|真心|确实)(?!难|少|多|高|低|慢|贵|差|大|长|乱|远|挤|小|短|弱|累|忙|重|响|吵|臭|脏|"
     r"严重|复杂|麻烦|困难|不|紧张|突出|普遍|一般|有限|头疼|为难|吃力|辛苦|重要|必要|关键|迫切|需要|值得|希望|想|担心|"
     r"容易|可能|少见)[\u4e00-\u9fff]")
 # a statement that only says who is speaking: "我们是做机械加工的小企业"

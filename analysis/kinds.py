@@ -34,7 +34,14 @@ for praise or none: greetings and thanks, a polite question, a request ending in
 made the call (rule or model), praise stands only with a cue of something done well and no
 question, request or complaint beside it (a long statement with a complaint is never praise), and
 none only for a short statement with a no-answer cue or nothing but courtesy; the rest falls back
-to the field's kind, or problem. `explain` names the check ("evidence") and why it failed.
+to the field's kind, or problem. `explain` names the check ("evidence") and why it failed. Praise
+in words no list has stands on the model's probability alone where nothing in the statement is
+wrong now, asked or demanded (`_kinds_evidence.praise_allowed`), and, given each statement's answer
+(the row it was split from: `predict(answers=…)`, `within_answers`, as the pipeline passes it), only
+where no other statement of that answer complains, asks or demands: a proud or plain sentence inside a
+letter of complaint is the letter's; a round-table quote alone, or among praise, keeps the model's word.
+A statement that tells of a before and a now is also read by the model for its now alone (`_now_told`),
+its complaint words being the past.
 `evidence=False` gives the calls as made before, for comparison.
 
 Speed (issue 25): the fitted model is kept on disk, keyed by the examples' bytes, the code and the
@@ -45,7 +52,6 @@ parameters (`analysis._kinds_learned.fit_key`), so a run loads it instead of fit
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +59,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 
+from . import _kinds_answers as _answers
 from . import _kinds_evidence as _evidence
 from . import _kinds_learned as _learned
 from ._kinds_cues import (  # noqa: F401  (PROBLEM_CUES, PROPOSAL_START, PROPOSAL_VERBS: for labels and theme names)
@@ -78,6 +85,7 @@ from ._kinds_cues import (  # noqa: F401  (PROBLEM_CUES, PROPOSAL_START, PROPOSA
     _strong_problem,
     praise_cue,
 )
+from ._kinds_verbs import opening_verb as _imperative
 
 # the vocabulary lives in a module without numpy (the web app imports it); re-exported here
 from .kind_names import (  # noqa: F401
@@ -92,7 +100,6 @@ from .kind_names import (  # noqa: F401
 )
 from .privacy import MASK, mask_text
 from .text import normalize
-from .tokenize import ChineseTokenizer, word_tag
 
 # The rules that decide alone (they were right on every training statement they decided): nothing
 # to say, praise then a contrast, a change for the better told as such (before → now, a result after
@@ -210,21 +217,30 @@ class StatementKinds(BaseEstimator):
         return default_cache_dir() / "kinds"
 
     def predict(self, texts: Sequence[str | None], fields: Sequence[str | None] | None = None, *,
-                normalized: bool = False) -> np.ndarray:
+                normalized: bool = False, answers: Sequence | None = None) -> np.ndarray:
         """One kind per text. `normalized`: the texts already went through `analysis.text.normalize`
-        (the pipeline's statements have)."""
+        (the pipeline's statements have). `answers[i]`: the answer (row) text i was split from, which
+        praise on the model's word needs (`within_answers`); None: each text alone."""
         if fields is not None and len(fields) != len(texts):
             raise ValueError(f"fields 的长度（{len(fields)}）应与 texts（{len(texts)}）相同")
-        # a statement's kind depends on its text and field alone: each distinct pair is decided once
+        # a statement's kind depends on its text and field alone (its answer after): each pair is decided once
         pairs = list(zip(texts, fields if fields is not None else [None] * len(texts)))
         first: dict[tuple, int] = {}
         back = np.array([first.setdefault(p, len(first)) for p in pairs], dtype=np.intp)
         if len(first) == len(pairs):
-            return self._decide(texts, fields, normalized)[0]
-        unique = list(first)
-        kinds = self._decide([t for t, _ in unique], [f for _, f in unique] if fields is not None else None,
-                             normalized)[0]
-        return kinds[back]
+            kinds = self._decide(texts, fields, normalized)[0]
+        else:
+            unique = list(first)
+            kinds = self._decide([t for t, _ in unique], [f for _, f in unique] if fields is not None else None,
+                                 normalized)[0][back]
+        return kinds if answers is None else self.within_answers(
+            texts if normalized else [normalize(t or "") for t in texts], fields, kinds, answers)
+
+    def within_answers(self, texts: Sequence[str], fields: Sequence[str | None] | None, kinds,
+                       answers: Sequence) -> np.ndarray:
+        """`kinds` (this model's calls on the normalised `texts`) with praise on the model's word read in its
+        answer, `answers[i]` the row text i was split from (`analysis._kinds_answers`)."""
+        return _answers.within_answers(texts, fields, kinds, answers, self._fallback, self.evidence)
 
     def explain(self, text: str | None, field: str | None = None) -> tuple[str, str, str]:
         """(kind, rule, evidence): a sure rule (none / contrast) and its cue, "learned" and the
@@ -255,6 +271,7 @@ class StatementKinds(BaseEstimator):
                 P = self.model_.predict_proba(X)
                 kinds[open_] = self.model_.classes_[P.argmax(axis=1)]
                 proba = {i: float(P[j].max()) for j, i in enumerate(open_)}
+                self._now_told(texts, fields, kinds, proba, open_, memo)
         # praise and none only on evidence (issue 24): what fails falls back to an issue
         vetoed: dict[int, tuple[str, str]] = {}
         for i, kind in enumerate(kinds if self.evidence else ()):
@@ -270,6 +287,22 @@ class StatementKinds(BaseEstimator):
                 kinds[i] = NONE if nothing else self._fallback(texts[i], fields[i], memo)
                 vetoed[i] = (str(kind), why)
         return kinds, rules, X, open_, vetoed
+
+    def _now_told(self, texts, fields, kinds, proba: dict, open_: list[int], memo: dict) -> None:
+        """A statement that tells of a before and a now ("以前河水又脏又臭，现在河沟变清了，也不臭了"): its
+        complaint words are the past, so the model also reads what is said of now alone, and where that is
+        praise the statement is (the evidence check then looks at the now for anything still wrong)."""
+        told = [(i, m) for i in open_ if kinds[i] != PRAISE and (m := _evidence.now_part(texts[i]))]
+        if not told:
+            return
+        parts = [m for _, m in told]
+        part_fields = [fields[i] for i, _ in told]
+        rules = [self._explain(t, f, memo) for t, f in zip(parts, part_fields)]
+        P = self.model_.predict_proba(self._features(parts, part_fields, rules, memo))
+        column = list(self.model_.classes_).index(PRAISE)
+        for j, (i, _) in enumerate(told):
+            if P[j].argmax() == column:
+                kinds[i], proba[i] = PRAISE, float(P[j, column])
 
     def _fallback(self, text: str, field: str | None, memo: dict | None = None) -> str:
         """The kind of a statement whose praise or none call lacked evidence: what the rules say
@@ -399,34 +432,9 @@ class StatementKinds(BaseEstimator):
         return len(_CJK.findall(rest)) <= 3
 
 
-
-
 def _sure(text: str, rule: str) -> bool:
     """Whether the rules' decision stands without the learned model."""
     return rule in SURE_RULES or (rule == "suggestion" and _OPENING_WISH.match(_OPENERS.sub("", text.strip())) is not None)
-
-
-def _imperative(text: str) -> str:
-    """A statement that opens with a verb and names nothing wrong reads as a proposal
-    ("组建海外纠纷应对工作站"); the dictionary's part of speech decides what a verb is."""
-    return _opening_verb(text[:8])
-
-
-@functools.lru_cache(maxsize=1 << 15)
-def _opening_verb(head: str) -> str:
-    # statements often open alike ("这个手机", "建议加强"): each opening is segmented once
-    words = _cut(head)
-    return words[0] if words and len(words[0]) >= 2 and word_tag(words[0]) == "v" else ""
-
-
-def _cut(text: str) -> list[str]:
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        _TOKENIZER = ChineseTokenizer()
-    return _TOKENIZER.cut(text)
-
-
-_TOKENIZER = None
 
 
 def kind_names() -> dict[str, str]:

@@ -74,12 +74,14 @@ def shared(name: str) -> Path | None:
     return next((p / name for p in SHARED if (p / name).is_file()), None)
 
 
-def kinds_as_run(texts: list[str], fields: list[str | None] | None, before: bool = False) -> np.ndarray:
+def kinds_as_run(texts: list[str], fields: list[str | None] | None, before: bool = False,
+                 answers: list[int] | None = None) -> np.ndarray:
     """The kinds of statements (already split and normalised) as the pipeline's stage gives them;
-    `before`: the same model without the evidence check."""
+    `before`: the same model without the evidence check. `answers[i]`: the row statement i was split
+    from (None: each statement is its own answer, as a quote or a review is)."""
     rep = choose_representation(len(texts))
     if not before:
-        return statement_kinds(texts, fields, [False] * len(texts), rep)
+        return statement_kinds(texts, fields, [False] * len(texts), rep, answers=answers)
     model = kind_model(rep).set_params(evidence=False)
     return np.array(model.fit().predict(texts, fields, normalized=True), dtype=object)
 
@@ -88,7 +90,7 @@ def run_rows(texts: list[str], field: str | None, split: bool, before: bool):
     """(statements, kinds) for answers `texts`, every one typed under `field`."""
     statements = to_statements(texts, split=split)
     fields = [field] * len(statements) if field else None
-    return statements, kinds_as_run([s.text for s in statements], fields, before)
+    return statements, kinds_as_run([s.text for s in statements], fields, before, [s.row for s in statements])
 
 
 def confusion(gold: list[str], pred: list[str], rows: list[str]) -> None:
@@ -174,10 +176,10 @@ def round_table(path: Path, show: int) -> float:
     return acc[False]
 
 
-def seed_statements() -> tuple[list[str], list[str]] | None:
+def seed_statements() -> tuple[list[str], list[str], list[int]] | None:
     """The published seed's statements of achievements, problems and measures (its sections (一)–(三)),
     split as the CLI splits, with the kind read for each (`kinds_seed_labels.csv`, keyed by the
-    statement's SHA-1: the labels hold no text)."""
+    statement's SHA-1: the labels hold no text) and the paragraph each was split from (its answer)."""
     path = next((d / "000_910e96933d33c806.txt" for d in SEED if (d / "000_910e96933d33c806.txt").is_file()), None)
     if path is None:
         return None
@@ -185,24 +187,28 @@ def seed_statements() -> tuple[list[str], list[str]] | None:
     body = text[text.index("(一)政策实施情况"):text.index("(四)政策评价运用情况")]
     paragraphs = [p for p in body.split("\n") if p.strip() and not p.startswith("(")]
     labels = {r["sha1"]: r["kind"] for r in read(SEED_LABELS)}
-    out = [(s.text, labels.get(hashlib.sha1(s.text.encode()).hexdigest()[:12]))
+    out = [(s.text, labels.get(hashlib.sha1(s.text.encode()).hexdigest()[:12]), s.row)
            for s in to_statements(paragraphs)]
-    return [t for t, k in out if k], [k for t, k in out if k]
+    return [t for t, k, _ in out if k], [k for _, k, _ in out if k], [r for _, k, r in out if k]
 
 
 def real_round_table(show: int) -> None:
     """Real round-table text no one here wrote, labelled by reading, never tuned on: the seed's
-    statements and quotes from published round-table reports (no field: the text alone)."""
+    statements (each with its paragraph as its answer) and quotes from published round-table reports (no
+    field: the text alone, each quote its own answer)."""
     sets = []
     seed = seed_statements()
     if seed is not None:
         sets.append(("seed (泰安 policy evaluation, (一)–(三))", *seed))
     for path in sorted(WEB.glob("*.csv")) if WEB.is_dir() else []:
         rows = read(path)
-        sets.append((f"round-table quotes ({path.name})", [normalize(r["text"]) for r in rows], [r["kind"] for r in rows]))
-    for name, texts, gold in sets + ([("all", sum((s[1] for s in sets), []), sum((s[2] for s in sets), []))]
-                                     if len(sets) > 1 else []):
-        out = {b: [str(k) for k in kinds_as_run(texts, None, b)] for b in (True, False)}
+        sets.append((f"round-table quotes ({path.name})", [normalize(r["text"]) for r in rows], [r["kind"] for r in rows],
+                     None))
+    if len(sets) > 1:  # answers told apart across the sets: (set, answer), a quote alone in its own
+        sets.append(("all", sum((s[1] for s in sets), []), sum((s[2] for s in sets), []),
+                     [(j, a) for j, s in enumerate(sets) for a in (s[3] or range(len(s[1])))]))
+    for name, texts, gold, answers in sets:
+        out = {b: [str(k) for k in kinds_as_run(texts, None, b, answers)] for b in (True, False)}
         acc = {b: sum(g == p for g, p in zip(gold, pred)) / len(gold) for b, pred in out.items()}
         lost = sum(g in OFF and p == "problem" for g, p in zip(gold, out[False]))
         print(f"\n## real round-table text, {name}: {len(gold)} statements (labelled by reading, never trained on); "
@@ -228,11 +234,14 @@ def speed(n: int, dump: Path | None, compare: Path | None, profile: bool) -> Non
 
     path = shared("online_shopping_reviews.csv")
     statements: list[str] = []
-    for row in read(path):
-        statements += [s.text for s in to_statements([row["text"]])]
+    answers: list[int] = []  # the row each statement was split from, as the pipeline passes it
+    for i, row in enumerate(read(path)):
+        split = [s.text for s in to_statements([row["text"]])]
+        statements += split
+        answers += [i] * len(split)
         if len(statements) >= n:
             break
-    statements = statements[:n]
+    statements, answers = statements[:n], answers[:n]
     rep = choose_representation(len(statements))
     jieba.setLogLevel(60)
     jieba.initialize()
@@ -246,7 +255,7 @@ def speed(n: int, dump: Path | None, compare: Path | None, profile: bool) -> Non
         started = time.perf_counter()
         if prof and run == 0:
             prof.enable()
-        kinds = statement_kinds(statements, None, [False] * len(statements), rep)
+        kinds = statement_kinds(statements, None, [False] * len(statements), rep, answers=answers)
         if prof and run == 0:
             prof.disable()
         times.append(time.perf_counter() - started)
