@@ -27,4 +27,4 @@ def _cut(text: str) -> list[str]:
     return _TOKENIZER.cut(text)
 
 
-_TOKENIZER = None
+_TOKENIZER: ChineseTokenizer | None = None

@@ -236,7 +236,7 @@ class StatementKinds(BaseEstimator):
         return kinds if answers is None else self.within_answers(
             texts if normalized else [normalize(t or "") for t in texts], fields, kinds, answers)
 
-    def within_answers(self, texts: Sequence[str], fields: Sequence[str | None] | None, kinds,
+    def within_answers(self, texts: Sequence[str | None], fields: Sequence[str | None] | None, kinds,
                        answers: Sequence) -> np.ndarray:
         """`kinds` (this model's calls on the normalised `texts`) with praise on the model's word read in its
         answer, `answers[i]` the row text i was split from (`analysis._kinds_answers`)."""
@@ -417,7 +417,7 @@ class StatementKinds(BaseEstimator):
         if _SELF_INTRO.match(opened) or _SELF_INTRO.match(text):
             return NONE, "none", "自我介绍"
         if prior:
-            return prior, "field", field
+            return prior, "field", field or ""
         return self.default, "default", ""
 
     @staticmethod
