@@ -72,6 +72,26 @@ def decide(P: np.ndarray, relevance: np.ndarray, classes: np.ndarray, threshold:
     return labels, conf
 
 
+def neighbour_vote(labels: np.ndarray, P: np.ndarray, classes: np.ndarray, idx: np.ndarray | None,
+                   share: float | None) -> np.ndarray:
+    """Indices of the statements called "other" though a category is their likeliest label (the
+    relevance floor or the threshold sent them, not the competitor) and at least `share` of whose
+    nearest neighbours (`idx`, itself first) are placed in that category: they join it.
+
+    A short title says too little to clear the floor alone; when most of the statements around it
+    were placed in the category it leans to, it is not small talk. A new issue among new issues
+    has neighbours in "other" and stays.
+    """
+    n_cat = len(classes)
+    if idx is None or share is None or idx.shape[1] < 2:
+        return np.zeros(0, dtype=int)
+    lean = P[:, :n_cat].argmax(axis=1)
+    called = np.flatnonzero((labels == OTHER) & (P.argmax(axis=1) < n_cat))
+    near = labels[idx[called, 1:]]
+    agree = (near == classes[lean[called]][:, None]).mean(axis=1)
+    return called[agree >= share]
+
+
 def other_onset(relevance: np.ndarray, proba: np.ndarray, other_proba: np.ndarray,
                 min_relevance: float, open_set: bool) -> np.ndarray:
     """For each statement, the shift δ beyond which it is called "other" when the

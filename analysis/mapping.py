@@ -15,6 +15,8 @@ live in private modules, as BERTopic keeps its `_module.py` files:
    a classifier on the representation (logistic regression on sentence vectors; naive
    Bayes on the TF-IDF fast path) is pooled with the zero-shot probabilities (weighted
    geometric mean; the TF-IDF fast path multiplies them) and relabels every statement.
+   With sentence vectors and enough statements, naive Bayes on the batch's own words, each
+   statement judged by one fitted on the others, is pooled with the result (`_lexical`).
 4. "other" (未归类/新问题), open set (`_open_set`): with sentence vectors each category's
    scores are also standardised against this run's statements that lean to another
    category, and "other" competes as a constant score of `open_set` spreads; statements
@@ -22,7 +24,8 @@ live in private modules, as BERTopic keeps its `_module.py` files:
    category. A statement whose best background-standardised score (half its own, half its
    nearest neighbours' mean: `_zero_shot.neighbourhood_relevance`) stays below
    `min_relevance` (small talk), or whose final probability is below `threshold`, is
-   "other" too. Other statements are clustered into new themes.
+   "other" too, unless most of its nearest neighbours were placed in the category it leans
+   to (`_open_set.neighbour_vote`). Other statements are clustered into new themes.
 5. Staff confirmations keep their label and are seeds of every self-training round,
    weighted `confirmed_weight`; their zero-shot score for their category is raised before
    the smoothing (`confirmed_boost`), so they pull their neighbours, and the zero-shot
@@ -54,11 +57,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 
-from . import _open_set, _self_train, _zero_shot
+from . import _lexical, _open_set, _self_train, _zero_shot
 from ._zero_shot import softmax
 from .embed import make_embedder
 from .plan import OTHER
 from .text import normalize
+from .tokenize import ChineseTokenizer
 
 
 def _confirmed_labels(texts: list[str], y) -> tuple[list, list[str], list]:
@@ -148,13 +152,20 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     calibrate_other : let staff decisions move the "other" call (see `_open_set.calibrate_shift`):
         the relevance floor and the competitor shift together by `open_shift_`, fitted to
         which of the confirmed statements staff placed in "other" and which in a category.
+    lexical : pool the self-trained labels with cross-fitted naive Bayes on the statements'
+        words (`_lexical`; sentence vectors with enough statements for the smoothing only).
+    neighbour_share : a statement the floor or the threshold calls "other" joins the category it
+        leans to when at least this share of its nearest neighbours sit there (same condition as
+        `lexical`; None turns it off).
+    tokenizer : segmenter of the lexical view's words; None → `ChineseTokenizer()`.
     """
 
     def __init__(self, categories=(), embedder=None, n_neighbors=10,
                  seed_fractions=(0.3, 0.6, 1.0), C=10.0, prior_weight=None, min_relevance=1.5,
                  threshold=0.4, example_weight=2.0, confirmed_weight=10.0, open_set=1.0,
                  keyword_weight=4.0, background=None, calibrate_other=True, confirmed_boost=20.0,
-                 prior_halving=20.0, random_state=0):
+                 prior_halving=20.0, lexical=True, neighbour_share=0.6, tokenizer=None,
+                 random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.n_neighbors = n_neighbors
@@ -171,6 +182,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.calibrate_other = calibrate_other
         self.confirmed_boost = confirmed_boost
         self.prior_halving = prior_halving
+        self.lexical = lexical
+        self.neighbour_share = neighbour_share
+        self.tokenizer = tokenizer
         self.random_state = random_state
 
     # --- representation ----------------------------------------------------------------
@@ -264,6 +278,10 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         P, clf, self.n_iter_ = self._self_train(E, Zb, teach, Ex, yx)
         if clf is not None:
             self.classifier_ = clf
+        if self.lexical and self.neighbours_ is not None:  # enough statements to share words
+            tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
+            P = _lexical.refine(_lexical.features(every, tokenizer), P, teach, self.confirmed_weight,
+                                self.random_state)
         self._calibrate(E, Zs, teach, Ex, yx, confirmed)
         self._finish(P, confirmed, n)
         return self
@@ -354,14 +372,21 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
     def _finish(self, P, confirmed, n):
         """Fitted attributes for the batch's n statements (rows beyond are earlier texts)."""
         n_cat = len(self.classes_)
-        P, confirmed = _open_set.shift_other(P[:n], self.open_shift_, n_cat), confirmed[:n]
-        self.scores_, self.relevance_ = self.scores_[:n], self.relevance_[:n]
-        self.proba_ = self._categories_only(P, n_cat)
-        self.other_proba_ = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
+        P = _open_set.shift_other(P, self.open_shift_, n_cat)
         labels, conf = self._decide(P, self.relevance_)
         has = confirmed >= 0
         labels[has] = np.append(self.classes_, OTHER).astype(object)[confirmed[has]]
         conf[has] = 1.0
+        # neighbours are found among every row (earlier confirmed texts too): vote before trimming
+        joined = _open_set.neighbour_vote(labels, P, self.classes_, self.neighbours_, self.neighbour_share)
+        joined = joined[~has[joined]]
+        lean = P[joined, :n_cat].argmax(axis=1)
+        labels[joined], conf[joined] = self.classes_[lean], P[joined, lean]
+        P, confirmed, labels, conf = P[:n], confirmed[:n], labels[:n], conf[:n]
+        self.scores_, self.relevance_ = self.scores_[:n], self.relevance_[:n]
+        self.proba_ = self._categories_only(P, n_cat)
+        self.other_proba_ = P[:, n_cat] if P.shape[1] > n_cat else np.zeros(len(P))
+        has = confirmed >= 0
         self.labels_ = labels
         self.confidence_ = conf
         order = review_order(P, has)
