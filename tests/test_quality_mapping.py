@@ -22,9 +22,10 @@ from analysis.plan import OTHER, load_plan
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE, SEED, THEMES = 1000, 0, 10
 # Reached on branch `mapping2` (issue 24: the batch's words as a second view, the neighbours' vote
-# under the floor), 2026-12-07 (e5+use; 1 title "none"; branch `cluster` 0.645 / 0.568, before it
-# 0.623 / 0.539): the guard is these less 0.02.
-REACHED_ACCURACY, REACHED_NMI = 0.647, 0.569
+# under the floor), 2026-12-07 (e5+use: 0.647 / 0.569 with 1 title "none", 0.646 / 0.575 once rebased
+# on main's kinds at ba14d3b, 2 "none"; branch `cluster` 0.645 / 0.568, before it 0.623 / 0.539): the
+# guard is the lower of each less 0.02.
+REACHED_ACCURACY, REACHED_NMI = 0.646, 0.569
 SLACK = 0.02
 
 
