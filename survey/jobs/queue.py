@@ -18,19 +18,15 @@ mark comes first the job's own check before its commit (`_still_running`) abando
 """
 from __future__ import annotations
 
-import atexit
 import logging
-import signal
 import threading
 import time
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
-from huey import RedisHuey, SqliteHuey
-from huey.consumer import Consumer
-from huey.exceptions import RetryTask, TaskLockedException
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -38,6 +34,9 @@ from ..extensions import db
 from ..models import Evaluation, StaffUser, utcnow
 from ..review.models import AnalysisRun
 from .runs import QUEUE_DOWN, execute_run, finish, reap_stale, refresh_files
+
+if TYPE_CHECKING:
+    from huey.consumer import Consumer
 
 log = logging.getLogger(__name__)
 _KEY = "pingjia.huey"
@@ -52,6 +51,11 @@ def get_huey(app: Flask):
 
 
 def _make_huey(app: Flask):
+    # huey (and the redis client it brings) is imported here, by the first job, not by create_app:
+    # a command or the first page would wait 0.1 s for it (issue 25, fast start)
+    from huey import RedisHuey, SqliteHuey
+    from huey.exceptions import RetryTask, TaskLockedException
+
     name = app.config["HUEY_NAME"]
     immediate = bool(app.config["HUEY_IMMEDIATE"])
     url = app.config.get("REDIS_URL")
@@ -150,22 +154,6 @@ def _mark(ids: set[int], *, saving_may_finish: bool) -> None:
         log.warning("stopping: run(s) %s interrupted and marked failed", sorted(ids))
 
 
-class StoppingConsumer(Consumer):
-    """huey's consumer, marking the jobs it runs when it stops (huey leaves thread workers to
-    die with the process)."""
-
-    def __init__(self, app: Flask, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.app = app
-        self._stopped = False
-
-    def stop(self, graceful: bool = False) -> None:
-        if not self._stopped:
-            self._stopped = True
-            stop_running_jobs(self.app)
-        super().stop(graceful=False)  # the jobs are marked: nothing left worth waiting for
-
-
 def _refresh_key(evaluation_id: int) -> str:
     return f"pingjia.refresh.{evaluation_id}"
 
@@ -191,66 +179,11 @@ def schedule_refresh(evaluation: Evaluation | int, *, delay: float | None = None
     return True
 
 
-class EmbeddedConsumer(StoppingConsumer):
-    """A consumer living inside another process (the web server), which owns the signals."""
-
-    JOIN_SECONDS = 120
-
-    def _set_signal_handlers(self) -> None:
-        pass
-
-    def stop(self, graceful: bool = False) -> None:
-        """graceful: also wait (bounded) for the worker threads to finish the task in hand, so
-        none still holds a database connection when the caller disposes of the app (tests); the
-        server's own stop does not wait: the process is ending."""
-        super().stop(graceful)
-        if graceful:
-            deadline = time.monotonic() + self.JOIN_SECONDS
-            for thread in [t for _, t in self.worker_threads] + [self.scheduler]:
-                thread.join(max(0.0, deadline - time.monotonic()))
-
-
-# An idle huey worker polls less and less often (up to 10 s by default): a click would wait
-# for the next poll before its analysis even starts. Results first means polling often (a
-# cheap query on the queue's storage).
-POLL_MAX_SECONDS = 0.5
-
-
 def start_embedded_consumer(app: Flask, *, workers: int = 2) -> Consumer:
-    """Worker threads in this process, so `pingjia serve` / `pingjia demo` need nothing else:
-    two, so an analysis never waits behind the word clouds of the previous one.
+    """Worker threads in this process (`survey.jobs.consumers.start_embedded_consumer`)."""
+    from .consumers import start_embedded_consumer as start
 
-    In the main thread, with SIGTERM at its default (the process would just die), SIGTERM
-    is turned into KeyboardInterrupt: waitress ends its loop, the caller's `finally` stops
-    this consumer, which marks the running jobs. A second SIGTERM kills at once."""
-    consumer = EmbeddedConsumer(app, get_huey(app), workers=workers, worker_type="thread", periodic=False,
-                                check_worker_health=False, max_delay=POLL_MAX_SECONDS,
-                                extra_locks=_CLOUDS_LOCK)  # a drawing lock left by a killed process
-    consumer.start()
-    _interrupt_on_sigterm(consumer)
-    atexit.register(consumer.stop)
-    log.info("embedded huey consumer started (%s worker thread(s))", workers)
-    return consumer
-
-
-def _interrupt_on_sigterm(consumer: EmbeddedConsumer) -> None:
-    if threading.current_thread() is not threading.main_thread() \
-            or signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
-        return
-
-    def on_sigterm(_signum, _frame):
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second one ends the process
-        raise KeyboardInterrupt("SIGTERM")
-
-    signal.signal(signal.SIGTERM, on_sigterm)
-    real_stop = consumer.stop
-
-    def stop(graceful: bool = False) -> None:
-        if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is on_sigterm:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        real_stop(graceful)
-
-    consumer.stop = stop
+    return start(app, get_huey(app), stop_running_jobs, _CLOUDS_LOCK, workers=workers)
 
 
 def warm_up(app: Flask) -> threading.Thread:
@@ -281,9 +214,10 @@ def warm_up(app: Flask) -> threading.Thread:
 
 
 def worker_consumer(app: Flask, *, workers: int = 1) -> Consumer:
-    """A stand-alone consumer for `pingjia worker`: SIGTERM and Ctrl+C stop it, marking its jobs."""
-    return StoppingConsumer(app, get_huey(app), workers=workers, worker_type="thread", periodic=False,
-                            max_delay=POLL_MAX_SECONDS, extra_locks=_CLOUDS_LOCK)
+    """A stand-alone consumer for `pingjia worker` (`survey.jobs.consumers.worker_consumer`)."""
+    from .consumers import worker_consumer as make
+
+    return make(app, get_huey(app), stop_running_jobs, _CLOUDS_LOCK, workers=workers)
 
 
 def enqueue_analysis(evaluation: Evaluation, user: StaffUser | None = None, *,
