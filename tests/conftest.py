@@ -206,3 +206,17 @@ def open_code(app):
 
     with app.app_context():
         return make_session("open").code
+
+
+@pytest.fixture
+def other_thread():
+    """A second thread alive in this process while the test runs (as the job queue's are): the
+    analysis must not fork from a threaded process (tests/test_batch_fork.py, test_batch_spread.py)."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join()

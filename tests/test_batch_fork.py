@@ -4,7 +4,6 @@ database driver's) would stay held in the child for ever. Under `pingjia serve` 
 thread of a process with many, so there the chunks run in the calling process, same result."""
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -27,17 +26,6 @@ def pools(monkeypatch):
     monkeypatch.setattr(_batch, "ProcessPoolExecutor", spy)
     monkeypatch.setattr(_batch, "CHUNK", 2)
     return opened
-
-
-@pytest.fixture
-def other_thread():
-    """A second thread alive in this process while the test runs (as the job queue's are)."""
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait, daemon=True)
-    thread.start()
-    yield thread
-    stop.set()
-    thread.join()
 
 
 def _plain(prepared: _batch.Prepared) -> tuple:

@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from analysis import _batch
 
 # In a process of its own (this one may hold threads other tests left). The parent runs k-means
@@ -60,13 +58,3 @@ def test_one_worker_computes_ahead_here_when_asked():
         assert later.result() == 1
 
 
-@pytest.fixture
-def other_thread():
-    import threading
-
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait, daemon=True)
-    thread.start()
-    yield thread
-    stop.set()
-    thread.join()
