@@ -4,7 +4,7 @@ plan and roster, then personalised per phone.
 The page is the same for every phone but for its CSRF token and submission id, and rendering its
 rating buttons was half of a GET's time (profiled for issue 17). The cache key is every column of
 the session and of its plan and the roster's organisations, so any change staff make renders
-afresh; on a hit they are read as plain columns in two small queries and no ORM object is made
+afresh; on a hit they are read as plain columns (one query on PostgreSQL, two on SQLite) and no ORM object is made
 (issue 25: the session and plan as objects were a third of a cached GET's CPU time). Not cached
 for a logged-in member of staff or pending messages, whose header and notices are their own.
 """
@@ -13,7 +13,8 @@ from __future__ import annotations
 from flask import current_app
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import bindparam, func, inspect, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from ..answers import new_submission_id
 from ..extensions import db
@@ -33,6 +34,13 @@ STATE = (select(*_SESSION_COLUMNS, *_PLAN_COLUMNS)
           .where(EvaluationSession.__table__.c.code == bindparam("code")))
 _ROSTER = (select(RosterEntry.organisation, RosterEntry.organisation_type)
            .where(RosterEntry.session_id == bindparam("session_id")).order_by(RosterEntry.id))
+# On PostgreSQL the roster comes with the state, as one JSON array in roster order: a second query
+# was a second round trip to the server for every phone's GET, and each trip hands the interpreter
+# to another server thread and waits to get it back (issue 25). SQLite, in the process, keeps two.
+_ROSTER_JSON = (select(func.json_agg(aggregate_order_by(
+    func.json_build_array(RosterEntry.organisation, RosterEntry.organisation_type), RosterEntry.id)))
+    .where(RosterEntry.session_id == EvaluationSession.__table__.c.id).scalar_subquery())
+_STATE_AND_ROSTER = STATE.add_columns(_ROSTER_JSON)
 
 
 def sent_key(code: str) -> str:
@@ -71,11 +79,14 @@ def from_cache(code: str) -> str | None:
     page is its own (own_page), or it has not been rendered in this state yet."""
     if own_page():
         return None
-    _reads_outside_a_transaction()
-    row = db.session.execute(STATE, {"code": code.strip().lower()}).first()
+    postgresql = _reads_outside_a_transaction()
+    row = db.session.execute(_STATE_AND_ROSTER if postgresql else STATE, {"code": code.strip().lower()}).first()
     if row is None or row.status != "open":
         return None
-    page = _pages().get((tuple(row), tuple(organisations(row.id))))
+    state = tuple(row)[:STATE_WIDTH]
+    roster = (list(dict.fromkeys((name, kind) for name, kind in row[STATE_WIDTH] or ())) if postgresql
+              else organisations(row.id))
+    page = _pages().get((state, tuple(roster)))
     if page is None:
         return None
     token = generate_csrf()
@@ -85,7 +96,7 @@ def from_cache(code: str) -> str | None:
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
 
 
-def _reads_outside_a_transaction() -> None:
+def _reads_outside_a_transaction() -> bool:
     """On PostgreSQL, a phone's GET reads without opening a transaction: psycopg sends BEGIN as a
     round trip of its own, and the pool a ROLLBACK when the connection is returned, two of a
     cached GET's four; each had handed the interpreter to another of the server's threads and
@@ -93,9 +104,12 @@ def _reads_outside_a_transaction() -> None:
     (read committed) each statement reads its own snapshot in or out of a transaction alike.
     The connection is set back when the request returns it to the pool. (SQLite has neither.) A
     database session already in a transaction (a caller's app context around the request) goes
-    on as it is."""
-    if not db.session().in_transaction() and db.session.get_bind().dialect.name == "postgresql":
+    on as it is. True on PostgreSQL."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return False
+    if not db.session().in_transaction():
         db.session.connection(execution_options=_AUTOCOMMIT)
+    return True
 
 
 def keep(session: EvaluationSession, roster: list[tuple[str, str]], html: str, token: str, sid: str) -> None:
