@@ -70,7 +70,11 @@ def own_page() -> bool:
 def organisations(session_id: int) -> list[tuple[str, str]]:
     """The roster's organisations and types in roster order (as staff entered it, usually the
     seating list), each once."""
-    rows = db.session.execute(_ROSTER, {"session_id": session_id})
+    return _each_once(db.session.execute(_ROSTER, {"session_id": session_id}))
+
+
+def _each_once(rows) -> list[tuple[str, str]]:
+    """(organisation, type) pairs in their order, each once: the page's roster and its key."""
     return list(dict.fromkeys((name, kind) for name, kind in rows))
 
 
@@ -84,8 +88,7 @@ def from_cache(code: str) -> str | None:
     if row is None or row.status != "open":
         return None
     state = tuple(row)[:STATE_WIDTH]
-    roster = (list(dict.fromkeys((name, kind) for name, kind in row[STATE_WIDTH] or ())) if postgresql
-              else organisations(row.id))
+    roster = _each_once(row[STATE_WIDTH] or ()) if postgresql else organisations(row.id)
     page = _pages().get((state, tuple(roster)))
     if page is None:
         return None
