@@ -98,7 +98,6 @@ def instrument(app, clock: Clock) -> list[str]:
         ("session cookie: write", app.session_interface, "save_session"),
         ("view (with its limit check)", app.view_functions, "participate.survey"),
         ("Flask-Limiter: limit check", Limiter, "_check_request_limit"),
-        ("session + plan (+ stored answer) look-up", routes, "_session_and_answer"),
         ("session + plan (+ stored answer) look-up", current, "session_and_answer"),
         ("session look-up (by code)", routes, "by_code"),
         ("stored answer look-up", routes, "find_response"),
