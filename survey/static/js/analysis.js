@@ -6,6 +6,15 @@
 
   var box = document.getElementById("run-status");
   if (!box) return;
+  // A reload that fires while the person is already leaving (a link, the back button) would
+  // cancel their navigation and put them back here: while the page is being left, never reload.
+  // A download link also starts as a navigation but the page stays: after a moment, reload again.
+  var leaving = false;
+  window.addEventListener("beforeunload", function () {
+    leaving = true;
+    window.setTimeout(function () { leaving = false; }, 3000);
+  });
+  function reload() { if (!leaving) window.location.reload(); }
   if (box.getAttribute("data-active") !== "true") {
     if (box.getAttribute("data-clouds-pending") === "true") waitForClouds(box.getAttribute("data-status-url"));
     return;
@@ -41,7 +50,7 @@
           delay = 500;
           window.setTimeout(poll, delay);
         } else {
-          window.location.reload();  // done: the stored result; failed: the reason and 重试
+          reload();  // done: the stored result; failed: the reason and 重试
         }
       })
       .catch(function () {
@@ -61,7 +70,7 @@
       fetch(statusUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (s) {
-          if (s.clouds > 0 && !s.active) window.location.reload();
+          if (s.clouds > 0 && !s.active) reload();
           else if (++tries < 600) window.setTimeout(look, 1000);  // a busy machine draws slowly
         })
         .catch(function () { if (++tries < 600) window.setTimeout(look, 2000); });
