@@ -147,7 +147,8 @@ def ratings_intro(data: ReportData) -> str:
 
 
 def quote_text(q: Quote) -> str:
-    return f"“{q.text}”（{q.organisation_type}）"
+    # An anonymous answer may carry no type: no empty "（）" after its quote.
+    return f"“{q.text}”（{q.organisation_type}）" if q.organisation_type else f"“{q.text}”"
 
 
 def quotes_text(quotes: list[Quote]) -> str:
