@@ -107,3 +107,26 @@ def test_participants_are_the_roster_and_every_organisation_that_answered():
     assert organisations_of(rows) == ["力博重工科技股份有限公司", "山东科技大学", "泰安某代理事务所"]
     # the anonymous session names nobody: answers per type, 未填写 last
     assert answers_by_type([named, online], answers, ["企业", "个人/群众", "其他"]) == {"个人/群众": 1, "未填写": 1}
+
+
+@pytest.mark.parametrize("text", [
+    "试问如此系统逻辑不严谨，数据记录不详细，随意更改参保人记录的所谓官方新媒体平台，评选委员会是如何评审的？",
+    "难道这是本科新出台的政策嘛？",  # the question mark is its own piece: still a question
+    "并且一直在A市人社12333微信公众号和A市人社网页版个人社保系统内均可查到相应的养老保险参保缴费记录。",
+    "于是，我带着同样的疑问去询问9号窗口工作人员。",
+    "打扰局长，盼能说明政策。谢谢！",
+    "贵部门了解A市老百姓疾苦，在某些方面予以改革完善。",
+])
+def test_a_story_s_continuation_a_rhetorical_question_or_a_courtesy_is_no_problem_clause(text):
+    """Real message-board letters (citizen_messages_dev.csv): what these open with cannot stand
+    alone after "反映"."""
+    assert problem_clause(text, "") is None
+
+
+def test_courtesy_and_a_cut_preposition_are_left_out_of_the_clause():
+    assert problem_clause("领导您好！小区门口路灯坏了三个月没人修。") == "小区门口路灯坏了三个月没人修"
+    assert problem_clause("补贴标准太低，能不能提高？") == "补贴标准太低"
+    # cut for length inside a sentence: "把个本不宽敞的路面" waits for its verb, so it goes too
+    assert problem_clause("如今的港口街，街不街、市不市，成了停车场，把个本不宽敞的路面，硬搞的乱象横生。") == \
+        "如今的港口街，街不街、市不市，成了停车场"
+    assert suggestion_clause("打扰局长，盼能说明政策。谢谢！") == "说明政策"

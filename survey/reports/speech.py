@@ -22,7 +22,15 @@ _CUES = ("建议", "希望", "应当", "应该", "恳请", "请求", "请", "要
 _LEAD_FILLERS = re.compile(
     r"^(?:另一方面|一方面|其实|感觉|目前|现在|但是|但|而且|另外|此外|还有|总的来说|总的来看|总体来说|总体来看|总体上|"
     r"整体上|总体|整体|个人认为|本人认为|我们觉得|我们认为|我觉得|我认为|我感觉|我看|我想|觉得|认为)+[，,：:]?")
-_REQUEST_STARTS = re.compile(r"^(?:建议|希望|恳请|请求|请|要求|能不能|能否|可否|可不可以|最好)")
+_REQUEST_STARTS = re.compile(r"^(?:建议|希望|恳请|恳求|请求|请|要求|能不能|能否|可否|可不可以|最好|盼望|期盼|期望|盼)")
+_PREPOSITION = re.compile(r"^(?:把|将|对于|对|在|从|为了|为|被|让|使|给|向|与|和|跟|关于|由|以)")
+# A letter's courtesy before its point ("打扰局长，", "领导您好！"): not what was said.
+_COURTESY = re.compile(r"^(?:打扰(?:了|您|一下)?|(?:尊敬的)?[\u4e00-\u9fff]{0,6}(?:领导|局长|市长|书记|主任|同志)(?:您好|你好)?|"
+                       r"您好|你好|谢谢|感谢)[，,！!：:]?$")
+# A piece that continues a story told before it ("并且……", "于是……", "结果……") or asks
+# rhetorically ("试问……", "难道……"): no clause a report can stand on opens with one.
+_CONTINUES = re.compile(r"^(?:并且|并|于是|然后|结果|所以|因此|因为|由于|同时|以上|接着|后来|试问|难道|请问|敢问|"
+                        r"为什么|为何|如何|怎么)")
 # Words a request is made of: one of them near the start of a clause makes it a suggestion.
 _ACTIONS = ("加大", "加强", "加快", "建立", "建设", "完善", "出台", "推动", "推进", "推行", "推广", "支持", "鼓励",
             "提高", "增加", "设立", "健全", "引进", "培育", "开展", "组织", "提供", "争取", "探索", "关注", "简化",
@@ -41,7 +49,7 @@ _GROUP = {"企业": "企业", "高校/科研院所": "学校", "服务机构": "
           "个人/群众": "群众", "行业协会商会": "协会", "社会组织": "协会", "金融机构": "金融机构"}
 _OWN_UNIT = "公司|企业|单位|学校|学院|大学|协会|机构|医院|银行|门店|店|厂|所|局|部门|行业|园区|村|社区|事务所"
 _FIRST = re.compile(r"(?<!自)[我咱俺]|本人")
-_SECOND = re.compile(r"[你您]")
+_SECOND = re.compile(r"[你您]|贵(?:部门|单位|局|委|办|院|中心|机关|司)")
 # Words every point shares, so sharing them says nothing about fit.
 _GENERIC = ("知识产权", "进一步", "需要", "存在", "问题", "方面", "不足", "有待", "有关", "相关", "工作", "加强", "加大",
             "推进", "推动", "建立", "健全", "完善", "提升", "提高", "强化", "深化", "积极", "开展", "实施", "各项",
@@ -79,6 +87,10 @@ def speaks_as_self(text: str) -> bool:
 
 
 def _open(pieces: list[str]) -> list[str]:
+    while pieces and _COURTESY.match(pieces[0]):
+        pieces = pieces[1:]
+    if pieces and pieces[0][0] in "。！？!?\n":  # the courtesy's own full stop
+        pieces = [pieces[0][1:], *pieces[1:]]
     if pieces:
         pieces[0] = _LEAD_FILLERS.sub("", pieces[0])
     return [p for p in pieces if p]
@@ -89,9 +101,11 @@ def _gather(pieces: list[str], *, stop_at_turn: bool = False, own_words_end: boo
     characters; a piece that turns ("但……") may run to TURN_MAX, since the problem is
     usually what comes after it. Stops before a question; own_words_end: before a piece in
     the first person too (after a request, "我们正准备申报……" is the speaker's own news)."""
-    out = ""
+    out, last = "", ""
     for piece in pieces:
         if piece[0] in "。！？!?\n":
+            if piece[0] in "？?":  # the piece before was a question ("……的政策嘛" + "？")
+                out = out[:len(out) - len(last)] if len(out) - len(last) >= 4 else ""
             break
         if _QUESTION.search(piece):
             if len(out) >= 4:
@@ -103,8 +117,13 @@ def _gather(pieces: list[str], *, stop_at_turn: bool = False, own_words_end: boo
         if out and turn and stop_at_turn:
             break
         if out and len(out) + len(piece) > (TURN_MAX if turn else CLAUSE_MAX):
+            # cut inside a sentence: a last piece that opens with a preposition waits for the
+            # verb that was cut ("……，把个本不宽敞的路面"), so it goes too
+            if last and last != out and _PREPOSITION.match(last):
+                out = out[:len(out) - len(last)]
             break
         out += piece
+        last = piece
     return out.strip("，,；;、：: ")
 
 
@@ -131,7 +150,7 @@ def clause(text: str, *, suggestion: bool = False) -> str:
 def problem_clause(text: str, organisation_type: str = "") -> str | None:
     """What a problem statement reports, or None (a request, a question, first person left)."""
     pieces = _open(_pieces(text))
-    if not pieces or _REQUEST_STARTS.match(pieces[0]):
+    if not pieces or _REQUEST_STARTS.match(pieces[0]) or _CONTINUES.match(pieces[0]):
         return None
     return _finish(_gather(pieces), organisation_type)
 
