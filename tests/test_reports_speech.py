@@ -130,3 +130,18 @@ def test_courtesy_and_a_cut_preposition_are_left_out_of_the_clause():
     assert problem_clause("如今的港口街，街不街、市不市，成了停车场，把个本不宽敞的路面，硬搞的乱象横生。") == \
         "如今的港口街，街不街、市不市，成了停车场"
     assert suggestion_clause("打扰局长，盼能说明政策。谢谢！") == "说明政策"
+
+
+def test_a_problem_s_example_says_what_is_wrong_before_a_plain_fact():
+    """Two statements of one letter in one theme: the fact that opens it ranks first by
+    confidence, but the example is the one that names what is wrong."""
+    from survey.reports.voices import Group, examples
+
+    def row(ident, text, confidence):
+        return NS(id=ident, text=text, organisation_type="", has_contact=False, reviewed=False,
+                  confidence=confidence)
+
+    fact = row(1, "L市发展和改革委员会日前发布《关于召开物业服务收费政策听证会的第二次公告》。", 0.9)
+    wrong = row(2, "装修垃圾清运费拟从每平方米3元调整为4.5元，收费标准过高。", 0.6)
+    found = examples(Group("problem", 7, [fact, wrong]))
+    assert [r.id for r, _ in found] == [2, 1]

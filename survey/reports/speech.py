@@ -184,7 +184,13 @@ def suggestion_clause(text: str, organisation_type: str = "") -> str | None:
 
 
 _COMPLAINT = re.compile(r"太[高多慢贵少长大难]|[难慢贵差乱缺欠罚]|拖欠|不够|不到|不了|不好|不足|不便|没有|没|投诉|问题|困难|"
-                        r"影响|麻烦|折腾|卡顿")
+                        r"影响|麻烦|折腾|卡顿|扰民|隐患|危险|严重|污染|违法|违规|无证|不合理|竟然|偏[高低长少]|过[高低长重]")
+
+
+def tells_what_is_wrong(said: str) -> bool:
+    """The clause names something wrong ("……油烟扰民", "……没有任何信号灯"), as a problem's
+    example should; a plain fact ("……日前发布《……》") does not."""
+    return bool(_COMPLAINT.search(said))
 
 
 def praise_clause(text: str, organisation_type: str = "") -> str | None:

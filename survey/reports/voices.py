@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .claims import Claim
 from .figures import figure, organisations_by_type, people_by_type
-from .speech import clause_for, fitting, point_terms, speaks_as_self
+from .speech import clause_for, fitting, point_terms, speaks_as_self, tells_what_is_wrong
 
 # Named sessions: (measure word, what the organisations are) per type, "3家企业".
 _UNITS = {"高校/科研院所": ("所", "高校院所"), "企业": ("家", "企业"), "服务机构": ("家", "服务机构"),
@@ -75,13 +75,15 @@ def ranked(rows) -> list:
 
 def examples(group: Group) -> list[tuple[object, str]]:
     """(statement, clause) for every statement of the group that can be reported; clauses that
-    needed no rewriting into the third person first (an anecdote is a poor example for many)."""
+    needed no rewriting into the third person first (an anecdote is a poor example for many),
+    and for a problem, clauses that say what is wrong before plain facts from the same letter."""
     out = []
     for r in ranked(group.rows):
         said = clause_for(group.kind, r.text, r.organisation_type)
         if said:
             out.append((r, said))
-    return sorted(out, key=lambda rc: speaks_as_self(rc[0].text))
+    plain = (lambda c: not tells_what_is_wrong(c)) if group.kind == "problem" else (lambda c: False)
+    return sorted(out, key=lambda rc: (speaks_as_self(rc[0].text), plain(rc[1])))
 
 
 def who(group: Group, data) -> tuple[str, list]:
