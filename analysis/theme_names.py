@@ -80,6 +80,8 @@ _HEAD_FOLLOWS = frozenset("的 之 地 得 们".split())
 _DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
 _STORY = frozenset("了 过 着 我 我们 咱们 本人".split())
 _NOUNISH = ("n", "vn", "nz", "ng", "an")
+# One-character suffixes of a place or a body: a name that stops before one is cut from its name.
+_SUFFIXES = frozenset("厂 村 镇 乡 县 市 区 路 街 巷 场 店 站 局 所 院 校 馆 园 楼 栋 号 处 室 科 队 行 司 委 办 部".split())
 
 
 def key_words(name: str, cut) -> list[str]:
@@ -165,10 +167,29 @@ def _clean_cut(name: str, member: str, cut) -> bool:
             # (侵权提高|处罚力度); one word alone is a topic (停车 in 停车收费)
             verb_cut = j > i and word_tag(tokens[j]) == "v" and word_tag(after).startswith(("n", "v"))
             if not (nounish[0] and nounish[1]) and not (nounish[2] and nounish[3]) and after not in _HEAD_FOLLOWS \
-                    and not verb_cut:
+                    and not verb_cut and not _inside_unknown_word(before, tokens[i], tokens[j], after):
                 return True
         pos = member.find(name, pos + 1)
     return False
+
+
+def _inside_unknown_word(before: str, first: str, last: str, after: str) -> bool:
+    """A name the segmenter's single characters cut out of a word it does not know (a place, a
+    firm, 在岗, 普惠型): it starts on a lone character that is no verb, adjective or adverb (those
+    are words of their own: 都|说一套做一套) after another lone character, or on any lone character
+    after letters and digits (普惠|型幼儿园…, A3|区教师村…, 在|岗失业职工…), or ends on a lone character
+    before another content character (…泥泞不堪的小|含浦镇), or before a one-character suffix
+    that names a place or a body (…泰民米粉|厂, …仙石|村)."""
+    after_code = before[-1:].isascii() and before[-1:].isalnum()
+    if len(first) == 1 and (after_code or _lone_char(before) and word_tag(first)[:1] not in "vad"):
+        return True
+    if after and after in _SUFFIXES:
+        return True
+    return len(last) == 1 and _lone_char(after) and word_tag(after)[:1] not in _FUNCTION_TAGS and after not in "的之地得"
+
+
+def _lone_char(token: str) -> bool:
+    return len(token) == 1 and "\u4e00" <= token <= "\u9fff"
 
 
 def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *, kind: str | None = None,

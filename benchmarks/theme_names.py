@@ -14,7 +14,8 @@ clouds) and every theme of the analysis.json is judged. A name passes when it me
    preposition, particle or modal/auxiliary (能及时反馈), its last word no particle or function
    word (…的) nor 方面 without its head (专利侵权判定方面); wherever it appears inside a member,
    at least once it sits on that member's word boundaries, does not stop inside a compound
-   (消防检查和卫生|检查) and does not stop on a verb whose object follows (侵权提高|处罚力度);
+   (消防检查和卫生|检查), does not stop on a verb whose object follows (侵权提高|处罚力度) and is
+   not cut out of a word the segmenter left in single characters (普惠|型幼儿园…, …泰民米粉|厂);
 2. **shared**: it has key words (content words of two characters or more, not generic: 问题、
    工作、加强…), and at least two thirds of the theme's members contain at least half of them;
 3. **not a few members' story**: every key word, and every word that claims something of the
@@ -68,6 +69,7 @@ NOUNISH = ("n", "vn", "nz", "ng", "an")
 MIXED = "多方面"
 DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
 HEAD_FOLLOWS = frozenset("的 之 地 得 们".split())  # after a phrase cut from its head: 有资质|的机构
+PLACE_SUFFIXES = frozenset("厂 村 镇 乡 县 市 区 路 街 巷 场 店 站 局 所 院 校 馆 园 楼 栋 号 处 室 科 队 行 司 委 办 部".split())
 BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 把 被 将 对 给 让 使".split())
 
 
@@ -102,10 +104,29 @@ def _sits_well(name: str, member: str, cut) -> bool:
             # (one word alone is a topic: 停车 in 停车收费)
             cut_object = j > i and word_tag(tokens[j]) == "v" and word_tag(after).startswith(("n", "v"))
             # (a phrase at the member's end has nothing after it: "" is in every string, not in this set)
-            if not (tag[0] and tag[1]) and not (tag[2] and tag[3]) and after not in HEAD_FOLLOWS and not cut_object:
+            before = tokens[i - 1] if i else ""
+            if not (tag[0] and tag[1]) and not (tag[2] and tag[3]) and after not in HEAD_FOLLOWS and not cut_object \
+                    and not _in_unknown_word(before, tokens[i], tokens[j], after):
                 return True
         pos = member.find(name, pos + 1)
     return False
+
+
+def _single_hanzi(t: str) -> bool:
+    return len(t) == 1 and "\u4e00" <= t <= "\u9fff"
+
+
+def _in_unknown_word(before: str, first: str, last: str, after: str) -> bool:
+    """Cut out of a word the segmenter does not know and left in single characters (普惠|型幼儿园…,
+    A3|区教师村…, …泥泞不堪的小|含浦镇), or stopped before a place's or a body's one-character
+    suffix (…泰民米粉|厂)."""
+    after_code = before[-1:].isascii() and before[-1:].isalnum()
+    if len(first) == 1 and (after_code or _single_hanzi(before) and word_tag(first)[:1] not in "vad"):
+        return True
+    if after in PLACE_SUFFIXES:
+        return True
+    return len(last) == 1 and _single_hanzi(after) and word_tag(after)[:1] not in tuple("cpuydreo") \
+        and after not in "的之地得"
 
 
 # The frames a composed name ends with; the words before them (A、B) are judged as phrases too.

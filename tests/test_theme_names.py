@@ -45,6 +45,25 @@ def test_a_name_cut_inside_a_compound_is_no_name():
     assert complete("检查太多", CUT, INSPECTIONS)
 
 
+@pytest.mark.parametrize("name, member", [
+    ("型幼儿园的同时更是加大", "在国家大力倡导普惠型幼儿园的同时更是加大了教师的工作压力"),  # 普惠|型
+    ("区教师村小区", "A3区教师村小区盼望早日安装电梯。"),  # a masked place's letters and digits before it
+    ("岗失业职工追缴社保", "J4县供销合作社在岗失业职工追缴社保。"),  # 在|岗
+    ("来A市泥泞不堪的小", "欢迎领导来A市泥泞不堪的小含浦镇滚泥巴"),  # …的小|含浦镇
+    ("原因是泰民米粉", "原因是泰民米粉厂就建在铁路边仅十来米的地方"),  # …米粉|厂
+])
+def test_a_name_cut_out_of_a_word_the_segmenter_does_not_know_is_no_name(name, member):
+    """Real message-board letters (citizen_messages_dev.csv): jieba leaves unknown places and
+    firms in single characters, and a span of them is no phrase."""
+    assert not complete(name, CUT, [member])
+    assert rubric().judge(name, [member] * 3, CUT)
+
+
+def test_a_one_character_verb_after_an_adverb_still_starts_a_name():
+    members = ["有的部门就说一套做一套。", "基层说一套做一套，群众很有意见。", "说一套做一套的问题要整治。"]
+    assert complete("说一套做一套", CUT, members)
+
+
 def test_the_name_is_said_by_two_thirds_of_the_members_and_not_one_members_incident():
     name, words = theme_name(INSPECTIONS, ["检查", "专利", "开放许可"], CUT, kind="problem")
     assert words and support(words, INSPECTIONS) >= SHARE
