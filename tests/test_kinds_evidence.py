@@ -130,6 +130,21 @@ def test_a_negated_or_past_complaint_word_is_none():
     assert praise_allowed("修好以后，可以说是方便多了。", None, praise_cue)[0]  # "可以说是" stresses, reports nothing
 
 
+
+@pytest.mark.parametrize("text, ok", [
+    ("村里反映的急难愁盼问题都能得到解决。", True),              # a set phrase: its 盼 asks nothing, its 难 is solved
+    ("大家提的几条意见，没有一条被推诿，均得到了及时答复。", True),  # a wrong denied, all set right
+    ("局里了解小微企业融资的实际困难，这次的贴息政策很务实。", True),  # difficulties understood; approval of a policy
+    ("多亏修了这条路，我们才告别了苦日子。", True),                # hard days left behind
+    ("下雨天气不好，志愿者们也照样上门送菜。", True),              # the weather is no complaint
+    ("今年给企业减的税，应该超过了两百万。", True),                # 应该 as "probably" asks nothing
+    ("这个问题两年了都没有得到解决。", False),                     # a problem not solved is one
+    ("这个问题应该尽快解决。", False),                             # 应该 as "should" asks
+    ("急难愁盼问题还是没人管。", False),
+])
+def test_problems_told_as_solved_and_probable_amounts_do_not_veto_praise(text, ok):
+    assert praise_allowed(text, 0.9, praise_cue)[0] is ok, praise_allowed(text, 0.9, praise_cue)
+
 # Praise on the model's word is read in its answer (StatementKinds.within_answers): the calls below are given
 # by hand, so these test the rule alone, whatever the model says of them.
 PROUD = "安全生产是职工的生命，厂里每天早上都开班前会。"  # no listed cue: praise only on the model's word
