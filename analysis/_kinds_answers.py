@@ -6,10 +6,13 @@ of results to the model, which gives it the same praise probability. So a praise
 word alone (no listed cue: `_kinds_evidence.praise_allowed(text, None)` fails) stands only where no other
 statement of the same answer (the row it was split from) complains, asks or demands (`_kinds_evidence.raises`);
 else it is the answer's and falls back to the field's kind, or problem. A statement alone in its answer (a
-round-table quote, a one-sentence review) or in an answer of praise keeps the model's word.
+round-table quote, a one-sentence review) or in an answer of praise keeps the model's word, and so does the
+acknowledgement a round-table speech opens with (`_opens`: nothing before it raises anything and the first statement
+after it that does turns with 但是/不过/也存在…): "规划实施以来企业受益很大。但是审查周期还是偏长。" is praise, then a problem.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -43,7 +46,24 @@ def within_answers(texts: Sequence[str], fields: Sequence[str | None] | None, ki
     for i in [i for i, kind in enumerate(called) if kind == PRAISE]:  # check ruled out what holds)
         others = [j for j in members[answers[i]] if called[j] != PRAISE]
         # (a praise call that stood asks nothing: its listed cues are looked up without that)
-        if others and any(raises(j) for j in others) \
+        if others and any(raises(j) for j in others) and not _opens(i, members[answers[i]], texts, called, raises) \
                 and not _evidence.praise_allowed(texts[i], None, praise_cue, asked=False)[0]:
             kinds[i] = fallback(texts[i], fields[i] if fields is not None else None)
     return kinds
+
+
+# how a speaker turns from what works to what does not: 但是…, 不过…, 同时也要看到…, 也存在… (a request alone is no
+# turn: "…。希望有关部门尽快来查一查" is how a letter asks)
+_TURN = re.compile(r"^[\s，,]*(?:但是?|不过|可是|然而|只是|同时|当然|与此同时|(?:也|还|仍然?|依然)(?:存在|有一些|有些|面临))")
+
+
+def _opens(i: int, members: list[int], texts: Sequence[str], called: list, raises: Callable[[int], str]) -> bool:
+    """Whether praise call i is the acknowledgement a round-table speech opens with: nothing before it in its
+    answer raises anything, and the first statement after it that does opens with a turn (但是、不过、也存在…)
+    ("规划实施以来企业受益很大。但是审查周期还是偏长。"); a proud sentence inside a letter of complaint
+    comes after the complaint or without such a turn."""
+    at = members.index(i)
+    if any(called[j] != PRAISE and raises(j) for j in members[:at]):
+        return False
+    later = [j for j in members[at + 1:] if called[j] != PRAISE and raises(j)]
+    return bool(later) and _TURN.match(texts[later[0]]) is not None

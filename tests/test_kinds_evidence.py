@@ -182,6 +182,16 @@ def test_praise_on_the_models_word_stands_alone_or_among_praise(rules):
     assert list(before.within_answers([PROUD, "加班费拖欠了三个月。"], None, ["praise", "problem"], [0, 0]))[0] == "praise"
 
 
+
+def test_a_speech_that_opens_with_praise_and_then_turns_keeps_its_praise(rules):
+    # a round-table answer: acknowledgement first, then 但是 / 建议 — the opening praise is the speaker's own
+    speech = [PROUD, "但是车间夜里加班到两点，加班费拖欠了三个月。", "建议劳动部门定期来查一查。"]
+    assert list(rules.within_answers(speech, None, ["praise", "problem", "suggestion"], [0] * 3)) == \
+        ["praise", "problem", "suggestion"]
+    # without the turn, or after a complaint, the proud sentence is the letter's
+    assert rules.within_answers([PROUD, speech[1][2:]], None, ["praise", "problem"], [0, 0])[0] == "problem"
+    assert rules.within_answers([speech[1], PROUD], None, ["problem", "praise"], [0, 0])[1] == "problem"
+
 def test_the_pipeline_reads_each_statement_in_its_row(monkeypatch):
     from analysis import pipeline
 
