@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _kinds_evidence as _evidence
 from ._kinds_cues import praise_cue
-from .kind_names import PRAISE
+from .kind_names import PRAISE, PROBLEM, SUGGESTION
 
 
 def within_answers(texts: Sequence[str], fields: Sequence[str | None] | None, kinds, answers: Sequence,
@@ -48,7 +48,9 @@ def within_answers(texts: Sequence[str], fields: Sequence[str | None] | None, ki
         # (a praise call that stood asks nothing: its listed cues are looked up without that)
         if others and any(raises(j) for j in others) and not _opens(i, members[answers[i]], texts, called, raises) \
                 and not _evidence.praise_allowed(texts[i], None, praise_cue, asked=False)[0]:
-            kinds[i] = fallback(texts[i], fields[i] if fields is not None else None)
+            kind = fallback(texts[i], fields[i] if fields is not None else None)
+            # (an answer that complains, asks or demands is an issue under 成效 too: the field's praise is no fallback)
+            kinds[i] = kind if kind != PRAISE else SUGGESTION if _evidence.REQUEST.search(texts[i]) else PROBLEM
     return kinds
 
 

@@ -81,7 +81,7 @@ def resolve_plan(value: str | None):
 @click.option("--themes", "n_themes", type=click.IntRange(min=1), help="每个类别的主题数（默认自动）")
 @click.option("--no-wordcloud", is_flag=True, help="不生成词云图片")
 @click.option("--group-column", help="来源分组列（如单位类型），用于统计各主题的来源")
-@click.option("--field-column", help="意见出自问卷哪一栏的列（值为“存在问题”或“意见建议”），"
+@click.option("--field-column", help="意见出自问卷哪一栏的列（值为“存在问题”“意见建议”或“成效”），"
                                      "作为判断意见性质（问题/建议/肯定/无实质内容）的先验")
 @click.option("--confirmed", "confirmed_path", metavar="FILE",
               help="已确认归类的意见（CSV/XLSX，列 text、category；category 为计划类别编号或 other），"

@@ -272,11 +272,15 @@ class StatementKinds(BaseEstimator):
                 kinds[open_] = self.model_.classes_[P.argmax(axis=1)]
                 proba = {i: float(P[j].max()) for j, i in enumerate(open_)}
                 self._now_told(texts, fields, kinds, proba, open_, memo)
+                for i in open_:  # (the model knows no 成效 feature: what the rules leave to that field is praise)
+                    if rules[i][1] == "field" and rules[i][0] == PRAISE and kinds[i] in (PROBLEM, SUGGESTION):
+                        kinds[i], _ = PRAISE, proba.pop(i)
         # praise and none only on evidence (issue 24): what fails falls back to an issue
         vetoed: dict[int, tuple[str, str]] = {}
         for i, kind in enumerate(kinds if self.evidence else ()):
-            if kind not in (PRAISE, NONE) or (rules[i][1] == "none" and rules[i][2] == _bare(texts[i])):
-                continue  # an exact nothing-to-say answer ("暂无", "同上") stands
+            if kind not in (PRAISE, NONE) or (rules[i][1] == "none" and rules[i][2] == _bare(texts[i])) or \
+                    (rules[i][1] == "field" and i not in proba and not _evidence.raises(texts[i])):
+                continue  # an exact nothing-to-say answer ("暂无", "同上") stands, and 成效's praise where nothing is wrong
             if kind == PRAISE:
                 ok, why = _evidence.praise_allowed(texts[i], proba.get(i), praise_cue)
             else:
@@ -312,6 +316,8 @@ class StatementKinds(BaseEstimator):
         if kind in (PROBLEM, SUGGESTION):
             return kind
         prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
+        if prior == PRAISE and _evidence.raises(text):
+            prior = None  # typed under 成效, but it complains, asks or demands
         if prior:
             return prior
         return SUGGESTION if _evidence.REQUEST.search(text) else PROBLEM
@@ -402,11 +408,12 @@ class StatementKinds(BaseEstimator):
         problem = _PROBLEM.search(opened)
         # an opening verb is weaker evidence than a wish: under 存在问题 a named problem wins,
         # and the part-of-speech guess is only used where the field does not say problem
-        start = None if prior == PROBLEM and strong else _SUGGEST_START.match(opened)
+        # under 成效 an opening verb tells of a measure taken ("开展知识产权大讲堂…"), proposing nothing
+        start = None if (prior == PROBLEM and strong) or prior == PRAISE else _SUGGEST_START.match(opened)
         if start and opened[start.end():start.end() + 1] == "的":
             start = None  # "新建的体育公园": the verb describes, it proposes nothing
         suggestion = (wish.group(0) if wish else start.group(0) if start else
-                      _imperative(opened) if prior != PROBLEM and not problem else "")
+                      _imperative(opened) if prior not in (PROBLEM, PRAISE) and not problem else "")
         if suggestion:
             return SUGGESTION, "suggestion", suggestion
         if problem and not (prior == SUGGESTION and not strong):

@@ -49,8 +49,8 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
     problem categories and group them into themes by topic.
 
     texts: one answer per row (None/empty rows give no statement). groups[i]: row i's
-    organisation type. fields[i]: the form field row i was written in ("存在问题"/"problems"
-    or "意见建议"/"suggestions"; None: unknown), the prior for its statements' kind.
+    organisation type. fields[i]: the form field row i was written in ("存在问题"/"problems",
+    "意见建议"/"suggestions" or "成效"/"achievements"; None: unknown), the prior for its statements' kind.
     confirmed: statement text → category id or "other", staff
     decisions (this run's or earlier runs'), kept as given and used as training labels;
     `CategoryMapper.fit` owns that rule. names: the roster's personal names, masked with

@@ -205,3 +205,18 @@ def test_the_pipeline_reads_each_statement_in_its_row(monkeypatch):
     monkeypatch.setattr(StatementKinds, "within_answers", spy)
     out = pipeline.analyze(["停车位太少。希望多建几个停车场。", None, "服务很好。"], representation="tfidf")
     assert seen == [[s["row"] for s in out["statements"]]] == [[0, 0, 2]]
+
+
+def test_the_achievements_field_is_a_prior_for_praise(kinds, rules):
+    # a measure taken, as the 成效 section of an evaluation reports it, reads like a proposal without its field
+    measure = "向产业园区派驻知识产权专员，开展一对一指导服务。"
+    assert kinds.predict([measure], ["成效"])[0] == "praise"
+    assert rules.predict([measure], ["成效"])[0] == "praise"
+    # under 成效 too, a complaint, a question or a request is an issue
+    for text in ["审查周期还是太长，企业等不起。", "专利资助什么时候才能发下来？", "建议把补贴标准再提高一些。"]:
+        assert kinds.predict([text], ["成效"])[0] in ("problem", "suggestion"), text
+    # a plain fact typed under 成效 inside an answer that complains is the answer's
+    answer = [measure, "但是补贴拖欠了一年多，没人管。"]
+    assert list(rules.within_answers(answer[::-1], ["成效"] * 2, ["problem", "praise"], [0, 0])) == ["problem", "problem"]
+    from analysis.kind_names import placed_kind
+    assert placed_kind("praise", "成效") == "problem" and placed_kind("none", "意见建议") == "suggestion"
