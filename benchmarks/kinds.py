@@ -176,19 +176,31 @@ def round_table(path: Path, show: int) -> float:
     return acc[False]
 
 
-def seed_statements() -> tuple[list[str], list[str], list[int]] | None:
+SECTION_FIELDS = {"一": "成效", "二": "存在问题", "三": "意见建议"}  # the seed's sections as a form's fields
+
+
+def seed_statements(sections: list | None = None) -> tuple[list[str], list[str], list[int]] | None:
     """The published seed's statements of achievements, problems and measures (its sections (一)–(三)),
     split as the CLI splits, with the kind read for each (`kinds_seed_labels.csv`, keyed by the
-    statement's SHA-1: the labels hold no text) and the paragraph each was split from (its answer)."""
+    statement's SHA-1: the labels hold no text) and the paragraph each was split from (its answer).
+    `sections`, if given, receives each statement's section as a field (成效 / 存在问题 / 意见建议)."""
     path = next((d / "000_910e96933d33c806.txt" for d in SEED if (d / "000_910e96933d33c806.txt").is_file()), None)
     if path is None:
         return None
     text = path.read_text(encoding="utf-8")
     body = text[text.index("(一)政策实施情况"):text.index("(四)政策评价运用情况")]
-    paragraphs = [p for p in body.split("\n") if p.strip() and not p.startswith("(")]
+    paragraphs, fields, field = [], [], None
+    for line in (p for p in body.split("\n") if p.strip()):
+        if line.startswith("("):
+            field = SECTION_FIELDS.get(line[1:2])
+        else:
+            paragraphs.append(line)
+            fields.append(field)
     labels = {r["sha1"]: r["kind"] for r in read(SEED_LABELS)}
     out = [(s.text, labels.get(hashlib.sha1(s.text.encode()).hexdigest()[:12]), s.row)
            for s in to_statements(paragraphs)]
+    if sections is not None:
+        sections.extend(fields[r] for _, k, r in out if k)
     return [t for t, k, _ in out if k], [k for _, k, _ in out if k], [r for _, k, r in out if k]
 
 
@@ -197,7 +209,8 @@ def real_round_table(show: int) -> None:
     statements (each with its paragraph as its answer) and quotes from published round-table reports (no
     field: the text alone, each quote its own answer)."""
     sets = []
-    seed = seed_statements()
+    sections: list = []
+    seed = seed_statements(sections)
     if seed is not None:
         sets.append(("seed (泰安 policy evaluation, (一)–(三))", *seed))
     for path in sorted(WEB.glob("*.csv")) if WEB.is_dir() else []:
@@ -207,8 +220,11 @@ def real_round_table(show: int) -> None:
     if len(sets) > 1:  # answers told apart across the sets: (set, answer), a quote alone in its own
         sets.append(("all", sum((s[1] for s in sets), []), sum((s[2] for s in sets), []),
                      [(j, a) for j, s in enumerate(sets) for a in (s[3] or range(len(s[1])))]))
+    if seed is not None:  # the seed again, each statement under its section as a form's field (成效 / 存在问题 / 意见建议)
+        sets.append(("seed, sections as fields", *seed))
     for name, texts, gold, answers in sets:
-        out = {b: [str(k) for k in kinds_as_run(texts, None, b, answers)] for b in (True, False)}
+        fields = sections if name == "seed, sections as fields" else None
+        out = {b: [str(k) for k in kinds_as_run(texts, fields, b, answers)] for b in (True, False)}
         acc = {b: sum(g == p for g, p in zip(gold, pred)) / len(gold) for b, pred in out.items()}
         lost = sum(g in OFF and p == "problem" for g, p in zip(gold, out[False]))
         print(f"\n## real round-table text, {name}: {len(gold)} statements (labelled by reading, never trained on); "
