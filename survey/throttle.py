@@ -16,6 +16,7 @@ address, are not slowed at all; a guesser on one pair gets a handful of tries an
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import math
 import threading
@@ -51,14 +52,16 @@ def init_app(app: Flask) -> Limiter:
     app.extensions["pingjia_limiter"] = limiter
 
     app.extensions["pingjia_login_backoff"] = LoginBackoff(limiter)
+    _skip_empty_request_check(app, limiter)
     stored = _flag_set("response_stored")
-    _limit(app, limiter, "participate.survey",
+    posts = ("POST",)  # answers are counted; opening the form is not
+    _limit(app, "participate.survey", posts,
            limiter.limit(lambda: current_app.config["SUBMIT_ADDRESS_LIMIT"], key_func=_address("submit"),
-                         methods=["POST"], deduct_when=stored),
+                         methods=posts, deduct_when=stored),
            # One session's share of an address: a script aimed at one open session is stopped
            # long before it fills the session, while the address may still answer other sessions.
            limiter.limit(lambda: current_app.config["SUBMIT_SESSION_ADDRESS_LIMIT"], key_func=_session_address,
-                         methods=["POST"], deduct_when=stored))
+                         methods=posts, deduct_when=stored))
     return limiter
 
 
@@ -93,11 +96,42 @@ class SweptMemoryStorage(MemoryStorage):
                 self._sweeping.release()
 
 
-def _limit(app: Flask, limiter: Limiter, endpoint: str, *decorators) -> None:
+# Flask-Limiter's own keys for limits on every request; none is set by Pingjia (config.py).
+_EVERY_REQUEST_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")
+
+
+def _skip_empty_request_check(app: Flask, limiter: Limiter) -> None:
+    """Drop Flask-Limiter's before-request check when there is nothing for it to check.
+
+    That hook applies the default, application-wide and meta limits to every request; each limit
+    Pingjia sets is on its route (below), checked by the route's own decorator whether the hook
+    runs or not. With none of the three configured the hook found nothing on every request of the
+    app, at a tenth of a millisecond each, a twentieth of a phone's request (py-spy on the served
+    app, issue 25). Any of them configured, the hook stays and applies them as before."""
+    if any(app.config.get(key) for key in _EVERY_REQUEST_LIMITS):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)
+
+
+def _limit(app: Flask, endpoint: str, methods: tuple[str, ...], *decorators) -> None:
+    """Wrap the view of `endpoint` in the limiter's decorators, for requests of `methods` only.
+
+    The decorators' limits are declared for those methods (methods=[...]); Flask-Limiter still
+    resolved them on every other request (each limit string read from the config, parsed and
+    made into objects) only to skip them: a fifth of its work on a phone's GET. Requests of other
+    methods go straight to the view, as the limits would have let them."""
     view = app.view_functions[endpoint]
+    limited = view
     for decorate in decorators:
-        view = decorate(view)
-    app.view_functions[endpoint] = view
+        limited = decorate(limited)
+
+    @functools.wraps(view)
+    def dispatch(*args, **kwargs):
+        return (limited if request.method in methods else view)(*args, **kwargs)
+
+    app.view_functions[endpoint] = dispatch
 
 
 def _flag_set(name: str):

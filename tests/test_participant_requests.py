@@ -10,6 +10,7 @@ import time
 import uuid
 
 import pytest
+from flask import request as flask_request
 from sqlalchemy import event, select
 from support.participate import csrf_token, submission_id, valid_answer
 
@@ -190,6 +191,37 @@ def test_the_app_counts_in_the_swept_storage_without_redis(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x",
                       "REDIS_URL": None, "RATELIMIT_STORAGE_URI": None})
     assert isinstance(app.extensions["pingjia_limiter"].storage, SweptMemoryStorage)
+
+
+def test_only_a_post_goes_through_the_submit_limits(app, open_code, monkeypatch):
+    # The submit limits are declared for POSTs; a GET once resolved them only to skip them, and the
+    # limiter's before-request check ran on every request with no limit to check (throttle.py).
+    limiter = app.extensions["pingjia_limiter"]
+    assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+    checked: list[str] = []
+    check = limiter._check_request_limit
+
+    def counted(*args, **kwargs):
+        checked.append(flask_request.method)
+        return check(*args, **kwargs)
+
+    monkeypatch.setattr(limiter, "_check_request_limit", counted)
+    phone = app.test_client()
+    page = phone.get(f"/s/{open_code}").get_data(as_text=True)
+    assert checked == []
+    with app.app_context():
+        data = valid_answer(db.session.scalar(select(EvaluationSession).filter_by(code=open_code)),
+                            csrf_token=csrf_token(page), submission_id=submission_id(page))
+    assert phone.post(f"/s/{open_code}", data=data).status_code == 303
+    assert checked == ["POST"]
+
+
+def test_limits_on_every_request_still_apply_when_configured(tmp_path):
+    # The before-request check is dropped only when no default, application or meta limit is set.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "x",
+                      "RATELIMIT_DEFAULT": "2 per minute"})
+    client = app.test_client()
+    assert [client.get("/staff/login").status_code for _ in range(3)] == [200, 200, 429]
 
 
 def test_the_connection_pool_covers_the_servers_threads(tmp_path):
