@@ -34,7 +34,10 @@ def session_and_answer(code: str, submission_id: str | None
                        ) -> tuple[EvaluationSession | None, StoredAnswer | None]:
     """The session by its code (None if there is none) and, given a submission id, the answer
     stored in it under that id (None if none is), in one query."""
-    row = db.session.execute(_POSTED, {"code": code.strip().lower(), "submission_id": submission_id or ""}).first()
+    # On the session's connection: a Core select of plain columns needs none of the ORM session's
+    # handling of a statement (as page.from_cache).
+    params = {"code": code.strip().lower(), "submission_id": submission_id or ""}
+    row = db.session.connection().execute(_POSTED, params).first()
     if row is None:
         return None, None
     found = submission_id and row[page.STATE_WIDTH] is not None
