@@ -54,7 +54,7 @@ def init_app(app: Flask) -> Limiter:
     app.extensions["pingjia_login_backoff"] = LoginBackoff(limiter)
     _skip_empty_request_check(app, limiter)
     stored = _flag_set("response_stored")
-    posts = ("POST",)  # answers are counted; opening the form is not
+    posts = ["POST"]  # answers are counted; opening the form is not
     _limit(app, "participate.survey", posts,
            limiter.limit(lambda: current_app.config["SUBMIT_ADDRESS_LIMIT"], key_func=_address("submit"),
                          methods=posts, deduct_when=stored),
@@ -115,7 +115,7 @@ def _skip_empty_request_check(app: Flask, limiter: Limiter) -> None:
         hooks.remove(limiter._check_request_limit)
 
 
-def _limit(app: Flask, endpoint: str, methods: tuple[str, ...], *decorators) -> None:
+def _limit(app: Flask, endpoint: str, methods: list[str], *decorators) -> None:
     """Wrap the view of `endpoint` in the limiter's decorators, for requests of `methods` only.
 
     The decorators' limits are declared for those methods (methods=[...]); Flask-Limiter still

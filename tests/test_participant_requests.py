@@ -23,8 +23,9 @@ from survey.throttle import SweptMemoryStorage
 
 
 @pytest.fixture
-def statements(app):
-    """The SQL statements the app's engine sends while the test runs."""
+def statements(app, monkeypatch):
+    """The SQL statements the app's engine sends while the test runs, and those the phone's reads
+    hand to psycopg directly (survey/participate/reads.py)."""
     sent: list[str] = []
     with app.app_context():
         engine = db.engine
@@ -32,6 +33,16 @@ def statements(app):
     def record(_conn, _cursor, statement, *_args):
         sent.append(statement.split()[0].upper())
 
+    if engine.dialect.driver == "psycopg":
+        import psycopg
+
+        execute = psycopg.Connection.execute
+
+        def driver_execute(connection, query, *args, **kwargs):
+            record(None, None, query)
+            return execute(connection, query, *args, **kwargs)
+
+        monkeypatch.setattr(psycopg.Connection, "execute", driver_execute)
     event.listen(engine, "before_cursor_execute", record)
     yield sent
     event.remove(engine, "before_cursor_execute", record)
@@ -214,6 +225,26 @@ def test_only_a_post_goes_through_the_submit_limits(app, open_code, monkeypatch)
                             csrf_token=csrf_token(page), submission_id=submission_id(page))
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303
     assert checked == ["POST"]
+
+
+def test_a_connection_broken_under_a_phones_read_is_not_used_again(app, open_code, backend):
+    # The phone's reads run through psycopg directly on PostgreSQL (participate/reads.py): a broken
+    # connection must leave the pool as it does when SQLAlchemy runs the statement.
+    if backend != "postgresql":
+        pytest.skip("psycopg's own reads are PostgreSQL's")
+    phone = app.test_client()
+    assert phone.get(f"/s/{open_code}").status_code == 200
+    with app.app_context():
+        backend_pid = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        db.session.remove()
+        url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as other:  # outside the pool: ends the phone's connection
+        other.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+    with pytest.raises(psycopg.OperationalError):  # a 500 when served; the test client raises it
+        phone.get(f"/s/{open_code}")
+    assert phone.get(f"/s/{open_code}").status_code == 200  # on a new connection
 
 
 def test_limits_on_every_request_still_apply_when_configured(tmp_path):

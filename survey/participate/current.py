@@ -18,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..answers import StoredAnswer
 from ..extensions import db
 from ..models import EvaluationSession, Plan, Response
-from . import page
+from . import page, reads
 
 CACHE = "pingjia.phone_sessions"  # in app.extensions: {state: the session, its plan set on it}
 CACHE_SIZE = 64
@@ -34,18 +34,16 @@ def session_and_answer(code: str, submission_id: str | None
                        ) -> tuple[EvaluationSession | None, StoredAnswer | None]:
     """The session by its code (None if there is none) and, given a submission id, the answer
     stored in it under that id (None if none is), in one query."""
-    # On the session's connection: a Core select of plain columns needs none of the ORM session's
-    # handling of a statement (as page.from_cache).
-    params = {"code": code.strip().lower(), "submission_id": submission_id or ""}
-    row = db.session.connection().execute(_POSTED, params).first()
-    if row is None:
+    matched = reads.rows(_POSTED, {"code": code.strip().lower(), "submission_id": submission_id or ""})
+    if not matched:
         return None, None
+    row = matched[0]
     found = submission_id and row[page.STATE_WIDTH] is not None
     answer = StoredAnswer(*row[page.STATE_WIDTH:]) if found else None
     kept = current_app.extensions.setdefault(CACHE, {})
     session = kept.get(tuple(row[:page.STATE_WIDTH]))
     if session is None:
-        session = _load(row.id)
+        session = _load(row[page.ID])
         if len(kept) >= CACHE_SIZE:
             kept.clear()
         kept[page.state_of(session)] = session  # the key from the objects themselves

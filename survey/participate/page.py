@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from ..answers import new_submission_id
 from ..extensions import db
 from ..models import EvaluationSession, Plan, RosterEntry
+from . import reads
 
 CACHE = "pingjia.survey_pages"  # in app.extensions: {key: page with two slots}
 CACHE_SIZE = 64
@@ -27,6 +28,8 @@ _TOKEN_SLOT, _ID_SLOT = "\x00csrf\x00", "\x00sid\x00"
 _SESSION_COLUMNS = tuple(EvaluationSession.__table__.columns)
 _PLAN_COLUMNS = tuple(Plan.__table__.columns)
 STATE_WIDTH = len(_SESSION_COLUMNS) + len(_PLAN_COLUMNS)
+# Positions in a STATE row (rows read by reads.py are plain tuples).
+ID, CODE, STATUS = ([c.name for c in _SESSION_COLUMNS].index(name) for name in ("id", "code", "status"))
 # The session's and its plan's every column by the session's code (state_of's order). Built once:
 # composing the statement was a measurable part of a request that does little else.
 STATE = (select(*_SESSION_COLUMNS, *_PLAN_COLUMNS)
@@ -70,7 +73,7 @@ def own_page() -> bool:
 def organisations(session_id: int) -> list[tuple[str, str]]:
     """The roster's organisations and types in roster order (as staff entered it, usually the
     seating list), each once."""
-    return _each_once(db.session.connection().execute(_ROSTER, {"session_id": session_id}))
+    return _each_once(reads.rows(_ROSTER, {"session_id": session_id}))
 
 
 def _each_once(rows) -> list[tuple[str, str]]:
@@ -84,20 +87,17 @@ def from_cache(code: str) -> str | None:
     if own_page():
         return None
     postgresql = _reads_outside_a_transaction()
-    # On the session's connection, not through the ORM session's execute: these are Core selects
-    # of plain columns, and the ORM's own handling of a statement was a fifth of a phone's GET in
-    # CPU time (issue 25).
-    statement = _STATE_AND_ROSTER if postgresql else STATE
-    row = db.session.connection().execute(statement, {"code": code.strip().lower()}).first()
-    if row is None or row.status != "open":
+    found = reads.rows(_STATE_AND_ROSTER if postgresql else STATE, {"code": code.strip().lower()})
+    if not found or found[0][STATUS] != "open":
         return None
-    state = tuple(row)[:STATE_WIDTH]
-    roster = _each_once(row[STATE_WIDTH] or ()) if postgresql else organisations(row.id)
+    row = found[0]
+    state = tuple(row[:STATE_WIDTH])
+    roster = _each_once(row[STATE_WIDTH] or ()) if postgresql else organisations(row[ID])
     page = _pages().get((state, tuple(roster)))
     if page is None:
         return None
     token = generate_csrf()
-    return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id(row.code))
+    return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id(row[CODE]))
 
 
 _AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
