@@ -150,6 +150,17 @@ def instrument(app, clock: Clock) -> list[str]:
         if clock.on:
             clock.statements[clock.kind] += 1
 
+    # The phone's reads that psycopg runs itself (survey/participate/reads.py, its Connection.execute;
+    # SQLAlchemy runs statements through cursors) pass no engine event.
+    import psycopg
+
+    execute = psycopg.Connection.execute
+
+    def driver_execute(*args, **kwargs):
+        count()
+        return execute(*args, **kwargs)
+
+    psycopg.Connection.execute = driver_execute
     return labels
 
 
