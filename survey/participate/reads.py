@@ -13,7 +13,8 @@ same prepared-statement reuse by psycopg. The rows are plain tuples in the state
 order, as SQLAlchemy's rows would give them (no column here has a result conversion on psycopg:
 text, integers, booleans, timestamps and JSON come back as psycopg makes them either way).
 A connection found broken is invalidated, as SQLAlchemy's own execute does, so the pool never
-hands it out again. Other databases and drivers go through SQLAlchemy as before.
+hands it out again. Other databases and drivers run the statement through SQLAlchemy Core on the
+same connection (not the ORM session's execute, which handled these selects as ORM statements).
 """
 from __future__ import annotations
 
