@@ -61,3 +61,16 @@ def test_a_round_table_keeps_its_roster_and_words(app, staff):
     assert "参会单位（2）" in page and "结束后参会人员将无法再提交" in page
     assert "和参会人员姓名" in page
     assert 'id="consensus-none"' in staff.get(f"/staff/sessions/{code}/analysis").get_data(as_text=True)
+
+
+def test_the_report_says_nobody_rated_when_nobody_did(staff, anonymous):
+    """附件1 of messages imported as text: not "参与者对…逐项打分" over a table of zeros."""
+    import io
+
+    from docx import Document
+
+    page = staff.get(f"/staff/reports/{anonymous}").get_data(as_text=True)
+    assert "本次评价共收到问卷16份，均未对" in page and "逐项打分" not in page
+    word = staff.get(f"/staff/reports/{anonymous}/report.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.data)).paragraphs)
+    assert "均未对" in text and "逐项打分" not in text

@@ -142,6 +142,10 @@ def answer_type_rows(data: ReportData) -> list[list[str]]:
 
 
 def ratings_intro(data: ReportData) -> str:
+    if data.goals and not any(g.overall.rated or g.overall.unknown for g in data.goals):
+        # messages imported as text alone rate nothing: the sentence must not say they did
+        return (f"本次评价共收到问卷{data.response_count}份，均未对{data.short_title}确定的"
+                f"{len(data.goals)}项主要目标打分，下表各项为0。")
     return (f"本次评价共收到问卷{data.response_count}份，{data.occasion.person}对{data.short_title}确定的"
             f"{len(data.goals)}项主要目标逐项打分（1分最低，5分最高，也可选择“不了解”）。")
 
