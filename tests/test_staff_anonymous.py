@@ -43,10 +43,13 @@ def anonymous(app):
 
 def test_the_staff_pages_of_an_anonymous_consultation_speak_of_no_round_table(staff, anonymous):
     for url in (f"/staff/sessions/{anonymous}", f"/staff/sessions/{anonymous}/analysis",
-                f"/staff/sessions/{anonymous}/import"):
+                f"/staff/sessions/{anonymous}/import", f"/staff/sessions/{anonymous}/paper"):
         html = staff.get(url).get_data(as_text=True)
         for word in ROUND_TABLE:
             assert word not in html, (url, word, html[max(0, html.index(word) - 80):html.index(word) + 40])
+    # paper entry asks for the type in the printed form's words
+    paper = staff.get(f"/staff/sessions/{anonymous}/paper").get_data(as_text=True)
+    assert "身份类别（选填）</label>" in paper and ">单位类型<" not in paper
     analysis = staff.get(f"/staff/sessions/{anonymous}/analysis").get_data(as_text=True)
     # who raised a theme: people and statements, not each answer counted as its own organisation
     assert "提出者：未填写类型 " in analysis and "家单位" not in analysis
@@ -60,6 +63,7 @@ def test_a_round_table_keeps_its_roster_and_words(app, staff):
     page = staff.get(f"/staff/sessions/{code}").get_data(as_text=True)
     assert "参会单位（2）" in page and "结束后参会人员将无法再提交" in page
     assert "和参会人员姓名" in page
+    assert ">单位类型</label>" in staff.get(f"/staff/sessions/{code}/paper").get_data(as_text=True)
     assert 'id="consensus-none"' in staff.get(f"/staff/sessions/{code}/analysis").get_data(as_text=True)
 
 
