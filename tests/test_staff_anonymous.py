@@ -78,3 +78,16 @@ def test_the_report_says_nobody_rated_when_nobody_did(staff, anonymous):
     word = staff.get(f"/staff/reports/{anonymous}/report.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(word.data)).paragraphs)
     assert "均未对" in text and "逐项打分" not in text
+
+
+def test_the_export_of_messages_without_ratings_shows_no_rate_nobody_gave(staff, anonymous):
+    """共识与分歧: no smoothed agree rate (½) for a goal nobody rated; 主题: the types named."""
+    import io
+
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(staff.get(f"/staff/reports/{anonymous}/export.xlsx").data))
+    goals = [r for r in wb["共识与分歧"].iter_rows(min_row=2, values_only=True) if r[0] == "目标"]
+    assert goals and all(r[3] == 0 and r[8] is None for r in goals)
+    spreads = [r[6] for r in wb["主题"].iter_rows(min_row=2, values_only=True) if r[5]]
+    assert spreads and all(s.startswith("未填写 ") for s in spreads)

@@ -159,11 +159,14 @@ def consensus_table(evaluation: Evaluation, mask) -> Table:
     rows: list[list] = []
     for g in result.goals:
         o = g.overall
-        rows.append(["目标", g.goal_name, "全部", o.n, o.agree, o.neutral, o.disagree, o.unknown, round(o.rate, 3),
+        # the smoothed rate is ½ with no rating at all: a figure nobody gave, so the cell stays empty
+        rows.append(["目标", g.goal_name, "全部", o.n, o.agree, o.neutral, o.disagree, o.unknown,
+                     round(o.rate, 3) if o.n else None,
                      None, None, None, None, goal_note(g), "；".join(g.reasons)])
         for t in g.types:
             c = t.tally
-            rows.append(["目标", g.goal_name, t.type, c.n, c.agree, c.neutral, c.disagree, c.unknown, round(c.rate, 3),
+            rows.append(["目标", g.goal_name, t.type, c.n, c.agree, c.neutral, c.disagree, c.unknown,
+                         round(c.rate, 3) if c.n else None,
                          None, None, None, None, "", type_note(g, t)])
     for sp in result.themes:
         if not sp.statements:
