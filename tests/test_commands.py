@@ -108,6 +108,7 @@ def test_create_anonymous_session(app, runner):
         "create-session", "--plan", PLAN_ID, "--title", "网上公开征求意见", "--form", "问卷调查",
         "--organiser", "市场监管局", "--starts-at", "2023-11-20 09:00", "--place", "网上", "--anonymous", "--open"])
     assert result.exit_code == 0, result.output
+    assert "匿名征求意见" in result.output and "参会" not in result.output  # no "参会单位 0 家"
     with app.app_context():
         s = db.session.scalar(select(EvaluationSession))
         assert s.anonymous and "个人/群众" in s.type_names

@@ -114,3 +114,21 @@ def test_group_evaluation_spans_sessions(app, code):
     assert r.is_group and len(r.sessions) == 2 and r.response_count == 3
     assert len(r.participants) == 3  # same roster at both: listed once (and the one that answered)
     assert r.counted == 0  # the group has no statements of its own yet
+
+
+def test_a_sentence_said_twice_is_quoted_once():
+    """Two letters (or one letter twice) with the same sentence: 意见摘编 quotes it once and
+    takes the next statement in its place (found on real message-board letters)."""
+    from survey.reports.data import StatementRow, pick_quotes
+
+    def row(i, text, kind="", confidence=0.9):
+        return StatementRow(id=i, response_id=i, field="problems", field_label="存在问题", text=text,
+                            organisation="", organisation_type=kind, category="c", category_name="类",
+                            theme_id=1, theme_label="主题", theme_machine_label=True, confidence=confidence,
+                            status="machine", status_label="未审核", reviewed_by="", reviewed_at=None,
+                            excluded=False, exclude_reason="")
+
+    same = "烧柴火产生的黑烟在楼顶飘荡，不能去楼顶晾晒衣物。"
+    quotes = pick_quotes([row(1, same), row(2, same, "企业"), row(3, "油烟扰民。", confidence=0.5),
+                          row(4, "夜宵摊污染空气。", confidence=0.4)])
+    assert [q.text for q in quotes] == [same, "油烟扰民。", "夜宵摊污染空气。"]

@@ -47,6 +47,7 @@ def test_editor_shows_every_block_with_its_draft(client, code):
     assert "尚未审核" in page  # the app says what is unreviewed; the document does not
     assert 'src="/static/js/report-editor.js"' in page and "report-editor.css" in page
     assert "<style" not in page and "onclick" not in page
+    assert "pingjia" not in page  # staff at a desk are not told about a command line
     assert client.get("/staff/reports/nosuchcode/edit").status_code == 404
 
 

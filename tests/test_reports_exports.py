@@ -124,3 +124,37 @@ def test_an_answer_stored_with_a_non_character_exports(app, runner, code, tmp_pa
     result = runner.invoke(args=["export", code, "--format", "csv", "--out", str(tmp_path / "csv")])
     assert result.exit_code == 0, result.output
     assert "\uffff" not in (tmp_path / "csv" / "答卷.csv").read_text(encoding="utf-8-sig")
+
+
+def test_an_answer_with_no_type_is_named_in_every_sheet(app, runner, code, tmp_path):
+    """An anonymous participant may rate the goals and give no type (stored as ""): the sheets call
+    it 未填写, as the report does, never " 2" with no name or a 评分汇总 row with no type."""
+    from survey.extensions import db
+    from survey.models import Rating, Response
+    from survey.reports.data import evaluation_for_code
+    from survey.review.models import Statement, Theme
+    from survey.sessions import by_code
+
+    with app.app_context():
+        session, evaluation = by_code(code), evaluation_for_code(code)
+        theme = db.session.query(Theme).filter_by(evaluation_id=evaluation.id).first()
+        for n in range(2):
+            response = Response(session=session, submission_id=f"untyped-{n}", organisation="",
+                                organisation_type="", problems="办事要跑好几趟。",
+                                ratings=[Rating(goal_id="creation", score=3)])
+            db.session.add(response)
+            db.session.flush()
+            db.session.add(Statement(
+                evaluation_id=evaluation.id, response_id=response.id, field="problems", position=0,
+                text="办事要跑好几趟。", kind="problem", machine_category=theme.category, machine_confidence=0.5,
+                machine_theme_id=theme.id, category=theme.category, theme_id=theme.id, status="machine"))
+        db.session.commit()
+        theme_id = theme.id
+    out = tmp_path / "e.xlsx"
+    result = runner.invoke(args=["export", code, "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    wb = load_workbook(out)
+    spread = next(r[6] for r in wb["主题"].iter_rows(min_row=2, values_only=True) if r[0] == theme_id)
+    assert "未填写 2" in spread and not spread.startswith(" ") and "， " not in spread
+    summary = list(wb["评分汇总"].iter_rows(min_row=2, values_only=True))
+    assert ("知识产权创造", "未填写", 2) in [r[:3] for r in summary]

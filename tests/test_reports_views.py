@@ -210,3 +210,17 @@ def test_photo_upload_too_large(client, code):
     page = _post_files(client, f"{url}/photos", {"csrf_token": token, "photos": [(io.BytesIO(one_too_big), "b.jpg")]},
                        follow_redirects=True).get_data(as_text=True)
     assert "b.jpg：图片不能超过 10 MB" in page
+
+
+def test_a_reviewed_only_report_before_any_review_says_it_holds_no_statement(app, client):
+    """只统计已审核意见 before staff reviewed anything: the page says why （二） has nobody's words."""
+    code = make_session(app, status="open")
+    add_staff(app)
+    log_in(client)
+    note = "还没有已审核的意见"
+    assert note in client.get(f"/staff/reports/{code}?reviewed_only=1").get_data(as_text=True)
+    assert note not in client.get(f"/staff/reports/{code}").get_data(as_text=True)
+
+
+def test_a_reviewed_only_report_after_a_review_has_no_such_note(client, code):
+    assert "还没有已审核的意见" not in client.get(f"/staff/reports/{code}?reviewed_only=1").get_data(as_text=True)

@@ -156,7 +156,9 @@ def create_session(plan_id, title, form, organiser, starts_at, place, roster_fil
         db.session.rollback()
         raise CommandError(str(exc)) from exc
     db.session.commit()
-    click.echo(f"已创建活动 {session.code}：{session.title}（{session.status_label}，参会单位 {len(roster)} 家）")
+    # an anonymous consultation has no roster: say what it is, not "参会单位 0 家"
+    who = "匿名征求意见" if anonymous and not roster else f"参会单位 {len(roster)} 家"
+    click.echo(f"已创建活动 {session.code}：{session.title}（{session.status_label}，{who}）")
     if not open_now:
         click.echo(f"开放填写：pingjia open-session {session.code}")
 

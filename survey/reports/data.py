@@ -349,11 +349,12 @@ def pick_quotes(rows: list[StatementRow], k: int = QUOTES_PER_THEME) -> list[Quo
     answers to 存在问题 before suggestions, then the machine's most confident."""
     ranked = sorted(rows, key=lambda r: (not r.reviewed, r.field != "problems", -r.confidence, r.id))
     chosen: list[StatementRow] = []
-    for r in ranked:
-        if len(chosen) < k and r.organisation_type not in {c.organisation_type for c in chosen}:
+    for r in ranked:  # a sentence two letters share (or one letter repeats) is quoted once
+        if len(chosen) < k and r.organisation_type not in {c.organisation_type for c in chosen} \
+                and r.text not in {c.text for c in chosen}:
             chosen.append(r)
     for r in ranked:
-        if len(chosen) < k and r not in chosen:
+        if len(chosen) < k and r.text not in {c.text for c in chosen}:
             chosen.append(r)
     return [Quote(r.text, r.organisation_type, r.reviewed, r.field) for r in chosen]
 

@@ -34,6 +34,7 @@ from .data import (
     statements_of,
     themes_of,
 )
+from .people import UNSTATED_TYPE  # an answer that gave no type, named as the report names it
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 TABLE_NAMES = ("答卷", "意见", "主题", "评分汇总", "共识与分歧")
@@ -100,7 +101,7 @@ def themes_table(evaluation: Evaluation, mask) -> Table:
         theme = Theme.follow_merges(s.theme, themes)
         if theme is not None and s.status != "excluded":
             counts[theme.id] += 1
-            kinds[theme.id][s.response.organisation_type] += 1
+            kinds[theme.id][s.response.organisation_type or UNSTATED_TYPE] += 1
     order = {c: i for i, c in enumerate([*names])}
     rows = []
     for t in sorted(themes.values(), key=lambda t: (order.get(t.category, 99), -counts[t.id], t.id)):
@@ -120,7 +121,7 @@ def ratings_table(evaluation: Evaluation) -> Table:
         for x in r.ratings:
             if x.goal_id in overall:
                 overall[x.goal_id].add(x.score)
-                by_type[(x.goal_id, r.organisation_type)].add(x.score)
+                by_type[(x.goal_id, r.organisation_type or UNSTATED_TYPE)].add(x.score)
     header = ["目标", "单位类型", "打分人数", "平均分", *[f"{s}分" for s in SCORES], UNKNOWN]
     rows = []
     for g in plan.goals:
@@ -158,11 +159,14 @@ def consensus_table(evaluation: Evaluation, mask) -> Table:
     rows: list[list] = []
     for g in result.goals:
         o = g.overall
-        rows.append(["目标", g.goal_name, "全部", o.n, o.agree, o.neutral, o.disagree, o.unknown, round(o.rate, 3),
+        # the smoothed rate is ½ with no rating at all: a figure nobody gave, so the cell stays empty
+        rows.append(["目标", g.goal_name, "全部", o.n, o.agree, o.neutral, o.disagree, o.unknown,
+                     round(o.rate, 3) if o.n else None,
                      None, None, None, None, goal_note(g), "；".join(g.reasons)])
         for t in g.types:
             c = t.tally
-            rows.append(["目标", g.goal_name, t.type, c.n, c.agree, c.neutral, c.disagree, c.unknown, round(c.rate, 3),
+            rows.append(["目标", g.goal_name, t.type, c.n, c.agree, c.neutral, c.disagree, c.unknown,
+                         round(c.rate, 3) if c.n else None,
                          None, None, None, None, "", type_note(g, t)])
     for sp in result.themes:
         if not sp.statements:

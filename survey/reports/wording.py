@@ -35,8 +35,12 @@ def scope_note(data: ReportData) -> str:
     """For staff, beside the report in the app: what the figures rest on."""
     basis = "仅统计工作人员已审核的意见" if data.reviewed_only else "统计全部意见（含尚未审核的程序归类）"
     masked = "个人信息已遮盖" if data.masked else "未遮盖个人信息，仅供内部查看"
-    return (f"依据 {data.response_count} 份问卷、{data.counted} 条意见，其中已审核 {data.reviewed} 条；"
+    note = (f"依据 {data.response_count} 份问卷、{data.counted} 条意见，其中已审核 {data.reviewed} 条；"
             f"{basis}；{masked}；生成于 {data.generated_at:%Y-%m-%d %H:%M}。")
+    if data.reviewed_only and not data.reviewed:
+        # before any review this report has no participant's statement at all: say so, not an empty （二）
+        note += "还没有已审核的意见，存在问题等段落中没有参与者的意见；请先审核意见，或统计全部意见。"
+    return note
 
 
 # ---- 附件1 评分统计 -----------------------------------------------------------------------------
@@ -142,6 +146,10 @@ def answer_type_rows(data: ReportData) -> list[list[str]]:
 
 
 def ratings_intro(data: ReportData) -> str:
+    if data.goals and not any(g.overall.rated or g.overall.unknown for g in data.goals):
+        # messages imported as text alone rate nothing: the sentence must not say they did
+        return (f"本次评价共收到问卷{data.response_count}份，均未对{data.short_title}确定的"
+                f"{len(data.goals)}项主要目标打分，下表各项为0。")
     return (f"本次评价共收到问卷{data.response_count}份，{data.occasion.person}对{data.short_title}确定的"
             f"{len(data.goals)}项主要目标逐项打分（1分最低，5分最高，也可选择“不了解”）。")
 
