@@ -58,6 +58,9 @@ class Prepared:
     sentences: list[str] = field(default_factory=list)  # masked whole: what every model sees
     quotes: list[str] = field(default_factory=list)  # masked for readers
     kinds: list[str] = field(default_factory=list)  # the kind model's call ([] without a model)
+    # whether `kinds` were read in their answers (`StatementKinds.within_answers`): done in the chunks of
+    # rows, where every statement of an answer is, so that the parent does not do it alone afterwards
+    in_answers: bool = False
     counts: list[WordCounts] = field(default_factory=list)  # word counts of `sentences`, by chunk
 
 
@@ -111,6 +114,10 @@ def _statements(key: int, start: int, stop: int) -> Prepared:
         fields = [job.fields[r] for r in out.rows] if job.fields is not None else None
         more = _kinds_and_counts_of(job, out.originals, fields, out.sentences)
         out.kinds, out.counts = more.kinds, more.counts
+        if job.kind_model is not None and out.kinds:
+            # a chunk holds whole rows, so each statement's answer is here: the same calls as over all rows
+            out.kinds = job.kind_model.within_answers(  # type: ignore[attr-defined]
+                out.originals, fields, out.kinds, out.rows).tolist()
     return out
 
 
@@ -173,9 +180,10 @@ def statements(texts: Sequence[str | None], *, split: bool = True, names: Sequen
                workers: int = 1, progress: Callable[[int, int], None] | None = None) -> Prepared:
     """Statements of `texts` (`text.to_statements`) with their rows, masked (`privacy.mask_text`:
     whole for the models, for readers as quotes); with a kind model (or a tokenizer), what
-    `kinds_and_counts` adds, in the same pass (`fields[row]`: a row's field). `progress(rows
-    done, rows)` after each chunk."""
-    out = Prepared()
+    `kinds_and_counts` adds, in the same pass (`fields[row]`: a row's field), the kinds read in
+    their answers (`StatementKinds.within_answers`, `in_answers`). `progress(rows done, rows)`
+    after each chunk."""
+    out = Prepared(in_answers=kind_model is not None)
     job = _Job(texts, split, tuple(names), fields, kind_model, tokenizer)
     for part in _run(job, _statements, len(texts), workers, progress):
         out.rows += part.rows
@@ -190,7 +198,9 @@ def statements(texts: Sequence[str | None], *, split: bool = True, names: Sequen
 def kinds_and_counts(prepared: Prepared, *, fields: Sequence[str | None] | None = None, kind_model=None,
                      tokenizer=None, workers: int = 1) -> Prepared:
     """`prepared` with `kind_model.predict`'s call on each statement (fitted; `fields[i]` statement
-    i's field) and the word counts of its masked text by `tokenizer` (None: not counted)."""
+    i's field) and the word counts of its masked text by `tokenizer` (None: not counted). The chunks
+    are of statements, so the kinds are not read in their answers (`in_answers` false)."""
+    prepared.in_answers = False
     job = _Job(prepared.originals, fields=fields, kind_model=kind_model, tokenizer=tokenizer,
                masked=prepared.sentences)
     for part in _run(job, _kinds_and_counts, len(prepared.originals), workers, None):

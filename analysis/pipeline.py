@@ -140,7 +140,8 @@ def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories,
     given_kinds = {mask_text(t, names, whole=True): k for t, k in (kinds_confirmed or {}).items() if k in KINDS}
     kinds = statement_kinds(originals, fields, [sentences[i] in confirmed for i in range(n)], rep, cache_dir,
                             given=[given_kinds.get(sentences[i]) for i in range(n)],
-                            model=model, called=batch.kinds, workers=workers, answers=rows)
+                            model=model, called=batch.kinds, workers=workers, answers=rows,
+                            called_in_answers=batch.in_answers)
     # what is mapped and clustered: everything with something to act on, whatever its kind
     content = np.array([kinds[i] != NONE for i in range(n)], dtype=bool)
     idx = np.flatnonzero(content)
@@ -244,7 +245,7 @@ def kind_model(rep: str, cache_dir=None) -> StatementKinds:
 def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: list[bool], rep: str,
                     cache_dir=None, given: list[str | None] | None = None, *, model: StatementKinds | None = None,
                     called: Sequence[str] | None = None, workers: int = 1,
-                    answers: Sequence[int] | None = None) -> np.ndarray:
+                    answers: Sequence[int] | None = None, called_in_answers: bool = False) -> np.ndarray:
     """Each statement's kind. `given[i]`: the kind staff gave statement i (None: the model's
     call), kept as given. A statement staff placed in a category has something to act on: the
     model's "none" becomes the field's kind (`placed_kind`); praise stays praise (a kind is a
@@ -255,13 +256,14 @@ def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: l
     model: `kind_model(rep, cache_dir)` already fitted, and `called` its call on `texts` already
     made (`_batch.prepare`); workers: processes for a second call after a re-fit. answers[i]: the row
     statement i was split from: praise on the model's word alone is read in its answer
-    (`StatementKinds.within_answers`); None: each statement alone."""
+    (`StatementKinds.within_answers`); None: each statement alone. called_in_answers: `called` was
+    already read in its answers (`_batch.statements` does it in the workers' chunks of rows)."""
     fields = list(fields) if fields is not None else [None] * len(texts)
     given = list(given) if given is not None else [None] * len(texts)
     model = model if model is not None else kind_model(rep, cache_dir).fit()
     kinds = np.asarray(called if called is not None and len(called) == len(texts)
                        else _batch.predict_kinds(model, texts, fields, workers), dtype=object)
-    if answers is not None:
+    if answers is not None and not (called_in_answers and called is not None and len(called) == len(texts)):
         kinds = model.within_answers(texts, fields, kinds, answers)
 
     def wanted(i: int) -> str | None:
