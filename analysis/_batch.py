@@ -255,6 +255,57 @@ def spread(work: Callable[[int], T], n: int, workers: int, cost: Sequence[float]
     return out
 
 
+def _phase_one(key: int, args: tuple):
+    return _WORK[key](*args)
+
+
+class Phases:
+    """`spread` for work in phases, on one set of forked workers: `map(p, args)` is `[work[p](*a) for a
+    in args]`. Every phase's function is registered before the workers fork, at the first `map` that
+    needs them, and reaches them by the fork with what it closes over; what a phase decides for the
+    next (one category's themes, for their names) travels as arguments, pickled. One fork, one pool's
+    start and one set of thread limits for all the phases, not one per phase (a pool of a process of
+    half a gigabyte takes 0.1-0.15 s to start and end on a loaded 2-core machine). With one worker, or
+    where forking is not safe here (`can_fork`), everything runs in this process."""
+
+    def __init__(self, workers: int, *work: Callable):
+        self._work = work
+        self._workers = workers if workers > 1 and can_fork() else 1
+        self._keys: list[int] = []
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, phase: int, args: Sequence[tuple], cost: Sequence[float] | None = None) -> list:
+        """`[work[phase](*a) for a in args]`, in the workers; `cost[i]`: piece i's expected cost, the
+        costliest handed out first (as `spread`)."""
+        if self._workers <= 1 or (len(args) <= 1 and self._pool is None):
+            return [self._work[phase](*a) for a in args]
+        if self._pool is None:
+            self._keys = [next(_KEYS) for _ in self._work]
+            _WORK.update(zip(self._keys, self._work))
+            self._pool = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_one_thread)
+        order = sorted(range(len(args)), key=lambda i: -cost[i]) if cost is not None else list(range(len(args)))
+        out: list = [None] * len(args)
+        for i, result in zip(order, self._pool.map(_phase_one, itertools.repeat(self._keys[phase]),
+                                                   [args[i] for i in order])):
+            out[i] = result
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+        for key in self._keys:
+            _WORK.pop(key, None)
+        self._keys = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 class Ahead:
     """`fn()` computed in a forked process while this one goes on (see `ahead`)."""
 
