@@ -26,6 +26,8 @@ the work reaches the workers by the fork, and BLAS and OpenMP run there on one t
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import multiprocessing
 import os
@@ -88,6 +90,23 @@ def can_fork() -> bool:
     thread (see the module docstring: a fork from a process with threads can hang the child)."""
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
         and not multiprocessing.current_process().daemon  # a daemonic process may have no children
+
+
+@contextlib.contextmanager
+def _frozen():
+    """Fork inside this block: every object this process holds is kept out of the garbage collector's
+    sight in the forked children (`gc.freeze`), and back in it here after. A child's full collection
+    would otherwise walk (and so copy, page by page) everything it inherited: 0.3 s of each split
+    worker's CPU at 100,000 statements on a loaded machine, for garbage that is none of its own. What
+    the children compute does not change. Left alone where something else froze objects already."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def workers_for(n: int) -> int:
@@ -167,7 +186,9 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
                     progress(stop, n)
             return
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for (_, stop), result in zip(spans, pool.map(work, itertools.repeat(key), *zip(*spans))):
+            with _frozen():  # the workers fork at the first task handed out
+                results = pool.map(work, itertools.repeat(key), *zip(*spans))
+            for (_, stop), result in zip(spans, results):
                 yield result
                 if progress is not None:
                     progress(stop, n)
@@ -248,7 +269,9 @@ def spread(work: Callable[[int], T], n: int, workers: int, cost: Sequence[float]
     try:
         with ProcessPoolExecutor(min(workers, n), mp_context=multiprocessing.get_context("fork"),
                                  initializer=_one_thread) as pool:
-            for i, result in zip(order, pool.map(_spread_one, itertools.repeat(key), order)):
+            with _frozen():
+                results = pool.map(_spread_one, itertools.repeat(key), order)
+            for i, result in zip(order, results):
                 out[i] = result
     finally:
         del _WORK[key]
@@ -286,8 +309,9 @@ class Phases:
                                              initializer=_one_thread)
         order = sorted(range(len(args)), key=lambda i: -cost[i]) if cost is not None else list(range(len(args)))
         out: list = [None] * len(args)
-        for i, result in zip(order, self._pool.map(_phase_one, itertools.repeat(self._keys[phase]),
-                                                   [args[i] for i in order])):
+        with _frozen():  # the workers fork at the first task handed out
+            results = self._pool.map(_phase_one, itertools.repeat(self._keys[phase]), [args[i] for i in order])
+        for i, result in zip(order, results):
             out[i] = result
         return out
 
@@ -315,7 +339,8 @@ class Ahead:
             context = multiprocessing.get_context("fork")
             self._pipe, sending = context.Pipe(duplex=False)
             self._process = context.Process(target=_ahead_child, args=(fn, sending), daemon=True)
-            self._process.start()
+            with _frozen():
+                self._process.start()
             sending.close()
 
     def result(self):
