@@ -75,6 +75,10 @@ class _Job:
     kind_model: object | None = None
     tokenizer: Callable | None = None
     masked: Sequence[str] = ()  # the statements masked whole (second pass)
+    # rows 0 .. done - 1 split already (`split_ahead`): their statements, and where each row's start in them
+    done: int = 0
+    ahead: Prepared | None = None
+    starts: Sequence[int] = ()
 
 
 # What forked workers read, by run: registered before the pool forks. Keyed, not one global,
@@ -121,9 +125,13 @@ def workers_for(n: int) -> int:
 def _statements(key: int, start: int, stop: int) -> Prepared:
     job = _JOBS[key]
     out = Prepared()
-    for s in to_statements(job.texts[start:stop], split=job.split):
-        out.rows.append(s.row + start)
-        out.originals.append(s.text)
+    if stop <= job.done and job.ahead is not None:  # split ahead while the models loaded (`split_ahead`)
+        first, last = job.starts[start], job.starts[stop]
+        out.rows, out.originals = job.ahead.rows[first:last], job.ahead.originals[first:last]
+    else:
+        for s in to_statements(job.texts[start:stop], split=job.split):
+            out.rows.append(s.row + start)
+            out.originals.append(s.text)
     for text in out.originals:
         whole = mask_text(text, job.names, whole=True)
         out.sentences.append(whole)
@@ -163,22 +171,30 @@ def _kinds_and_counts_of(job: _Job, texts: list, fields: list | None, masked: Se
 _WARM_UP = ("组建海外纠纷应对工作站", "服务很好，但是停车位太少", "建议简化专利申请流程", "没有问题")
 
 
-def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None):
-    """`work(key, start, stop)` over chunks of range(n), in order; in `workers` forked processes
-    (in this one when forking is not safe here: `can_fork`)."""
+def warm_up(kind_model=None, tokenizer=None) -> None:
+    """Load what each worker would load for itself (the tokenizer's dictionary, the kind rules' lazy
+    dictionaries and verbs' tags): once, here, before the workers fork."""
+    if tokenizer is not None:
+        tokenizer(_WARM_UP[0])
+    if kind_model is not None:
+        load_tags()  # the kind rules' verbs; this process's theme names and keywords read it after
+        kind_model.predict(list(_WARM_UP), None, normalized=True)
+
+
+def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None,
+         cut: int = 0):
+    """`work(key, start, stop)` over chunks of range(n), in order, none across `cut`; in `workers`
+    forked processes (in this one when forking is not safe here: `can_fork`)."""
     if workers > 1 and not can_fork():
         workers = 1
     size = CHUNK if workers <= 1 else max(1, min(CHUNK, -(-n // (workers * SPREAD))))
-    spans = [(start, min(start + size, n)) for start in range(0, n, size)]
+    spans = [(start, min(start + size, end)) for begin, end in ((0, min(cut, n)), (min(cut, n), n))
+             for start in range(begin, end, size)]
     key = next(_KEYS)
     _JOBS[key] = job
     try:
         if workers > 1 and len(spans) > 1:  # what each would load: loaded once, here
-            if job.tokenizer is not None:
-                job.tokenizer(_WARM_UP[0])
-            if job.kind_model is not None:
-                load_tags()  # the kind rules' verbs; this process's theme names and keywords read it after
-                job.kind_model.predict(list(_WARM_UP), None, normalized=True)  # type: ignore[attr-defined]
+            warm_up(job.kind_model, job.tokenizer)
         if workers <= 1 or len(spans) <= 1:
             for start, stop in spans:
                 yield work(key, start, stop)
@@ -198,15 +214,22 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
 
 def statements(texts: Sequence[str | None], *, split: bool = True, names: Sequence[str] = (),
                fields: Sequence[str | None] | None = None, kind_model=None, tokenizer=None,
-               workers: int = 1, progress: Callable[[int, int], None] | None = None) -> Prepared:
+               workers: int = 1, progress: Callable[[int, int], None] | None = None,
+               ahead: tuple[int, Prepared] | None = None) -> Prepared:
     """Statements of `texts` (`text.to_statements`) with their rows, masked (`privacy.mask_text`:
     whole for the models, for readers as quotes); with a kind model (or a tokenizer), what
     `kinds_and_counts` adds, in the same pass (`fields[row]`: a row's field), the kinds read in
     their answers (`StatementKinds.within_answers`, `in_answers`). `progress(rows done, rows)`
-    after each chunk."""
+    after each chunk. `ahead`: (k, the statements of rows 0 .. k - 1), split already (`split_ahead`)."""
     out = Prepared(in_answers=kind_model is not None)
     job = _Job(texts, split, tuple(names), fields, kind_model, tokenizer)
-    for part in _run(job, _statements, len(texts), workers, progress):
+    if ahead is not None and ahead[0]:
+        job.done, job.ahead = ahead
+        starts = [0] * (job.done + 1)  # row r's statements: ahead's starts[r] .. starts[r + 1] - 1
+        for r in job.ahead.rows:
+            starts[r + 1] += 1
+        job.starts = list(itertools.accumulate(starts))
+    for part in _run(job, _statements, len(texts), workers, progress, cut=job.done):
         out.rows += part.rows
         out.originals += part.originals
         out.sentences += part.sentences
@@ -228,6 +251,78 @@ def kinds_and_counts(prepared: Prepared, *, fields: Sequence[str | None] | None 
         prepared.kinds += part.kinds
         prepared.counts += part.counts
     return prepared
+
+
+class SplitAhead:
+    """Rows split into statements in a forked process while this one does other work (loads the models
+    the workers need: `statements` forks them only then), from the first row on, until `stop`: see
+    `split_ahead`."""
+
+    def __init__(self, texts: Sequence[str | None], split: bool, workers: int):
+        self._process = self._pipe = self._stop = None
+        if workers > 1 and can_fork() and len(texts):
+            context = multiprocessing.get_context("fork")
+            self._pipe, sending = context.Pipe(duplex=False)
+            self._stop = context.Event()
+            self._process = context.Process(target=_split_child, args=(texts, split, self._stop, sending),
+                                            daemon=True)
+            with _frozen():
+                self._process.start()
+            sending.close()
+
+    def stop(self) -> tuple[int, Prepared] | None:
+        """(k, the statements of rows 0 .. k - 1, as `statements` would split them): what was split by
+        now; None when nothing was (no process forked, or it died)."""
+        if self._process is None:
+            return None
+        self._stop.set()
+        try:
+            done, rows, originals = self._pipe.recv()
+        except EOFError:  # the child died (killed, out of memory): the workers split every row
+            return None
+        finally:
+            self._end()
+        return done, Prepared(rows=rows, originals=originals)
+
+    def _end(self) -> None:
+        if self._process is not None:
+            self._pipe.close()
+            self._process.terminate()  # done already, or no longer wanted (the caller raised)
+            self._process.join()
+            self._process = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._end()
+
+
+AHEAD_ROWS = 256  # rows split between two looks at the stop sign: a few milliseconds
+
+
+def _split_child(texts: Sequence[str | None], split: bool, stop, sending) -> None:
+    rows: list[int] = []
+    originals: list[str] = []
+    done = 0
+    while done < len(texts) and not stop.is_set():
+        end = min(done + AHEAD_ROWS, len(texts))
+        for s in to_statements(texts[done:end], split=split):  # as `_statements` splits a chunk of rows
+            rows.append(s.row + done)
+            originals.append(s.text)
+        done = end
+    sending.send((done, rows, originals))
+    sending.close()
+
+
+def split_ahead(texts: Sequence[str | None], split: bool, workers: int) -> SplitAhead:
+    """`with split_ahead(texts, split, workers) as early: …; ahead = early.stop()`: a forked process
+    (when `workers` > 1 and forking is safe here) splits the rows from the first on while this one
+    goes on, and `stop()` takes what it split by then (`statements(ahead=…)`). For the time this
+    process spends loading the models before the workers fork (0.5-0.8 s on a 2-core machine), its
+    second core splits rows instead of waiting. Splitting a row depends on that row alone, so the
+    statements are those the workers would have made."""
+    return SplitAhead(texts, split, workers)
 
 
 def predict_kinds(kind_model, texts: Sequence[str], fields: Sequence[str | None] | None,
