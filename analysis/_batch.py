@@ -273,7 +273,7 @@ class SplitAhead:
     def stop(self) -> tuple[int, Prepared] | None:
         """(k, the statements of rows 0 .. k - 1, as `statements` would split them): what was split by
         now; None when nothing was (no process forked, or it died)."""
-        if self._process is None:
+        if self._process is None or self._pipe is None or self._stop is None:
             return None
         self._stop.set()
         try:
@@ -286,7 +286,8 @@ class SplitAhead:
 
     def _end(self) -> None:
         if self._process is not None:
-            self._pipe.close()
+            if self._pipe is not None:
+                self._pipe.close()
             self._process.terminate()  # done already, or no longer wanted (the caller raised)
             self._process.join()
             self._process = None
