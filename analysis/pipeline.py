@@ -93,16 +93,16 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
             threads.enter_context(threadpool_limits(limits=1))
         # (sentence encoders stay in this process: copies would cost load time and memory)
         split_workers = _batch.workers_for(len(texts)) if workers is None else workers
-        model, ahead = None, None
+        model, presplit = None, None
         if guess == FAST_REPRESENTATION:  # the models the workers need, loaded while a process splits rows
             with _batch.split_ahead(texts, split, split_workers) as early:
                 model = kind_model(guess, cache_dir).fit()
                 if split_workers > 1:
                     _batch.warm_up(model, tokenizer)
-                ahead = early.stop()
+                presplit = early.stop()
         batch = _batch.statements(texts, split=split, names=names, fields=fields, kind_model=model,
                                   tokenizer=tokenizer if guess == FAST_REPRESENTATION else None,
-                                  workers=split_workers, ahead=ahead,
+                                  workers=split_workers, presplit=presplit,
                                   progress=lambda done, total: tick("split", done, total) if done < total else None)
         tick("split", len(texts), len(texts))
         rows, n = batch.rows, len(batch.sentences)

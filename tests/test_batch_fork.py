@@ -84,7 +84,7 @@ assert list(zip(ahead.rows, ahead.originals)) == [(r, t) for r, t in zip(whole.r
 for cut in (done, 1, 3, len(texts)):
     part = _batch.statements(texts[:cut], workers=1)
     for workers in (1, 2):
-        got = _batch.statements(texts, names=["王伟"], workers=workers, ahead=(cut, part))
+        got = _batch.statements(texts, names=["王伟"], workers=workers, presplit=(cut, part))
         assert plain(got) == plain(whole), (cut, workers)
 print("split ahead", done)
 """
