@@ -104,6 +104,7 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
                                   tokenizer=tokenizer if guess == FAST_REPRESENTATION else None,
                                   workers=split_workers, presplit=presplit,
                                   progress=lambda done, total: tick("split", done, total) if done < total else None)
+        presplit = None  # its lists, not kept past the split (the statements are the batch's now)
         tick("split", len(texts), len(texts))
         rows, n = batch.rows, len(batch.sentences)
         rep = choose_representation(n) if representation == "auto" else representation
