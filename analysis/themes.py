@@ -166,7 +166,7 @@ class ThemeClusterer(BaseEstimator):
     embedder : used by `fit` when no embeddings are passed: an embedder from
         `analysis.embed` or its name; None → the pipeline's choice for that many
         statements (`choose_representation`).
-    workers : processes for the categories' themes and their names (`analysis._batch.spread`:
+    workers : processes for the categories' themes and their names (`analysis._forked.Phases`:
         forked, on one BLAS and OpenMP thread each); the result does not depend on it.
     """
 
