@@ -21,20 +21,24 @@ many, so there the work runs in the calling process, chunk by chunk, with the sa
 Chunks are bounded (`CHUNK`) in one process too: the kind model's n-gram features for a
 million statements at once would cost gigabytes.
 
-`spread` runs other independent pieces the same way (the themes of each category, their names):
-the work reaches the workers by the fork, and BLAS and OpenMP run there on one thread.
+A chunk holds whole rows, so the kind model's calls are read in their answers there too
+(`StatementKinds.within_answers`), not by the parent alone afterwards. While the parent loads what the
+workers need before they fork, a forked process splits rows from the first on (`split_ahead`).
+
+`analysis._forked` runs other independent pieces the same way (`spread`, `Phases`: the themes of each
+category, their names; `ahead`: the themes' SVD while the mapping runs); they are reached from here too.
 """
 from __future__ import annotations
 
 import itertools
 import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TypeVar
 
+# the forked pieces' machinery lives in `_forked`; `spread`, `Phases` and `ahead` are reached from here too
+from ._forked import _KEYS, Ahead, Phases, _frozen, ahead, can_fork, spread  # noqa: F401
 from .embed import WordCounts
 from .privacy import mask_text
 from .text import to_statements
@@ -58,6 +62,9 @@ class Prepared:
     sentences: list[str] = field(default_factory=list)  # masked whole: what every model sees
     quotes: list[str] = field(default_factory=list)  # masked for readers
     kinds: list[str] = field(default_factory=list)  # the kind model's call ([] without a model)
+    # whether `kinds` were read in their answers (`StatementKinds.within_answers`): done in the chunks of
+    # rows, where every statement of an answer is, so that the parent does not do it alone afterwards
+    in_answers: bool = False
     counts: list[WordCounts] = field(default_factory=list)  # word counts of `sentences`, by chunk
 
 
@@ -70,21 +77,15 @@ class _Job:
     kind_model: object | None = None
     tokenizer: Callable | None = None
     masked: Sequence[str] = ()  # the statements masked whole (second pass)
+    # rows 0 .. done - 1 split already (`split_ahead`): their statements, and where each row's start in them
+    done: int = 0
+    ahead: Prepared | None = None
+    starts: Sequence[int] = ()
 
 
 # What forked workers read, by run: registered before the pool forks. Keyed, not one global,
 # because two analyses may run at once in one process (the job queue's worker threads).
 _JOBS: dict[int, _Job] = {}
-_WORK: dict[int, Callable] = {}  # `spread`'s, the same way
-_KEYS = itertools.count()
-T = TypeVar("T")
-
-
-def can_fork() -> bool:
-    """Whether worker processes may be forked here: the platform forks and this process runs one
-    thread (see the module docstring: a fork from a process with threads can hang the child)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1 \
-        and not multiprocessing.current_process().daemon  # a daemonic process may have no children
 
 
 def workers_for(n: int) -> int:
@@ -99,9 +100,13 @@ def workers_for(n: int) -> int:
 def _statements(key: int, start: int, stop: int) -> Prepared:
     job = _JOBS[key]
     out = Prepared()
-    for s in to_statements(job.texts[start:stop], split=job.split):
-        out.rows.append(s.row + start)
-        out.originals.append(s.text)
+    if stop <= job.done and job.ahead is not None:  # split ahead while the models loaded (`split_ahead`)
+        first, last = job.starts[start], job.starts[stop]
+        out.rows, out.originals = job.ahead.rows[first:last], job.ahead.originals[first:last]
+    else:
+        for s in to_statements(job.texts[start:stop], split=job.split):
+            out.rows.append(s.row + start)
+            out.originals.append(s.text)
     for text in out.originals:
         whole = mask_text(text, job.names, whole=True)
         out.sentences.append(whole)
@@ -111,6 +116,10 @@ def _statements(key: int, start: int, stop: int) -> Prepared:
         fields = [job.fields[r] for r in out.rows] if job.fields is not None else None
         more = _kinds_and_counts_of(job, out.originals, fields, out.sentences)
         out.kinds, out.counts = more.kinds, more.counts
+        if job.kind_model is not None and out.kinds:
+            # a chunk holds whole rows, so each statement's answer is here: the same calls as over all rows
+            out.kinds = job.kind_model.within_answers(  # type: ignore[attr-defined]
+                out.originals, fields, out.kinds, out.rows).tolist()
     return out
 
 
@@ -137,22 +146,30 @@ def _kinds_and_counts_of(job: _Job, texts: list, fields: list | None, masked: Se
 _WARM_UP = ("组建海外纠纷应对工作站", "服务很好，但是停车位太少", "建议简化专利申请流程", "没有问题")
 
 
-def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None):
-    """`work(key, start, stop)` over chunks of range(n), in order; in `workers` forked processes
-    (in this one when forking is not safe here: `can_fork`)."""
+def warm_up(kind_model=None, tokenizer=None) -> None:
+    """Load what each worker would load for itself (the tokenizer's dictionary, the kind rules' lazy
+    dictionaries and verbs' tags): once, here, before the workers fork."""
+    if tokenizer is not None:
+        tokenizer(_WARM_UP[0])
+    if kind_model is not None:
+        load_tags()  # the kind rules' verbs; this process's theme names and keywords read it after
+        kind_model.predict(list(_WARM_UP), None, normalized=True)
+
+
+def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None,
+         cut: int = 0):
+    """`work(key, start, stop)` over chunks of range(n), in order, none across `cut`; in `workers`
+    forked processes (in this one when forking is not safe here: `can_fork`)."""
     if workers > 1 and not can_fork():
         workers = 1
     size = CHUNK if workers <= 1 else max(1, min(CHUNK, -(-n // (workers * SPREAD))))
-    spans = [(start, min(start + size, n)) for start in range(0, n, size)]
+    spans = [(start, min(start + size, end)) for begin, end in ((0, min(cut, n)), (min(cut, n), n))
+             for start in range(begin, end, size)]
     key = next(_KEYS)
     _JOBS[key] = job
     try:
         if workers > 1 and len(spans) > 1:  # what each would load: loaded once, here
-            if job.tokenizer is not None:
-                job.tokenizer(_WARM_UP[0])
-            if job.kind_model is not None:
-                load_tags()  # the kind rules' verbs; this process's theme names and keywords read it after
-                job.kind_model.predict(list(_WARM_UP), None, normalized=True)  # type: ignore[attr-defined]
+            warm_up(job.kind_model, job.tokenizer)
         if workers <= 1 or len(spans) <= 1:
             for start, stop in spans:
                 yield work(key, start, stop)
@@ -160,7 +177,9 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
                     progress(stop, n)
             return
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for (_, stop), result in zip(spans, pool.map(work, itertools.repeat(key), *zip(*spans))):
+            with _frozen():  # the workers fork at the first task handed out
+                results = pool.map(work, itertools.repeat(key), *zip(*spans))
+            for (_, stop), result in zip(spans, results):
                 yield result
                 if progress is not None:
                     progress(stop, n)
@@ -170,14 +189,22 @@ def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[in
 
 def statements(texts: Sequence[str | None], *, split: bool = True, names: Sequence[str] = (),
                fields: Sequence[str | None] | None = None, kind_model=None, tokenizer=None,
-               workers: int = 1, progress: Callable[[int, int], None] | None = None) -> Prepared:
+               workers: int = 1, progress: Callable[[int, int], None] | None = None,
+               presplit: tuple[int, Prepared] | None = None) -> Prepared:
     """Statements of `texts` (`text.to_statements`) with their rows, masked (`privacy.mask_text`:
     whole for the models, for readers as quotes); with a kind model (or a tokenizer), what
-    `kinds_and_counts` adds, in the same pass (`fields[row]`: a row's field). `progress(rows
-    done, rows)` after each chunk."""
-    out = Prepared()
+    `kinds_and_counts` adds, in the same pass (`fields[row]`: a row's field), the kinds read in
+    their answers (`StatementKinds.within_answers`, `in_answers`). `progress(rows done, rows)`
+    after each chunk. `presplit`: (k, the statements of rows 0 .. k - 1), split already (`split_ahead`)."""
+    out = Prepared(in_answers=kind_model is not None)
     job = _Job(texts, split, tuple(names), fields, kind_model, tokenizer)
-    for part in _run(job, _statements, len(texts), workers, progress):
+    if presplit is not None and presplit[0]:
+        job.done, job.ahead = presplit
+        starts = [0] * (job.done + 1)  # row r's statements: ahead's starts[r] .. starts[r + 1] - 1
+        for r in job.ahead.rows:
+            starts[r + 1] += 1
+        job.starts = list(itertools.accumulate(starts))
+    for part in _run(job, _statements, len(texts), workers, progress, cut=job.done):
         out.rows += part.rows
         out.originals += part.originals
         out.sentences += part.sentences
@@ -190,7 +217,9 @@ def statements(texts: Sequence[str | None], *, split: bool = True, names: Sequen
 def kinds_and_counts(prepared: Prepared, *, fields: Sequence[str | None] | None = None, kind_model=None,
                      tokenizer=None, workers: int = 1) -> Prepared:
     """`prepared` with `kind_model.predict`'s call on each statement (fitted; `fields[i]` statement
-    i's field) and the word counts of its masked text by `tokenizer` (None: not counted)."""
+    i's field) and the word counts of its masked text by `tokenizer` (None: not counted). The chunks
+    are of statements, so the kinds are not read in their answers (`in_answers` false)."""
+    prepared.in_answers = False
     job = _Job(prepared.originals, fields=fields, kind_model=kind_model, tokenizer=tokenizer,
                masked=prepared.sentences)
     for part in _run(job, _kinds_and_counts, len(prepared.originals), workers, None):
@@ -199,80 +228,38 @@ def kinds_and_counts(prepared: Prepared, *, fields: Sequence[str | None] | None 
     return prepared
 
 
-def predict_kinds(kind_model, texts: Sequence[str], fields: Sequence[str | None] | None,
-                  workers: int = 1) -> list[str]:
-    """`kind_model.predict(texts, fields, normalized=True)`, in chunks (in `workers` processes)."""
-    return kinds_and_counts(Prepared(originals=list(texts)), fields=fields, kind_model=kind_model,
-                            workers=workers).kinds
+class SplitAhead:
+    """Rows split into statements in a forked process while this one does other work (loads the models
+    the workers need: `statements` forks them only then), from the first row on, until `stop`: see
+    `split_ahead`."""
 
-
-def _spread_one(key: int, i: int):
-    return _WORK[key](i)
-
-
-_LIMITS: list = []  # a worker's thread limits, kept for its life
-
-
-def _one_thread() -> None:
-    """A `spread` worker's BLAS and OpenMP on one thread. A forked child that starts an OpenMP
-    team hangs when its parent had already run one (libgomp's threads are not forked with it;
-    k-means runs on OpenMP); with one thread no team is started. One thread is also what the
-    TF-IDF path runs on in the parent (`pipeline`, ONE_THREAD), so the results are the same."""
-    from threadpoolctl import threadpool_limits
-
-    _LIMITS.append(threadpool_limits(limits=1))
-
-
-def spread(work: Callable[[int], T], n: int, workers: int, cost: Sequence[float] | None = None) -> list[T]:
-    """`[work(0), …, work(n - 1)]`, in `workers` forked processes when forking is safe here
-    (`can_fork`; else in this one, one by one). `work` reaches the workers by the fork, not by
-    pickling (a closure over the caller's arrays will do): only `i` and the results travel.
-    `cost[i]`: piece i's expected cost; the costliest are handed out first, so that the workers
-    finish together. Pieces must not depend on each other."""
-    if workers <= 1 or n <= 1 or not can_fork():
-        return [work(i) for i in range(n)]
-    order = sorted(range(n), key=lambda i: -cost[i]) if cost is not None else list(range(n))
-    key = next(_KEYS)
-    _WORK[key] = work
-    out: list = [None] * n
-    try:
-        with ProcessPoolExecutor(min(workers, n), mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_one_thread) as pool:
-            for i, result in zip(order, pool.map(_spread_one, itertools.repeat(key), order)):
-                out[i] = result
-    finally:
-        del _WORK[key]
-    return out
-
-
-class Ahead:
-    """`fn()` computed in a forked process while this one goes on (see `ahead`)."""
-
-    def __init__(self, fn: Callable, workers: int):
-        self._fn, self._process, self._pipe = fn, None, None
-        if workers > 1 and can_fork():
+    def __init__(self, texts: Sequence[str | None], split: bool, workers: int):
+        self._process = self._pipe = self._stop = None
+        if workers > 1 and can_fork() and len(texts):
             context = multiprocessing.get_context("fork")
             self._pipe, sending = context.Pipe(duplex=False)
-            self._process = context.Process(target=_ahead_child, args=(fn, sending), daemon=True)
-            self._process.start()
+            self._stop = context.Event()
+            self._process = context.Process(target=_split_child, args=(texts, split, self._stop, sending),
+                                            daemon=True)
+            with _frozen():
+                self._process.start()
             sending.close()
 
-    def result(self):
-        """What `fn()` gave (computed here when no process was forked, or when it died)."""
-        fn, self._fn = self._fn, None  # what it holds (the vectors) is not kept past the answer
-        if self._process is None:
-            return fn()
+    def stop(self) -> tuple[int, Prepared] | None:
+        """(k, the statements of rows 0 .. k - 1, as `statements` would split them): what was split by
+        now; None when nothing was (no process forked, or it died)."""
+        if self._process is None or self._pipe is None or self._stop is None:
+            return None
+        self._stop.set()
         try:
-            failed, value = self._pipe.recv()
-        except EOFError:  # the child died (killed, out of memory): compute it here
-            self._stop()
-            return fn()
-        self._stop()
-        if failed:
-            raise value
-        return value
+            done, rows, originals = self._pipe.recv()
+        except EOFError:  # the child died (killed, out of memory): the workers split every row
+            return None
+        finally:
+            self._end()
+        return done, Prepared(rows=rows, originals=originals)
 
-    def _stop(self) -> None:
+    def _end(self) -> None:
         if self._process is not None:
             if self._pipe is not None:
                 self._pipe.close()
@@ -284,22 +271,38 @@ class Ahead:
         return self
 
     def __exit__(self, *exc):
-        self._stop()
+        self._end()
 
 
-def _ahead_child(fn: Callable, sending) -> None:
-    _one_thread()
-    try:
-        out = (False, fn())
-    except BaseException as error:  # raised again in the parent, where the caller sees it
-        out = (True, error)
-    sending.send(out)
+AHEAD_ROWS = 256  # rows split between two looks at the stop sign: a few milliseconds
+
+
+def _split_child(texts: Sequence[str | None], split: bool, stop, sending) -> None:
+    rows: list[int] = []
+    originals: list[str] = []
+    done = 0
+    while done < len(texts) and not stop.is_set():
+        end = min(done + AHEAD_ROWS, len(texts))
+        for s in to_statements(texts[done:end], split=split):  # as `_statements` splits a chunk of rows
+            rows.append(s.row + done)
+            originals.append(s.text)
+        done = end
+    sending.send((done, rows, originals))
     sending.close()
 
 
-def ahead(fn: Callable[[], T], workers: int) -> Ahead:
-    """`with ahead(fn, workers) as later: …; later.result()`: `fn()` starts now in a forked process
-    (when `workers` > 1 and forking is safe here, `can_fork`; else it runs here, in `result()`),
-    while this process does other work; `result()` is what `fn()` gave, and leaving the block ends
-    the child if it still runs. `fn` reaches the child by the fork; its result comes back pickled."""
-    return Ahead(fn, workers)
+def split_ahead(texts: Sequence[str | None], split: bool, workers: int) -> SplitAhead:
+    """`with split_ahead(texts, split, workers) as early: …; ahead = early.stop()`: a forked process
+    (when `workers` > 1 and forking is safe here) splits the rows from the first on while this one
+    goes on, and `stop()` takes what it split by then (`statements(presplit=…)`). For the time this
+    process spends loading the models before the workers fork (0.5-0.8 s on a 2-core machine), its
+    second core splits rows instead of waiting. Splitting a row depends on that row alone, so the
+    statements are those the workers would have made."""
+    return SplitAhead(texts, split, workers)
+
+
+def predict_kinds(kind_model, texts: Sequence[str], fields: Sequence[str | None] | None,
+                  workers: int = 1) -> list[str]:
+    """`kind_model.predict(texts, fields, normalized=True)`, in chunks (in `workers` processes)."""
+    return kinds_and_counts(Prepared(originals=list(texts)), fields=fields, kind_model=kind_model,
+                            workers=workers).kinds

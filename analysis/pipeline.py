@@ -92,11 +92,19 @@ def analyze(texts: Sequence[str | None], plan: Plan | None = None, *, split: boo
         if guess == FAST_REPRESENTATION:
             threads.enter_context(threadpool_limits(limits=1))
         # (sentence encoders stay in this process: copies would cost load time and memory)
-        model = kind_model(guess, cache_dir).fit() if guess == FAST_REPRESENTATION else None
+        split_workers = _batch.workers_for(len(texts)) if workers is None else workers
+        model, presplit = None, None
+        if guess == FAST_REPRESENTATION:  # the models the workers need, loaded while a process splits rows
+            with _batch.split_ahead(texts, split, split_workers) as early:
+                model = kind_model(guess, cache_dir).fit()
+                if split_workers > 1:
+                    _batch.warm_up(model, tokenizer)
+                presplit = early.stop()
         batch = _batch.statements(texts, split=split, names=names, fields=fields, kind_model=model,
                                   tokenizer=tokenizer if guess == FAST_REPRESENTATION else None,
-                                  workers=_batch.workers_for(len(texts)) if workers is None else workers,
+                                  workers=split_workers, presplit=presplit,
                                   progress=lambda done, total: tick("split", done, total) if done < total else None)
+        presplit = None  # its lists, not kept past the split (the statements are the batch's now)
         tick("split", len(texts), len(texts))
         rows, n = batch.rows, len(batch.sentences)
         rep = choose_representation(n) if representation == "auto" else representation
@@ -140,7 +148,8 @@ def _models(batch: _batch.Prepared, model: StatementKinds, embedder, categories,
     given_kinds = {mask_text(t, names, whole=True): k for t, k in (kinds_confirmed or {}).items() if k in KINDS}
     kinds = statement_kinds(originals, fields, [sentences[i] in confirmed for i in range(n)], rep, cache_dir,
                             given=[given_kinds.get(sentences[i]) for i in range(n)],
-                            model=model, called=batch.kinds, workers=workers, answers=rows)
+                            model=model, called=batch.kinds, workers=workers, answers=rows,
+                            called_in_answers=batch.in_answers)
     # what is mapped and clustered: everything with something to act on, whatever its kind
     content = np.array([kinds[i] != NONE for i in range(n)], dtype=bool)
     idx = np.flatnonzero(content)
@@ -244,7 +253,7 @@ def kind_model(rep: str, cache_dir=None) -> StatementKinds:
 def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: list[bool], rep: str,
                     cache_dir=None, given: list[str | None] | None = None, *, model: StatementKinds | None = None,
                     called: Sequence[str] | None = None, workers: int = 1,
-                    answers: Sequence[int] | None = None) -> np.ndarray:
+                    answers: Sequence[int] | None = None, called_in_answers: bool = False) -> np.ndarray:
     """Each statement's kind. `given[i]`: the kind staff gave statement i (None: the model's
     call), kept as given. A statement staff placed in a category has something to act on: the
     model's "none" becomes the field's kind (`placed_kind`); praise stays praise (a kind is a
@@ -255,13 +264,14 @@ def statement_kinds(texts: list[str], fields: list[str | None] | None, placed: l
     model: `kind_model(rep, cache_dir)` already fitted, and `called` its call on `texts` already
     made (`_batch.prepare`); workers: processes for a second call after a re-fit. answers[i]: the row
     statement i was split from: praise on the model's word alone is read in its answer
-    (`StatementKinds.within_answers`); None: each statement alone."""
+    (`StatementKinds.within_answers`); None: each statement alone. called_in_answers: `called` was
+    already read in its answers (`_batch.statements` does it in the workers' chunks of rows)."""
     fields = list(fields) if fields is not None else [None] * len(texts)
     given = list(given) if given is not None else [None] * len(texts)
     model = model if model is not None else kind_model(rep, cache_dir).fit()
     kinds = np.asarray(called if called is not None and len(called) == len(texts)
                        else _batch.predict_kinds(model, texts, fields, workers), dtype=object)
-    if answers is not None:
+    if answers is not None and not (called_in_answers and called is not None and len(called) == len(texts)):
         kinds = model.within_answers(texts, fields, kinds, answers)
 
     def wanted(i: int) -> str | None:

@@ -166,7 +166,7 @@ class ThemeClusterer(BaseEstimator):
     embedder : used by `fit` when no embeddings are passed: an embedder from
         `analysis.embed` or its name; None → the pipeline's choice for that many
         statements (`choose_representation`).
-    workers : processes for the categories' themes and their names (`analysis._batch.spread`:
+    workers : processes for the categories' themes and their names (`analysis._forked.Phases`:
         forked, on one BLAS and OpenMP thread each); the result does not depend on it.
     """
 
@@ -268,9 +268,33 @@ class ThemeClusterer(BaseEstimator):
                 return labels
             return self._choose(R[idx])
 
+        shown = list(quotes) if quotes is not None else texts
+        cut = (self.tokenizer if self.tokenizer is not None else ChineseTokenizer()).cut  # one for all names
+
+        def describe(b: int, tids: list[str], members: list[np.ndarray], words: list[list[str]]) -> list[dict]:
+            """Block b's themes (`tids`, `members`: each one's statements, ascending; `words`: its
+            keywords), named in order (a name already given in the block is avoided)."""
+            used: list[str] = []
+            out = []
+            for tid, listed, keywords_t in zip(tids, members, words):
+                out.append(self._describe(tid, present[b], listed, R, texts, shown, keywords_t, kinds, groups,
+                                          cut, used))
+                used.append(out[-1]["label"])
+            return out
+
+        # the blocks' themes, then their names, in one set of workers (`_batch.Phases`): the names need
+        # every block's themes first (their numbering and keywords), which reach the workers as arguments
+        with _batch.Phases(self.workers, block_labels, describe) as phases:
+            self._fit_blocks(phases, n, present, where, texts, counts, vocabulary)
+        return self
+
+    def _fit_blocks(self, phases: _batch.Phases, n: int, present: list[str], where: list[np.ndarray],
+                    texts: list[str], counts, vocabulary) -> None:
+        """`fit`'s blocks: their themes (`phases`' first), numbered and given keywords here, then named
+        (its second)."""
         local = np.zeros(n, dtype=int)
         blocks = []
-        found = _batch.spread(block_labels, len(present), self.workers, cost=[i.size for i in where])
+        found = phases.map(0, [(b,) for b in range(len(present))], cost=[i.size for i in where])
         for block, idx, labels in zip(present, where, found):
             # number themes by size, largest first, ties by first statement; "其他" (-1) last
             size_of = Counter(labels.tolist())
@@ -280,39 +304,25 @@ class ThemeClusterer(BaseEstimator):
             blocks.append((block, idx, len(ranked)))
 
         theme_of = np.zeros(n, dtype=int)
-        ids, owners = [], []
+        ids: list[str] = []
         numbered: Counter = Counter()
         for c, idx, k in blocks:
             theme_of[idx] = len(ids) + local[idx]
             ids.extend(f"{c}-{numbered[c] + j + 1}" for j in range(k))
             numbered[c] += k
-            owners.extend([c] * k)
         self.labels_ = np.array([ids[t] for t in theme_of], dtype=object)
 
         keywords = self._keywords(texts, theme_of, len(ids), counts, vocabulary)
-        shown = list(quotes) if quotes is not None else texts
-        cut = (self.tokenizer if self.tokenizer is not None else ChineseTokenizer()).cut  # one for all names
         by_theme = np.argsort(theme_of, kind="stable")  # each theme's members, in order
         sizes_of = np.bincount(theme_of, minlength=len(ids))
         ends = np.cumsum(sizes_of)
         firsts = np.cumsum([0] + [k for _, _, k in blocks])  # block b's themes: firsts[b] ... firsts[b + 1] - 1
-
-        def describe(b: int) -> list[dict]:
-            """Block b's themes, named in order (a name already given in the block is avoided)."""
-            used: list[str] = []
-            out = []
-            for t in range(firsts[b], firsts[b + 1]):
-                members = by_theme[ends[t] - sizes_of[t]:ends[t]]
-                out.append(self._describe(ids[t], owners[t], members, R, texts, shown, keywords[t], kinds, groups,
-                                          cut, used))
-                used.append(out[-1]["label"])
-            return out
-
+        spans = [range(firsts[b], firsts[b + 1]) for b in range(len(blocks))]
         # a name costs by the members it reads (an even sample of SUPPORT_MEMBERS at most) and by theme
-        cost = [sum(min(sizes_of[t], SUPPORT_MEMBERS) + 100 for t in range(firsts[b], firsts[b + 1]))
-                for b in range(len(blocks))]
-        self.themes_ = [theme for part in _batch.spread(describe, len(blocks), self.workers, cost) for theme in part]
-        return self
+        cost = [sum(min(sizes_of[t], SUPPORT_MEMBERS) + 100 for t in span) for span in spans]
+        named = phases.map(1, [(b, [ids[t] for t in span], [by_theme[ends[t] - sizes_of[t]:ends[t]] for t in span],
+                                [keywords[t] for t in span]) for b, span in enumerate(spans)], cost)
+        self.themes_ = [theme for part in named for theme in part]
 
     def _describe(self, tid: str, owner: str, members: np.ndarray, R: np.ndarray, texts: list[str],
                   shown: list[str], keywords: list[str], kinds: Sequence[str] | None,

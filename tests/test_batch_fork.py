@@ -64,3 +64,39 @@ def test_with_another_thread_the_work_stays_in_this_process(pools, other_thread)
     here = _batch.statements(TEXTS, names=["王伟"], workers=2)
     assert pools == []
     assert _plain(here) == _plain(_batch.statements(TEXTS, names=["王伟"], workers=1))
+
+
+# Rows split ahead (`split_ahead`, while the parent loads the models): the workers take those rows'
+# statements as given and split the rest; every cut gives what splitting every row gives.
+SPLIT_AHEAD = """
+import time
+from analysis import _batch
+_batch.CHUNK = 2
+texts = %r * 40
+whole = _batch.statements(texts, names=["王伟"], workers=1)
+plain = lambda p: (p.rows, p.originals, p.sentences, p.quotes)
+with _batch.split_ahead(texts, True, 2) as early:
+    time.sleep(0.3)
+    done, ahead = early.stop()
+assert 0 < done <= len(texts), done
+# the statements of rows 0 .. done - 1, all of them, as splitting every row makes them
+assert list(zip(ahead.rows, ahead.originals)) == [(r, t) for r, t in zip(whole.rows, whole.originals) if r < done]
+for cut in (done, 1, 3, len(texts)):
+    part = _batch.statements(texts[:cut], workers=1)
+    for workers in (1, 2):
+        got = _batch.statements(texts, names=["王伟"], workers=workers, presplit=(cut, part))
+        assert plain(got) == plain(whole), (cut, workers)
+print("split ahead", done)
+"""
+
+
+def test_rows_split_ahead_give_the_same_statements():
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", SPLIT_AHEAD % (TEXTS,)], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and "split ahead" in done.stdout, done.stderr
+
+
+def test_with_one_worker_nothing_is_split_ahead():
+    with _batch.split_ahead(TEXTS, True, 1) as early:
+        assert early.stop() is None

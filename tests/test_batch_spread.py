@@ -58,3 +58,35 @@ def test_one_worker_computes_ahead_here_when_asked():
         assert later.result() == 1
 
 
+
+
+# `Phases`: the pieces of two phases on one set of workers, the second phase's arguments decided from
+# the first's results; what one process gives.
+PHASES = """
+import os
+from analysis import _batch
+base = [3, 1, 2]
+def square(i):
+    return os.getpid(), base[i] ** 2
+def add(i, extra):
+    return os.getpid(), base[i] + extra
+with _batch.Phases(2, square, add) as phases:
+    first = phases.map(0, [(i,) for i in range(3)], cost=base)
+    second = phases.map(1, [(i, v * 10) for i, (_, v) in enumerate(first)])
+assert [v for _, v in first] == [9, 1, 4] and [v for _, v in second] == [93, 11, 42], (first, second)
+pids = {p for p, _ in first + second}
+assert os.getpid() not in pids and len(pids) <= 2, pids
+print("phases, same results")
+"""
+
+
+def test_phases_on_one_set_of_workers():
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", PHASES], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "phases, same results" in done.stdout, done.stderr
+
+
+def test_phases_with_one_worker_run_here():
+    here = os.getpid()
+    with _batch.Phases(1, lambda i: (os.getpid(), i)) as phases:
+        assert phases.map(0, [(0,), (1,)]) == [(here, 0), (here, 1)]
