@@ -203,3 +203,38 @@ def test_other_errors_are_not_busy(app):
         db.session.rollback()
     assert not is_database_busy(raised.value)
     assert not is_database_busy(None) and not is_database_busy(ValueError("database is locked"))
+
+
+def test_a_job_records_its_end_once_another_writer_lets_go(app, monkeypatch):
+    """A command-line analysis holds SQLite's lock past the busy timeout: the job's end is tried
+    again until it lets go (before, the run stayed "running" and was later called dead, with
+    "可能是服务器重启或内存不足" as its reason); a job the lock defeats says so."""
+    only_sqlite(app)
+    from survey.jobs import runs
+    from survey.review.models import AnalysisRun
+
+    seeded = seed_review(app)
+    with app.app_context():
+        run = AnalysisRun(evaluation_id=seeded.evaluation_id, status="running", stage="save")
+        db.session.add(run)
+        db.session.commit()
+        with write_lock(app, seconds=2.5):  # the busy timeout is 1 s: the first try fails
+            runs.finish(run.id, "done", "")
+        db.session.expire_all()
+        assert db.session.get(AnalysisRun, run.id).status == "done"
+
+        # The save itself defeated by the lock: the reason staff read is the lock, not a crash.
+        run = AnalysisRun(evaluation_id=seeded.evaluation_id, status="queued")
+        db.session.add(run)
+        db.session.commit()
+        locked = OperationalError("UPDATE statement …", {}, sqlite3.OperationalError("database is locked"))
+
+        def save_meets_the_lock(*_args, **_kwargs):
+            raise locked
+
+        monkeypatch.setattr("survey.review.store.analyse", save_meets_the_lock)
+        runs.execute_run(run.id)
+        db.session.expire_all()
+        failed = db.session.get(AnalysisRun, run.id)
+        assert failed.status == "failed" and failed.error == runs.DATABASE_BUSY
+        assert "内存不足" not in failed.error and "重试" in failed.error

@@ -22,6 +22,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from ..busy import is_database_busy
 from ..extensions import db
 from ..models import Evaluation, utcnow
 from ..review.models import AnalysisRun
@@ -38,6 +39,9 @@ WORKER_DIED = "分析进程意外中断（超过 {minutes} 分钟没有进展）
 NOT_TAKEN = ("分析任务排队超过 {minutes} 分钟仍未开始：后台分析进程可能没有运行"
              "（用 pingjia serve 启动网站，或另开窗口运行 pingjia worker）。请确认后点击“重试”。")
 CRASHED = "分析过程出错（{kind}），详细信息已写入服务器日志。请点击“重试”；如果再次失败，请联系技术人员。"
+DATABASE_BUSY = ("保存分析结果时数据库一直被占用（可能有另一项分析或导入正在保存）。请稍候一两分钟后点击“重试”；"
+                 "SQLite 一次只能由一个程序写入，同时运行 pingjia analyze-session 和网页上的分析会这样。")
+FINISH_WAIT_SECONDS = 120  # how long the job waits to record its end while another writer holds SQLite
 QUEUE_DOWN = "无法把分析任务放入任务队列（{kind}）：请确认任务队列（Redis）正在运行，然后点击“重试”。"
 
 
@@ -182,6 +186,11 @@ def execute_run(run_id: int) -> int | None:
     except (JobError, AnalysisError) as exc:
         db.session.rollback()
         finish(run_id, "failed", str(exc))
+    except OperationalError as exc:
+        db.session.rollback()
+        if not is_database_busy(exc):
+            log.exception("analysis run %s failed", run_id)
+        finish(run_id, "failed", DATABASE_BUSY if is_database_busy(exc) else CRASHED.format(kind=type(exc).__name__))
     except Exception as exc:
         db.session.rollback()
         log.exception("analysis run %s failed", run_id)  # the traceback is for the log only
@@ -214,8 +223,23 @@ def _still_running(run: AnalysisRun) -> None:
 
 
 def finish(run_id: int, status: str, error: str, *, from_status=("running",)) -> None:
+    """Record the run's end. Another writer may hold SQLite's lock longer than the busy timeout
+    (a command-line analysis saves in one transaction): the end is then tried again for up to
+    FINISH_WAIT_SECONDS, or the run would look dead minutes later with a wrong reason (WORKER_DIED)."""
     values = {"status": status, "stage": status, "error": error, "finished_at": utcnow(),
               "active_evaluation_id": None}
-    db.session.execute(update(AnalysisRun).where(AnalysisRun.id == run_id, AnalysisRun.status.in_(from_status))
-                       .values(**values))
-    db.session.commit()
+    deadline = time.monotonic() + FINISH_WAIT_SECONDS
+    pause = 0.5
+    while True:
+        try:
+            db.session.execute(update(AnalysisRun).where(AnalysisRun.id == run_id,
+                                                         AnalysisRun.status.in_(from_status)).values(**values))
+            db.session.commit()
+            return
+        except OperationalError as exc:
+            db.session.rollback()
+            if not is_database_busy(exc) or time.monotonic() + pause > deadline:
+                raise
+            log.info("analysis run %s: database busy, recording its end again in %.1f s", run_id, pause)
+            time.sleep(pause)
+            pause = min(pause * 2, 10.0)
