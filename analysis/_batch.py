@@ -38,7 +38,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 # the forked pieces' machinery lives in `_forked`; `spread`, `Phases` and `ahead` are reached from here too
-from ._forked import _KEYS, Ahead, Phases, _frozen, ahead, can_fork, spread  # noqa: F401
+from ._forked import _KEYS, Ahead, ForkedChild, Phases, _frozen, ahead, can_fork, spread  # noqa: F401
 from .embed import WordCounts
 from .privacy import mask_text
 from .text import to_statements
@@ -228,22 +228,16 @@ def kinds_and_counts(prepared: Prepared, *, fields: Sequence[str | None] | None 
     return prepared
 
 
-class SplitAhead:
+class SplitAhead(ForkedChild):
     """Rows split into statements in a forked process while this one does other work (loads the models
     the workers need: `statements` forks them only then), from the first row on, until `stop`: see
     `split_ahead`."""
 
     def __init__(self, texts: Sequence[str | None], split: bool, workers: int):
-        self._process = self._pipe = self._stop = None
+        self._stop = None
         if workers > 1 and can_fork() and len(texts):
-            context = multiprocessing.get_context("fork")
-            self._pipe, sending = context.Pipe(duplex=False)
-            self._stop = context.Event()
-            self._process = context.Process(target=_split_child, args=(texts, split, self._stop, sending),
-                                            daemon=True)
-            with _frozen():
-                self._process.start()
-            sending.close()
+            self._stop = multiprocessing.get_context("fork").Event()
+            self._fork(_split_child, texts, split, self._stop)
 
     def stop(self) -> tuple[int, Prepared] | None:
         """(k, the statements of rows 0 .. k - 1, as `statements` would split them): what was split by
@@ -259,19 +253,6 @@ class SplitAhead:
             self._end()
         return done, Prepared(rows=rows, originals=originals)
 
-    def _end(self) -> None:
-        if self._process is not None:
-            if self._pipe is not None:
-                self._pipe.close()
-            self._process.terminate()  # done already, or no longer wanted (the caller raised)
-            self._process.join()
-            self._process = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self._end()
 
 
 AHEAD_ROWS = 256  # rows split between two looks at the stop sign: a few milliseconds

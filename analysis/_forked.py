@@ -142,35 +142,22 @@ class Phases:
         self.close()
 
 
-class Ahead:
-    """`fn()` computed in a forked process while this one goes on (see `ahead`)."""
+class ForkedChild:
+    """A forked process that sends one answer back through a pipe (`Ahead`, `_batch.SplitAhead`);
+    ended, and terminated if it still runs, when the answer is taken or the caller leaves."""
 
-    def __init__(self, fn: Callable, workers: int):
-        self._fn, self._process, self._pipe = fn, None, None
-        if workers > 1 and can_fork():
-            context = multiprocessing.get_context("fork")
-            self._pipe, sending = context.Pipe(duplex=False)
-            self._process = context.Process(target=_ahead_child, args=(fn, sending), daemon=True)
-            with _frozen():
-                self._process.start()
-            sending.close()
+    _process = None
+    _pipe = None
 
-    def result(self):
-        """What `fn()` gave (computed here when no process was forked, or when it died)."""
-        fn, self._fn = self._fn, None  # what it holds (the vectors) is not kept past the answer
-        if self._process is None:
-            return fn()
-        try:
-            failed, value = self._pipe.recv()
-        except EOFError:  # the child died (killed, out of memory): compute it here
-            self._stop()
-            return fn()
-        self._stop()
-        if failed:
-            raise value
-        return value
+    def _fork(self, target: Callable, *args) -> None:
+        context = multiprocessing.get_context("fork")
+        self._pipe, sending = context.Pipe(duplex=False)
+        self._process = context.Process(target=target, args=(*args, sending), daemon=True)
+        with _frozen():
+            self._process.start()
+        sending.close()
 
-    def _stop(self) -> None:
+    def _end(self) -> None:
         if self._process is not None:
             if self._pipe is not None:
                 self._pipe.close()
@@ -182,7 +169,31 @@ class Ahead:
         return self
 
     def __exit__(self, *exc):
-        self._stop()
+        self._end()
+
+
+class Ahead(ForkedChild):
+    """`fn()` computed in a forked process while this one goes on (see `ahead`)."""
+
+    def __init__(self, fn: Callable, workers: int):
+        self._fn = fn
+        if workers > 1 and can_fork():
+            self._fork(_ahead_child, fn)
+
+    def result(self):
+        """What `fn()` gave (computed here when no process was forked, or when it died)."""
+        fn, self._fn = self._fn, None  # what it holds (the vectors) is not kept past the answer
+        if self._process is None:
+            return fn()
+        try:
+            failed, value = self._pipe.recv()
+        except EOFError:  # the child died (killed, out of memory): compute it here
+            self._end()
+            return fn()
+        self._end()
+        if failed:
+            raise value
+        return value
 
 
 def _ahead_child(fn: Callable, sending) -> None:

@@ -50,10 +50,15 @@ print("forked", opened)
 """
 
 
-def test_one_thread_forks_workers():
+def _in_a_fresh_process(script: str) -> subprocess.CompletedProcess:
+    """`script` run by a new interpreter: one thread, so the batch may fork (pytest's may not)."""
     root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", ONE_THREAD % (TEXTS,)], cwd=root, capture_output=True,
+    return subprocess.run([sys.executable, "-c", script % (TEXTS,)], cwd=root, capture_output=True,
                           text=True, timeout=120)
+
+
+def test_one_thread_forks_workers():
+    done = _in_a_fresh_process(ONE_THREAD)
     assert done.returncode == 0 and "forked [2]" in done.stdout, done.stderr
 
 
@@ -91,9 +96,7 @@ print("split ahead", done)
 
 
 def test_rows_split_ahead_give_the_same_statements():
-    root = Path(__file__).resolve().parents[1]
-    done = subprocess.run([sys.executable, "-c", SPLIT_AHEAD % (TEXTS,)], cwd=root, capture_output=True,
-                          text=True, timeout=120)
+    done = _in_a_fresh_process(SPLIT_AHEAD)
     assert done.returncode == 0 and "split ahead" in done.stdout, done.stderr
 
 
