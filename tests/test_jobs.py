@@ -191,6 +191,31 @@ def test_failed_run_shows_its_reason_and_a_retry_button(app, client):
     assert "还没有收到意见" in page
 
 
+def test_the_session_page_says_the_last_run_failed(app, client):
+    """Not only the analysis page: the session's page (and the review page) said 尚未分析 and
+    nothing else after a failed run."""
+    code = session_with_answers(app)
+    fast_analysis(app, HUEY_IMMEDIATE=True)
+    add_staff(app)
+    log_in(client)
+    with app.app_context():
+        evaluation = evaluation_of(code)
+        db.session.add(AnalysisRun(evaluation=evaluation, status="failed", stage="failed", error="出错了"))
+        db.session.commit()
+    page = client.get(f"/staff/sessions/{code}").get_data(as_text=True)
+    assert "尚未分析" in page and "上次分析没有完成：原因和“重试”按钮见分析结果页面" in page
+    with app.app_context():
+        run, _ = enqueue_analysis(evaluation_of(code))  # the retry works: the note goes
+        assert run.status == "done", run.error
+    page = client.get(f"/staff/sessions/{code}").get_data(as_text=True)
+    assert "上次分析没有完成" not in page and "依据" in page
+    with app.app_context():
+        db.session.add(AnalysisRun(evaluation=evaluation_of(code), status="failed", stage="failed", error="出错了"))
+        db.session.commit()
+    page = client.get(f"/staff/evaluations/{code}/review").get_data(as_text=True)
+    assert "上次分析没有完成，现有结果来自更早的一次分析" in page
+
+
 def test_a_group_is_analysed_over_all_its_sessions(app, client):
     a = session_with_answers(app)
     b = session_with_answers(app, [("泰山学院", "高校/科研院所", "科研人员不了解专利转让的流程。", "")],

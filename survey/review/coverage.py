@@ -70,4 +70,8 @@ def late_answers(evaluation: Evaluation | None = None, *, session=None) -> dict 
         if evaluation is None:
             return None
     kind = "group" if evaluation.is_group else "session"
-    return {"coverage": coverage(evaluation), "run_url": url_for(f"staff.{kind}_analysis_run", code=evaluation.code)}
+    last = db.session.scalar(select(AnalysisRun.status).where(AnalysisRun.evaluation_id == evaluation.id)
+                             .order_by(AnalysisRun.id.desc()).limit(1))
+    # the last run failed: the pages that show what the figures rest on say so, not only the analysis page
+    return {"coverage": coverage(evaluation), "last_failed": last == "failed",
+            "run_url": url_for(f"staff.{kind}_analysis_run", code=evaluation.code)}
