@@ -254,7 +254,6 @@ class SplitAhead(ForkedChild):
         return done, Prepared(rows=rows, originals=originals)
 
 
-
 AHEAD_ROWS = 256  # rows split between two looks at the stop sign: a few milliseconds
 
 

@@ -186,15 +186,13 @@ def execute_run(run_id: int) -> int | None:
     except (JobError, AnalysisError) as exc:
         db.session.rollback()
         finish(run_id, "failed", str(exc))
-    except OperationalError as exc:
-        db.session.rollback()
-        if not is_database_busy(exc):
-            log.exception("analysis run %s failed", run_id)
-        finish(run_id, "failed", DATABASE_BUSY if is_database_busy(exc) else CRASHED.format(kind=type(exc).__name__))
     except Exception as exc:
         db.session.rollback()
-        log.exception("analysis run %s failed", run_id)  # the traceback is for the log only
-        finish(run_id, "failed", CRASHED.format(kind=type(exc).__name__))
+        if is_database_busy(exc):  # another writer held SQLite past the busy timeout: nothing crashed
+            finish(run_id, "failed", DATABASE_BUSY)
+        else:
+            log.exception("analysis run %s failed", run_id)  # the traceback is for the log only
+            finish(run_id, "failed", CRASHED.format(kind=type(exc).__name__))
     else:
         finish(run_id, "done", "")
         return evaluation.id

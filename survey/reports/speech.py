@@ -87,9 +87,11 @@ def speaks_as_self(text: str) -> bool:
 
 
 def _open(pieces: list[str]) -> list[str]:
-    while pieces and _COURTESY.match(pieces[0]):
-        pieces = pieces[1:]
-    if pieces and pieces[0][0] in "。！？!?\n":  # the courtesy's own full stop
+    courtesy = 0
+    while courtesy < len(pieces) and _COURTESY.match(pieces[courtesy]):
+        courtesy += 1
+    pieces = pieces[courtesy:]
+    if courtesy and pieces and pieces[0][0] in "。！？!?\n":  # the courtesy's own full stop
         pieces = [pieces[0][1:], *pieces[1:]]
     if pieces:
         pieces[0] = _LEAD_FILLERS.sub("", pieces[0])
@@ -105,7 +107,7 @@ def _gather(pieces: list[str], *, stop_at_turn: bool = False, own_words_end: boo
     for piece in pieces:
         if piece[0] in "。！？!?\n":
             if piece[0] in "？?":  # the piece before was a question ("……的政策嘛" + "？")
-                out = out[:len(out) - len(last)] if len(out) - len(last) >= 4 else ""
+                out = out.removesuffix(last) if len(out) - len(last) >= 4 else ""
             break
         if _QUESTION.search(piece):
             if len(out) >= 4:
@@ -120,7 +122,7 @@ def _gather(pieces: list[str], *, stop_at_turn: bool = False, own_words_end: boo
             # cut inside a sentence: a last piece that opens with a preposition waits for the
             # verb that was cut ("……，把个本不宽敞的路面"), so it goes too
             if last and last != out and _PREPOSITION.match(last):
-                out = out[:len(out) - len(last)]
+                out = out.removesuffix(last)
             break
         out += piece
         last = piece

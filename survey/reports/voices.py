@@ -82,8 +82,8 @@ def examples(group: Group) -> list[tuple[object, str]]:
         said = clause_for(group.kind, r.text, r.organisation_type)
         if said:
             out.append((r, said))
-    plain = (lambda c: not tells_what_is_wrong(c)) if group.kind == "problem" else (lambda c: False)
-    return sorted(out, key=lambda rc: (speaks_as_self(rc[0].text), plain(rc[1])))
+    problem = group.kind == "problem"
+    return sorted(out, key=lambda rc: (speaks_as_self(rc[0].text), problem and not tells_what_is_wrong(rc[1])))
 
 
 def who(group: Group, data) -> tuple[str, list]:
