@@ -145,3 +145,37 @@ def test_a_problem_s_example_says_what_is_wrong_before_a_plain_fact():
     wrong = row(2, "装修垃圾清运费拟从每平方米3元调整为4.5元，收费标准过高。", 0.6)
     found = examples(Group("problem", 7, [fact, wrong]))
     assert [r.id for r, _ in found] == [2, 1]
+
+
+@pytest.mark.parametrize("text", ["希望得到帮助。", "请领导重视解决。", "希望能尽快解决", "请领导慎重考虑！谢谢！"])
+def test_a_request_for_help_or_attention_alone_is_no_suggestion_clause(text):
+    """Real letters (citizen_messages_dev.csv) end so; "3位参与者提出得到帮助等建议" says nothing."""
+    assert suggestion_clause(text) is None
+
+
+def test_a_request_that_names_what_to_do_keeps_its_clause():
+    assert suggestion_clause("希望有关部门出面管一管，还路于民。") == "有关部门出面管一管，还路于民"
+    assert suggestion_clause("建议尽快解决小区停车问题。") == "尽快解决小区停车问题"
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_one_writer_s_plain_fact_is_no_problem_at_a_consultation(named):
+    """A letter's sentence of fact ("……日前发布《……》") in a theme of its own is left out of
+    （二） of an anonymous consultation; a round-table remark is its point however it is worded
+    ("不少企业把专利当成……的工具"), so a named session keeps it, as it keeps a writer's
+    sentence that names what is wrong."""
+    from survey.reports.voices import Group, voice
+
+    def row(ident, text, response):
+        return NS(id=ident, response_id=response, text=text, kind="problem", theme_id=None,
+                  organisation_type="", organisation="", organisation_key="", has_contact=False,
+                  reviewed=False, confidence=0.8, theme_label="", theme_machine_label=True)
+
+    data = NS(decisions={}, occasion=NS(named=named, person="参与者"), statements=[])
+    fact = row(1, "L市发展和改革委员会日前发布《关于召开物业服务收费政策听证会的第二次公告》。", 1)
+    wrong = row(2, "小区门口的烧烤摊油烟扰民，晚上吵得睡不着。", 2)
+    data.statements = [fact, wrong]
+    said = voice("problems", Group("problem", None, [fact]), data, key="problem:s1")
+    assert (said is not None) == named
+    kept = voice("problems", Group("problem", None, [wrong]), data, key="problem:s2")
+    assert kept is not None and "油烟扰民" in kept.text

@@ -182,7 +182,18 @@ def suggestion_clause(text: str, organisation_type: str = "") -> str | None:
     out = re.sub(r"(?<=[\u4e00-\u9fff，,])[，,]?(?:建议|希望)", "，", out)
     out = _MODALS.sub("", re.sub(r"(?<=[\u4e00-\u9fff])可以(?=[\u4e00-\u9fff])", "", out))
     out = re.sub(r"^能(?=[\u4e00-\u9fff]{2})", "", out)
-    return _finish(out, organisation_type) if asked else None
+    return _finish(out, organisation_type) if asked and names_what(out) else None
+
+
+# What any request asks of anyone ("希望得到帮助", "请领导重视解决"): a suggestion made only of
+# these says nothing a report can pass on.
+_ANY_REQUEST = re.compile(r"得到|获得|给予|予以|帮助|帮忙|解决|处理|重视|关注|考虑|支持|回复|答复|落实|慎重|认真|高度|"
+                          r"领导|有关部门|相关部门|政府|部门|尽快|早日|及时|一下|问题|能够|能|给|我们|大家")
+
+
+def names_what(asked: str) -> bool:
+    """The request names what is to be done or changed, beyond asking for help or attention."""
+    return len("".join(_CJK_RUN.findall(_ANY_REQUEST.sub("", asked)))) >= 2
 
 
 _COMPLAINT = re.compile(r"太[高多慢贵少长大难]|[难慢贵差乱缺欠罚]|拖欠|不够|不到|不了|不好|不足|不便|没有|没|投诉|问题|困难|"

@@ -143,6 +143,12 @@ def voice(block: str, group: Group, data, *, key: str, fit: dict | None = None, 
             return None
     if not said_by.rows:  # staff's choice or name stands for the whole group
         said_by = group
+    if (pick and pick[0].id != chosen and group.kind == "problem" and not data.occasion.named
+            and not tells_what_is_wrong(pick[1]) and len({r.response_id for r in said_by.rows}) == 1):
+        # A letter tells its story in sentences of fact ("……日前发布《……》"); one writer's
+        # sentence that names nothing wrong is no problem to report. A round-table remark is
+        # its point, however it is worded, so named sessions keep theirs.
+        return None
     speakers, figures = who(said_by, data)
     many = len(said_by.rows) > 1
     said = name or pick[1]
