@@ -179,3 +179,11 @@ def test_one_writer_s_plain_fact_is_no_problem_at_a_consultation(named):
     assert (said is not None) == named
     kept = voice("problems", Group("problem", None, [wrong]), data, key="problem:s2")
     assert kept is not None and "油烟扰民" in kept.text
+
+
+@pytest.mark.parametrize("text", ["到底有没有个准确时间。", "H市招投标市场乱象何时了。", "好像是不是前段时间是宪法日。",
+                                  "是否开工建设，高速路线示意图是否有。", "那就乱摆乱放占道经营都可以，城管都不要管事了。",
+                                  "如果是因为年龄的关系，我们就觉得太不公平。"])
+def test_a_question_without_its_mark_a_sneer_or_a_condition_is_no_problem_clause(text):
+    """Real message-board letters: "5位参与者反映到底有没有个准确时间等问题" reports nothing."""
+    assert problem_clause(text, "") is None

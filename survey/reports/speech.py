@@ -29,7 +29,7 @@ _COURTESY = re.compile(r"^(?:打扰(?:了|您|一下)?|(?:尊敬的)?[\u4e00-\u9
                        r"您好|你好|谢谢|感谢)[，,！!：:]?$")
 # A piece that continues a story told before it ("并且……", "于是……", "结果……") or asks
 # rhetorically ("试问……", "难道……"): no clause a report can stand on opens with one.
-_CONTINUES = re.compile(r"^(?:并且|并|于是|然后|结果|所以|因此|因为|由于|同时|以上|接着|后来|试问|难道|请问|敢问|"
+_CONTINUES = re.compile(r"^(?:并且|并|于是|然后|结果|所以|因此|因为|由于|同时|以上|接着|后来|那就|那么|如果|假如|要是|试问|难道|请问|敢问|"
                         r"为什么|为何|如何|怎么)")
 # Words a request is made of: one of them near the start of a clause makes it a suggestion.
 _ACTIONS = ("加大", "加强", "加快", "建立", "建设", "完善", "出台", "推动", "推进", "推行", "推广", "支持", "鼓励",
@@ -41,7 +41,7 @@ _ACTIONS = ("加大", "加强", "加快", "建立", "建设", "完善", "出台"
 # ("宣传要下沉到乡镇").
 _OPENERS = ("多", "再", "把", "将", "对", "让", "以", "做", "办", "帮", "设", "建", "出", "搞", "请", "给")
 _MODAL_CHARS = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:要|应|需|再|多)")
-_QUESTION = re.compile(r"[吗呢？?]|为什么|为何|怎么办|谁来|凭什么")
+_QUESTION = re.compile(r"[吗呢？?]|为什么|为何|怎么办|谁来|凭什么|到底|何时|是否|是不是|有没有")
 _TAILS = re.compile(r"(?:就更好了|就好了|为好|就行了|一下|啊|呀|吧|嘛|呢)+$")
 _MODALS = re.compile(r"能不能|可不可以|能否|可否")
 # The speaker's own words for their organisation, by respondent type ("找我们" → "找企业").
@@ -197,7 +197,9 @@ def names_what(asked: str) -> bool:
 
 
 _COMPLAINT = re.compile(r"太[高多慢贵少长大难]|[难慢贵差乱缺欠罚]|拖欠|不够|不到|不了|不好|不足|不便|没有|没|投诉|问题|困难|"
-                        r"影响|麻烦|折腾|卡顿|扰民|隐患|危险|严重|污染|违法|违规|无证|不合理|竟然|偏[高低长少]|过[高低长重]")
+                        r"影响|麻烦|折腾|卡顿|扰民|隐患|危险|严重|污染|违法|违规|无证|不合理|竟然|偏[高低长少]|过[高低长重]|"
+                        r"无法|不能|不给|不让|不予|不公|强制|压榨|廉价|克扣|推诿|刁难|拥堵|堵|脏|臭|噪|吵|坑|骗|欺|霸|涨价|"
+                        r"乱收费|拖延|迟迟|一直未|至今未|久拖")
 
 
 def tells_what_is_wrong(said: str) -> bool:

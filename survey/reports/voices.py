@@ -144,10 +144,11 @@ def voice(block: str, group: Group, data, *, key: str, fit: dict | None = None, 
     if not said_by.rows:  # staff's choice or name stands for the whole group
         said_by = group
     if (pick and pick[0].id != chosen and group.kind == "problem" and not data.occasion.named
-            and not tells_what_is_wrong(pick[1]) and len({r.response_id for r in said_by.rows}) == 1):
-        # A letter tells its story in sentences of fact ("……日前发布《……》"); one writer's
-        # sentence that names nothing wrong is no problem to report. A round-table remark is
-        # its point, however it is worded, so named sessions keep theirs.
+            and not tells_what_is_wrong(pick[1])):
+        # A letter tells its story in sentences of fact ("……日前发布《……》"); a group whose
+        # sentences name nothing wrong is no problem to report (examples() puts one that does
+        # first). A round-table remark is its point, however it is worded, so named sessions
+        # keep theirs.
         return None
     speakers, figures = who(said_by, data)
     many = len(said_by.rows) > 1
