@@ -187,3 +187,11 @@ def test_one_writer_s_plain_fact_is_no_problem_at_a_consultation(named):
 def test_a_question_without_its_mark_a_sneer_or_a_condition_is_no_problem_clause(text):
     """Real message-board letters: "5位参与者反映到底有没有个准确时间等问题" reports nothing."""
     assert problem_clause(text, "") is None
+
+
+def test_praise_in_the_middle_of_a_story_is_no_praise_clause():
+    """A real letter about hawkers at a bus stop, a sentence the kind stage took for praise:
+    "征求意见中，1位参与者肯定可就是因为此处路面宽……" is not what anyone praised."""
+    assert praise_clause("可就是因为此处路面宽、上下车人流量大，各路水果商贩都盯上了这块黄金宝地。") is None
+    assert praise_clause("于是办事的时间大大缩短了。") is None
+    assert praise_clause("开办企业全程网办，半天就拿到了营业执照，效率确实高。") == "开办企业全程网办，半天就拿到了营业执照，效率确实高"

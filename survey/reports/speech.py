@@ -212,6 +212,8 @@ def praise_clause(text: str, organisation_type: str = "") -> str | None:
     """What was praised: the opening up to its "但" or its request; None when it complains
     (a complaint the kind model took for praise is not reported as 肯定)."""
     pieces = _open(_pieces(text))
+    if pieces and (_CONTINUES.match(pieces[0]) or pieces[0].startswith((*_TURNS, "可"))):
+        return None  # "可就是因为此处路面宽……": the middle of a story, not what was praised
     cut = next((i for i, p in enumerate(pieces) if i and (p.startswith(_TURNS) or _REQUEST_STARTS.match(p))), None)
     said = _finish(_gather(pieces[:cut] if cut else pieces, stop_at_turn=True, own_words_end=True),
                    organisation_type)
