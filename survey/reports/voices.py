@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from .claims import Claim
 from .figures import figure, organisations_by_type, people_by_type
@@ -73,7 +74,7 @@ def ranked(rows) -> list:
     return sorted((r for r in rows if not r.has_contact), key=lambda r: (not r.reviewed, -r.confidence, r.id))
 
 
-def examples(group: Group) -> list[tuple[object, str]]:
+def examples(group: Group) -> list[tuple[Any, str]]:
     """(statement, clause) for every statement of the group that can be reported; clauses that
     needed no rewriting into the third person first (an anecdote is a poor example for many),
     and for a problem, clauses that say what is wrong before plain facts from the same letter."""
