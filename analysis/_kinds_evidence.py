@@ -281,6 +281,8 @@ LONG = 60       # CJK characters: a statement this long with a complaint cue is 
 # quotes and the seed (0.8 → 0.6: one more praise of 101 on dev, none lost; lower admits praise that is barely the
 # model's first choice)
 MODEL_PRAISE = 0.6
+# from this praise probability on, a hedge or hearsay word (如果、承诺、相信…) no longer refuses the model's praise
+MODEL_SURE = 0.9
 # a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵")
 _GONE_BY_NEGATION = re.compile(r"(?:不|不再|再也不|没有?再?|不用再?|告别了?)$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
@@ -364,7 +366,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     complaint = _unnegated(COMPLAINT, _raised(plain[now.end():] if now and (cue or sure) else plain))
     if complaint and cjk_len(plain) >= LONG:
         return False, f"长文含问题：{complaint.group(0)}"
-    hedge = HEARSAY.search(plain)
+    hedge = HEARSAY.search(plain) if p is None or p < MODEL_SURE else None
     if hedge:
         return False, f"转述或揣测：{hedge.group(0)}"  # "说是推出了…，听起来是挺好的"
     if cue:

@@ -3,6 +3,8 @@
     python benchmarks/kinds.py                     real text + the round-table sets (the default run)
     python benchmarks/kinds.py FILE.csv [...]      these labelled sets only (`text,field,kind`)
     python benchmarks/kinds.py --cv [--folds 5]    cross-validation on corpus/kinds/train.csv
+    python benchmarks/kinds.py --examples F [...]  the runs above but --cv, the model trained on F, not
+                                                   corpus/kinds/train.csv (a set kept outside the repository)
     python benchmarks/kinds.py --real              real round-table text only (the seed; quotes in ~/kinds_real)
     python benchmarks/kinds.py --speed N [--dump F] [--compare F] [--profile]
                                                    the kind stage's time on N review statements against
@@ -165,7 +167,7 @@ def round_table(path: Path, show: int) -> float:
     for before in (True, False):
         out[before] = [str(k) for k in kinds_as_run(texts, fields, before)]
     acc = {b: sum(g == p for g, p in zip(gold, pred)) / len(gold) for b, pred in out.items()}
-    training = " (in the training file)" if path.stem != "kinds_heldout2" else " (held out)"
+    training = " (held out)" if path.stem == "kinds_heldout2" else " (in the training file)" if path.stem in ROUND_TABLE else ""
     print(f"\n## {path.name}{training}: {len(rows)} statements, field prior; accuracy before {acc[True]:.3f}"
           f" → after {acc[False]:.3f}")
     confusion(gold, out[False], list(KINDS))
@@ -326,10 +328,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--compare", type=Path, help="--speed: check the kinds against this file")
     parser.add_argument("--profile", action="store_true", help="--speed: profile the first call")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--examples", type=Path, help="train the kind model on this file (text,field,kind[,…])")
     parser.add_argument("--reviews", type=int, default=800, help="shopping reviews sampled (half of each sentiment)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=40, help="statements listed per wrong call (0: none)")
     args = parser.parse_args(argv)
+    if args.examples:  # the pipeline's model reads its default examples from here (fit and cache key alike)
+        import analysis._kinds_learned as learned
+
+        learned.default_examples = lambda: args.examples
     start = time.perf_counter()
     if args.cv:
         cross_validate(args.folds)

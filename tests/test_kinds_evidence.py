@@ -220,3 +220,14 @@ def test_the_achievements_field_is_a_prior_for_praise(kinds, rules):
     assert list(rules.within_answers(answer[::-1], ["成效"] * 2, ["problem", "praise"], [0, 0])) == ["problem", "problem"]
     from analysis.kind_names import placed_kind
     assert placed_kind("praise", "成效") == "problem" and placed_kind("none", "意见建议") == "suggestion"
+
+
+def test_a_hedge_word_yields_to_a_sure_model_but_a_complaint_does_not():
+    """A promise kept ("承诺…都开园了") is praise when the model is sure (p ≥ MODEL_SURE); a hedge still refuses a rule's
+    praise or an unsure model's, and a complaint, question or request refuses even a sure model's."""
+    kept = "去年区里承诺新建三所幼儿园，今年秋天都开园了，孩子上学近多了。"
+    assert praise_allowed(kept, 0.95, praise_cue)[0]
+    for p in (None, 0.7):
+        assert praise_allowed(kept, p, praise_cue) == (False, "转述或揣测：承诺")
+    for text in ("去年区里承诺新建三所幼儿园，到现在一所都没开，孩子上学还是太远。", "承诺的幼儿园什么时候能开园？"):
+        assert not praise_allowed(text, 0.99, praise_cue)[0], text
