@@ -47,11 +47,22 @@ def within_answers(texts: Sequence[str], fields: Sequence[str | None] | None, ki
         others = [j for j in members[answers[i]] if called[j] != PRAISE]
         # (a praise call that stood asks nothing: its listed cues are looked up without that)
         if others and any(raises(j) for j in others) and not _opens(i, members[answers[i]], texts, called, raises) \
-                and not _evidence.praise_allowed(texts[i], None, praise_cue, asked=False)[0]:
+                and (not _evidence.praise_allowed(texts[i], None, praise_cue, asked=False)[0] or
+                     _told_between(i, members[answers[i]], texts, called, raises)):
             kind = fallback(texts[i], fields[i] if fields is not None else None)
             # (an answer that complains, asks or demands is an issue under 成效 too: the field's praise is no fallback)
             kinds[i] = kind if kind != PRAISE else SUGGESTION if _evidence.REQUEST.search(texts[i]) else PROBLEM
     return kinds
+
+
+def _told_between(i: int, members: list[int], texts: Sequence[str], called: list, raises: Callable[[int], str]) -> bool:
+    """Whether praise call i is the writer's own account (first person) told between complaints of its answer
+    ("…觉得太不公平了！" "记得当年我们…专业学习非常扎实。" "…我们就觉得太不公平！"): the letter's, whatever its cue."""
+    if not _evidence.FIRST.search(texts[i]):
+        return False
+    at = members.index(i)
+    return any(called[j] != PRAISE and raises(j) for j in members[:at]) and \
+        any(called[j] != PRAISE and raises(j) for j in members[at + 1:])
 
 
 # how a speaker turns from what works to what does not: 但是…, 不过…, 同时也要看到…, 也存在… (a request alone is no

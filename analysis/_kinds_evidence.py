@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ._kinds_praise_words import PRAISE_EVIDENCE
 from ._regex_guard import guarded
 
 # Greetings, addresses, thanks and sign-offs: the politeness of a letter, not an opinion.
@@ -71,7 +72,13 @@ COMPLAINT = re.compile(
     r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
     r"烦|吵|(?<![除防去])臭|脏|乱|堵|贵|慢|差(?!不多)|苦|难(?!得|忘|能可贵|处放)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
     r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太(?:高(?!兴)|[低长多少慢难贵远挤脏乱差小吵])|不是很|不太|不正常|不见(?![了面])|不出现|不清|伤害|受害|"
-    r"受伤|吃亏|够呛|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?(?=[，,。！!；;\s~吧啊呀]|$)|不怎么|不实用|买错|不了|不行|不好")
+    r"受伤|吃亏|够呛|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?(?=[，,。！!；;\s~吧啊呀]|$)|不怎么|不实用|买错|不了|不行|不好|"
+    # what a buyer or a writer says of a thing that is bad, or of how it makes them feel ("很酸，真的一点都不甜",
+    # "瓶子漏了，很生气", "感觉是假的，头发洗完…特别痒", "不咋地"): a praise word negated is a complaint of its own
+    r"恶心|生气|遗憾|郁闷|(?<![灿破])烂(?!漫)|不咋|不敢恭维|(?<![不好])痒|假货|(?:是|感觉|就是|都是)假的|不符|不喜欢|"
+    r"漏(?:了|水|油|气|液|发)|少发|发错|错发|上当|劣质|次品|发霉|变质|过期|"
+    r"(?:大小|长短|颜色|粗细|质量|参差)不(?:一|齐)|不一致|不(?:太|怎么|是很|够)?(?:甜|新鲜|好吃|好喝|好用|好看|划算|舒服|合身|清晰|结实|耐用|正宗)|"
+    r"(?:需要|有待|还要|要|待)(?:改进|改善|提高|加强)")
 # after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
 COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
 # "反映的问题基本都有回音": a problem raised and answered is no complaint
@@ -103,56 +110,6 @@ def _raised(text: str) -> str:
     """`text` without what is said of problems raised, solved or gone (no complaint there)."""
     text = _RAISED.sub("", text)
     return _GONE.sub("", text) if any(end in text for end in _GONE_ENDS) else text
-# Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
-PRAISE_EVIDENCE = re.compile(
-    r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
-    r"值得点赞|值得学习|成效|效果(?:很|非常|比较)?(?:明显|显著|好|不错)|明显(?:改善|提高|提升|加快|增强|好转|改观)|"
-    r"(?:改善|提高|提升|进步|改观|好转|变化)(?:很大|明显|显著|不少|了很多|了不少)|大有改善|有了?(?:很大|明显|显著)的?(?:改善|提高|提升|进步|改观|好转|变化)|"
-    r"(?:快|好|方便|舒服|便捷|快捷|省事|省心|干净|整洁|规范|顺畅)(?:了)?(?:很多|不少|许多|多了)|好多了|"
-    r"(?:很|挺|非常|特别|十分|真|越来越|更加?)(?:方便|便捷|便利|满意|认可|舒服|舒心|省心|放心|暖心|贴心|干净|整洁|"
-    r"漂亮|热情|耐心|细致|周到|及时|高效|规范|专业|给力|靠谱|实在|有效|顺畅|实用|实惠|负责|到位|扎实|受欢迎|仔细|用心|认真|"
-    r"默契|迅速|有吸引力|有帮助|有收获|有意义|有效果)|越来越(?:好|方便|规范|干净|漂亮|完善)|"
-    r"(?:做|办|建|搞|管|落实|开|讲|改造|修|组织|安排|处理|打扫|整治|配合)得(?:很|非常|比较|挺|相当|十分)?"
-    r"(?:好|不错|扎实|到位|出色|漂亮|及时|干净|整洁|默契)|满分|有问必答|发挥了(?:很?大的?|重要的?)作用|减轻了|都说好|"
-    r"雪中送炭|(?:实打实|件)的?好事|帮(?:我|我们)[^，,。！!？?]{1,10}(?:回|好|成|下来|解决)了|"
-    r"有目共睹|受益|获得感|幸福感|安全感|帮了(?:我们)?(?:大忙|很大的忙)|解决了|落实了|兑现了|到位了|到账了|"
-    r"(?:亮|通|修好|建好|开通|装好|办好|建成)了|(?:已经|已|都|全部|基本)(?:完成|实现|解决|落实|到位|兑现)|"
-    r"缓解了|少跑(?:腿|路)?|最多跑一次|一次都没跑|不用(?:再)?(?:跑|开|排队|来回|交|带|等)|有了(?:着落|保障|盼头|好去处)|"
-    r"不用再|再也不用|不再(?:跑|排队|来回|发愁|担心)|终于(?:能|可以|有了|不用|解决|通了|办成)|家门口就能|一次(?:就)?办(?:好|成|完)|"
-    r"(?:很|挺|真|超|非常|特别|蛮|十分|相当|太)(?:好吃|好喝|好用|好看|新鲜|合适|值|划算|精致|温馨|人性化|清晰|流畅|稳定|"
-    r"结实|耐用|帅气?|高兴|开心|愉快|合理|赞|棒)|太(?:好|棒|合适|给力|划算|值)了|[超很真]?赞(?!誉|成|同|助|扬)|棒棒|杠杠|没得说|没话说|"
-    r"(?<![不总老就])喜欢|物超所值|物美价廉|性价比(?:很|挺|非常|超)?高|值得(?:信赖|购买|推荐|一住|拥有|一看|一读)|推荐|信赖|"
-    r"(?:容易|快|近|便宜|清楚|简单|安全|宽敞|安静|亮堂|顺畅)多了|(?:很|特别|非常|十分|挺|深)受?(?:群众|老百姓|大家)?欢迎|"
-    r"变化(?:挺|很|非常|特别|真)大|天壤之别|"
-    r"比(?:以前|过去|前几年|原来|往年|去年)(?:好|强|快|方便|规范|干净|多|省)|竖(?:起)?大拇指|继续(?:坚持|保持)|"
-    r"感谢.{1,20}(?:帮|为|让|给)(?:我们|我|大家|群众|企业|老百姓)|对.{1,20}(?:工作|付出|服务|支持|帮助)表示(?:衷心的?)?感谢|"
-    # what people say of a thing that now works, in words the cues above lack
-    r"(?<!不)太(?:方便|便捷|快|好|及时|省心|暖心|贴心|实惠|便宜)了|(?:稳当|踏实|宽敞|平整|亮堂|通畅|便宜|实惠|省事|热闹|舒心|安心|放心|安逸)多了|"
-    r"(?:充分|高度|非常|很)(?:认可|肯定)|(?:大|实打实的?|真正的?)?(?:好事|实事|大好事|大实事)[。！!啊呀]*$|深得民心|"
-    r"(?:更|很|非常|更加)?有(?:信心|底气|盼头)|增添了[^，,。]{0,6}信心|(?:一次|一趟)都(?:没|不用)跑|"
-    r"(?:用|吃|喝|住|坐)上了|都服气|没得挑|"
-    r"(?:到位|发放|拨付|兑现|办理|答复|回复|处理|接通|审批|办结|到账|响应)(?:得)?(?:很|非常|比较|挺|十分|特别)?(?:及时|快|迅速)(?![^，,。]{0,3}(?:不|没))|"
-    r"(?:都|基本都?)有(?:回音|回复|答复|着落|结果)|(?:开|建|修|办|送)到了?(?:家门口|村里|小区里?|身边)|"
-    # approval as a report or a participant tells it ("肯定了医护人员的服务态度", "对企业帮助很大")
-    r"肯定了|表示(?:满意|赞赏|肯定|认可|赞同)|赞赏|(?:都|还是|普遍|比较|高度)认可|认可的|鼓舞人心|高度重视|"
-    # what is said of a report or a plan that is approved ("主题鲜明、思路清晰", "振奋人心"), or of what is welcome
-    r"主题鲜明|思路清晰|重点突出|亮点突出|框架严谨|结构严谨|内容详实|振奋人心|催人奋进|深受[^，,。]{0,8}(?:欢迎|好评|喜爱|信赖)|"
-    r"(?:详尽|科学|切实)合理|具有较强的?(?:操作性|可操作性|针对性|可行性|指导性)|切实可行|(?:变为|变成|成为)现实|"
-    # a nuisance gone ("车间的异味几乎闻不到了")
-    r"(?:异味|臭味|气味|噪音|噪声|垃圾|污水|黑烟|粉尘|积水|蚊蝇)[^，,。]{0,8}(?:[看闻听]不(?:到|见|着)|没有|消失|不见)了|"
-    r"(?:抱怨|矛盾|纠纷|事故|违章|发案)[^，,。]{0,3}(?:少了|减少了|下降了)|(?:笑声|欢笑|笑脸|人气)[^，,。]{0,3}多了|"
-    # what people say of a meal or a service they like, with no degree word ("饭菜可口，价格便宜、干净且服务周到")
-    r"可口|周到|价格(?:便宜|实惠|公道|优惠|合理)|味道(?:不错|好|鲜美|正宗)|又(?:卫生|干净|实惠|便宜|方便)|干净卫生|"
-    # joy and surprise at something that works, as people say it
-    r"(?:打心眼里|心里|真|很|特别|非常|别提多|可|太)(?:高兴|开心|舒坦|欢喜|乐呵)|让人(?:开心|高兴|舒心|放心|暖心)|乐呵呵|乐滋滋|"
-    r"没(?:有)?想到[^。！!？?]{0,30}(?:这么|那么|如此|也能|就能|很)(?:快|好|方便|顺利|干净|漂亮)|再也没有[^。！!？?]{0,24}了|"
-    r"再也不(?:用)?(?:担心|发愁|怕|愁)|越过越(?:好|有奔头|红火|滋润)|有奔头|(?:跟|和|与)城里(?:没什么两样|一样|差不多)|(?:跟|和|与)城市[^，,。]{0,6}差不多|"
-    r"态度(?:和蔼|热情|端正)|和蔼可亲|文明用语|(?:热情|耐心|细心)周到|惬意|"
-    r"(?:帮助|作用|收获|收益|受益)(?:很大|非常大|颇多|不小|巨大)|得到(?:了)?(?:有效|较大|明显|显著|全面|极大|很大)?的?"
-    r"(?:保障|改善|提高|提升|解决|落实|缓解|加强)|(?:都|均|全部|一一)(?:能)?(?:得到|获得)了?(?:妥善|及时|圆满|有效|很好)的?(?:安排|解决|答复|回应|处理|落实)|"
-    r"(?:告别|摆脱)了[^，,。！!？?]{0,6}(?:穷|苦)日子|"
-    # what participants say of a meeting, a report or a policy they approve ("政策很有针对性，也很务实")
-    r"(?:很|非常|十分|特别|挺|更加?|真正|比较)(?:务实|有针对性|接地气|管用|解渴)|(?:内容|会议|报告|措施|政策)[^，,。！!？?]{0,4}务实|干货|(?:更加?|越来越)(?:和谐|有温度|有实效|有活力|有保障)")
 # Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
 # writing, who is speaking, how to reach them, a test submission ("测试", not a title that
 # mentions a test). What none must show besides being short.
@@ -285,8 +242,13 @@ MODEL_PRAISE = 0.6
 MODEL_SURE = 0.9
 # a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵")
 _GONE_BY_NEGATION = re.compile(r"(?:不|不再|再也不|没有?再?|不用再?|告别了?)$")
+# a statement that opens by turning away from what was said ("可就是因为此处路面宽…商贩都纷纷盯上了…"): the model's
+# praise without a cue does not stand there (a turn to now, "但现在…", is the before → now of praise)
+_BUT = re.compile(r"[\s，,]*(?:可(?:就?是)?|但(?:是)?|然而|谁知|不料)(?!现在|如今|后来|这几年|近几年|今年|目前)")
+# a wrong said of others ("不像其他地方那样买回来烂的"): no complaint about this one
+_UNLIKE = re.compile(r"(?:不像|不同于|不比|不会像)[^，,。！!？?；;]{0,12}$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
-_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总体(?:来看|上)|以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
+_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总体|整体|以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
                    r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
 _DEMAND = re.compile(r"必须|应当|应该(?!是|超过|达到|不少于|不止|已经?)|才能|才可以|要求|加强|不能光|光喊")
@@ -296,6 +258,7 @@ PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _
         guarded, (PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED,
                   HEARSAY, _TO_DO, _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND,
                   COURTESY_WORDS))
+FIRST = _FIRST  # the first person (a letter's own story): `analysis._kinds_answers`
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
 
 
@@ -327,11 +290,26 @@ def _thanks_for(text: str) -> str:
     return m.group(0) if m else ""
 
 
+# a negation further back in the cue's clause ("不会因为给京豆而给好评", "没有值得推荐的地方"), and the one thing
+# excepted from a complaint about the rest ("除了位置还算不错 其他真的没有…"): the cue praises nothing
+_FAR_NEGATED = re.compile(r"(?:不会|不能|不可能|不想|没有|没什么|并不|并没|谈不上|算不上|称不上|不敢)[^，,。！!？?；;~\s]{0,8}$")
+_EXCEPT = re.compile(r"除了?[^，,。！!？?；;~]{0,10}$")
+_THE_REST = re.compile(r"其他|其它|别的|其余")
+
+
+def _negated_at(text: str, start: int, end: int) -> bool:
+    """Whether the praise cue text[start:end] is negated or an exception."""
+    before = text[max(0, start - 12):start]
+    return bool(_NEGATED.search(before[-4:]) or _FAR_NEGATED.search(before) or
+                (_EXCEPT.search(before) and _THE_REST.search(text, end)))
+
+
 def praise_evidence(text: str) -> str:
-    """The first cue of something done well that no negation precedes ("不满意" is none)."""
+    """The first cue of something done well that no negation precedes ("不满意" is none, and so is "不会…给好评"),
+    nor an exception ("除了位置还算不错，其他…")."""
     m = PRAISE_EVIDENCE.search(text)
     while m is not None:
-        if not _NEGATED.search(text[max(0, m.start() - 4):m.start()]):
+        if not _negated_at(text, m.start(), m.end()):
             return m.group(0)
         m = PRAISE_EVIDENCE.search(text, m.end())
     return ""
@@ -383,13 +361,15 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
         return False, "仅客套话"
     # a weaker cue (the rules' praise words: 放心、顺利、省了、开通了…) counts when nothing is wrong
     weak = weak_cue(COURTESY_WORDS.sub("", plain))
+    if weak and (at := plain.find(weak)) >= 0 and _negated_at(plain, at, at + len(weak)):
+        weak = ""  # "不会因为给京豆而给好评"
     # no listed cue, or one beside a complaint word: the model's call (p ≥ MODEL_PRAISE) stands where nothing in
     # the statement is wrong now (`wrong_now`: a wrong negated or told as the past is none), asked or demanded, and
     # it opens no letter (a greeting or an address: thanks for what was done is praise's own): praise in words no
     # list has ("这几年村里变化真大，外出打工的年轻人陆续都回来了"); a complaint, a request or a question never becomes
     # praise this way. Whether the rest of its answer complains, asks or demands is the pipeline's part
     # (`StatementKinds.within_answers`): a first-person story or a proud sentence inside a letter of complaint
-    model = sure and not _DEMAND.search(plain) and not wrong_now(plain) and not _greets(text)
+    model = sure and not _DEMAND.search(plain) and not wrong_now(plain) and not _greets(text) and not _BUT.match(plain)
     if complaint:
         if model:
             return True, f"模型判为肯定（{complaint.group(0)}已是过去或被否定）"
@@ -412,7 +392,8 @@ def _unnegated(pattern, text: str):
     "再也不用担心…" are no complaint; "不方便", "没人管" are complaint words of their own), or None."""
     for m in pattern.finditer(text):
         if m.group(0)[0] in "不没未无" or not _GONE_BY_NEGATION.search(text[max(0, m.start() - 3):m.start()]):
-            return m
+            if not _UNLIKE.search(text[max(0, m.start() - 14):m.start()]):
+                return m
     return None
 
 

@@ -231,3 +231,34 @@ def test_a_hedge_word_yields_to_a_sure_model_but_a_complaint_does_not():
         assert praise_allowed(kept, p, praise_cue) == (False, "转述或揣测：承诺")
     for text in ("去年区里承诺新建三所幼儿园，到现在一所都没开，孩子上学还是太远。", "承诺的幼儿园什么时候能开园？"):
         assert not praise_allowed(text, 0.99, praise_cue)[0], text
+
+
+@pytest.mark.parametrize("text", ["漏了，漏了，瓶子漏了，很生气很生气", "感觉是假的，洗完头皮特别痒",  # written for the test
+                                  "包装不错，东西可咋说，不咋地。", "与描述不符，个头小，一点都不甜",
+                                  "我这辈子都不会给好评，因为太烂", "除了位置还算不错，其他真的没有值得推荐的地方"])
+def test_a_buyers_complaint_words_and_a_negated_or_excepted_praise_word_are_no_praise(text):
+    """What a buyer says of a bad thing or of how it feels (生气, 痒, 假的, 不咋地, 不甜, 烂) is a complaint; a praise word
+    under a negation further back in its clause ("不会…给好评") or the one thing excepted ("除了…不错，其他…") is none."""
+    assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+
+
+def test_a_wrong_said_of_others_and_an_overall_verdict_keep_praise():
+    for text in ("还不错，香甜可口，包装好，速度快，不像其他地方那样买回来烂的", "唯一不喜欢的是菜偏咸。总体还不错",
+                 "除了价格便宜，质量也很好"):
+        assert praise_allowed(text, 0.9, praise_cue)[0], text
+
+
+def test_the_models_praise_of_a_sentence_that_turns_away_does_not_stand():
+    # a letter's sentence that opens with 可/但是 leads to what is wrong; "但现在…" is before → now
+    assert not praise_allowed("可就是因为此处路面宽、人流量大，各路商贩都盯上了这块宝地。", 0.9, praise_cue)[0]
+    assert praise_allowed("但现在家门口就有了卫生室，看病近多了。", 0.9, praise_cue)[0]
+
+
+def test_the_writers_own_account_between_complaints_is_the_letters(rules):
+    proud = "当年我们也是考进的专业学校，在校我们学习非常扎实。"  # a listed cue (非常扎实), first person
+    letter = ["招聘设卡35岁，我们觉得太不公平了！", proud, "如果是因为年龄，我们就觉得太不公平！"]
+    assert list(rules.within_answers(letter, None, ["problem", "praise", "problem"], [0] * 3)) == ["problem"] * 3
+    # not between complaints, or not the writer's own: the cue's praise stands
+    assert rules.within_answers(letter[1:], None, ["praise", "problem"], [0, 0])[0] == "praise"
+    other = ["招聘设卡35岁，太不公平了！", "窗口的工作人员服务很好。", "可是停车位太少了。"]
+    assert rules.within_answers(other, None, ["problem", "praise", "problem"], [0] * 3)[1] == "praise"
