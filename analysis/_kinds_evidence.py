@@ -71,11 +71,12 @@ COMPLAINT = re.compile(
     r"气人|无奈|失望|太差|很差|差劲|(?<![收倒运])垃圾(?![、分兑处清桶箱站房中回治收拣]|的?(?:处理|分类|清运))|(?<![水土泥火])坑|骗|损失|损害|侵害|侵占|霸占|克扣|罚款|不合格|不达标|不到位|"
     r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
     r"烦|吵|(?<![除防去])臭|脏|乱|堵|贵|慢|差(?!不多)|苦|难(?!得|忘|能可贵|处放)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
-    r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太(?:高(?!兴)|[低长多少慢难贵远挤脏乱差小吵])|不是很|不太|不正常|不见(?![了面])|不出现|不清|伤害|受害|"
+    r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太(?:高(?!兴)|[低长多少慢难贵远挤脏乱差小吵闹])|不是很|不太|不正常|不见(?![了面])|不出现|不清|伤害|受害|"
     r"受伤|吃亏|够呛|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?(?=[，,。！!；;\s~吧啊呀]|$)|不怎么|不实用|买错|不了|不行|不好|"
     # what a buyer or a writer says of a thing that is bad, or of how it makes them feel ("很酸，真的一点都不甜",
     # "瓶子漏了，很生气", "感觉是假的，头发洗完…特别痒", "不咋地"): a praise word negated is a complaint of its own
-    r"恶心|生气|遗憾|郁闷|(?<![灿破])烂(?!漫)|不咋|不敢恭维|(?<![不好])痒|假货|(?:是|感觉|就是|都是)假的|不符|不喜欢|"
+    r"恶心|生气|遗憾|郁闷|无语|伤心|无聊|华而不实|(?<![灿破])烂(?!漫)|不咋|不敢恭维|(?<![不好止])痒|坏掉|僵硬|干枯|龟速|"
+    r"(?:很|太|老是|经常|总是|有点|特别)卡|还不如|不如(?:以前|原先|之前|原来|从前)|(?:质量|服务|水平|效果)[^，,。]{0,4}(?:下降|变差)|假货|(?:是|感觉|就是|都是)假的|不符|不喜欢|"
     r"漏(?:了|水|油|气|液|发)|少发|发错|错发|上当|劣质|次品|发霉|变质|过期|"
     r"(?:大小|长短|颜色|粗细|质量|参差)不(?:一|齐)|不一致|不(?:太|怎么|是很|够)?(?:甜|新鲜|好吃|好喝|好用|好看|划算|舒服|合身|清晰|结实|耐用|正宗)|"
     r"(?:需要|有待|还要|要|待)(?:改进|改善|提高|加强)")
@@ -118,7 +119,7 @@ NONE_EVIDENCE = re.compile(
     r"不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|"
     r"不好(?:评价|说|乱说)|没准备|旁听|来[^，,。]{0,4}(?:学习|听听|开会|旁听)|听听|不(?:多)?(?:重复|展开|评价|说了|说)|陪同|是(?:来|陪|替|代)[^，,。]{0,10}的|"
     r"同上|同前|^(?:同意|赞同|赞成|附议)|(?:同意|赞同|赞成)(?:以上|上述|前面|刚才|大家|其他|.{0,8}(?:意见|发言|看法|说法|内容))|"
-    r"一样[。！!]*$|一个意思|这个看法|回头|会后|到时候|回去|书面|附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|^以上|就这些|这么多|"
+    r"(?<!不)一样[。！!]*$|一个意思|这个看法|回头|会后|到时候|回去|书面|附件|材料里|再(?:想想|补充|说)|想不到|没想好|还没想|^以上|就这些|这么多|"
     r"没了|^都可以|^好的|发言权|搞不明白|不知道(?:说|从哪)|联系(?:我|人|方式)|(?:联系|电话|手机|微信|邮箱|qq|QQ)[^。]{0,10}[0-9a-zA-Z_@*]{3}|见上|参见|详见|^(?:测试|test)(?:一下)?[。！!.]*$|一时|问题不大|没遇到|^嗯+$")
 # A change for the better told as such: before → now ("以前…难，现在…方便多了"), a result after something
 # was done ("治理以后水清了"), or what a report of achievements says ("同比增长45.65%", "入选…", "基本形成").
@@ -241,7 +242,7 @@ MODEL_PRAISE = 0.6
 # from this praise probability on, a hedge or hearsay word (如果、承诺、相信…) no longer refuses the model's praise
 MODEL_SURE = 0.9
 # a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵")
-_GONE_BY_NEGATION = re.compile(r"(?:不|不再|再也不|没有?再?|不用再?|告别了?)$")
+_GONE_BY_NEGATION = re.compile(r"(?:不|不怕|不再|再也不|没有?再?|不用再?|告别了?)$")
 # a statement that opens by turning away from what was said ("可就是因为此处路面宽…商贩都纷纷盯上了…"): the model's
 # praise without a cue does not stand there (a turn to now, "但现在…", is the before → now of praise)
 _BUT = re.compile(r"[\s，,]*(?:可(?:就?是)?|但(?:是)?|然而|谁知|不料)(?!现在|如今|后来|这几年|近几年|今年|目前)")
@@ -290,9 +291,9 @@ def _thanks_for(text: str) -> str:
     return m.group(0) if m else ""
 
 
-# a negation further back in the cue's clause ("不会因为给京豆而给好评", "没有值得推荐的地方"), and the one thing
+# a negation further back in the cue's clause ("不会因为给京豆而给好评", "没有2.0版本的效果好"), and the one thing
 # excepted from a complaint about the rest ("除了位置还算不错 其他真的没有…"): the cue praises nothing
-_FAR_NEGATED = re.compile(r"(?:不会|不能|不可能|不想|没有|没什么|并不|并没|谈不上|算不上|称不上|不敢)[^，,。！!？?；;~\s]{0,8}$")
+_FAR_NEGATED = re.compile(r"(?:不会|不能|不可能|不想|没(?:有)?(?:什么|值得|一点|多少|任何)|没有[^，,。！!？?；;~\s]{1,8}(?:的|那么|这么)|没办法|无法|并不|并没|谈不上|算不上|称不上|不敢)[^，,。！!？?；;~\s]{0,8}$")
 _EXCEPT = re.compile(r"除了?[^，,。！!？?；;~]{0,10}$")
 _THE_REST = re.compile(r"其他|其它|别的|其余")
 
@@ -351,7 +352,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
         at = plain.find(cue)
         rest = _raised(plain[at:])  # from the cue on: "解决了…难的问题" is one thing set right
         after = _unnegated(COMPLAINT_AFTER, rest)
-        if after and not _NO_LONGER.search(rest[:after.start()]):
+        if after and not _NO_LONGER.search(rest[:after.start()]) and not _verdict(rest, after.end()):
             return False, f"肯定之后有问题：{after.group(0)}"  # "很好，就是太慢" without 但
         before = _unnegated(COMPLAINT_AFTER, _raised(plain[:at]))
         if before and not _TURN.search(plain[:at]):
@@ -379,6 +380,19 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     if model:
         return True, "模型判为肯定（无问题、请求或提问）"
     return False, "无肯定依据"
+
+
+# a verdict that sums up after the faults ("唯一的缺点就是电量不耐用，其他都是满分，总之挺满意的")
+_SUM_UP = re.compile(r"总之|总的来说|总而言之|总体|整体|综合来看|综上")
+
+
+def _verdict(text: str, start: int) -> bool:
+    """Whether `text` from `start` sums up in praise with nothing wrong after it."""
+    ends = [m.end() for m in _SUM_UP.finditer(text, start)]
+    if not ends:
+        return False
+    rest = text[ends[-1]:]
+    return bool(praise_evidence(rest)) and _unnegated(COMPLAINT_AFTER, rest) is None
 
 
 def _greets(text: str) -> bool:
