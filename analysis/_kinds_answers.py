@@ -55,10 +55,13 @@ def within_answers(texts: Sequence[str], fields: Sequence[str | None] | None, ki
     return kinds
 
 
+LETTER = 6  # statements: an answer this long is a letter (a review or a round-table remark is shorter)
+
+
 def _told_between(i: int, members: list[int], texts: Sequence[str], called: list, raises: Callable[[int], str]) -> bool:
-    """Whether praise call i is the writer's own account (first person) told between complaints of its answer
+    """Whether praise call i is the writer's own account (first person) told between complaints of a letter
     ("…觉得太不公平了！" "记得当年我们…专业学习非常扎实。" "…我们就觉得太不公平！"): the letter's, whatever its cue."""
-    if not _evidence.FIRST.search(texts[i]):
+    if len(members) < LETTER or not _evidence.FIRST.search(texts[i]):
         return False
     at = members.index(i)
     return any(called[j] != PRAISE and raises(j) for j in members[:at]) and \

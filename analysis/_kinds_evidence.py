@@ -76,7 +76,7 @@ COMPLAINT = re.compile(
     # what a buyer or a writer says of a thing that is bad, or of how it makes them feel ("很酸，真的一点都不甜",
     # "瓶子漏了，很生气", "感觉是假的，头发洗完…特别痒", "不咋地"): a praise word negated is a complaint of its own
     r"恶心|生气|遗憾|郁闷|无语|伤心|无聊|华而不实|(?<![灿破])烂(?!漫)|不咋|不敢恭维|(?<![不好止])痒|坏掉|僵硬|干枯|龟速|"
-    r"(?:很|太|老是|经常|总是|有点|特别)卡|还不如|不如(?:以前|原先|之前|原来|从前)|(?:质量|服务|水平|效果)[^，,。]{0,4}(?:下降|变差)|假货|(?:是|感觉|就是|都是)假的|不符|不喜欢|"
+    r"(?:很|太|老是|经常|总是|有点|特别)卡|还不如|不如(?:以前|原先|之前|原来|从前)|(?:质量|服务|水平|效果)[^，,。]{0,4}(?:下降|变差)|假货|(?:是|感觉|就是|都是)假的|不符|"
     r"漏(?:了|水|油|气|液|发)|少发|发错|错发|上当|劣质|次品|发霉|变质|过期|"
     r"(?:大小|长短|颜色|粗细|质量|参差)不(?:一|齐)|不一致|不(?:太|怎么|是很|够)?(?:甜|新鲜|好吃|好喝|好用|好看|划算|舒服|合身|清晰|结实|耐用|正宗)|"
     r"(?:需要|有待|还要|要|待)(?:改进|改善|提高|加强)")
@@ -241,15 +241,15 @@ LONG = 60       # CJK characters: a statement this long with a complaint cue is 
 MODEL_PRAISE = 0.6
 # from this praise probability on, a hedge or hearsay word (如果、承诺、相信…) no longer refuses the model's praise
 MODEL_SURE = 0.9
-# a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵")
-_GONE_BY_NEGATION = re.compile(r"(?:不|不怕|不再|再也不|没有?再?|不用再?|告别了?)$")
+# a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵", "不会头痒")
+_GONE_BY_NEGATION = re.compile(r"(?:不|不怕|不再|再也不|没有?再?|不用再?|告别了?)$|(?:不会|不买|不怕|没有)[^，,。！!？?；;\s]?$")
 # a statement that opens by turning away from what was said ("可就是因为此处路面宽…商贩都纷纷盯上了…"): the model's
 # praise without a cue does not stand there (a turn to now, "但现在…", is the before → now of praise)
 _BUT = re.compile(r"[\s，,]*(?:可(?:就?是)?|但(?:是)?|然而|谁知|不料)(?!现在|如今|后来|这几年|近几年|今年|目前)")
 # a wrong said of others ("不像其他地方那样买回来烂的"): no complaint about this one
 _UNLIKE = re.compile(r"(?:不像|不同于|不比|不会像)[^，,。！!？?；;]{0,12}$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
-_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总体|整体|以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
+_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总之|总而言之|总体|整体|以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
                    r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
 _DEMAND = re.compile(r"必须|应当|应该(?!是|超过|达到|不少于|不止|已经?)|才能|才可以|要求|加强|不能光|光喊")
@@ -405,7 +405,7 @@ def _unnegated(pattern, text: str):
     """The first match of a complaint `pattern` in `text` that no negation says is gone ("也不臭了", "不再堵",
     "再也不用担心…" are no complaint; "不方便", "没人管" are complaint words of their own), or None."""
     for m in pattern.finditer(text):
-        if m.group(0)[0] in "不没未无" or not _GONE_BY_NEGATION.search(text[max(0, m.start() - 3):m.start()]):
+        if m.group(0)[0] in "不没未无" or not _GONE_BY_NEGATION.search(text[max(0, m.start() - 4):m.start()]):
             if not _UNLIKE.search(text[max(0, m.start() - 14):m.start()]):
                 return m
     return None

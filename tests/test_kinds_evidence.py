@@ -234,6 +234,7 @@ def test_a_hedge_word_yields_to_a_sure_model_but_a_complaint_does_not():
 
 
 @pytest.mark.parametrize("text", ["漏了，漏了，瓶子漏了，很生气很生气", "感觉是假的，洗完头皮特别痒",  # written for the test
+                                  "用了两次，卡得厉害，质量明显下降了", "很无语，龟速，服务非常僵硬",
                                   "包装不错，东西可咋说，不咋地。", "与描述不符，个头小，一点都不甜",
                                   "我这辈子都不会给好评，因为太烂", "除了位置还算不错，其他真的没有值得推荐的地方"])
 def test_a_buyers_complaint_words_and_a_negated_or_excepted_praise_word_are_no_praise(text):
@@ -243,8 +244,8 @@ def test_a_buyers_complaint_words_and_a_negated_or_excepted_praise_word_are_no_p
 
 
 def test_a_wrong_said_of_others_and_an_overall_verdict_keep_praise():
-    for text in ("还不错，香甜可口，包装好，速度快，不像其他地方那样买回来烂的", "唯一不喜欢的是菜偏咸。总体还不错",
-                 "除了价格便宜，质量也很好"):
+    for text in ("还不错，香甜可口，包装好，速度快，不像其他地方那样买回来烂的", "唯一的缺点是电量不耐用，总之挺满意的",
+                 "除了价格便宜，质量也很好", "用了不会头痒，很满意", "质量很好，没有色差，包装完整没有破损，赞"):
         assert praise_allowed(text, 0.9, praise_cue)[0], text
 
 
@@ -256,9 +257,12 @@ def test_the_models_praise_of_a_sentence_that_turns_away_does_not_stand():
 
 def test_the_writers_own_account_between_complaints_is_the_letters(rules):
     proud = "当年我们也是考进的专业学校，在校我们学习非常扎实。"  # a listed cue (非常扎实), first person
-    letter = ["招聘设卡35岁，我们觉得太不公平了！", proud, "如果是因为年龄，我们就觉得太不公平！"]
-    assert list(rules.within_answers(letter, None, ["problem", "praise", "problem"], [0] * 3)) == ["problem"] * 3
-    # not between complaints, or not the writer's own: the cue's praise stands
-    assert rules.within_answers(letter[1:], None, ["praise", "problem"], [0, 0])[0] == "praise"
-    other = ["招聘设卡35岁，太不公平了！", "窗口的工作人员服务很好。", "可是停车位太少了。"]
-    assert rules.within_answers(other, None, ["problem", "praise", "problem"], [0] * 3)[1] == "praise"
+    told = ["我们是86年招收的专业幼师。", "18岁毕业后就工作在教育战线上。", "至今也有20多年的教龄了。"]
+    letter = [*told, "招聘设卡35岁，我们觉得太不公平了！", proud, "如果是因为年龄，我们就觉得太不公平！"]
+    called = ["problem"] * 4 + ["praise", "problem"]
+    assert list(rules.within_answers(letter, None, called, [0] * 6)) == ["problem"] * 6
+    # not between complaints, not the writer's own, or a short answer (a review): the cue's praise stands
+    assert rules.within_answers(letter[4:] + told, None, ["praise"] + ["problem"] * 4, [0] * 5)[0] == "praise"
+    other = [*told, "招聘设卡35岁，太不公平了！", "窗口的工作人员服务很好。", "可是停车位太少了。"]
+    assert rules.within_answers(other, None, ["problem"] * 4 + ["praise", "problem"], [0] * 6)[4] == "praise"
+    assert rules.within_answers(letter[3:], None, ["problem", "praise", "problem"], [0] * 3)[1] == "praise"

@@ -22,7 +22,7 @@ from analysis.pipeline import statement_kinds
 from analysis.text import normalize, to_statements
 
 pytestmark = pytest.mark.slow  # loads the USE sentence encoder
-MAX_OFF = 3  # of 150 messages, every one an issue: the issue's "at most 2%"
+MAX_OFF = 1  # of 150 messages, every one an issue: the issue's "at most 2%" is 3; 1 since branch kinds6 (3 before)
 SEED_LABELS = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "kinds_seed_labels.csv"
 
 
@@ -68,7 +68,7 @@ def test_negative_shopping_reviews_are_rarely_praise():
     negative = [normalize(r["text"]) for r in rows if r["sentiment"] == "0"][:400]
     kinds = statement_kinds(negative, None, [False] * len(negative), choose_representation(len(negative)))
     praise = [t[:60] for t, k in zip(negative, kinds) if k == "praise"]
-    assert len(praise) <= 16, praise  # 4%; 8 when this guard was written, some of them mislabelled
+    assert len(praise) <= 7, praise  # 16 (4%) before branch kinds6, which reached 7 (11 before); some mislabelled
 
 
 def test_real_round_table_report_keeps_its_praise():
