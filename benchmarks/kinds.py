@@ -6,6 +6,9 @@
     python benchmarks/kinds.py --examples F [...]  the runs above but --cv, the model trained on F, not
                                                    corpus/kinds/train.csv (a set kept outside the repository)
     python benchmarks/kinds.py --real              real round-table text only (the seed; quotes in ~/kinds_real)
+    python benchmarks/kinds.py --shopping --reviews 2000 --seed 7 --not-seed 0 --not-seed 1
+                                                   shopping reviews only, a held-out draw: no text of seed 0's or
+                                                   seed 1's default sample (the ones developed on)
     python benchmarks/kinds.py --speed N [--dump F] [--compare F] [--profile]
                                                    the kind stage's time on N review statements against
                                                    plain jieba in the same run; the kinds written or compared
