@@ -14,6 +14,9 @@ same run, as the ceiling.
 
 --cprofile N: also run the phones under cProfile and print the N functions with the most own time
 (cProfile's overhead about doubles the times: read them as shares, the table as milliseconds).
+
+--calls: also count the Python function calls inside Flask's `wsgi_app` per request of each kind
+(sys.setprofile; the test client not included): a count, so free of the machine's load.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import pstats
 import random
 import re
 import statistics
+import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -45,6 +49,7 @@ class Clock:
     def __init__(self):
         self.kind = "GET"
         self.on = False
+        self.counting = False
         self.ms: dict[tuple[str, str], list[float]] = defaultdict(list)
         self.cpu_ms: dict[tuple[str, str], list[float]] = defaultdict(list)
         self.requests: dict[str, int] = defaultdict(int)
@@ -74,9 +79,8 @@ def instrument(app, clock: Clock) -> list[str]:
     import sqlalchemy.orm
     import wtforms.form
     from flask_limiter import Limiter
-    from sqlalchemy import event
 
-    from survey import answers
+    from survey import answers, cleaning
     from survey.participate import repeats, routes
 
     try:
@@ -102,6 +106,9 @@ def instrument(app, clock: Clock) -> list[str]:
         ("session look-up (by code)", routes, "by_code"),
         ("stored answer look-up", routes, "find_response"),
         ("form class", routes, "session_form_class"),
+        ("form: build (fields bound, filled from the body)", wtforms.form.FormMeta, "__call__"),
+        ("POST body: parsed and cleaned", cleaning.CleanRequest, "_load_form_data"),
+        ("stored answer compared (resend)", routes, "same_answer"),
         ("form: validate (with CSRF check)", wtforms.form.Form, "validate"),
         ("CSRF token: make", flask_wtf.csrf, "generate_csrf"),
         ("CSRF token: make", routes, "generate_csrf"),
@@ -145,6 +152,17 @@ def instrument(app, clock: Clock) -> list[str]:
                 functions[i] = clock.wrap(label, function)
                 labels.append(label)
 
+    count_statements(clock)
+    return labels
+
+
+def count_statements(clock: Clock) -> None:
+    """Count the SQL statements each kind of request sends: the engine's, and those the phone's
+    reads and answer hand to the driver themselves."""
+    import psycopg
+    import sqlalchemy
+    from sqlalchemy import event
+
     @event.listens_for(sqlalchemy.engine.Engine, "before_cursor_execute")
     def count(*_args):
         if clock.on:
@@ -152,8 +170,6 @@ def instrument(app, clock: Clock) -> list[str]:
 
     # The phone's reads that psycopg runs itself (survey/participate/reads.py, its Connection.execute;
     # SQLAlchemy runs statements through cursors) pass no engine event.
-    import psycopg
-
     execute = psycopg.Connection.execute
 
     def driver_execute(*args, **kwargs):
@@ -161,7 +177,46 @@ def instrument(app, clock: Clock) -> list[str]:
         return execute(*args, **kwargs)
 
     psycopg.Connection.execute = driver_execute
-    return labels
+    # And on SQLite (whose sqlite3 cannot be patched) through reads.execute, where there is one.
+    try:
+        from survey.participate import reads
+    except ImportError:  # before the phone's own reads
+        reads = None
+    if getattr(reads, "execute", None) is not None:
+        reads_execute = reads.execute
+
+        def counted_execute(connection, *args, **kwargs):
+            if not isinstance(connection, psycopg.Connection):  # psycopg's are counted above
+                count()
+            return reads_execute(connection, *args, **kwargs)
+
+        reads.execute = counted_execute
+
+
+def count_calls(app, clock: Clock) -> dict[str, list[int]]:
+    """Python function calls inside wsgi_app, per request, by kind (while clock.counting; the
+    stages' clocks are off meanwhile: the profile function slows every call)."""
+    counts: dict[str, list[int]] = defaultdict(list)
+    inner = app.wsgi_app
+
+    def counted(environ, start_response):
+        if not clock.counting:
+            return inner(environ, start_response)
+        calls = 0
+
+        def profile(_frame, event, _arg):
+            nonlocal calls
+            calls += event == "call"
+
+        sys.setprofile(profile)
+        try:
+            return inner(environ, start_response)
+        finally:
+            sys.setprofile(None)
+            counts[clock.kind].append(calls)
+
+    app.wsgi_app = counted
+    return counts
 
 
 def answer_for(i: int, page: str, goals: list[str]) -> dict:
@@ -215,6 +270,8 @@ def main(argv=None) -> int:
     parser.add_argument("--phones", type=int, default=300)
     parser.add_argument("--warm-up", type=int, default=30)
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
+    parser.add_argument("--dump", metavar="FILE", help="with --cprofile: also write its statistics to FILE")
+    parser.add_argument("--calls", action="store_true", help="count Python function calls per request")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="pingjia-profile-") as folder:
@@ -235,6 +292,13 @@ def main(argv=None) -> int:
             for i in range(args.warm_up, args.warm_up + args.phones):
                 phone(app, clock, i, path, goals, resend=rng.random() < 0.2)
             clock.on = False
+            calls = {}
+            if args.calls:
+                calls = count_calls(app, clock)
+                clock.counting = True
+                for i in range(20_000, 20_000 + args.phones):
+                    phone(app, clock, i, path, goals, resend=rng.random() < 0.2)
+                clock.counting = False
             if args.cprofile:
                 profile = cProfile.Profile()
                 profile.enable()
@@ -273,9 +337,16 @@ def main(argv=None) -> int:
           + f"; bare Flask's trivial GET {ceiling[0]:.3f} ({ceiling[1]:.3f}) ms (same run)")
     mix = (cpu["GET"] + cpu["POST"] + 0.2 * cpu["resend"]) / 2.2
     print(f"a load.py request on average (1 GET, 1 POST, 0.2 resend): {mix:.2f} ms CPU = {mix / ceiling[0]:.0f}x bare")
+    if calls:
+        means = {k: statistics.mean(calls[k]) for k in KINDS}
+        mix = (means["GET"] + means["POST"] + 0.2 * means["resend"]) / 2.2
+        print("Python function calls per request (sys.setprofile, inside wsgi_app): " + ", ".join(
+            f"{k} {means[k]:,.0f}" for k in KINDS) + f"; a load.py request on average {mix:,.0f}")
     if args.cprofile:
         print()
         pstats.Stats(profile).sort_stats("tottime").print_stats(args.cprofile)
+        if args.dump:
+            profile.dump_stats(args.dump)
     return 0
 
 

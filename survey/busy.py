@@ -50,8 +50,14 @@ def is_database_busy(error: BaseException | None) -> bool:
 
 @event.listens_for(Engine, "handle_error")
 def _busy_in_a_request(context) -> None:
-    if has_request_context() and is_database_busy(context.original_exception):
-        raise DatabaseBusy(str(context.original_exception)) from context.sqlalchemy_exception
+    raise_if_busy(context.original_exception, context.sqlalchemy_exception)
+
+
+def raise_if_busy(error: BaseException, wrapped: BaseException | None = None) -> None:
+    """Raise DatabaseBusy for SQLite's busy lock met in a web request (a DB-API error, from
+    SQLAlchemy's hook above or from a statement the driver ran itself: participate/reads.py)."""
+    if has_request_context() and is_database_busy(error):
+        raise DatabaseBusy(str(error)) from (wrapped or error)
 
 
 def sqlite_connect_args(app: Flask) -> None:

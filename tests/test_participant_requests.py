@@ -18,6 +18,7 @@ from survey import create_app
 from survey.answers import rating_field_name, session_form_class
 from survey.extensions import db
 from survey.models import EvaluationSession, Plan, Rating, Response
+from survey.participate import reads
 from survey.serve import POOL_SIZE
 from survey.throttle import SweptMemoryStorage
 
@@ -25,7 +26,7 @@ from survey.throttle import SweptMemoryStorage
 @pytest.fixture
 def statements(app, monkeypatch):
     """The SQL statements the app's engine sends while the test runs, and those the phone's reads
-    hand to psycopg directly (survey/participate/reads.py)."""
+    hand to the driver directly (survey/participate/reads.py, participate/one_trip.py)."""
     sent: list[str] = []
     with app.app_context():
         engine = db.engine
@@ -43,6 +44,14 @@ def statements(app, monkeypatch):
             return execute(connection, query, *args, **kwargs)
 
         monkeypatch.setattr(psycopg.Connection, "execute", driver_execute)
+    else:  # sqlite3's execute cannot be patched: the phone's reads go through reads.execute
+        execute = reads.execute
+
+        def reads_execute(connection, query, *args, **kwargs):
+            record(None, None, query)
+            return execute(connection, query, *args, **kwargs)
+
+        monkeypatch.setattr(reads, "execute", reads_execute)
     event.listen(engine, "before_cursor_execute", record)
     yield sent
     event.remove(engine, "before_cursor_execute", record)
