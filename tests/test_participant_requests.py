@@ -127,8 +127,8 @@ def test_a_cached_get_and_a_new_answer_send_few_statements(app, open_code, state
     # The session, its plan and any answer already under this id in one SELECT; then on SQLite the
     # answers, their ratings (one statement each) and the cap's count, on PostgreSQL the answer, its
     # ratings, the lock on the session's row, the count and the commit in one query
-    # (participate/one_trip.py).
-    expected = ["SELECT"] + (["WITH"] if backend == "postgresql" else ["INSERT", "INSERT", "SELECT"])
+    # (participate/one_trip.py; on the request's own connection the query opens its transaction).
+    expected = ["SELECT"] + (["BEGIN;"] if backend == "postgresql" else ["INSERT", "INSERT", "SELECT"])
     assert statements == expected
     statements.clear()
     assert phone.post(f"/s/{open_code}", data=data).status_code == 303  # the resend

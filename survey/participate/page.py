@@ -10,18 +10,13 @@ for a logged-in member of staff or pending messages, whose header and notices ar
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from flask import current_app
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.engine import Connection
 
 from ..answers import new_submission_id
-from ..extensions import db
 from ..models import EvaluationSession, Plan, RosterEntry
 from . import reads
 
@@ -74,11 +69,10 @@ def own_page() -> bool:
     return "_user_id" in cookie_session or "_flashes" in cookie_session
 
 
-def organisations(session_id: int, connection: Connection | None = None) -> list[tuple[str, str]]:
+def organisations(session_id: int) -> list[tuple[str, str]]:
     """The roster's organisations and types in roster order (as staff entered it, usually the
     seating list), each once."""
-    params = {"session_id": session_id}
-    return _each_once(reads.rows(_ROSTER, params) if connection is None else reads.rows_on(connection, _ROSTER, params))
+    return _each_once(reads.rows(_ROSTER, {"session_id": session_id}))
 
 
 def _each_once(rows) -> list[tuple[str, str]]:
@@ -91,45 +85,17 @@ def from_cache(code: str) -> str | None:
     page is its own (own_page), or it has not been rendered in this state yet."""
     if own_page():
         return None
-    with _connection() as connection:
-        postgresql = connection.dialect.name == "postgresql"
-        found = reads.rows_on(connection, _STATE_AND_ROSTER if postgresql else STATE, {"code": code.strip().lower()})
-        if not found or found[0][STATUS] != "open":
-            return None
-        row = found[0]
-        roster = _each_once(row[STATE_WIDTH] or ()) if postgresql else organisations(row[ID], connection)
+    postgresql = reads.connection().dialect.name == "postgresql"
+    found = reads.rows(_STATE_AND_ROSTER if postgresql else STATE, {"code": code.strip().lower()})
+    if not found or found[0][STATUS] != "open":
+        return None
+    row = found[0]
+    roster = _each_once(row[STATE_WIDTH] or ()) if postgresql else organisations(row[ID])
     page = _pages().get((tuple(row[:STATE_WIDTH]), tuple(roster)))
     if page is None:
         return None
     token = generate_csrf()
     return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id(row[CODE]))
-
-
-_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
-
-
-@contextmanager
-def _connection() -> Iterator[Connection]:
-    """The connection a phone's GET reads on: a pooled one of its own, given back at once, rather
-    than the ORM database session's (making the session, its transaction and, at the request's
-    end, its teardown were a fifth of a cached GET's CPU time; issue 25). A database session
-    already in a transaction (a caller's app context around the request) is read through as it
-    is, so the read sees what it holds.
-
-    On PostgreSQL the read runs outside a transaction: psycopg sends BEGIN as a round trip of its
-    own, and the pool a ROLLBACK when the connection is returned, each handing the interpreter to
-    another of the server's threads and waiting to get it back. A GET only reads, and at
-    PostgreSQL's default isolation (read committed) each statement reads its own snapshot in or
-    out of a transaction alike; the connection is set back when it returns to the pool. (SQLite
-    begins no transaction for a read.)"""
-    if db.session.registry.has() and db.session().in_transaction():
-        yield db.session.connection()
-        return
-    engine = db.engine
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            connection = connection.execution_options(**_AUTOCOMMIT)
-        yield connection
 
 
 def keep(session: EvaluationSession, roster: list[tuple[str, str]], html: str, token: str, sid: str) -> None:

@@ -8,9 +8,8 @@ driver's description of 19 columns, per statement), not the query (in-process, i
 phone's GET is little else.
 
 So on psycopg and on Python's sqlite3 the statement SQLAlchemy compiles for the dialect (once per
-statement) is run by the driver with the same values, on the very connection the request's
-database session holds and in its transaction (or outside one, as page.py arranges): the same
-query, the same snapshot. The rows are plain tuples in the statement's column order, each value
+statement) is run by the driver with the same values, on the request's connection (connection()
+below): the same query, the same snapshot. The rows are plain tuples in the statement's column order, each value
 converted as SQLAlchemy's result would convert it (on SQLite the times come back as text and the
 booleans as integers: the column types' own result processors, taken once per statement; psycopg
 needs none here). A failure is what SQLAlchemy's execute would make of it: a connection found
@@ -24,8 +23,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select
+from flask import g, has_app_context
+from sqlalchemy import Select, event
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.orm import Session
 
 from ..busy import raise_if_busy
 from ..extensions import db
@@ -44,8 +45,63 @@ _COMPILED: dict[tuple[int, str], _Compiled] = {}
 
 
 def rows(statement: Select, params: dict[str, Any]) -> Sequence[Sequence[Any]]:
-    """Every row of `statement` with `params`, on the database session's connection."""
-    return rows_on(db.session.connection(), statement, params)
+    """Every row of `statement` with `params`, on the phone request's connection (connection())."""
+    return rows_on(connection(), statement, params)
+
+
+_HELD = "pingjia_phone_connection"  # in flask.g: the request's own pooled connection
+_AUTOCOMMIT = {"isolation_level": "AUTOCOMMIT"}
+
+
+def connection() -> Connection:
+    """The connection a phone's request reads on (and on PostgreSQL stores its answer on): a pooled
+    one of its own, taken on first use and held until release() (at the latest when the request
+    ends), rather than the ORM database session's. Making the session, its transaction and, at the
+    request's end, its teardown were a fifth of a cached GET's CPU time, and a POST's look-up
+    through the session was 8% of the served app's time (py-spy, issue 25). A database session
+    already in a transaction (a caller's app context around the request) is read through as it
+    is, so the read sees what it holds.
+
+    On PostgreSQL it is outside a transaction (autocommit): psycopg sends BEGIN as a round trip of
+    its own, and the pool a ROLLBACK when the connection is returned, each handing the interpreter
+    to another of the server's threads and waiting to get it back. The reads are single statements:
+    at PostgreSQL's default isolation (read committed) each reads its own snapshot in or out of a
+    transaction alike; the answer's one query carries its own BEGIN and COMMIT (one_trip.py). The
+    connection is set back when it returns to the pool. (SQLite begins no transaction for a read.)"""
+    held = g.get(_HELD)
+    if held is not None:
+        return held
+    if db.session.registry.has() and db.session().in_transaction():
+        return db.session.connection()
+    engine = db.engine
+    held = engine.connect()
+    if engine.dialect.name == "postgresql":
+        held.execution_options(**_AUTOCOMMIT)
+    setattr(g, _HELD, held)
+    return held
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _one_connection_at_a_time(_session, _transaction) -> None:
+    """A database session of this request beginning (to compare a resend, store an answer the usual
+    way, load the session's objects): the request's own connection is given back first, before the
+    session takes one, so that no request holds two (with each of 60 phones at once holding one and
+    waiting for a second, the pool ran dry)."""
+    if has_app_context():
+        release()
+
+
+def release(_error: BaseException | None = None) -> None:
+    """Give the request's own connection back to the pool (a teardown of the phone's requests; and
+    before an answer waits for SQLite's write turn, so that no waiting phone holds a connection)."""
+    held = g.pop(_HELD, None)
+    if held is not None:
+        held.close()
+
+
+def own(connection: Connection) -> bool:
+    """Whether `connection` is the request's own (outside any transaction on PostgreSQL)."""
+    return g.get(_HELD) is connection
 
 
 def rows_on(connection: Connection, statement: Select, params: dict[str, Any]) -> Sequence[Sequence[Any]]:

@@ -36,10 +36,11 @@ from ..extensions import csrf, db
 from ..models import EvaluationSession, Response
 from ..sessions import by_code
 from ..throttle import retry_after
-from . import current, page, repeats
+from . import current, page, reads, repeats
 from .writers import store_answer
 
 bp = Blueprint("participate", __name__)
+bp.teardown_request(reads.release)  # the request's own database connection (reads.py), if it took one
 
 EXPIRED_MESSAGE = "页面已过期，已为您保留填写内容，请再次点击提交。"
 

@@ -46,7 +46,7 @@ from ..answers import (
 )
 from ..extensions import db
 from ..models import EvaluationSession, Response
-from . import one_trip
+from . import one_trip, reads
 
 try:
     import fcntl
@@ -87,6 +87,7 @@ def store_answer(session: EvaluationSession, form: SurveyFormBase, cap: int | No
     # holding one, 60 at once emptied the pool and the batch's own next query timed out.
     db.session().expire_on_commit = False
     db.session.commit()
+    reads.release()
     answer = _Answer(session, form, db.engine)
     with _TURN:
         _WAITING.append(answer)
