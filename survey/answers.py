@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
@@ -220,45 +220,38 @@ class SessionFull(Exception):
     """The session already holds its cap of answers (`store_response(cap=...)`)."""
 
 
-_COUNT = select(func.count()).select_from(Response.__table__).where(
-    Response.__table__.c.session_id == bindparam("session_id"))
+# The answers a session holds: its answer_count, which the database keeps (triggers on `response`,
+# migration 9e4d2c7a1b60). Counting the session's answers instead grew with the session: on
+# PostgreSQL 0.3 ms of the server's CPU an answer at 2,000-4,000 answers, 1.1 ms at 6,000-8,000
+# (issue 25). The trigger's update of the session's row, run by the answer's INSERT, is also the
+# lock the cap needs: PostgreSQL holds it until commit, so the count read after it includes every
+# answer committed before and none can commit between the read and this one's commit (counting
+# without a lock let 60 simultaneous submits store 23-27 answers against a cap of 20). It updates
+# a column that is not a key, so PostgreSQL takes a no-key row lock, which other answers' foreign
+# key checks do not wait for. On SQLite the INSERT has taken the database's one write lock, held
+# until commit, and a writer reads the newest state.
+_COUNT = select(EvaluationSession.__table__.c.answer_count).where(
+    EvaluationSession.__table__.c.id == bindparam("session_id"))
 
-
-def _lock_session_row(session: EvaluationSession) -> None:
-    # A write to the session's row: PostgreSQL holds the row lock until commit, so the count after
-    # it sees every answer committed before and none can commit between the count and this one's
-    # commit. Counting without a lock let 60 simultaneous submits store 23–27 answers against a
-    # cap of 20. (status, not the key: PostgreSQL then takes a no-key row lock, which other
-    # answers' foreign key checks do not wait for.) On SQLite the answer's INSERT before it has
-    # already taken the database's one write lock, held until commit, and a writer reads the
-    # newest state: an UPDATE would add a statement and lock nothing more.
-    if db.session.get_bind().dialect.name == "sqlite":
-        return
-    db.session.execute(text("UPDATE evaluation_session SET status = status WHERE id = :id"), {"id": session.id})
-
-
-# The lock, the count and the commit sent together (PostgreSQL through psycopg 3): PL/pgSQL runs
-# each statement of the block with a fresh snapshot, so the count after the row lock sees every
-# answer committed before it, as _lock_session_row's separate statements do. Sent as three round
-# trips, the row lock was held while this thread waited for the interpreter between them: under a
-# burst of 50 phones the answers queued on it (POST p95 0.8 s, GET 0.2 s; benchmarks/load.py,
-# issue 25). Only integers are formatted in (the session's id and the cap).
+# The count against the cap and the commit sent together (PostgreSQL through psycopg 3), after the
+# answer's INSERT (whose trigger locked the session's row and counted the answer). Sent as separate
+# round trips, the row lock was held while this thread waited for the interpreter between them:
+# under a burst of 50 phones the answers queued on it (POST p95 0.8 s, GET 0.2 s;
+# benchmarks/load.py, issue 25). Only integers are formatted in (the session's id and the cap).
 _FULL = "pingjia: session full"
 _CAP_AND_COMMIT = (
-    "DO $$BEGIN UPDATE {session} SET status = status WHERE id = {id}; "
-    "IF (SELECT count(*) FROM {response} WHERE session_id = {id}) > {cap} "
+    "DO $$BEGIN IF (SELECT answer_count FROM {session} WHERE id = {id}) > {cap} "
     "THEN RAISE EXCEPTION '" + _FULL + "'; END IF; END$$; COMMIT")
 
 
 def cap_and_commit(session_id: int, cap: int) -> str:
-    """The lock, the count against `cap` and the commit, as PostgreSQL statements to send as they
-    are (raising "session full" over the cap)."""
-    return _CAP_AND_COMMIT.format(session=EvaluationSession.__table__.name, response=Response.__table__.name,
-                                  id=int(session_id), cap=int(cap))
+    """The count against `cap` and the commit, as PostgreSQL statements to send as they are after
+    the answer's INSERT (raising "session full" over the cap)."""
+    return _CAP_AND_COMMIT.format(session=EvaluationSession.__table__.name, id=int(session_id), cap=int(cap))
 
 
 def _commit_under_cap_in_one_trip(session: EvaluationSession, cap: int) -> bool:
-    """Lock, count against `cap` and commit in one round trip where the database allows it
+    """Count against `cap` and commit in one round trip where the database allows it
     (False: not here, do it statement by statement). Raises SessionFull (rolled back) when the
     session holds more than `cap` answers with this one. The ORM's own commit still follows: it
     sends nothing more and ends the session's transaction as usual (the live wall hears of the
@@ -268,7 +261,7 @@ def _commit_under_cap_in_one_trip(session: EvaluationSession, cap: int) -> bool:
         return False
     statement = cap_and_commit(session.id, cap)
     try:
-        connection.exec_driver_sql(statement)  # no parameters: one simple query, all three statements
+        connection.exec_driver_sql(statement)  # no parameters: one simple query, both statements
     except DBAPIError as exc:
         if _FULL not in str(exc.orig):
             raise
@@ -337,13 +330,12 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
     """Insert the answer, or return the one already stored under this submission id;
     the flag says whether this call stored it. `source` is 纸质 for the staff's paper entry page.
     With `cap`, a session that already holds `cap` answers raises `SessionFull`, checked under a
-    lock on the session's row so simultaneous submits never store more than the cap.
+    lock on the session's row (taken by the count's trigger, _COUNT) so simultaneous submits never
+    store more than the cap.
 
     Relies on the unique constraint rather than a look-up first, so two racing copies
     of one submit still end as one row: the loser's INSERT fails and it reads the winner's.
-    The answer is inserted before the session's row is locked and counted (the count then
-    includes it): simultaneous answers wait for each other only for the count and the commit,
-    not for each other's inserts (on PostgreSQL each statement is a round trip).
+    The count read after the insert includes the answer.
     """
     response = new_response(session, form, source)
     # The answer itself goes through the ORM, whose flush is what announces it to the live wall
@@ -353,8 +345,7 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
         db.session.flush()
         insert_ratings([(response, form)])
         if cap is not None and not _commit_under_cap_in_one_trip(session, cap):
-            _lock_session_row(session)
-            if count_answers(session.id) > cap:  # this answer is one of them
+            if count_answers(session.id) > cap:  # this answer is one of them (locked: _COUNT)
                 db.session.rollback()
                 raise SessionFull()
         db.session.commit()

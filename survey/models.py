@@ -105,6 +105,9 @@ class EvaluationSession(db.Model):
     # False: a named session (the round-table, with its roster).
     anonymous: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # The answers it holds, kept by the database (triggers on `response`, migration 9e4d2c7a1b60)
+    # for the cap's check (survey.answers); the app never writes it. Deferred: loaded only when read.
+    answer_count: Mapped[int] = mapped_column(default=0, server_default="0", deferred=True)
 
     plan: Mapped[Plan] = relationship(back_populates="sessions")
     roster: Mapped[list[RosterEntry]] = relationship(

@@ -114,3 +114,30 @@ def test_statement_kind_migration_keeps_the_audit_log(empty_app):
             assert conn.execute(text("SELECT kind, category FROM statement")).one() == ("problem", "other")
             assert conn.execute(text("SELECT count(*) FROM response")).scalar() == 1
         assert _diffs() == []
+
+
+def test_answer_count_migration_counts_the_answers_there_are(empty_app):
+    """9e4d2c7a1b60 gives each session the count of its answers (the cap's check reads it), filled
+    from the answers already stored and kept by triggers from then on; downgrading removes both."""
+    from sqlalchemy import text
+
+    with empty_app.app_context():
+        upgrade(revision="f3a9c2d7e5b1")
+        with db.engine.begin() as conn:
+            _insert(conn, "plan", id="p")
+            for session_id, code in ((1, "aaaaaaaa"), (2, "bbbbbbbb"), (3, "cccccccc")):
+                _insert(conn, "evaluation_session", id=session_id, code=code, plan_id="p")
+            for answer_id, session_id in ((1, 1), (2, 1), (3, 1), (4, 2)):
+                _insert(conn, "response", id=answer_id, session_id=session_id, submission_id=f"s{answer_id}")
+        upgrade()
+        count = text("SELECT id, answer_count FROM evaluation_session ORDER BY id")
+        with db.engine.begin() as conn:
+            assert conn.execute(count).all() == [(1, 3), (2, 1), (3, 0)]
+            _insert(conn, "response", id=5, session_id=3, submission_id="s5")
+            conn.execute(text("DELETE FROM response WHERE id = 1"))
+            assert conn.execute(count).all() == [(1, 2), (2, 1), (3, 1)]
+        assert _diffs() == []
+        downgrade(revision="f3a9c2d7e5b1")
+        with db.engine.begin() as conn:
+            _insert(conn, "response", id=6, session_id=3, submission_id="s6")  # no trigger left to fail
+            assert "answer_count" not in {c["name"] for c in inspect(conn).get_columns("evaluation_session")}

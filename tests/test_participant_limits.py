@@ -36,6 +36,47 @@ def stored(app) -> int:
         return db.session.scalar(select(func.count()).select_from(Response))
 
 
+def test_the_count_the_cap_reads_follows_every_way_answers_come_and_go(app, open_code):
+    # The cap's check reads the session's answer_count, which the database keeps (triggers on
+    # response, migration 9e4d2c7a1b60): from phones (a resend counted once), the staff's paper
+    # entry, a row written in SQL (an import), a deletion and an answer moved to another session.
+    from werkzeug.datastructures import MultiDict
+
+    from survey.answers import session_form_class, store_response
+
+    def counts() -> list[tuple[int, int, int]]:
+        """(session id, its answer_count, its answers counted)."""
+        with app.app_context():
+            real = dict(db.session.execute(select(Response.session_id, func.count()).group_by(Response.session_id)).all())
+            kept = db.session.execute(select(EvaluationSession.id, EvaluationSession.answer_count)
+                                      .order_by(EvaluationSession.id)).all()
+            return [(i, n, real.get(i, 0)) for i, n in kept]
+
+    data, response = phone_submits(app, open_code)
+    assert response.status_code == 303
+    with app.test_request_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        other = make_session("open")
+        form = session_form_class(session)(formdata=MultiDict(data), meta={"csrf": False})
+        assert form.validate()
+        assert store_response(session, form)[1] is False  # the phone's answer sent again: stored once
+        form = session_form_class(session)(formdata=MultiDict({**data, "submission_id": str(uuid.uuid4())}),
+                                           meta={"csrf": False})
+        assert form.validate() and store_response(session, form, "纸质")[1] is True
+        ids = list(db.session.scalars(select(Response.id).where(Response.session_id == session.id)))
+        other_id = other.id
+    assert counts() == [(session.id, 2, 2), (other_id, 0, 0)]
+    with app.app_context():
+        db.session.execute(Response.__table__.insert().values(
+            session_id=other_id, submission_id="import-1", organisation="甲", organisation_type="企业",
+            problems="导入的意见", suggestions="", source="导入", is_demo=False,
+            created_at=func.now(), updated_at=func.now()))
+        db.session.execute(Response.__table__.update().where(Response.id == ids[0]).values(session_id=other_id))
+        db.session.execute(Response.__table__.delete().where(Response.id == ids[1]))
+        db.session.commit()
+    assert counts() == [(session.id, 0, 0), (other_id, 2, 2)]
+
+
 def test_thirty_phones_behind_one_wifi_address_all_get_through(app, open_code):
     for n in range(30):
         _, r = phone_submits(app, open_code, organisation=f"单位{n}")

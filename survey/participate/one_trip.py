@@ -1,14 +1,15 @@
-"""A phone's answer on PostgreSQL in one round trip: its row, its ratings, the session's row lock,
-the count against the cap and the commit, sent as one query.
+"""A phone's answer on PostgreSQL in one round trip: its row, its ratings (the row's insert locks
+the session's row and counts the answer: a trigger, survey/answers.py _COUNT), the count against
+the cap and the commit, sent as one query.
 
 Through the ORM the answer took three round trips (its INSERT … RETURNING, its ratings, then lock,
 count and commit together: answers._commit_under_cap_in_one_trip), and after each the thread
 waited to take the interpreter back from the server's other threads; the ORM's flush alone was a
 quarter of a phone's POST in CPU time (benchmarks/phone_profile.py, issue 25).
-The row and its ratings are one statement (a data-modifying WITH); the lock, the count and the
+The row and its ratings are one statement (a data-modifying WITH); the check of the count and the
 commit follow in the same query, with the same PL/pgSQL block as store_response's, so the cap holds
-the same way: each statement of the block reads a fresh snapshot, the count after the row lock
-sees every answer committed before.
+the same way: the count is read under the row lock the insert took, after every answer committed
+before.
 
 The values are merged in on the client by psycopg (ClientCursor.mogrify, its own quoting of each
 value): values sent apart from the text would make it a prepared statement, which holds one

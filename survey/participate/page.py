@@ -24,7 +24,8 @@ CACHE = "pingjia.survey_pages"  # in app.extensions: {key: page with two slots}
 CACHE_SIZE = 64
 _TOKEN_SLOT, _ID_SLOT = "\x00csrf\x00", "\x00sid\x00"
 
-_SESSION_COLUMNS = tuple(EvaluationSession.__table__.columns)
+# Every column but the count of its answers, which changes with every answer (the database keeps it).
+_SESSION_COLUMNS = tuple(c for c in EvaluationSession.__table__.columns if c.name != "answer_count")
 _PLAN_COLUMNS = tuple(Plan.__table__.columns)
 STATE_WIDTH = len(_SESSION_COLUMNS) + len(_PLAN_COLUMNS)
 # Positions in a STATE row (rows read by reads.py are plain tuples).
