@@ -73,10 +73,16 @@ def connection() -> Connection:
         return held
     if db.session.registry.has() and db.session().in_transaction():
         return db.session.connection()
-    engine = db.engine
-    held = engine.connect()
-    if engine.dialect.name == "postgresql":
-        held.execution_options(**_AUTOCOMMIT)
+    held = db.engine.connect()
+    if held.dialect.name == "postgresql":
+        if held.dialect.driver == "psycopg":
+            # Set on the driver, as psycopg's own attribute: SQLAlchemy's isolation-level options, set
+            # on taking the connection and undone on giving it back, were a tenth of a cached GET's
+            # Python calls; nothing here runs through SQLAlchemy on this connection (release() sets
+            # it back).
+            held.connection.driver_connection.autocommit = True
+        else:
+            held.execution_options(**_AUTOCOMMIT)
     setattr(g, _HELD, held)
     return held
 
@@ -95,8 +101,14 @@ def release(_error: BaseException | None = None) -> None:
     """Give the request's own connection back to the pool (a teardown of the phone's requests; and
     before an answer waits for SQLite's write turn, so that no waiting phone holds a connection)."""
     held = g.pop(_HELD, None)
-    if held is not None:
-        held.close()
+    if held is None:
+        return
+    if held.dialect.driver == "psycopg" and not held.invalidated:
+        try:
+            held.connection.driver_connection.autocommit = False  # as the pool hands connections out
+        except held.dialect.loaded_dbapi.Error:
+            held.invalidate()  # broken, or in no state to be used again
+    held.close()
 
 
 def own(connection: Connection) -> bool:
