@@ -28,7 +28,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from sqlalchemy import bindparam, text
@@ -55,7 +55,7 @@ except ImportError:  # Windows: one process, the thread lock alone
 
 BATCH_MAX = 32  # answers in one transaction at most
 
-_TURN = threading.Condition()
+_TURN = threading.Lock()  # guards _WAITING and _busy
 _WAITING: list[_Answer] = []
 _busy = False  # a thread of this process is storing a batch
 _FILES: dict[str, tuple[int, int]] = {}  # lock file path -> (process id, descriptor)
@@ -69,6 +69,10 @@ class _Answer:
     done: bool = False
     result: tuple[Stored, bool] | None = None
     error: BaseException | None = None
+    # Set when this answer is done, or when the turn is free and it is the first waiting: each
+    # waiting phone is woken for itself. A condition shared by all woke every waiting phone after
+    # every batch, each to take the interpreter and the lock only to wait again.
+    woken: threading.Event = field(default_factory=threading.Event)
 
     def keep(self, response: Response | Stored, created: bool) -> None:
         self.result, self.done = (Stored(response.id, response.submission_id), created), True
@@ -78,7 +82,6 @@ def store_answer(session: EvaluationSession, form: SurveyFormBase, cap: int | No
     """answers.store_response for a phone on SQLite, committed together with the answers of the
     phones waiting at the same moment (SQLite), or in one round trip (PostgreSQL). Raises
     SessionFull as store_response does."""
-    global _busy
     if db.engine.dialect.name != "sqlite":
         stored = one_trip.store(session, form, cap)
         return stored if stored is not None else store_response(session, form, cap=cap)
@@ -91,26 +94,48 @@ def store_answer(session: EvaluationSession, form: SurveyFormBase, cap: int | No
     answer = _Answer(session, form, db.engine)
     with _TURN:
         _WAITING.append(answer)
-        while _busy and not answer.done:
-            _TURN.wait()
-        if not answer.done:
-            _busy = True
-            # Its own answer first (with more than BATCH_MAX waiting, a batch of the first ones
-            # left it waiting after its thread had gone), then others to the same database (tests
-            # run several apps in one process).
-            batch = [answer] + [a for a in _WAITING if a is not answer and a.engine is answer.engine][:BATCH_MAX - 1]
-            _WAITING[:] = [a for a in _WAITING if a not in batch]
-    if not answer.done:
+        batch = _take_turn(answer)
+    while batch is None:
+        answer.woken.wait()
+        with _TURN:
+            if answer.done:
+                break
+            answer.woken.clear()
+            batch = _take_turn(answer)
+    if batch is not None:
         try:
             _store_batch(batch, cap)
         finally:
-            with _TURN:
-                _busy = False
-                _TURN.notify_all()
+            _pass_turn(batch)
     if answer.error is not None:
         raise answer.error
     assert answer.result is not None
     return answer.result
+
+
+def _take_turn(answer: _Answer) -> list[_Answer] | None:
+    """With _TURN held: the batch `answer`'s thread is to store, or None while another stores one."""
+    global _busy
+    if _busy:
+        return None
+    _busy = True
+    # Its own answer first (with more than BATCH_MAX waiting, a batch of the first ones left it
+    # waiting after its thread had gone), then others to the same database (tests run several apps
+    # in one process).
+    batch = [answer] + [a for a in _WAITING if a is not answer and a.engine is answer.engine][:BATCH_MAX - 1]
+    _WAITING[:] = [a for a in _WAITING if a not in batch]
+    return batch
+
+
+def _pass_turn(batch: list[_Answer]) -> None:
+    """The batch stored (or failed): wake its phones, and the first phone waiting to take the turn."""
+    global _busy
+    with _TURN:
+        _busy = False
+        for answer in batch:
+            answer.woken.set()
+        if _WAITING:
+            _WAITING[0].woken.set()
 
 
 def _store_batch(batch: list[_Answer], cap: int | None) -> None:
