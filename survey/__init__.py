@@ -14,11 +14,13 @@ from .cleaning import CleanRequest
 from .config import defaults, normalise_db_url
 from .instance import make_private_dir, protect_sqlite_file, read_or_create_secret
 from .paths import STATIC_DIR, templates_dir
+from .security import SessionCookies
 from .serve import size_pool
 
 
 class PingjiaFlask(Flask):
     request_class = CleanRequest  # every form field and query argument arrives cleaned
+    session_interface = SessionCookies()
 
     def dispatch_request(self):
         # A read that meets SQLite's write lock (an analysis saving) is run again (survey.busy).

@@ -321,3 +321,20 @@ def test_pingjia_serve_keeps_what_it_loaded_out_of_full_collections(app, monkeyp
     with app.app_context():
         serving._run(Server(), embedded=False)
     assert calls == ["collect", "freeze", "run"]
+
+
+def test_the_session_cookies_serializer_is_kept_per_secret_key(tmp_path):
+    # Made once per key rather than twice a request (survey/security.py); a changed key or fallback
+    # list gives a new one, so a cookie signed with a retired key is refused unless listed.
+    from itsdangerous import BadSignature
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "one"})
+    cookies = app.session_interface
+    first = cookies.get_signing_serializer(app)
+    assert cookies.get_signing_serializer(app) is first
+    signed = first.dumps({"device": "a1"})
+    app.config["SECRET_KEY"] = "two"
+    with pytest.raises(BadSignature):
+        cookies.get_signing_serializer(app).loads(signed)
+    app.config["SECRET_KEY_FALLBACKS"] = ["one"]
+    assert cookies.get_signing_serializer(app).loads(signed) == {"device": "a1"}
