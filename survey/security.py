@@ -59,7 +59,7 @@ class SessionCookies(SecureCookieSessionInterface):
     phone's request (issue 25). Same keys, salt and signature; a changed SECRET_KEY or
     SECRET_KEY_FALLBACKS makes a new one."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._kept: tuple[tuple, URLSafeTimedSerializer | None] | None = None
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:

@@ -56,7 +56,7 @@ def store(session: EvaluationSession, form: SurveyFormBase, cap: int | None) -> 
         if own:
             cursor.nextset()  # BEGIN's result, then the answer's id
         response_id = cursor.fetchone()[0]
-    except psycopg.Error as exc:
+    except connection.dialect.loaded_dbapi.Error as exc:  # psycopg's Error
         if connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None):
             connection.invalidate()  # a broken connection: never back into the pool
         elif own:

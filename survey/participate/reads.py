@@ -80,7 +80,7 @@ def connection() -> Connection:
             # on taking the connection and undone on giving it back, were a tenth of a cached GET's
             # Python calls; nothing here runs through SQLAlchemy on this connection (release() sets
             # it back).
-            held.connection.driver_connection.autocommit = True
+            _autocommit(held, True)
         else:
             held.execution_options(**_AUTOCOMMIT)
     setattr(g, _HELD, held)
@@ -105,10 +105,15 @@ def release(_error: BaseException | None = None) -> None:
         return
     if held.dialect.driver == "psycopg" and not held.invalidated:
         try:
-            held.connection.driver_connection.autocommit = False  # as the pool hands connections out
+            _autocommit(held, False)  # as the pool hands connections out
         except held.dialect.loaded_dbapi.Error:
             held.invalidate()  # broken, or in no state to be used again
     held.close()
+
+
+def _autocommit(connection: Connection, on: bool) -> None:
+    driver: Any = connection.connection.driver_connection
+    driver.autocommit = on
 
 
 def own(connection: Connection) -> bool:
@@ -134,10 +139,10 @@ def rows_on(connection: Connection, statement: Select, params: dict[str, Any]) -
         return found
     converted = []
     for row in found:
-        row = list(row)
+        cells = list(row)
         for position, processor in compiled.convert:
-            row[position] = processor(row[position])
-        converted.append(tuple(row))
+            cells[position] = processor(cells[position])
+        converted.append(tuple(cells))
     return converted
 
 
@@ -151,7 +156,7 @@ def _compile(statement: Select, dialect: Dialect) -> _Compiled:
     kept = _COMPILED.get(key)
     if kept is None or kept.statement is not statement:
         compiled = statement.compile(dialect=dialect)
-        names = tuple(compiled.positiontup) if compiled.positional else None
+        names = tuple(compiled.positiontup or ()) if compiled.positional else None
         processors = ((i, column.type._cached_result_processor(dialect, None))  # noqa: SLF001 - SQLAlchemy's own cache
                       for i, column in enumerate(statement.selected_columns))
         kept = _COMPILED[key] = _Compiled(statement, str(compiled), names,
