@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import ComplementNB
 
-from ._zero_shot import softmax
+from ._zero_shot import by_rows, softmax
 
 
 def make_classifier(dense: bool, C: float, random_state):
@@ -27,8 +27,13 @@ def combine(clf, E, Z: np.ndarray, prior_weight: float, geometric: bool) -> np.n
     """Pooled experts: the classifier and the zero-shot scores must agree.
 
     Where the classifier is unsure (few seeds, a statement unlike any seed) the plan's
-    own wording decides; where the zero-shot scores are flat, the classifier does.
+    own wording decides; where the zero-shot scores are flat, the classifier does. Each row
+    depends on its own alone: sparse rows are pooled in blocks (`by_rows`).
     """
+    return by_rows(lambda rows, z: _pooled(clf, rows, z, prior_weight, geometric), E, Z)
+
+
+def _pooled(clf, E, Z: np.ndarray, prior_weight: float, geometric: bool) -> np.ndarray:
     logp = prior_weight * np.log(np.maximum(softmax(Z), 1e-9))
     P = np.full((E.shape[0], Z.shape[1]), 1e-9)
     P[:, clf.classes_] = np.maximum(clf.predict_proba(E), 1e-9)
@@ -64,13 +69,13 @@ def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, c
     P = softmax(Z)
     clf, rounds = None, 0
     for frac in seed_fractions:
-        seeds = []
+        seeds = [np.flatnonzero(has)]
         for c in range(n_cat):
             members = np.flatnonzero(current == c)
             if members.size:
                 keep = max(1, int(np.ceil(members.size * frac)))
-                seeds.extend(members[np.argsort(-margin[members], kind="stable")[:keep]])
-        seeds = np.array(sorted(set(seeds) | set(np.flatnonzero(has))), dtype=int)
+                seeds.append(members[np.argsort(-margin[members], kind="stable")[:keep]])
+        seeds = np.unique(np.concatenate(seeds)).astype(int, copy=False)  # ascending, each once
         labels = [current[seeds]]
         weights = [np.where(confirmed[seeds] >= 0, confirmed_weight, 1.0)]
         if Ex is not None:
@@ -80,9 +85,12 @@ def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, c
         weights = np.concatenate(weights)
         if np.unique(labels).size < 2:
             break
+        del P  # a round is run: the last round's probabilities are not kept while this one's are made
         rows = [E[seeds]] + ([Ex] if Ex is not None else [])
         Xs = sp.vstack(rows, format="csr") if sp.issparse(E) else np.vstack(rows)
+        del rows  # the seeds' rows are held once (Xs), and not past the fit
         clf = classifier().fit(Xs, labels, sample_weight=weights)
+        del Xs
         P = pool(clf, E, Z)
         current = P.argmax(axis=1)
         margin = _margin(P)

@@ -61,11 +61,36 @@ def prototype_texts(cats) -> tuple[list[str], np.ndarray, list[np.ndarray]]:
     return queries, np.array(desc), kws
 
 
+# Sparse (TF-IDF) rows taken at once by `by_rows`: a block's temporaries are a few MB
+SPARSE_ROWS = 65_536
+
+
+def by_rows(fn, E, *more) -> np.ndarray:
+    """`fn(E, *more)`, for sparse E in blocks of `SPARSE_ROWS` rows (each of `more` cut alike) stacked
+    in order: for a `fn` whose row i depends on row i of its arguments alone, the same array to the bit,
+    with one block's temporaries instead of the whole's (a million statements' similarities to a plan's
+    160 queries are 650 MB dense, its naive Bayes's sums 400 MB). Dense E at once: BLAS may sum a row
+    differently in a matrix of another shape."""
+    n = E.shape[0]
+    if not sp.issparse(E) or n <= SPARSE_ROWS:
+        return fn(E, *more)
+    out = None
+    for start in range(0, n, SPARSE_ROWS):
+        part = fn(E[start:start + SPARSE_ROWS], *(m[start:start + SPARSE_ROWS] for m in more))
+        if out is None:
+            out = np.empty((n, *part.shape[1:]), dtype=part.dtype)
+        out[start:start + part.shape[0]] = part
+    return out
+
+
 def raw_scores(E, prototypes, desc, kws) -> np.ndarray:
     """Description similarity plus the mean of the three closest keywords/examples (n × C)."""
-    sims = dense(E @ prototypes.T)
-    keywords = np.column_stack([top_mean(sims[:, idx], 3) for idx in kws])
-    return sims[:, desc] + keywords
+    def scores(rows):
+        sims = dense(rows @ prototypes.T)
+        keywords = np.column_stack([top_mean(sims[:, idx], 3) for idx in kws])
+        return sims[:, desc] + keywords
+
+    return by_rows(scores, E)
 
 
 def keyword_sets(cats) -> list[tuple[str, ...]]:
