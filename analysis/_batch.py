@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -109,9 +110,12 @@ def _statements(key: int, start: int, stop: int) -> Prepared:
             out.originals.append(s.text)
     for text in out.originals:
         whole = mask_text(text, job.names, whole=True)
-        out.sentences.append(whole)
-        # unchanged when masked whole means nothing was found: no second search
-        out.quotes.append(text if whole == text else mask_text(text, job.names))
+        if whole == text:  # nothing found: no second search, and the text's own object (the masks' cache
+            out.sentences.append(text)  # gives an earlier equal text's), one string held and sent, not two
+            out.quotes.append(text)
+        else:
+            out.sentences.append(whole)
+            out.quotes.append(mask_text(text, job.names))
     if job.kind_model is not None or job.tokenizer is not None:  # in the same process: masks cached
         fields = [job.fields[r] for r in out.rows] if job.fields is not None else None
         more = _kinds_and_counts_of(job, out.originals, fields, out.sentences)
@@ -123,6 +127,13 @@ def _statements(key: int, start: int, stop: int) -> Prepared:
     return out
 
 
+def _shared(kinds) -> list:
+    """`kinds` with one str object per kind: the model's calls are one new object per statement (numpy's
+    labels copied out), 60 MB at a million statements in the parent, and as much pickled to it."""
+    one = {k: sys.intern(str(k)) if isinstance(k, str) else k for k in set(kinds)}
+    return [one[k] for k in kinds]
+
+
 def _kinds_and_counts(key: int, start: int, stop: int) -> Prepared:
     job = _JOBS[key]
     fields = list(job.fields[start:stop]) if job.fields is not None else None
@@ -132,7 +143,7 @@ def _kinds_and_counts(key: int, start: int, stop: int) -> Prepared:
 def _kinds_and_counts_of(job: _Job, texts: list, fields: list | None, masked: Sequence[str]) -> Prepared:
     out = Prepared()
     if job.kind_model is not None and texts:
-        out.kinds = list(job.kind_model.predict(texts, fields, normalized=True))  # type: ignore[attr-defined]
+        out.kinds = _shared(job.kind_model.predict(texts, fields, normalized=True))  # type: ignore[attr-defined]
     if job.tokenizer is not None:
         counts = WordCounts(job.tokenizer)
         for text in masked:
