@@ -69,13 +69,13 @@ def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, c
     P = softmax(Z)
     clf, rounds = None, 0
     for frac in seed_fractions:
-        seeds = [np.flatnonzero(has)]
+        chosen = has.copy()
         for c in range(n_cat):
             members = np.flatnonzero(current == c)
             if members.size:
                 keep = max(1, int(np.ceil(members.size * frac)))
-                seeds.append(members[np.argsort(-margin[members], kind="stable")[:keep]])
-        seeds = np.unique(np.concatenate(seeds)).astype(int, copy=False)  # ascending, each once
+                chosen[members[np.argsort(-margin[members], kind="stable")[:keep]]] = True
+        seeds = np.flatnonzero(chosen).astype(int, copy=False)  # ascending, each once
         labels = [current[seeds]]
         weights = [np.where(confirmed[seeds] >= 0, confirmed_weight, 1.0)]
         if Ex is not None:

@@ -74,12 +74,14 @@ def by_rows(fn, E, *more) -> np.ndarray:
     n = E.shape[0]
     if not sp.issparse(E) or n <= SPARSE_ROWS:
         return fn(E, *more)
-    out = None
-    for start in range(0, n, SPARSE_ROWS):
-        part = fn(E[start:start + SPARSE_ROWS], *(m[start:start + SPARSE_ROWS] for m in more))
-        if out is None:
-            out = np.empty((n, *part.shape[1:]), dtype=part.dtype)
-        out[start:start + part.shape[0]] = part
+    def block(start: int) -> np.ndarray:
+        return fn(E[start:start + SPARSE_ROWS], *(m[start:start + SPARSE_ROWS] for m in more))
+
+    first = block(0)
+    out = np.empty((n, *first.shape[1:]), dtype=first.dtype)
+    out[:SPARSE_ROWS] = first
+    for start in range(SPARSE_ROWS, n, SPARSE_ROWS):
+        out[start:start + SPARSE_ROWS] = block(start)
     return out
 
 
