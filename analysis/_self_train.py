@@ -98,3 +98,39 @@ def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, c
         margin[has] = np.inf
         rounds += 1
     return P, clf, rounds
+
+
+# Share of each label's statements, most certain first, that teach the rest in `rescore_uncertain`
+# (benchmarks/RESULTS.md, "Issue 24: the mapper's own accuracy, branch nmi2").
+RESCORE_SHARE = 0.7
+
+
+def rescore_uncertain(E, P: np.ndarray, confirmed: np.ndarray, classifier, confirmed_weight: float,
+                      share: float = RESCORE_SHARE) -> np.ndarray:
+    """The run's confident statements teach its uncertain ones (transductive, after every other view).
+
+    Per label of `P` (n × labels, "other" last when open set), the `share` of its statements with
+    the largest margin, and every staff-confirmed statement (its label, weighted
+    `confirmed_weight`), fit `classifier()` on the representation `E`; the others' probabilities
+    are pooled with its (product). The confident rows and staff decisions are returned unchanged.
+    """
+    labels = P.argmax(axis=1)
+    has = confirmed >= 0
+    labels[has] = confirmed[has]
+    margin = _margin(P)
+    margin[has] = np.inf
+    teach = has.copy()
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        teach[members[np.argsort(-margin[members], kind="stable")[:int(np.ceil(members.size * share))]]] = True
+    rest = np.flatnonzero(~teach)
+    if not rest.size or np.unique(labels[teach]).size < 2:
+        return P
+    clf = classifier().fit(E[teach], labels[teach], sample_weight=np.where(has[teach], confirmed_weight, 1.0))
+    Q = np.full((rest.size, P.shape[1]), 1e-9)
+    Q[:, clf.classes_] = np.maximum(clf.predict_proba(E[rest]), 1e-9)
+    logp = np.log(np.maximum(P[rest], 1e-12)) + np.log(Q)
+    out = P.copy()
+    out[rest] = np.exp(logp - logp.max(axis=1, keepdims=True))
+    out[rest] /= out[rest].sum(axis=1, keepdims=True)
+    return out

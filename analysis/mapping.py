@@ -16,7 +16,9 @@ live in private modules, as BERTopic keeps its `_module.py` files:
    Bayes on the TF-IDF fast path) is pooled with the zero-shot probabilities (weighted
    geometric mean; the TF-IDF fast path multiplies them) and relabels every statement.
    With sentence vectors and enough statements, naive Bayes on the batch's own words, each
-   statement judged by one fitted on the others, is pooled with the result (`_lexical`).
+   statement judged by one fitted on the others, is pooled with the result (`_lexical`);
+   then the classifier, taught by the most certain 70% of each label, re-scores the
+   uncertain rest (`_self_train.rescore_uncertain`).
 4. "other" (未归类/新问题), open set (`_open_set`): with sentence vectors each category's
    scores are also standardised against this run's statements that lean to another
    category, and "other" competes as a constant score of `open_set` spreads; statements
@@ -158,6 +160,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         leans to when at least this share of its nearest neighbours sit there (same condition as
         `lexical`; None turns it off).
     tokenizer : segmenter of the lexical view's words; None → `ChineseTokenizer()`.
+    rescore_share : last, the classifier learns from this share of each label's most certain
+        statements (and staff's) and re-scores the rest (`_self_train.rescore_uncertain`; with
+        enough statements for the smoothing only; None turns it off).
     """
 
     def __init__(self, categories=(), embedder=None, n_neighbors=10,
@@ -165,7 +170,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
                  threshold=0.4, example_weight=2.0, confirmed_weight=10.0, open_set=1.0,
                  keyword_weight=4.0, background=None, calibrate_other=True, confirmed_boost=20.0,
                  prior_halving=20.0, lexical=True, neighbour_share=0.6, tokenizer=None,
-                 random_state=0):
+                 rescore_share=_self_train.RESCORE_SHARE, random_state=0):
         self.categories = categories
         self.embedder = embedder
         self.n_neighbors = n_neighbors
@@ -185,6 +190,7 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
         self.lexical = lexical
         self.neighbour_share = neighbour_share
         self.tokenizer = tokenizer
+        self.rescore_share = rescore_share
         self.random_state = random_state
 
     # --- representation ----------------------------------------------------------------
@@ -282,6 +288,9 @@ class CategoryMapper(ClassifierMixin, BaseEstimator):
             tokenizer = self.tokenizer if self.tokenizer is not None else ChineseTokenizer()
             P = _lexical.refine(_lexical.features(every, tokenizer), P, teach, self.confirmed_weight,
                                 self.random_state)
+        if self.rescore_share and self.neighbours_ is not None:
+            P = _self_train.rescore_uncertain(E, P, teach, self._classifier, self.confirmed_weight,
+                                              self.rescore_share)
         self._calibrate(E, Zs, teach, Ex, yx, confirmed)
         self._finish(P, confirmed, n)
         return self

@@ -1,8 +1,10 @@
-"""CategoryMapper's second looks (issue 24): the batch's own words, cross-fitted, and the
-neighbours' vote under the relevance floor. Small arrays, no encoder: fast."""
+"""CategoryMapper's second looks (issue 24): the batch's own words, cross-fitted, the
+neighbours' vote under the relevance floor, and the certain statements re-scoring the uncertain.
+Small arrays, no encoder: fast."""
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 
-from analysis import _lexical, _open_set
+from analysis import _lexical, _open_set, _self_train
 from analysis.plan import OTHER
 from analysis.tokenize import ChineseTokenizer
 
@@ -33,3 +35,19 @@ def test_the_lexical_view_learns_a_word_from_the_other_statements_never_from_the
     confirmed = np.full(len(texts), -1)
     confirmed[-2] = 1
     assert _lexical.refine(T, P, confirmed, 10.0).shape == P.shape
+
+
+def test_the_certain_statements_rescore_the_uncertain_and_never_a_staff_decision():
+    rng = np.random.default_rng(0)
+    E = np.vstack([[1.0, 0.0] + 0.05 * rng.standard_normal((10, 2)),
+                   [0.0, 1.0] + 0.05 * rng.standard_normal((10, 2)), [[0.95, 0.05]]])
+    P = np.array([[.9, .1]] * 10 + [[.1, .9]] * 10 + [[.45, .55]])
+    none = np.full(len(P), -1)
+    out = _self_train.rescore_uncertain(E, P, none, lambda: LogisticRegression(C=10.0), 10.0, 0.7)
+    assert out[-1].argmax() == 0  # it lies among the certain "a" statements
+    assert np.array_equal(out[:1], P[:1]) and np.array_equal(out[10:11], P[10:11])  # the certain teach, unchanged
+    assert np.allclose(out.sum(axis=1), 1.0)
+    confirmed = none.copy()
+    confirmed[-1] = 1  # staff placed it in "b": it teaches, it is not re-scored
+    kept = _self_train.rescore_uncertain(E, P, confirmed, lambda: LogisticRegression(C=10.0), 10.0, 0.7)
+    assert np.array_equal(kept[-1], P[-1])

@@ -23,9 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE, SEED, THEMES = 1000, 0, 10
 # Reached on branch `mapping2` (issue 24: the batch's words as a second view, the neighbours' vote
 # under the floor), 2026-12-07 (e5+use: 0.647 / 0.569 with 1 title "none", 0.646 / 0.575 once rebased
-# on main's kinds at ba14d3b, 2 "none"; branch `cluster` 0.645 / 0.568, before it 0.623 / 0.539): the
-# guard is the lower of each less 0.02.
-REACHED_ACCURACY, REACHED_NMI = 0.646, 0.569
+# on main's kinds at ba14d3b, 2 "none"; branch `cluster` 0.645 / 0.568, before it 0.623 / 0.539); branch
+# nmi2 (the certain statements re-score the uncertain) 0.653 / 0.578 against main's 0.647 / 0.576 in the
+# same run, at db41b7e and again rebased on 48c7b1a: the guard is the lower of each less 0.02.
+REACHED_ACCURACY, REACHED_NMI = 0.653, 0.578
 SLACK = 0.02
 
 
