@@ -49,6 +49,11 @@ def _clean_text(value: str | None) -> str | None:
     return clean_text(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
+# The written answers are what the evaluation report is built from, so an answer with none of
+# them is sent back; "无" is accepted for someone who truly has nothing.
+NOTHING_WRITTEN = "请至少填写“取得成效”“存在问题”“意见建议”其中一项；如确实没有，可填“无”。"
+
+
 def _length_message(max_chars: int) -> str:
     return f"已输入 %(length)d 字，超过上限 {max_chars} 字，请删减后再提交。"
 
@@ -83,6 +88,11 @@ class SurveyFormBase(PostedForm):
         validators=[Length(max=ORGANISATION_MAX, message=_length_message(ORGANISATION_MAX))],
     )
     organisation_type = RadioField("单位类型", choices=[SelectChoice(t) for t in ORG_TYPES], validate_choice=False)
+    achievements = TextAreaField(
+        "取得成效",
+        filters=[_clean_text],
+        validators=[Length(max=TEXT_MAX, message=_length_message(TEXT_MAX))],
+    )
     problems = TextAreaField(
         "存在问题",
         filters=[_clean_text],
@@ -113,10 +123,8 @@ class SurveyFormBase(PostedForm):
             raise ValidationError(f"请从所列选项中选择{field.label.text}。")
 
     def validate_problems(self, field) -> None:
-        # The written answers are what the evaluation report is built from, so an answer
-        # with neither is sent back; "无" is accepted for someone who truly has nothing.
-        if not field.data and not self.suggestions.data:
-            raise ValidationError("请至少填写“存在问题”或“意见建议”其中一项；如确实没有，可填“无”。")
+        if not field.data and not self.suggestions.data and not self.achievements.data:
+            raise ValidationError(NOTHING_WRITTEN)
 
     def rating_fields(self) -> list[tuple[Item, RadioField]]:
         return [(goal, self[rating_field_name(goal.id)]) for goal in self.goals]
@@ -212,6 +220,7 @@ class StoredAnswer(NamedTuple):
     submission_id: str
     organisation: str
     organisation_type: str
+    achievements: str
     problems: str
     suggestions: str
 
@@ -275,6 +284,7 @@ def answer_values(session: EvaluationSession, form: SurveyFormBase, source: str 
     now = utcnow()
     return {"session_id": session.id, "submission_id": form.submission_id.data,
             "organisation": form.organisation.data or "", "organisation_type": form.organisation_type.data or "",
+            "achievements": form.achievements.data or "",
             "problems": form.problems.data or "", "suggestions": form.suggestions.data or "",
             "source": source, "is_demo": session.is_demo, "created_at": now, "updated_at": now}
 
@@ -366,9 +376,10 @@ def same_answer(response: Response | StoredAnswer, form: SurveyFormBase) -> bool
         scores = form.scores()
     except (TypeError, ValueError):  # a rating missing or not a number
         return False
-    posted = (form.organisation.data or "", form.organisation_type.data or "", form.problems.data or "",
-              form.suggestions.data or "")
-    if posted != (response.organisation, response.organisation_type, response.problems, response.suggestions):
+    posted = (form.organisation.data or "", form.organisation_type.data or "", form.achievements.data or "",
+              form.problems.data or "", form.suggestions.data or "")
+    if posted != (response.organisation, response.organisation_type, response.achievements, response.problems,
+                  response.suggestions):
         return False
     # Two columns by the answer's id: loading the ratings as objects was most of a resend's time.
     # Through the session's connection (Core), not the ORM session's execute, whose handling of a

@@ -156,6 +156,7 @@ class Response(db.Model):
     submission_id: Mapped[str] = mapped_column(String(limits.SUBMISSION_ID_MAX))
     organisation: Mapped[str] = mapped_column(String(limits.ORGANISATION_MAX))
     organisation_type: Mapped[str] = mapped_column(String(32))
+    achievements: Mapped[str] = mapped_column(Text, default="", server_default="")  # 取得成效
     problems: Mapped[str] = mapped_column(Text, default="")
     suggestions: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(String(16), default=SOURCE_PHONE, server_default=SOURCE_PHONE)

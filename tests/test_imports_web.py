@@ -151,9 +151,9 @@ def test_upload_larger_than_the_phone_form_limit(app, staff, tmp_path):
 def test_paper_form_prints_goals_boxes_and_lines(app, staff):
     code = make_session(app)
     html = staff.get(f"/staff/sessions/{code}/paper/form").get_data(as_text=True)
-    for name in ("知识产权创造", "知识产权文化环境", "单位名称", "高校/科研院所", "存在问题", "意见建议", "不了解"):
+    for name in ("知识产权创造", "知识产权文化环境", "单位名称", "高校/科研院所", "取得成效", "存在问题", "意见建议", "不了解"):
         assert name in html
-    assert html.count('class="box"') == 5 + 7 * 6 and html.count('class="paper-rule"') == 7 + 22
+    assert html.count('class="box"') == 5 + 7 * 6 and html.count('class="paper-rule"') == 7 + 10 + 10
 
 
 def paper_data(client, code, **fields):

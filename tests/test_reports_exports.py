@@ -33,7 +33,7 @@ def test_xlsx(runner, code, tmp_path):
     assert wb.sheetnames == SHEETS
     answers = wb["答卷"]
     header = [c.value for c in answers[1]]
-    assert header[4:11] == GOALS and header[11:14] == ["存在问题", "意见建议", "来源"]
+    assert header[4:11] == GOALS and header[11:15] == ["取得成效", "存在问题", "意见建议", "来源"]
     rows = {r[2]: r for r in answers.iter_rows(min_row=2, values_only=True)}
     assert rows["山东科技大学"][4:7] == (4, 5, "不了解")  # every rating in its goal's column
     assert rows["泰安某代理事务所"][4:6] == (5, "不了解") and rows["泰安某代理事务所"][6] is None

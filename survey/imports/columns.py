@@ -12,10 +12,10 @@ from .readers import Sheet
 from .values import NOT_A_SCORE, column_options, column_scale
 
 IGNORE = ""
-ORGANISATION, ORG_TYPE, PROBLEMS, SUGGESTIONS, SUBMITTED_AT = (
-    "organisation", "organisation_type", "problems", "suggestions", "submitted_at")
+ORGANISATION, ORG_TYPE, ACHIEVEMENTS, PROBLEMS, SUGGESTIONS, SUBMITTED_AT = (
+    "organisation", "organisation_type", "achievements", "problems", "suggestions", "submitted_at")
 GOAL_PREFIX = "goal:"
-FIELD_LABELS = {ORGANISATION: "单位名称", ORG_TYPE: "单位类型", PROBLEMS: "存在问题",
+FIELD_LABELS = {ORGANISATION: "单位名称", ORG_TYPE: "单位类型", ACHIEVEMENTS: "取得成效", PROBLEMS: "存在问题",
                 SUGGESTIONS: "意见建议", SUBMITTED_AT: "提交时间"}
 IGNORE_LABEL = "不导入"
 
@@ -23,6 +23,7 @@ IGNORE_LABEL = "不导入"
 _ORG_TYPE_WORDS = ("单位类型", "单位性质", "单位类别", "机构类型", "机构性质", "企业类型", "所属类型", "您的身份", "身份类别",
                    "身份", "类型", "性质")
 _ORGANISATION_WORDS = ("单位名称", "单位全称", "工作单位", "所在单位", "企业名称", "机构名称", "单位")
+_ACHIEVEMENT_WORDS = ("成效", "成绩", "成果", "亮点", "好的方面", "做得好")  # before 问题: "成效和问题" is rare
 _PROBLEM_WORDS = ("问题", "困难", "不足", "短板")
 _SUGGESTION_WORDS = ("建议", "意见")
 _PUNCTUATION = re.compile(r"[\s\"“”‘’'《》〈〉「」、，,。:：;；?？!！()（）\[\]【】]")
@@ -36,7 +37,7 @@ def field_choices(goals: Sequence[Item]) -> list[tuple[str, str]]:
     """(field, label) for the mapping drop-downs, 不导入 first."""
     return ([(IGNORE, IGNORE_LABEL)] + [(f, FIELD_LABELS[f]) for f in (ORGANISATION, ORG_TYPE)]
             + [(goal_field(g.id), f"评分：{g.name}") for g in goals]
-            + [(f, FIELD_LABELS[f]) for f in (PROBLEMS, SUGGESTIONS, SUBMITTED_AT)])
+            + [(f, FIELD_LABELS[f]) for f in (ACHIEVEMENTS, PROBLEMS, SUGGESTIONS, SUBMITTED_AT)])
 
 
 def field_label(field: str, goals: Sequence[Item]) -> str:
@@ -104,6 +105,8 @@ def suggest(sheet: Sheet, goals: Sequence[Item], *, numbered: bool = False) -> d
             claim(index, ORG_TYPE)
         elif any(word in title for word in _ORGANISATION_WORDS):
             claim(index, ORGANISATION)
+        elif any(word in title for word in _ACHIEVEMENT_WORDS):
+            claim(index, ACHIEVEMENTS)
         elif any(word in title for word in _PROBLEM_WORDS):
             claim(index, PROBLEMS)
         elif any(word in title for word in _SUGGESTION_WORDS):

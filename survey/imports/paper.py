@@ -27,15 +27,16 @@ from .routes import bp
 from .rules import transcribed_form_class
 
 PAPER = "纸质"
-# Lines to write on: 存在问题 fills the rest of page 1, 意见建议 starts page 2 (printed A4).
-PROBLEM_LINES, SUGGESTION_LINES = 7, 22
+# Lines to write on: 取得成效 fills the rest of page 1, 存在问题 and 意见建议 share page 2 (printed A4).
+ACHIEVEMENT_LINES, PROBLEM_LINES, SUGGESTION_LINES = 7, 10, 10
 
 
 @bp.route("/paper/form")
 def paper_form(code: str):
     session = session_or_404(code)
     return render_template("imports/paper_form.html", session=session, goals=session.plan.definition.goals,
-                           org_types=session.type_names, scale=SCALE, problem_lines=range(PROBLEM_LINES),
+                           org_types=session.type_names, scale=SCALE, achievement_lines=range(ACHIEVEMENT_LINES),
+                           problem_lines=range(PROBLEM_LINES),
                            suggestion_lines=range(SUGGESTION_LINES))
 
 

@@ -39,7 +39,7 @@ from .readers import ImportFileError, Sheet, parse_time, read_sheet
 
 IMPORT_PREFIX = "import:"
 IMPORT_SOURCES = tuple(s for s in RESPONSE_SOURCES if s != SOURCE_PHONE)
-NO_CONTENT = "这份答卷既没有评分，也没有填写存在问题或意见建议"
+NO_CONTENT = "这份答卷既没有评分，也没有填写取得成效、存在问题或意见建议"
 STORE_BATCH = 500  # rows per INSERT: a few statements per file instead of two per row
 
 
@@ -57,7 +57,7 @@ def transcribed_form_class(goals: Sequence[Item], types: Sequence[str] = ORG_TYP
     base = survey_form_class(goals, types, anonymous=anonymous)
 
     def validate_problems(form, field) -> None:
-        if field.data or form.suggestions.data:
+        if field.data or form.suggestions.data or form.achievements.data:
             return
         rated = any(f.data not in (None, "", UNKNOWN) for _, f in form.rating_fields())
         if not rated:
@@ -70,7 +70,7 @@ def transcribed_form_class(goals: Sequence[Item], types: Sequence[str] = ORG_TYP
 class RowResult:
     number: int  # as Excel shows it
     fingerprint: str
-    answer: dict | None = None  # organisation, organisation_type, problems, suggestions, scores, submitted_at
+    answer: dict | None = None  # organisation, organisation_type, achievements, problems, suggestions, scores, submitted_at
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -216,8 +216,8 @@ def check(session: EvaluationSession, sheet: Sheet, platform: str, mapping: Mapp
     unrated = [g.name for g in goals if g not in rated]
     if unrated:
         checked.notes.append(f"以下目标没有对应的评分列，导入的答卷在这些目标下没有评分：{'、'.join(unrated)}。")
-    if columns.PROBLEMS not in by_field and columns.SUGGESTIONS not in by_field:
-        checked.notes.append("没有对应“存在问题”或“意见建议”的列：导入的答卷没有文字意见，不参与意见分析。")
+    if not {columns.ACHIEVEMENTS, columns.PROBLEMS, columns.SUGGESTIONS} & set(by_field):
+        checked.notes.append("没有对应“取得成效”“存在问题”或“意见建议”的列：导入的答卷没有文字意见，不参与意见分析。")
 
     seen: Counter[str] = Counter()
     for number, cells in sheet.rows:
@@ -242,6 +242,7 @@ def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int],
     data = MultiDict({
         "submission_id": result.fingerprint[:32],  # a well-formed id for the form; stored as import:…
         "organisation": organisation,
+        "achievements": platforms.as_text(_cell(cells, by_field, columns.ACHIEVEMENTS)),
         "problems": platforms.as_text(_cell(cells, by_field, columns.PROBLEMS)),
         "suggestions": platforms.as_text(_cell(cells, by_field, columns.SUGGESTIONS)),
     })
@@ -275,6 +276,7 @@ def _check_row(result: RowResult, cells: list[str], by_field: Mapping[str, int],
     submitted = parse_time(_cell(cells, by_field, columns.SUBMITTED_AT))
     result.answer = {
         "organisation": form.organisation.data or "", "organisation_type": form.organisation_type.data or "",
+        "achievements": form.achievements.data or "",
         "problems": form.problems.data or "", "suggestions": form.suggestions.data or "",
         "scores": form.scores(), "submitted_at": local_to_utc(submitted) if submitted else None,
     }
@@ -311,7 +313,8 @@ def store(session: EvaluationSession, checked: Checked, source: str, *, only_goo
             inserted = db.session.execute(insert_response, [
                 {"session_id": session.id, "submission_id": submission_id,
                  "organisation": a["organisation"], "organisation_type": a["organisation_type"],
-                 "problems": a["problems"], "suggestions": a["suggestions"], "source": source,
+                 "achievements": a["achievements"], "problems": a["problems"], "suggestions": a["suggestions"],
+                 "source": source,
                  "is_demo": session.is_demo, "created_at": a["submitted_at"] or now, "updated_at": now}
                 for submission_id, a in batch.items()
             ]).all()

@@ -79,7 +79,7 @@ def _roll_back(connection, driver) -> None:
         connection.invalidate()  # in no state to be used again
 
 
-_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", "problems", "suggestions",
+_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", "achievements", "problems", "suggestions",
             "source", "is_demo", "created_at", "updated_at")
 
 

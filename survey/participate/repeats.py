@@ -77,7 +77,7 @@ def claim(session: EvaluationSession, form: SurveyFormBase) -> Response | Claim 
         return None
     config = current_app.config
     window = int(config["REPEAT_WINDOW_SECONDS"])
-    text = "\x1f".join(_significant(form[name].data or "") for name in ("organisation", "problems", "suggestions"))
+    text = "\x1f".join(_significant(form[name].data or "") for name in ("organisation", "achievements", "problems", "suggestions"))
     if window <= 0 or not text.strip("\x1f"):
         return None
     # From one device the whole answer must repeat (a phone passed round a table may carry two

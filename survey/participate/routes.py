@@ -64,7 +64,7 @@ def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: 
     typed = None
     if request.method == "POST":
         typed = {key: request.form.get(key, "").strip()
-                 for key in ("organisation", "problems", "suggestions")}
+                 for key in ("organisation", "achievements", "problems", "suggestions")}
         if not any(typed.values()):
             typed = None
     return render_template("participate/unavailable.html", session=session, title=title,

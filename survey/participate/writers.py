@@ -192,7 +192,7 @@ def _insert_answers(answers: list[_Answer]) -> list[Stored]:
     return [Stored(ids[row["session_id"], row["submission_id"]], row["submission_id"]) for row in values]
 
 
-_ANSWER_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", "problems", "suggestions",
+_ANSWER_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", "achievements", "problems", "suggestions",
                    "source", "is_demo", "created_at", "updated_at")
 
 

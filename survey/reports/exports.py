@@ -68,7 +68,8 @@ def build_tables(code: str, *, unmasked: bool = False) -> list[Table]:
 
 def answers_table(evaluation: Evaluation, mask) -> Table:
     plan = evaluation.plan.definition
-    header = ["提交时间", "活动代码", "单位", "单位类型", *[g.name for g in plan.goals], "存在问题", "意见建议", "来源"]
+    header = ["提交时间", "活动代码", "单位", "单位类型", *[g.name for g in plan.goals], "取得成效", "存在问题", "意见建议",
+              "来源"]
     rows = []
     for r in responses_of(evaluation):
         scores = {x.goal_id: x for x in r.ratings}
@@ -76,8 +77,8 @@ def answers_table(evaluation: Evaluation, mask) -> Table:
                    for g in plan.goals]
         # `source` arrives with imports from other survey platforms (branch imports)
         rows.append([_local(r.created_at), r.session.code, mask.organisation(r.organisation), r.organisation_type, *ratings,
-                     mask(r.problems), mask(r.suggestions), getattr(r, "source", None) or "问卷"])
-    widths = [17, 10, 28, 14, *[max(8, len(g.name) * 2 + 2) for g in plan.goals], 60, 60, 10]
+                     mask(r.achievements), mask(r.problems), mask(r.suggestions), getattr(r, "source", None) or "问卷"])
+    widths = [17, 10, 28, 14, *[max(8, len(g.name) * 2 + 2) for g in plan.goals], 60, 60, 60, 10]
     return Table("答卷", header, rows, widths)
 
 

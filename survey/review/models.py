@@ -22,7 +22,7 @@ from ..extensions import db
 from ..limits import LABEL_MAX
 from ..models import Evaluation, Response, StaffUser, utcnow
 
-FIELDS = {"problems": "存在问题", "suggestions": "意见建议"}
+FIELDS = {"achievements": "取得成效", "problems": "存在问题", "suggestions": "意见建议"}
 KINDS = {"problem": "问题", "suggestion": "建议", "praise": "肯定", "none": "无实质内容"}
 RUN_KINDS = {"full": "完整分析", "update": "更新分析"}
 RUN_STATUSES = {"queued": "排队中", "running": "分析中", "done": "已完成", "failed": "失败"}
@@ -181,7 +181,7 @@ class Statement(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluation.id", ondelete="CASCADE"), index=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), index=True)
-    field: Mapped[str] = mapped_column(String(16))  # problems | suggestions (FIELDS)
+    field: Mapped[str] = mapped_column(String(16))  # achievements | problems | suggestions (FIELDS)
     position: Mapped[int]  # 0-based place of the statement within that answer
     text: Mapped[str] = mapped_column(Text)
     # What the machine said in the latest run.

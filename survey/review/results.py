@@ -31,7 +31,7 @@ QUOTES = 3
 
 @dataclass
 class EvaluationInput:
-    """Input rows for the pipeline: one per non-empty 存在问题 / 意见建议 answer."""
+    """Input rows for the pipeline: one per non-empty 取得成效 / 存在问题 / 意见建议 answer."""
 
     texts: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
@@ -184,7 +184,7 @@ def _source(evaluation: Evaluation) -> Source:
 
     names = "、".join(s.code for s in evaluation.sessions)
     return Source(input_name=f"评价 {evaluation.code}：{evaluation.title}（活动 {names}）",
-                  text_column="存在问题、意见建议", rows=len(evaluation_input(evaluation).texts), split=True,
+                  text_column="取得成效、存在问题、意见建议", rows=len(evaluation_input(evaluation).texts), split=True,
                   plan_title=evaluation.plan.title, group_column="单位类型")
 
 

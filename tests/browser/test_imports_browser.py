@@ -125,6 +125,7 @@ def test_paper_entry_by_keyboard_only(live_server, staff_page, output_dir):
     for digit in "5432100":
         keys.type(digit)
         keys.press("Tab")
+    keys.press("Tab")  # 取得成效 left blank on this form
     keys.type("校企对接不畅")
     keys.press("Enter")
     page.wait_for_selector("#saved")
@@ -140,7 +141,8 @@ def test_paper_entry_by_keyboard_only(live_server, staff_page, output_dir):
         keys.press("Tab")
         keys.type("4")
     keys.press("Tab")
-    keys.press("Tab")  # no problems written on this form
+    keys.press("Tab")
+    keys.press("Tab")  # no achievements or problems written on this form
     keys.type("第一条建议")
     keys.press("Shift+Enter")
     keys.type("第二条建议")
@@ -153,7 +155,7 @@ def test_paper_entry_by_keyboard_only(live_server, staff_page, output_dir):
     assert (first.source, second.source) == ("纸质", "纸质")
     assert [r.score for r in first.ratings] == [5, 4, 3, 2, 1, None, None]
     assert first.problems == "校企对接不畅"
-    assert second.suggestions == "第一条建议\n第二条建议" and second.problems == ""
+    assert second.suggestions == "第一条建议\n第二条建议" and second.problems == "" == second.achievements
 
     # A mistake is shown beside its field and nothing typed is lost.
     keys.type("新单位")
@@ -177,7 +179,7 @@ def test_paper_form_prints_on_a4(live_server, staff_page, output_dir):
     page.pdf(path=str(pdf), format="A4", prefer_css_page_size=True, print_background=True)
     data = pdf.read_bytes()
     pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
-    assert pages == 2, pages  # page 1: questions and 存在问题; page 2: 意见建议
+    assert pages == 2, pages  # page 1: questions and 取得成效; page 2: 存在问题 and 意见建议
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(output_dir / "paper-form-a4")], check=True)
 
