@@ -28,7 +28,7 @@ from .extensions import db
 from .forms import PostedForm
 from .limits import ANSWER_MAX as TEXT_MAX
 from .limits import ORGANISATION_MAX
-from .models import ORG_TYPES, SOURCE_PHONE, EvaluationSession, Rating, Response, utcnow
+from .models import ORG_TYPES, SOURCE_PHONE, WRITTEN_FIELDS, EvaluationSession, Rating, Response, utcnow
 
 # 1-5 with a word each, so a screen reader says "5 很好", not just "5".
 SCALE = (("1", "很差"), ("2", "较差"), ("3", "一般"), ("4", "较好"), ("5", "很好"))
@@ -89,17 +89,17 @@ class SurveyFormBase(PostedForm):
     )
     organisation_type = RadioField("单位类型", choices=[SelectChoice(t) for t in ORG_TYPES], validate_choice=False)
     achievements = TextAreaField(
-        "取得成效",
+        WRITTEN_FIELDS["achievements"],
         filters=[_clean_text],
         validators=[Length(max=TEXT_MAX, message=_length_message(TEXT_MAX))],
     )
     problems = TextAreaField(
-        "存在问题",
+        WRITTEN_FIELDS["problems"],
         filters=[_clean_text],
         validators=[Length(max=TEXT_MAX, message=_length_message(TEXT_MAX))],
     )
     suggestions = TextAreaField(
-        "意见建议",
+        WRITTEN_FIELDS["suggestions"],
         filters=[_clean_text],
         validators=[Length(max=TEXT_MAX, message=_length_message(TEXT_MAX))],
     )
@@ -123,7 +123,7 @@ class SurveyFormBase(PostedForm):
             raise ValidationError(f"请从所列选项中选择{field.label.text}。")
 
     def validate_problems(self, field) -> None:
-        if not field.data and not self.suggestions.data and not self.achievements.data:
+        if not any(self[name].data for name in WRITTEN_FIELDS):
             raise ValidationError(NOTHING_WRITTEN)
 
     def rating_fields(self) -> list[tuple[Item, RadioField]]:
@@ -279,13 +279,18 @@ def _commit_under_cap_in_one_trip(session: EvaluationSession, cap: int) -> bool:
     return True
 
 
+# Every column of an answer's row but the id, in the order answer_values gives them (the phone
+# path's own INSERTs name them so: participate/one_trip.py, participate/writers.py).
+ANSWER_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", *WRITTEN_FIELDS,
+                  "source", "is_demo", "created_at", "updated_at")
+
+
 def answer_values(session: EvaluationSession, form: SurveyFormBase, source: str = SOURCE_PHONE) -> dict:
-    """The answer's row as the form gives it: every column but the id, by column name."""
+    """The answer's row as the form gives it: every column but the id, by column name (ANSWER_COLUMNS)."""
     now = utcnow()
     return {"session_id": session.id, "submission_id": form.submission_id.data,
             "organisation": form.organisation.data or "", "organisation_type": form.organisation_type.data or "",
-            "achievements": form.achievements.data or "",
-            "problems": form.problems.data or "", "suggestions": form.suggestions.data or "",
+            **{name: form[name].data or "" for name in WRITTEN_FIELDS},
             "source": source, "is_demo": session.is_demo, "created_at": now, "updated_at": now}
 
 
@@ -376,10 +381,9 @@ def same_answer(response: Response | StoredAnswer, form: SurveyFormBase) -> bool
         scores = form.scores()
     except (TypeError, ValueError):  # a rating missing or not a number
         return False
-    posted = (form.organisation.data or "", form.organisation_type.data or "", form.achievements.data or "",
-              form.problems.data or "", form.suggestions.data or "")
-    if posted != (response.organisation, response.organisation_type, response.achievements, response.problems,
-                  response.suggestions):
+    posted = (form.organisation.data or "", form.organisation_type.data or "",
+              *(form[name].data or "" for name in WRITTEN_FIELDS))
+    if posted != (response.organisation, response.organisation_type, *(getattr(response, n) for n in WRITTEN_FIELDS)):
         return False
     # Two columns by the answer's id: loading the ratings as objects was most of a resend's time.
     # Through the session's connection (Core), not the ORM session's execute, whose handling of a

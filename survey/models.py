@@ -144,6 +144,11 @@ class RosterEntry(db.Model):
     session: Mapped[EvaluationSession] = relationship(back_populates="roster")
 
 
+# An answer's written fields, by column, with the names participants and staff read: the phone form,
+# paper entry, imports, the resend check and the analysis's input all take them from here.
+WRITTEN_FIELDS = {"achievements": "取得成效", "problems": "存在问题", "suggestions": "意见建议"}
+
+
 class Response(db.Model):
     """One participant's submission. `submission_id` is generated in the browser when the
     form is first shown; (session, submission_id) is unique so a retried submit is stored once.

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from analysis.plan import Item
 
+from ..models import WRITTEN_FIELDS
 from . import platforms
 from .readers import Sheet
 from .values import NOT_A_SCORE, column_options, column_scale
@@ -15,8 +16,7 @@ IGNORE = ""
 ORGANISATION, ORG_TYPE, ACHIEVEMENTS, PROBLEMS, SUGGESTIONS, SUBMITTED_AT = (
     "organisation", "organisation_type", "achievements", "problems", "suggestions", "submitted_at")
 GOAL_PREFIX = "goal:"
-FIELD_LABELS = {ORGANISATION: "单位名称", ORG_TYPE: "单位类型", ACHIEVEMENTS: "取得成效", PROBLEMS: "存在问题",
-                SUGGESTIONS: "意见建议", SUBMITTED_AT: "提交时间"}
+FIELD_LABELS = {ORGANISATION: "单位名称", ORG_TYPE: "单位类型", **WRITTEN_FIELDS, SUBMITTED_AT: "提交时间"}
 IGNORE_LABEL = "不导入"
 
 # Header words, checked on the title without its question number.

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..answers import Stored, SurveyFormBase, answer_values, cap_and_commit, note_stored
+from ..answers import ANSWER_COLUMNS, Stored, SurveyFormBase, answer_values, cap_and_commit, note_stored
 from ..extensions import db
 from ..models import EvaluationSession, Rating, Response
 from . import reads
@@ -79,17 +79,13 @@ def _roll_back(connection, driver) -> None:
         connection.invalidate()  # in no state to be used again
 
 
-_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", "achievements", "problems", "suggestions",
-            "source", "is_demo", "created_at", "updated_at")
-
-
 @lru_cache(maxsize=64)
 def _query(ratings: int, cap: int | None, session_id: int) -> str:
     # Built once per (number of goals, cap, session); %(name)s are psycopg's client-side values,
     # so a literal % in the text would be doubled (there is none).
     answer, rating = Response.__table__.name, Rating.__table__.name
-    insert = (f"INSERT INTO {answer} ({', '.join(_COLUMNS)}) "
-              f"VALUES ({', '.join(f'%({c})s' for c in _COLUMNS)}) RETURNING id")
+    insert = (f"INSERT INTO {answer} ({', '.join(ANSWER_COLUMNS)}) "
+              f"VALUES ({', '.join(f'%({c})s' for c in ANSWER_COLUMNS)}) RETURNING id")
     if ratings:
         given = ", ".join(f"(%(goal_{i})s, CAST(%(score_{i})s AS integer))" for i in range(ratings))
         statement = (f"WITH answer AS ({insert}), rated AS (INSERT INTO {rating} (response_id, goal_id, score) "

@@ -27,7 +27,7 @@ from flask_limiter.util import get_remote_address
 
 from ..answers import SurveyFormBase
 from ..extensions import db
-from ..models import EvaluationSession, Response
+from ..models import WRITTEN_FIELDS, EvaluationSession, Response
 from ..throttle import throttle_storage, throttling_enabled
 
 _DEVICE = "device"
@@ -77,7 +77,7 @@ def claim(session: EvaluationSession, form: SurveyFormBase) -> Response | Claim 
         return None
     config = current_app.config
     window = int(config["REPEAT_WINDOW_SECONDS"])
-    text = "\x1f".join(_significant(form[name].data or "") for name in ("organisation", "achievements", "problems", "suggestions"))
+    text = "\x1f".join(_significant(form[name].data or "") for name in ("organisation", *WRITTEN_FIELDS))
     if window <= 0 or not text.strip("\x1f"):
         return None
     # From one device the whole answer must repeat (a phone passed round a table may carry two

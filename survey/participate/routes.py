@@ -33,7 +33,7 @@ from ..answers import (
     session_form_class,
 )
 from ..extensions import csrf, db
-from ..models import EvaluationSession, Response
+from ..models import WRITTEN_FIELDS, EvaluationSession, Response
 from ..sessions import by_code
 from ..throttle import retry_after
 from . import current, page, reads, repeats
@@ -64,11 +64,11 @@ def _unavailable(session: EvaluationSession | None, status: int = 200, *, full: 
     typed = None
     if request.method == "POST":
         typed = {key: request.form.get(key, "").strip()
-                 for key in ("organisation", "achievements", "problems", "suggestions")}
+                 for key in ("organisation", *WRITTEN_FIELDS)}
         if not any(typed.values()):
             typed = None
     return render_template("participate/unavailable.html", session=session, title=title,
-                           message=message, typed=typed), status
+                           message=message, typed=typed, labels={"organisation": "单位名称", **WRITTEN_FIELDS}), status
 
 
 @bp.route("/s/<code>", methods=["GET", "POST"])

@@ -35,6 +35,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.exc import IntegrityError
 
 from ..answers import (
+    ANSWER_COLUMNS,
     SessionFull,
     Stored,
     SurveyFormBase,
@@ -192,18 +193,14 @@ def _insert_answers(answers: list[_Answer]) -> list[Stored]:
     return [Stored(ids[row["session_id"], row["submission_id"]], row["submission_id"]) for row in values]
 
 
-_ANSWER_COLUMNS = ("session_id", "submission_id", "organisation", "organisation_type", "achievements", "problems", "suggestions",
-                   "source", "is_demo", "created_at", "updated_at")
-
-
 @lru_cache(maxsize=BATCH_MAX)
 def _insert_statement(rows: int):
     # Text with typed bound parameters (the columns' types convert booleans and times as the ORM
     # does), built once per batch size: SQLAlchemy compiles a multi-row insert() every time.
     table = Response.__table__
-    names = [f"{name}_{i}" for i in range(rows) for name in _ANSWER_COLUMNS]
-    values = ", ".join("(" + ", ".join(f":{name}_{i}" for name in _ANSWER_COLUMNS) + ")" for i in range(rows))
-    statement = text(f"INSERT INTO {table.name} ({', '.join(_ANSWER_COLUMNS)}) VALUES {values} "
+    names = [f"{name}_{i}" for i in range(rows) for name in ANSWER_COLUMNS]
+    values = ", ".join("(" + ", ".join(f":{name}_{i}" for name in ANSWER_COLUMNS) + ")" for i in range(rows))
+    statement = text(f"INSERT INTO {table.name} ({', '.join(ANSWER_COLUMNS)}) VALUES {values} "
                      "RETURNING id, session_id, submission_id")
     return statement.bindparams(*(bindparam(name, type_=table.c[name.rsplit("_", 1)[0]].type) for name in names))
 

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..limits import LABEL_MAX
-from ..models import Evaluation, Response, StaffUser, utcnow
+from ..models import WRITTEN_FIELDS, Evaluation, Response, StaffUser, utcnow
 
-FIELDS = {"achievements": "取得成效", "problems": "存在问题", "suggestions": "意见建议"}
+FIELDS = WRITTEN_FIELDS
 KINDS = {"problem": "问题", "suggestion": "建议", "praise": "肯定", "none": "无实质内容"}
 RUN_KINDS = {"full": "完整分析", "update": "更新分析"}
 RUN_STATUSES = {"queued": "排队中", "running": "分析中", "done": "已完成", "failed": "失败"}
