@@ -52,6 +52,21 @@ def _margin(P: np.ndarray) -> np.ndarray:
     return top2[:, -1] - top2[:, -2] if P.shape[1] > 1 else top2[:, -1]
 
 
+def _staff_first(labels: np.ndarray, margin: np.ndarray, confirmed: np.ndarray, has: np.ndarray) -> None:
+    """Staff's label where they gave one, and no statement more certain than it (in place)."""
+    labels[has] = confirmed[has]
+    margin[has] = np.inf
+
+
+def _most_certain(labels: np.ndarray, margin: np.ndarray, share: float, chosen: np.ndarray) -> np.ndarray:
+    """`chosen` with, for each label, its `share` of statements (at least one) of largest margin set too."""
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        keep = max(1, int(np.ceil(members.size * share)))
+        chosen[members[np.argsort(-margin[members], kind="stable")[:keep]]] = True
+    return chosen
+
+
 def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, classifier,
                seed_fractions, confirmed_weight: float, example_weight: float, pool):
     """Grow pseudo-labels from confident scores `Z` (n × C log-scores).
@@ -60,22 +75,14 @@ def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, c
     columns (or None); `classifier()`: a fresh classifier; `pool(clf, E, Z)`: the pooled
     probabilities. Returns (n × C probabilities, last classifier or None, rounds run).
     """
-    n, n_cat = Z.shape
-    current = Z.argmax(axis=1)
-    margin = _margin(softmax(Z))
-    has = confirmed >= 0
-    current[has] = confirmed[has]
-    margin[has] = np.inf
     P = softmax(Z)
+    current = Z.argmax(axis=1)
+    margin = _margin(P)
+    has = confirmed >= 0
+    _staff_first(current, margin, confirmed, has)
     clf, rounds = None, 0
     for frac in seed_fractions:
-        chosen = has.copy()
-        for c in range(n_cat):
-            members = np.flatnonzero(current == c)
-            if members.size:
-                keep = max(1, int(np.ceil(members.size * frac)))
-                chosen[members[np.argsort(-margin[members], kind="stable")[:keep]]] = True
-        seeds = np.flatnonzero(chosen).astype(int, copy=False)  # ascending, each once
+        seeds = np.flatnonzero(_most_certain(current, margin, frac, has.copy())).astype(int, copy=False)  # ascending
         labels = [current[seeds]]
         weights = [np.where(confirmed[seeds] >= 0, confirmed_weight, 1.0)]
         if Ex is not None:
@@ -92,10 +99,8 @@ def self_train(E, Z: np.ndarray, confirmed: np.ndarray, Ex, yx: np.ndarray, *, c
         clf = classifier().fit(Xs, labels, sample_weight=weights)
         del Xs
         P = pool(clf, E, Z)
-        current = P.argmax(axis=1)
-        margin = _margin(P)
-        current[has] = confirmed[has]
-        margin[has] = np.inf
+        current, margin = P.argmax(axis=1), _margin(P)
+        _staff_first(current, margin, confirmed, has)
         rounds += 1
     return P, clf, rounds
 
@@ -114,15 +119,9 @@ def rescore_uncertain(E, P: np.ndarray, confirmed: np.ndarray, classifier, confi
     `confirmed_weight`), fit `classifier()` on the representation `E`; the others' probabilities
     are pooled with its (product). The confident rows and staff decisions are returned unchanged.
     """
-    labels = P.argmax(axis=1)
-    has = confirmed >= 0
-    labels[has] = confirmed[has]
-    margin = _margin(P)
-    margin[has] = np.inf
-    teach = has.copy()
-    for c in np.unique(labels):
-        members = np.flatnonzero(labels == c)
-        teach[members[np.argsort(-margin[members], kind="stable")[:int(np.ceil(members.size * share))]]] = True
+    labels, margin, has = P.argmax(axis=1), _margin(P), confirmed >= 0
+    _staff_first(labels, margin, confirmed, has)
+    teach = _most_certain(labels, margin, share, has.copy())
     rest = np.flatnonzero(~teach)
     if not rest.size or np.unique(labels[teach]).size < 2:
         return P
