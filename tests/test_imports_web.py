@@ -116,6 +116,10 @@ def test_bad_rows_listed_and_nothing_stored_until_only_good(app, staff, tmp_path
     html = staff.get(url).get_data(as_text=True)
     assert "<strong>第 5 行</strong>：单位名称：请填写单位名称。" in html
     assert "尚未导入任何数据" in html and "只导入没有问题的 3 行" in html
+    # in the preview table the bad row's reasons fill every column after its row number
+    table = html[html.index('id="preview"'):]
+    columns = len(re.findall(r"<th[ >]", table[:table.index("</thead>")]))
+    assert int(re.search(r'class="imp-bad"><td>5</td><td colspan="(\d+)"', table).group(1)) == columns - 1
     html_after = staff.post(url, data={**selected_mapping(html), "csrf_token": page_token(html),
                                        "action": "import", "source": "表格"}).get_data(as_text=True)
     assert count(app, code) == 0 and "未导入任何数据" in html_after
