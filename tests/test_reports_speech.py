@@ -195,3 +195,10 @@ def test_praise_in_the_middle_of_a_story_is_no_praise_clause():
     assert praise_clause("可就是因为此处路面宽、上下车人流量大，各路水果商贩都盯上了这块黄金宝地。") is None
     assert praise_clause("于是办事的时间大大缩短了。") is None
     assert praise_clause("开办企业全程网办，半天就拿到了营业执照，效率确实高。") == "开办企业全程网办，半天就拿到了营业执照，效率确实高"
+
+
+def test_praise_that_opens_with_kexi_or_turns_to_now_keeps_its_clause():
+    """可以/可喜 turn nothing, and "但现在……" is how praise tells before and after."""
+    assert praise_clause("可以说，这几年专利授权量增长很快。") == "可以说，这几年专利授权量增长很快"
+    assert praise_clause("但现在企业开办方便多了。") == "企业开办方便多了"
+    assert praise_clause("可是后来才发现，补贴还没到账。") is None
