@@ -54,6 +54,22 @@ def test_every_error_is_one_chinese_line_with_status_2(env):
         assert result.exit_code == 2 and result.output.startswith("错误：找不到代码"), (args, result.output)
 
 
+def test_a_database_one_migration_behind_is_told_to_run_init_db(env):
+    """A database made by an older Pingjia lacks a newer column (here the answers' 取得成效): a
+    command that reads it says what to do, not SQLite's traceback."""
+    import sqlite3
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0 and runner.invoke(cli, ["load-plans"]).exit_code == 0
+    made = runner.invoke(cli, ["create-session", "--plan", "taian-ip-14th-fyp", "--title", "座谈会", "--organiser",
+                               "市场监管局", "--starts-at", "2023-11-15 14:30", "--place", "会议室"])
+    code = made.output.split("已创建活动 ", 1)[1].split("：", 1)[0]
+    with sqlite3.connect(env / "cli.sqlite3") as database:
+        database.execute("ALTER TABLE response DROP COLUMN achievements")
+    result = runner.invoke(cli, ["export", code, "--out", str(env / "e.xlsx")])
+    assert (result.exit_code, result.output.strip()) == (2, "错误：数据库尚未建立或不是最新结构，请先运行 pingjia init-db")
+
+
 def test_an_unknown_plan_lists_the_plans_there_are(env):
     (env / "a.csv").write_text("意见\n审查周期太长\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["analyze", str(env / "a.csv"), "--out", str(env / "o"), "--plan", "nosuchplan"])

@@ -55,7 +55,8 @@ class PingjiaGroup(FlaskGroup):
         except click.ClickException as exc:  # a command's own click error: the same contract
             raise CommandError(exc.format_message()) from None
         except OperationalError as exc:
-            if "no such table" in str(exc.orig) or "does not exist" in str(exc.orig):
+            # (SQLite says "no such table" / "no such column"; PostgreSQL "… does not exist")
+            if any(words in str(exc.orig) for words in ("no such table", "no such column", "does not exist")):
                 raise CommandError("数据库尚未建立或不是最新结构，请先运行 pingjia init-db") from None
             raise
 
