@@ -83,6 +83,14 @@ def test_only_approved_comments_reach_the_wall_and_every_decision_is_audited(app
         assert all(a.user_id for a in db.session.scalars(db.select(WallAction)))
 
 
+def test_an_achievement_is_a_comment_too(app, client, code):
+    # 取得成效 is a written field like the other two: it reaches the queue, labelled, in the answer's order
+    submit(client, app, code, achievements="专利质押融资办得快，企业受益明显。", problems="", suggestions="建议扩大试点。")
+    made = comments(app, code)
+    assert [(c.field, c.field_label) for c in made] == [("achievements", "取得成效"), ("suggestions", "意见建议")]
+    assert made[0].text == "专利质押融资办得快，企业受益明显。"
+
+
 def test_restore_and_repeat_are_rules_not_views(app, code):
     with app.app_context():
         session = db.session.scalar(db.select(EvaluationSession).where(EvaluationSession.code == code))

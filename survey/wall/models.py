@@ -1,6 +1,6 @@
 """The wall's comments and the audit of every staff decision on them (SQLAlchemy 2 typed style).
 
-A `WallComment` is one free-text field of one answer (存在问题 or 意见建议), its text masked
+A `WallComment` is one free-text field of one answer (取得成效, 存在问题 or 意见建议), its text masked
 when the comment is made, so nothing unmasked is ever stored for the wall. It starts `pending`
 and reaches the wall only once staff approve it; staff can hide it again and restore it. Each
 decision is a `WallAction` (who, when, from which status to which): the audit log.
@@ -13,13 +13,14 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import Response, StaffUser, utcnow
+from ..models import WRITTEN_FIELDS, Response, StaffUser, utcnow
 
 # pending: waiting in the staff queue; approved: on the wall; hidden: never on the wall.
 COMMENT_STATUSES = {"pending": "待审核", "approved": "已上墙", "hidden": "已隐藏"}
 # The action a key press or button asks for, and the status it leaves.
 ACTIONS = {"approve": ("approved", "上墙"), "hide": ("hidden", "隐藏"), "restore": ("pending", "恢复待审")}
-COMMENT_FIELDS = {"problems": "存在问题", "suggestions": "意见建议"}
+# Every written field of an answer is a comment: the answer's own list, so a new field reaches the wall.
+COMMENT_FIELDS = WRITTEN_FIELDS
 
 
 class WallComment(db.Model):
@@ -28,7 +29,7 @@ class WallComment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("evaluation_session.id", ondelete="CASCADE"), index=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
-    field: Mapped[str] = mapped_column(String(16))  # problems | suggestions
+    field: Mapped[str] = mapped_column(String(16))  # a key of COMMENT_FIELDS
     text: Mapped[str] = mapped_column(Text)  # masked (analysis.privacy) before it is stored
     organisation_type: Mapped[str] = mapped_column(String(32), default="")
     status: Mapped[str] = mapped_column(String(16), default="pending")
