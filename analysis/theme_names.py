@@ -45,15 +45,20 @@ NAME_MAX = 14
 CANDIDATE_MEMBERS = 20  # the most central statements whose phrases are candidates
 SUPPORT_MEMBERS = 300  # members read for support (an even sample of larger themes)
 
+# Whom a letter addresses and how it greets, thanks or asks for a reply or for attention (望予以解答为盼,
+# 请卫生局的同志帮我解答, 望贵局尽快解决！切盼！, 至此敬礼): real letters' sentences that say nothing of
+# what the letter is about, so no name is made of them (予以方面的问题, 贵局方面的建议).
+LETTER_WORDS = ("同志 老同志 贵局 贵单位 贵部门 书记 市长 县长 区长 局长 厅长 主任 大人 敬礼 敬爱 此致 至此 切盼 盼复 "
+                "为盼 恳盼 烦请 敬请 予以 给予 得到 重视 说法 过问 帮忙 关注 足够 不该 民众 群众 百姓 老百姓 本人 市民 网友")
 # Words that say nothing about what a theme is: every statement could hold them.
-GENERIC = frozenset(
+GENERIC = frozenset((
     "问题 工作 方面 情况 建议 希望 意见 加强 推进 推动 进一步 提升 提高 加大 完善 开展 进行 做好 有关 相关 "
     "方面 一些 这个 那个 这些 我们 他们 大家 现在 目前 已经 还是 就是 可以 需要 应该 能够 没有 不是 觉得 认为 "
     "感觉 比较 非常 特别 存在 出现 一定 有些 很多 各种 东西 事情 时候 地方 今年 去年 一个 一下 以及 还有 力度 "
     "水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 不能 可能 严重 "
     "不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 为何 为什么 肯定 "
     # what a letter to the authorities asks for, not what it is about
-    "解答 答复 回复 疑问 解决问题 是不是 您们好 你们好 只能 多方面".split())
+    "解答 答复 回复 疑问 解决问题 是不是 您们好 你们好 只能 多方面 " + LETTER_WORDS).split())
 # Generic words that still claim something of a theme's topic (a negation, a judgement, what one
 # knows or feels): a name holds one only when enough members say it (酒店也没有 over 14 members of
 # whom one says 没有 is that member's complaint).
@@ -64,7 +69,7 @@ _TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "�
 _MIXED = {PROBLEM: "等多方面的问题", SUGGESTION: "等多方面的建议", PRAISE: "等多方面的肯定意见", None: "等多方面意见"}
 _OTHER = {PROBLEM: "方面的其他问题", SUGGESTION: "方面的其他建议", PRAISE: "方面的其他肯定意见", None: "方面的其他意见"}
 # A name never starts on these (a modal or an auxiliary before the verb: 能及时反馈, 要加强…).
-_BAD_START = frozenset("是 能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
+_BAD_START = frozenset("请 请问 请求 烦请 恳请 敬请 是 能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
                        "但 但是 也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 虽然 以 为 等 更".split())
 # …方面 without its head (专利侵权判定方面) is cut too
 _BAD_END = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而 "
@@ -79,6 +84,7 @@ _BEFORE_OBJECT = frozenset("能 会 要 可以 应 应该 应当 需要 想 得 
 _HEAD_FOLLOWS = frozenset("的 之 地 得 们".split())
 _DEGREE = frozenset("太 很 偏 较 过 最 挺 更 不 极 好".split())
 _STORY = frozenset("了 过 着 我 我们 咱们 本人".split())
+_ASKS = frozenset("难道 凭什么 何在 岂 怎能 为何 为什么 怎么 何时 吗".split())
 _NOUNISH = ("n", "vn", "nz", "ng", "an")
 # One-character suffixes of a place or a body: a name that stops before one is cut from its name.
 _SUFFIXES = frozenset("厂 村 镇 乡 县 市 区 路 街 巷 场 店 站 局 所 院 校 馆 园 楼 栋 号 处 室 科 队 行 司 委 办 部".split())
@@ -125,6 +131,10 @@ def complete(name: str, cut, members: Sequence[str] = ()) -> bool:
         return False
     first, last = tokens[0], tokens[-1]
     if first in _BAD_START or (word_tag(first)[:1] in _START_TAGS and first != "其他") or first[0] in "的了着过":
+        return False
+    if word_tag(first).startswith("f") or _ASKS & set(tokens):
+        # a place word first was cut from its head (情况|下可以申请法律援助); a rhetorical question
+        # (行为难道可以如此轻易纵容) is one writer's outcry, not what a theme is about
         return False
     if last in _BAD_END or not _ends_phrase(last, tokens[-2] if len(tokens) > 1 else "") or (len(tokens) > 1 and tokens[-2] in _BEFORE_OBJECT):
         return False
@@ -330,7 +340,11 @@ def topic_word(word: str, cut) -> bool:
 
 
 def _listable(word: str, cut) -> bool:
-    return complete(word, cut) and (not word_tag(word).startswith(("a", "d")) or word_tag(word) == "an")
+    tag = word_tag(word)
+    # a negated verb (不到, 没见) is what one member did not get, and a plea (请来) what one asks,
+    # not a topic: "不到方面的问题"
+    negated = word[0] in "不没请" and not tag.startswith(_NOUNISH)
+    return complete(word, cut) and (not tag.startswith(("a", "d")) or tag == "an") and not negated
 
 
 def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:

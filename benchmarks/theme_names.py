@@ -11,13 +11,14 @@ Each set is run through the CLI (`python -m analysis INPUT --out DIR …`, kinds
 clouds) and every theme of the analysis.json is judged. A name passes when it meets all of:
 
 1. **complete**: no digit, masked character or bracket; its first word is no conjunction,
-   preposition, particle or modal/auxiliary (能及时反馈), its last word no particle or function
+   preposition, particle, modal/auxiliary (能及时反馈) or place word cut from its head (情况|下可以…), it
+   asks no rhetorical question (难道…), its last word no particle or function
    word (…的) nor 方面 without its head (专利侵权判定方面); wherever it appears inside a member,
    at least once it sits on that member's word boundaries, does not stop inside a compound
    (消防检查和卫生|检查), does not stop on a verb whose object follows (侵权提高|处罚力度) and is
    not cut out of a word the segmenter left in single characters (普惠|型幼儿园…, …泰民米粉|厂);
 2. **shared**: it has key words (content words of two characters or more, not generic: 问题、
-   工作、加强…), and at least two thirds of the theme's members contain at least half of them;
+   工作、加强…, nor a letter's address, greeting or plea: 贵局、同志、予以、切盼…), and at least two thirds of the theme's members contain at least half of them;
 3. **not a few members' story**: every key word, and every word that claims something of the
    topic (没有、知道、感觉、严重…), is said by at least two members (for themes of two or more) and
    by a tenth of them at least, so no detail of a single story (or of a few among many) is in the
@@ -57,9 +58,14 @@ GENERIC = frozenset("问题 工作 方面 情况 建议 希望 意见 加强 推
                     "有关 相关 一些 我们 大家 现在 目前 已经 还是 就是 可以 需要 应该 没有 觉得 认为 比较 存在 "
                     "力度 水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 "
                     "不能 可能 严重 不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 "
-                    "为何 为什么 肯定 解答 答复 回复 疑问 解决问题 多方面".split())
+                    "为何 为什么 肯定 解答 答复 回复 疑问 解决问题 多方面 "
+                    # whom a letter addresses, how it greets and asks for a reply or attention: no topic
+                    "同志 老同志 贵局 贵单位 贵部门 书记 市长 县长 区长 局长 厅长 主任 大人 敬礼 敬爱 此致 至此 切盼 盼复 "
+                    "为盼 恳盼 烦请 敬请 予以 给予 得到 重视 说法 过问 帮忙 关注 足够 不该 民众 群众 百姓 老百姓 本人 市民 网友".split())
+# a name that asks (行为难道可以如此轻易纵容) is one writer's outcry, not a topic
+ASKING = frozenset("难道 凭什么 何在 岂 怎能 为何 为什么 怎么 何时 吗".split())
 CLAIMS = frozenset("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是".split())
-START_WORDS = frozenset("是 能 会 要 可 可以 应 应该 应当 需要 得 必须 把 被 将 对 对于 和 与 及 或 以及 并 而 但 但是 "
+START_WORDS = frozenset("请 请问 请求 烦请 恳请 敬请 是 能 会 要 可 可以 应 应该 应当 需要 得 必须 把 被 将 对 对于 和 与 及 或 以及 并 而 但 但是 "
                         "也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 以 为 等 更".split())
 END_WORDS = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而 "
                       "方面".split())
@@ -148,6 +154,7 @@ def fragment(phrase: str, cut) -> bool:
     return (not tokens or "*" in phrase or any(c.isdigit() for c in phrase)
             or re.search(r"[()（）\[\]【】<>《》]", phrase) is not None
             or tokens[0] in START_WORDS or (word_tag(tokens[0]).startswith(tuple("cpuydr")) and tokens[0] != "其他")
+            or word_tag(tokens[0]).startswith("f") or bool(ASKING & set(tokens))  # 情况|下可以…: cut from its head
             or tokens[-1] in END_WORDS or not ends_on_content(tokens[-1], tokens[-2] if len(tokens) > 1 else "")
             or (len(tokens) > 1 and tokens[-2] in BEFORE_OBJECT)
             or any(word_tag(t).startswith(("p", "t")) or t in ("了", "过", "着", "我", "我们") for t in tokens))
@@ -158,7 +165,10 @@ def judge(name: str, members: list[str], cut, siblings: list[str] = ()) -> list[
     the names of the other themes of its category."""
     faults = []
     parts = topic_parts(name)
-    if any(fragment(p, cut) for p in parts):
+    framed = parts != [name]
+    # a topic listed before 方面的… that is a negated verb or a plea (不到方面的问题) names no topic
+    if any(fragment(p, cut) for p in parts) or framed and any(p[:1] in "不没请" and not word_tag(
+            (cut(p) or [""])[0]).startswith(NOUNISH) for p in parts):
         faults.append("fragment")
     # a phrase of two words or more cut from a member (one word alone is a topic: 停车)
     elif any(len([t for t in cut(p) if t.strip()]) > 1 and any(p in m for m in members)

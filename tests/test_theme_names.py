@@ -21,6 +21,36 @@ def rubric():
     return module
 
 
+@pytest.mark.parametrize("fragment", ["下可以申请法律援助", "行为难道可以如此轻易纵容"])
+def test_a_name_cut_from_its_head_or_asking_is_no_name(fragment):
+    # real letters (citizen_messages_dev.csv): "什么情况|下可以申请法律援助？", an outcry
+    assert not complete(fragment, CUT)
+    assert "fragment" in rubric().judge(fragment, [fragment + "。"] * 3, CUT)
+
+
+@pytest.mark.parametrize("members, kind, before", [
+    (["望予以解答为盼，谢谢！"], "problem", "予以方面的问题"),
+    (["望贵局尽快帮我们解决！切盼！"], "suggestion", "贵局方面的建议"),
+    (["请卫生局的同志帮我解答一下，谢谢。", "烦请书记过问一下，在此代表老同志给您道声：谢谢！"], "problem", "同志方面的问题"),
+    (["望有关领导给予足够重视。"], "problem", "足够方面的问题"),
+    (["至此敬礼 某个人"], "problem", "敬礼方面的问题"),
+    (["请卫生局的同志帮我解答一下，谢谢。"], "problem", "请卫生局的同志方面的问题")])
+def test_a_letter_s_address_or_plea_names_no_theme(members, kind, before):
+    # sentences of real letters that say whom they write to and ask for a reply, nothing of their topic:
+    # no name is made of their words (the builder made `before`), and the rubric fails such a name
+    name, words = theme_name(members, cut=CUT, kind=kind)
+    assert not any(w in name for w in ("予以", "贵局", "同志", "足够", "敬礼", "请")), name
+    assert not words and name in ("其他问题", "其他建议") or name == "卫生局方面的问题", name
+    assert rubric().judge(before, members, CUT)  # the rubric fails what the builder made before
+
+
+def test_a_negated_verb_is_no_topic():
+    # "一些不该吃的人吃了，该吃的却吃不到！": what one writer did not get is no theme's topic
+    assert "fragment" in rubric().judge("不到方面的问题", ["一些不该吃的人吃了，该吃的却吃不到！"] * 2, CUT)
+    name, _ = theme_name(["一些不该吃的人吃了，该吃的却吃不到！"] * 2, cut=CUT, kind="problem")
+    assert not name.startswith(("不到", "不该")), name
+
+
 # a theme about inspections; its most central statement is one member's own story
 INSPECTIONS = [
     "我们去年出台专利开放许可6条，企业反映执法检查太多。",
