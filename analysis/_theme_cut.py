@@ -148,3 +148,19 @@ def join_answers(labels: np.ndarray, rows: np.ndarray, coherence: Coherence) -> 
                 out[i] = t
                 break
     return out
+
+
+def pool_mute(labels: np.ndarray, coherence: Coherence) -> np.ndarray:
+    """Among new issues, statements that say no word a name can hold and are still alone (a letter's
+    "望予以解答为盼，谢谢！", "至此敬礼" whose letter's theme is of one) form one theme, labelled -1
+    ("其他问题", listed last), not one theme each that staff would read as so many new issues named
+    alike. Statements that say something stay themes of one."""
+    mute = np.asarray(coherence.said.sum(axis=1)).ravel() == 0
+    sizes = Counter(labels.tolist())
+    alone = mute & np.array([sizes[t] == 1 for t in labels.tolist()], dtype=bool)
+    if alone.sum() < 2:
+        return labels
+    out = labels.copy()
+    out[alone] = -1
+    return out
+

@@ -25,7 +25,8 @@ similarity where their members share words (`analysis._theme_cut.coherent_cut`):
 clusters of the vectors centred on the block's mean (what every statement of the domain shares
 taken out, what tells issues apart left), a cluster split again while its members share no 1-2
 words said by two thirds of them. In 未归类 an issue raised once is a theme of one (pooled, those
-that say no word a name can hold would reach staff as one new issue "其他问题" of dozens); in a plan
+that say no word a name can hold would reach staff as one new issue "其他问题" of dozens), except
+statements that say no such word and are still alone: they are one theme "其他问题", listed last; in a plan
 category a statement left alone joins the theme whose shared words it says, else the category's
 one "其他" theme, listed last.
 Larger categories, sparse TF-IDF (the fast path) and a fixed total (`n_themes`) keep the
@@ -49,7 +50,7 @@ from sklearn.neighbors import kneighbors_graph
 from sklearn.preprocessing import normalize
 
 from . import _batch
-from ._theme_cut import Coherence, centred, coherent_cut, join_answers, pool_strays
+from ._theme_cut import Coherence, centred, coherent_cut, join_answers, pool_mute, pool_strays
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
 from .plan import OTHER
@@ -265,7 +266,7 @@ class ThemeClusterer(BaseEstimator):
                     labels = pool_strays(labels, centred(R[idx]), said, self.min_theme)
                 if rows is not None:
                     labels = join_answers(labels, np.asarray(rows)[idx], said)
-                return labels
+                return pool_mute(labels, said) if block == OTHER else labels
             return self._choose(R[idx])
 
         shown = list(quotes) if quotes is not None else texts

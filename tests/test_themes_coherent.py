@@ -99,3 +99,17 @@ def test_a_statement_that_says_nothing_nameable_joins_its_own_answer_theme():
     assert alone.labels_[-1] not in (alone.labels_[0], alone.labels_[6])
     assert joined.labels_[-1] == joined.labels_[2]
     assert list(joined.labels_[:-1]) == list(alone.labels_[:-1])
+
+
+def test_new_issues_that_say_nothing_nameable_and_stay_alone_are_one_theme():
+    """Real letters' closings ("望予以解答为盼，谢谢！", "至此敬礼") whose letters' own themes are of one
+    cannot join them: they are one theme 其他问题 listed last, not one new issue each named alike;
+    the loners that say something stay themes of one."""
+    X, texts, truth = domain_statements(per_topic=(6, 4), loners=4, apart=5.0)
+    texts[-2], texts[-1] = "望予以解答为盼，谢谢！", "至此敬礼。"
+    fitted = ThemeClusterer().fit(texts, ["other"] * len(texts), embeddings=X, rows=list(range(len(texts))),
+                                  kinds=["problem"] * len(texts))
+    assert fitted.labels_[-1] == fitted.labels_[-2]
+    assert fitted.labels_[-3] not in (fitted.labels_[-1], fitted.labels_[-4])  # 噪音…, 绿化… alone
+    last = fitted.themes_[-1]
+    assert last["label"] == "其他问题" and last["size"] == 2
