@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ._kinds_buyer_words import MILD, WRONG
 from ._kinds_praise_words import PRAISE_EVIDENCE
 from ._regex_guard import guarded
 
@@ -79,7 +80,7 @@ COMPLAINT = re.compile(
     r"(?:很|太|老是|经常|总是|有点|特别)卡|还不如|不如(?:以前|原先|之前|原来|从前)|(?:质量|服务|水平|效果)[^，,。]{0,4}(?:下降|变差)|假货|(?:是|感觉|就是|都是)假的|不符|"
     r"漏(?:了|水|油|气|液|发)|少发|发错|错发|上当|劣质|次品|发霉|变质|过期|"
     r"(?:大小|长短|颜色|粗细|质量|参差)不(?:一|齐)|不一致|不(?:太|怎么|是很|够)?(?:甜|新鲜|好吃|好喝|好用|好看|划算|舒服|合身|清晰|结实|耐用|正宗)|"
-    r"(?:需要|有待|还要|要|待)(?:改进|改善|提高|加强)")
+    r"(?:需要|有待|还要|要|待)(?:改进|改善|提高|加强)|" + WRONG)
 # after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
 COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
 # "反映的问题基本都有回音": a problem raised and answered is no complaint
@@ -115,7 +116,7 @@ def _raised(text: str) -> str:
 # writing, who is speaking, how to reach them, a test submission ("测试", not a title that
 # mentions a test). What none must show besides being short.
 NONE_EVIDENCE = re.compile(
-    r"^(?:目前|暂时|其他|别的|其它|我|我们|本人)?没(?:有|什么|啥)|没(?:有|什么|啥)(?:什么|别的|其他|其它|更多)?(?:好|可|要)?(?:问题|意见|建议|补充|说|讲|想法|看法|了)|暂(?:无|时没|未)|[未没]发现|差不多|说得(?:很|比较|挺)?(?:全面|清楚|透)|^无|无(?:意见|建议|补充|其他|问题)|"
+    r"^(?:目前|暂时|其他|别的|其它|我|我们|本人)?没(?:有|什么|啥)(?!想象|预期|期待|期望|描述|宣传)|没(?:有|什么|啥)(?:什么|别的|其他|其它|更多)?(?:好|可|要)?(?:问题|意见|建议|补充|说|讲|想法|看法|了)|暂(?:无|时没|未)|[未没]发现|差不多|说得(?:很|比较|挺)?(?:全面|清楚|透)|^无|无(?:意见|建议|补充|其他|问题)|"
     r"不(?:太|是很|很)?(?:了解|清楚|熟悉|懂|掌握|涉及)|了解(?:得)?(?:不多|很少|有限)|接触(?:得)?(?:少|不多)|说不(?:上|好|清)|"
     r"不好(?:评价|说|乱说)|没准备|旁听|来[^，,。]{0,4}(?:学习|听听|开会|旁听)|听听|不(?:多)?(?:重复|展开|评价|说了|说)|陪同|是(?:来|陪|替|代)[^，,。]{0,10}的|"
     r"同上|同前|^(?:同意|赞同|赞成|附议)|(?:同意|赞同|赞成)(?:以上|上述|前面|刚才|大家|其他|.{0,8}(?:意见|发言|看法|说法|内容))|"
@@ -416,7 +417,7 @@ def wrong_now(text: str) -> str:
     "不再堵"), and in a statement that tells of a before and a now only what is said of now counts ("以前一下雨
     就积水，现在…再也不淹了"; "以前就难，现在还是难" still complains)."""
     now = _NOW.search(text) if _BEFORE.search(text) else None
-    m = _unnegated(COMPLAINT, _raised(text[now.end():] if now else text))
+    m = _unnegated(COMPLAINT, told := _raised(text[now.end():] if now else text)) or _unnegated(MILD, told)  # "有点小热"
     return m.group(0) if m else ""
 
 
@@ -442,4 +443,7 @@ def none_allowed(text: str, p: float | None) -> tuple[bool, str]:
     cue = NONE_EVIDENCE.search(plain.strip())
     if not cue:
         return False, "无“无实质内容”依据"
+    wrong = _unnegated(COMPLAINT_AFTER, NONE_EVIDENCE.sub(" ", plain).replace("问题", " "))  # "没有送皮套，差评"
+    if wrong:
+        return False, f"含问题：{wrong.group(0)}"
     return True, cue.group(0)

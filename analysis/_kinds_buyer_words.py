@@ -1,0 +1,40 @@
+"""What a buyer, a guest or a reader says is wrong (issue 24 item 2), for `analysis._kinds_evidence.COMPLAINT`.
+
+Read in the negative shopping reviews still taken as praise (branch kinds8's development samples A, B, E and the
+seeds 0/1, never the held-out D): a fault named in words the complaint list lacked ("屏幕伤眼睛…很刺痛", "书很泛泛…
+很老套", "服务员不热情，卫生设备有点老化…不灵", "一蹋糊涂的服务，萧条的酒店", "只能说凑合而已", "速度跟乌龟一样"), a
+verdict ("受够了", "很不爽", "乏善可陈", "无奸不商"), a thing missing ("没发票", "没送袜子", "连个毛都没有"), less than
+was promised ("没有想象中的那么好", "拿到手变3点几千克了"), a fault said as "有点/偏 …" ("有点小热", "腰部有点紧").
+Each is a complaint of its own; a negation in front still says the wrong is gone ("没有色差", "不会掉色").
+"""
+from __future__ import annotations
+
+import re
+
+from ._regex_guard import guarded
+
+WRONG = (
+    # a verdict or a feeling
+    r"不爽|受够|气死|鄙视|吐槽|被坑|黑心|奸商|无奸不商|无耻|可耻|愚蠢|脑残|忍无可忍|不靠谱|"
+    r"糟糕|糟透|一[塌蹋]糊涂|乏善可陈|(?:太|很|真|比较|非常|特别|挺)一般|唯一的?(?:优点|好处|亮点|可取之处)|平平(?:无奇|淡淡)?(?=[，,。！!；;\s~吧]|$)|鸡肋|"
+    # a book or a show that says little
+    r"乏味|枯燥|无趣|没(?:什么|啥)?意思|没(?:什么|啥)(?:用|用处|价值|新意|内容)|肤浅|浅薄|空洞|泛泛|老套|啰嗦|拖沓|"
+    r"炒作|噱头|名不副实|言过其实|徒有虚名|偏激|看不下去|读不下去|"
+    # a thing that is faulty, worn, fake or not as sold
+    r"山寨|水货|翻新(?:机|货)|(?:很|太|好|真)渣|渣渣|(?:好|太|很)假|(?:貌似|好像|像是|怀疑是?|疑似)(?:是)?假|脱色|划痕|刮花|刀痕|掉色|褪色|起球|开线|脱线|粘灰|沾灰|掉毛|掉漆|褶子|起皱|缩水|变形|压坏|碎了|"
+    r"异味|刺鼻|难闻|霉味|怪味|杂音|发烫|烫手|死机|蓝屏|黑屏|闪退|失灵|不灵|刺痛|通病|"
+    r"(?<!适)老化|破旧|潮湿|蟑螂|不热情|冷漠|爱理不理|不理(?:人|睬|会)|推脱|推卸|拉黑|(?:跟|像)(?:乌龟|蜗牛)|"
+    r"(?:颜色|尺码|型号|版本|货|东西|大小|味道)(?:还|也|都)?不对|货不对板|不对版|"
+    r"没(?:有)?(?:想象|预期|期待|期望|描述|宣传|图片)[中里上]?(?:的|说的)?(?:那么|这么|那样|好)|不如(?:想象|预期|描述|图片|宣传)|"
+    r"没(?:有)?(?:发票|赠品|窗户?|反应|效果|信号)|没电|没(?:有)?(?:送|收到)(?!错|货就)|连个[^，,。！!]{0,6}都没|"
+    r"明明|不会再(?:买|来|住|去|光顾|选|相信)|不敢(?:买|再|用|吃|住|来)|别买|不要买|勿买|慎买|不推荐|"
+    # "太 …" of what should not be so
+    r"太(?:软|硬|薄|松|紧|短|窄|旧|酸|咸|淡|腻)")
+
+# A small fault or a lukewarm word ("有点小热", "码数偏小", "房间略显陈旧", "只能说凑合", "分区很奇怪"): positive reviews
+# say them beside their praise as often as negative ones do, so they do not refuse a listed praise cue; they only keep
+# the model's praise without a cue from standing (`analysis._kinds_evidence.wrong_now`)
+MILD = guarded(re.compile(
+    r"(?:有点|有些|有一点|稍微?|略微?|略显)(?:小(?!激动|兴奋|惊喜|开心|得意|满足|期待|贵)|大(?!方|气)|紧|松|硬|软|薄|短|酸|"
+    r"咸|淡|热|闷|吵|旧|重|粗糙|暗|潮|沉|陈旧|简陋)|偏(?:小|大|紧|松|硬|软|薄|短|酸|咸|淡|暗)|陈旧|简陋|"
+    r"凑合|将就|马马虎虎|奇怪|太(?:重(?!要|视)|热(?!情|闹|心)|冷(?!静))"))

@@ -1,0 +1,49 @@
+"""Real complaints are not praise or none (issue 24 item 2, branch kinds8): a buyer's, a guest's or a reader's fault
+words (analysis._kinds_buyer_words), small faults that keep the model's praise from standing, and a none call with a
+complaint beside its no-answer words. Statements written for the tests (the evidence is in benchmarks/RESULTS.md)."""
+import pytest
+
+from analysis import StatementKinds
+from analysis._kinds_evidence import none_allowed, praise_allowed, wrong_now
+from analysis.kinds import praise_cue
+
+
+@pytest.fixture(scope="module")
+def kinds():
+    return StatementKinds().fit()
+
+
+@pytest.mark.parametrize("text", [
+    "书印得不错，内容很空洞",                 # a reader's fault after the cue
+    "没送赠品，衣服还不错",                   # a thing missing, before the cue
+    "客服爱理不理，东西倒是挺好",
+    "唯一的优点是便宜",                        # the one good thing said is no praise
+    "设施太一般了，住一晚凑合",
+    "很渣，穿一次就开线",                      # no cue: the model's word does not stand on a fault
+    "拿到手颜色也不对，真是受够了",
+    "感觉好假，不敢再买了",
+])
+def test_a_buyers_fault_words_refuse_praise(text):
+    assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+
+
+@pytest.mark.parametrize("text", ["不起球，不掉色，很满意", "没有异味，质量很好", "适老化改造做得很好，老人们都说方便"])
+def test_a_negated_fault_and_a_look_alike_keep_praise(text):
+    assert praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+
+
+def test_a_small_fault_keeps_the_models_praise_from_standing_but_not_a_listed_cue():
+    # positive reviews name small faults beside their praise as often as negative ones do ("码数偏小，质量很不错")
+    assert wrong_now("电池有点小热") == "有点小" and wrong_now("房间略显陈旧") == "略显陈旧"
+    assert not praise_allowed("房间有点旧，走廊有股味道", 0.9, praise_cue)[0]
+    assert praise_allowed("码数偏小，质量很不错", 0.9, praise_cue)[0]
+    assert praise_allowed("码数偏小，质量很不错", None, praise_cue)[0]
+    assert wrong_now("有点小激动，终于到了") == ""
+
+
+def test_none_needs_no_complaint_beside_its_no_answer_words(kinds):
+    for text in ("没啥可说的，差评", "没有想象中那么好", "说不上来，只能说很失望"):
+        assert not none_allowed(text, None)[0], text
+        assert kinds.predict([text])[0] == "problem", text
+    for text in ("没有什么意见", "这个问题我回去再想想，到时候书面报上来。", "不了解", "暂无问题"):
+        assert none_allowed(text, None)[0], (text, none_allowed(text, None))
