@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ._kinds_buyer_words import MILD, WRONG
+from ._kinds_complaints import MILD, WRONG, turned_before
 from ._kinds_praise_words import PRAISE_EVIDENCE
 from ._regex_guard import guarded
 
@@ -356,7 +356,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
         if after and not _NO_LONGER.search(rest[:after.start()]) and not _verdict(rest, after.end()):
             return False, f"肯定之后有问题：{after.group(0)}"  # "很好，就是太慢" without 但
         before = _unnegated(COMPLAINT_AFTER, _raised(plain[:at]))
-        if before and not _TURN.search(plain[:at]):
+        if before and not turned_before(plain[:at], before.group(0), _TURN):
             return False, f"肯定之前有问题：{before.group(0)}"  # "很一般，不太推荐。…很好"
         return True, cue
     if not _CJK.search(plain):

@@ -1,5 +1,5 @@
 """Real complaints are not praise or none (issue 24 item 2, branch kinds8): a buyer's, a guest's or a reader's fault
-words (analysis._kinds_buyer_words), small faults that keep the model's praise from standing, and a none call with a
+words (analysis._kinds_complaints), small faults that keep the model's praise from standing, and a none call with a
 complaint beside its no-answer words. Statements written for the tests (the evidence is in benchmarks/RESULTS.md)."""
 import pytest
 
@@ -47,3 +47,17 @@ def test_none_needs_no_complaint_beside_its_no_answer_words(kinds):
         assert kinds.predict([text])[0] == "problem", text
     for text in ("没有什么意见", "这个问题我回去再想想，到时候书面报上来。", "不了解", "暂无问题"):
         assert none_allowed(text, None)[0], (text, none_allowed(text, None))
+
+
+@pytest.mark.parametrize("text", ["两件衣服两个颜色，我也是醉了", "收到就是坏的，给了一星", "店家不厚道，包装倒挺好"])
+def test_a_netizens_complaint_idioms_refuse_praise(text):
+    assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+    assert praise_allowed("朋友喝醉了，服务员帮着把他背回房间，很满意", 0.9, praise_cue)[0]  # 喝醉 is no 醉了
+
+
+def test_a_fault_before_praise_of_the_past_is_no_praise():
+    # the fault is now, the praise is of before: "之前" after the fault does not make the fault the past
+    assert not praise_allowed("这次的苹果非常差劲，之前买过两次，都挺不错", None, praise_cue)[0]
+    # a past or a concession before the fault, or a word of now after it, still does
+    for text in ("以前办事难，现在方便多了", "虽然还有不足，但群众是满意的", "路很烂，改造后很不错"):
+        assert praise_allowed(text, None, praise_cue)[0], text

@@ -1,4 +1,5 @@
-"""What a buyer, a guest or a reader says is wrong (issue 24 item 2), for `analysis._kinds_evidence.COMPLAINT`.
+"""What a buyer, a guest or a reader says is wrong, and when a complaint before praise is the past (issue 24 item 2),
+for `analysis._kinds_evidence`.
 
 Read in the negative shopping reviews still taken as praise (branch kinds8's development samples A, B, E and the
 seeds 0/1, never the held-out D): a fault named in words the complaint list lacked ("屏幕伤眼睛…很刺痛", "书很泛泛…
@@ -15,18 +16,18 @@ from ._regex_guard import guarded
 
 WRONG = (
     # a verdict or a feeling
-    r"不爽|受够|气死|鄙视|吐槽|被坑|黑心|奸商|无奸不商|无耻|可耻|愚蠢|脑残|忍无可忍|不靠谱|"
+    r"不爽|受够|气死|(?<![喝灌陶沉])醉了|不厚道|(?:给|打)了?(?:一|1|零|0)[颗个]?星|(?:一|1)星给|什么意思|鄙视|吐槽|被坑|黑心|奸商|无奸不商|无耻|可耻|愚蠢|脑残|忍无可忍|不靠谱|"
     r"糟糕|糟透|一[塌蹋]糊涂|乏善可陈|(?:太|很|真|比较|非常|特别|挺)一般|唯一的?(?:优点|好处|亮点|可取之处)|平平(?:无奇|淡淡)?(?=[，,。！!；;\s~吧]|$)|鸡肋|"
     # a book or a show that says little
     r"乏味|枯燥|无趣|没(?:什么|啥)?意思|没(?:什么|啥)(?:用|用处|价值|新意|内容)|肤浅|浅薄|空洞|泛泛|老套|啰嗦|拖沓|"
     r"炒作|噱头|名不副实|言过其实|徒有虚名|偏激|看不下去|读不下去|"
     # a thing that is faulty, worn, fake or not as sold
-    r"山寨|水货|翻新(?:机|货)|(?:很|太|好|真)渣|渣渣|(?:好|太|很)假|(?:貌似|好像|像是|怀疑是?|疑似)(?:是)?假|脱色|划痕|刮花|刀痕|掉色|褪色|起球|开线|脱线|粘灰|沾灰|掉毛|掉漆|褶子|起皱|缩水|变形|压坏|碎了|"
-    r"异味|刺鼻|难闻|霉味|怪味|杂音|发烫|烫手|死机|蓝屏|黑屏|闪退|失灵|不灵|刺痛|通病|"
-    r"(?<!适)老化|破旧|潮湿|蟑螂|不热情|冷漠|爱理不理|不理(?:人|睬|会)|推脱|推卸|拉黑|(?:跟|像)(?:乌龟|蜗牛)|"
+    r"山寨|水货|翻新(?:机|货)|(?:很|太|好|真)渣|渣渣|(?:好|太|很)假|(?:貌似|好像|像是|怀疑是?|疑似)(?:是)?假|脱色|(?<!没)有[^，,。！!\s]{0,3}(?:划痕|刀痕)|刮花|掉色|褪色|起球|开线|脱线|粘灰|沾灰|掉毛|掉漆|褶子|起皱|缩水|变形(?!金刚|计)|压坏|碎了|(?:就是|都是)坏的|充不(?:起|进|上|了)|"
+    r"异味|刺鼻|难闻|霉味|杂音|发烫|烫手|死机|蓝屏|黑屏|闪退|失灵|不灵|刺痛|通病|"
+    r"(?<!适)老化|破旧|潮湿|蟑螂|不热情|冷漠|爱理不理|不理(?:人|睬|会)|推脱|推卸|拉黑|(?:客服|卖家|商家|店家)[^，,。]{0,4}不(?:给)?(?:换|退|理|管|回)|(?:跟|像)(?:乌龟|蜗牛)|"
     r"(?:颜色|尺码|型号|版本|货|东西|大小|味道)(?:还|也|都)?不对|货不对板|不对版|"
     r"没(?:有)?(?:想象|预期|期待|期望|描述|宣传|图片)[中里上]?(?:的|说的)?(?:那么|这么|那样|好)|不如(?:想象|预期|描述|图片|宣传)|"
-    r"没(?:有)?(?:发票|赠品|窗户?|反应|效果|信号)|没电|没(?:有)?(?:送|收到)(?!错|货就)|连个[^，,。！!]{0,6}都没|"
+    r"没(?:有)?(?:发票|赠品|窗户?|反应|效果|信号)|没电|没(?:有)?(?:送|收到)(?!错)|连个[^，,。！!]{0,6}都没|"
     r"明明|不会再(?:买|来|住|去|光顾|选|相信)|不敢(?:买|再|用|吃|住|来)|别买|不要买|勿买|慎买|不推荐|"
     # "太 …" of what should not be so
     r"太(?:软|硬|薄|松|紧|短|窄|旧|酸|咸|淡|腻)")
@@ -36,5 +37,16 @@ WRONG = (
 # the model's praise without a cue from standing (`analysis._kinds_evidence.wrong_now`)
 MILD = guarded(re.compile(
     r"(?:有点|有些|有一点|稍微?|略微?|略显)(?:小(?!激动|兴奋|惊喜|开心|得意|满足|期待|贵)|大(?!方|气)|紧|松|硬|软|薄|短|酸|"
-    r"咸|淡|热|闷|吵|旧|重|粗糙|暗|潮|沉|陈旧|简陋)|偏(?:小|大|紧|松|硬|软|薄|短|酸|咸|淡|暗)|陈旧|简陋|"
+    r"咸|淡|热|闷|吵|旧|重|粗糙|暗|潮|沉|陈旧|简陋)|偏(?:小|大|紧|松|硬|软|薄|短|酸|咸|淡|暗)|陈旧|简陋|(?:较|很|比较|挺|特别|非常)旧|很老(?=[，,。\s]|$)|"
     r"凑合|将就|马马虎虎|奇怪|太(?:重(?!要|视)|热(?!情|闹|心)|冷(?!静))"))
+
+# a past or a concession ("以前…难，现在…", "虽然还有不足，但…"): it makes a complaint the past only when it opens before it
+_PAST = re.compile(r"虽然|虽说|尽管|以前|过去|原来|之前|曾经|前几年|那时|当初")
+
+
+def turned_before(text: str, complaint: str, turn: re.Pattern) -> bool:
+    """Whether a turn in `text` (what precedes a praise cue, `complaint` the first complaint word in it) makes that
+    complaint the past: a word of now or of a summing up anywhere ("路很烂，改造后平整了", "有点小毛病，总体很满意"), a past
+    or a concession only before the complaint. "产品非常差劲…之前买过两次都不错": the praise is the past, not the fault."""
+    at = text.find(complaint)
+    return any(at < 0 or m.start() < at or not _PAST.fullmatch(m.group(0)) for m in turn.finditer(text))
