@@ -50,3 +50,18 @@ def turned_before(text: str, complaint: str, turn: re.Pattern) -> bool:
     or a concession only before the complaint. "产品非常差劲…之前买过两次都不错": the praise is the past, not the fault."""
     at = text.find(complaint)
     return any(at < 0 or m.start() < at or not _PAST.fullmatch(m.group(0)) for m in turn.finditer(text))
+
+
+# verbs a letter's facts open with: what happened, when, who said it, what follows from it
+TELLING = frozenset(("截至", "截止", "直到", "据说", "听说", "据悉", "得知", "认为", "觉得", "发现", "看到", "相信", "记得",
+                     "造成", "导致", "引起", "得到", "获得", "经过", "作为", "符合", "属于", "包括", "位于", "存在", "试想",
+                     "想想", "只能", "质疑"))
+
+
+def told(text: str) -> str:
+    """The verb `text` opens with when it tells, dates or reasons ("截至2019年7月份，本人…缴费月数已达到73个月", "引起众网友
+    口诛笔伐"), "" if not: a fact of a letter of complaint, which the rules' opening-verb guess took for a proposal."""
+    from ._kinds_verbs import opening_verb  # the dictionary's part of speech: loaded where it is used
+
+    verb = opening_verb(text.strip())
+    return verb if verb in TELLING else ""

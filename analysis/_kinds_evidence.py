@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ._kinds_complaints import MILD, WRONG, turned_before
+from ._kinds_complaints import MILD, WRONG, told, turned_before  # noqa: F401  (told: for analysis.kinds)
 from ._kinds_praise_words import PRAISE_EVIDENCE
 from ._regex_guard import guarded
 
@@ -417,7 +417,7 @@ def wrong_now(text: str) -> str:
     "不再堵"), and in a statement that tells of a before and a now only what is said of now counts ("以前一下雨
     就积水，现在…再也不淹了"; "以前就难，现在还是难" still complains)."""
     now = _NOW.search(text) if _BEFORE.search(text) else None
-    m = _unnegated(COMPLAINT, told := _raised(text[now.end():] if now else text)) or _unnegated(MILD, told)  # "有点小热"
+    m = _unnegated(COMPLAINT, said := _raised(text[now.end():] if now else text)) or _unnegated(MILD, said)  # "有点小热"
     return m.group(0) if m else ""
 
 

@@ -313,7 +313,7 @@ class StatementKinds(BaseEstimator):
         of it without its courtesy if that is an issue, else the field's kind, else problem (a
         request without a field: suggestion). `memo`: `_explain`'s, whose cues it reuses."""
         kind = self._content(_evidence.without_courtesy(text), field, memo)[0]
-        if kind in (PROBLEM, SUGGESTION):
+        if kind == PROBLEM or (kind == SUGGESTION and not _evidence.told(_evidence.without_courtesy(text))):  # "截至…"
             return kind
         prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
         if prior == PRAISE and _evidence.raises(text):

@@ -61,3 +61,14 @@ def test_a_fault_before_praise_of_the_past_is_no_praise():
     # a past or a concession before the fault, or a word of now after it, still does
     for text in ("以前办事难，现在方便多了", "虽然还有不足，但群众是满意的", "路很烂，改造后很不错"):
         assert praise_allowed(text, None, praise_cue)[0], text
+
+
+def test_a_fact_that_a_refused_praise_or_none_call_falls_back_on_is_no_proposal(kinds):
+    # "截至…", "直到…", "引起…" open with a verb, which the rules' guess takes for a proposal; a letter's fact whose
+    # praise or none call lacked evidence falls back to problem, a proposal still to suggestion
+    from analysis._kinds_complaints import told
+
+    assert told("截至去年底，本人已缴纳养老保险85个月。") == "截至" and told("加强对代理机构的监管。") == ""
+    for text in ("截至去年底，本人已缴纳养老保险85个月。", "引起众多业主口诛笔伐。", "只能等着。"):
+        assert kinds._fallback(text, None) == "problem", text
+    assert kinds._fallback("加强对代理机构的监管。", None) == "suggestion"
