@@ -72,3 +72,9 @@ def test_a_fact_that_a_refused_praise_or_none_call_falls_back_on_is_no_proposal(
     for text in ("截至去年底，本人已缴纳养老保险85个月。", "引起众多业主口诛笔伐。", "只能等着。"):
         assert kinds._fallback(text, None) == "problem", text
     assert kinds._fallback("加强对代理机构的监管。", None) == "suggestion"
+
+
+@pytest.mark.parametrize("text", ["包装挺好，就是质量一无是处，千万别买", "收到屏幕就花屏，申请返修了，客服态度还不错", "只能给一星"])
+def test_words_that_lean_to_negative_reviews_refuse_praise(text):
+    assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+    assert praise_allowed("一星期就到了，很满意", 0.9, praise_cue)[0]  # 一星期 is no 一星
