@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from ._kinds_praise_words import PRAISE_EVIDENCE
 from ._regex_guard import guarded
+from .turns import turns_away
 
 # Greetings, addresses, thanks and sign-offs: the politeness of a letter, not an opinion.
 COURTESY = re.compile(
@@ -243,9 +244,6 @@ MODEL_PRAISE = 0.6
 MODEL_SURE = 0.9
 # a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵", "不会头痒")
 _GONE_BY_NEGATION = re.compile(r"(?:不|不怕|不再|再也不|没有?再?|不用再?|告别了?)$|(?:不会|不买|不怕|没有)[^，,。！!？?；;\s]?$")
-# a statement that opens by turning away from what was said ("可就是因为此处路面宽…商贩都纷纷盯上了…"): the model's
-# praise without a cue does not stand there (a turn to now, "但现在…", is the before → now of praise)
-_BUT = re.compile(r"[\s，,]*(?:可(?:就?是)?|但(?:是)?|然而|谁知|不料)(?!现在|如今|后来|这几年|近几年|今年|目前)")
 # a wrong said of others ("不像其他地方那样买回来烂的"): no complaint about this one
 _UNLIKE = re.compile(r"(?:不像|不同于|不比|不会像)[^，,。！!？?；;]{0,12}$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
@@ -370,7 +368,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     # list has ("这几年村里变化真大，外出打工的年轻人陆续都回来了"); a complaint, a request or a question never becomes
     # praise this way. Whether the rest of its answer complains, asks or demands is the pipeline's part
     # (`StatementKinds.within_answers`): a first-person story or a proud sentence inside a letter of complaint
-    model = sure and not _DEMAND.search(plain) and not wrong_now(plain) and not _greets(text) and not _BUT.match(plain)
+    model = sure and not _DEMAND.search(plain) and not wrong_now(plain) and not _greets(text) and not turns_away(plain)
     if complaint:
         if model:
             return True, f"模型判为肯定（{complaint.group(0)}已是过去或被否定）"

@@ -6,6 +6,7 @@ from sklearn.base import clone
 from analysis import StatementKinds
 from analysis._kinds_evidence import courtesy_only, now_part, praise_allowed, without_courtesy, wrong_now
 from analysis.kinds import praise_cue
+from analysis.turns import turns_away
 
 LONG_COMPLAINT = ("感谢您百忙之中抽空看我的留言。我家楼下的烧烤店每天营业到凌晨三点，油烟和噪音严重扰民，"
                   "多次向街道反映都没有人管，老人孩子晚上根本睡不好觉，这样的情况已经持续了大半年。非常感谢！")
@@ -253,6 +254,15 @@ def test_the_models_praise_of_a_sentence_that_turns_away_does_not_stand():
     # a letter's sentence that opens with 可/但是 leads to what is wrong; "但现在…" is before → now
     assert not praise_allowed("可就是因为此处路面宽、人流量大，各路商贩都盯上了这块宝地。", 0.9, praise_cue)[0]
     assert praise_allowed("但现在家门口就有了卫生室，看病近多了。", 0.9, praise_cue)[0]
+
+
+def test_kexi_and_keyi_are_no_turn_for_the_kind_stage_either():
+    # the report's check and the kind stage's are one pattern (analysis.turns): "可以说…" opens no turn, and
+    # neither do 可喜/但愿; "却…" (a turn the report's check had and the kind stage's lacked) does
+    for text in ("可以说，外出打工的年轻人这几年陆续都回来了。", "可喜的是，外出打工的年轻人这几年陆续都回来了。"):
+        assert praise_allowed(text, 0.9, praise_cue)[0], text
+    assert not praise_allowed("却说外出打工的年轻人这几年陆续都回来了。", 0.9, praise_cue)[0]
+    assert turns_away("但是审查周期偏长") and turns_away("，可是停车位太少了") and not turns_away("但愿明年更好")
 
 
 def test_the_writers_own_account_between_complaints_is_the_letters(rules):
