@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from ._kinds_praise_words import PRAISE_EVIDENCE
+from ._kinds_praise_words import AFFIRMS, PRAISE_EVIDENCE
 from ._regex_guard import guarded
 from .turns import turns_away
 
@@ -100,6 +100,9 @@ _RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|�
                      r"有效(?:解决|破解|缓解)[^，,。！!？?；;]{0,30}(?:问题|难题|困难)|"
                      r"(?:不用|不必|不再|再也不用?)再?(?:担心|发愁|操心|害怕)|没(?:有)?受?(?:什么|多大|太大)?影响|"
                      r"再也(?:没有|不会|不用|不)[^，,。！!？?]{0,24}了|"  # "再也没有过去…道路泥泞的情况了"
+                     # a nuisance cleared away ("现在垃圾杂物清理了"), an effort not wasted ("大家的辛苦没有白费")
+                     r"(?:垃圾|杂物|杂草|积水|淤泥|污水|违建|违章建筑|窝棚|小广告)[^，,。！!？?；;]{0,4}(?:清理|清除|清走|清运|拆除|拆掉|铲除|疏通)(?:了|掉了|干净了|一空)|"
+                     r"(?:辛苦|心血|汗水|努力)[^，,。！!？?；;]{0,2}没(?:有)?白(?:费|流)|"
                      # problems a report says it took on ("聚焦企业反映强烈的举证难…等问题，积极建立…")
                      r"(?:聚焦|针对|围绕)[^，,。；;]{0,40}(?:问题|难题|痛点|堵点|难点)")
 # a wrong named as gone ("这些水坑几乎看不到了"): its clause says nothing wrong; looked up only where such an
@@ -333,7 +336,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     before it looks. `asked=False`: `text` is known to ask nothing (a statement whose praise call
     stood), so that is not looked up again."""
     plain = _TITLE.sub("《》", without_courtesy(text))  # a document's title ("《…严重失信主体…》") says nothing
-    ask = asks(plain) if asked else ""
+    ask = asks(AFFIRMS.sub("", plain)) if asked else ""
     if ask:
         return False, f"提问或请求：{ask}"
     cue = praise_evidence(plain) or _thanks_for(text) or (improvement(plain) if asked else _improved(plain))

@@ -52,4 +52,10 @@ PRAISE_EVIDENCE = re.compile(
     r"(?:保障|改善|提高|提升|解决|落实|缓解|加强)|(?:都|均|全部|一一)(?:能)?(?:得到|获得)了?(?:妥善|及时|圆满|有效|很好)的?(?:安排|解决|答复|回应|处理|落实)|"
     r"(?:告别|摆脱)了[^，,。！!？?]{0,6}(?:穷|苦)日子|"
     # what participants say of a meeting, a report or a policy they approve ("政策很有针对性，也很务实")
-    r"(?:很|非常|十分|特别|挺|更加?|真正|比较)(?:务实|有针对性|接地气|管用|解渴)|(?:内容|会议|报告|措施|政策)[^，,。！!？?]{0,4}务实|干货|(?:更加?|越来越)(?:和谐|有温度|有实效|有活力|有保障)")
+    r"(?:很|非常|十分|特别|挺|更加?|真正|比较)(?:务实|有针对性|接地气|管用|解渴)|(?:内容|会议|报告|措施|政策)[^，,。！!？?]{0,4}务实|干货|(?:更加?|越来越)(?:和谐|有温度|有实效|有活力|有保障)|"
+    # spoken praise of a change: it warms people's hearts, the effort was not wasted, once unthinkable ("以前都是不敢想的")
+    r"暖(?:了|的是)?(?:人心|民心|老百姓的心)|(?:(?:辛苦|心血|汗水|努力)[^，,。！!？?]{0,2})?没(?:有)?白(?:费|干|忙|流)|(?:以前|过去|当年|那时候?|那会儿?)[^，,。！!？?]{0,8}(?:想都)?不敢想")
+
+# a rhetorical question that affirms, closed by an exclamation ("这不正象征着我们的幸福生活吗！", "这不就是老百姓盼的事嘛！"):
+# it asks nothing (`_kinds_evidence.praise_allowed`; a complaint put that way, "这不就是乱收费嘛！", still fails on its complaint)
+AFFIRMS = re.compile(r"(?:这|那)?(?:不正|不就|不也|岂不)[^，,。！!？?]{1,30}(?:吗|嘛)[！!]+")

@@ -276,3 +276,23 @@ def test_the_writers_own_account_between_complaints_is_the_letters(rules):
     other = [*told, "招聘设卡35岁，太不公平了！", "窗口的工作人员服务很好。", "可是停车位太少了。"]
     assert rules.within_answers(other, None, ["problem"] * 4 + ["praise", "problem"], [0] * 6)[4] == "praise"
     assert rules.within_answers(letter[3:], None, ["problem", "praise", "problem"], [0] * 3)[1] == "praise"
+
+
+def test_a_rhetorical_question_that_affirms_asks_nothing():
+    # "这不正是…吗！" affirms; a real question, or a complaint put rhetorically, still is no praise
+    assert praise_allowed("现在院子里干净又整洁，这不正是大家盼了多年的好日子吗！", 0.9, praise_cue)[0]
+    assert not praise_allowed("这不是明摆着欺负老实人吗？", 0.9, praise_cue)[0]
+    assert not praise_allowed("这不就是变相乱收费嘛！", 0.9, praise_cue)[0]
+
+
+def test_spoken_praise_of_a_change_has_its_cues():
+    # warmed hearts, an effort not wasted, what was once unthinkable; "后果不敢想" is no praise
+    assert praise_allowed("这件事不大，可暖的是老百姓的心。", None, praise_cue)[0]
+    assert praise_allowed("真不容易，大家这一年的辛苦没有白费。", None, praise_cue)[0]
+    assert praise_allowed("在家门口的卫生院做手术，这在以前是想都不敢想的。", None, praise_cue)[0]
+    assert not praise_allowed("真出了事，后果不敢想。", None, praise_cue)[0]
+
+
+def test_a_nuisance_cleared_away_is_no_complaint():
+    assert praise_allowed("楼下堆了几年的垃圾杂草都清理了，老人孩子进出都敞亮。", 0.9, praise_cue)[0]
+    assert not praise_allowed("楼道里的垃圾堆了一个月，没人清理。", 0.9, praise_cue)[0]
