@@ -61,7 +61,7 @@ _NO_REQUEST = re.compile(r"(?:暂无|暂时没有|无|没有|没什么|没啥)(?
                          r"问(?:到|起|及)[^，,。！!？?]{0,16}|"  # a question told ("问到他们有没有什么要求，…") asks nothing
                          r"(?:如有需要|如需|有需要的话?|详情|具体)?请(?:联系|致电|来电|打)")
 _NO_REQUEST_CHARS = frozenset("无没议问请")  # one of them is in every match of _NO_REQUEST: the rest skip it
-_KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
+_KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|搞好|办下去|搞下去|干下去|"
                       r"做下去|开展|推行|这样)|保持下去|坚持下去|再接再厉|更上一层楼|越办越好|"
                       r"多(?:办|搞|举办|开展)(?:这样|类似|此类)|(?:希望|期望)?(?:这种|这样|此类|类似)[^，,。]{0,10}多(?:开展|举办|搞|办)")
 # A complaint: something wrong, someone wronged. Enough on its own to rule out praise in a long

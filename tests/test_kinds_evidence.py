@@ -296,3 +296,11 @@ def test_spoken_praise_of_a_change_has_its_cues():
 def test_a_nuisance_cleared_away_is_no_complaint():
     assert praise_allowed("楼下堆了几年的垃圾杂草都清理了，老人孩子进出都敞亮。", 0.9, praise_cue)[0]
     assert not praise_allowed("楼道里的垃圾堆了一个月，没人清理。", 0.9, praise_cue)[0]
+
+
+def test_a_wish_to_keep_it_going_and_a_matter_done_are_praise(rules):
+    # "真希望能一直搞下去" is praise's own wish; "那事儿…就办好啦", "日子更红火了" tell what went well
+    assert praise_allowed("这个活动帮我们办了很多实事，真希望能一直搞下去。", 0.7, praise_cue)[0]
+    for text in ("我上回反映的那件事，不到半个月就办好啦！", "路通了，往后村里的日子更红火了。"):
+        assert rules.predict([text])[0] == "praise", text
+    assert rules.predict(["我反映的事到现在还没办好。"])[0] == "problem"
