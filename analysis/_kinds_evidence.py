@@ -233,8 +233,8 @@ THANKS_FOR = re.compile(
     # "家庭医生每个月都来看我父亲…我们全家都很感激": gratitude closing an account of what was done
     r"[^。！!？?]{8,}[，,](?:我们|我|大家|老人们?|群众|全家)?(?:全家)?(?:都|也)?(?:很|非常|十分|特别|由衷地?)(?:感激|感谢)"
     r"(?:他们|她们|他|她|政府)?[。！!]*$")
-# Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺".
-HEARSAY = re.compile(r"意味着|宣布|(?<![并已均])承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<![来以])说是|(?<!数)据说|号称|宣称|自称|表面上|看似|名义上|口头上")
+# Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺"; "如果不是政府推一把…" gives credit, it hedges nothing.
+HEARSAY = re.compile(r"意味着|宣布|(?<![并已均])承诺|许诺|声称|相信|如果(?!不是)|假如(?!不是)|要是(?!没有|不是)|一旦|但愿|听起来|看起来|(?<![来以])说是|(?<!数)据说|号称|宣称|自称|表面上|看似|名义上|口头上")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise

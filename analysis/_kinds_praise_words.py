@@ -54,7 +54,9 @@ PRAISE_EVIDENCE = re.compile(
     # what participants say of a meeting, a report or a policy they approve ("政策很有针对性，也很务实")
     r"(?:很|非常|十分|特别|挺|更加?|真正|比较)(?:务实|有针对性|接地气|管用|解渴)|(?:内容|会议|报告|措施|政策)[^，,。！!？?]{0,4}务实|干货|(?:更加?|越来越)(?:和谐|有温度|有实效|有活力|有保障)|"
     # spoken praise of a change: it warms people's hearts, the effort was not wasted, once unthinkable ("以前都是不敢想的")
-    r"暖(?:了|的是)?(?:人心|民心|老百姓的心)|(?:(?:辛苦|心血|汗水|努力)[^，,。！!？?]{0,2})?没(?:有)?白(?:费|干|忙|流)|(?:以前|过去|当年|那时候?|那会儿?)[^，,。！!？?]{0,8}(?:想都)?不敢想")
+    r"暖(?:了|的是)?(?:人心|民心|老百姓的心)|(?:(?:辛苦|心血|汗水|努力)[^，,。！!？?]{0,2})?没(?:有)?白(?:费|干|忙|流)|(?:以前|过去|当年|那时候?|那会儿?)[^，,。！!？?]{0,8}(?:想都)?不敢想|"
+    # it cost the speaker nothing ("改造几乎没有花钱"); a plain verdict ("现在的政策就是好")
+    r"(?:几乎|基本|一分钱)?(?:没|没有|不用|不)(?:花|掏|交)(?:什么|一分)?钱|(?:就是|真是|确实|是真)好[。！!，,]")
 
 # a rhetorical question that affirms, closed by an exclamation ("这不正象征着我们的幸福生活吗！", "这不就是老百姓盼的事嘛！"):
 # it asks nothing (`_kinds_evidence.praise_allowed`; a complaint put that way, "这不就是乱收费嘛！", still fails on its complaint)

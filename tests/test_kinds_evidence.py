@@ -304,3 +304,11 @@ def test_a_wish_to_keep_it_going_and_a_matter_done_are_praise(rules):
     for text in ("我上回反映的那件事，不到半个月就办好啦！", "路通了，往后村里的日子更红火了。"):
         assert rules.predict([text])[0] == "praise", text
     assert rules.predict(["我反映的事到现在还没办好。"])[0] == "problem"
+
+
+def test_credit_given_counterfactually_is_no_hedge_and_free_is_praise():
+    # "如果不是…推一把" credits who did it ("如果…就好了" or a promise still hedges); costing nothing is a benefit
+    assert praise_allowed("如果不是村里推一把，这条路再等十年也修不起来，村干部值得表扬。", None, praise_cue)[0]
+    assert not praise_allowed("如果能把路修好，大家都会满意。", None, praise_cue)[0]
+    assert praise_allowed("换新的燃气管我们几乎没有花钱，用着也放心。", None, praise_cue)[0]
+    assert praise_allowed("这个补贴政策就是好。", None, praise_cue)[0]
