@@ -312,3 +312,9 @@ def test_credit_given_counterfactually_is_no_hedge_and_free_is_praise():
     assert not praise_allowed("如果能把路修好，大家都会满意。", None, praise_cue)[0]
     assert praise_allowed("换新的燃气管我们几乎没有花钱，用着也放心。", None, praise_cue)[0]
     assert praise_allowed("这个补贴政策就是好。", None, praise_cue)[0]
+
+
+def test_a_nuisance_no_longer_there_is_praise(rules):
+    # "没有…臭味了": the nuisance is gone; "没有人管" or a smell that is still there is no praise
+    assert rules.predict(["河道清理以后，夏天也没有臭味了。"])[0] == "praise"
+    assert rules.predict(["河道里的臭味一直没有人管。"])[0] == "problem"
