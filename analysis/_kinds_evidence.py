@@ -29,8 +29,9 @@ import re
 from collections.abc import Callable
 
 from ._kinds_complaints import MILD, WRONG, told, turned_before  # noqa: F401  (told: for analysis.kinds)
-from ._kinds_praise_words import PRAISE_EVIDENCE
+from ._kinds_praise_words import AFFIRMS, PRAISE_EVIDENCE
 from ._regex_guard import guarded
+from .turns import turns_away
 
 # Greetings, addresses, thanks and sign-offs: the politeness of a letter, not an opinion.
 COURTESY = re.compile(
@@ -61,7 +62,7 @@ _NO_REQUEST = re.compile(r"(?:暂无|暂时没有|无|没有|没什么|没啥)(?
                          r"问(?:到|起|及)[^，,。！!？?]{0,16}|"  # a question told ("问到他们有没有什么要求，…") asks nothing
                          r"(?:如有需要|如需|有需要的话?|详情|具体)?请(?:联系|致电|来电|打)")
 _NO_REQUEST_CHARS = frozenset("无没议问请")  # one of them is in every match of _NO_REQUEST: the rest skip it
-_KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|办下去|"
+_KEEP_ON = re.compile(r"(?:希望|期望|盼望)?(?:能|今后|以后|将来)?(?:继续|一直|长期|坚持)(?:坚持|保持|办好|做好|搞好|办下去|搞下去|干下去|"
                       r"做下去|开展|推行|这样)|保持下去|坚持下去|再接再厉|更上一层楼|越办越好|"
                       r"多(?:办|搞|举办|开展)(?:这样|类似|此类)|(?:希望|期望)?(?:这种|这样|此类|类似)[^，,。]{0,10}多(?:开展|举办|搞|办)")
 # A complaint: something wrong, someone wronged. Enough on its own to rule out praise in a long
@@ -100,6 +101,9 @@ _RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|�
                      r"有效(?:解决|破解|缓解)[^，,。！!？?；;]{0,30}(?:问题|难题|困难)|"
                      r"(?:不用|不必|不再|再也不用?)再?(?:担心|发愁|操心|害怕)|没(?:有)?受?(?:什么|多大|太大)?影响|"
                      r"再也(?:没有|不会|不用|不)[^，,。！!？?]{0,24}了|"  # "再也没有过去…道路泥泞的情况了"
+                     # a nuisance cleared away ("现在垃圾杂物清理了"), an effort not wasted ("大家的辛苦没有白费")
+                     r"(?:垃圾|杂物|杂草|积水|淤泥|污水|违建|违章建筑|窝棚|小广告)[^，,。！!？?；;]{0,4}(?:清理|清除|清走|清运|拆除|拆掉|铲除|疏通)(?:了|掉了|干净了|一空)|"
+                     r"(?:辛苦|心血|汗水|努力)[^，,。！!？?；;]{0,2}没(?:有)?白(?:费|流)|"
                      # problems a report says it took on ("聚焦企业反映强烈的举证难…等问题，积极建立…")
                      r"(?:聚焦|针对|围绕)[^，,。；;]{0,40}(?:问题|难题|痛点|堵点|难点)")
 # a wrong named as gone ("这些水坑几乎看不到了"): its clause says nothing wrong; looked up only where such an
@@ -230,8 +234,8 @@ THANKS_FOR = re.compile(
     # "家庭医生每个月都来看我父亲…我们全家都很感激": gratitude closing an account of what was done
     r"[^。！!？?]{8,}[，,](?:我们|我|大家|老人们?|群众|全家)?(?:全家)?(?:都|也)?(?:很|非常|十分|特别|由衷地?)(?:感激|感谢)"
     r"(?:他们|她们|他|她|政府)?[。！!]*$")
-# Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺".
-HEARSAY = re.compile(r"意味着|宣布|(?<![并已均])承诺|许诺|声称|相信|如果|假如|要是|一旦|但愿|听起来|看起来|(?<![来以])说是|(?<!数)据说|号称|宣称|自称|表面上|看似|名义上|口头上")
+# Praise someone else claims, or that only seems so, or is only promised: "说是…听起来挺好", "承诺"; "如果不是政府推一把…" gives credit, it hedges nothing.
+HEARSAY = re.compile(r"意味着|宣布|(?<![并已均])承诺|许诺|声称|相信|如果(?!不是)|假如(?!不是)|要是(?!没有|不是)|一旦|但愿|听起来|看起来|(?<![来以])说是|(?<!数)据说|号称|宣称|自称|表面上|看似|名义上|口头上")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|不是|不算|并非|谈不上|并不|还不)$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 LONG = 60       # CJK characters: a statement this long with a complaint cue is never praise
@@ -244,9 +248,6 @@ MODEL_PRAISE = 0.6
 MODEL_SURE = 0.9
 # a negation in front of a complaint word says the wrong is gone ("也不臭了", "不再乱扔", "再也不堵", "不会头痒")
 _GONE_BY_NEGATION = re.compile(r"(?:不|不怕|不再|再也不|没有?再?|不用再?|告别了?)$|(?:不会|不买|不怕|没有)[^，,。！!？?；;\s]?$")
-# a statement that opens by turning away from what was said ("可就是因为此处路面宽…商贩都纷纷盯上了…"): the model's
-# praise without a cue does not stand there (a turn to now, "但现在…", is the before → now of praise)
-_BUT = re.compile(r"[\s，,]*(?:可(?:就?是)?|但(?:是)?|然而|谁知|不料)(?!现在|如今|后来|这几年|近几年|今年|目前)")
 # a wrong said of others ("不像其他地方那样买回来烂的"): no complaint about this one
 _UNLIKE = re.compile(r"(?:不像|不同于|不比|不会像)[^，,。！!？?；;]{0,12}$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
@@ -336,7 +337,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     before it looks. `asked=False`: `text` is known to ask nothing (a statement whose praise call
     stood), so that is not looked up again."""
     plain = _TITLE.sub("《》", without_courtesy(text))  # a document's title ("《…严重失信主体…》") says nothing
-    ask = asks(plain) if asked else ""
+    ask = asks(AFFIRMS.sub("", plain)) if asked else ""
     if ask:
         return False, f"提问或请求：{ask}"
     cue = praise_evidence(plain) or _thanks_for(text) or (improvement(plain) if asked else _improved(plain))
@@ -371,7 +372,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     # list has ("这几年村里变化真大，外出打工的年轻人陆续都回来了"); a complaint, a request or a question never becomes
     # praise this way. Whether the rest of its answer complains, asks or demands is the pipeline's part
     # (`StatementKinds.within_answers`): a first-person story or a proud sentence inside a letter of complaint
-    model = sure and not _DEMAND.search(plain) and not wrong_now(plain) and not _greets(text) and not _BUT.match(plain)
+    model = sure and not _DEMAND.search(plain) and not wrong_now(plain) and not _greets(text) and not turns_away(plain)
     if complaint:
         if model:
             return True, f"模型判为肯定（{complaint.group(0)}已是过去或被否定）"

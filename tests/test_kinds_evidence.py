@@ -6,6 +6,7 @@ from sklearn.base import clone
 from analysis import StatementKinds
 from analysis._kinds_evidence import courtesy_only, now_part, praise_allowed, without_courtesy, wrong_now
 from analysis.kinds import praise_cue
+from analysis.turns import turns_away
 
 LONG_COMPLAINT = ("感谢您百忙之中抽空看我的留言。我家楼下的烧烤店每天营业到凌晨三点，油烟和噪音严重扰民，"
                   "多次向街道反映都没有人管，老人孩子晚上根本睡不好觉，这样的情况已经持续了大半年。非常感谢！")
@@ -255,6 +256,15 @@ def test_the_models_praise_of_a_sentence_that_turns_away_does_not_stand():
     assert praise_allowed("但现在家门口就有了卫生室，看病近多了。", 0.9, praise_cue)[0]
 
 
+def test_kexi_and_keyi_are_no_turn_for_the_kind_stage_either():
+    # the report's check and the kind stage's are one pattern (analysis.turns): "可以说…" opens no turn, and
+    # neither do 可喜/但愿; "却…" (a turn the report's check had and the kind stage's lacked) does
+    for text in ("可以说，外出打工的年轻人这几年陆续都回来了。", "可喜的是，外出打工的年轻人这几年陆续都回来了。"):
+        assert praise_allowed(text, 0.9, praise_cue)[0], text
+    assert not praise_allowed("却说外出打工的年轻人这几年陆续都回来了。", 0.9, praise_cue)[0]
+    assert turns_away("但是审查周期偏长") and turns_away("，可是停车位太少了") and not turns_away("但愿明年更好")
+
+
 def test_the_writers_own_account_between_complaints_is_the_letters(rules):
     proud = "当年我们也是考进的专业学校，在校我们学习非常扎实。"  # a listed cue (非常扎实), first person
     told = ["我们是86年招收的专业幼师。", "18岁毕业后就工作在教育战线上。", "至今也有20多年的教龄了。"]
@@ -266,3 +276,45 @@ def test_the_writers_own_account_between_complaints_is_the_letters(rules):
     other = [*told, "招聘设卡35岁，太不公平了！", "窗口的工作人员服务很好。", "可是停车位太少了。"]
     assert rules.within_answers(other, None, ["problem"] * 4 + ["praise", "problem"], [0] * 6)[4] == "praise"
     assert rules.within_answers(letter[3:], None, ["problem", "praise", "problem"], [0] * 3)[1] == "praise"
+
+
+def test_a_rhetorical_question_that_affirms_asks_nothing():
+    # "这不正是…吗！" affirms; a real question, or a complaint put rhetorically, still is no praise
+    assert praise_allowed("现在院子里干净又整洁，这不正是大家盼了多年的好日子吗！", 0.9, praise_cue)[0]
+    assert not praise_allowed("这不是明摆着欺负老实人吗？", 0.9, praise_cue)[0]
+    assert not praise_allowed("这不就是变相乱收费嘛！", 0.9, praise_cue)[0]
+
+
+def test_spoken_praise_of_a_change_has_its_cues():
+    # warmed hearts, an effort not wasted, what was once unthinkable; "后果不敢想" is no praise
+    assert praise_allowed("这件事不大，可暖的是老百姓的心。", None, praise_cue)[0]
+    assert praise_allowed("真不容易，大家这一年的辛苦没有白费。", None, praise_cue)[0]
+    assert praise_allowed("在家门口的卫生院做手术，这在以前是想都不敢想的。", None, praise_cue)[0]
+    assert not praise_allowed("真出了事，后果不敢想。", None, praise_cue)[0]
+
+
+def test_a_nuisance_cleared_away_is_no_complaint():
+    assert praise_allowed("楼下堆了几年的垃圾杂草都清理了，老人孩子进出都敞亮。", 0.9, praise_cue)[0]
+    assert not praise_allowed("楼道里的垃圾堆了一个月，没人清理。", 0.9, praise_cue)[0]
+
+
+def test_a_wish_to_keep_it_going_and_a_matter_done_are_praise(rules):
+    # "真希望能一直搞下去" is praise's own wish; "那事儿…就办好啦", "日子更红火了" tell what went well
+    assert praise_allowed("这个活动帮我们办了很多实事，真希望能一直搞下去。", 0.7, praise_cue)[0]
+    for text in ("我上回反映的那件事，不到半个月就办好啦！", "路通了，往后村里的日子更红火了。"):
+        assert rules.predict([text])[0] == "praise", text
+    assert rules.predict(["我反映的事到现在还没办好。"])[0] == "problem"
+
+
+def test_credit_given_counterfactually_is_no_hedge_and_free_is_praise():
+    # "如果不是…推一把" credits who did it ("如果…就好了" or a promise still hedges); costing nothing is a benefit
+    assert praise_allowed("如果不是村里推一把，这条路再等十年也修不起来，村干部值得表扬。", None, praise_cue)[0]
+    assert not praise_allowed("如果能把路修好，大家都会满意。", None, praise_cue)[0]
+    assert praise_allowed("换新的燃气管我们几乎没有花钱，用着也放心。", None, praise_cue)[0]
+    assert praise_allowed("这个补贴政策就是好。", None, praise_cue)[0]
+
+
+def test_a_nuisance_no_longer_there_is_praise(rules):
+    # "没有…臭味了": the nuisance is gone; "没有人管" or a smell that is still there is no praise
+    assert rules.predict(["河道清理以后，夏天也没有臭味了。"])[0] == "praise"
+    assert rules.predict(["河道里的臭味一直没有人管。"])[0] == "problem"

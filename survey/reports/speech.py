@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from analysis.turns import turns_away
+
 CLAUSE_MAX, TURN_MAX = 36, 44  # characters of a clause; a turn (但……) may run longer
 _SPLIT = re.compile(r"(?<=[，,；;])|(?=[。！？!?\n])")
 _TURNS = ("但", "却", "可是", "然而")
@@ -41,9 +43,6 @@ _ACTIONS = ("加大", "加强", "加快", "建立", "建设", "完善", "出台"
 # ("宣传要下沉到乡镇").
 _OPENERS = ("多", "再", "把", "将", "对", "让", "以", "做", "办", "帮", "设", "建", "出", "搞", "请", "给")
 _MODAL_CHARS = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:要|应|需|再|多)")
-# A first piece that turns away from what was said before it ("可就是因为此处路面宽……"); a turn to
-# now ("但现在办事方便多了") is how praise tells before and after, and 可以/可喜 turn nothing.
-_TURNS_AWAY = re.compile(r"^(?:可(?:就是|是|就)|但是?|却|然而)(?!现在|如今|后来|这几年|近几年|今年|目前)")
 _QUESTION = re.compile(r"[吗呢？?]|为什么|为何|怎么办|谁来|凭什么|到底|何时|是否|是不是|有没有")
 _TAILS = re.compile(r"(?:就更好了|就好了|为好|就行了|一下|啊|呀|吧|嘛|呢)+$")
 _MODALS = re.compile(r"能不能|可不可以|能否|可否")
@@ -215,7 +214,7 @@ def praise_clause(text: str, organisation_type: str = "") -> str | None:
     """What was praised: the opening up to its "但" or its request; None when it complains
     (a complaint the kind model took for praise is not reported as 肯定)."""
     pieces = _open(_pieces(text))
-    if pieces and (_CONTINUES.match(pieces[0]) or _TURNS_AWAY.match(pieces[0])):
+    if pieces and (_CONTINUES.match(pieces[0]) or turns_away(pieces[0])):
         return None  # "可就是因为此处路面宽……": the middle of a story, not what was praised
     cut = next((i for i, p in enumerate(pieces) if i and (p.startswith(_TURNS) or _REQUEST_STARTS.match(p))), None)
     said = _finish(_gather(pieces[:cut] if cut else pieces, stop_at_turn=True, own_words_end=True),
