@@ -14,6 +14,11 @@ import re
 
 from ._regex_guard import guarded
 
+# an effect, a gain or a reach said to be weak, as round-table remarks on a plan put it (成效不明显, 获得感不强, 效果
+# 一般, 作用有限, 覆盖面偏窄, 不尽如人意): a complaint however its praise word reads
+WEAK_EFFECT = (r"(?:成效|效果|作用|改善|提升|变化|进步|改观|获得感|满意度|积极性|参与度|知晓率|知晓度|覆盖面|影响力)"
+               r"[^，,。；;！!？?]{0,3}?(?:不(?:太|够|是很|怎么)?(?:明显|显著|理想|突出|强|高|大|足)|有限|较低|偏低|较弱|偏弱|一般)")
+WEAK = WEAK_EFFECT + r"|不尽如人意|(?:不太|不够|不)理想|偏(?:少|低|慢|弱|窄)"
 WRONG = (
     # a verdict or a feeling
     r"不爽|受够|气死|(?<![喝灌陶沉])醉了|不厚道|(?:给|打)了?(?:一|1|零|0)[颗个]?星|(?:一|1)星给|什么意思|鄙视|吐槽|被坑|黑心|奸商|无奸不商|无耻|可耻|愚蠢|脑残|忍无可忍|不靠谱|"
@@ -37,7 +42,9 @@ WRONG = (
     r"退款|返修|返厂|(?<!辞)退回|扔掉|二手货|起毛|松动|裂开|卡死|花屏|白屏|进水|发黑|发白|皱巴巴|刺耳|连不上|反应迟钝|梳不开|"
     r"拉肚子|浪费时间|(?:无缘)?无故|延误|啥意思|太老|太黑|失败|"
     # "太 …" of what should not be so
-    r"太(?:软|硬|薄|松|紧|短|窄|旧|酸|咸|淡|腻)")
+    r"太(?:软|硬|薄|松|紧|短|窄|旧|酸|咸|淡|腻)|"
+    # what an evaluation says of a weak effect ("成效不明显", "企业获得感不强", "作用有限", "高价值专利还是偏少")
+    + WEAK)
 
 # A small fault or a lukewarm word ("有点小热", "码数偏小", "房间略显陈旧", "只能说凑合", "分区很奇怪"): positive reviews
 # say them beside their praise as often as negative ones do, so they do not refuse a listed praise cue; they only keep

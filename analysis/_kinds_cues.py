@@ -78,9 +78,11 @@ _PRAISE = re.compile(
     # a matter someone raised, now done; a life that goes better ("那事儿…就办好啦", "村里的日子更红火了")
     r"(?:办好|办成|办妥|办下来)(?:了|啦)|(?:日子|生活)[^，,。！!？?]{0,4}(?:更|越来越|越过越)(?:红火|好过|滋润|甜|有奔头)")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|谈不上)$")
+# a praise word said to be weak just after it ("获得感不强", "满意度不高", "效果一般"): no praise
+_WEAK_AFTER = re.compile(r"[^，,。；;！!？?]{0,2}?(?:不(?:太|够|是很|怎么)?(?:明显|显著|理想|突出|强|高|大|足)|有限|较低|偏低|较弱|一般)")
 _PROBLEM = re.compile(
     r"难|不足|缺乏|缺少|短缺|欠缺|缺|不够|不到位|不完善|不健全|不规范|不畅|不便|不方便|不一致|不统一|"
-    r"不透明|不强|不高|不多|不大|不好|不会|不知道|不了解|不清楚|不愿|不敢|不能|无法|无力|没法|没人|没有|"
+    r"不透明|不明显|不理想|不尽如人意|不强|不高|不多|不大|不好|不会|不知道|不了解|不清楚|不愿|不敢|不能|无法|无力|没法|没人|没有|"
     r"没(?!问题)|"
     r"偏高|偏低|偏长|偏多|偏少|偏慢|偏大|过高|过低|过长|过多|过少|过度|过于|太[高低长多少慢难冷热吵贵远挤脏乱差小]|"
     r"少|慢|差|低|滞后|薄弱|困难|问题|矛盾|隐患|繁琐|复杂|混乱|严重|突出|重复|拖欠|乱|堵|扰民|负担|"
@@ -104,10 +106,11 @@ _OPENING_WISH = re.compile(r"^(?:(?:我们|我|个人|本人)?(?:建议|希望|�
 
 
 def praise_cue(text: str) -> str:
-    """The first praise cue in `text` that no negation precedes ("不满意", "不够方便")."""
+    """The first praise cue in `text` that no negation precedes ("不满意", "不够方便") and no weakness follows
+    ("获得感不强")."""
     m = _PRAISE.search(text)  # most statements hold none: one scan decides
     while m is not None:
-        if not _NEGATED.search(text[max(0, m.start() - 4):m.start()]):
+        if not _NEGATED.search(text[max(0, m.start() - 4):m.start()]) and not _WEAK_AFTER.match(text, m.end()):
             return m.group(0)
         m = _PRAISE.search(text, m.end())
     return ""
