@@ -15,7 +15,7 @@ from analysis.plan import Plan as PlanDefinition
 from analysis.resources import corpus_path
 
 from .extensions import db
-from .models import EvaluationSession, Rating, Response, StaffUser
+from .models import WRITTEN_FIELDS, EvaluationSession, Rating, Response, StaffUser
 from .plans import plan_dir, sync_plan_dir, sync_plan_file
 from .roster import RosterError, RosterRow, parse_toml_tables
 from .sessions import create_session
@@ -87,8 +87,7 @@ def read_responses_file(path: Path, plan: PlanDefinition) -> list[dict]:
         out.append({
             "organisation": _text(t, "organisation", where), "organisation_type": kind,
             "ratings": {g: (None if s == UNKNOWN else s) for g, s in ratings.items()},
-            "problems": _text(t, "problems", where, required=False),
-            "suggestions": _text(t, "suggestions", where, required=False),
+            **{field: _text(t, field, where, required=False) for field in WRITTEN_FIELDS},
         })
     if not out:
         raise DemoError(f"{path}: responses: 没有演示意见")
@@ -127,7 +126,7 @@ def install_demo(session_file: Path | None = None, responses_file: Path | None =
         db.session.add(Response(
             session=session, submission_id=submission_id, is_demo=True, created_at=at, updated_at=at,
             organisation=answer["organisation"], organisation_type=answer["organisation_type"],
-            problems=answer["problems"], suggestions=answer["suggestions"],
+            **{field: answer[field] for field in WRITTEN_FIELDS},
             ratings=[Rating(goal_id=g, score=s) for g, s in answer["ratings"].items()],
         ))
         added += 1
