@@ -8,8 +8,9 @@ matches (the look-ahead is zero-width and only states what every match must star
 fifth to a sixth of the time on real statements (benchmarks/RESULTS.md, Throughput).
 
 `guarded` returns the pattern unchanged where the first characters are not a small known set: a
-pattern that may match the empty string, starts with "any character" or a negated class, or uses
-flags that change what a character matches.
+pattern that may match the empty string, starts with "any character", a negated class or a category
+other than \\s (whitespace: the 29 characters `str.isspace` takes), or uses flags that change what a character
+matches. A look-ahead holding more characters than can start a match changes no match either.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ except ImportError:  # pragma: no cover
     _C = _P = None
 
 _RANGE_MAX = 200  # a wider range (a CJK block) is "any character" for this purpose
+# \s in a str pattern: `re` tests Py_UNICODE_ISSPACE, as `str.isspace` does (under re.ASCII fewer: a superset is safe)
+_SPACES = frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def guarded(pattern: re.Pattern) -> re.Pattern:
@@ -68,6 +71,8 @@ def _node(op, av) -> tuple[set[str] | None, bool]:
                 chars.add(chr(a))
             elif o is _C.RANGE and a[1] - a[0] < _RANGE_MAX:
                 chars.update(chr(c) for c in range(a[0], a[1] + 1))
+            elif o is _C.CATEGORY and a is _C.CATEGORY_SPACE:  # \s: what `str.isspace` says, as `re` does
+                chars.update(_SPACES)
             else:  # a negated class, a category (\d, \s), a wide range
                 return None, False
         return chars, False

@@ -65,3 +65,11 @@ ALPHABET = sorted({c for _, p in GUARDED for c in first_chars(unguarded(p)) or (
 def test_same_matches_on_any_text_of_their_characters(text):
     for name, p in GUARDED:
         assert same(p, unguarded(p), text), name
+
+
+def test_whitespace_is_a_known_set_of_first_characters():
+    # \s holds what `str.isspace` takes (`re` tests the same): REQUEST's (?:^|[，,…\s])请 could not be guarded before
+    assert first_chars(re.compile(r"(?:^|[，\s])请|希望")) == {"请", "希", "，"} | {c for c in map(chr, range(0x110000))
+                                                                          if c.isspace()}
+    assert "REQUEST" in {n.split(".")[-1] for n, _ in GUARDED}
+    assert guarded(re.compile(r"\S好")).pattern == r"\S好"
