@@ -261,8 +261,7 @@ PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _
         guarded, (PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED,
                   HEARSAY, _TO_DO, _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND,
                   COURTESY_WORDS))
-REQUEST = guarded(REQUEST)  # searched in every statement that asks nothing (`asks`): its first characters hold \s
-COURTESY = guarded(COURTESY)  # taken out of most statements (`without_courtesy`): guarded past its ^-anchored branch
+REQUEST, COURTESY = guarded(REQUEST), guarded(COURTESY)  # (REQUEST starts with \s, COURTESY has a ^-anchored branch)
 FIRST = _FIRST  # the first person (a letter's own story): `analysis._kinds_answers`
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
 
