@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 # the forked pieces' machinery lives in `_forked`; `spread`, `Phases` and `ahead` are reached from here too
 from ._forked import _KEYS, Ahead, ForkedChild, Phases, _frozen, ahead, can_fork, spread  # noqa: F401
+from ._kinds_verbs import opening_verb
 from .embed import WordCounts
 from .privacy import mask_text
 from .text import to_statements
@@ -165,6 +166,9 @@ def warm_up(kind_model=None, tokenizer=None) -> None:
     if kind_model is not None:
         load_tags()  # the kind rules' verbs; this process's theme names and keywords read it after
         kind_model.predict(list(_WARM_UP), None, normalized=True)
+        # the rules' opening-verb segmenter (its own dictionary, 0.15-0.25 s to build): the statements above
+        # are decided before it is reached, and each worker built it for itself
+        opening_verb(_WARM_UP[0])
 
 
 def _run(job: _Job, work: Callable, n: int, workers: int, progress: Callable[[int, int], None] | None,

@@ -257,10 +257,10 @@ _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再
 _DEMAND = re.compile(r"必须|应当|应该(?!是|超过|达到|不少于|不止|已经?)|才能|才可以|要求|加强|不能光|光喊")
 # searched in (nearly) every statement: each with a look-ahead for what it can start with (same matches)
 PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED, HEARSAY, _TO_DO, \
-    _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND, COURTESY_WORDS = map(
+    _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND, COURTESY_WORDS, REQUEST, COURTESY = map(
         guarded, (PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED,
                   HEARSAY, _TO_DO, _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND,
-                  COURTESY_WORDS))
+                  COURTESY_WORDS, REQUEST, COURTESY))
 FIRST = _FIRST  # the first person (a letter's own story): `analysis._kinds_answers`
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
 

@@ -116,6 +116,18 @@ def _weight(piece: str) -> int:
     return len(_CJK.findall(piece)) + len(_ASCII_WORD.findall(piece))
 
 
+# `_weight(piece) >= MIN_STATEMENT_WEIGHT` in one match that stops at the weight's last character, not two
+# lists of every CJK character and ASCII word of the piece (most pieces reach it within a few characters). The
+# quantifiers are possessive: an ASCII word is one, never cut into several to make up the weight.
+_CJK_CHARS = _CJK.pattern[1:-1]
+_STANDS_ALONE = re.compile(rf"(?:[^{_CJK_CHARS}0-9A-Za-z]*+(?:[{_CJK_CHARS}]|[0-9A-Za-z]++)){{{MIN_STATEMENT_WEIGHT}}}")
+
+
+def _stands_alone(piece: str) -> bool:
+    """Whether `piece` weighs enough to be a statement of its own (`_weight`, MIN_STATEMENT_WEIGHT)."""
+    return _STANDS_ALONE.match(piece) is not None
+
+
 def _clean(piece: str) -> str:
     piece = _LEADING.sub("", piece.strip())
     return _TRAILING_SOFT.sub("", piece)
@@ -191,7 +203,7 @@ def _split(text: str) -> list[str]:
     for piece in pieces:
         if pending:
             piece, pending = _join(pending, piece), ""
-        if _weight(piece) >= MIN_STATEMENT_WEIGHT:
+        if _stands_alone(piece):
             merged.append(piece)
         elif merged:
             merged[-1] = _join(merged[-1], piece)

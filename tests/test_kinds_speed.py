@@ -84,3 +84,15 @@ def test_ngram_counts_in_one_pass_are_scikit_learns(real):
     assert fast.shape == slow.shape and (fast != slow).nnz == 0
     assert np.array_equal(fast.indptr, slow.indptr) and np.array_equal(fast.indices, slow.indices)
     assert np.array_equal(fast.data, slow.data)
+
+
+def test_the_ngram_table_finds_each_key_past_collisions_and_nothing_else():
+    rng = np.random.default_rng(0)
+    keys = sorted(set(rng.integers(0, 1 << 62, 3000).tolist()) | set(range(64)))  # small keys share slots too
+    table = _kinds_learned._Table(keys, list(range(len(keys))))
+    assert int((table.keys != -1).sum()) == len(keys)
+    home = _kinds_learned._slots(np.array(keys, dtype=np.int64), table.bits)
+    assert len(set(home.tolist())) < len(keys)  # some keys were placed past their first slot
+    missing = [k + 1 for k in keys if k + 1 not in set(keys)][:500] + [(1 << 63) - 1]
+    found = table.columns_of(np.array(keys[::-1] + missing, dtype=np.int64))
+    assert found.tolist() == list(range(len(keys)))[::-1] + [-1] * len(missing)

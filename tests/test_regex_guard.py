@@ -11,7 +11,8 @@ import analysis._kinds_cues as cues
 import analysis._kinds_evidence as evidence
 from analysis._regex_guard import first_chars, guarded
 
-GUARD = re.compile(r"^\(\?=\[(?:\\.|[^\]\\])*\]\)\(\?:(.*)\)$", re.S)
+# (?=[…])(?:pattern), or past a ^-anchored branch (?:^|(?=[…]))(?:pattern)
+GUARD = re.compile(r"^(?:\(\?=\[(?:\\.|[^\]\\])*\]\)|\(\?:\^\|\(\?=\[(?:\\.|[^\]\\])*\]\)\))\(\?:(.*)\)$", re.S)
 
 
 def unguarded(pattern: re.Pattern) -> re.Pattern:
@@ -57,7 +58,8 @@ def test_same_matches_on_real_statements():
         assert all(same(p, plain, t) for t in texts), name
 
 
-ALPHABET = sorted({c for _, p in GUARDED for c in first_chars(unguarded(p)) or ()} | set("，。！？了不没很的"))
+ALPHABET = sorted({c for _, p in GUARDED for c in first_chars(unguarded(p)) or ()} | set("，。！？了不没很的")
+                  | set("您好谢尊敬领导书记：\n"))  # COURTESY's, whose ^-anchored branch has no first characters
 
 
 @settings(max_examples=300, deadline=None)
@@ -65,3 +67,22 @@ ALPHABET = sorted({c for _, p in GUARDED for c in first_chars(unguarded(p)) or (
 def test_same_matches_on_any_text_of_their_characters(text):
     for name, p in GUARDED:
         assert same(p, unguarded(p), text), name
+
+
+def test_whitespace_is_a_known_set_of_first_characters():
+    # \s holds what `str.isspace` takes (`re` tests the same): REQUEST's (?:^|[，,…\s])请 could not be guarded before
+    assert first_chars(re.compile(r"(?:^|[，\s])请|希望")) == {"请", "希", "，"} | {c for c in map(chr, range(0x110000))
+                                                                          if c.isspace()}
+    assert "REQUEST" in {n.split(".")[-1] for n, _ in GUARDED}
+    assert guarded(re.compile(r"\S好")).pattern == r"\S好"
+
+
+def test_an_alternation_with_a_branch_anchored_at_the_start_is_guarded_past_the_start():
+    # COURTESY's "^[^，]{0,6}(?:书记|市长…)：" can start with any character, but only at the start of the text
+    p = re.compile(r"(?:尊敬|亲爱)的领导|^[^，]{0,6}(?:书记|市长)：|谢谢")
+    g = guarded(p)
+    assert g.pattern.startswith("(?:^|(?=[") and unguarded(g).pattern == p.pattern
+    for text in ["王书记：谢谢", "x王书记：", "，书记：", "尊敬的领导：谢谢", "谢谢 书记：", "", "好"]:
+        assert same(g, p, text), text
+    assert "COURTESY" in {n.split(".")[-1] for n, _ in GUARDED}
+    assert guarded(re.compile(r"^[^，]好|a*")).pattern == r"^[^，]好|a*"  # another branch may match nothing

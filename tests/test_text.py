@@ -133,3 +133,19 @@ def test_the_break_look_ahead_changes_no_match():
     for t in texts:
         assert [(m.lastgroup, m.span()) for m in text._BREAK.finditer(t)] == \
             [(m.lastgroup, m.span()) for m in plain.finditer(t)], t
+
+
+def test_whether_a_piece_stands_alone_is_its_weight():
+    """`_stands_alone` (one match, stopped at the weight it needs) says what counting every CJK character
+    and ASCII word says: an ASCII word is one however long, never cut into several to make up the weight."""
+    import random
+
+    from analysis import text
+
+    alphabet = list("ab1Z 中文，,。.!?-_😀\n") + ["\u3400", "\u4dbf", "\u9fff", "\uf900", "\ufaff", "\u33ff", "\ua000", "v2.0"]
+    rng = random.Random(0)
+    pieces = ["", "abc", "ab c", "ab c d", "中 ab", "中文a", "好评！", "😀😀😀", "a.b.c", "12 34", "很好"]
+    pieces += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    assert not text._stands_alone("abcdef") and text._stands_alone("ab c d") and text._stands_alone("真好评！") and not text._stands_alone("好评！")
+    for p in pieces:
+        assert text._stands_alone(p) == (text._weight(p) >= text.MIN_STATEMENT_WEIGHT), p

@@ -170,3 +170,14 @@ def test_filler_words_are_not_keywords():
         assert not [t for t in tok(word) if is_keyword(t)], word
     for word in ["专利", "代理机构", "转化", "服务", "困难", "高价值"]:
         assert is_keyword(word), word
+
+
+def test_the_tags_are_read_without_importing_jieba():
+    # jieba's import (pkg_resources with it) cost 0.15-0.2 s before the analysis's workers fork; rjieba segments
+    import subprocess
+    import sys
+
+    code = "import sys; from analysis import tokenize; t = tokenize.load_tags(); " \
+           "print(len(t), t.get('组建'), 'jieba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) > 300_000 and out[1] == "v" and out[2] == "False"
