@@ -62,7 +62,8 @@ GENERIC = frozenset((
 # Generic words that still claim something of a theme's topic (a negation, a judgement, what one
 # knows or feels): a name holds one only when enough members say it (酒店也没有 over 14 members of
 # whom one says 没有 is that member's complaint).
-CLAIMS = frozenset("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是".split())
+# A letter's words too (受关注少, 得到重视): said in a name, they must be said by enough members.
+CLAIMS = frozenset(("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是 " + LETTER_WORDS).split())
 # How a composed name ends, by the theme's kind: a topic (方面的…), a mixed theme (等多方面…), and
 # the second theme of a category about the same words (方面的其他…).
 _TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", None: ""}

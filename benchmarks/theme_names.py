@@ -54,17 +54,18 @@ from analysis.resources import corpus_path
 from analysis.tokenize import ChineseTokenizer, is_keyword, word_tag
 
 SHARED = Path(__import__("os").environ.get("PINGJIA_SHARED_DATA", "/work/shared/data"))
-GENERIC = frozenset("问题 工作 方面 情况 建议 希望 意见 加强 推进 推动 进一步 提升 提高 加大 完善 开展 进行 做好 "
+# whom a letter addresses, how it greets and asks for a reply or attention: no topic
+LETTER = ("同志 老同志 贵局 贵单位 贵部门 书记 市长 县长 区长 局长 厅长 主任 大人 敬礼 敬爱 此致 至此 切盼 盼复 "
+          "为盼 恳盼 烦请 敬请 予以 给予 得到 重视 说法 过问 帮忙 关注 足够 不该 民众 群众 百姓 老百姓 本人 市民 网友")
+GENERIC = frozenset(("问题 工作 方面 情况 建议 希望 意见 加强 推进 推动 进一步 提升 提高 加大 完善 开展 进行 做好 "
                     "有关 相关 一些 我们 大家 现在 目前 已经 还是 就是 可以 需要 应该 没有 觉得 认为 比较 存在 "
                     "力度 水平 能力 措施 机制 政策 部门 单位 领导 支持 请问 请求 要求 反映 解决 处理 您好 谢谢 感谢 "
                     "不能 可能 严重 不知 知道 能够 时候 尊敬 恳请 能否 期待 原因 影响 麻烦 是否 "
-                    "为何 为什么 肯定 解答 答复 回复 疑问 解决问题 多方面 "
-                    # whom a letter addresses, how it greets and asks for a reply or attention: no topic
-                    "同志 老同志 贵局 贵单位 贵部门 书记 市长 县长 区长 局长 厅长 主任 大人 敬礼 敬爱 此致 至此 切盼 盼复 "
-                    "为盼 恳盼 烦请 敬请 予以 给予 得到 重视 说法 过问 帮忙 关注 足够 不该 民众 群众 百姓 老百姓 本人 市民 网友".split())
+                    "为何 为什么 肯定 解答 答复 回复 疑问 解决问题 多方面 " + LETTER).split())
 # a name that asks (行为难道可以如此轻易纵容) is one writer's outcry, not a topic
 ASKING = frozenset("难道 凭什么 何在 岂 怎能 为何 为什么 怎么 何时 吗".split())
-CLAIMS = frozenset("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是".split())
+# (a letter's words too: 受关注少 over five members of whom one says 关注 is that member's claim)
+CLAIMS = frozenset(("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是 " + LETTER).split())
 START_WORDS = frozenset("请 请问 请求 烦请 恳请 敬请 是 能 会 要 可 可以 应 应该 应当 需要 得 必须 把 被 将 对 对于 和 与 及 或 以及 并 而 但 但是 "
                         "也 都 就 还 又 再 才 的 了 着 过 在 从 向 给 让 使 由 因为 所以 如果 以 为 等 更".split())
 END_WORDS = frozenset("的 了 着 过 和 与 及 或 以及 把 被 对 在 从 向 给 让 等 吗 呢 吧 啊 得 地 将 是 有 要 能 会 为 并 而 "
