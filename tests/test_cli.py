@@ -98,3 +98,23 @@ def test_analyze_is_attached_from_analysis_cli(env):
 def test_analyze_reports_bad_input_in_chinese_with_status_2(env):
     result = CliRunner().invoke(cli, ["analyze", str(env / "missing.csv"), "--out", str(env / "out")])
     assert result.exit_code == 2 and result.output.startswith("错误：")
+
+
+def test_help_lists_what_each_area_declares_and_the_app_registers_the_same(env):
+    """`pingjia --help` lists the areas' declared commands (their COMMANDS, read without building
+    the app); the app registers exactly those, each with its declared line (issue 25, fast start)."""
+    from survey import create_app
+    from survey.cli.main import DEVELOPER_COMMANDS, declared_commands
+
+    declared = declared_commands()
+    registered = {name: command for name, command in create_app().cli.commands.items()
+                  if name not in DEVELOPER_COMMANDS}
+    assert sorted(registered) == sorted(set(declared) - {"analyze"})
+    assert {name: command.short_help for name, command in registered.items()} == \
+        {name: entry.short_help for name, entry in declared.items() if name != "analyze"}
+    listing = CliRunner().invoke(cli, ["--help"]).output.split("命令：", 1)[1]
+    assert [line.split()[0] for line in listing.splitlines() if line.startswith("  ") and line[2] != " "] == \
+        sorted(declared)
+    for entry in declared.values():
+        assert f"  {entry.name} " in listing and entry.short_help[:10] in listing, entry.name
+
