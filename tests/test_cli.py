@@ -118,3 +118,13 @@ def test_help_lists_what_each_area_declares_and_the_app_registers_the_same(env):
     for entry in declared.values():
         assert f"  {entry.name} " in listing and entry.short_help[:10] in listing, entry.name
 
+
+def test_migration_commands_load_when_used(env):
+    """Flask-Migrate (and Alembic) are attached on first use (survey.extensions.Migrations): the
+    developer's `pingjia db …` still has its options and commands."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0
+    result = runner.invoke(cli, ["db", "--directory", "survey/migrations", "current"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["db", "--help"])
+    assert result.exit_code == 0 and "upgrade" in result.output and "--directory" in result.output

@@ -228,3 +228,8 @@ def test_help_builds_no_app_and_imports_no_command_module():
                            START_LIBRARIES + commands + pages + ("survey.models", "flask_sqlalchemy", "analysis.cli"))
     assert loaded == []
 
+
+def test_the_app_factory_loads_no_migration_or_document_library():
+    loaded = _loaded_after("from survey import create_app\n"
+                           "create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})", START_LIBRARIES)
+    assert loaded == []
