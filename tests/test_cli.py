@@ -128,3 +128,24 @@ def test_migration_commands_load_when_used(env):
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["db", "--help"])
     assert result.exit_code == 0 and "upgrade" in result.output and "--directory" in result.output
+
+
+def test_the_console_script_collects_garbage_again_once_the_command_is_found(env):
+    """`main` builds with the collector off, then freezes what start-up made and turns collection
+    back on before the command runs (issue 25, fast start); under a test's runner nothing changes."""
+    import gc
+    import subprocess
+    import sys
+
+    probe = ("import atexit, gc, sys\n"
+             "from survey.cli.main import main\n"
+             "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count(), file=sys.stderr))\n"
+             "sys.argv = ['pingjia', 'list-sessions']\n"
+             "main()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("错误：数据库尚未建立"), done.stderr  # no init-db here
+    enabled, frozen = done.stderr.split()[-2:]
+    assert enabled == "True" and int(frozen) > 50_000
+    frozen_before = gc.get_freeze_count()
+    assert CliRunner().invoke(cli, ["list-sessions"]).exit_code == 2
+    assert gc.isenabled() and gc.get_freeze_count() == frozen_before
