@@ -110,9 +110,10 @@ def _end_of_start() -> None:
 
 def main() -> None:
     # Start-up (imports, the app) makes about 150,000 objects that live as long as the process and
-    # almost no garbage (about 1,000 unreachable objects, kept until exit): a collection every 700
-    # allocations walked them again and again, and again at exit, a third of a command's CPU time
-    # (issue 25, fast start). Off until the command is found (_end_of_start): gc.freeze's
-    # documentation gives the same steps (disable early, freeze, enable) for a process that forks.
+    # almost no garbage (about 1,000 unreachable objects, kept until exit): the collector (a young
+    # collection every 700 allocations, an older one every tenth) walked them as they grew, and all
+    # of them again at exit, a third of a command's CPU time (issue 25, fast start). Off until the
+    # command is found (_end_of_start): gc.freeze's documentation gives the same steps (disable
+    # early, freeze, enable) for a process that forks.
     gc.disable()
     cli.main(prog_name="pingjia")
