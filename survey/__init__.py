@@ -4,6 +4,7 @@ from __future__ import annotations
 import hmac
 import os
 from pathlib import Path
+from types import ModuleType
 
 from flask import Flask
 from sqlalchemy import event
@@ -84,11 +85,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import Migrations, csrf, db, login_manager
     from .paths import MIGRATIONS_DIR
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    Migrations(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -146,12 +147,17 @@ def register_template_filters(app: Flask) -> None:
     register(app)
 
 
-def register_commands(app: Flask) -> None:
-    """The core's commands here; each area registers its own commands (and the job area its
-    queue behind the core's background hook) from its `init_app`."""
-    from . import imports, jobs, reports, review
-    from .cli.commands import register
+def command_areas() -> tuple[ModuleType, ...]:
+    """The areas with commands: each declares them in its package's COMMANDS (what `pingjia --help`
+    lists, survey.cli.main) and registers them from its `init_app`. Importing these packages is
+    light: no blueprint, view or command module comes with them."""
+    from . import cli, imports, jobs, reports, review
 
-    register(app)
-    for area in (review, jobs, imports, reports):
+    return (cli, review, jobs, imports, reports)
+
+
+def register_commands(app: Flask) -> None:
+    """Each area registers its own commands (and the job area its queue behind the core's
+    background hook) from its `init_app`."""
+    for area in command_areas():
         area.init_app(app)

@@ -1,14 +1,23 @@
 """What every `pingjia` command shares, in the core so that each area registers its own
 commands without importing the CLI package (which imports the app): the error contract
-(`CommandError`), how a command joins the app (`add_commands`), the session look-up and the
-migration."""
+(`CommandError`), how an area declares its commands (`Declared`, read by `pingjia --help`
+without building the app) and registers them on the app (`add_commands`), the session look-up
+and the migration.
+
+This module stays light (click and the cleaning rules): `pingjia --help` imports it with every
+area's declarations, and no database, migration or report library comes with it."""
 from __future__ import annotations
 
-import click
-from flask import Flask
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from .cleaning import clean_command_params
-from .models import EvaluationSession
+import click
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .models import EvaluationSession
 
 
 class CommandError(click.ClickException):
@@ -21,11 +30,34 @@ class CommandError(click.ClickException):
         click.echo(f"错误：{self.format_message()}", err=True)
 
 
-def add_commands(app: Flask, *commands: click.Command) -> None:
-    """Register an area's commands on the app's CLI (called from the area's `init_app`).
+@dataclass(frozen=True)
+class Declared:
+    """A command as its area declares it (the area package's COMMANDS): its name, where it lives
+    ("module:attribute") and its line in `pingjia --help` (click's short_help; the command's own
+    help, in its module, is its `pingjia <name> --help`). The module is imported only when the
+    app registers the command, never to list it (Click's lazy-loading pattern)."""
+
+    name: str
+    target: str
+    short_help: str
+
+    def load(self) -> click.Command:
+        module, _, attribute = self.target.partition(":")
+        command = getattr(import_module(module), attribute)
+        if command.name != self.name:
+            raise RuntimeError(f"{self.target} is the command {command.name!r}, declared as {self.name!r}")
+        command.short_help = self.short_help
+        return command
+
+
+def add_commands(app: Flask, *declared: Declared) -> None:
+    """Register an area's declared commands on the app's CLI (called from the area's `init_app`).
     add_command (unlike @app.cli.command) doesn't push an app context: each command is wrapped
     in with_appcontext itself, so they work under `pingjia` and test_cli_runner()."""
-    for command in commands:
+    from .cleaning import clean_command_params
+
+    for entry in declared:
+        command = entry.load()
         clean_command_params(command)  # arguments are cleaned like form fields (survey.cleaning)
         app.cli.add_command(command)
 

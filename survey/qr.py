@@ -1,13 +1,19 @@
-"""QR codes as inline SVG (segno): crisp at any print size, no image files to store."""
+"""QR codes as inline SVG (segno): crisp at any print size, no image files to store. segno
+loads with the first code drawn, not with the app (issue 25: fast start)."""
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import segno
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import segno
 
 
 def _make(url: str) -> segno.QRCode:
+    import segno
+
     # Error level M survives a creased or glare-lit printout.
     return segno.make(url, error="m", micro=False)
 

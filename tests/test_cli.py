@@ -98,3 +98,54 @@ def test_analyze_is_attached_from_analysis_cli(env):
 def test_analyze_reports_bad_input_in_chinese_with_status_2(env):
     result = CliRunner().invoke(cli, ["analyze", str(env / "missing.csv"), "--out", str(env / "out")])
     assert result.exit_code == 2 and result.output.startswith("错误：")
+
+
+def test_help_lists_what_each_area_declares_and_the_app_registers_the_same(env):
+    """`pingjia --help` lists the areas' declared commands (their COMMANDS, read without building
+    the app); the app registers exactly those, each with its declared line (issue 25, fast start)."""
+    from survey import create_app
+    from survey.cli.main import DEVELOPER_COMMANDS, declared_commands
+
+    declared = declared_commands()
+    registered = {name: command for name, command in create_app().cli.commands.items()
+                  if name not in DEVELOPER_COMMANDS}
+    assert sorted(registered) == sorted(set(declared) - {"analyze"})
+    assert {name: command.short_help for name, command in registered.items()} == \
+        {name: entry.short_help for name, entry in declared.items() if name != "analyze"}
+    listing = CliRunner().invoke(cli, ["--help"]).output.split("命令：", 1)[1]
+    assert [line.split()[0] for line in listing.splitlines() if line.startswith("  ") and line[2] != " "] == \
+        sorted(declared)
+    for entry in declared.values():
+        assert f"  {entry.name} " in listing and entry.short_help[:10] in listing, entry.name
+
+
+def test_migration_commands_load_when_used(env):
+    """Flask-Migrate (and Alembic) are attached on first use (survey.extensions.Migrations): the
+    developer's `pingjia db …` still has its options and commands."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init-db"]).exit_code == 0
+    result = runner.invoke(cli, ["db", "--directory", "survey/migrations", "current"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli, ["db", "--help"])
+    assert result.exit_code == 0 and "upgrade" in result.output and "--directory" in result.output
+
+
+def test_the_console_script_collects_garbage_again_once_the_command_is_found(env):
+    """`main` builds with the collector off, then freezes what start-up made and turns collection
+    back on before the command runs (issue 25, fast start); under a test's runner nothing changes."""
+    import gc
+    import subprocess
+    import sys
+
+    probe = ("import atexit, gc, sys\n"
+             "from survey.cli.main import main\n"
+             "atexit.register(lambda: print(gc.isenabled(), gc.get_freeze_count(), file=sys.stderr))\n"
+             "sys.argv = ['pingjia', 'list-sessions']\n"
+             "main()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.startswith("错误：数据库尚未建立"), done.stderr  # no init-db here
+    enabled, frozen = done.stderr.split()[-2:]
+    assert enabled == "True" and int(frozen) > 50_000
+    frozen_before = gc.get_freeze_count()
+    assert CliRunner().invoke(cli, ["list-sessions"]).exit_code == 2
+    assert gc.isenabled() and gc.get_freeze_count() == frozen_before

@@ -1,8 +1,8 @@
 """The shape of the code: no import cycles in survey/ or analysis/ (imports at module level and
 inside functions alike), analysis/ imports no web or database code, the participant side loads
 no analysis models, review, reports, imports or jobs, starting the app or a command imports no
-model library, no source file (tests and benchmarks included) is over 450 lines, and no benchmark
-edits the import path."""
+model library (nor migration or document library; `pingjia --help` builds no app), no source
+file (tests and benchmarks included) is over 450 lines, and no benchmark edits the import path."""
 from __future__ import annotations
 
 import ast
@@ -203,3 +203,33 @@ def test_starting_the_app_or_a_command_loads_no_model_library():
              f"print(','.join(m for m in {MODEL_LIBRARIES + QUEUE_LIBRARIES!r} if m in sys.modules))\n")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == ""
+
+
+# loaded where they are used: a migration, the Word report, a spreadsheet, a QR code, a photo
+START_LIBRARIES = ("alembic", "flask_migrate", "docx", "openpyxl", "xlrd", "segno", "PIL", "waitress")
+
+
+def _loaded_after(code: str, names: tuple[str, ...]) -> list[str]:
+    import subprocess
+    import sys
+
+    probe = f"import sys\n{code}\nprint(','.join(m for m in {names!r} if m in sys.modules))\n"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return [m for m in done.stdout.strip().split(",") if m]
+
+
+def test_help_builds_no_app_and_imports_no_command_module():
+    """`pingjia --help` lists the areas' declared commands without building the app: no model,
+    database or page module, no command's module, no migration or document library (issue 25)."""
+    commands = tuple(f"survey.{area}.commands" for area in ("cli", "review", "jobs", "imports", "reports"))
+    pages = tuple(f"survey.{area}.routes" for area in AREAS if area not in ("jobs", "cli"))
+    loaded = _loaded_after("from click.testing import CliRunner\nfrom survey.cli.main import cli\n"
+                           "assert CliRunner().invoke(cli, ['--help']).exit_code == 0",
+                           START_LIBRARIES + commands + pages + ("survey.models", "flask_sqlalchemy", "analysis.cli"))
+    assert loaded == []
+
+
+def test_the_app_factory_loads_no_migration_or_document_library():
+    loaded = _loaded_after("from survey import create_app\n"
+                           "create_app({'TESTING': True, 'SQLALCHEMY_DATABASE_URI': 'sqlite://'})", START_LIBRARIES)
+    assert loaded == []

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MYPY_CEILING = 156
+MYPY_CEILING = 155
 
 
 def error_count(report: str) -> int:

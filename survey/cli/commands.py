@@ -1,34 +1,26 @@
 """`pingjia` management commands of the core: database, staff accounts, plans, sessions.
 
-Registered on the app's CLI (flaskr db.py pattern) with `serve` and `demo` (cli.serving); each
-area registers its own commands from its `init_app` (review, jobs, imports, reports). Each
-command is a thin caller of the rules in survey.plans / survey.sessions / survey.demo.
+Declared in survey.cli (COMMANDS) with `serve` and `demo` (cli.serving) and registered on the
+app's CLI from its `init_app`; each area does the same with its own (review, jobs, imports,
+reports). Each command is a thin caller of the rules in survey.plans / survey.sessions /
+survey.demo.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from analysis.plan import PlanError
 
-from ..commandline import CommandError, add_commands, migrate_to_latest, session_or_fail
+from ..commandline import CommandError, migrate_to_latest, session_or_fail
 from ..extensions import db
 from ..limits import DISPLAY_NAME_MAX, PASSWORD_MAX, USERNAME_MAX
 from ..models import SESSION_FORMS, EvaluationSession, StaffUser
 
 MIN_PASSWORD = 8
-
-
-def register(app: Flask) -> None:
-    """The core's commands and serving; each area registers its own (its `init_app`)."""
-    from .serving import demo, serve
-
-    add_commands(app, init_db, create_staff, set_password, load_plan, load_plans, create_session, open_session,
-                 close_session, list_sessions, serve, demo)
 
 
 @click.command("init-db", help="创建或升级数据库结构（执行全部数据库迁移）。可重复运行。")

@@ -10,22 +10,42 @@ exports, any CSV or XLSX, and paper forms typed in by staff.
 - `routes` (the blueprint), `paper`: the staff pages (upload → preview → import; the paper form and its
   entry page)
 - `commands`: `pingjia import`
-"""
-from flask import Flask
 
-from . import paper  # noqa: F401  (its routes are on the blueprint)
-from .readers import ImportFileError, Sheet, read_sheet
-from .routes import bp
-from .rules import Checked, ImportRefused, ImportReport, check, prepare, store
+Importing the package is light (its COMMANDS, read by `pingjia --help`); the blueprint and its
+views load when the app factory asks for `bp`, the other names from their modules on first use.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ..commandline import Declared, add_commands
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+COMMANDS = (Declared("import", "survey.imports.commands:import_command",
+                     "把问卷星、腾讯问卷导出的文件或 CSV/XLSX 表格导入一场评价活动。"),)
+_NAMES = {"ImportFileError": "readers", "Sheet": "readers", "read_sheet": "readers", "Checked": "rules",
+          "ImportRefused": "rules", "ImportReport": "rules", "check": "rules", "prepare": "rules", "store": "rules"}
 
 
 def init_app(app: Flask) -> None:
     """The area's own command: `pingjia import`."""
-    from ..commandline import add_commands
-    from .commands import import_command
-
-    add_commands(app, import_command)
+    add_commands(app, *COMMANDS)
 
 
-__all__ = ["Checked", "bp", "init_app", "ImportFileError", "ImportRefused", "ImportReport", "Sheet", "check", "prepare",
-           "read_sheet", "store"]
+def __getattr__(name: str) -> Any:
+    # PEP 562: `bp` (and with it every view module) on first use, by the app factory
+    if name == "bp":
+        from . import paper  # noqa: F401  (its routes are on the blueprint)
+        from .routes import bp
+
+        return bp
+    if name in _NAMES:
+        return getattr(import_module(f"{__name__}.{_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "Checked", "bp", "init_app", "ImportFileError", "ImportRefused", "ImportReport", "Sheet",
+           "check", "prepare", "read_sheet", "store"]

@@ -6,24 +6,39 @@ holds the rules of an AnalysisRun: run the task, report progress, fail with a Ch
 reason, never stay "running" forever; `commands.py` is `pingjia worker`.
 
 Other areas start jobs through the core's hook (survey.background), which `init_app` plugs
-this queue into; they never import this package to do it.
+this queue into; they never import this package to do it. Importing the package is light (its
+COMMANDS, read by `pingjia --help`); the names below load from queue/runs on first use.
 """
-from flask import Flask
+from __future__ import annotations
 
-from . import queue
-from .queue import enqueue_analysis, get_huey, schedule_refresh, start_embedded_consumer
-from .runs import current_run, last_done_run, run_status
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from ..commandline import Declared, add_commands
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+COMMANDS = (Declared("worker", "survey.jobs.commands:worker", "运行后台分析进程（任务队列的消费者）；pingjia serve 和 demo 已自带一个。"),)
+_NAMES = {"current_run": "runs", "last_done_run": "runs", "run_status": "runs", "enqueue_analysis": "queue",
+          "get_huey": "queue", "schedule_refresh": "queue", "start_embedded_consumer": "queue"}
 
 
 def init_app(app: Flask) -> None:
     """The queue behind the core's background hook, and the area's command `pingjia worker`."""
     from ..background import install
-    from ..commandline import add_commands
-    from .commands import worker
+    from . import queue
 
     install(app, queue)
-    add_commands(app, worker)
+    add_commands(app, *COMMANDS)
 
 
-__all__ = ["current_run", "enqueue_analysis", "get_huey", "init_app", "last_done_run", "run_status",
+def __getattr__(name: str) -> Any:
+    # PEP 562: queue and runs (the ORM, the run rules) load on first use, not with COMMANDS
+    if name in _NAMES:
+        return getattr(import_module(f"{__name__}.{_NAMES[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "current_run", "enqueue_analysis", "get_huey", "init_app", "last_done_run", "run_status",
            "schedule_refresh", "start_embedded_consumer"]

@@ -8,19 +8,40 @@ in reported speech (`speech`, `voices`), in the occasion's words (`occasion`), w
 part from `people`); `claim_store` keeps the claims and staff's decisions on them, `evidence`
 shows what a sentence stands on; `blocks` keeps the blocks staff finished (the `editor`
 page); `routes`, `editor` and `commands` are thin callers.
-"""
-from flask import Flask
 
-from . import editor  # noqa: F401  (its routes join the blueprint)
-from .routes import bp
+Importing the package is light (its COMMANDS, read by `pingjia --help`); the blueprint and its
+views load when the app factory asks for `bp`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..commandline import Declared, add_commands
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
+
+COMMANDS = (
+    Declared("report", "survey.reports.commands:report",
+             "生成评价报告：Word（.docx）或可打印的网页（.html，按文件扩展名）。"),
+    Declared("export", "survey.reports.commands:export",
+             "导出答卷、意见、主题、评分汇总和共识与分歧：.xlsx 工作簿、.zip 或文件夹（CSV）。"),
+)
 
 
 def init_app(app: Flask) -> None:
     """The area's own commands: `pingjia report`, `pingjia export`."""
-    from ..commandline import add_commands
-    from .commands import export, report
-
-    add_commands(app, report, export)
+    add_commands(app, *COMMANDS)
 
 
-__all__ = ["bp", "init_app"]
+def __getattr__(name: str) -> Blueprint:
+    # PEP 562: `bp` (and with it every view module) is imported on first use, by the app factory
+    if name == "bp":
+        from . import editor  # noqa: F401  (its routes join the blueprint)
+        from .routes import bp
+
+        return bp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "bp", "init_app"]

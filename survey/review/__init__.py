@@ -1,15 +1,36 @@
-"""Review: analysis results in the database, staff decisions on them, and the workspace."""
-from flask import Flask
+"""Review: analysis results in the database, staff decisions on them, and the workspace.
 
-from .routes import bp
+Importing the package is light (its COMMANDS, read by `pingjia --help`); the blueprint and its
+views load when the app factory asks for `bp`."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..commandline import Declared, add_commands
+
+if TYPE_CHECKING:
+    from flask import Blueprint, Flask
+
+COMMANDS = (
+    Declared("analyze-session", "survey.review.commands:analyze_session",
+             "分析一个评价活动（或合并评价）收到的全部意见，结果存入数据库；保留工作人员的审核结果。"),
+    Declared("group-sessions", "survey.review.commands:group_sessions",
+             "把同一规划的几场活动合并为一个评价，一起分析和审核。"),
+)
 
 
 def init_app(app: Flask) -> None:
     """The area's own commands: `pingjia analyze-session`, `pingjia group-sessions`."""
-    from ..commandline import add_commands
-    from .commands import analyze_session, group_sessions
-
-    add_commands(app, analyze_session, group_sessions)
+    add_commands(app, *COMMANDS)
 
 
-__all__ = ["bp", "init_app"]
+def __getattr__(name: str) -> Blueprint:
+    # PEP 562: `bp` (and with it every view module) is imported on first use, by the app factory
+    if name == "bp":
+        from .routes import bp
+
+        return bp
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "bp", "init_app"]
