@@ -8,9 +8,10 @@ This module stays light (click and the cleaning rules): `pingjia --help` imports
 area's declarations, and no database, migration or report library comes with it."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -60,6 +61,22 @@ def add_commands(app: Flask, *declared: Declared) -> None:
         command = entry.load()
         clean_command_params(command)  # arguments are cleaned like form fields (survey.cleaning)
         app.cli.add_command(command)
+
+
+def lazy_names(package: str, names: dict[str, str], views: tuple[str, ...] = ()) -> Callable[[str], Any]:
+    """An area package's module `__getattr__` (PEP 562), so that importing the package stays light (its
+    COMMANDS, read by `pingjia --help`): `bp` imports `views` (the modules whose routes join the blueprint)
+    and returns `routes.bp`, when the app factory asks for it; each name of `names` loads from its module
+    (name → module in the package) on first use."""
+    def __getattr__(name: str) -> Any:
+        if name == "bp" and views:
+            for module in views:
+                import_module(f"{package}.{module}")
+            return import_module(f"{package}.routes").bp
+        if name in names:
+            return getattr(import_module(f"{package}.{names[name]}"), name)
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+    return __getattr__
 
 
 def migrate_to_latest() -> None:

@@ -16,10 +16,9 @@ views load when the app factory asks for `bp`, the other names from their module
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..commandline import Declared, add_commands
+from ..commandline import Declared, add_commands, lazy_names
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -35,16 +34,7 @@ def init_app(app: Flask) -> None:
     add_commands(app, *COMMANDS)
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: `bp` (and with it every view module) on first use, by the app factory
-    if name == "bp":
-        from . import paper  # noqa: F401  (its routes are on the blueprint)
-        from .routes import bp
-
-        return bp
-    if name in _NAMES:
-        return getattr(import_module(f"{__name__}.{_NAMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _NAMES, ("paper", "routes"))
 
 
 __all__ = ["COMMANDS", "Checked", "bp", "init_app", "ImportFileError", "ImportRefused", "ImportReport", "Sheet",

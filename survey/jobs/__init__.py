@@ -11,10 +11,9 @@ COMMANDS, read by `pingjia --help`); the names below load from queue/runs on fir
 """
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..commandline import Declared, add_commands
+from ..commandline import Declared, add_commands, lazy_names
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -33,11 +32,7 @@ def init_app(app: Flask) -> None:
     add_commands(app, *COMMANDS)
 
 
-def __getattr__(name: str) -> Any:
-    # PEP 562: queue and runs (the ORM, the run rules) load on first use, not with COMMANDS
-    if name in _NAMES:
-        return getattr(import_module(f"{__name__}.{_NAMES[name]}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _NAMES, ())
 
 
 __all__ = ["COMMANDS", "current_run", "enqueue_analysis", "get_huey", "init_app", "last_done_run", "run_status",

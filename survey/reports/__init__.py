@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..commandline import Declared, add_commands
+from ..commandline import Declared, add_commands, lazy_names
 
 if TYPE_CHECKING:
-    from flask import Blueprint, Flask
+    from flask import Flask
 
 COMMANDS = (
     Declared("report", "survey.reports.commands:report",
@@ -34,14 +34,7 @@ def init_app(app: Flask) -> None:
     add_commands(app, *COMMANDS)
 
 
-def __getattr__(name: str) -> Blueprint:
-    # PEP 562: `bp` (and with it every view module) is imported on first use, by the app factory
-    if name == "bp":
-        from . import editor  # noqa: F401  (its routes join the blueprint)
-        from .routes import bp
-
-        return bp
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, {}, ("editor", "routes"))
 
 
 __all__ = ["COMMANDS", "bp", "init_app"]
