@@ -232,6 +232,26 @@ def test_throttling_can_be_turned_off_for_a_load_test(tmp_path):
         db.engine.dispose()
 
 
+def test_submit_limits_count_in_memory_when_their_storage_is_gone(tmp_path):
+    # The submit limits are Pingjia's own check on the limiter's storage (throttle.SubmitLimits): with
+    # Redis unreachable mid-meeting, answers are still stored and still limited, counted in memory.
+    from flask_migrate import upgrade
+
+    from survey import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SUBMIT_ADDRESS_LIMIT": "2 per minute",
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",  # nothing listens there
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'gone.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        code = make_session("open").code
+    assert [phone_submits(app, code)[1].status_code for _ in range(3)] == [303, 303, 429]
+    assert phone_submits(app, code, address="198.51.100.2")[1].status_code == 303  # others unaffected
+    assert stored(app) == 3
+    with app.app_context():
+        db.engine.dispose()
+
+
 def test_every_staff_page_and_download_is_no_store(app, client):
     # issue 17: the session page and the review workspace show participants' text and had no
     # Cache-Control, so a shared computer's browser kept a copy after logout.

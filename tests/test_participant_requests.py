@@ -214,18 +214,20 @@ def test_the_app_counts_in_the_swept_storage_without_redis(tmp_path):
 
 
 def test_only_a_post_goes_through_the_submit_limits(app, open_code, monkeypatch):
-    # The submit limits are declared for POSTs; a GET once resolved them only to skip them, and the
-    # limiter's before-request check ran on every request with no limit to check (throttle.py).
+    # The submit limits are declared for POSTs; a GET once resolved them only to skip them, and
+    # Flask-Limiter's hooks ran on every request with no limit of its own to check (throttle.py).
     limiter = app.extensions["pingjia_limiter"]
     assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+    assert not any(getattr(f, "args", None) == (limiter,) for f in app.after_request_funcs.get(None, []))
+    submits = app.extensions["pingjia_submit_limits"]
     checked: list[str] = []
-    check = limiter._check_request_limit
+    check = submits.check
 
-    def counted(*args, **kwargs):
+    def counted():
         checked.append(flask_request.method)
-        return check(*args, **kwargs)
+        return check()
 
-    monkeypatch.setattr(limiter, "_check_request_limit", counted)
+    monkeypatch.setattr(submits, "check", counted)
     phone = app.test_client()
     page = phone.get(f"/s/{open_code}").get_data(as_text=True)
     assert checked == []
