@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -375,8 +375,11 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
     return response, True
 
 
-def same_answer(response: Response | StoredAnswer, form: SurveyFormBase) -> bool:
-    """Whether the posted form says exactly what is already stored (a true retry)."""
+def same_answer(response: Response | StoredAnswer, form: SurveyFormBase,
+                read: Callable[[Any, dict], Iterable[Sequence[Any]]] | None = None) -> bool:
+    """Whether the posted form says exactly what is already stored (a true retry). `read(statement,
+    params)` gives the stored ratings' rows: the phone's own connection (participate/reads.py), or
+    by default the database session's."""
     try:
         scores = form.scores()
     except (TypeError, ValueError):  # a rating missing or not a number
@@ -386,9 +389,11 @@ def same_answer(response: Response | StoredAnswer, form: SurveyFormBase) -> bool
     if posted != (response.organisation, response.organisation_type, *(getattr(response, n) for n in WRITTEN_FIELDS)):
         return False
     # Two columns by the answer's id: loading the ratings as objects was most of a resend's time.
-    # Through the session's connection (Core), not the ORM session's execute, whose handling of a
-    # statement as an ORM one was most of this read's CPU time.
-    return scores == dict(db.session.connection().execute(_SCORES, {"response_id": response.id}).all())
+    # Through a connection (Core), not the ORM session's execute, whose handling of a statement as
+    # an ORM one was most of this read's CPU time.
+    if read is None:
+        read = db.session.connection().execute
+    return scores == dict(tuple(row) for row in read(_SCORES, {"response_id": response.id}))
 
 
 _SCORES = select(Rating.__table__.c.goal_id, Rating.__table__.c.score).where(

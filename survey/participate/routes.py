@@ -88,7 +88,8 @@ def survey(code: str):
         return _plain_page(session)
 
     form = session_form_class(session)()
-    if existing is not None and same_answer(existing, form):
+    # The stored ratings read on the request's own connection, as the look-up above (reads.py).
+    if existing is not None and same_answer(existing, form, reads.rows):
         # A retry of a submit that already went through: double tap, dropped connection,
         # back and resubmit. Same thank-you page, nothing stored again.
         return _to_thanks(session.code, existing.submission_id, repeated=True)
