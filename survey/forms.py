@@ -9,11 +9,15 @@ WTForms' CSRF field makes the token to render (signed, and kept in the session c
 there yet) as soon as the form is built, also for a POST that is checked, stored and redirected
 without showing the form: a twentieth of a phone's answer in CPU time (benchmarks/phone_profile.py,
 issue 25). Here the field makes it when it is rendered, the same token (Flask-WTF keeps one per
-request); the check of the posted token is Flask-WTF's as before.
+request). Flask-WTF's token is made (csrf_token) and checked (_CSRF) here with one kept serializer per
+secret key instead of a new one each time; the token, its secret in the session cookie and every check
+and message are Flask-WTF's.
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
 import os
 
 from flask import current_app, g, has_request_context, request
@@ -23,12 +27,14 @@ from flask_wtf.csrf import (
     _FlaskFormCSRF,  # Flask-WTF's CSRF for forms, whose field is replaced below
     generate_csrf,
 )
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields import HiddenField
+from wtforms.validators import ValidationError
 
 from .security import KeptKeySigner
 
+log = logging.getLogger("flask_wtf.csrf")  # where Flask-WTF logs a refused token
 _FROM_REQUEST = object()
 
 
@@ -45,6 +51,32 @@ class _TokenWhenShown(CSRFTokenField):
 
 class _CSRF(_FlaskFormCSRF):
     field_class = _TokenWhenShown
+
+    def validate_csrf_token(self, form, field) -> None:
+        """Flask-WTF's check of the posted token (flask_wtf.csrf.validate_csrf: the same steps and
+        messages, and skipped when CSRFProtect has checked the request already), its serializer the
+        kept one csrf_token() signs with rather than a new one per POST (a fifth of the form's
+        validation in Python calls, issue 25). Anything unusual goes to Flask-WTF's own check."""
+        meta = self.meta
+        secret, name, limit = meta.csrf_secret, meta.csrf_field_name, meta.csrf_time_limit
+        if g.get("csrf_valid", False) or secret is None or not isinstance(name, str):
+            return super().validate_csrf_token(form, field)
+        try:
+            if not field.data:
+                raise ValidationError("The CSRF token is missing.")
+            if name not in cookie_session:
+                raise ValidationError("The CSRF session token is missing.")
+            try:
+                token = _signer(secret).loads(field.data, max_age=limit)
+            except SignatureExpired as e:
+                raise ValidationError("The CSRF token has expired.") from e
+            except BadData as e:
+                raise ValidationError("The CSRF token is invalid.") from e
+            if not hmac.compare_digest(cookie_session[name], token):
+                raise ValidationError("The CSRF tokens do not match.")
+        except ValidationError as e:
+            log.info(e.args[0])
+            raise
 
 
 class PostedForm(FlaskForm):
@@ -77,11 +109,16 @@ def csrf_token() -> str:
         return generate_csrf()
     if raw is None:
         raw = cookie_session[name] = hashlib.sha1(os.urandom(64)).hexdigest()  # as Flask-WTF makes it
+    token = _signer(secret).dumps(raw)
+    setattr(g, name, token)
+    return token
+
+
+def _signer(secret: str | bytes) -> URLSafeTimedSerializer:
+    """Flask-WTF's token serializer (its salt, itsdangerous' defaults), one per secret key."""
     signer = _SIGNERS.get(secret)
     if signer is None:
         if len(_SIGNERS) >= 8:
             _SIGNERS.clear()
         signer = _SIGNERS[secret] = URLSafeTimedSerializer(secret, salt="wtf-csrf-token", signer=KeptKeySigner)
-    token = signer.dumps(raw)
-    setattr(g, name, token)
-    return token
+    return signer
