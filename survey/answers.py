@@ -311,6 +311,25 @@ def note_stored(database_session, session_ids: Iterable[int]) -> None:
     database_session.info.setdefault(STORED_ANSWERS, set()).update(session_ids)
 
 
+_ON_COMMITTED: list[Callable[[list[int]], None]] = []
+
+
+def on_answers_committed(listener: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
+    """Register listener(session ids), told of the sessions whose new answers have just been
+    committed (the live wall: survey/wall/events.py)."""
+    _ON_COMMITTED.append(listener)
+    return listener
+
+
+def announce_committed(session_ids: Iterable[int]) -> None:
+    """Tell the listeners of answers committed (by a database session's commit, noted as above, or
+    by a path that committed outside any: the phone's one-query answer, participate/one_trip.py)."""
+    ids = sorted(set(session_ids))
+    if ids:
+        for listener in _ON_COMMITTED:
+            listener(ids)
+
+
 def insert_ratings(answers: Iterable[tuple[Response | Stored, SurveyFormBase]]) -> None:
     """The ratings of answers already flushed (they have ids), in one multi-row INSERT. As ORM
     objects each was an INSERT … RETURNING of its own (7 statements a phone on SQLite), for ids
