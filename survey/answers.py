@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
@@ -72,10 +73,42 @@ def parse_score(value: str) -> int | None:
     return None if value == UNKNOWN else int(value)
 
 
+# Fields as WTForms binds them for a form, by (class-level unbound field, name, prefix): the class
+# and attributes of a freshly bound one, before any form data (see _KeptFields).
+_BOUND: dict[tuple, tuple[type, dict, object]] = {}
+
+
+class _KeptFields(PostedForm.Meta):
+    """Each answer form's fields made from the first one WTForms bound for the same declaration, not
+    bound anew: binding (each field's constructor, its label, flags and validators checked) was over
+    half of building a phone's POST form, about 150 Python calls (issue 25). A copy carries the
+    field's declaration (its name, label, choices, validators, filters, widget), all of which the
+    form only reads, and none of a form's data (copied before any is set); it is given its own
+    form's meta. The CSRF field, which belongs to its form, is bound as WTForms binds it."""
+
+    def bind_field(self, form, unbound_field, options):
+        key = (unbound_field, options["name"], options["prefix"])
+        kept = _BOUND.get(key)
+        if kept is None or kept[2] is not options["translations"] or issubclass(unbound_field.field_class,
+                                                                                 CSRFTokenField):
+            field = super().bind_field(form, unbound_field, options)
+            if not isinstance(field, CSRFTokenField):
+                if len(_BOUND) >= 4096:
+                    _BOUND.clear()
+                _BOUND[key] = (type(field), dict(field.__dict__), options["translations"])
+            return field
+        field = object.__new__(kept[0])
+        field.__dict__.update(kept[1])
+        field.meta = self
+        return field
+
+
 class SurveyFormBase(PostedForm):
     """Fields every session asks for; `survey_form_class` adds one rating per goal and the
     session's respondent types. In an anonymous session (`anonymous`) the organisation is
     not asked and the type is optional."""
+
+    Meta = _KeptFields
 
     goals: tuple[Item, ...] = ()
     types: tuple[str, ...] = ORG_TYPES
