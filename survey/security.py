@@ -43,9 +43,17 @@ HEADERS = {
 }
 
 
+_HEADERS_BY_KEY = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+
+
 def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # Each header unless the view set its own (as Headers.setdefault, which finds a missing header by
+    # raising and catching a KeyError: four exceptions on every response of the app).
+    headers = response.headers
+    present = {name.lower() for name, _ in headers}
+    for key, name, value in _HEADERS_BY_KEY:
+        if key not in present:
+            headers.add(name, value)
     if request.blueprint in NOT_STORED:
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)

@@ -156,6 +156,20 @@ _INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<
                      re.I)
 
 
+def test_a_header_the_view_set_is_kept_and_the_others_added_once(app):
+    # add_security_headers adds each header unless present in any case (the report page sets its own CSP).
+    from survey.security import add_security_headers
+
+    with app.test_request_context("/"):
+        response = app.response_class("x", headers={"content-security-policy": "default-src 'none'"})
+        add_security_headers(response)
+        add_security_headers(response)
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    for name, value in HEADERS.items():
+        assert len(response.headers.getlist(name)) == 1
+        assert name == "Content-Security-Policy" or response.headers[name] == value
+
+
 @pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
 def test_templates_have_no_inline_script_or_style(path):
     assert not _INLINE.findall(path.read_text(encoding="utf-8"))
