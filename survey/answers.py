@@ -78,6 +78,10 @@ def parse_score(value: str) -> int | None:
 _BOUND: dict[tuple, tuple[type, dict, object]] = {}
 
 
+def _no_default() -> None:
+    return None
+
+
 class _KeptFields(PostedForm.Meta):
     """Each answer form's fields made from the first one WTForms bound for the same declaration, not
     bound anew: binding (each field's constructor, its label, flags and validators checked) was over
@@ -95,7 +99,12 @@ class _KeptFields(PostedForm.Meta):
             if not isinstance(field, CSRFTokenField):
                 if len(_BOUND) >= 4096:
                     _BOUND.clear()
-                _BOUND[key] = (type(field), dict(field.__dict__), options["translations"])
+                declared = dict(field.__dict__)
+                if declared.get("default") is None:
+                    # Field.process calls its default and catches the TypeError None gives: an
+                    # exception for every field of every form. A function giving None is the same.
+                    declared["default"] = _no_default
+                _BOUND[key] = (type(field), declared, options["translations"])
             return field
         field = object.__new__(kept[0])
         field.__dict__.update(kept[1])

@@ -58,7 +58,8 @@ def submission_id(code: str) -> str:
     # a resubmit of it is recognised. "?new=1" (the thank-you page's link) starts afresh.
     from flask import request
 
-    if not request.args.get("new"):
+    args = request.args
+    if "new" not in args or not args["new"]:  # args.get raises and catches a KeyError when it is missing
         remembered = cookie_session.get(sent_key(code))
         if remembered:
             return remembered
