@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.csrf.core import CSRFTokenField
 from wtforms.fields.choices import SelectChoice  # tuples are deprecated in WTForms 3.3
 from wtforms.validators import AnyOf, InputRequired, Length, ValidationError
 
@@ -26,7 +25,7 @@ from analysis.plan import Item
 
 from .cleaning import clean_text
 from .extensions import db
-from .forms import PostedForm
+from .forms import KeptFields, PostedForm
 from .limits import ANSWER_MAX as TEXT_MAX
 from .limits import ORGANISATION_MAX
 from .models import ORG_TYPES, SOURCE_PHONE, WRITTEN_FIELDS, EvaluationSession, Rating, Response, utcnow
@@ -73,51 +72,12 @@ def parse_score(value: str) -> int | None:
     return None if value == UNKNOWN else int(value)
 
 
-# Fields as WTForms binds them for a form, by (class-level unbound field, name, prefix): the class
-# and attributes of a freshly bound one, before any form data (see _KeptFields).
-_BOUND: dict[tuple, tuple[type, dict, object]] = {}
-
-
-def _no_default() -> None:
-    return None
-
-
-class _KeptFields(PostedForm.Meta):
-    """Each answer form's fields made from the first one WTForms bound for the same declaration, not
-    bound anew: binding (each field's constructor, its label, flags and validators checked) was over
-    half of building a phone's POST form, about 150 Python calls (issue 25). A copy carries the
-    field's declaration (its name, label, choices, validators, filters, widget), all of which the
-    form only reads, and none of a form's data (copied before any is set); it is given its own
-    form's meta. The CSRF field, which belongs to its form, is bound as WTForms binds it."""
-
-    def bind_field(self, form, unbound_field, options):
-        key = (unbound_field, options["name"], options["prefix"])
-        kept = _BOUND.get(key)
-        if kept is None or kept[2] is not options["translations"] or issubclass(unbound_field.field_class,
-                                                                                 CSRFTokenField):
-            field = super().bind_field(form, unbound_field, options)
-            if not isinstance(field, CSRFTokenField):
-                if len(_BOUND) >= 4096:
-                    _BOUND.clear()
-                declared = dict(field.__dict__)
-                if declared.get("default") is None:
-                    # Field.process calls its default and catches the TypeError None gives: an
-                    # exception for every field of every form. A function giving None is the same.
-                    declared["default"] = _no_default
-                _BOUND[key] = (type(field), declared, options["translations"])
-            return field
-        field = object.__new__(kept[0])
-        field.__dict__.update(kept[1])
-        field.meta = self
-        return field
-
-
 class SurveyFormBase(PostedForm):
     """Fields every session asks for; `survey_form_class` adds one rating per goal and the
     session's respondent types. In an anonymous session (`anonymous`) the organisation is
     not asked and the type is optional."""
 
-    Meta = _KeptFields
+    Meta = KeptFields  # each field copied from the first one bound (survey/forms.py)
 
     goals: tuple[Item, ...] = ()
     types: tuple[str, ...] = ORG_TYPES

@@ -122,3 +122,43 @@ def _signer(secret: str | bytes) -> URLSafeTimedSerializer:
             _SIGNERS.clear()
         signer = _SIGNERS[secret] = URLSafeTimedSerializer(secret, salt="wtf-csrf-token", signer=KeptKeySigner)
     return signer
+
+
+# Fields as WTForms binds them for a form, by (class-level unbound field, name, prefix): the class
+# and attributes of a freshly bound one, before any form data (see KeptFields).
+_BOUND: dict[tuple, tuple[type, dict, object]] = {}
+
+
+def _no_default() -> None:
+    return None
+
+
+class KeptFields(PostedForm.Meta):
+    """A form Meta (`Meta = KeptFields`: the answer forms', survey/answers.py): each field made from the
+    first one WTForms bound for the same declaration, not bound anew: binding (each field's
+    constructor, its label, flags and validators checked) was over half of building a phone's POST
+    form, about 150 Python calls (issue 25). A copy carries the
+    field's declaration (its name, label, choices, validators, filters, widget), all of which the
+    form only reads, and none of a form's data (copied before any is set); it is given its own
+    form's meta. The CSRF field, which belongs to its form, is bound as WTForms binds it."""
+
+    def bind_field(self, form, unbound_field, options):
+        key = (unbound_field, options["name"], options["prefix"])
+        kept = _BOUND.get(key)
+        if kept is None or kept[2] is not options["translations"] or issubclass(unbound_field.field_class,
+                                                                                 CSRFTokenField):
+            field = super().bind_field(form, unbound_field, options)
+            if not isinstance(field, CSRFTokenField):
+                if len(_BOUND) >= 4096:
+                    _BOUND.clear()
+                declared = dict(field.__dict__)
+                if declared.get("default") is None:
+                    # Field.process calls its default and catches the TypeError None gives: an
+                    # exception for every field of every form. A function giving None is the same.
+                    declared["default"] = _no_default
+                _BOUND[key] = (type(field), declared, options["translations"])
+            return field
+        field = object.__new__(kept[0])
+        field.__dict__.update(kept[1])
+        field.meta = self
+        return field
