@@ -266,6 +266,42 @@ def test_submit_limits_count_in_memory_when_their_storage_is_gone(tmp_path):
         db.engine.dispose()
 
 
+def test_submit_limits_are_shared_by_every_process_through_redis(tmp_path):
+    # With Redis the submit limits' counts (throttle.SubmitLimits on the limiter's storage) are shared:
+    # two apps, two processes' worth of memory, together store no more than the limit from one address.
+    import os
+
+    import redis
+    from flask_migrate import upgrade
+
+    from survey import create_app
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("TEST_REDIS_URL"):
+            raise
+        pytest.skip(f"Redis does not answer at {url}: {exc}")
+    prefix = f"pingjia-test-{uuid.uuid4().hex}"
+    config = {"TESTING": True, "SECRET_KEY": "x", "REDIS_URL": url, "RATELIMIT_KEY_PREFIX": prefix,
+              "SUBMIT_ADDRESS_LIMIT": "3 per minute",
+              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'redis.sqlite3'}"}
+    first, second = create_app(config), create_app(config)
+    with first.app_context():
+        upgrade()
+        code = make_session("open").code
+    codes = [phone_submits(app, code)[1].status_code for app in (first, second, first, second)]
+    assert codes == [303, 303, 303, 429] and stored(first) == 3
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"*{prefix}*"))
+    assert any(b"submit-addr:" in k and b"participate.survey" in k for k in keys)
+    client.delete(*keys)
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
+
+
 def test_every_staff_page_and_download_is_no_store(app, client):
     # issue 17: the session page and the review workspace show participants' text and had no
     # Cache-Control, so a shared computer's browser kept a copy after logout.
