@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from support.participate import csrf_token, make_session, valid_answer
+from support.participate import csrf_token, make_session, two_apps_on_redis, valid_answer
 from support.staff import add_staff, log_in
 
 from survey.extensions import db
@@ -269,25 +269,10 @@ def test_submit_limits_count_in_memory_when_their_storage_is_gone(tmp_path):
 def test_submit_limits_are_shared_by_every_process_through_redis(tmp_path):
     # With Redis the submit limits' counts (throttle.SubmitLimits on the limiter's storage) are shared:
     # two apps, two processes' worth of memory, together store no more than the limit from one address.
-    import os
-
     import redis
     from flask_migrate import upgrade
 
-    from survey import create_app
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError as exc:
-        if os.environ.get("TEST_REDIS_URL"):
-            raise
-        pytest.skip(f"Redis does not answer at {url}: {exc}")
-    prefix = f"pingjia-test-{uuid.uuid4().hex}"
-    config = {"TESTING": True, "SECRET_KEY": "x", "REDIS_URL": url, "RATELIMIT_KEY_PREFIX": prefix,
-              "SUBMIT_ADDRESS_LIMIT": "3 per minute",
-              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'redis.sqlite3'}"}
-    first, second = create_app(config), create_app(config)
+    first, second, url, prefix = two_apps_on_redis(tmp_path, SUBMIT_ADDRESS_LIMIT="3 per minute")
     with first.app_context():
         upgrade()
         code = make_session("open").code
