@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -25,7 +25,7 @@ from analysis.plan import Item
 
 from .cleaning import clean_text
 from .extensions import db
-from .forms import PostedForm
+from .forms import KeptFields, PostedForm
 from .limits import ANSWER_MAX as TEXT_MAX
 from .limits import ORGANISATION_MAX
 from .models import ORG_TYPES, SOURCE_PHONE, WRITTEN_FIELDS, EvaluationSession, Rating, Response, utcnow
@@ -76,6 +76,8 @@ class SurveyFormBase(PostedForm):
     """Fields every session asks for; `survey_form_class` adds one rating per goal and the
     session's respondent types. In an anonymous session (`anonymous`) the organisation is
     not asked and the type is optional."""
+
+    Meta = KeptFields  # each field copied from the first one bound (survey/forms.py)
 
     goals: tuple[Item, ...] = ()
     types: tuple[str, ...] = ORG_TYPES
@@ -311,6 +313,25 @@ def note_stored(database_session, session_ids: Iterable[int]) -> None:
     database_session.info.setdefault(STORED_ANSWERS, set()).update(session_ids)
 
 
+_ON_COMMITTED: list[Callable[[list[int]], None]] = []
+
+
+def on_answers_committed(listener: Callable[[list[int]], None]) -> Callable[[list[int]], None]:
+    """Register listener(session ids), told of the sessions whose new answers have just been
+    committed (the live wall: survey/wall/events.py)."""
+    _ON_COMMITTED.append(listener)
+    return listener
+
+
+def announce_committed(session_ids: Iterable[int]) -> None:
+    """Tell the listeners of answers committed (by a database session's commit, noted as above, or
+    by a path that committed outside any: the phone's one-query answer, participate/one_trip.py)."""
+    ids = sorted(set(session_ids))
+    if ids:
+        for listener in _ON_COMMITTED:
+            listener(ids)
+
+
 def insert_ratings(answers: Iterable[tuple[Response | Stored, SurveyFormBase]]) -> None:
     """The ratings of answers already flushed (they have ids), in one multi-row INSERT. As ORM
     objects each was an INSERT … RETURNING of its own (7 statements a phone on SQLite), for ids
@@ -375,8 +396,11 @@ def store_response(session: EvaluationSession, form: SurveyFormBase,
     return response, True
 
 
-def same_answer(response: Response | StoredAnswer, form: SurveyFormBase) -> bool:
-    """Whether the posted form says exactly what is already stored (a true retry)."""
+def same_answer(response: Response | StoredAnswer, form: SurveyFormBase,
+                read: Callable[[Any, dict], Iterable[Sequence[Any]]] | None = None) -> bool:
+    """Whether the posted form says exactly what is already stored (a true retry). `read(statement,
+    params)` gives the stored ratings' rows: the phone's own connection (participate/reads.py), or
+    by default the database session's."""
     try:
         scores = form.scores()
     except (TypeError, ValueError):  # a rating missing or not a number
@@ -386,9 +410,11 @@ def same_answer(response: Response | StoredAnswer, form: SurveyFormBase) -> bool
     if posted != (response.organisation, response.organisation_type, *(getattr(response, n) for n in WRITTEN_FIELDS)):
         return False
     # Two columns by the answer's id: loading the ratings as objects was most of a resend's time.
-    # Through the session's connection (Core), not the ORM session's execute, whose handling of a
-    # statement as an ORM one was most of this read's CPU time.
-    return scores == dict(db.session.connection().execute(_SCORES, {"response_id": response.id}).all())
+    # Through a connection (Core), not the ORM session's execute, whose handling of a statement as
+    # an ORM one was most of this read's CPU time.
+    if read is None:
+        read = db.session.connection().execute
+    return scores == dict(tuple(row) for row in read(_SCORES, {"response_id": response.id}))
 
 
 _SCORES = select(Rating.__table__.c.goal_id, Rating.__table__.c.score).where(

@@ -12,6 +12,7 @@ a person typed.
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 import click
 from flask import Request
@@ -56,7 +57,17 @@ def clean_json(value):
 
 
 def _clean_multidict(data: MultiDict, cls: type) -> MultiDict:
-    return cls((clean_text(k), clean_text(v)) for k, v in data.items(multi=True))
+    items = list(data.items(multi=True))
+    # Nearly every form and query has nothing to remove: one search over all its names and values
+    # (joined by a line feed, which stays) instead of one substitution each, a thirtieth of a
+    # phone's POST in Python calls (issue 25). Anything found, each is cleaned as before.
+    try:
+        clean = not _UNWANTED.search("\n".join(chain.from_iterable(items)))
+    except TypeError:  # not all text
+        clean = False
+    if clean:
+        return cls(items)
+    return cls((clean_text(k), clean_text(v)) for k, v in items)
 
 
 class CleanRequest(Request):

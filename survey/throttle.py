@@ -21,10 +21,14 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import Flask, current_app, g, request
-from flask_limiter import Limiter, RequestLimit
+from flask_limiter import Limiter
+from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage
 
 from .cleaning import clean_text
@@ -52,16 +56,16 @@ def init_app(app: Flask) -> Limiter:
     app.extensions["pingjia_limiter"] = limiter
 
     app.extensions["pingjia_login_backoff"] = LoginBackoff(limiter)
+    # Answers are counted (a stored one only); opening the form is not.
+    submits = SubmitLimits(limiter, "participate.survey", (
+        ("SUBMIT_ADDRESS_LIMIT", _address("submit")),
+        # One session's share of an address: a script aimed at one open session is stopped
+        # long before it fills the session, while the address may still answer other sessions.
+        ("SUBMIT_SESSION_ADDRESS_LIMIT", _session_address),
+    ))
+    submits.wrap(app, methods=("POST",))
+    app.extensions["pingjia_submit_limits"] = submits
     _skip_empty_request_check(app, limiter)
-    stored = _flag_set("response_stored")
-    posts = ["POST"]  # answers are counted; opening the form is not
-    _limit(app, "participate.survey", posts,
-           limiter.limit(lambda: current_app.config["SUBMIT_ADDRESS_LIMIT"], key_func=_address("submit"),
-                         methods=posts, deduct_when=stored),
-           # One session's share of an address: a script aimed at one open session is stopped
-           # long before it fills the session, while the address may still answer other sessions.
-           limiter.limit(lambda: current_app.config["SUBMIT_SESSION_ADDRESS_LIMIT"], key_func=_session_address,
-                         methods=posts, deduct_when=stored))
     return limiter
 
 
@@ -101,43 +105,123 @@ _EVERY_REQUEST_LIMITS = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMI
 
 
 def _skip_empty_request_check(app: Flask, limiter: Limiter) -> None:
-    """Drop Flask-Limiter's before-request check when there is nothing for it to check.
+    """Drop Flask-Limiter's hooks around every request when there is nothing for them to do.
 
-    That hook applies the default, application-wide and meta limits to every request; each limit
-    Pingjia sets is on its route (below), checked by the route's own decorator whether the hook
-    runs or not. With none of the three configured the hook found nothing on every request of the
-    app, at a tenth of a millisecond of CPU each, about 4% of a phone's request (phone_profile.py
-    and py-spy on the served app, issue 25). Any of them configured, the hook stays and applies
-    them as before."""
+    The before-request hook applies the default, application-wide and meta limits to every
+    request; Pingjia sets none (its limits are SubmitLimits, below): the hook found nothing on every
+    request of the app, at a tenth of a millisecond of CPU each, about 4% of a phone's request
+    (phone_profile.py and py-spy on the served app, issue 25). The after-request and teardown hooks
+    count and forget the limits of Flask-Limiter's own decorators (`limiter.limit`), of which none
+    is declared either. Any every-request limit configured, or any view decorated by the time this
+    runs (throttle.init_app, after the blueprints), the hooks stay and work as before."""
     if any(app.config.get(key) for key in _EVERY_REQUEST_LIMITS):
         return
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:
         hooks.remove(limiter._check_request_limit)
+    if limiter._marked_for_limiting:  # a view with Flask-Limiter's own decorator
+        return
+    after = app.after_request_funcs.get(None, [])
+    after[:] = [f for f in after if not (isinstance(f, functools.partial) and f.args == (limiter,))]
+    teardown = app.teardown_request_funcs.get(None, [])
+    teardown[:] = [f for f in teardown if getattr(f, "__self__", None) is not limiter]
 
 
-def _limit(app: Flask, endpoint: str, methods: list[str], *decorators) -> None:
-    """Wrap the view of `endpoint` in the limiter's decorators, for requests of `methods` only.
+class _Breach(NamedTuple):
+    """What RateLimitExceeded reads of the limit it reports (Flask-Limiter's own limit objects
+    carry the same two)."""
 
-    The decorators' limits are declared for those methods (methods=[...]); Flask-Limiter still
-    resolved them on every other request (each limit string read from the config, parsed and
-    made into objects) only to skip them: a fifth of its work on a phone's GET. Requests of other
-    methods go straight to the view, as the limits would have let them."""
-    view = app.view_functions[endpoint]
-    limited = view
-    for decorate in decorators:
-        limited = decorate(limited)
-
-    @functools.wraps(view)
-    def dispatch(*args, **kwargs):
-        return (limited if request.method in methods else view)(*args, **kwargs)
-
-    app.view_functions[endpoint] = dispatch
+    limit: RateLimitItem
+    error_message: str | None = None
 
 
-def _flag_set(name: str):
-    """deduct_when: count only requests whose view set g.<name> (a failed login, a stored answer)."""
-    return lambda _response: bool(g.get(name))
+_BREACH = "pingjia_submit_limit"  # in flask.g: (the limit hit, its key's parts) for retry_after
+
+
+class SubmitLimits:
+    """The phone's submit limits, counted the way Flask-Limiter's decorators counted them: the same
+    limit strings (read from the config on each request, so a changed one applies at once), the same
+    strategy and storage (the limiter's: moving window, memory or Redis, and its in-memory fallback
+    when Redis goes away), the same keys (key prefix, the key function's value, the endpoint), each
+    limit tested before the view and counted after it only when the view stored an answer
+    (`g.response_stored`), a breach raised as RateLimitExceeded (the view's errorhandler shows the
+    form again with its text and when to try again).
+
+    Through Flask-Limiter's decorators each POST resolved its limits anew (the decorated limits
+    looked up by the view's name, each string parsed into limit objects, exemptions and meta limits
+    checked, a request context of its own kept and reset): about 200 of a POST's 2,300 Python calls
+    and a hook on every other request (issue 25, branch phones3). Here the parsed limits are kept per
+    limit string, and nothing runs for other methods or other views."""
+
+    RECHECK_SECONDS = 30  # while counting in memory: how often to ask whether the storage is back
+
+    def __init__(self, limiter: Limiter, endpoint: str, limits: tuple[tuple[str, Callable[[], str]], ...]):
+        self.limiter, self.endpoint, self.limits = limiter, endpoint, limits
+        self._rechecked = 0.0
+
+    def wrap(self, app: Flask, methods: tuple[str, ...]) -> None:
+        """Check the limits around the view of `self.endpoint` for requests of `methods`; requests
+        of other methods go straight to the view, as the limits would have let them."""
+        view = app.view_functions[self.endpoint]
+
+        @functools.wraps(view)
+        def dispatch(*args, **kwargs):
+            if request.method not in methods or not self.limiter.enabled:
+                return view(*args, **kwargs)
+            checked = self.check()
+            try:
+                return view(*args, **kwargs)
+            finally:
+                if g.get("response_stored"):
+                    self.count(checked)
+
+        app.view_functions[self.endpoint] = dispatch
+
+    def _each(self) -> list[tuple[RateLimitItem, list[str]]]:
+        config, prefix = current_app.config, self.limiter._key_prefix
+        each = [(item, [prefix, key_func(), self.endpoint] if prefix else [key_func(), self.endpoint])
+                for name, key_func in self.limits for item in _parsed(config[name])]
+        return sorted(each, key=lambda pair: pair[0])  # Flask-Limiter's order: the first breach is reported
+
+    def check(self) -> list[tuple[RateLimitItem, list[str]]]:
+        """Raise RateLimitExceeded if a limit is used up; the limits with their keys otherwise."""
+        each = self._each()
+        for item, args in each:
+            if not self._counting(lambda strategy, item=item, args=args: strategy.test(item, *args)):
+                log.info("ratelimit %s (%s) exceeded at endpoint: %s", item, args[-2], self.endpoint)
+                setattr(g, _BREACH, (item, args))
+                raise RateLimitExceeded(_Breach(item))  # type: ignore[arg-type]  # reads .limit and .error_message
+        return each
+
+    def count(self, each: list[tuple[RateLimitItem, list[str]]]) -> None:
+        for item, args in each:
+            self._counting(lambda strategy, item=item, args=args: strategy.hit(item, *args))
+
+    def _counting(self, use):
+        """use(strategy) on the limiter's storage; if that fails (Redis gone), on its in-memory
+        fallback from then on, asking every RECHECK_SECONDS whether the storage is back."""
+        limiter = self.limiter
+        if limiter._storage_dead and time.monotonic() - self._rechecked > self.RECHECK_SECONDS:
+            self._rechecked = time.monotonic()
+            try:
+                if limiter.storage.check():
+                    limiter._storage_dead = False
+                    log.info("Rate limit storage recovered")
+            except Exception:  # noqa: BLE001 - still gone: keep counting in memory
+                pass
+        try:
+            return use(limiter.limiter)  # the fallback's strategy while the storage is dead
+        except Exception:
+            if limiter._storage_dead or not limiter._in_memory_fallback_enabled:
+                raise
+            log.warning("Rate limit storage unreachable - falling back to in-memory storage")
+            limiter._storage_dead, self._rechecked = True, time.monotonic()
+            return use(limiter.limiter)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(limit_string: str) -> tuple[RateLimitItem, ...]:
+    return tuple(parse_many(limit_string))
 
 
 def _address(kind: str):
@@ -150,9 +234,12 @@ def _session_address() -> str:
 
 
 def retry_after() -> tuple[int, str]:
-    """(whole minutes to wait, Beijing clock time) for the limit this request just hit."""
-    limit: RequestLimit | None = current_app.extensions["pingjia_limiter"].current_limit
-    reset_at = limit.reset_at if limit else time.time() + 60
+    """(whole minutes to wait, Beijing clock time) for the submit limit this request just hit."""
+    breach = g.get(_BREACH)
+    reset_at = time.time() + 60
+    if breach is not None:
+        item, args = breach
+        reset_at = current_app.extensions["pingjia_limiter"].limiter.get_window_stats(item, *args).reset_time
     wait = max(1, math.ceil((reset_at - time.time()) / 60))
     at = dt.datetime.fromtimestamp(reset_at, LOCAL_TZ)
     return wait, f"{at:%H:%M}"

@@ -201,3 +201,30 @@ def test_an_answer_ending_in_uffff_keeps_the_excel_export_working(app, client, o
     sheet = load_workbook(io.BytesIO(export.data), read_only=True).worksheets[0]
     cells = {str(c) for row in sheet.iter_rows(values_only=True) for c in row}
     assert "专利转化难" in cells and "建立平台" in cells
+
+
+@pytest.mark.parametrize("body", [
+    {"problems": "材料要求不清楚。\n第二行", "organisation": "山东科技大学"},  # nothing to remove: searched once
+    {"problems": "材料\x00要求\ufffe不清楚", "bad\x7fname": "值\u0085"},  # removed from names and values
+    {"a": "\ufdd0x", "b": "x\x1f", "c": ""},
+])
+def test_a_form_is_cleaned_the_same_when_searched_once(app, body):
+    # survey/cleaning.py searches all names and values at once and cleans each only if something is
+    # found: the form must come out exactly as cleaning every name and value would make it.
+    from werkzeug.datastructures import MultiDict
+
+    with app.test_request_context("/", method="POST", data=MultiDict(list(body.items()) + [("problems", "第二个\x01")])):
+        from flask import request
+
+        expected = [(clean_text(k), clean_text(v)) for k, v in
+                    list(body.items()) + [("problems", "第二个\x01")]]
+        assert request.form.to_dict(flat=False) == MultiDict(expected).to_dict(flat=False)
+
+
+def test_query_arguments_with_a_lone_surrogate_are_cleaned():
+    from werkzeug.datastructures import MultiDict
+
+    from survey.cleaning import _clean_multidict
+
+    cleaned = _clean_multidict(MultiDict([("a", "\ud800x"), ("b", "ok")]), MultiDict)
+    assert list(cleaned.items(multi=True)) == [("a", "x"), ("b", "ok")]

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
-from support.participate import BUSINESS_PLAN_FILE, csrf_token, make_session, valid_answer
+from support.participate import BUSINESS_PLAN_FILE, csrf_token, make_session, two_apps_on_redis, valid_answer
 
 from survey.answers import rating_field_name
 from survey.extensions import db
@@ -160,24 +160,10 @@ def test_an_anonymous_session_never_stores_a_posted_organisation(app):
 def test_repeats_are_recognised_across_processes_through_redis(tmp_path):
     # With PINGJIA_REDIS_URL the claims live in Redis, shared by every server process: two apps
     # (two processes' worth of memory) on one database store the text once.
-    import os
-
     import redis
     from flask_migrate import upgrade
 
-    from survey import create_app
-
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError as exc:
-        if os.environ.get("TEST_REDIS_URL"):
-            raise
-        pytest.skip(f"Redis does not answer at {url}: {exc}")
-    prefix = f"pingjia-test-{uuid.uuid4().hex}"
-    config = {"TESTING": True, "SECRET_KEY": "x", "REDIS_URL": url, "RATELIMIT_KEY_PREFIX": prefix,
-              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'redis.sqlite3'}"}
-    first, second = create_app(config), create_app(config)
+    first, second, url, prefix = two_apps_on_redis(tmp_path)
     with first.app_context():
         upgrade()
         code = make_session("open").code

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from support.participate import csrf_token, make_session, valid_answer
+from support.participate import csrf_token, make_session, two_apps_on_redis, valid_answer
 from support.staff import add_staff, log_in
 
 from survey.extensions import db
@@ -156,6 +156,20 @@ _INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<
                      re.I)
 
 
+def test_a_header_the_view_set_is_kept_and_the_others_added_once(app):
+    # add_security_headers adds each header unless present in any case (the report page sets its own CSP).
+    from survey.security import add_security_headers
+
+    with app.test_request_context("/"):
+        response = app.response_class("x", headers={"content-security-policy": "default-src 'none'"})
+        add_security_headers(response)
+        add_security_headers(response)
+    assert response.headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    for name, value in HEADERS.items():
+        assert len(response.headers.getlist(name)) == 1
+        assert name == "Content-Security-Policy" or response.headers[name] == value
+
+
 @pytest.mark.parametrize("path", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)
 def test_templates_have_no_inline_script_or_style(path):
     assert not _INLINE.findall(path.read_text(encoding="utf-8"))
@@ -230,6 +244,47 @@ def test_throttling_can_be_turned_off_for_a_load_test(tmp_path):
     assert stored(app) == 3
     with app.app_context():
         db.engine.dispose()
+
+
+def test_submit_limits_count_in_memory_when_their_storage_is_gone(tmp_path):
+    # The submit limits are Pingjia's own check on the limiter's storage (throttle.SubmitLimits): with
+    # Redis unreachable mid-meeting, answers are still stored and still limited, counted in memory.
+    from flask_migrate import upgrade
+
+    from survey import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SUBMIT_ADDRESS_LIMIT": "2 per minute",
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",  # nothing listens there
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'gone.sqlite3'}"})
+    with app.app_context():
+        upgrade()
+        code = make_session("open").code
+    assert [phone_submits(app, code)[1].status_code for _ in range(3)] == [303, 303, 429]
+    assert phone_submits(app, code, address="198.51.100.2")[1].status_code == 303  # others unaffected
+    assert stored(app) == 3
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_submit_limits_are_shared_by_every_process_through_redis(tmp_path):
+    # With Redis the submit limits' counts (throttle.SubmitLimits on the limiter's storage) are shared:
+    # two apps, two processes' worth of memory, together store no more than the limit from one address.
+    import redis
+    from flask_migrate import upgrade
+
+    first, second, url, prefix = two_apps_on_redis(tmp_path, SUBMIT_ADDRESS_LIMIT="3 per minute")
+    with first.app_context():
+        upgrade()
+        code = make_session("open").code
+    codes = [phone_submits(app, code)[1].status_code for app in (first, second, first, second)]
+    assert codes == [303, 303, 303, 429] and stored(first) == 3
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"*{prefix}*"))
+    assert any(b"submit-addr:" in k and b"participate.survey" in k for k in keys)
+    client.delete(*keys)
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
 
 
 def test_every_staff_page_and_download_is_no_store(app, client):

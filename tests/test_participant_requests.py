@@ -214,18 +214,20 @@ def test_the_app_counts_in_the_swept_storage_without_redis(tmp_path):
 
 
 def test_only_a_post_goes_through_the_submit_limits(app, open_code, monkeypatch):
-    # The submit limits are declared for POSTs; a GET once resolved them only to skip them, and the
-    # limiter's before-request check ran on every request with no limit to check (throttle.py).
+    # The submit limits are declared for POSTs; a GET once resolved them only to skip them, and
+    # Flask-Limiter's hooks ran on every request with no limit of its own to check (throttle.py).
     limiter = app.extensions["pingjia_limiter"]
     assert limiter._check_request_limit not in app.before_request_funcs.get(None, [])
+    assert not any(getattr(f, "args", None) == (limiter,) for f in app.after_request_funcs.get(None, []))
+    submits = app.extensions["pingjia_submit_limits"]
     checked: list[str] = []
-    check = limiter._check_request_limit
+    check = submits.check
 
-    def counted(*args, **kwargs):
+    def counted():
         checked.append(flask_request.method)
-        return check(*args, **kwargs)
+        return check()
 
-    monkeypatch.setattr(limiter, "_check_request_limit", counted)
+    monkeypatch.setattr(submits, "check", counted)
     phone = app.test_client()
     page = phone.get(f"/s/{open_code}").get_data(as_text=True)
     assert checked == []
@@ -338,3 +340,24 @@ def test_the_session_cookies_serializer_is_kept_per_secret_key(tmp_path):
         cookies.get_signing_serializer(app).loads(signed)
     app.config["SECRET_KEY_FALLBACKS"] = ["one"]
     assert cookies.get_signing_serializer(app).loads(signed) == {"device": "a1"}
+
+
+def test_the_session_cookie_reads_and_signs_as_flasks_own(tmp_path):
+    # survey/security.py writes a session of plain strings without Flask's tagging walk and keeps the
+    # derived signing key: the cookie is byte for byte what Flask's own interface writes, and each
+    # reads the other's, tagged values included.
+    import datetime as dt
+
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "SECRET_KEY": "k"})
+    ours, flasks = app.session_interface.get_signing_serializer(app), SecureCookieSessionInterface().get_signing_serializer(app)
+    sessions = [{"csrf_token": "a" * 40, "device": "b1", "sent-abc": "c2"}, {" t": "looks like a tag"}, {},
+                {"when": dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc), "pair": ("x", "y"), "n": 3}]
+    with app.app_context():
+        for session in sessions:
+            assert ours.serializer.dumps(session) == flasks.serializer.dumps(session)
+            assert flasks.loads(ours.dumps(session)) == session == ours.loads(flasks.dumps(session))
+        app.config["SECRET_KEY"] = "changed"  # the kept key follows the secret key
+        with pytest.raises(Exception, match="does not match"):
+            app.session_interface.get_signing_serializer(app).loads(ours.dumps(sessions[0]))

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from flask import template_rendered
-from sqlalchemy import select
+from sqlalchemy import func, select
 from support.participate import csrf_token, submission_id, valid_answer
 from support.staff import add_staff, log_in
 
@@ -151,3 +151,39 @@ def _counting(function, calls: list, storing):
             calls.append(1)
         return function(*args, **kwargs)
     return counted
+
+
+def test_a_cached_pages_token_is_good_in_its_own_browser_only(app, open_code):
+    # The page is rendered once and each phone's token put in (page.py), made by forms.csrf_token
+    # with a kept signer: a token signs that browser's own secret (its session cookie), nobody else's.
+    from survey.participate.routes import EXPIRED_MESSAGE
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    app.test_client().get(f"/s/{open_code}")  # fills the cache
+    mine, other = app.test_client(), app.test_client()
+    html, others = (phone.get(f"/s/{open_code}").get_data(as_text=True) for phone in (mine, other))
+    with app.app_context():
+        session = db.session.scalar(select(EvaluationSession).filter_by(code=open_code))
+        data = valid_answer(session, csrf_token=csrf_token(html), submission_id=submission_id(html))
+    refused = other.post(f"/s/{open_code}", data=data)  # my token from the other browser
+    assert refused.status_code == 200 and EXPIRED_MESSAGE in refused.get_data(as_text=True)
+    assert csrf_token(others) != csrf_token(html)
+    assert mine.post(f"/s/{open_code}", data=data).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_the_kept_signer_makes_flask_wtfs_own_token(app):
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    from survey.forms import csrf_token as make_token
+
+    for secret in ("one key", "another key"):  # a changed key signs with the new one
+        app.config["SECRET_KEY"] = secret
+        with app.test_request_context("/"):
+            token = make_token()
+            assert generate_csrf() == token == make_token()  # once per request, either way
+            validate_csrf(token)  # Flask-WTF's own check passes
+        with app.test_request_context("/"):
+            with pytest.raises(Exception, match="session token is missing"):
+                validate_csrf(token)  # another browser: no secret of its own to match

@@ -131,6 +131,20 @@ def test_changed_answer_under_a_stored_id_is_kept_and_asked_about(client, app, o
         assert count(Response) == 2
 
 
+def test_a_resend_with_one_rating_changed_is_asked_about_not_taken_for_a_retry(client, app, open_session):
+    # The stored ratings are read on the phone's own connection (same_answer with reads.rows): a
+    # rating changed under the stored id is a changed answer; the same one again is the retry.
+    code, ids = open_session
+    data, _ = submit(client, app, code)
+    field = rating_field_name(ids[0])
+    changed = {**data, field: "1" if data[field] != "1" else "2"}
+    r = client.post(f"/s/{code}", data=changed)
+    assert r.status_code == 200 and "尚未保存" in r.get_data(as_text=True)
+    assert client.post(f"/s/{code}", data=data).status_code == 303
+    with app.app_context():
+        assert count(Response) == 1
+
+
 def test_without_js_the_form_hands_out_the_stored_id_until_asked_for_a_new_one(
         client, app, open_session):
     code, _ = open_session

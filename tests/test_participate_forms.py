@@ -125,3 +125,55 @@ def test_token_checked_when_csrf_is_on(app, session_id):
     app.config["WTF_CSRF_ENABLED"] = True
     ok, form = validate(app, session_id, answer(app, session_id, csrf_token="not-a-token"))
     assert not ok and form.errors.keys() == {"csrf_token"}
+
+
+def test_the_forms_token_check_says_what_flask_wtfs_says(app, session_id):
+    # survey/forms.py checks the posted token with a kept serializer; every outcome must be Flask-WTF's
+    # own (validate_csrf): missing, invalid, expired, another browser's secret, good.
+    from flask import session as cookie_session
+    from flask_wtf.csrf import validate_csrf
+    from wtforms.validators import ValidationError
+
+    from survey.forms import csrf_token
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    with app.test_request_context("/"):
+        token = csrf_token()
+        secret = cookie_session["csrf_token"]
+    cases = [("", secret, 3600), ("garbage", secret, 3600), (token, secret, -1), (token, "0" * 40, 3600),
+             (token, None, 3600), (token, secret, 3600)]
+    for posted, raw, limit in cases:
+        app.config["WTF_CSRF_TIME_LIMIT"] = limit
+        data = answer(app, session_id, csrf_token=posted)
+        with app.test_request_context("/s/x", method="POST", data=data):
+            if raw is not None:
+                cookie_session["csrf_token"] = raw
+            try:
+                validate_csrf(posted)
+                expected = []
+            except ValidationError as exc:
+                expected = [exc.args[0]]
+            session = db.session.get(EvaluationSession, session_id)
+            form = survey_form_class(session.plan.definition.goals)()
+            form.validate()
+            assert form.csrf_token.errors == expected, (posted[:8], raw, limit)
+    assert expected == []  # the last case: the good token passes both
+
+
+def test_forms_made_from_kept_fields_share_no_data_or_errors(app, session_id):
+    # survey/answers.py makes each answer form's fields from the first ones WTForms bound: every form
+    # still has its own data, errors and meta, and the first form is not changed by the next.
+    good = answer(app, session_id, problems="第一份：材料要求不清楚。")
+    later = answer(app, session_id, problems="第三份")
+    results = [validate(app, session_id, good), validate(app, session_id, {}), validate(app, session_id, later)]
+    (ok1, first), (ok2, empty), (ok3, third) = results
+    assert ok1 and not ok2 and ok3
+    assert first.errors == {} == third.errors and "problems" in empty.errors
+    assert (first.problems.data, empty.problems.data, third.problems.data) == ("第一份：材料要求不清楚。", None, "第三份")
+    assert first.problems is not third.problems and first.problems.meta is first.meta
+    assert third.problems.meta is third.meta and first.meta is not third.meta
+    for name in first._fields:
+        if name != "csrf_token":
+            assert first[name].label.text == third[name].label.text and first[name].id == third[name].id
+    first.submission_id.data = "changed"
+    assert third.submission_id.data == later["submission_id"] != good["submission_id"]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from flask import current_app
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, func, inspect, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from ..answers import new_submission_id
+from ..forms import csrf_token
 from ..models import EvaluationSession, Plan, RosterEntry
 from . import reads
 
@@ -58,7 +58,8 @@ def submission_id(code: str) -> str:
     # a resubmit of it is recognised. "?new=1" (the thank-you page's link) starts afresh.
     from flask import request
 
-    if not request.args.get("new"):
+    args = request.args
+    if "new" not in args or not args["new"]:  # args.get raises and catches a KeyError when it is missing
         remembered = cookie_session.get(sent_key(code))
         if remembered:
             return remembered
@@ -95,7 +96,7 @@ def from_cache(code: str) -> str | None:
     page = _pages().get((tuple(row[:STATE_WIDTH]), tuple(roster)))
     if page is None:
         return None
-    token = generate_csrf()
+    token = csrf_token()
     return page.replace(_TOKEN_SLOT, token).replace(_ID_SLOT, submission_id(row[CODE]))
 
 

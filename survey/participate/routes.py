@@ -19,7 +19,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask import session as cookie_session  # plain `session` here is an EvaluationSession
 from flask_limiter.errors import RateLimitExceeded
-from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..answers import (
@@ -33,6 +32,7 @@ from ..answers import (
     session_form_class,
 )
 from ..extensions import csrf, db
+from ..forms import csrf_token
 from ..models import WRITTEN_FIELDS, EvaluationSession, Response
 from ..sessions import by_code
 from ..throttle import retry_after
@@ -88,7 +88,8 @@ def survey(code: str):
         return _plain_page(session)
 
     form = session_form_class(session)()
-    if existing is not None and same_answer(existing, form):
+    # The stored ratings read on the request's own connection, as the look-up above (reads.py).
+    if existing is not None and same_answer(existing, form, reads.rows):
         # A retry of a submit that already went through: double tap, dropped connection,
         # back and resubmit. Same thank-you page, nothing stored again.
         return _to_thanks(session.code, existing.submission_id, repeated=True)
@@ -147,7 +148,7 @@ def _survey_page(session: EvaluationSession, form: SurveyFormBase, organisations
 
 def _plain_page(session: EvaluationSession):
     """The form as a phone first sees it, rendered and kept for the next phones (page.py)."""
-    token = generate_csrf()  # this request's token (what the form renders)
+    token = csrf_token()  # this request's token (what the form renders)
     submission_id = page.submission_id(session.code)
     form = session_form_class(session)()
     form.submission_id.data = submission_id

@@ -17,7 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ..answers import STORED_ANSWERS as _PENDING
-from ..answers import note_stored
+from ..answers import announce_committed, note_stored, on_answers_committed
 from ..limits import LIVE_STREAMS_MAX
 from ..models import Response
 from .hub import Hub
@@ -73,7 +73,12 @@ def _note_answers(session: Session, _context) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _announce_answers(session: Session) -> None:
-    for session_id in sorted(session.info.pop(_PENDING, ())):
+    announce_committed(session.info.pop(_PENDING, ()))
+
+
+@on_answers_committed
+def _publish_answers(session_ids: list[int]) -> None:
+    for session_id in session_ids:
         publish("answers", session_id)
 
 

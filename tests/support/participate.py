@@ -74,3 +74,27 @@ _SUBMISSION = re.compile(r'name="submission_id" type="hidden" value="([^"]+)"')
 def submission_id(html: str) -> str:
     """The no-JS fallback submission id the survey page carries (the page always has one)."""
     return _SUBMISSION.search(html).group(1)
+
+
+def two_apps_on_redis(tmp_path, **config) -> tuple:
+    """Two apps (two server processes' worth of memory) on one SQLite database, sharing the Redis of
+    $TEST_REDIS_URL under a key prefix of their own: (first, second, redis url, prefix). Skips the
+    test when no Redis answers, unless TEST_REDIS_URL names one (then it fails)."""
+    import os
+
+    import pytest
+    import redis
+
+    from survey import create_app
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("TEST_REDIS_URL"):
+            raise
+        pytest.skip(f"Redis does not answer at {url}: {exc}")
+    prefix = f"pingjia-test-{uuid.uuid4().hex}"
+    settings = {"TESTING": True, "SECRET_KEY": "x", "REDIS_URL": url, "RATELIMIT_KEY_PREFIX": prefix,
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'redis.sqlite3'}", **config}
+    return create_app(settings), create_app(settings), url, prefix
