@@ -63,6 +63,13 @@ def add_commands(app: Flask, *declared: Declared) -> None:
         app.cli.add_command(command)
 
 
+def registrar(declared: tuple[Declared, ...]) -> Callable[[Flask], None]:
+    """An area's `init_app` when all it does is register the commands it declares."""
+    def init_app(app: Flask) -> None:
+        add_commands(app, *declared)
+    return init_app
+
+
 def lazy_names(package: str, names: dict[str, str], views: tuple[str, ...] = ()) -> Callable[[str], Any]:
     """An area package's module `__getattr__` (PEP 562), so that importing the package stays light (its
     COMMANDS, read by `pingjia --help`): `bp` imports `views` (the modules whose routes join the blueprint)

@@ -16,12 +16,7 @@ views load when the app factory asks for `bp`, the other names from their module
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..commandline import Declared, add_commands, lazy_names
-
-if TYPE_CHECKING:
-    from flask import Flask
+from ..commandline import Declared, lazy_names, registrar
 
 COMMANDS = (Declared("import", "survey.imports.commands:import_command",
                      "把问卷星、腾讯问卷导出的文件或 CSV/XLSX 表格导入一场评价活动。"),)
@@ -29,9 +24,8 @@ _NAMES = {"ImportFileError": "readers", "Sheet": "readers", "read_sheet": "reade
           "ImportRefused": "rules", "ImportReport": "rules", "check": "rules", "prepare": "rules", "store": "rules"}
 
 
-def init_app(app: Flask) -> None:
-    """The area's own command: `pingjia import`."""
-    add_commands(app, *COMMANDS)
+# the area's own command: `pingjia import`.
+init_app = registrar(COMMANDS)
 
 
 __getattr__ = lazy_names(__name__, _NAMES, ("paper", "routes"))

@@ -14,12 +14,7 @@ views load when the app factory asks for `bp`.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..commandline import Declared, add_commands, lazy_names
-
-if TYPE_CHECKING:
-    from flask import Flask
+from ..commandline import Declared, lazy_names, registrar
 
 COMMANDS = (
     Declared("report", "survey.reports.commands:report",
@@ -29,9 +24,8 @@ COMMANDS = (
 )
 
 
-def init_app(app: Flask) -> None:
-    """The area's own commands: `pingjia report`, `pingjia export`."""
-    add_commands(app, *COMMANDS)
+# the area's own commands: `pingjia report`, `pingjia export`.
+init_app = registrar(COMMANDS)
 
 
 __getattr__ = lazy_names(__name__, {}, ("editor", "routes"))

@@ -4,12 +4,7 @@ Importing the package is light (its COMMANDS, read by `pingjia --help`); the blu
 views load when the app factory asks for `bp`."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from ..commandline import Declared, add_commands, lazy_names
-
-if TYPE_CHECKING:
-    from flask import Flask
+from ..commandline import Declared, lazy_names, registrar
 
 COMMANDS = (
     Declared("analyze-session", "survey.review.commands:analyze_session",
@@ -19,9 +14,8 @@ COMMANDS = (
 )
 
 
-def init_app(app: Flask) -> None:
-    """The area's own commands: `pingjia analyze-session`, `pingjia group-sessions`."""
-    add_commands(app, *COMMANDS)
+# the area's own commands: `pingjia analyze-session`, `pingjia group-sessions`.
+init_app = registrar(COMMANDS)
 
 
 __getattr__ = lazy_names(__name__, {}, ("routes",))
