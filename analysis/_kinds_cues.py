@@ -105,6 +105,23 @@ _OPENING_WISH = re.compile(r"^(?:(?:我们|我|个人|本人)?(?:建议|希望|�
                            r"[^。！!？?]*?(?:要是|如果能|如能|若能)[^。！!？?]{1,30}(?:就好了|就更好了|再好不过))")
 
 
+# A wrong said to have fallen or to have been dealt with ("我们产品被仿冒的情况少多了", "银行放贷的顾虑小了",
+# "受理投诉很快", "侵权案一个月就处理完了") and a risk that names a measure (风险补偿机制): no problem cue there, so
+# what the rules read of such a statement is what else it says (or its field: 取得成效's praise).
+_SETTLED = re.compile(
+    r"[^，,。；;！!？?]{0,10}(?:仿冒|假冒|侵权|违法|违规|纠纷|投诉|举报|顾虑|担忧|负担|隐患|垃圾|污染|扰民|排队|跑腿|拖欠|乱象|事故)"
+    r"[^，,。；;！!？?]{0,6}(?:少|小|轻|减少|下降|降低|减轻|缓解|没有)(?:多|很多|了不少|不少)?了|"
+    r"受理(?:投诉|举报)[^，,。；;！!？?]{0,2}(?:很快|及时|迅速)|"
+    r"(?:侵权|违法|违规)?(?:投诉|举报|纠纷|案件?)[^，,。；;！!？?]{0,10}(?:就|已|已经|都)?(?:处理|办结|审结|解决|化解|调解|结案)(?:完|好|成功|掉)?了|"
+    r"风险(?=补偿|分担|防控|池|基金|保障)")
+_SETTLED_HINT = frozenset("了险快时速")  # every match ends on one of these: most statements are skipped
+
+
+def settled(text: str) -> str:
+    """`text` without what it says of wrongs fallen or dealt with (see `_SETTLED`)."""
+    return _SETTLED.sub("，", text) if _SETTLED_HINT & set(text) and _SETTLED.search(text) else text
+
+
 def praise_cue(text: str) -> str:
     """The first praise cue in `text` that no negation precedes ("不满意", "不够方便") and no weakness follows
     ("获得感不强")."""

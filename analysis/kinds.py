@@ -84,6 +84,7 @@ from ._kinds_cues import (  # noqa: F401  (PROBLEM_CUES, PROPOSAL_START, PROPOSA
     PROPOSAL_VERBS,
     _strong_problem,
     praise_cue,
+    settled,
 )
 from ._kinds_verbs import opening_verb as _imperative
 
@@ -405,7 +406,7 @@ class StatementKinds(BaseEstimator):
 
     def _by_field(self, field: str | None, opened: str, strong: bool, wish, text: str) -> tuple[str, str, str]:
         prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
-        problem = _PROBLEM.search(opened)
+        problem = _PROBLEM.search(settled(opened))
         # an opening verb is weaker evidence than a wish: under 存在问题 a named problem wins,
         # and the part-of-speech guess is only used where the field does not say problem
         # under 成效 an opening verb tells of a measure taken ("开展知识产权大讲堂…"), proposing nothing

@@ -1,10 +1,10 @@
 """Praise typed under 取得成效 that the kind stage still reads as a problem (issue 24 item 2, known misses).
 
-Written for the demo's answers (team text, so no figure): 13 of 16 came out praise; these three did not, and were
-left out of corpus/demo/responses.toml so that the demo's （二） does not list praise as a problem. Each one is a
-complaint word in a clause that says the wrong fell or was handled, or inside a name: 仿冒…少多了 (少 read as a
-problem), 投诉…侵权案…处理完了 (投诉 and 侵权), 风险补偿机制 (风险). Strict: when a change reads one right, this
-fails and the statement can go back into the demo."""
+Written for the demo's answers (team text, so no figure): 13 of 16 came out praise; three did not: a complaint word
+in a clause that says the wrong fell or was handled, or inside a name: 仿冒…少多了 (少 read as a problem), 投诉…侵权案
+…处理完了 (投诉 and 侵权), 风险补偿机制 (风险). The rules now read no problem cue there (`_kinds_cues.settled`) and
+two are praise (back in the demo); the third is still a problem and stays out of the demo: a strict xfail, which
+fails once it is read right."""
 import pytest
 
 from analysis import StatementKinds
@@ -15,11 +15,20 @@ def kinds():
     return StatementKinds().fit()
 
 
-@pytest.mark.xfail(strict=True, reason="known miss: a wrong said to have fallen, or handled, still reads as a problem")
 @pytest.mark.parametrize("text", [
-    "这几年执法力度明显加大，我们产品被仿冒的情况少多了。",
-    "维权援助中心受理投诉很快，去年我们的一起商标侵权案一个月就处理完了。",
-    "知识产权质押融资风险补偿机制建立以后，银行放贷的顾虑小了，去年我行这类贷款增长明显。",
+    "这几年执法力度明显加大，我们产品被仿冒的情况少多了。",  # a wrong said to have fallen (少 was a problem cue)
+    "知识产权质押融资风险补偿机制建立以后，银行放贷的顾虑小了，去年我行这类贷款增长明显。",  # 风险 names a measure
 ])
-def test_praise_under_achievements_that_names_a_wrong_is_praise(kinds, text):
+def test_a_wrong_said_to_have_fallen_is_no_problem_under_achievements(kinds, text):
+    assert kinds.predict([text], ["achievements"])[0] == "praise", kinds.explain(text, "achievements")
+
+
+@pytest.mark.parametrize("text", ["开业以后顾客少了，生意越来越难做。", "投诉了好几次都没处理。"])
+def test_a_good_thing_fallen_or_a_wrong_not_dealt_with_stays_a_problem(kinds, text):
+    assert kinds.predict([text], ["achievements"])[0] == "problem", kinds.explain(text, "achievements")
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: the evidence check refuses praise beside 投诉, and the fallback is problem")
+def test_a_complaint_handled_is_praise_under_achievements(kinds):
+    text = "维权援助中心受理投诉很快，去年我们的一起商标侵权案一个月就处理完了。"
     assert kinds.predict([text], ["achievements"])[0] == "praise", kinds.explain(text, "achievements")
