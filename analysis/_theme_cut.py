@@ -37,6 +37,10 @@ class Coherence:
         self.said = sp.csr_matrix(said, dtype=np.float32)
         self.said.data[:] = 1.0
 
+    def mute(self) -> np.ndarray:
+        """Per statement: says no word a name can be built from."""
+        return np.asarray(self.said.sum(axis=1)).ravel() == 0
+
     def cover(self, members: np.ndarray) -> tuple[int, ...] | None:
         """Column indices of 1-2 words, each said by a third of `members` (two at least),
         together said by two thirds; None when no such words exist. One statement: ()."""
@@ -132,7 +136,7 @@ def join_answers(labels: np.ndarray, rows: np.ndarray, coherence: Coherence) -> 
     shares its words with it: it is part of what its answer says there."""
     out = labels.copy()
     sizes = Counter(labels.tolist())
-    mute = np.asarray(coherence.said.sum(axis=1)).ravel() == 0
+    mute = coherence.mute()
     by_row: dict = {}
     for k, r in enumerate(rows):
         by_row.setdefault(r, []).append(k)
@@ -155,7 +159,7 @@ def pool_mute(labels: np.ndarray, coherence: Coherence) -> np.ndarray:
     "望予以解答为盼，谢谢！", "至此敬礼" whose letter's theme is of one) form one theme, labelled -1
     ("其他问题", listed last), not one theme each that staff would read as so many new issues named
     alike. Statements that say something stay themes of one."""
-    mute = np.asarray(coherence.said.sum(axis=1)).ravel() == 0
+    mute = coherence.mute()
     sizes = Counter(labels.tolist())
     alone = mute & np.array([sizes[t] == 1 for t in labels.tolist()], dtype=bool)
     if alone.sum() < 2:
