@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 
+from ._kinds_cues import WEAK_SAID
 from ._regex_guard import guarded
 
 # an effect, a gain or a reach said to be weak, as round-table remarks on a plan put it (成效不明显, 获得感不强, 效果
 # 一般, 作用有限, 覆盖面偏窄, 不尽如人意): a complaint however its praise word reads
 WEAK_EFFECT = (r"(?:成效|效果|作用|改善|提升|变化|进步|改观|获得感|满意度|积极性|参与度|知晓率|知晓度|覆盖面|影响力)"
-               r"[^，,。；;！!？?]{0,3}?(?:不(?:太|够|是很|怎么)?(?:明显|显著|理想|突出|强|高|大|足)|有限|较低|偏低|较弱|偏弱|一般)")
+               r"[^，,。；;！!？?]{0,3}?(?:" + WEAK_SAID + "|偏弱)")
 WEAK = WEAK_EFFECT + r"|不尽如人意|(?:不太|不够|不)理想|偏(?:少|低|慢|弱|窄)"
 WRONG = (
     # a verdict or a feeling

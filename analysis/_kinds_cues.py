@@ -78,8 +78,10 @@ _PRAISE = re.compile(
     # a matter someone raised, now done; a life that goes better ("那事儿…就办好啦", "村里的日子更红火了")
     r"(?:办好|办成|办妥|办下来)(?:了|啦)|(?:日子|生活)[^，,。！!？?]{0,4}(?:更|越来越|越过越)(?:红火|好过|滋润|甜|有奔头)")
 _NEGATED = re.compile(r"(?:不|没|没有|未|欠|不太|不够|不是很|谈不上)$")
+# what is said of an effect or a gain that is weak (also analysis._kinds_complaints.WEAK_EFFECT's ending)
+WEAK_SAID = r"不(?:太|够|是很|怎么)?(?:明显|显著|理想|突出|强|高|大|足)|有限|较低|偏低|较弱|一般"
 # a praise word said to be weak just after it ("获得感不强", "满意度不高", "效果一般"): no praise
-_WEAK_AFTER = re.compile(r"[^，,。；;！!？?]{0,2}?(?:不(?:太|够|是很|怎么)?(?:明显|显著|理想|突出|强|高|大|足)|有限|较低|偏低|较弱|一般)")
+_WEAK_AFTER = re.compile(r"[^，,。；;！!？?]{0,2}?(?:" + WEAK_SAID + ")")
 _PROBLEM = re.compile(
     r"难|不足|缺乏|缺少|短缺|欠缺|缺|不够|不到位|不完善|不健全|不规范|不畅|不便|不方便|不一致|不统一|"
     r"不透明|不明显|不理想|不尽如人意|不强|不高|不多|不大|不好|不会|不知道|不了解|不清楚|不愿|不敢|不能|无法|无力|没法|没人|没有|"
