@@ -120,6 +120,26 @@ def test_new_issues_above_the_threshold_reach_the_problems(app, code):
     assert last.startswith("此外，3位参会代表（来自") and "还反映了" in last and last.endswith("等问题。"), last
 
 
+def test_the_machines_other_theme_is_no_new_issue(app, code):
+    """Three statements of different answers in the machine's 其他问题 (they share no words: fragments of
+    letters pooled by analysis.themes) are not "3位…反映…等问题"; staff naming it keeps it."""
+    with app.app_context():
+        parking = _statement("停车位太少")
+        theme = db.session.get(Theme, parking.theme_id)
+        theme.machine_label, theme.staff_label = "其他问题", None
+        others = [r for r in db.session.scalars(select(Response)) if r.id != parking.response_id]
+        for n, response in enumerate(others):
+            db.session.add(Statement(evaluation_id=parking.evaluation_id, response_id=response.id, field="problems",
+                                     position=9, text="会场周边停车位不够，来开会要找很久。", kind="problem",
+                                     machine_category="other", category="other", machine_theme_id=parking.theme_id,
+                                     theme_id=parking.theme_id, machine_confidence=0.4 + n / 10))
+        db.session.commit()
+        assert "停车" not in draft_blocks(build_report(code))["problems"]
+        theme.staff_label = "会场停车难"
+        db.session.commit()
+        assert "停车" in draft_blocks(build_report(code))["problems"]
+
+
 def test_a_suggestion_that_fits_no_measure_goes_under_the_others(app, code):
     """Statement.measure None: 其他建议 (此外……), never forced onto the nearest measure."""
     with app.app_context():

@@ -192,6 +192,9 @@ def _voices(block: str, groups: list[Group], data, limit: int, *, first: dict | 
     return out
 
 
+_NO_TOPIC = re.compile(r"^其他(?:问题|建议|肯定意见|意见)(?:（[^）]*）)?$")
+
+
 def new_issue_groups(data: ReportData) -> list[Group]:
     """Problem groups of the themes outside the plan's categories that count as new issues:
     raised by enough statements or organisations (review.models.is_new_issue), or kept by
@@ -203,7 +206,11 @@ def new_issue_groups(data: ReportData) -> list[Group]:
     kept = set()
     for theme, rows in themes.items():
         speakers = {r.organisation_key or f"#{r.response_id}" for r in rows}
-        if is_new_issue(len(rows), len(speakers)) or not rows[0].theme_machine_label or any(r.reviewed for r in rows):
+        # the machine's 其他问题 (analysis.theme_names: its members share no words) is no issue: its
+        # statements are fragments of different answers, and "4位参与者反映…等问题" would be untrue
+        topicless = rows[0].theme_machine_label and _NO_TOPIC.match(rows[0].theme_label) is not None
+        if (is_new_issue(len(rows), len(speakers)) and not topicless) or not rows[0].theme_machine_label \
+                or any(r.reviewed for r in rows):
             kept.add(theme)
     return [g for g in groups_of([r for r in data.statements if r.category == OTHER], "problem") if g.theme in kept]
 
