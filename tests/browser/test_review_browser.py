@@ -410,3 +410,43 @@ def test_decisions_survive_new_answers_and_a_rerun_job(live_server, demo, deskto
     expect(page.locator(f'.rv-cat[data-category="other"] .rv-st[data-id="{free[0].id}"]')).to_have_count(1)
     expect(page.locator("#rv-progress-text")).to_contain_text(f"/ {len(after)}")
     page.screenshot(path=output_dir / "review-1280-after-rerun.png")
+
+
+def test_an_action_made_while_the_last_is_saving_waits_its_turn(live_server, demo, browser):
+    """A key pressed while the board is still reloading after the last action is not lost: it
+    runs after that one (a split typed right after a merge was dropped unseen, in CI)."""
+    code, evaluation_id = demo
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(10_000)
+    # the board answers slowly, as on a busy server: every reload takes 1.5 s more
+    context.add_init_script("""(() => {
+      const real = window.fetch.bind(window);
+      window.fetch = (url, options) => String(url).includes('/board')
+        ? new Promise(done => setTimeout(done, 1500)).then(() => real(url, options))
+        : real(url, options);
+    })()""")
+    page = context.new_page()
+    try:
+        log_in(page, live_server)
+        page.goto(f"{live_server.url}/staff/evaluations/{code}/review")
+        first, second = [s.id for s in sorted(rows_of(live_server, evaluation_id, status="machine"),
+                                              key=lambda s: s.id)[:2]]
+        focus_statement(page, first)
+        page.keyboard.press("c")
+        expect(page.locator("#rv-toast")).to_contain_text("确认 1 条意见")
+        expect(page.locator("body")).to_have_class(re.compile("rv-busy"))  # the board is still on its way
+        focus_statement(page, second)
+        page.keyboard.press("c")
+        expect(page.locator("body")).not_to_have_class(re.compile("rv-busy"))
+        assert statement(live_server, first).status == "confirmed"
+        assert statement(live_server, second).status == "confirmed"
+        actions = [a.summary for a in rows_of_actions(live_server, evaluation_id)[-2:]]
+        assert len(actions) == 2 and all(a.startswith("确认 1 条意见") for a in actions), actions
+    finally:
+        context.close()
+
+
+def rows_of_actions(live_server, evaluation_id: int) -> list[ReviewAction]:
+    with live_server.app.app_context():
+        return list(db.session.scalars(select(ReviewAction).where(ReviewAction.evaluation_id == evaluation_id)
+                                       .order_by(ReviewAction.id)))

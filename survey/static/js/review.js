@@ -32,7 +32,8 @@
   var everything = null;  // "select all": {filter, count, state} of what the filter shows, resolved on the server
   var pendingG = false;  // g then a digit: jump to that category
   var anchorId = null;  // where a shift-selection started
-  var busy = false;
+  var queue = Promise.resolve();  // actions run one after another, in the order staff made them
+  var waiting = 0;  // actions sent or waiting their turn
 
   // ---- rows, focus, selection -----------------------------------------------------------
 
@@ -170,9 +171,18 @@
   reload.latest = 0;
 
   function send(payload, options) {
-    if (busy) return Promise.resolve();
-    busy = true;
+    // An action made while the last one is still saving (or its board still reloading) waits
+    // for it; dropping it unseen lost a split typed right after a merge.
+    waiting += 1;
     document.body.classList.add("rv-busy");
+    queue = queue.then(function () { return post(payload, options); }).then(function () {
+      waiting -= 1;
+      if (!waiting) document.body.classList.remove("rv-busy");
+    });
+    return queue;
+  }
+
+  function post(payload, options) {
     return fetch(urls.act, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
@@ -189,9 +199,6 @@
       return reload(options && options.advanceFrom);
     }).catch(function (e) {
       toast((e && e.chinese) || "网络中断，操作未保存，请重试", true);
-    }).then(function () {
-      busy = false;
-      document.body.classList.remove("rv-busy");
     });
   }
 
