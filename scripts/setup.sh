@@ -13,4 +13,5 @@ fi
 [ -n "$PY" ] || { echo "需要 Python 3.11 或更高版本（Python 3.11+ is required）" >&2; exit 1; }
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[dev]"
+# constraints.txt: the exact versions CI and the golden analysis use (pyproject.toml: lower bounds)
+.venv/bin/python -m pip install --quiet -c constraints.txt -e ".[dev]"
