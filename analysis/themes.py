@@ -54,7 +54,7 @@ from ._theme_cut import Coherence, centred, coherent_cut, join_answers, pool_mut
 from .embed import choose_representation, make_embedder
 from .labels import LABEL_MAX, theme_label  # noqa: F401 (LABEL_MAX: part of this module's API)
 from .plan import OTHER
-from .theme_names import SUPPORT_MEMBERS, theme_name, topic_word
+from .theme_names import SUPPORT_MEMBERS, claimed_kind, theme_name, topic_word
 from .tokenize import ChineseTokenizer, is_keyword
 
 UNKNOWN_GROUP = "未注明"
@@ -337,7 +337,8 @@ class ThemeClusterer(BaseEstimator):
         # quotes: the central statements that hold no personal data first (masked text has *)
         near = self._central(R, members, shown, most=10)
         reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
-        label, label_words = theme_name([texts[i] for i in central], keywords, cut=cut, kind=kind, avoid=used)
+        label, label_words = theme_name([texts[i] for i in central], keywords, cut=cut,
+                                        kind=claimed_kind(mix) if kinds is not None else None, avoid=used)
         theme = {"id": tid, "category": owner, "kind": kind,
                  "kinds": {k: mix[k] for k in MIX_KINDS} if kinds is not None else {}, "label": label,
                  "label_words": label_words, "keywords": keywords, "size": int(members.size),

@@ -23,7 +23,9 @@ clouds) and every theme of the analysis.json is judged. A name passes when it me
    topic (没有、知道、感觉、严重…), is said by at least two members (for themes of two or more) and
    by a tenth of them at least, so no detail of a single story (or of a few among many) is in the
    name;
-4. **tells the theme apart**: no other theme of its category has the same name.
+4. **tells the theme apart**: no other theme of its category has the same name;
+5. **claims only its members' kind**: 方面的肯定意见 over no member who complains or proposes,
+   方面的问题/建议 over no theme most of whose members praise.
 
 A name that fails (2) is one of two things: **honest about a mixed theme** when it says so
 (…等多方面的问题/建议/意见, or 其他问题) and indeed no one or two words are said by two thirds of the members,
@@ -236,7 +238,7 @@ def demo_csv(path: Path) -> None:
         w = csv.writer(f)
         w.writerow(["意见", "栏目", "单位类型"])
         for r in data["responses"]:
-            for key, field in (("problems", "存在问题"), ("suggestions", "意见建议")):
+            for key, field in (("achievements", "取得成效"), ("problems", "存在问题"), ("suggestions", "意见建议")):
                 if r.get(key):
                     w.writerow([r[key], field, r.get("organisation_type", "")])
 
@@ -283,9 +285,20 @@ def judged(result: dict) -> list[tuple[dict, list[str], tuple[int, str], float]]
     for t in result["themes"]:
         siblings = [o["label"] for o in result["themes"] if o["category"] == t["category"] and o["id"] != t["id"]]
         others = [m for tid, ms in members.items() if tid != t["id"] for m in ms]
-        rows.append((t, judge(t["label"], members[t["id"]], cut, siblings), best_cover(members[t["id"]], cut),
-                     lift(t["label"], members[t["id"]], others, cut)))
+        faults = judge(t["label"], members[t["id"]], cut, siblings) + claim_faults(t["label"], t.get("kinds") or {})
+        rows.append((t, faults, best_cover(members[t["id"]], cut), lift(t["label"], members[t["id"]], others, cut)))
     return rows
+
+
+def claim_faults(name: str, mix: dict) -> list[str]:
+    """A kind the name claims that its members do not say: 肯定意见 over a member who complains
+    or proposes, 问题/建议 over a theme most of whose members praise."""
+    against = mix.get("problem", 0) + mix.get("suggestion", 0)
+    if name.endswith("肯定意见") and against:
+        return [f"claims praise over {against} complaints or proposals"]
+    if name.endswith(("问题", "建议")) and mix.get("praise", 0) > against:
+        return [f"claims {name[-2:]} over {mix['praise']} praise of {against + mix['praise']}"]
+    return []
 
 
 def verdict(theme: dict, faults: list[str], best: int) -> str:

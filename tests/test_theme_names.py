@@ -189,6 +189,33 @@ def test_a_name_says_the_theme_kind():
     assert theme_name(["停车位太少。"] * 3, ["停车位"], CUT, kind="problem")[0] == "停车位太少"
 
 
+def test_a_name_claims_only_a_kind_true_of_its_members():
+    from collections import Counter
+
+    from analysis.theme_names import MIXED, claimed_kind
+    assert claimed_kind(Counter(praise=3)) == "praise"
+    # one complaint among praise: the name no longer calls the theme 肯定意见
+    assert claimed_kind(Counter(praise=2, problem=1)) == MIXED
+    assert claimed_kind(Counter(praise=5, suggestion=1)) == MIXED
+    # problems and proposals about one issue share a theme: the more said names it
+    assert claimed_kind(Counter(problem=5, suggestion=4)) == "problem"
+    assert claimed_kind(Counter(problem=4, suggestion=5, praise=1)) == "suggestion"
+    assert claimed_kind(Counter(problem=1, praise=1)) == MIXED
+    assert claimed_kind(Counter()) is None
+    loans = ["专利质押贷款这块市局帮了大忙。", "去年办了专利质押贷款，成本不低，估值还要打折扣。", "专利质押贷款增长明显，银行顾虑小了。"]
+    assert theme_name(loans, ["专利", "质押", "贷款"], CUT, kind=MIXED)[0].endswith("方面的意见")
+
+
+def test_the_clusterer_never_names_a_theme_with_a_complaint_praise():
+    texts = ["专利质押贷款这块市局帮了大忙。", "专利质押贷款增长明显，银行顾虑小了。",
+             "去年办了专利质押贷款，成本不低，估值还要打折扣。"]
+    model = ThemeClusterer(n_themes=1, tokenizer=ChineseTokenizer()).fit(
+        texts, ["other"] * 3, embeddings=np.ones((3, 4)), kinds=["praise", "praise", "problem"])
+    (theme,) = model.themes_
+    assert theme["kind"] == "praise"  # the report still reads the theme's most said kind
+    assert "肯定" not in theme["label"] and theme["label"].endswith("方面的意见"), theme["label"]
+
+
 def test_no_two_themes_of_a_category_share_a_name():
     members = ["专利年费太贵。", "专利代理费高。", "专利申请流程长。"]
     first, _ = theme_name(members, ["专利"], CUT, kind="problem")
@@ -266,3 +293,12 @@ def test_a_letter_word_in_a_name_is_one_members_claim_unless_enough_say_it():
     assert "one member's: 关注" in rubric().judge("专利受关注少", members, CUT)
     name, _ = theme_name(members, cut=CUT, kind="problem")
     assert "关注" not in name, name
+
+
+@pytest.mark.parametrize("fragment, member", [
+    ("简单案件能现场处理就现场", "行政裁决再快一点，简单案件能现场处理就现场处理。"),
+    ("电商平台上低价", "同行仿我们的产品外观，在电商平台上低价卖，投诉一次下架一次。"),
+])
+def test_a_clause_is_not_cut_between_a_noun_and_its_verb(fragment, member):
+    assert not complete(fragment, CUT, [member])
+    assert complete("产品外观", CUT, [member])  # a topic noun phrase before a verb is whole
