@@ -116,6 +116,8 @@ def test_participants_are_the_roster_and_every_organisation_that_answered():
     "于是，我带着同样的疑问去询问9号窗口工作人员。",
     "打扰局长，盼能说明政策。谢谢！",
     "贵部门了解A市老百姓疾苦，在某些方面予以改革完善。",
+    "此举严重影响了高考学子与周边居民的学习与生活。",  # what 此举 was is in a sentence before it
+    "他们说成本达3800元/㎡。",
 ])
 def test_a_story_s_continuation_a_rhetorical_question_or_a_courtesy_is_no_problem_clause(text):
     """Real message-board letters (citizen_messages_dev.csv): what these open with cannot stand

@@ -32,7 +32,11 @@ _COURTESY = re.compile(r"^(?:打扰(?:了|您|一下)?|(?:尊敬的)?[\u4e00-\u9
 # A piece that continues a story told before it ("并且……", "于是……", "结果……") or asks
 # rhetorically ("试问……", "难道……"): no clause a report can stand on opens with one.
 _CONTINUES = re.compile(r"^(?:并且|并|于是|然后|结果|所以|因此|因为|由于|同时|以上|接着|后来|那就|那么|如果|假如|要是|试问|难道|请问|敢问|"
-                        r"为什么|为何|如何|怎么)")
+                        r"为什么|为何|如何|怎么|"
+                        # what points back to a sentence the reader of the report never sees (a letter's
+                        # "此举严重影响了……" quoted alone)
+                        r"此举|此事|此类|此种|上述|这样一来|这种做法|这种行为|这种情况|这些行为|这些问题|这一问题|"
+                        r"该问题|该行为|他们|她们)")
 # Words a request is made of: one of them near the start of a clause makes it a suggestion.
 _ACTIONS = ("加大", "加强", "加快", "建立", "建设", "完善", "出台", "推动", "推进", "推行", "推广", "支持", "鼓励",
             "提高", "增加", "设立", "健全", "引进", "培育", "开展", "组织", "提供", "争取", "探索", "关注", "简化",
