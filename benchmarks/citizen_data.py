@@ -21,10 +21,9 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from analysis.text import normalize
 
-from analysis.text import normalize  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 LABELS = ("城乡建设", "环境保护", "交通运输", "教育文体", "劳动和社会保障", "商贸旅游", "卫生计生")
 WINDOW = 80  # characters of a message kept at most

@@ -13,7 +13,8 @@ pipeline row and the CLI's `--no-split --themes 7` run it; accuracy at the defau
 left in 未归类 or with no category counts as wrong), macro-F1, the share in 未归类, the messages
 the kinds leave without a category, themes NMI against the labels, and the confusion matrix.
 `--field 存在问题` types every message in that form field (the board's messages are complaints and
-requests). `mapper`: the mapper alone on the same texts, forced to a category. Prints JSON.
+requests). `--split`: messages split into statements as the CLI does by default, a message taking the
+category most of its statements were given. `mapper`: the mapper alone on the same texts, forced to a category. Prints JSON.
 """
 from __future__ import annotations
 
@@ -54,23 +55,25 @@ def confusion(gold, pred, labels) -> dict[str, dict[str, int]]:
     return {g: {p: counts[(g, p)] for p in cols if counts[(g, p)]} for g in labels}
 
 
-def pipeline_row(texts, y, plan, label_of, representation, seed, field) -> dict:
+def pipeline_row(texts, y, plan, label_of, representation, seed, field, split=False) -> dict:
     from sklearn.metrics import accuracy_score, f1_score, normalized_mutual_info_score
 
     from analysis.pipeline import analyze
 
     started = time.perf_counter()
-    result = analyze(texts, plan, split=False, n_themes=len(label_of), representation=representation,
+    result = analyze(texts, plan, split=split, n_themes=len(label_of), representation=representation,
                      random_state=seed, fields=[field] * len(texts) if field else None)
     seconds = time.perf_counter() - started
-    pred = [UNMAPPED] * len(texts)
-    theme = ["(none)"] * len(texts)
+    votes = [Counter() for _ in texts]  # split: a message's statements vote (first statement wins a tie)
+    themes = [Counter() for _ in texts]
     kinds = Counter()
     for s in result["statements"]:
         kinds[s["kind"]] += 1
         if s["category"] is not None:
-            pred[s["row"]] = label_of.get(s["category"], UNMAPPED)
-        theme[s["row"]] = s["theme"] or "(none)"
+            votes[s["row"]][label_of.get(s["category"], UNMAPPED)] += 1
+        themes[s["row"]][s["theme"] or "(none)"] += 1
+    pred = [v.most_common(1)[0][0] if v else UNMAPPED for v in votes]
+    theme = [t.most_common(1)[0][0] if t else "(none)" for t in themes]
     labels = sorted(set(label_of.values()))
     return {"n": len(texts), "seconds": round(seconds, 1), "acc": accuracy_score(y, pred),
             "macro_f1": f1_score(y, pred, labels=labels, average="macro"),
@@ -104,6 +107,8 @@ def main(argv=None) -> int:
     parser.add_argument("--half", nargs="*", default=["a", "b", "all"], choices=["a", "b", "all"])
     parser.add_argument("--rows", nargs="*", default=["pipeline", "mapper"], choices=["pipeline", "mapper"])
     parser.add_argument("--field", default=None, help="the form field every message is typed in (e.g. 存在问题)")
+    parser.add_argument("--split", action="store_true", help="split messages into statements, as the CLI does "
+                        "by default; a message takes the category most of its statements are in")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--representation", default=None)
     parser.add_argument("--json", type=Path, default=None)
@@ -111,19 +116,19 @@ def main(argv=None) -> int:
     if not args.data.is_file():
         print(f"skipped: {args.data} is missing (third-party text, rebuilt by benchmarks/citizen_data.py)")
         return 0
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from evaluate import plan_with_labels
 
     from analysis.pipeline import BEST_REPRESENTATION
 
     representation = args.representation or BEST_REPRESENTATION
     plan, label_of = plan_with_labels("citizen")
-    out: dict = {"data": str(args.data), "field": args.field, "load": os.getloadavg()[0]}
+    out: dict = {"data": str(args.data), "field": args.field, "split": args.split, "load": os.getloadavg()[0]}
     for half in args.half:
         texts, y = load(args.data, half, args.seed)
         row = out.setdefault(half, {"labels": dict(Counter(y))})
         if "pipeline" in args.rows:
-            row["pipeline"] = pipeline_row(texts, y, plan, label_of, representation, args.seed, args.field)
+            row["pipeline"] = pipeline_row(texts, y, plan, label_of, representation, args.seed, args.field,
+                                           args.split)
         if "mapper" in args.rows:
             row["mapper"] = mapper_row(texts, y, plan, label_of, representation, args.seed)
     out["load_end"] = os.getloadavg()[0]
