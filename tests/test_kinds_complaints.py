@@ -108,3 +108,15 @@ def test_a_plan_for_later_does_not_make_a_complaint_the_past():
     assert not praise_allowed("房间很脏，以后不会再住了，还是别家比较好", None, praise_cue)[0]
     # a change after something was done still makes the complaint before it the past
     assert praise_allowed("路面很烂，改造以后平整多了，大家都很满意", None, praise_cue)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "印刷质量很次，封面倒挺好看",                   # poor quality
+    "故事写得很别扭，插图还不错",                   # a book that gives nothing
+    "不痛不痒的一本书，纸张挺好",
+    "用了三次就悲剧了，客服态度倒是很好",
+    "前天刚抢购，今天就降价了，物流挺快",           # a price cut after a purchase of any word
+])
+def test_a_poor_thing_said_plainly_refuses_praise(text):
+    assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+    assert praise_allowed("这次买的很好，质量不错", 0.9, praise_cue)[0]  # 这次 is no 很次
