@@ -116,6 +116,9 @@ def test_a_plan_for_later_does_not_make_a_complaint_the_past():
     "不痛不痒的一本书，纸张挺好",
     "用了三次就悲剧了，客服态度倒是很好",
     "前天刚抢购，今天就降价了，物流挺快",           # a price cut after a purchase of any word
+    "这就是所谓的正品，包装倒挺好",                 # mockery
+    "什么鬼东西，快递员还不错",
+    "买亏了，物流很快",                             # a loss
 ])
 def test_a_poor_thing_said_plainly_refuses_praise(text):
     assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
