@@ -119,7 +119,10 @@ def test_a_plan_for_later_does_not_make_a_complaint_the_past():
     "这就是所谓的正品，包装倒挺好",                 # mockery
     "什么鬼东西，快递员还不错",
     "买亏了，物流很快",                             # a loss
+    "和图片不一样，快递倒是很快",                   # not as pictured
+    "拿到手像旧的一样，包装挺好",                   # used
 ])
 def test_a_poor_thing_said_plainly_refuses_praise(text):
     assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
     assert praise_allowed("这次买的很好，质量不错", 0.9, praise_cue)[0]  # 这次 is no 很次
+    assert praise_allowed("和图片一样，质量很好", 0.9, praise_cue)[0]
