@@ -12,9 +12,13 @@ pipeline's kind stage, no field).
 
 The chain: reviews of 8–150 characters; the development samples of seeds 0 and 1 (800 each, `kinds.py
 --shopping --seed S`) are left out of all; then A (seed 7), B (seed 11), C (seed 13) — branch kinds6's held-out
-samples — and D (seed 17), E (seed 19), 2,000 each (1,000 of each sentiment), each without the text of any
-sample before it (the data holds duplicates, so text, not rows, is left out). D was drawn and scored on main
-before any change of branch kinds8 and is scored once more at its end; E is development text.
+samples — and D (seed 17), E (seed 19), F (seed 23), G (seed 29), H (seed 31), 2,000 each (1,000 of each
+sentiment), each without the text of any sample before it (the data holds duplicates, so text, not rows, is left
+out). D was drawn and scored on main before any change of branch kinds8 and is scored once more at its end; E and
+F are development text, G was kinds8's unread second check; H was drawn for branch shop and
+scored on main before any change of it (its rows in `kinds_shopping_H_rows.csv`) and once at its end; its misses were
+read only then, to mark label noise (`kinds_shopping_H_noise.csv`). Branch shop read the misses of every review
+outside H (A–G included), so A–G are development text for it.
 `benchmarks/data/kinds_shopping_D_rows.csv` records D's rows; `kinds_shopping_D_noise.csv` the negatives of D
 that main took as praise or none, each read and marked label noise (a "negative" review that is plainly praise
 or neutral) or not, keyed by row and the SHA-1 of its text (no text kept: the reviews are third-party data).
@@ -31,7 +35,7 @@ from kinds import DATA, REVIEWS, _draw, confusion, kinds_as_run, read, shared  #
 
 from analysis.text import normalize, to_statements
 
-CHAIN = (("A", 7), ("B", 11), ("C", 13), ("D", 17), ("E", 19))  # (name, seed), drawn in this order
+CHAIN = (("A", 7), ("B", 11), ("C", 13), ("D", 17), ("E", 19), ("F", 23), ("G", 29), ("H", 31))  # (name, seed), in order
 DEV_SEEDS = (0, 1)
 SIZE = 2000
 

@@ -78,3 +78,51 @@ def test_a_fact_that_a_refused_praise_or_none_call_falls_back_on_is_no_proposal(
 def test_words_that_lean_to_negative_reviews_refuse_praise(text):
     assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
     assert praise_allowed("一星期就到了，很满意", 0.9, praise_cue)[0]  # 一星期 is no 一星
+
+
+@pytest.mark.parametrize("text", [
+    "昨天刚下单，今天就降价了，物流倒是很快",      # a price cut just after buying
+    "感觉像假的，包装还不错",                       # a fake
+    "橙子都蔫了，快递小哥服务很好",                 # a thing gone off
+    "洗衣液很稀，瓶子倒挺好看",
+    "售后太让人崩溃了，东西还行吧，挺好用",         # a verdict
+    "不想多说，快递员态度很好",                     # not worth a word
+    "一次不如一次，送货倒是很快",                   # worse each time
+])
+def test_a_buyers_letdown_refuses_praise(text):
+    assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+
+
+@pytest.mark.parametrize("text", [
+    "赶上降价，很划算，质量很好",                   # a cut met by chance names no purchase before it
+    "穿着很舒服，老公很稀饭",                       # 稀饭 (喜欢) is no thin liquid
+    "不像假的，质量很好",                           # a fake denied
+])
+def test_a_cut_met_by_chance_and_a_look_alike_keep_praise(text):
+    assert praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+
+
+def test_a_plan_for_later_does_not_make_a_complaint_the_past():
+    # "以后" opening a clause is what the writer will do, not a change that came: the fault before it still holds
+    assert not praise_allowed("橘子烂了一半，以后还是去超市买比较好", None, praise_cue)[0]
+    assert not praise_allowed("房间很脏，以后不会再住了，还是别家比较好", None, praise_cue)[0]
+    # a change after something was done still makes the complaint before it the past
+    assert praise_allowed("路面很烂，改造以后平整多了，大家都很满意", None, praise_cue)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "印刷质量很次，封面倒挺好看",                   # poor quality
+    "故事写得很别扭，插图还不错",                   # a book that gives nothing
+    "不痛不痒的一本书，纸张挺好",
+    "用了三次就悲剧了，客服态度倒是很好",
+    "前天刚抢购，今天就降价了，物流挺快",           # a price cut after a purchase of any word
+    "这就是所谓的正品，包装倒挺好",                 # mockery
+    "什么鬼东西，快递员还不错",
+    "买亏了，物流很快",                             # a loss
+    "和图片不一样，快递倒是很快",                   # not as pictured
+    "拿到手像旧的一样，包装挺好",                   # used
+])
+def test_a_poor_thing_said_plainly_refuses_praise(text):
+    assert not praise_allowed(text, 0.9, praise_cue)[0], praise_allowed(text, 0.9, praise_cue)
+    assert praise_allowed("这次买的很好，质量不错", 0.9, praise_cue)[0]  # 这次 is no 很次
+    assert praise_allowed("和图片一样，质量很好", 0.9, praise_cue)[0]

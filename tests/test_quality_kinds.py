@@ -68,7 +68,7 @@ def test_negative_shopping_reviews_are_rarely_praise():
     negative = [normalize(r["text"]) for r in rows if r["sentiment"] == "0"][:400]
     kinds = statement_kinds(negative, None, [False] * len(negative), choose_representation(len(negative)))
     praise = [t[:60] for t, k in zip(negative, kinds) if k == "praise"]
-    assert len(praise) <= 6, praise  # 16 (4%) before branch kinds6, which reached 7 (11 before), kinds8 6; some mislabelled
+    assert len(praise) <= 5, praise  # 16 (4%) before branch kinds6, which reached 7 (11 before), kinds8 6, shop 5; some mislabelled
 
 
 def test_real_round_table_report_keeps_its_praise():
