@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from ._kinds_cues import COMPARED_BETTER, FEWER_WRONGS
+from ._kinds_cues import COMPARED_BETTER, FEWER_WRONGS, SPOKEN_PRAISE
 
 # Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
 PRAISE_EVIDENCE = re.compile(
@@ -43,7 +43,7 @@ PRAISE_EVIDENCE = re.compile(
     # a nuisance gone ("车间的异味几乎闻不到了")
     r"(?:异味|臭味|气味|噪音|噪声|垃圾|污水|黑烟|粉尘|积水|蚊蝇)[^，,。]{0,8}(?:[看闻听]不(?:到|见|着)|没有|消失|不见)了|"
     r"(?:没有|没|不再有)[^，,。！!？?]{0,6}(?:苍蝇|蚊子|蚊蝇|臭味|异味|臭气|积水|噪音|噪声|灰尘|油烟|黑烟)了|"  # "也没有臭味了"
-    + FEWER_WRONGS + "|"
+    + FEWER_WRONGS + "|" + SPOKEN_PRAISE + "|"
     r"(?:笑声|欢笑|笑脸|人气)[^，,。]{0,3}多了|"
     # what people say of a meal or a service they like, with no degree word ("饭菜可口，价格便宜、干净且服务周到")
     r"可口|周到|价格(?:便宜|实惠|公道|优惠|合理)|味道(?:不错|好|鲜美|正宗)|又(?:卫生|干净|实惠|便宜|方便)|干净卫生|"

@@ -57,3 +57,15 @@ def test_jianyi_as_a_noun_asks_for_nothing(kinds):
     assert kinds.predict(["委员提的建议很好，公交车开进村了。"])[0] == "praise"
     for ask in ("建议增加公交班次。", "我的建议是多设几个站点。"):
         assert kinds.predict([ask])[0] == "suggestion", kinds.explain(ask)
+
+
+@pytest.mark.parametrize("text", ["以前是片荒坡，现在种满了树，更美！", "新路修通以后，去镇上好走多了。",
+                                  "这几年村里真是一年一个样。", "大伙都赞成这个方案，对村里有好处。"])
+def test_spoken_praise_of_a_change_or_a_plan(kinds, rules, text):
+    assert kinds.predict([text])[0] == "praise", kinds.explain(text)
+    assert rules.predict([text])[0] == "praise", rules.explain(text)  # a cue of its own, not the model's word
+
+
+@pytest.mark.parametrize("text", ["这个方案我们不赞成，占了太多耕地。", "这样改对谁有好处？"])
+def test_approval_denied_or_asked_is_no_praise(kinds, text):
+    assert kinds.predict([text])[0] != "praise", kinds.explain(text)
