@@ -98,12 +98,12 @@ NONE_EVIDENCE = re.compile(
 # A change for the better told as such: before → now ("以前…难，现在…方便多了"), a result after something
 # was done ("治理以后水清了"), or what a report of achievements says ("同比增长45.65%", "入选…", "基本形成").
 # What follows the turn must name a benefit and no complaint (`improvement`).
-# (曾经/当年/那会儿/早些年/小时候 tell the before as well; "从曾经的脏乱差到如今的干净整洁" and "过去…难，随着…，…落了地"
-# turn to now without a 现在)
+# (曾经/当年/那会儿/早些年/小时候 tell the before as well; "从曾经的脏乱差到如今的干净整洁", "过去…难，随着…，…落了地" and
+# "以前…很严重，自从有了这个车棚，…有序多了" turn to now without a 现在)
 _BEFORE = re.compile(r"以前|过去|原来|原先|之前|以往|那时候?|那会儿?|前几年|早些年|当初|曾经|当年|小时候|"
                      r"从[^。！!？?]{2,30}(?:变成|变为)")
 _NOW = re.compile(r"(?:[，,。；;！!\s](?:但|可|而)?(?:变成了?|变为)?|到)(?:现在|如今|眼下|这几年|近几年|今年|后来|目前)"
-                  r"|[，,。；;！!\s]随着")
+                  r"|[，,。；;！!\s](?:随着|自从|自打)")
 _BEFORE_GUARDED = guarded(_BEFORE)  # the same matches, a look-ahead on their first characters (`now_part`)
 _AFTER_DONE = re.compile(r"(?:以后|之后|以来)[，,]?|后[，,]")
 BENEFIT = re.compile(
@@ -226,7 +226,7 @@ _GONE_BY_NEGATION = re.compile(r"(?:不|不怕|不再|再也不|没有?再?|不�
 # a wrong said of others ("不像其他地方那样买回来烂的"): no complaint about this one
 _UNLIKE = re.compile(r"(?:不像|不同于|不比|不会像)[^，,。！!？?；;]{0,12}$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
-_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总之|总而言之|总体|整体|以前|过去|原来|之前|曾经|当年|那会儿?|早些年|小时候|前几年|那时|当初|现在|如今|今年|后来|以后|随着|终于|改造|治理|整治|"
+_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总之|总而言之|总体|整体|以前|过去|原来|之前|曾经|当年|那会儿?|早些年|小时候|前几年|那时|当初|现在|如今|今年|后来|以后|随着|自从|自打|终于|改造|治理|整治|"
                    r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
 # what the speaker cannot say or does not know ("具体好在哪我说不太清楚，但我觉得挺好的", "我不太懂这些，不过…"): a limit of

@@ -69,3 +69,14 @@ def test_spoken_praise_of_a_change_or_a_plan(kinds, rules, text):
 @pytest.mark.parametrize("text", ["这个方案我们不赞成，占了太多耕地。", "这样改对谁有好处？"])
 def test_approval_denied_or_asked_is_no_praise(kinds, text):
     assert kinds.predict([text])[0] != "praise", kinds.explain(text)
+
+
+def test_a_turn_to_now_told_with_zicong(kinds):
+    text = "以前我们院里电动车乱停乱放很严重，自从建了车棚，停放有序多了，充电也方便了。"
+    assert kinds.predict([text])[0] == "praise", kinds.explain(text)
+    assert kinds.predict(["以前就难办，自从换了新领导，更难办了。"])[0] == "problem"
+
+
+@pytest.mark.parametrize("text", ["城市更新切忌大拆大建，要做有机更新。", "老街改造切勿一拆了之，留住老字号。"])
+def test_qieji_proposes(kinds, text):
+    assert kinds.predict([text])[0] == "suggestion", kinds.explain(text)
