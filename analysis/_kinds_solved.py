@@ -10,7 +10,7 @@ from ._regex_guard import guarded
 
 # A wrong said to be set right, gone or no longer feared: no complaint, and no problem cue for the rules either
 # (`solved`, read by `analysis.kinds` before it looks for one: "停车难这个老大难问题终于得到解决了", "再也不为没水吃发愁了")
-_SOLVED = (
+_SOLVED_WORDS = (
     # a wrong set right ("切实解决了家长接送孩子难…的问题", "扭转了脏乱差的局面")
     r"(?:渡过|度过|闯过|挺过|解决)了?[^，,。！!？?]{0,4}(?:难关|难题|困难)|"
     r"(?:解决|破解|扭转|改变|告别|摆脱|根治)了[^，,。！!？?；;]{0,20}(?:问题|难题|困难|局面|面貌|状况|现象|日子|历史)|"
@@ -27,7 +27,7 @@ _SOLVED = (
     r"(?:垃圾|杂物|杂草|积水|淤泥|污水|违建|违章建筑|窝棚|小广告)[^，,。！!？?；;]{0,4}(?:清理|清除|清走|清运|拆除|拆掉|铲除|疏通)(?:了|掉了|干净了|一空)|"
     r"(?:没有?|不再有)[^，,。！!？?；;]{0,4}(?:臭味|异味|臭气|积水|噪音|噪声|灰尘|油烟|黑烟|苍蝇|蚊子|蚊蝇)了")
 # and a problem raised and answered ("反映的问题基本都有回音"): no complaint
-_RAISED = guarded(re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|回应)(?:了|的|过)?[^，,。！!？?]{0,12}问题|" + _SOLVED + "|"
+_RAISED = guarded(re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|回应)(?:了|的|过)?[^，,。！!？?]{0,12}问题|" + _SOLVED_WORDS + "|"
                      # a wrong denied ("没有一个被推脱"), difficulties someone understands ("了解…企业经营的实际困难")
                      r"没有(?:一个|一件|一条|一次|任何)[^，,。！!？?；;]{0,6}(?:推脱|推诿|拖延|敷衍|搁置|遗漏|落下)|"
                      r"(?:了解|体谅|理解|关心|关注|倾听|知道)[^。！!？?；;]{0,20}(?:困难|难处|难题|疾苦|诉求)|"
@@ -37,7 +37,7 @@ _RAISED = guarded(re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|
                      r"(?:辛苦|心血|汗水|努力)[^，,。！!？?；;]{0,2}没(?:有)?白(?:费|流)|"
                      # problems a report says it took on ("聚焦企业反映强烈的举证难…等问题，积极建立…")
                      r"(?:聚焦|针对|围绕)[^，,。；;]{0,40}(?:问题|难题|痛点|堵点|难点)"))
-_SOLVED = re.compile(_SOLVED)
+_SOLVED = re.compile(_SOLVED_WORDS)
 # a wrong named as gone ("这些水坑几乎看不到了"): its clause says nothing wrong; looked up only where such an
 # ending is in the text (a scan that starts a clause at every character costs)
 _GONE = re.compile(r"[^，,。；;！!？?]{0,12}(?:[看闻听]不(?:到|见|着)|见不到|不见|消失)了")
