@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from ._kinds_complaints import MILD, WRONG, told, turned_before  # noqa: F401  (told: for analysis.kinds)
 from ._kinds_praise_words import AFFIRMS, PRAISE_EVIDENCE
+from ._kinds_solved import _SOLVED, _raised, solved  # noqa: F401  (solved: for analysis.kinds)
 from ._regex_guard import guarded
 from .turns import turns_away
 
@@ -55,7 +56,7 @@ QUESTION = re.compile(
 # A request: the writer wants someone to act. "希望继续保持" is praise's wish, not a request.
 REQUEST = re.compile(
     r"(?:^|[，,。！!；;：:\s])请(?!问)|[恳烦敬务]请|请求|(?<![标作关定署动的])要求|希望|期望|盼望|(?<!愁)盼|望(?:贵|领导|政府|有关|相关|能|尽快)|"
-    r"恳求|求助|呼吁|建议|应当|应该(?!是|超过|达到|不少于|不止|已经?)|应予|必须(?![^，,。！!]{0,6}(?:点赞|点个|赞|夸))|应(?:纳入|给予|予以|由|按|当|该(?!是|超过|达到|不少于|不止|已经?)|尽快)|麻烦(?:您|你|领导|书记|有关|相关)|尽快|尽早|切盼|督促|责令|严查|查处|"
+    r"恳求|求助|呼吁|(?<![和与及、])建议(?!的|[很都也已]?(?:好|被|得到|获得|采纳|落实|有用))|应当|应该(?!是|超过|达到|不少于|不止|已经?)|应予|必须(?![^，,。！!]{0,6}(?:点赞|点个|赞|夸))|应(?:纳入|给予|予以|由|按|当|该(?!是|超过|达到|不少于|不止|已经?)|尽快)|麻烦(?:您|你|领导|书记|有关|相关)|尽快|尽早|切盼|督促|责令|严查|查处|"
     r"(?:处理|解决|落实|查|管|看|过问)一下|管一管|管管|给个说法|讨个说法|值得(?:推广|借鉴)|推广开|让[^，,。！!]{1,16}吧|还我们?|还[^，。]{0,6}公道")
 _NO_REQUEST = re.compile(r"(?:暂无|暂时没有|无|没有|没什么|没啥)(?:其他|别的|什么|更多)?的?(?:问题|意见|建议)|"
                          r"(?:\d+[条项件]|意见[和及与、]?|民生|合理化|代表|收集[到了]?)建议|建议\d+件|"
@@ -73,7 +74,7 @@ COMPLAINT = re.compile(
     r"气人|无奈|失望|太差|很差|差劲|(?<![收倒运])垃圾(?![、分兑处清桶箱站房中回治收拣]|的?(?:处理|分类|清运))|(?<![水土泥火])坑|骗|损失|损害|侵害|侵占|霸占|克扣|罚款|不合格|不达标|不到位|"
     r"不足|不够|缺乏|缺少|困难|难以|无法|没法|不能|不让|不准|不予|不方便|不便|不满|影响|危险|担心|害怕|"
     r"烦|吵|(?<![除防去])臭|脏|乱|堵|贵|慢|差(?!不多)|苦|难(?!得|忘|能可贵|处放)|没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|问题|迟迟|至今|"
-    r"却|竟|居然|反而|根本|完全不|(?<![好快强优])太(?:高(?!兴)|[低长多少慢难贵远挤脏乱差小吵闹])|不是很|不太|不正常|不见(?![了面])|不出现|不清|伤害|受害|"
+    r"却(?!能|可以|已经?|早已|也能|成了|变成|有了)|竟|居然|反而|根本|完全不|(?<![好快强优])太(?:高(?!兴)|[低长多少慢难贵远挤脏乱差小吵闹])|不是很|不太|不正常|不见(?![了面])|不出现|不清|伤害|受害|"
     r"受伤|吃亏|够呛|冤|霸道|刁难|糊弄|忽悠|口号|误导|不值|后悔|退货|盗版|坏了|一般般?(?=[，,。！!；;\s~吧啊呀]|$)|不怎么|不实用|买错|不了|不行|不好|"
     # what a buyer or a writer says of a thing that is bad, or of how it makes them feel ("很酸，真的一点都不甜",
     # "瓶子漏了，很生气", "感觉是假的，头发洗完…特别痒", "不咋地"): a praise word negated is a complaint of its own
@@ -84,38 +85,6 @@ COMPLAINT = re.compile(
     r"(?:需要|有待|还要|要|待)(?:改进|改善|提高|加强)|" + WRONG)
 # after a praise cue, "没/未" is too often harmless ("苹果还没开始吃"): the rest must say what is wrong
 COMPLAINT_AFTER = re.compile(COMPLAINT.pattern.replace("没有(?!什么)|没(?!问题|想到|什么|啥|得说|话说)|未(?!来)|", ""))
-# "反映的问题基本都有回音": a problem raised and answered is no complaint
-_RAISED = re.compile(r"(?:反映|发现|遇到|提出|提|解答|解决|处理|回应)(?:了|的|过)?[^，,。！!？?]{0,12}问题|"
-                     r"(?:渡过|度过|闯过|挺过|解决)了?[^，,。！!？?]{0,4}(?:难关|难题|困难)|"
-                     # a wrong set right ("切实解决了家长接送孩子难…的问题", "扭转了脏乱差的局面"), a harm no longer
-                     # feared ("不用再担心", "没受什么影响"): no complaint
-                     r"(?:解决|破解|扭转|改变|告别|摆脱|根治)了[^，,。！!？?；;]{0,20}(?:问题|难题|困难|局面|面貌|状况|现象|日子|历史)|"
-                     # problems said to be solved ("急难愁盼问题都能得到解决", "诉求…均得到了妥善安排"), a wrong denied
-                     # ("没有一个被推脱"), difficulties someone understands ("了解…企业经营的实际困难"): no complaint
-                     r"(?:问题|难题|困难|诉求|急难愁盼)[^，,。！!？?；;没未不难]{0,10}(?:都|均|已|也|全部|基本)?(?:能|可以|已经?)?(?:得到|获得)了?"
-                     r"(?:妥善|及时|有效|圆满|很好|较好)?的?(?:解决|处理|回应|答复|落实|安排)|"
-                     r"没有(?:一个|一件|一条|一次|任何)[^，,。！!？?；;]{0,6}(?:推脱|推诿|拖延|敷衍|搁置|遗漏|落下)|"
-                     r"(?:了解|体谅|理解|关心|关注|倾听|知道)[^。！!？?；;]{0,20}(?:困难|难处|难题|疾苦|诉求)|"
-                     # the weather is a circumstance, no complaint ("遇上不好的天气还帮着出力")
-                     r"(?:不好|恶劣|糟糕)的天气|天气不好|"
-                     r"有效(?:解决|破解|缓解)[^，,。！!？?；;]{0,30}(?:问题|难题|困难)|"
-                     r"(?:不用|不必|不再|再也不用?)再?(?:担心|发愁|操心|害怕)|没(?:有)?受?(?:什么|多大|太大)?影响|"
-                     r"再也(?:没有|不会|不用|不)[^，,。！!？?]{0,24}了|"  # "再也没有过去…道路泥泞的情况了"
-                     # a nuisance cleared away ("现在垃圾杂物清理了"), an effort not wasted ("大家的辛苦没有白费")
-                     r"(?:垃圾|杂物|杂草|积水|淤泥|污水|违建|违章建筑|窝棚|小广告)[^，,。！!？?；;]{0,4}(?:清理|清除|清走|清运|拆除|拆掉|铲除|疏通)(?:了|掉了|干净了|一空)|"
-                     r"(?:辛苦|心血|汗水|努力)[^，,。！!？?；;]{0,2}没(?:有)?白(?:费|流)|"
-                     # problems a report says it took on ("聚焦企业反映强烈的举证难…等问题，积极建立…")
-                     r"(?:聚焦|针对|围绕)[^，,。；;]{0,40}(?:问题|难题|痛点|堵点|难点)")
-# a wrong named as gone ("这些水坑几乎看不到了"): its clause says nothing wrong; looked up only where such an
-# ending is in the text (a scan that starts a clause at every character costs)
-_GONE = re.compile(r"[^，,。；;！!？?]{0,12}(?:[看闻听]不(?:到|见|着)|见不到|不见|消失)了")
-_GONE_ENDS = ("不到了", "不见了", "不着了", "见不到了", "消失了")
-
-
-def _raised(text: str) -> str:
-    """`text` without what is said of problems raised, solved or gone (no complaint there)."""
-    text = _RAISED.sub("", text)
-    return _GONE.sub("", text) if any(end in text for end in _GONE_ENDS) else text
 # Nothing to act on, said in words: no answer, not informed, agreeing with others, later in
 # writing, who is speaking, how to reach them, a test submission ("测试", not a title that
 # mentions a test). What none must show besides being short.
@@ -129,14 +98,18 @@ NONE_EVIDENCE = re.compile(
 # A change for the better told as such: before → now ("以前…难，现在…方便多了"), a result after something
 # was done ("治理以后水清了"), or what a report of achievements says ("同比增长45.65%", "入选…", "基本形成").
 # What follows the turn must name a benefit and no complaint (`improvement`).
-_BEFORE = re.compile(r"以前|过去|原来|原先|之前|以往|那时候?|前几年|当初|从[^。！!？?]{2,30}(?:变成|变为)")
-_NOW = re.compile(r"[，,。；;！!\s](?:但|可|而)?(?:变成了?|变为)?(?:现在|如今|眼下|这几年|近几年|今年|后来|目前)")
+# (曾经/当年/那会儿/早些年/小时候 tell the before as well; "从曾经的脏乱差到如今的干净整洁", "过去…难，随着…，…落了地" and
+# "以前…很严重，自从有了这个车棚，…有序多了" turn to now without a 现在)
+_BEFORE = re.compile(r"以前|过去|原来|原先|之前|以往|那时候?|那会儿?|前几年|早些年|当初|曾经|当年|小时候|"
+                     r"从[^。！!？?]{2,30}(?:变成|变为)")
+_NOW = re.compile(r"(?:[，,。；;！!\s](?:但|可|而)?(?:变成了?|变为)?|到)(?:现在|如今|眼下|这几年|近几年|今年|后来|目前)"
+                  r"|[，,。；;！!\s](?:随着|自从|自打)")
 _BEFORE_GUARDED = guarded(_BEFORE)  # the same matches, a look-ahead on their first characters (`now_part`)
 _AFTER_DONE = re.compile(r"(?:以后|之后|以来)[，,]?|后[，,]")
 BENEFIT = re.compile(
     r"方便|便利|便捷|便宜|实惠|省(?:了|钱|事|心|时|力)|干净|整洁|平整|宽敞|稳当|踏实|放心|安心|舒心|舒服|暖心|贴心|热闹|"
     r"好了|好多了|快了|快多了|不用(?:再)?(?:跑|排队|交|带|等|开|来回|操心|发愁|担心|花钱|出门|先)|不再(?:跑|排队|来回|发愁|担心)|没跑|一次就|半天就|当天就|就办|就能|用上|吃上|喝上|住上|有了|拿到|办完|办好|办成|办结|"
-    r"解决了|渡过了?难关|帮了[^，,。]{0,4}忙|都说好|服气|满意|点赞|好事|实事|充足|清了|亮了|通了|少了(?:很多|不少)|"
+    r"更(?:美|好|漂亮|干净|整洁|方便|宽敞|亮堂|舒服|舒心|安全)|好[走找停办卖用]多了|解决了|渡过了?难关|帮了[^，,。]{0,4}忙|都说好|服气|满意|点赞|好事|实事|充足|清了|亮了|通了|少了(?:很多|不少)|"
     r"[宽平新快好净美亮]了|(?:看|见)不(?:到|着)了|不见了|消失了|更和谐|(?:啥|什么)都不缺")
 ACHIEVED = re.compile(
     r"(?:实现|取得)了?(?:快速|较快|稳步|显著|明显|长足)?(?:增长|突破|进展|成效)|同比增长|增长\d|增幅|居全[省市国]第|"
@@ -196,7 +169,9 @@ def _improved(text: str) -> str:
         if start is None:
             continue
         raw = text[start.end():]
-        good = BENEFIT.search(raw)  # the benefit as told; what is set right or gone is no complaint
+        # the benefit as told, or a wrong said to be set right ("随着…，这个难题落了地"); what is set right or gone is
+        # no complaint
+        good = BENEFIT.search(raw) or (start is turn and _SOLVED.search(raw))
         if good and not COMPLAINT_AFTER.search(_raised(raw)) and \
                 not _NEGATED.search(raw[max(0, good.start() - 4):good.start()]):
             return good.group(0)
@@ -251,15 +226,19 @@ _GONE_BY_NEGATION = re.compile(r"(?:不|不怕|不再|再也不|没有?再?|不�
 # a wrong said of others ("不像其他地方那样买回来烂的"): no complaint about this one
 _UNLIKE = re.compile(r"(?:不像|不同于|不比|不会像)[^，,。！!？?；;]{0,12}$")
 # a complaint about the past, before the praise of now: "以前办事难，现在方便多了"
-_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总之|总而言之|总体|整体|以前|过去|原来|之前|曾经|前几年|那时|当初|现在|如今|今年|后来|以后|终于|改造|治理|整治|"
+_TURN = re.compile(r"虽然|虽说|尽管|总的来说|总之|总而言之|总体|整体|以前|过去|原来|之前|曾经|当年|那会儿?|早些年|小时候|前几年|那时|当初|现在|如今|今年|后来|以后|随着|自从|自打|终于|改造|治理|整治|"
                    r"当天|当场|马上|立即|立刻|很快|第二天|随后|结果")
 _NO_LONGER = re.compile(r"不用|不再|再也不|不必|免去|告别")  # "再也不用往沟里倒脏水了"
+# what the speaker cannot say or does not know ("具体好在哪我说不太清楚，但我觉得挺好的", "我不太懂这些，不过…"): a limit of
+# their own, no complaint about what they then praise
+_UNSURE = re.compile(r"(?:说|讲)不(?:太|大|出)?(?:清楚?|上来|明白)|(?:我|俺|咱|本人)[^，,。；;！!？?]{0,8}?"
+                     r"不(?:太|大|怎么|是很)?(?:懂|了解|清楚|熟悉|内行)")
 _DEMAND = re.compile(r"必须|应当|应该(?!是|超过|达到|不少于|不止|已经?)|才能|才可以|要求|加强|不能光|光喊")
 # searched in (nearly) every statement: each with a look-ahead for what it can start with (same matches)
 PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED, HEARSAY, _TO_DO, \
-    _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND, COURTESY_WORDS, REQUEST, COURTESY = map(
+    _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND, COURTESY_WORDS, REQUEST, COURTESY = map(
         guarded, (PRAISE_EVIDENCE, COMPLAINT, COMPLAINT_AFTER, NONE_EVIDENCE, BENEFIT, QUESTION, _KEEP_ON, ACHIEVED,
-                  HEARSAY, _TO_DO, _RAISED, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND,
+                  HEARSAY, _TO_DO, _BEFORE, _AFTER_DONE, _FIRST, _TITLE, _TURN, _NO_LONGER, _DEMAND,
                   COURTESY_WORDS, REQUEST, COURTESY))
 FIRST = _FIRST  # the first person (a letter's own story): `analysis._kinds_answers`
 NONE_MAX = 24   # CJK characters left once courtesy is out: longer is never none
@@ -344,7 +323,7 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
     # in "以前…难，现在…方便多了" the complaint is the past: only what follows the turn counts
     now = _NOW.search(plain) if turned(plain) else None
     sure = p is not None and p >= MODEL_PRAISE  # the model's praise, which `wrong_now` checks below
-    complaint = _unnegated(COMPLAINT, _raised(plain[now.end():] if now and (cue or sure) else plain))
+    complaint = _unnegated(COMPLAINT, _raised(_UNSURE.sub("", plain[now.end():] if now and (cue or sure) else plain)))
     if complaint and cjk_len(plain) >= LONG:
         return False, f"长文含问题：{complaint.group(0)}"
     hedge = HEARSAY.search(plain) if p is None or p < MODEL_SURE else None
@@ -352,11 +331,11 @@ def praise_allowed(text: str, p: float | None, weak_cue: Callable[[str], str] = 
         return False, f"转述或揣测：{hedge.group(0)}"  # "说是推出了…，听起来是挺好的"
     if cue:
         at = plain.find(cue)
-        rest = _raised(plain[at:])  # from the cue on: "解决了…难的问题" is one thing set right
+        rest = _raised(_UNSURE.sub("", plain[at:]))  # from the cue on: "解决了…难的问题" is one thing set right
         after = _unnegated(COMPLAINT_AFTER, rest)
         if after and not _NO_LONGER.search(rest[:after.start()]) and not _verdict(rest, after.end()):
             return False, f"肯定之后有问题：{after.group(0)}"  # "很好，就是太慢" without 但
-        before = _unnegated(COMPLAINT_AFTER, _raised(plain[:at]))
+        before = _unnegated(COMPLAINT_AFTER, _raised(_UNSURE.sub("", plain[:at])))
         if before and not turned_before(plain[:at], before.group(0), _TURN):
             return False, f"肯定之前有问题：{before.group(0)}"  # "很一般，不太推荐。…很好"
         return True, cue

@@ -44,7 +44,7 @@ def default_examples() -> Path:
 # The code a fitted model depends on (its rules make features; masking and normalising its text):
 # a change to any of them is a new model.
 _MODEL_CODE = ("kinds.py", "_kinds_cues.py", "_kinds_verbs.py", "_kinds_evidence.py", "_kinds_praise_words.py",
-               "_kinds_complaints.py",
+               "_kinds_complaints.py", "_kinds_solved.py", "turns.py",
                "_kinds_learned.py", "kind_names.py", "privacy.py", "_names.py", "_contacts.py", "text.py", "tokenize.py", "embed.py")
 _MODEL_DATA = (("dict", "userdict.txt"), ("privacy", "t2s.txt"), ("stopwords.txt",))  # the rules' dictionary, masking
 

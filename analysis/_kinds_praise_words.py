@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from ._kinds_cues import COMPARED_BETTER, FEWER_WRONGS, SPOKEN_PRAISE
+
 # Affirmation of something done: what praise must show. Thanks, tone and good wishes are not it.
 PRAISE_EVIDENCE = re.compile(
     r"满意|点赞|点个?赞|称赞|赞扬|好评|很好|较好|挺好|不错|非常好|比较好|做得好|办得好|值得肯定|值得表扬|"
@@ -24,7 +26,7 @@ PRAISE_EVIDENCE = re.compile(
     r"(?<![不总老就])喜欢|物超所值|物美价廉|性价比(?:很|挺|非常|超)?高|值得(?:信赖|购买|推荐|一住|拥有|一看|一读)|推荐|信赖|"
     r"(?:容易|快|近|便宜|清楚|简单|安全|宽敞|安静|亮堂|顺畅)多了|(?:很|特别|非常|十分|挺|深)受?(?:群众|老百姓|大家)?欢迎|"
     r"变化(?:挺|很|非常|特别|真)大|天壤之别|"
-    r"比(?:以前|过去|前几年|原来|往年|去年)(?:好|强|快|方便|规范|干净|多|省)|竖(?:起)?大拇指|继续(?:坚持|保持)|"
+    r"比(?:以前|过去|前几年|原来|往年|去年)(?:好|强|快|方便|规范|干净|多|省)|" + COMPARED_BETTER + "|竖(?:起)?大拇指|继续(?:坚持|保持)|"
     r"感谢.{1,20}(?:帮|为|让|给)(?:我们|我|大家|群众|企业|老百姓)|对.{1,20}(?:工作|付出|服务|支持|帮助)表示(?:衷心的?)?感谢|"
     # what people say of a thing that now works, in words the cues above lack
     r"(?<!不)太(?:方便|便捷|快|好|及时|省心|暖心|贴心|实惠|便宜)了|(?:稳当|踏实|宽敞|平整|亮堂|通畅|便宜|实惠|省事|热闹|舒心|安心|放心|安逸)多了|"
@@ -41,7 +43,8 @@ PRAISE_EVIDENCE = re.compile(
     # a nuisance gone ("车间的异味几乎闻不到了")
     r"(?:异味|臭味|气味|噪音|噪声|垃圾|污水|黑烟|粉尘|积水|蚊蝇)[^，,。]{0,8}(?:[看闻听]不(?:到|见|着)|没有|消失|不见)了|"
     r"(?:没有|没|不再有)[^，,。！!？?]{0,6}(?:苍蝇|蚊子|蚊蝇|臭味|异味|臭气|积水|噪音|噪声|灰尘|油烟|黑烟)了|"  # "也没有臭味了"
-    r"(?:抱怨|矛盾|纠纷|事故|违章|发案)[^，,。]{0,3}(?:少了|减少了|下降了)|(?:笑声|欢笑|笑脸|人气)[^，,。]{0,3}多了|"
+    + FEWER_WRONGS + "|" + SPOKEN_PRAISE + "|"
+    r"(?:笑声|欢笑|笑脸|人气)[^，,。]{0,3}多了|"
     # what people say of a meal or a service they like, with no degree word ("饭菜可口，价格便宜、干净且服务周到")
     r"可口|周到|价格(?:便宜|实惠|公道|优惠|合理)|味道(?:不错|好|鲜美|正宗)|又(?:卫生|干净|实惠|便宜|方便)|干净卫生|"
     # joy and surprise at something that works, as people say it

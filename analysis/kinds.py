@@ -7,7 +7,7 @@ made it (`StatementKinds.explain`):
 1. none: nothing but a no-answer phrase, or contact details and their wording once personal
    data is masked ("如需进一步了解情况可联系我 138…");
 2. praise followed by a contrast (但、不过、就是…) judges the part after it: "态度很好，但停车位太少"
-   is a problem;
+   is a problem, "…说不太清楚，但我觉得挺好的" praise;
 2b. praise: a change for the better told as such (rule "better"): before → now with a benefit after
    the turn ("以前…难，现在一次就办好了"), a result after something done ("治理以后水清了"), an
    achievement as a report states it ("实现全覆盖", "同比增长8%"), never a question or request;
@@ -367,9 +367,10 @@ class StatementKinds(BaseEstimator):
         if contrast and praise_cue(text[:contrast.start()]):
             tail = text[contrast.end():]
             if len(_CJK.findall(tail)) >= 3:
-                kind, _, cue = self._content(tail, None, memo)
-                said = contrast.group(0).strip("，,；;。 ")
-                return ((kind if kind != PRAISE else PROBLEM), "contrast", f"{said}…{cue}"), "", False, None
+                kind, _, cue = self._content(tail, None, memo)  # the tail is the verdict: praise that passes the
+                if kind == PRAISE and not _evidence.praise_allowed(tail, None, praise_cue)[0]:  # evidence check stands
+                    kind = PROBLEM  # ("…说不太清楚，但我觉得挺好的"), any other tail is the issue
+                return (kind, "contrast", f"{contrast.group(0).strip('，,；;。 ')}…{cue}"), "", False, None
         return self._cues(text, memo)
 
     def _content(self, text: str, field: str | None, memo: dict | None = None) -> tuple[str, str, str]:
@@ -389,7 +390,7 @@ class StatementKinds(BaseEstimator):
     def _look_up_cues(self, text: str) -> tuple:
         # cues are looked up only when the decision needs them: this runs on every statement
         opened = _OPENERS.sub("", text.strip())
-        strong = _strong_problem(text)
+        strong = _strong_problem(_evidence.solved(text))
         wish = _SUGGEST_ANY.search(text)
         better = _evidence.improvement(text)  # "以前…难，现在…方便多了": the complaint is the past
         if better and (not wish or _KEEP_ON.search(text)):
@@ -397,8 +398,7 @@ class StatementKinds(BaseEstimator):
         praise = praise_cue(text)
         if praise and (not (strong or wish) or _KEEP_ON.search(text)):
             return (PRAISE, "praise", praise), opened, strong, wish  # "提高了不少" holds 少: a strong cue outweighs praise
-        # praise the evidence check clears, in words the rules' list lacks ("老人们都说好") or past a problem
-        # word ("虽然还有一些不足，但…老百姓是满意的", "帮了我们大忙…渡过了难关"): the praise stands
+        # praise the evidence check clears, in words the rules' list lacks ("老人们都说好") or past a problem word
         evidence = "" if wish else praise or _evidence.praise_evidence(text)
         if evidence and _evidence.praise_allowed(text, None, praise_cue)[0]:
             return (PRAISE, "praise", evidence), opened, strong, wish
@@ -406,7 +406,7 @@ class StatementKinds(BaseEstimator):
 
     def _by_field(self, field: str | None, opened: str, strong: bool, wish, text: str) -> tuple[str, str, str]:
         prior = FIELD_PRIORS.get((field or "").strip()) if self.use_field else None
-        problem = _PROBLEM.search(settled(opened))
+        problem = _PROBLEM.search(settled(_evidence.solved(opened)))  # a wrong set right or gone is no problem cue
         # an opening verb is weaker evidence than a wish: under 存在问题 a named problem wins,
         # and the part-of-speech guess is only used where the field does not say problem
         # under 成效 an opening verb tells of a measure taken ("开展知识产权大讲堂…"), proposing nothing
