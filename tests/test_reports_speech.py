@@ -74,6 +74,13 @@ def test_an_example_fits_its_point_or_is_not_used():
                        title="市优化营商环境三年行动方案（2024—2026年）")
     assert not fits("优化一网通办系统，提升线上办理体验", leadership)
     assert not fits("细化处罚标准，推行轻微违法免罚清单", leadership)
+    # a keyword every point shares (政策) makes nothing fit: a letter on family planning does not
+    # illustrate the business plan's 惠企政策落实 (the anonymous letters' draft said so)
+    delivery = terms(problem_sentence(NS(description="惠企政策知晓度低、申报复杂、兑现慢，奖补资金拖延，政策变化快企业跟不上。",
+                                         name="惠企政策落实")), "惠企政策落实",
+                     keywords=("政策", "补贴", "奖补", "申报", "兑现"), title="市优化营商环境三年行动方案（2024—2026年）")
+    assert not fits(problem_clause("就独生女父母辈来说：以前国家强制计划生育，为响应国家政策都结扎了。"), delivery)
+    assert fits(problem_clause("去年的奖补资金到现在还没拨下来。"), delivery)
 
 
 def _session(ident, *, anonymous=False, form="专题座谈会", roster=()):

@@ -56,6 +56,9 @@ _GROUP = {"企业": "企业", "高校/科研院所": "学校", "服务机构": "
 _OWN_UNIT = "公司|企业|单位|学校|学院|大学|协会|机构|医院|银行|门店|店|厂|所|局|部门|行业|园区|村|社区|事务所"
 _FIRST = re.compile(r"(?<!自)[我咱俺]|本人")
 _SECOND = re.compile(r"[你您]|贵(?:部门|单位|局|委|办|院|中心|机关|司)")
+# Plan keywords too broad to show that a statement illustrates a point (the rest of _GENERIC,
+# 企业 and the like, still name who a point is about when the plan lists them).
+_BROAD_KEYWORDS = frozenset(("政策", "规划", "方案", "工作", "问题", "方面", "相关", "有关", "国家"))
 # Words every point shares, so sharing them says nothing about fit.
 _GENERIC = ("知识产权", "进一步", "需要", "存在", "问题", "方面", "不足", "有待", "有关", "相关", "工作", "加强", "加大",
             "推进", "推动", "建立", "健全", "完善", "提升", "提高", "强化", "深化", "积极", "开展", "实施", "各项",
@@ -253,7 +256,9 @@ def terms(*texts: str, keywords: tuple[str, ...] = (), title: str = "") -> set[s
     """The content words of a point as printed: the plan's keywords it contains, and the
     two-character words of its text once the words every point shares (and the plan's title,
     which every point is about) are taken out."""
-    found = {k for k in keywords if any(k in t for t in texts)}
+    # a plan keyword that any text may say (政策) shows no fit: "响应国家政策" in a letter about
+    # family planning was taken to illustrate 惠企政策落实
+    found = {k for k in keywords if k not in _BROAD_KEYWORDS and any(k in t for t in texts)}
     for text in texts:
         found |= _bigrams(text)
     return found - _bigrams(title)
