@@ -129,6 +129,11 @@ def main() -> None:
               f"{max(values)[0]:.3f})   CPU {used:6.3f} s {used / base_cpu:5.2f}×")
     for label, found in heavy.items():
         print(f"model libraries imported by create_app and the CLI{f' [{label}]' if label else ''}: {found or 'none'}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        # no .pyc for the project's own modules: each run compiles them (a quarter of a second here),
+        # which no user's machine does after the first run
+        print("note: PYTHONDONTWRITEBYTECODE is set, so every run compiles the project's sources; "
+              "unset it for the figures a user sees")
 
 
 if __name__ == "__main__":
