@@ -19,8 +19,9 @@ rules scores for its key words' share and distinctiveness (the theme's c-TF-IDF 
 reading as an issue (problem theme) or a proposal (suggestion theme) and for being short. When
 no phrase of the members meets them (a broad theme whose members share words but no clause),
 the name is composed from the one or two words that cover most members: "A、B方面的问题"
-(problem), "A、B方面的建议" (suggestion), "A、B方面的肯定意见" (praise), "A、B方面的意见" (members
-of several kinds: a name claims a kind only when `claimed_kind` allows), "A、B" (no kind). When
+(problem), "A、B方面的建议" (suggestion), "A、B方面的肯定意见" (praise), "A、B方面的问题和建议" (both),
+"A、B方面的意见" (members of several kinds: a name claims a kind only when `claimed_kind` allows), "A、B"
+(no kind). When
 even those words are said by fewer than two thirds, the theme mixes topics (its statements share
 no words): no name can be true of it, so the name says so plainly, "A、B等多方面的问题" (its most
 said words, then 等多方面). Two themes of a category never share a name: the second of two themes
@@ -67,12 +68,17 @@ GENERIC = frozenset((
 CLAIMS = frozenset(("没有 不能 不知 知道 觉得 认为 感觉 还有 严重 已经 可能 只能 不是 " + LETTER_WORDS).split())
 # How a composed name ends, by the theme's kind: a topic (方面的…), a mixed theme (等多方面…), and
 # the second theme of a category about the same words (方面的其他…).
-# MIXED: members of several kinds (claimed_kind), whose name claims none: "A方面的意见".
+# MIXED: members of several kinds (claimed_kind), whose name claims none: "A方面的意见"; BOTH: problems
+# and proposals, neither two thirds of the members: "A方面的问题和建议".
 MIXED = "mixed"
-_TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", MIXED: "方面的意见", None: ""}
+BOTH = "both"
+_TOPIC = {PROBLEM: "方面的问题", SUGGESTION: "方面的建议", PRAISE: "方面的肯定意见", MIXED: "方面的意见",
+          BOTH: "方面的问题和建议", None: ""}
 _MIXED = {PROBLEM: "等多方面的问题", SUGGESTION: "等多方面的建议", PRAISE: "等多方面的肯定意见", MIXED: "等多方面意见",
+          BOTH: "等多方面的问题和建议",
           None: "等多方面意见"}
 _OTHER = {PROBLEM: "方面的其他问题", SUGGESTION: "方面的其他建议", PRAISE: "方面的其他肯定意见", MIXED: "方面的其他意见",
+          BOTH: "方面的其他问题和建议",
           None: "方面的其他意见"}
 # A name never starts on these (a modal or an auxiliary before the verb: 能及时反馈, 要加强…).
 _BAD_START = frozenset("请 请问 请求 烦请 恳请 敬请 是 能 会 要 可 可以 应 应该 应当 需 需要 得 必须 把 被 将 对 对于 和 与 及 或 或者 以及 并 并且 而 而且 "
@@ -216,17 +222,19 @@ def claimed_kind(mix: Counter) -> str | None:
     """The kind a theme's name may claim ("方面的问题/建议/肯定意见"), from its members' kinds.
     Praise only when no member complains or proposes: "专利质押贷款方面的肯定意见" sat over a
     member complaining of the loans' costs, and the report's annex quoted that complaint under it.
-    Problem or suggestion (the more said) when at least two thirds of the members say either: a
-    proposal answers a problem, and one issue's problems and proposals share a theme (issue 24).
-    Else MIXED ("方面的意见")."""
+    Problem (or suggestion) when two thirds of the members say it; BOTH ("方面的问题和建议") when
+    problems and proposals together make two thirds (one issue's problems and proposals share a
+    theme, issue 24): "机构、代理方面的建议" sat over as many complaints as proposals. Else MIXED
+    ("方面的意见")."""
     total = sum(mix[k] for k in (PROBLEM, SUGGESTION, PRAISE))
     if not total:
         return None
     if mix[PRAISE] == total:
         return PRAISE
-    if mix[PROBLEM] + mix[SUGGESTION] < SHARE * total:
-        return MIXED
-    return PROBLEM if mix[PROBLEM] >= mix[SUGGESTION] else SUGGESTION
+    for kind in (PROBLEM, SUGGESTION):
+        if mix[kind] >= SHARE * total:
+            return kind
+    return BOTH if mix[PROBLEM] + mix[SUGGESTION] >= SHARE * total else MIXED
 
 
 def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *, kind: str | None = None,
@@ -245,7 +253,7 @@ def theme_name(members: Sequence[str], keywords: Sequence[str] = (), cut=None, *
     share = _word_share(sample, cut)
     rank = {k: j for j, k in enumerate(k for k in keywords if k)}
     taken = [a for a in avoid if a]
-    kind = kind if kind in (PROBLEM, SUGGESTION, PRAISE, MIXED) else None
+    kind = kind if kind in (PROBLEM, SUGGESTION, PRAISE, MIXED, BOTH) else None
 
     best, best_score = None, float("-inf")
     seen: set[str] = set()
@@ -281,6 +289,8 @@ def _noun_phrase(phrase: str, cut) -> bool:
 def _reads_as(phrase: str, kind: str, cut) -> bool:
     if kind == MIXED:
         return not _noun_phrase(phrase, cut)
+    if kind == BOTH:  # an issue (停车位太少) or a proposal names its problems and proposals alike
+        return _reads_as(phrase, PROBLEM, cut) or _reads_as(phrase, SUGGESTION, cut)
     if kind == PROBLEM:
         tokens = [t for t in cut(phrase) if t.strip()]
         # a problem word (难、不足、侵权), or a predicate adjective at the end (审批慢, 饭菜太咸)
@@ -411,7 +421,8 @@ def _composed(members, share, rank, kind, taken, cut) -> tuple[str, list[str]]:
         for name in names:
             if len(name) <= NAME_MAX + 4 and name not in taken_names:
                 return name, list(option)
-    plain = {PROBLEM: "其他问题", SUGGESTION: "其他建议", PRAISE: "其他肯定意见"}.get(kind, "其他意见")  # MIXED too
+    plain = {PROBLEM: "其他问题", SUGGESTION: "其他建议", PRAISE: "其他肯定意见", BOTH: "其他问题和建议"}.get(
+        kind, "其他意见")  # MIXED too
     if words and plain in taken_names:
         return words[0] + _MIXED[kind], words[:1]
     return plain, []

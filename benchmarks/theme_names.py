@@ -25,7 +25,8 @@ clouds) and every theme of the analysis.json is judged. A name passes when it me
    name;
 4. **tells the theme apart**: no other theme of its category has the same name;
 5. **claims only its members' kind**: 方面的肯定意见 over no member who complains or proposes,
-   方面的问题/建议 over no theme most of whose members praise.
+   方面的问题/建议 over no theme most of whose members praise, and either alone only when at least half of
+   the members say it (方面的问题和建议 names a mix of the two).
 
 A name that fails (2) is one of two things: **honest about a mixed theme** when it says so
 (…等多方面的问题/建议/意见, or 其他问题) and indeed no one or two words are said by two thirds of the members,
@@ -293,11 +294,16 @@ def judged(result: dict) -> list[tuple[dict, list[str], tuple[int, str], float]]
 def claim_faults(name: str, mix: dict) -> list[str]:
     """A kind the name claims that its members do not say: 肯定意见 over a member who complains
     or proposes, 问题/建议 over a theme most of whose members praise."""
-    against = mix.get("problem", 0) + mix.get("suggestion", 0)
+    problems, proposals, praise = (mix.get(k, 0) for k in ("problem", "suggestion", "praise"))
+    against, total = problems + proposals, problems + proposals + praise
     if name.endswith("肯定意见") and against:
         return [f"claims praise over {against} complaints or proposals"]
-    if name.endswith(("问题", "建议")) and mix.get("praise", 0) > against:
-        return [f"claims {name[-2:]} over {mix['praise']} praise of {against + mix['praise']}"]
+    if name.endswith(("问题", "建议")) and praise > against:
+        return [f"claims {name[-2:]} over {praise} praise of {total}"]
+    if not name.endswith("问题和建议"):  # one of the two claimed: at least half the members say it
+        for word, n in (("问题", problems), ("建议", proposals)):
+            if name.endswith(word) and 2 * n < total:
+                return [f"claims {word} said by {n} of {total}"]
     return []
 
 

@@ -192,18 +192,23 @@ def test_a_name_says_the_theme_kind():
 def test_a_name_claims_only_a_kind_true_of_its_members():
     from collections import Counter
 
-    from analysis.theme_names import MIXED, claimed_kind
+    from analysis.theme_names import BOTH, MIXED, claimed_kind
     assert claimed_kind(Counter(praise=3)) == "praise"
     # one complaint among praise: the name no longer calls the theme 肯定意见
     assert claimed_kind(Counter(praise=2, problem=1)) == MIXED
     assert claimed_kind(Counter(praise=5, suggestion=1)) == MIXED
-    # problems and proposals about one issue share a theme: the more said names it
-    assert claimed_kind(Counter(problem=5, suggestion=4)) == "problem"
-    assert claimed_kind(Counter(problem=4, suggestion=5, praise=1)) == "suggestion"
+    # problems and proposals about one issue share a theme: two thirds name it, else both do
+    assert claimed_kind(Counter(problem=6, suggestion=3)) == "problem"
+    assert claimed_kind(Counter(problem=1, suggestion=4)) == "suggestion"
+    assert claimed_kind(Counter(problem=5, suggestion=4)) == BOTH
+    assert claimed_kind(Counter(problem=4, suggestion=5, praise=1)) == BOTH
     assert claimed_kind(Counter(problem=1, praise=1)) == MIXED
     assert claimed_kind(Counter()) is None
     loans = ["专利质押贷款这块市局帮了大忙。", "去年办了专利质押贷款，成本不低，估值还要打折扣。", "专利质押贷款增长明显，银行顾虑小了。"]
     assert theme_name(loans, ["专利", "质押", "贷款"], CUT, kind=MIXED)[0].endswith("方面的意见")
+    patents = ["建立高校专利清单，定期发布。", "对在本地转化的高校专利给予奖补。", "高校专利统一上架，协会负责推介。",
+               "高校专利转化要有专人对接。"]
+    assert theme_name(patents, ["高校", "专利"], CUT, kind=BOTH)[0] == "高校专利方面的问题和建议"
 
 
 def test_the_clusterer_never_names_a_theme_with_a_complaint_praise():
