@@ -81,6 +81,17 @@ def test_an_example_fits_its_point_or_is_not_used():
                      keywords=("政策", "补贴", "奖补", "申报", "兑现"), title="市优化营商环境三年行动方案（2024—2026年）")
     assert not fits(problem_clause("就独生女父母辈来说：以前国家强制计划生育，为响应国家政策都结扎了。"), delivery)
     assert fits(problem_clause("去年的奖补资金到现在还没拨下来。"), delivery)
+    # where the plan gives keywords, one other shared word is not enough (正常 from 影响正常经营)
+    enforcement = terms(problem_sentence(NS(description="多头检查、重复检查，执法标准不一，小问题罚款过重，检查影响正常经营。",
+                                            name="监管执法")), "监管执法", keywords=("检查", "执法", "罚款"),
+                        title="市优化营商环境三年行动方案（2024—2026年）")
+    assert not fits(problem_clause("现在每天被电话骚扰得正常的休息都不能了。"), enforcement)
+    assert fits(problem_clause("一个月来了三拨检查的。"), enforcement)  # a keyword
+    assert fits(problem_clause("商店出店经营，影响行车安全。"), enforcement)  # two of its words
+    # a measure has no keywords: one of its words is enough, as before
+    publicity = terms("加大知识产权宣传普及", "运用多种形式和渠道宣传知识产权保护，强化全民知识产权保护意识。",
+                      title="泰安市“十四五”知识产权保护和运用规划")
+    assert fits(suggestion_clause("宣传要下沉到乡镇和园区，结合开业登记、年报时一并提醒企业注册商标。"), publicity)
 
 
 def _session(ident, *, anonymous=False, form="专题座谈会", roster=()):

@@ -252,6 +252,14 @@ def _bigrams(text: str) -> set[str]:
     return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
+class Terms(set):
+    """A point's terms; `keywords`: those that are the plan's keywords (one of them is enough to fit)."""
+
+    def __init__(self, words=(), *, keywords: frozenset[str] = frozenset()):
+        super().__init__(words)
+        self.keywords = keywords
+
+
 def terms(*texts: str, keywords: tuple[str, ...] = (), title: str = "") -> set[str]:
     """The content words of a point as printed: the plan's keywords it contains, and the
     two-character words of its text once the words every point shares (and the plan's title,
@@ -259,14 +267,24 @@ def terms(*texts: str, keywords: tuple[str, ...] = (), title: str = "") -> set[s
     # a plan keyword that any text may say (政策) shows no fit: "响应国家政策" in a letter about
     # family planning was taken to illustrate 惠企政策落实
     found = {k for k in keywords if k not in _BROAD_KEYWORDS and any(k in t for t in texts)}
+    words = set(found)
     for text in texts:
-        found |= _bigrams(text)
-    return found - _bigrams(title)
+        words |= _bigrams(text)
+    return Terms(words - _bigrams(title), keywords=frozenset(found))
 
 
 def fits(example: str, point_terms: set[str]) -> bool:
-    return any(t in example for t in point_terms) or any(
-        w in example for t in point_terms for w in _SAME.get(t, ()))
+    """The example says a word of the point. Where the plan gives the point keywords (a problem
+    category), one of them or a word for who the point is about (公司 for 企业) is enough, else two
+    of its other two-character words: one such word alone (正常, from 影响正常经营) put a letter on
+    phone harassment under 监管执法. A point without keywords (a measure) fits on one word."""
+    said = {t for t in point_terms if t in example}
+    if any(w in example for t in point_terms for w in _SAME.get(t, ())):
+        return True
+    keywords = getattr(point_terms, "keywords", None)
+    if not keywords:
+        return bool(said)
+    return bool(said & (keywords | frozenset(_SAME))) or len(said) >= 2
 
 
 def point_terms(data, fit: dict) -> set[str]:
