@@ -47,12 +47,15 @@ _GONE_ENDS = ("不到了", "不见了", "不着了", "见不到了", "消失了"
 def _raised(text: str) -> str:
     """`text` without what is said of problems raised, solved or gone (no complaint there), nor of wrongs that fell or
     were dealt with ("路上垃圾很少了", "受理投诉很快": `analysis._kinds_cues.settled`)."""
-    text = settled(_RAISED.sub("", text))
-    return _GONE.sub("", text) if any(end in text for end in _GONE_ENDS) else text
+    return _without_gone(settled(_RAISED.sub("", text)))
 
 
 def solved(text: str) -> str:
     """`text` without what it says of wrongs set right, gone or no longer feared (`_SOLVED`): the rules look for a
     problem cue in what is left."""
-    text = _SOLVED.sub("，", text)
+    return _without_gone(_SOLVED.sub("，", text))
+
+
+def _without_gone(text: str) -> str:
+    """`text` without the clauses that name a wrong as gone (`_GONE`), where such an ending is in it."""
     return _GONE.sub("", text) if any(end in text for end in _GONE_ENDS) else text

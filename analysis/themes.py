@@ -337,8 +337,9 @@ class ThemeClusterer(BaseEstimator):
         # quotes: the central statements that hold no personal data first (masked text has *)
         near = self._central(R, members, shown, most=10)
         reps = [shown[i] for i in sorted(near, key=lambda i: "*" in texts[i])][: self.n_representatives]
-        label, label_words = theme_name([texts[i] for i in central], keywords, cut=cut,
-                                        kind=claimed_kind(mix) if kinds is not None else None, avoid=used)
+        # without kinds the mix is empty and the name claims none
+        label, label_words = theme_name([texts[i] for i in central], keywords, cut=cut, kind=claimed_kind(mix),
+                                        avoid=used)
         theme = {"id": tid, "category": owner, "kind": kind,
                  "kinds": {k: mix[k] for k in MIX_KINDS} if kinds is not None else {}, "label": label,
                  "label_words": label_words, "keywords": keywords, "size": int(members.size),
