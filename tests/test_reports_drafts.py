@@ -102,18 +102,23 @@ def test_praise_is_placed_under_its_goal_and_reads_well_without_one(app, code):
     assert lines[-1] == "座谈中，1位高校院所代表肯定知识产权宣传培训做得很扎实，企业受益很大。"
 
 
+def _same_issue_from_every_other_answer(parking: Statement) -> None:
+    """The parking complaint again from each other answer, in the parking statement's 未归类 theme."""
+    others = [r for r in db.session.scalars(select(Response)) if r.id != parking.response_id]
+    for n, response in enumerate(others):
+        db.session.add(Statement(evaluation_id=parking.evaluation_id, response_id=response.id, field="problems",
+                                 position=9, text="会场周边停车位不够，来开会要找很久。", kind="problem",
+                                 machine_category="other", category="other", machine_theme_id=parking.theme_id,
+                                 theme_id=parking.theme_id, machine_confidence=0.4 + n / 10))
+
+
 def test_new_issues_above_the_threshold_reach_the_problems(app, code):
     """A 未归类/新问题 theme raised by three statements (review.models.is_new_issue) is named
     in （二） with its count, in the occasion's words."""
     with app.app_context():
         parking = _statement("停车位太少")
         assert "停车" not in draft_blocks(build_report(code))["problems"]  # one statement: not yet
-        others = [r for r in db.session.scalars(select(Response)) if r.id != parking.response_id]
-        for n, response in enumerate(others):
-            db.session.add(Statement(evaluation_id=parking.evaluation_id, response_id=response.id, field="problems",
-                                     position=9, text="会场周边停车位不够，来开会要找很久。", kind="problem",
-                                     machine_category="other", category="other", machine_theme_id=parking.theme_id,
-                                     theme_id=parking.theme_id, machine_confidence=0.4 + n / 10))
+        _same_issue_from_every_other_answer(parking)
         db.session.commit()
         problems = draft_blocks(build_report(code))["problems"]
     last = problems.splitlines()[-1]
@@ -127,12 +132,7 @@ def test_the_machines_other_theme_is_no_new_issue(app, code):
         parking = _statement("停车位太少")
         theme = db.session.get(Theme, parking.theme_id)
         theme.machine_label, theme.staff_label = "其他问题", None
-        others = [r for r in db.session.scalars(select(Response)) if r.id != parking.response_id]
-        for n, response in enumerate(others):
-            db.session.add(Statement(evaluation_id=parking.evaluation_id, response_id=response.id, field="problems",
-                                     position=9, text="会场周边停车位不够，来开会要找很久。", kind="problem",
-                                     machine_category="other", category="other", machine_theme_id=parking.theme_id,
-                                     theme_id=parking.theme_id, machine_confidence=0.4 + n / 10))
+        _same_issue_from_every_other_answer(parking)
         db.session.commit()
         assert "停车" not in draft_blocks(build_report(code))["problems"]
         theme.staff_label = "会场停车难"
